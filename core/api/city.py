@@ -1,0 +1,85 @@
+"""``/api/v1/city``, ``/units``, ``/enterprises``: the city and its reference data."""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from flask import Blueprint, jsonify
+from marshmallow import fields
+
+from core.api.registry import operation
+from core.api.support import city, load_query, paginate, transaction
+from core.models import Enterprise, Unit
+from core.schemas.base import BaseSchema
+from core.schemas.organisation import EnterpriseQuery, EnterpriseSchema, UnitQuery, UnitSchema
+
+blueprint = Blueprint("city", __name__)
+
+
+class CityProfileSchema(BaseSchema):
+    code = fields.String()
+    name = fields.String()
+    province = fields.String()
+    policy_name = fields.String()
+    plugins = fields.List(fields.String())
+    configuration = fields.Dict()
+    industries = fields.List(fields.Dict())
+    extensions = fields.Dict(metadata={"description": "本市插件补充的信息"})
+
+
+def public_configuration() -> dict:
+    """The effective configuration, without the database address (it may hold secrets)."""
+    current = city()
+    config = {key: value for key, value in current.config.items() if key != "database"}
+    config["plugins"] = {"enabled": current.config["plugins"]["enabled"],
+                         **current.plugin_configs}
+    return config
+
+
+@operation(blueprint, "/city", summary="本市概况：插件、政策名称、生效配置", response=CityProfileSchema)
+def get_city():
+    current = city()
+    extensions: dict = {}
+    for extra in current.call("city_profile"):
+        extensions.update(extra)
+    profile = {
+        "code": current.code,
+        "name": current.name,
+        "province": current.province,
+        "policy_name": current.config["city"]["policy_name"],
+        "plugins": current.config["plugins"]["enabled"],
+        "configuration": public_configuration(),
+        "industries": list(current.industries.values()),
+        "extensions": extensions,
+    }
+    return jsonify(CityProfileSchema().dump(profile))
+
+
+@operation(blueprint, "/units", summary="单位列表", query=UnitQuery, response=UnitSchema, many=True)
+def list_units():
+    params = load_query(UnitQuery)
+    with transaction() as session:
+        query = sa.select(Unit)
+        if params.get("kind"):
+            query = query.where(Unit.kind == params["kind"])
+        return paginate(session, query, params, {"code": Unit.code, "name": Unit.name},
+                        UnitSchema, Unit.id)
+
+
+@operation(blueprint, "/enterprises", summary="企业（客商）列表", query=EnterpriseQuery,
+           response=EnterpriseSchema, many=True)
+def list_enterprises():
+    params = load_query(EnterpriseQuery)
+    with transaction() as session:
+        query = sa.select(Enterprise)
+        if params.get("q"):
+            like = f"%{params['q']}%"
+            query = query.where(sa.or_(Enterprise.name.like(like),
+                                       Enterprise.credit_code.like(like)))
+        if params.get("tag"):
+            # Tags are a JSON list; match the tag as JSON text, the same on SQLite and PostgreSQL.
+            query = query.where(sa.cast(Enterprise.tags, sa.Text).like(
+                f"%{json.dumps(params['tag'])}%"))
+        return paginate(session, query, params, {"name": Enterprise.name}, EnterpriseSchema,
+                        Enterprise.id)

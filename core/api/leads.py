@@ -1,0 +1,107 @@
+"""``/api/v1/leads``: report, list, judge and assign, convert, reject."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import Blueprint, jsonify
+
+from core.api.registry import operation
+from core.api.support import (
+    city,
+    current_actor,
+    load_body,
+    load_query,
+    paginate,
+    respond,
+    transaction,
+)
+from core.models import Enterprise, Lead, Unit
+from core.models.leads import LeadStatus
+from core.schemas.leads import (
+    LeadAssign,
+    LeadConvert,
+    LeadCreate,
+    LeadQuery,
+    LeadReject,
+    LeadSchema,
+)
+from core.schemas.projects import ProjectSchema
+from core.services import leads as lead_service
+from core.services.lookups import get_or_404
+
+blueprint = Blueprint("leads", __name__)
+
+
+@operation(blueprint, "/leads", "POST", summary="报送招商线索", body=LeadCreate,
+           response=LeadSchema, status=201, errors=(400, 403, 422))
+def report_lead():
+    """Reports a lead; a lead about an investor already reported is linked as a duplicate."""
+    data = load_body(LeadCreate)
+    with transaction() as session:
+        lead = lead_service.report_lead(session, city(), data, current_actor())
+        return respond(LeadSchema, lead, 201)
+
+
+@operation(blueprint, "/leads", summary="线索列表", query=LeadQuery, response=LeadSchema, many=True)
+def list_leads():
+    params = load_query(LeadQuery)
+    with transaction() as session:
+        query = sa.select(Lead).join(Lead.enterprise)
+        if params.get("status"):
+            query = query.where(Lead.status == params["status"])
+        if params.get("channel"):
+            query = query.where(Lead.channel == params["channel"])
+        if params.get("reporting_unit"):
+            query = query.join(Unit, Lead.reporting_unit_id == Unit.id).where(
+                Unit.code == params["reporting_unit"])
+        if params.get("overdue") is not None:
+            overdue = sa.and_(Lead.status == LeadStatus.REPORTED,
+                              Lead.first_talk_due < dt.date.today())
+            query = query.where(overdue if params["overdue"] else sa.not_(overdue))
+        if params.get("q"):
+            like = f"%{params['q']}%"
+            query = query.where(sa.or_(Lead.title.like(like), Enterprise.name.like(like)))
+        return paginate(session, query, params,
+                        {"reported_on": Lead.reported_on, "first_talk_due": Lead.first_talk_due,
+                         "title": Lead.title}, LeadSchema, Lead.id)
+
+
+@operation(blueprint, "/leads/<int:lead_id>", summary="线索详情", response=LeadSchema,
+           errors=(404,))
+def get_lead(lead_id: int):
+    with transaction() as session:
+        return respond(LeadSchema, get_or_404(session, Lead, lead_id))
+
+
+@operation(blueprint, "/leads/<int:lead_id>/assign", "POST", summary="研判线索并明确首谈地",
+           body=LeadAssign, response=LeadSchema, errors=(400, 404, 409))
+def assign_lead(lead_id: int):
+    data = load_body(LeadAssign)
+    with transaction() as session:
+        lead = get_or_404(session, Lead, lead_id)
+        return respond(LeadSchema, lead_service.assign_lead(session, city(), lead, data,
+                                                            current_actor()))
+
+
+@operation(blueprint, "/leads/<int:lead_id>/convert", "POST", summary="线索转为项目",
+           body=LeadConvert, response=ProjectSchema, status=201, errors=(400, 404, 409, 422))
+def convert_lead(lead_id: int):
+    data = load_body(LeadConvert)
+    with transaction() as session:
+        lead = get_or_404(session, Lead, lead_id)
+        project = lead_service.convert_lead(session, city(), lead, data, current_actor())
+        from core.api.projects import project_body
+
+        return jsonify(project_body(project)), 201
+
+
+@operation(blueprint, "/leads/<int:lead_id>/reject", "POST", summary="退回线索",
+           body=LeadReject, response=LeadSchema, errors=(400, 404, 409))
+def reject_lead(lead_id: int):
+    data = load_body(LeadReject)
+    with transaction() as session:
+        lead = get_or_404(session, Lead, lead_id)
+        return respond(LeadSchema, lead_service.reject_lead(session, city(), lead, data,
+                                                            current_actor()))

@@ -1,0 +1,105 @@
+"""The city's OpenAPI 3.1 document, built from the operation registry and its schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Blueprint, Flask, jsonify
+
+from core.api.registry import openapi_path, operations_of
+
+blueprint = Blueprint("openapi", __name__)
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457 problem details; messages in Chinese",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "code": {"type": "string"},
+        "detail": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object", "properties": {
+            "field": {"type": "string"}, "code": {"type": "string"},
+            "message": {"type": "string"}}}},
+        "refusals": {"type": "array", "items": {"type": "object", "properties": {
+            "rule": {"type": "string"}, "message": {"type": "string"}}}},
+    },
+    "required": ["type", "title", "status", "code"],
+}
+ERROR_TITLES = {400: "输入有误", 401: "未认证", 403: "无权操作", 404: "未找到",
+                409: "操作被拒绝", 422: "不符合本市规定"}
+
+
+def _schema_name(schema: Any) -> str:
+    cls = schema if isinstance(schema, type) else type(schema)
+    name = cls.__name__
+    return name[:-6] if name.endswith("Schema") and len(name) > 6 else name
+
+
+def build_openapi(app: Flask) -> dict[str, Any]:
+    from core.api.support import runtime
+
+    city = app.extensions["zhaoshang"].city if "zhaoshang" in app.extensions else None
+    del runtime
+    spec = APISpec(
+        title=f"招商引资平台 · {city.name if city else ''} API",
+        version="1.0.0",
+        openapi_version="3.1.0",
+        plugins=[MarshmallowPlugin(schema_name_resolver=_schema_name)],
+        info={"description": "城市招商服务接口。金额单位为万元，以字符串表示的精确小数。"},
+    )
+    spec.components.schema("Problem", PROBLEM_SCHEMA)
+    paths: dict[str, dict[str, Any]] = {}
+    for name in sorted(app.blueprints):
+        for op in operations_of(app.blueprints[name]):
+            prefix = _mount_prefix(app, name)
+            path, params = openapi_path(prefix + op.rule)
+            item: dict[str, Any] = {"summary": op.summary, "tags": [op.tag],
+                                    "operationId": f"{name}.{op.endpoint}",
+                                    "parameters": [], "responses": {}}
+            if op.description:
+                item["description"] = op.description
+            for param in params:
+                item["parameters"].append({"name": param, "in": "path", "required": True,
+                                           "schema": {"type": "integer"}})
+            if op.query is not None:
+                item["parameters"].append({"in": "query", "schema": op.query})
+            if op.body is not None:
+                item["requestBody"] = {"required": True,
+                                       "content": {"application/json": {"schema": op.body}}}
+            ok: dict[str, Any] = {"description": "成功"}
+            if op.response is not None:
+                schema: Any = op.response
+                if op.many and op.query is not None and "page" in op.query._declared_fields:
+                    schema = {"type": "object", "properties": {
+                        "items": {"type": "array", "items": op.response},
+                        "total": {"type": "integer"}, "page": {"type": "integer"},
+                        "per_page": {"type": "integer"}}}
+                elif op.many:
+                    schema = {"type": "array", "items": op.response}
+                ok["content"] = {"application/json": {"schema": schema}}
+            item["responses"][str(op.status)] = ok
+            for status in sorted(set(op.errors) | {400} if op.query or op.body else op.errors):
+                item["responses"][str(status)] = {
+                    "description": ERROR_TITLES.get(status, "错误"),
+                    "content": {"application/problem+json": {
+                        "schema": {"$ref": "#/components/schemas/Problem"}}}}
+            paths.setdefault(path, {})[op.method.lower()] = item
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()
+
+
+def _mount_prefix(app: Flask, blueprint_name: str) -> str:
+    """Where a blueprint is mounted (``/api/v1`` or a plugin's own prefix)."""
+    return app.config["ZHAOSHANG_BLUEPRINT_PREFIXES"].get(blueprint_name, "")
+
+
+@blueprint.get("/openapi.json")
+def openapi_document():
+    from flask import current_app
+
+    return jsonify(build_openapi(current_app))

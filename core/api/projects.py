@@ -1,0 +1,217 @@
+"""``/api/v1/projects``: projects and their transitions, funds, milestones, transfers, history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, jsonify
+
+from core.api.registry import operation
+from core.api.support import (
+    city,
+    current_actor,
+    load_body,
+    load_query,
+    paginate,
+    respond,
+    transaction,
+)
+from core.gates import incomplete_fields
+from core.lifecycle import next_stage
+from core.models import (
+    Enterprise,
+    FundTranche,
+    Project,
+    ProjectChange,
+    StageTransition,
+    Transfer,
+)
+from core.schemas.projects import (
+    ChangeSchema,
+    FundCreate,
+    FundSchema,
+    FundVerify,
+    MilestoneInput,
+    MilestoneSchema,
+    ProjectCreate,
+    ProjectQuery,
+    ProjectSchema,
+    ProjectUpdate,
+    TransferCreate,
+    TransferSchema,
+    TransitionCreate,
+    TransitionSchema,
+)
+from core.services import projects as project_service
+from core.services.lookups import get_or_404
+
+blueprint = Blueprint("projects", __name__)
+
+
+def project_body(project: Project) -> dict[str, Any]:
+    """The project with what its next stage still needs (the gates' one source of truth)."""
+    body = ProjectSchema().dump(project)
+    upcoming = next_stage(project.stage)
+    body["next_stage"] = upcoming.value if upcoming else None
+    body["incomplete_fields"] = incomplete_fields(city(), project)
+    return body
+
+
+@operation(blueprint, "/projects", "POST", summary="登记项目", body=ProjectCreate,
+           response=ProjectSchema, status=201, errors=(400, 403, 422))
+def create_project():
+    data = load_body(ProjectCreate)
+    with transaction() as session:
+        project = project_service.create_project(session, city(), data, current_actor())
+        return jsonify(project_body(project)), 201
+
+
+@operation(blueprint, "/projects", summary="项目列表", query=ProjectQuery, response=ProjectSchema,
+           many=True)
+def list_projects():
+    params = load_query(ProjectQuery)
+    with transaction() as session:
+        query = sa.select(Project).join(Project.enterprise)
+        if params.get("stage"):
+            query = query.where(Project.stage == params["stage"])
+        if params.get("industry"):
+            query = query.where(Project.industry == params["industry"])
+        if params.get("out_of_province") is not None:
+            query = query.where(Project.out_of_province == params["out_of_province"])
+        if params.get("tier"):
+            query = query.where(sa.cast(Project.tiers, sa.Text).like(f'%"{params["tier"]}"%'))
+        if params.get("unit"):
+            from core.models import Unit
+
+            unit_ids = sa.select(Unit.id).where(Unit.code == params["unit"]).scalar_subquery()
+            query = query.where(sa.or_(Project.finding_unit_id == unit_ids,
+                                       Project.host_unit_id == unit_ids))
+        if params.get("q"):
+            like = f"%{params['q']}%"
+            query = query.where(sa.or_(Project.name.like(like), Enterprise.name.like(like)))
+        return paginate(session, query, params,
+                        {"amount": Project.amount, "signed_on": Project.signed_on,
+                         "name": Project.name, "updated_at": Project.updated_at},
+                        ProjectSchema, Project.id)
+
+
+@operation(blueprint, "/projects/<int:project_id>", summary="项目详情（含下一阶段待补字段）",
+           response=ProjectSchema, errors=(404,))
+def get_project(project_id: int):
+    with transaction() as session:
+        return jsonify(project_body(get_or_404(session, Project, project_id)))
+
+
+@operation(blueprint, "/projects/<int:project_id>", "PATCH", summary="修改项目或填报进展",
+           body=ProjectUpdate, response=ProjectSchema, errors=(400, 403, 404, 422))
+def update_project(project_id: int):
+    data = load_body(ProjectUpdate)
+    with transaction() as session:
+        project = get_or_404(session, Project, project_id)
+        project_service.update_project(session, city(), project, data, current_actor())
+        return jsonify(project_body(project))
+
+
+@operation(blueprint, "/projects/<int:project_id>/transitions", "POST", summary="项目阶段流转",
+           body=TransitionCreate, response=ProjectSchema, errors=(400, 403, 404, 409))
+def transition_project(project_id: int):
+    """Moves the project; 409 lists every reason when the city's rules refuse the move."""
+    data = load_body(TransitionCreate)
+    with transaction() as session:
+        project = get_or_404(session, Project, project_id)
+        project_service.transition(session, city(), project, data, current_actor())
+        return jsonify(project_body(project))
+
+
+@operation(blueprint, "/projects/<int:project_id>/transitions", summary="阶段流转记录",
+           response=TransitionSchema, many=True, errors=(404,))
+def list_transitions(project_id: int):
+    with transaction() as session:
+        get_or_404(session, Project, project_id)
+        rows = session.scalars(sa.select(StageTransition).where(
+            StageTransition.project_id == project_id).order_by(StageTransition.id)).all()
+        return jsonify(TransitionSchema(many=True).dump(rows))
+
+
+@operation(blueprint, "/projects/<int:project_id>/funds", "POST", summary="填报到位资金",
+           body=FundCreate, response=FundSchema, status=201, errors=(400, 403, 404, 409))
+def add_funds(project_id: int):
+    data = load_body(FundCreate)
+    with transaction() as session:
+        project = get_or_404(session, Project, project_id)
+        tranche = project_service.add_funds(session, city(), project, data, current_actor())
+        return respond(FundSchema, tranche, 201)
+
+
+@operation(blueprint, "/projects/<int:project_id>/funds", summary="到位资金台账",
+           response=FundSchema, many=True, errors=(404,))
+def list_funds(project_id: int):
+    with transaction() as session:
+        return jsonify(FundSchema(many=True).dump(get_or_404(session, Project, project_id).funds))
+
+
+@operation(blueprint, "/projects/<int:project_id>/funds/<int:fund_id>/verification", "POST",
+           summary="核实到位资金", body=FundVerify, response=FundSchema, errors=(400, 403, 404))
+def verify_funds(project_id: int, fund_id: int):
+    data = load_body(FundVerify)
+    with transaction() as session:
+        tranche = get_or_404(session, FundTranche, fund_id)
+        if tranche.project_id != project_id:
+            from core.problems import not_found
+
+            raise not_found("到位资金记录", fund_id)
+        return respond(FundSchema, project_service.verify_funds(session, city(), tranche, data,
+                                                                current_actor()))
+
+
+@operation(blueprint, "/projects/<int:project_id>/milestones", "PUT",
+           summary="设置节点（计划与实际日期）", body=MilestoneInput, response=MilestoneSchema,
+           errors=(400, 403, 404))
+def set_milestone(project_id: int):
+    data = load_body(MilestoneInput)
+    with transaction() as session:
+        project = get_or_404(session, Project, project_id)
+        return respond(MilestoneSchema,
+                       project_service.set_milestone(session, city(), project, data,
+                                                     current_actor()))
+
+
+@operation(blueprint, "/projects/<int:project_id>/milestones", summary="项目节点",
+           response=MilestoneSchema, many=True, errors=(404,))
+def list_milestones(project_id: int):
+    with transaction() as session:
+        project = get_or_404(session, Project, project_id)
+        return jsonify(MilestoneSchema(many=True).dump(project.milestones))
+
+
+@operation(blueprint, "/projects/<int:project_id>/transfers", "POST", summary="项目流转（异地落户）",
+           body=TransferCreate, response=TransferSchema, status=201, errors=(400, 403, 404))
+def transfer_project(project_id: int):
+    data = load_body(TransferCreate)
+    with transaction() as session:
+        project = get_or_404(session, Project, project_id)
+        project_service.ensure_may_write(current_actor(), project)
+        transfer = project_service.transfer_project(session, city(), project, data,
+                                                    current_actor())
+        return respond(TransferSchema, transfer, 201)
+
+
+@operation(blueprint, "/projects/<int:project_id>/transfers", summary="项目流转记录",
+           response=TransferSchema, many=True, errors=(404,))
+def list_transfers(project_id: int):
+    with transaction() as session:
+        get_or_404(session, Project, project_id)
+        rows = session.scalars(sa.select(Transfer).where(Transfer.project_id == project_id)
+                               .order_by(Transfer.id)).all()
+        return jsonify(TransferSchema(many=True).dump(rows))
+
+
+@operation(blueprint, "/projects/<int:project_id>/history", summary="项目变更历史",
+           response=ChangeSchema, many=True, errors=(404,))
+def project_history(project_id: int):
+    with transaction() as session:
+        get_or_404(session, Project, project_id)
+        rows = session.scalars(sa.select(ProjectChange).where(
+            ProjectChange.project_id == project_id).order_by(ProjectChange.id)).all()
+        return jsonify(ChangeSchema(many=True).dump(rows))

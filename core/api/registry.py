@@ -1,0 +1,79 @@
+"""One registry of API operations feeds both Flask routing and the OpenAPI document.
+
+Views are declared with :func:`operation`, naming the marshmallow schemas of the
+query, the body and the response; those same schemas validate the request, so
+the document can never drift from what the service accepts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint
+from marshmallow import Schema
+
+OPERATIONS_KEY = "zhaoshang_operations"
+
+
+@dataclass(frozen=True)
+class Operation:
+    blueprint: str
+    rule: str
+    method: str
+    summary: str
+    endpoint: str
+    tag: str
+    query: type[Schema] | None = None
+    body: type[Schema] | None = None
+    response: type[Schema] | None = None
+    many: bool = False
+    status: int = 200
+    errors: tuple[int, ...] = ()
+    description: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def operations_of(blueprint: Blueprint) -> list[Operation]:
+    return blueprint.__dict__.setdefault(OPERATIONS_KEY, [])
+
+
+def operation(
+    blueprint: Blueprint,
+    rule: str,
+    method: str = "GET",
+    *,
+    summary: str,
+    query: type[Schema] | None = None,
+    body: type[Schema] | None = None,
+    response: type[Schema] | None = None,
+    many: bool = False,
+    status: int = 200,
+    errors: tuple[int, ...] = (),
+    tag: str | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a view on ``blueprint`` and record it for the OpenAPI document."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        endpoint = view.__name__
+        blueprint.add_url_rule(rule, endpoint, view, methods=[method])
+        operations_of(blueprint).append(Operation(
+            blueprint=blueprint.name, rule=(blueprint.url_prefix or "") + rule, method=method,
+            summary=summary, endpoint=endpoint, tag=tag or blueprint.name, query=query,
+            body=body, response=response, many=many, status=status, errors=errors,
+            description=(view.__doc__ or "").strip(),
+        ))
+        return view
+
+    return decorate
+
+
+FLASK_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def openapi_path(rule: str) -> tuple[str, list[str]]:
+    """``/leads/<int:lead_id>`` → ``/leads/{lead_id}`` and its parameter names."""
+    names = [match.group(2) for match in FLASK_PARAM.finditer(rule)]
+    return FLASK_PARAM.sub(lambda m: "{" + m.group(2) + "}", rule), names

@@ -1,0 +1,97 @@
+"""What every view needs: the runtime, the actor, loading input, paging output."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, jsonify, request
+from marshmallow import Schema
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.city import City
+from core.db import unit_of_work
+from core.identity import Actor
+from core.policy import FieldProblem
+from core.problems import Problem, invalid_input
+
+EXTENSION = "zhaoshang"
+
+
+@dataclass
+class Runtime:
+    """The city service's state, bound to the Flask app (``app.extensions``)."""
+
+    city: City
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+
+def runtime() -> Runtime:
+    return current_app.extensions[EXTENSION]
+
+
+def city() -> City:
+    return runtime().city
+
+
+@contextlib.contextmanager
+def transaction() -> Iterator[Session]:
+    with unit_of_work(runtime().sessions) as session:
+        yield session
+
+
+def current_actor() -> Actor:
+    """The identity forwarded by the gateway (checked in ``core.app`` before any view)."""
+    from flask import g
+
+    return g.actor
+
+
+def load_body(schema: type[Schema], partial: bool = False) -> dict[str, Any]:
+    payload = request.get_json(silent=True)
+    if payload is None:
+        raise invalid_input([FieldProblem("_body", "body.not_json", "请求体应为 JSON 对象")])
+    return schema(partial=partial).load(payload)
+
+
+def load_query(schema: type[Schema]) -> dict[str, Any]:
+    return schema().load(request.args.to_dict())
+
+
+def respond(schema: type[Schema], obj: Any, status: int = 200, **extra: Any) -> Any:
+    body = schema().dump(obj) | extra
+    return jsonify(body), status
+
+
+def paginate(
+    session: Session,
+    query: sa.Select,
+    params: dict[str, Any],
+    sortable: dict[str, Any],
+    schema: type[Schema],
+    tiebreak: Any,
+) -> Any:
+    """Sort by a whitelisted field (``-field`` descending), page, and wrap the items."""
+    sort = params.get("sort")
+    if sort:
+        column = sortable.get(sort.lstrip("-"))
+        if column is None:
+            raise invalid_input([FieldProblem(
+                "sort", "sort.unknown", f"不能按 {sort} 排序，可选：{', '.join(sortable)}")])
+        query = query.order_by(column.desc() if sort.startswith("-") else column.asc())
+    # The id last keeps pages stable when the sort field has ties.
+    query = query.order_by(tiebreak)
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    page, per_page = params["page"], params["per_page"]
+    rows = session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return jsonify({"items": schema(many=True).dump(rows), "total": total, "page": page,
+                    "per_page": per_page})
+
+
+def forbidden(detail: str) -> Problem:
+    return Problem(403, "forbidden_role", "无权操作", detail)

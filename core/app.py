@@ -1,0 +1,86 @@
+"""The city service's application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, g, request
+
+from core.api import city as city_api
+from core.api import leads as leads_api
+from core.api import openapi as openapi_api
+from core.api import projects as projects_api
+from core.api import stats as stats_api
+from core.api.support import EXTENSION, Runtime
+from core.city import City, build_city, load_city
+from core.db import make_engine, make_session_factory
+from core.identity import Actor
+from core.problems import register_error_handlers
+
+API_PREFIX = "/api/v1"
+CORE_BLUEPRINTS = (city_api.blueprint, leads_api.blueprint, projects_api.blueprint,
+                   stats_api.blueprint, openapi_api.blueprint)
+
+log = logging.getLogger("zhaoshang.city")
+
+
+def resolve_city(config: City | dict[str, Any] | str | Path | None) -> City:
+    """A City from a City, a raw deployment dict, a TOML path or ``ZHAOSHANG_CONFIG``."""
+    if isinstance(config, City):
+        return config
+    if isinstance(config, dict):
+        return build_city(config)
+    path = config or os.environ.get("ZHAOSHANG_CONFIG")
+    if not path:
+        raise RuntimeError("no city configuration: pass one or set ZHAOSHANG_CONFIG")
+    return load_city(path)
+
+
+def create_app(config: City | dict[str, Any] | str | Path | None = None,
+               database_url: str | None = None) -> Flask:
+    """Build a city service: its configuration, database, core API and plugin API."""
+    city = resolve_city(config)
+    app = Flask(__name__)
+    app.json.ensure_ascii = False  # Chinese stays readable in responses
+    app.json.sort_keys = False
+    app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
+    url = database_url or city.config["database"]["url"]
+    engine = make_engine(url)
+    app.extensions[EXTENSION] = Runtime(city=city, engine=engine,
+                                        sessions=make_session_factory(engine))
+    prefixes: dict[str, str] = {}
+    for blueprint in CORE_BLUEPRINTS:
+        app.register_blueprint(blueprint, url_prefix=API_PREFIX)
+        prefixes[blueprint.name] = API_PREFIX
+    for blueprint in city.call("register_blueprints"):
+        prefix = f"{API_PREFIX}/{blueprint.name}"
+        app.register_blueprint(blueprint, url_prefix=prefix)
+        prefixes[blueprint.name] = prefix
+    app.config["ZHAOSHANG_BLUEPRINT_PREFIXES"] = prefixes
+    register_error_handlers(app)
+    app.before_request(_identify)
+    app.after_request(_headers)
+    from core.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _identify() -> None:
+    """Attach the acting identity forwarded by the gateway."""
+    g.actor = Actor(
+        user=request.headers.get("X-Zhaoshang-User", "anonymous"),
+        role=request.headers.get("X-Zhaoshang-Role", "officer"),
+        unit=request.headers.get("X-Zhaoshang-Unit") or None,
+        city=request.headers.get("X-Zhaoshang-City") or None,
+    )
+
+
+def _headers(response: Response) -> Response:
+    request_id = request.headers.get("X-Request-Id")
+    if request_id:
+        response.headers["X-Request-Id"] = request_id
+    return response

@@ -1,0 +1,115 @@
+"""The running city: its configuration, plugin manager and working-day calendar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pluggy
+from marshmallow import ValidationError
+
+from core.config import ConfigError, flatten_errors, load_deployment, ratio_share, read_toml
+from core.plugins import collected, get_plugin_manager
+from core.workdays import WorkdayCalendar
+
+
+@dataclass
+class City:
+    """Everything a hook needs to know about the city it runs for."""
+
+    config: dict[str, Any]
+    pm: pluggy.PluginManager
+    plugin_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    origin: str = "<config>"
+
+    # -- identity ---------------------------------------------------------
+    @property
+    def code(self) -> str:
+        return self.config["city"]["code"]
+
+    @property
+    def name(self) -> str:
+        return self.config["city"]["name"]
+
+    @property
+    def province(self) -> str:
+        return self.config["city"]["province"]
+
+    @property
+    def policy(self) -> dict[str, Any]:
+        return self.config["policy"]
+
+    @property
+    def hook(self) -> Any:
+        return self.pm.hook
+
+    @property
+    def topic(self) -> str:
+        return f"{self.config['events']['topic_prefix']}.{self.code}"
+
+    @property
+    def event_source(self) -> str:
+        return f"/zhaoshang/cities/{self.code}"
+
+    def plugin_config(self, name: str) -> dict[str, Any]:
+        """A plugin's validated configuration (defaults applied)."""
+        return self.plugin_configs.get(name, {})
+
+    # -- catalogue --------------------------------------------------------
+    @cached_property
+    def industries(self) -> dict[str, dict[str, Any]]:
+        return {item["code"]: item for item in self.config["industries"]}
+
+    def industry_name(self, code: str | None) -> str | None:
+        return self.industries.get(code, {}).get("name") if code else None
+
+    @cached_property
+    def calendar(self) -> WorkdayCalendar:
+        calendar = WorkdayCalendar.default()
+        for notice in self.config["calendar"]["notices"]:
+            calendar.load_notice_file(Path(notice))
+        return calendar
+
+    def share(self, ratio_key: str) -> Decimal:
+        return ratio_share(self.policy[ratio_key])
+
+    def call(self, hook_name: str, **kwargs: Any) -> list[Any]:
+        """Call a collected hook and flatten its results."""
+        return collected(getattr(self.pm.hook, hook_name)(city=self, **kwargs))
+
+
+def build_city(
+    raw: dict[str, Any], origin: str = "<config>", extra_plugins: list | tuple = ()
+) -> City:
+    """Validate a deployment, build its plugin manager and each plugin's configuration."""
+    config = load_deployment(raw, origin)
+    pm = get_plugin_manager(config["plugins"]["enabled"], extra_plugins)
+    plugin_configs: dict[str, dict[str, Any]] = {}
+    declared = {}
+    for item in pm.hook.plugin_config_schema():
+        if item is not None:
+            name, schema = item
+            declared[name] = schema
+    raw_sections = config["plugins"]["raw"]
+    unknown = sorted(set(raw_sections) - set(declared))
+    if unknown:
+        raise ConfigError(
+            f"{origin}: [plugins.{unknown[0]}] configures a plugin that declares no "
+            f"configuration or is not enabled"
+        )
+    for name, schema in declared.items():
+        try:
+            plugin_configs[name] = schema().load(raw_sections.get(name, {}))
+        except ValidationError as exc:
+            details = "\n  ".join(flatten_errors(exc.messages, f"plugins.{name}"))
+            raise ConfigError(f"{origin}: invalid configuration:\n  {details}") from exc
+    return City(config=config, pm=pm, plugin_configs=plugin_configs, origin=origin)
+
+
+def load_city(path: Path | str, extra_plugins: list | tuple = ()) -> City:
+    """Read and validate a deployment file."""
+    path = Path(path)
+    return build_city(read_toml(path), str(path), extra_plugins)

@@ -1,0 +1,139 @@
+"""The ``zhaoshang`` command: serve, migrate, demo data, OpenAPI, relay, province.
+
+City commands take ``--city <code>`` (the built-in configuration of that city) or
+``--config <file>`` (a deployment file). They are also registered on each city
+app, so ``flask --app 'core.app:create_app("<file>")' migrate`` works the Flask way.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from core.config import ConfigError, built_in_config_path
+
+
+def city_app(city_code: str | None, config: str | None) -> Flask:
+    from core.app import create_app
+
+    if not city_code and not config:
+        raise click.UsageError("give --city <code> or --config <file>")
+    path = Path(config) if config else built_in_config_path(city_code or "")
+    try:
+        return create_app(path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+city_options = [
+    click.option("--city", "city_code", help="built-in city code, e.g. pingliang"),
+    click.option("--config", "config", type=click.Path(dir_okay=False),
+                 help="deployment configuration file (TOML)"),
+]
+
+
+def with_city(func):
+    for option in reversed(city_options):
+        func = option(func)
+    return func
+
+
+def prepare_database(app: Flask) -> None:
+    """Migrate the schema and load the configured units."""
+    from core.api.support import runtime
+    from core.db import unit_of_work
+    from core.migrate import upgrade
+    from core.reference_data import sync_units
+
+    with app.app_context():
+        state = runtime()
+        Path("var").mkdir(exist_ok=True)
+        upgrade(state.city, state.engine)
+        with unit_of_work(state.sessions) as session:
+            sync_units(session, state.city)
+
+
+def load_demo(app: Flask) -> dict[str, int]:
+    from core.api.support import runtime
+    from core.demo import load_demo_data
+
+    with app.app_context():
+        return load_demo_data(runtime())
+
+
+@click.group()
+def main() -> None:
+    """Zhaoshang 招商引资: city services, relay, province."""
+
+
+@main.command()
+@with_city
+def migrate(city_code: str | None, config: str | None) -> None:
+    """Create or upgrade a city's database and load its units."""
+    prepare_database(city_app(city_code, config))
+    click.echo("database ready")
+
+
+@main.command()
+@with_city
+def demo(city_code: str | None, config: str | None) -> None:
+    """Load demo data into a city's (migrated) database."""
+    app = city_app(city_code, config)
+    prepare_database(app)
+    counts = load_demo(app)
+    click.echo(json.dumps(counts, ensure_ascii=False))
+
+
+@main.command()
+@with_city
+def openapi(city_code: str | None, config: str | None) -> None:
+    """Print a city's OpenAPI document."""
+    from core.api.openapi import build_openapi
+
+    app = city_app(city_code, config)
+    with app.app_context():
+        json.dump(build_openapi(app), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+
+
+@main.command()
+@click.argument("what", default="city")
+@with_city
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=8000, type=int)
+@click.option("--threads", default=8, type=int)
+def serve(what: str, city_code: str | None, config: str | None, host: str, port: int,
+          threads: int) -> None:
+    """Serve a city (``serve --city lanzhou``) with waitress."""
+    import waitress
+
+    if what != "city":
+        raise click.UsageError(f"unknown service {what!r}")
+    app = city_app(city_code, config)
+    prepare_database(app)
+    click.echo(f"serving {app.extensions['zhaoshang'].city.name} on http://{host}:{port}/api/v1")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="zhaoshang")
+
+
+def register_commands(app: Flask) -> None:
+    """The same commands on a city app, for ``flask --app … <command>``."""
+
+    @app.cli.command("migrate")
+    @with_appcontext
+    def _migrate() -> None:
+        prepare_database(current_app._get_current_object())
+        click.echo("database ready")
+
+    @app.cli.command("demo")
+    @with_appcontext
+    def _demo() -> None:
+        click.echo(json.dumps(load_demo(current_app._get_current_object()), ensure_ascii=False))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

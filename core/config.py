@@ -1,0 +1,205 @@
+"""Deployment configuration: one TOML file per city service.
+
+The file names the city, its database and topic, the core's policy parameters,
+its industry catalogue and unit tree, the plugins it enables (in order) and each
+plugin's parameters. Every section is validated by a marshmallow schema; an
+invalid file stops startup with every problem listed (:class:`ConfigError`).
+
+Each built-in city ships its default file as ``plugins/<city>/config.toml``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+RATIO_PATTERN = re.compile(r"^\s*(\d+)\s*:\s*(\d+)\s*$")
+SHARING_STARTS = ("signing", "start", "first_tax")
+
+
+class ConfigError(Exception):
+    """The deployment configuration cannot be used; the message says why and where."""
+
+
+def ratio_share(ratio: str) -> Decimal:
+    """The first party's share of a ratio such as ``"3:7"`` → ``Decimal("0.3")``."""
+    match = RATIO_PATTERN.match(ratio)
+    if not match:
+        raise ValueError(ratio)
+    first, second = (Decimal(part) for part in match.groups())
+    if first + second == 0:
+        raise ValueError(ratio)
+    return first / (first + second)
+
+
+def _valid_ratio(value: str) -> bool:
+    try:
+        ratio_share(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_ratio(value: str) -> None:
+    if not _valid_ratio(value):
+        raise ValidationError("比例格式应为 m:n，例如 3:7")
+
+
+def Ratio(**kwargs: Any) -> fields.String:  # noqa: N802 - used like a field class
+    """A ratio field such as ``"3:7"``."""
+    return fields.String(validate=_check_ratio, **kwargs)
+
+
+class CitySection(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,31}$"))
+    name = fields.String(required=True)
+    province = fields.String(required=True)
+    policy_name = fields.String(load_default="")
+    office_unit = fields.String(load_default="office")
+
+
+class DatabaseSection(Schema):
+    url = fields.String(load_default=None, allow_none=True)
+
+
+class EventsSection(Schema):
+    topic_prefix = fields.String(load_default="zhaoshang")
+    partitions = fields.Integer(load_default=3, validate=validate.Range(min=1))
+    replication = fields.Integer(load_default=1, validate=validate.Range(min=1))
+
+
+class PolicySection(Schema):
+    """Parameters of core mechanisms that every city sets to its own numbers."""
+
+    first_talk_working_days = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=1, max=60)
+    )
+    transfer_indicator_ratio = Ratio(load_default="3:7")
+    transfer_tax_ratio = Ratio(load_default="3:7")
+    indicator_sharing_from = fields.String(
+        load_default="signing", validate=validate.OneOf(SHARING_STARTS)
+    )
+    tax_sharing_from = fields.String(load_default="signing", validate=validate.OneOf(SHARING_STARTS))
+    # Whether a transfer may carry a ratio agreed between the two units (Sanming).
+    transfer_negotiable = fields.Boolean(load_default=False)
+    major_project_threshold = fields.Decimal(load_default=Decimal(100000))  # 万元 (10亿)
+    no_progress_days = fields.Integer(load_default=30, validate=validate.Range(min=1))
+    period_end_rush_days = fields.Integer(load_default=3, validate=validate.Range(min=1))
+    objection_window_days = fields.Integer(load_default=7, validate=validate.Range(min=1))
+
+
+class IndustrySection(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    chain = fields.String(load_default=None, allow_none=True)
+    group = fields.String(load_default=None, allow_none=True)
+
+
+class UnitSection(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            ["office", "county", "district", "city", "park", "department",
+             "industry_group", "resident_office"]
+        ),
+    )
+    parent = fields.String(load_default=None, allow_none=True)
+    park_level = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(["national", "provincial"])
+    )
+    industries = fields.List(fields.String(), load_default=list)
+
+
+class PluginsSection(Schema):
+    class Meta:
+        unknown = EXCLUDE  # plugin tables are validated by each plugin's own schema
+
+    enabled = fields.List(fields.String(), required=True)
+
+
+class CalendarSection(Schema):
+    notices = fields.List(fields.String(), load_default=list)
+
+
+class DeploymentSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    city = fields.Nested(CitySection, required=True)
+    database = fields.Nested(DatabaseSection, load_default=lambda: DatabaseSection().load({}))
+    events = fields.Nested(EventsSection, load_default=lambda: EventsSection().load({}))
+    policy = fields.Nested(PolicySection, load_default=lambda: PolicySection().load({}))
+    calendar = fields.Nested(CalendarSection, load_default=lambda: CalendarSection().load({}))
+    industries = fields.List(fields.Nested(IndustrySection), load_default=list)
+    units = fields.List(fields.Nested(UnitSection), load_default=list)
+    plugins = fields.Nested(PluginsSection, required=True)
+
+    @validates_schema
+    def _units_form_a_tree(self, data: dict, **_: Any) -> None:
+        codes = [unit["code"] for unit in data.get("units", [])]
+        duplicates = sorted({c for c in codes if codes.count(c) > 1})
+        if duplicates:
+            raise ValidationError(f"单位编码重复：{', '.join(duplicates)}", "units")
+        for unit in data.get("units", []):
+            if unit["parent"] and unit["parent"] not in codes:
+                raise ValidationError(f"单位 {unit['code']} 的上级 {unit['parent']} 不存在", "units")
+        industry_codes = {i["code"] for i in data.get("industries", [])}
+        for unit in data.get("units", []):
+            unknown = [i for i in unit["industries"] if i not in industry_codes]
+            if unknown:
+                raise ValidationError(
+                    f"单位 {unit['code']} 的主导产业 {', '.join(unknown)} 不在产业目录中", "units"
+                )
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"configuration file not found: {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def flatten_errors(messages: Any, prefix: str = "") -> list[str]:
+    """Marshmallow's nested error dict as ``path: message`` lines."""
+    if isinstance(messages, dict):
+        lines: list[str] = []
+        for key, value in messages.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            lines.extend(flatten_errors(value, path))
+        return lines
+    if isinstance(messages, list):
+        return [line for item in messages for line in flatten_errors(item, prefix)]
+    return [f"{prefix}: {messages}"]
+
+
+def load_deployment(raw: dict[str, Any], origin: str = "<config>") -> dict[str, Any]:
+    """Validate the core sections of a deployment; plugin sections stay raw in ``plugins``."""
+    try:
+        config = DeploymentSchema().load(raw)
+    except ValidationError as exc:
+        details = "\n  ".join(flatten_errors(exc.messages))
+        raise ConfigError(f"{origin}: invalid configuration:\n  {details}") from exc
+    config["plugins"]["raw"] = {
+        key: value for key, value in raw.get("plugins", {}).items() if key != "enabled"
+    }
+    if config["database"]["url"] is None:
+        config["database"]["url"] = os.environ.get("DATABASE_URL") or (
+            f"sqlite:///{Path('var').resolve() / (config['city']['code'] + '.db')}"
+        )
+    return config
+
+
+def built_in_config_path(city_code: str) -> Path:
+    """Where a built-in city keeps its default deployment file."""
+    return Path(__file__).resolve().parent.parent / "plugins" / city_code / "config.toml"

@@ -1,0 +1,41 @@
+"""Crediting a project to units: once, split by its transfer, never doubled.
+
+A project found by one unit and landed in another gives the finding unit its
+share (0.3 for 3:7) and the host the rest, once sharing has started (at signing,
+at construction start, or for tax at the first tax). Before that, the host
+unit — which reports the project — holds all of it. Shares always sum to 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from core.models import Project
+
+ONE = Decimal(1)
+
+
+def sharing_started(project: Project, starts: str, on: dt.date) -> bool:
+    if starts == "signing":
+        return project.signed_on is not None and project.signed_on <= on
+    if starts == "start":
+        return project.started_on is not None and project.started_on <= on
+    if starts == "first_tax":
+        first_tax = (project.attributes or {}).get("first_tax_on")
+        return first_tax is not None and dt.date.fromisoformat(first_tax) <= on
+    raise ValueError(starts)
+
+
+def credit_shares(project: Project, on: dt.date, kind: str = "indicator") -> dict[int, Decimal]:
+    """``{unit_id: share}`` of a project's ``indicator`` or ``tax`` figures as of ``on``."""
+    transfer = project.transfers[-1] if project.transfers else None
+    if transfer is None or transfer.from_unit_id == transfer.to_unit_id:
+        return {project.host_unit_id: ONE}
+    if kind == "tax":
+        share, starts = transfer.tax_share_from, transfer.tax_sharing_from
+    else:
+        share, starts = transfer.indicator_share_from, transfer.indicator_sharing_from
+    if not sharing_started(project, starts, on):
+        return {transfer.to_unit_id: ONE}
+    return {transfer.from_unit_id: Decimal(share), transfer.to_unit_id: ONE - Decimal(share)}

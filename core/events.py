@@ -1,0 +1,61 @@
+"""Writing events to the outbox, in the caller's transaction.
+
+Every state change calls :func:`record_event` on the same session that holds
+the change. The row commits or rolls back with it; the relay publishes it later.
+Event types are ``zhaoshang.<aggregate>.<fact>`` (see ``docs/events.md``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from core.models import OutboxEvent
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from core.city import City
+
+SCHEMA_VERSION = 1
+EVENT_TYPE_PREFIX = "zhaoshang"
+
+
+def to_json_value(value: Any) -> Any:
+    """Event data is JSON: decimals travel as strings (exact), dates as ISO strings."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: to_json_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json_value(item) for item in value]
+    return value
+
+
+def record_event(
+    session: Session,
+    city: City,
+    aggregate_type: str,
+    aggregate_id: int | str,
+    fact: str,
+    data: dict[str, Any],
+) -> OutboxEvent:
+    """Add one event row to ``session``; it commits with the change it describes."""
+    event = OutboxEvent(
+        id=str(uuid.uuid4()),
+        source=city.event_source,
+        type=f"{EVENT_TYPE_PREFIX}.{aggregate_type}.{fact}",
+        subject=f"{aggregate_type}/{aggregate_id}",
+        time=dt.datetime.now(dt.UTC),
+        city=city.code,
+        schema_version=SCHEMA_VERSION,
+        aggregate_type=aggregate_type,
+        aggregate_id=f"{city.code}:{aggregate_type}:{aggregate_id}",
+        data=to_json_value(data),
+    )
+    session.add(event)
+    return event

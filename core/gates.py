@@ -1,0 +1,67 @@
+"""Stage gates: the one source of truth for what a project needs before a stage.
+
+The API's ``incomplete_fields``, the transition check and the web checklist all
+call :func:`incomplete_fields`; the required fields come from the
+``stage_required_fields`` hook (core defaults plus the city's own).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from core.lifecycle import next_stage
+
+if TYPE_CHECKING:
+    from core.city import City
+    from core.models import Project
+
+FIELD_LABELS = {
+    "name": "项目名称",
+    "enterprise_id": "投资企业",
+    "industry": "所属产业",
+    "amount": "总投资",
+    "finding_unit_id": "招商单位",
+    "host_unit_id": "落户单位",
+    "agreement_amount": "协议投资额",
+    "leader_name": "包抓领导",
+    "milestones.start": "计划开工日期",
+    "milestones.completion": "计划竣工日期",
+    "milestones.production": "计划投产日期",
+}
+
+
+def field_present(project: Project, path: str) -> bool:
+    """Whether ``path`` (``amount``, ``attributes.x``, ``milestones.start``) has a value."""
+    head, _, rest = path.partition(".")
+    if head == "attributes" and rest:
+        value: Any = project.attributes or {}
+        for part in rest.split("."):
+            if not isinstance(value, dict) or part not in value:
+                return False
+            value = value[part]
+        return value not in (None, "", [], {})
+    if head == "milestones" and rest:
+        return any(m.kind == rest for m in project.milestones)
+    value = getattr(project, path, None)
+    return value not in (None, "", [], {})
+
+
+def required_fields(city: City, project: Project, stage: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for path in city.call("stage_required_fields", project=project, stage=stage):
+        seen.setdefault(path, None)
+    return list(seen)
+
+
+def incomplete_fields(city: City, project: Project, stage: str | None = None) -> list[str]:
+    """Fields still missing for ``stage`` (default: the next stage on the main line)."""
+    target = stage or next_stage(project.stage)
+    if target is None:
+        return []
+    return [path for path in required_fields(city, project, target)
+            if not field_present(project, path)]
+
+
+def field_label(path: str) -> str:
+    """The Chinese name of a gate field, for messages and the checklist."""
+    return FIELD_LABELS.get(path, path)

@@ -1,0 +1,232 @@
+"""Every extension point of a city service.
+
+Hooks are called with keyword arguments only, so a spec can gain arguments
+without breaking implementations. Every hook receives ``city``: the
+:class:`core.city.City` of the running service (its code, validated
+configuration, working-day calendar). Implement a hook with
+``@core.hookimpl`` (re-exported by :mod:`core.toolkit`) in a city plugin.
+
+"Collected" hooks return a list of every implementation's non-None result.
+"First result" hooks stop at the first implementation that returns something
+other than ``None``; the core's defaults are registered ``trylast`` so a city
+overrides them by implementing the same hook.
+
+Each hook has a section in ``docs/hooks.md`` and a test of its own
+(``tests/test_hooks.py`` fails otherwise).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+from core import PROJECT_NAME
+
+if TYPE_CHECKING:
+    from flask import Blueprint
+    from marshmallow import Schema
+    from sqlalchemy.orm import Session
+
+    from core.city import City
+    from core.models import Lead, Project, Unit
+    from core.policy import (
+        Adjustment,
+        AssessmentScheme,
+        EvaluationForm,
+        FieldProblem,
+        Refusal,
+        Report,
+        RewardRule,
+        TransferSharing,
+        WarningRule,
+    )
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+
+
+# ---------------------------------------------------------------------------
+# Configuration
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def plugin_config_schema() -> tuple[str, type[Schema]] | None:
+    """Declare this plugin's configuration section and its marshmallow schema.
+
+    Called once at startup, before the city exists. Return ``(name, SchemaClass)``:
+    the deployment file's ``[plugins.<name>]`` table is loaded through the schema
+    (its ``load_default`` values are the plugin's defaults) and startup fails
+    with the schema's field errors when it does not validate. Collected.
+    """
+
+
+@hookspec
+def city_profile(city: City) -> dict[str, Any] | None:
+    """Add keys to the city's public profile (``GET /api/v1/city``). Collected, merged."""
+
+
+# ---------------------------------------------------------------------------
+# Leads
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def validate_lead(city: City, data: dict[str, Any], session: Session) -> list[FieldProblem] | None:
+    """Check a lead before it is reported, after the schema accepted ``data``.
+
+    Return field problems (Chinese messages); any problem refuses the lead with
+    422 and nothing is written. Collected.
+    """
+
+
+@hookspec(firstresult=True)
+def route_lead(city: City, lead: Lead, session: Session) -> Unit | None:
+    """Choose the unit that judges a new lead (an industry group, the office …).
+
+    First result; the core default routes to the city's investment office.
+    """
+
+
+@hookspec(firstresult=True)
+def lead_first_talk_deadline(city: City, lead: Lead) -> dt.date | None:
+    """The date by which the lead's first-talk location must be named.
+
+    First result; the core default adds ``policy.first_talk_working_days``
+    working days (official calendar) to the report date, or returns None when
+    the city sets no deadline.
+    """
+
+
+@hookspec
+def after_lead_reported(city: City, lead: Lead, session: Session) -> None:
+    """React to a reported lead inside its transaction (points, ownership …). Collected."""
+
+
+# ---------------------------------------------------------------------------
+# Projects: classification, gates, guards, effects
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def validate_project(
+    city: City, data: dict[str, Any], project: Project | None, session: Session
+) -> list[FieldProblem] | None:
+    """Check a project's new or changed data (``project`` is None on creation).
+
+    Problems refuse the write with 422. Collected.
+    """
+
+
+@hookspec
+def classify_project(city: City, project: Project) -> list[str] | None:
+    """Return the tiers a project belongs to (``key``, ``major`` …).
+
+    Called on every project write; the union of all results is stored in
+    ``project.tiers``. Collected.
+    """
+
+
+@hookspec
+def stage_required_fields(city: City, project: Project, stage: str) -> list[str] | None:
+    """Fields (dotted, ``attributes.x`` for city fields) a project needs to enter ``stage``.
+
+    The union over all implementations is the gate; the API reports what is
+    missing for the next stage as ``incomplete_fields``. Collected.
+    """
+
+
+@hookspec
+def transition_guard(
+    city: City, project: Project, target: str, actor: str, session: Session
+) -> list[Refusal] | None:
+    """Refuse a stage transition with readable reasons (409). Collected."""
+
+
+@hookspec
+def after_transition(
+    city: City, project: Project, source: str, target: str, actor: str, session: Session
+) -> None:
+    """Effects of a committed-to transition, in the same transaction. Collected."""
+
+
+# ---------------------------------------------------------------------------
+# Transfers
+# ---------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def transfer_sharing(
+    city: City, project: Project, from_unit: Unit, to_unit: Unit
+) -> TransferSharing | None:
+    """How a transfer splits indicators and tax between the two units.
+
+    First result; the core default reads ``policy.transfer_*`` from configuration.
+    A city where sharing is negotiated per project returns its own.
+    """
+
+
+# ---------------------------------------------------------------------------
+# Evaluations and matters
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def evaluation_forms(city: City) -> list[EvaluationForm] | None:
+    """The evaluation forms the city uses (admission, review, fulfilment …). Collected, flattened."""
+
+
+@hookspec(firstresult=True)
+def matter_decision_level(city: City, matter: Any, project: Project) -> str | None:
+    """Who decides a matter: ``office``, ``leader`` or ``executive_meeting``. First result."""
+
+
+# ---------------------------------------------------------------------------
+# Warnings, assessments, rewards
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def warning_rules(city: City) -> list[WarningRule] | None:
+    """Rules the warning recomputation runs. Collected, flattened."""
+
+
+@hookspec
+def assessment_schemes(city: City) -> list[AssessmentScheme] | None:
+    """The city's assessment schemes (indicators, weights, points, caps, cadence). Collected."""
+
+
+@hookspec
+def assessment_metrics(city: City, context: Any) -> dict[str, dict[str, Any]] | None:
+    """Extra per-unit metrics for assessments: ``{metric: {unit_code: value}}``. Collected."""
+
+
+@hookspec
+def assessment_adjustments(city: City, context: Any) -> list[Adjustment] | None:
+    """Bonus and penalty items for an assessment run (exempted ones included). Collected."""
+
+
+@hookspec
+def reward_rules(city: City) -> list[RewardRule] | None:
+    """Reward formulas with caps and eligibility. Collected, flattened."""
+
+
+# ---------------------------------------------------------------------------
+# API, reports, demo data
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def register_blueprints(city: City) -> list[Blueprint] | None:
+    """Extra API blueprints, mounted under ``/api/v1/<plugin>/``. Collected."""
+
+
+@hookspec
+def reports(city: City) -> list[Report] | None:
+    """Named reports (lists with Chinese headings, exportable to .xlsx). Collected, flattened."""
+
+
+@hookspec
+def demo_data(city: City, session: Session, demo: Any) -> None:
+    """Add the city's own demo records after the core's demo data. Collected."""

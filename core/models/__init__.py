@@ -1,0 +1,29 @@
+"""SQLAlchemy 2.0 typed models of the core. Plugins never alter these tables."""
+
+from core.models.enterprises import Enterprise
+from core.models.leads import Lead
+from core.models.organisation import Intermediary, Person, Unit
+from core.models.outbox import OutboxEvent
+from core.models.projects import (
+    FundTranche,
+    Milestone,
+    Project,
+    ProjectChange,
+    StageTransition,
+    Transfer,
+)
+
+__all__ = [
+    "Enterprise",
+    "FundTranche",
+    "Intermediary",
+    "Lead",
+    "Milestone",
+    "OutboxEvent",
+    "Person",
+    "Project",
+    "ProjectChange",
+    "StageTransition",
+    "Transfer",
+    "Unit",
+]

@@ -1,0 +1,25 @@
+"""Enterprises (企业/客商): investors, identified by their unified social credit code."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db import Base
+
+ENTERPRISE_TAGS = (
+    "世界500强", "中国500强", "民营500强", "央企", "省属国企", "上市公司",
+    "行业龙头", "行业前20强", "行业100强", "独角兽", "台湾百大", "外资",
+)
+
+
+class Enterprise(Base):
+    __tablename__ = "enterprises"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    normalized_name: Mapped[str] = mapped_column(sa.String(200), index=True)
+    credit_code: Mapped[str | None] = mapped_column(sa.String(18), unique=True)
+    origin_region: Mapped[str | None] = mapped_column(sa.String(100))
+    origin_province: Mapped[str | None] = mapped_column(sa.String(50))
+    tags: Mapped[list] = mapped_column(default=list)

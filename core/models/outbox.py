@@ -1,0 +1,34 @@
+"""The transactional outbox: events written with the change they describe."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db import Base
+
+
+class OutboxEvent(Base):
+    """One CloudEvents 1.0 event waiting for (or already given to) Kafka.
+
+    ``position`` orders events; the relay publishes in that order, so one
+    aggregate's events reach its partition in the order they were committed.
+    """
+
+    __tablename__ = "outbox"
+
+    position: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+                                          primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(sa.String(36), unique=True)
+    source: Mapped[str] = mapped_column(sa.String(200))
+    type: Mapped[str] = mapped_column(sa.String(100))
+    subject: Mapped[str] = mapped_column(sa.String(100))
+    time: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    city: Mapped[str] = mapped_column(sa.String(32))
+    schema_version: Mapped[int] = mapped_column(default=1)
+    aggregate_type: Mapped[str] = mapped_column(sa.String(32))
+    aggregate_id: Mapped[str] = mapped_column(sa.String(64), index=True)
+    data: Mapped[dict] = mapped_column(default=dict)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)

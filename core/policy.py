@@ -1,0 +1,200 @@
+"""Value types that hooks return: the vocabulary between the core and city plugins.
+
+Plugins build these from their configuration; the core's mechanisms (gates,
+evaluations, warnings, assessments, rewards) consume them. They are plain frozen
+dataclasses so a plugin can be tested without a database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """A field-level input problem: ``field`` is a dotted path, ``message`` is Chinese."""
+
+    field: str
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "code": self.code, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a transition (or another action) is refused; ``rule`` names the rule."""
+
+    rule: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"rule": self.rule, "message": self.message}
+
+
+@dataclass(frozen=True)
+class TransferSharing:
+    """How a transferred project's figures split between 招商方 (from) and 落户方 (to).
+
+    Shares are the finding unit's part (0.3 for 3:7). Sharing starts at
+    ``signing``, ``start`` (construction start) or, for tax, ``first_tax``.
+    """
+
+    indicator_share_from: Decimal
+    tax_share_from: Decimal
+    indicator_sharing_from: str = "signing"
+    tax_sharing_from: str = "signing"
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One scored dimension of an evaluation form (score 0..max_score)."""
+
+    code: str
+    name: str
+    weight: Decimal = Decimal(1)
+    max_score: int = 100
+
+
+@dataclass(frozen=True)
+class HardRefusal:
+    """A condition that fails the evaluation whatever the scores (一票否决)."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class EvaluationForm:
+    """An evaluation a city runs on projects (准入评估, 评审, 履约评估, 后评价 …).
+
+    ``pass_score`` applies to the weighted average of the dimensions (0–100).
+    ``steps`` is the review workflow in order; the last step records the decision.
+    ``required_before`` names a stage that cannot be entered without a passed
+    evaluation of this form; ``applies_to`` limits which projects need it.
+    ``level_for`` picks the level (``city`` or ``county``) for a project.
+    ``subject`` is ``project`` or ``enterprise`` (an investor evaluation).
+    ``ratings`` maps a rating letter to the minimum average score, best first.
+    """
+
+    code: str
+    name: str
+    dimensions: tuple[Dimension, ...]
+    pass_score: Decimal = Decimal(60)
+    hard_refusals: tuple[HardRefusal, ...] = ()
+    steps: tuple[str, ...] = ("submitted", "decided")
+    step_labels: dict[str, str] = field(default_factory=dict)
+    required_before: str | None = None
+    applies_to: Callable[[Any], bool] | None = None
+    level_for: Callable[[Any], str] | None = None
+    subject: str = "project"
+    ratings: tuple[tuple[str, Decimal], ...] = ()
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One assessed indicator of a scheme.
+
+    ``metric`` names a figure the core computes per unit (see
+    :data:`core.assessments.METRICS`) or one a plugin supplies through
+    ``assessment_metrics``. A unit earns ``points × min(actual / target, 1)``
+    when ``target`` is set, else ``points × actual / best actual``; the result is
+    capped at ``cap`` (defaults to ``points``).
+    """
+
+    code: str
+    name: str
+    metric: str
+    points: Decimal
+    target: Decimal | None = None
+    cap: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class AssessmentScheme:
+    """How a city scores its units for one kind of period."""
+
+    code: str
+    name: str
+    period: str  # week, month, quarter, half_year, year
+    unit_kinds: tuple[str, ...]
+    indicators: tuple[Indicator, ...]
+    adjustment_cap: Decimal | None = None  # max |bonus or deduction| per unit
+    total_cap: Decimal | None = None
+    year: int | None = None  # the rules' version; None = every year
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A bonus (+) or penalty (−) item on a unit's assessment, with its source."""
+
+    unit_code: str
+    points: Decimal
+    reason: str
+    source: str
+    exempted: bool = False
+    exemption_reason: str | None = None
+    approver: str | None = None
+
+
+@dataclass(frozen=True)
+class WarningFinding:
+    """One raised warning found by a rule: level red, yellow, blue or overdue."""
+
+    subject_type: str  # project, lead, matter
+    subject_id: int
+    level: str
+    reason: str
+    since: dt.date
+
+
+@dataclass(frozen=True)
+class WarningRule:
+    """A rule the core runs on every recomputation; ``evaluate(context)`` returns findings."""
+
+    code: str
+    name: str
+    evaluate: Callable[[Any], list[WarningFinding]]
+
+
+@dataclass(frozen=True)
+class RewardCandidate:
+    """Who a reward rule proposes to pay, how much before the cap, and why."""
+
+    recipient_type: str  # unit, team, person, intermediary, enterprise
+    recipient_id: int | None
+    recipient_name: str
+    amount: Decimal  # 万元 before the cap
+    basis: str
+    project_ids: tuple[int, ...] = ()
+    is_public_official: bool = False
+
+
+@dataclass(frozen=True)
+class RewardRule:
+    """A reward: ``candidates(context)`` proposes, the core caps and checks eligibility.
+
+    ``cap`` is per recipient (万元). ``excludes_public_officials`` refuses state
+    public officials with a readable reason.
+    """
+
+    code: str
+    name: str
+    candidates: Callable[[Any], list[RewardCandidate]]
+    cap: Decimal | None = None
+    excludes_public_officials: bool = False
+
+
+@dataclass(frozen=True)
+class Report:
+    """A named report a city offers: ``build(context, params)`` returns rows."""
+
+    code: str
+    name: str
+    columns: tuple[tuple[str, str], ...]  # (key, Chinese heading)
+    build: Callable[[Any, dict], list[dict]]

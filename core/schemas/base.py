@@ -1,0 +1,89 @@
+"""The base schema, Chinese field messages and the domain's own field types."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from core.credit_code import CreditCodeError, validate_credit_code
+from core.problems import CodedMessage
+
+# Marshmallow's messages are English; a clerk reads Chinese. Field classes get
+# Chinese defaults once, here, so every schema of the suite speaks Chinese.
+_CHINESE_FIELD_MESSAGES: dict[type[fields.Field], dict[str, str]] = {
+    fields.Field: {"required": "此项为必填项", "null": "此项不能为空",
+                   "validator_failed": "取值无效"},
+    fields.String: {"invalid": "应为文本", "invalid_utf8": "不是有效的文本"},
+    fields.Integer: {"invalid": "应为整数", "too_large": "数值过大"},
+    fields.Decimal: {"invalid": "应为数值", "too_large": "数值过大", "special": "数值无效"},
+    fields.Boolean: {"invalid": "应为是或否"},
+    fields.Date: {"invalid": "日期格式应为 YYYY-MM-DD", "format": "日期格式不正确"},
+    fields.DateTime: {"invalid": "时间格式应为 ISO 8601", "format": "时间格式不正确"},
+    fields.List: {"invalid": "应为列表"},
+    fields.Dict: {"invalid": "应为对象"},
+    fields.Nested: {"type": "应为对象"},
+}
+for _cls, _messages in _CHINESE_FIELD_MESSAGES.items():
+    _cls.default_error_messages = {**_cls.default_error_messages, **_messages}
+Schema._default_error_messages = {  # type: ignore[attr-defined]
+    **Schema._default_error_messages,  # type: ignore[attr-defined]
+    "type": "请求体应为 JSON 对象",
+    "unknown": "不认识的字段",
+}
+validate.OneOf.default_message = "应为以下取值之一：{choices}"
+validate.Length.message_min = "长度至少为 {min}"
+validate.Length.message_max = "长度至多为 {max}"
+validate.Range.message_min = "应{min_op} {{min}}"
+validate.Range.message_max = "应{max_op} {{max}}"
+validate.Range.message_all = "应{min_op} {{min}} 且{max_op} {{max}}"
+validate.Range.message_gte = "不小于"
+validate.Range.message_gt = "大于"
+validate.Range.message_lte = "不大于"
+validate.Range.message_lt = "小于"
+
+
+class BaseSchema(Schema):
+    """Unknown fields are errors: a typo must not be silently dropped."""
+
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+
+class Money(fields.Decimal):
+    """An amount in 万元: an exact decimal, at most 4 places, never negative.
+
+    Serialised as a string so no JSON parser turns it into a float.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", validate.Range(min=Decimal(0)))
+        super().__init__(places=4, as_string=True, **kwargs)
+        self.metadata.setdefault("description", "金额，单位万元")
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Decimal:
+        if isinstance(value, float):
+            # A float has already lost exactness; ask for a string or an integer.
+            raise ValidationError(CodedMessage("money.float", "金额请以字符串或整数提交（单位万元）"))
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class CreditCode(fields.String):
+    """统一社会信用代码, checked with its check character."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return validate_credit_code(text)
+        except CreditCodeError as exc:
+            raise ValidationError(CodedMessage(exc.code, exc.message)) from exc
+
+
+class Page(BaseSchema):
+    """Common list parameters: page, page size and sort."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    sort = fields.String(load_default=None, metadata={"description": "字段名，前加 - 表示倒序"})

@@ -1,0 +1,44 @@
+"""Units, persons, intermediaries and enterprises."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from core.models.enterprises import ENTERPRISE_TAGS
+from core.models.organisation import UNIT_KINDS
+from core.schemas.base import BaseSchema, CreditCode, Page
+
+
+class UnitSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    code = fields.String()
+    name = fields.String()
+    kind = fields.String(validate=validate.OneOf(list(UNIT_KINDS)))
+    kind_label = fields.Function(lambda unit: UNIT_KINDS.get(unit.kind), dump_only=True)
+    parent_code = fields.Function(lambda u: u.parent.code if u.parent else None, dump_only=True)
+    park_level = fields.String(allow_none=True)
+    designated_industries = fields.List(fields.String())
+
+
+class UnitQuery(Page):
+    kind = fields.String(validate=validate.OneOf(list(UNIT_KINDS)))
+
+
+class EnterpriseInput(BaseSchema):
+    """An investor as a clerk reports it; matched to an existing one by credit code or name."""
+
+    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    credit_code = CreditCode(load_default=None, allow_none=True,
+                             metadata={"description": "统一社会信用代码（18位）"})
+    origin_region = fields.String(load_default=None, allow_none=True)
+    origin_province = fields.String(load_default=None, allow_none=True)
+    tags = fields.List(fields.String(validate=validate.OneOf(ENTERPRISE_TAGS)), load_default=list)
+
+
+class EnterpriseSchema(EnterpriseInput):
+    id = fields.Integer(dump_only=True)
+
+
+class EnterpriseQuery(Page):
+    q = fields.String(metadata={"description": "名称或信用代码"})
+    tag = fields.String()

@@ -1,0 +1,169 @@
+"""Leads: report, judge and assign the first-talk unit, convert to a project, reject."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from core.events import record_event
+from core.identity import Actor, may_write_unit
+from core.models import Lead
+from core.models.leads import LeadStatus
+from core.policy import FieldProblem, Refusal
+from core.problems import Problem, invalid_input, refused
+from core.services import projects as project_service
+from core.services.enterprises import upsert_enterprise
+from core.services.lookups import unit_by_code
+
+if TYPE_CHECKING:
+    from core.city import City
+
+
+def forbidden_unit(unit_code: str) -> Problem:
+    return Problem(403, "forbidden_unit", "无权操作", f"只能填报本单位（{unit_code} 以外）的数据")
+
+
+def check_industry(city: City, industry: str | None, field: str = "industry") -> None:
+    if industry is not None and industry not in city.industries:
+        raise invalid_input([FieldProblem(field, "industry.unknown",
+                                          f"产业 {industry} 不在本市产业目录中")])
+
+
+def lead_event_data(lead: Lead) -> dict[str, Any]:
+    enterprise = lead.enterprise
+    return {
+        "lead_id": lead.id,
+        "title": lead.title,
+        "status": lead.status,
+        "industry": lead.industry,
+        "intended_amount": lead.intended_amount,
+        "channel": lead.channel,
+        "reported_on": lead.reported_on,
+        "reporting_unit": lead.reporting_unit.code,
+        "first_talk_due": lead.first_talk_due,
+        "first_talk_unit": lead.first_talk_unit.code if lead.first_talk_unit else None,
+        "enterprise": {
+            "name": enterprise.name,
+            "normalized_name": enterprise.normalized_name,
+            "credit_code": enterprise.credit_code,
+            "origin_province": enterprise.origin_province,
+        },
+        "duplicate_of_id": lead.duplicate_of_id,
+        "project_id": lead.project_id,
+    }
+
+
+def earlier_lead_for(session: Session, enterprise_id: int) -> Lead | None:
+    """The first lead already reported about this investor (credit code or name match)."""
+    return session.scalar(
+        sa.select(Lead).where(Lead.enterprise_id == enterprise_id).order_by(Lead.id).limit(1)
+    )
+
+
+def report_lead(session: Session, city: City, data: dict[str, Any], actor: Actor) -> Lead:
+    unit = unit_by_code(session, data["reporting_unit"], "reporting_unit")
+    if not may_write_unit(actor, unit.code):
+        raise forbidden_unit(unit.code)
+    check_industry(city, data.get("industry"))
+    problems = city.call("validate_lead", data=data, session=session)
+    if problems:
+        raise invalid_input(problems, status=422)
+    enterprise = upsert_enterprise(session, data["enterprise"])
+    earlier = earlier_lead_for(session, enterprise.id) if enterprise.id else None
+    lead = Lead(
+        title=data["title"],
+        enterprise=enterprise,
+        industry=data.get("industry"),
+        intended_amount=data.get("intended_amount"),
+        reporting_unit=unit,
+        intermediary_id=data.get("intermediary_id"),
+        channel=data["channel"],
+        reported_on=data["reported_on"],
+        reported_by=actor.user,
+        description=data.get("description"),
+        attributes=data.get("attributes") or {},
+        duplicate_of_id=earlier.id if earlier else None,
+        status=LeadStatus.REPORTED,
+    )
+    session.add(lead)
+    session.flush()
+    routed = city.hook.route_lead(city=city, lead=lead, session=session)
+    lead.routed_to_unit = routed
+    due = city.hook.lead_first_talk_deadline(city=city, lead=lead)
+    lead.first_talk_due = due
+    lead.first_talk_due_estimated = bool(due and city.calendar.is_estimated(due))
+    city.call("after_lead_reported", lead=lead, session=session)
+    session.flush()
+    record_event(session, city, "lead", lead.id, "reported", lead_event_data(lead))
+    return lead
+
+
+def _require_status(lead: Lead, allowed: set[str], action: str) -> None:
+    if lead.status not in allowed:
+        raise refused([Refusal("lead.status", f"线索当前状态为“{lead.status}”，不能{action}")],
+                      f"线索不能{action}")
+
+
+def assign_lead(
+    session: Session, city: City, lead: Lead, data: dict[str, Any], actor: Actor
+) -> Lead:
+    """Name the first-talk location (首谈地) after judging the lead."""
+    _require_status(lead, {LeadStatus.REPORTED, LeadStatus.ASSIGNED}, "明确首谈地")
+    unit = unit_by_code(session, data["first_talk_unit"], "first_talk_unit")
+    lead.first_talk_unit = unit
+    lead.assigned_on = data["assigned_on"]
+    lead.status = LeadStatus.ASSIGNED
+    session.flush()
+    payload = lead_event_data(lead) | {"assigned_on": lead.assigned_on,
+                                       "overdue": is_judgement_overdue(lead, lead.assigned_on)}
+    record_event(session, city, "lead", lead.id, "assigned", payload)
+    return lead
+
+
+def is_judgement_overdue(lead: Lead, today: dt.date) -> bool:
+    """Whether the first-talk judgement came (or is still missing) after its due date."""
+    if lead.first_talk_due is None:
+        return False
+    judged = lead.assigned_on or (None if lead.status != LeadStatus.REPORTED else today)
+    return judged is not None and judged > lead.first_talk_due
+
+
+def convert_lead(
+    session: Session, city: City, lead: Lead, data: dict[str, Any], actor: Actor
+) -> Any:
+    """Turn an assigned lead into a project found by its first-talk unit."""
+    _require_status(lead, {LeadStatus.ASSIGNED}, "转为项目")
+    enterprise = lead.enterprise
+    project_data = {
+        "name": data.get("name") or lead.title,
+        "enterprise": {"name": enterprise.name, "credit_code": enterprise.credit_code},
+        "industry": data.get("industry") or lead.industry,
+        "amount": data["amount"],
+        "finding_unit": lead.first_talk_unit.code,
+        "host_unit": data.get("host_unit"),
+        "intermediary_id": lead.intermediary_id,
+        "channel": lead.channel,
+        "attributes": data.get("attributes") or {},
+    }
+    project = project_service.create_project(session, city, project_data, actor, lead=lead)
+    lead.project_id = project.id
+    lead.status = LeadStatus.CONVERTED
+    session.flush()
+    record_event(session, city, "lead", lead.id, "converted", lead_event_data(lead))
+    return project
+
+
+def reject_lead(
+    session: Session, city: City, lead: Lead, data: dict[str, Any], actor: Actor
+) -> Lead:
+    _require_status(lead, {LeadStatus.REPORTED, LeadStatus.ASSIGNED}, "退回")
+    lead.status = LeadStatus.REJECTED
+    lead.rejected_reason = data["reason"]
+    session.flush()
+    record_event(session, city, "lead", lead.id, "rejected",
+                 lead_event_data(lead) | {"reason": data["reason"]})
+    return lead
+

@@ -1,0 +1,33 @@
+"""Finding rows by their public keys, with 404/field problems in Chinese."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from core.db import Base
+from core.models import Unit
+from core.policy import FieldProblem
+from core.problems import invalid_input, not_found
+
+ModelT = TypeVar("ModelT", bound=Base)
+
+LABELS = {"Lead": "线索", "Project": "项目", "Unit": "单位", "Enterprise": "企业",
+          "FundTranche": "到位资金记录"}
+
+
+def get_or_404(session: Session, model: type[ModelT], ident: int) -> ModelT:
+    row = session.get(model, ident)
+    if row is None:
+        raise not_found(LABELS.get(model.__name__, model.__name__), ident)
+    return row
+
+
+def unit_by_code(session: Session, code: str | None, field: str) -> Unit:
+    """The unit with ``code``, or a 400 naming ``field``."""
+    unit = session.scalar(sa.select(Unit).where(Unit.code == code)) if code else None
+    if unit is None:
+        raise invalid_input([FieldProblem(field, "unit.unknown", f"单位编码 {code} 不存在")])
+    return unit

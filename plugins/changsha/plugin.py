@@ -1,0 +1,5 @@
+"""长沙市: hook implementations (the city's rules arrive with its own issue)."""
+
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,5 @@
+"""资阳市: hook implementations (the city's rules arrive with its own issue)."""
+
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,65 @@
+"""Suite-wide fixtures: a throwaway city, its app on SQLite and on a real PostgreSQL.
+
+Database tests take the ``db_url`` fixture, parametrised over ``sqlite`` and
+``postgresql``: the PostgreSQL server is Debian's, started once per session by
+:mod:`infra.postgres`. Under ``CI=true`` a missing server is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.cities import make_city
+
+BACKENDS = os.environ.get("ZHAOSHANG_TEST_BACKENDS", "sqlite,postgresql").split(",")
+_database_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[object]:
+    from infra.postgres import PostgresServer
+
+    base = Path(tempfile.mkdtemp(prefix="zhaoshang-pg-"))
+    server = PostgresServer(base)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database on each backend the suite runs against."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'city.db'}"
+    server = request.getfixturevalue("postgres_server")
+    return server.create_database(f"test_{os.getpid()}_{next(_database_numbers)}")
+
+
+@pytest.fixture
+def city():
+    """A throwaway city with no plugin: the core's defaults only."""
+    return make_city()
+
+
+@pytest.fixture
+def app(city, db_url):
+    from tests.support.cities import ready_app
+
+    return ready_app(city, db_url)
+
+
+@pytest.fixture
+def client(app):
+    from tests.support.http import ApiClient
+
+    return ApiClient(app.test_client())

@@ -1,0 +1,57 @@
+"""A small test city built in code, and an app for it on a given database."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from flask import Flask
+
+from core.city import City, build_city
+
+TEST_CITY: dict[str, Any] = {
+    "city": {"code": "testcity", "name": "测试市", "province": "测试省",
+             "policy_name": "测试政策", "office_unit": "office"},
+    "policy": {"first_talk_working_days": 2, "transfer_indicator_ratio": "3:7",
+               "transfer_tax_ratio": "1:9", "major_project_threshold": "100000"},
+    "industries": [
+        {"code": "manufacturing", "name": "先进制造"},
+        {"code": "agriculture", "name": "现代农业"},
+        {"code": "tourism", "name": "文化旅游"},
+    ],
+    "units": [
+        {"code": "office", "name": "测试市投资促进局", "kind": "office"},
+        {"code": "east", "name": "东区", "kind": "district"},
+        {"code": "west", "name": "西县", "kind": "county"},
+        {"code": "park", "name": "高新区", "kind": "park", "park_level": "national",
+         "industries": ["manufacturing"], "parent": "east"},
+        {"code": "dept", "name": "市商务局", "kind": "department"},
+    ],
+    "plugins": {"enabled": []},
+}
+
+
+def city_config(**overrides: Any) -> dict[str, Any]:
+    """The test city's raw configuration with top-level sections updated."""
+    config = copy.deepcopy(TEST_CITY)
+    for section, values in overrides.items():
+        if isinstance(values, dict) and isinstance(config.get(section), dict):
+            config[section].update(values)
+        else:
+            config[section] = values
+    return config
+
+
+def make_city(extra_plugins: list | tuple = (), **overrides: Any) -> City:
+    return build_city(city_config(**overrides), "<test>", extra_plugins)
+
+
+def ready_app(city: City, db_url: str) -> Flask:
+    """A migrated city app with its units loaded."""
+    from core.app import create_app
+    from core.cli import prepare_database
+
+    app = create_app(city, database_url=db_url)
+    app.testing = True
+    prepare_database(app)
+    return app
