@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core import hookimpl
+from core.toolkit import hookimpl
 from plugins.pingliang import demo as pingliang_demo
 
 

@@ -1,0 +1,87 @@
+"""The facade city plugins use: the only module a plugin imports from the core.
+
+Everything here is stable for plugins; anything else in ``core`` may change.
+Names are grouped by what a plugin does with them.
+"""
+
+from __future__ import annotations
+
+# Implementing hooks
+from core import hookimpl
+
+# Routes of a plugin's own (mounted under /api/v1/<blueprint name>/)
+from core.api.registry import operation
+from core.api.support import (
+    city as current_city,
+)
+from core.api.support import (
+    current_actor,
+    load_body,
+    load_query,
+    paginate,
+    respond,
+    transaction,
+)
+from core.city import City
+
+# A plugin's own tables (its own Alembic branch) and money columns
+from core.db import Base, Money
+
+# Writing events for a plugin's own changes, in the caller's transaction
+from core.events import record_event
+from core.gates import field_present, incomplete_fields
+from core.identity import Actor
+from core.lifecycle import MAIN_LINE, STAGE_LABELS, ProjectStatus, Stage, passed
+
+# Reading the core's records (plugins never alter core tables' schema)
+from core.models import (
+    Enterprise,
+    FundTranche,
+    Intermediary,
+    Lead,
+    Milestone,
+    Person,
+    Project,
+    StageTransition,
+    Transfer,
+    Unit,
+)
+
+# What hooks return
+from core.policy import (
+    Adjustment,
+    AssessmentScheme,
+    Dimension,
+    EvaluationForm,
+    FieldProblem,
+    HardRefusal,
+    Indicator,
+    Refusal,
+    Report,
+    RewardCandidate,
+    RewardRule,
+    TransferSharing,
+    WarningFinding,
+    WarningRule,
+)
+
+# Refusing with readable reasons
+from core.problems import CodedMessage, Problem, invalid_input, not_found, refused
+
+# Schemas of a plugin's own API
+from core.schemas.base import BaseSchema, CreditCode, Page
+from core.schemas.base import Money as MoneyField
+from core.services.lookups import get_or_404, unit_by_code
+from core.workdays import WorkdayCalendar
+
+__all__ = [
+    "MAIN_LINE", "STAGE_LABELS", "Actor", "Adjustment", "AssessmentScheme", "Base", "BaseSchema",
+    "City", "CodedMessage", "CreditCode", "Dimension", "Enterprise", "EvaluationForm",
+    "FieldProblem", "FundTranche", "HardRefusal", "Indicator", "Intermediary", "Lead",
+    "Milestone", "Money", "MoneyField", "Page", "Person", "Problem", "Project", "ProjectStatus",
+    "Refusal", "Report", "RewardCandidate", "RewardRule", "Stage", "StageTransition",
+    "Transfer", "TransferSharing", "Unit", "WarningFinding", "WarningRule", "WorkdayCalendar",
+    "current_actor", "current_city", "field_present", "get_or_404", "hookimpl",
+    "incomplete_fields", "invalid_input", "load_body", "load_query", "not_found", "operation",
+    "paginate", "passed", "record_event", "refused", "respond", "transaction", "unit_by_code",
+]
