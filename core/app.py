@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 
 from core.api import city as city_api
 from core.api import leads as leads_api
@@ -17,7 +17,7 @@ from core.api import stats as stats_api
 from core.api.support import EXTENSION, Runtime
 from core.city import City, build_city, load_city
 from core.db import make_engine, make_session_factory
-from core.identity import Actor
+from core.identity import forwarded_actor, gateway_secret
 from core.problems import register_error_handlers
 
 API_PREFIX = "/api/v1"
@@ -70,13 +70,16 @@ def create_app(config: City | dict[str, Any] | str | Path | None = None,
 
 
 def _identify() -> None:
-    """Attach the acting identity forwarded by the gateway."""
-    g.actor = Actor(
-        user=request.headers.get("X-Zhaoshang-User", "anonymous"),
-        role=request.headers.get("X-Zhaoshang-Role", "officer"),
-        unit=request.headers.get("X-Zhaoshang-Unit") or None,
-        city=request.headers.get("X-Zhaoshang-City") or None,
-    )
+    """Attach the acting identity forwarded by the gateway, checking its signature.
+
+    With a gateway secret (``[gateway] secret`` or ``ZHAOSHANG_GATEWAY_SECRET``) a
+    request that did not come through the gateway is refused (``core.identity``).
+    """
+    city = current_app.extensions[EXTENSION].city
+    g.actor = forwarded_actor(request.headers, request.method, request.path,
+                              secret=gateway_secret(city.config["gateway"]["secret"]),
+                              service_city=city.code,
+                              max_age=city.config["gateway"]["max_age_seconds"])
 
 
 def _headers(response: Response) -> Response:

@@ -72,6 +72,8 @@ class EventsSection(Schema):
     topic_prefix = fields.String(load_default="zhaoshang")
     partitions = fields.Integer(load_default=3, validate=validate.Range(min=1))
     replication = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    # Where the relay publishes; else KAFKA_BOOTSTRAP_SERVERS, else 127.0.0.1:9092 (core.relay).
+    bootstrap_servers = fields.String(load_default=None, allow_none=True)
 
 
 class PolicySection(Schema):
@@ -129,6 +131,14 @@ class CalendarSection(Schema):
     notices = fields.List(fields.String(), load_default=list)
 
 
+class GatewaySection(Schema):
+    """How the service trusts the gateway (``docs/gateway.md``); the secret may come from env."""
+
+    secret = fields.String(load_default=None, allow_none=True,
+                           metadata={"description": "else ZHAOSHANG_GATEWAY_SECRET"})
+    max_age_seconds = fields.Integer(load_default=60, validate=validate.Range(min=1, max=3600))
+
+
 class DeploymentSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -138,6 +148,7 @@ class DeploymentSchema(Schema):
     events = fields.Nested(EventsSection, load_default=lambda: EventsSection().load({}))
     policy = fields.Nested(PolicySection, load_default=lambda: PolicySection().load({}))
     calendar = fields.Nested(CalendarSection, load_default=lambda: CalendarSection().load({}))
+    gateway = fields.Nested(GatewaySection, load_default=lambda: GatewaySection().load({}))
     industries = fields.List(fields.Nested(IndustrySection), load_default=list)
     units = fields.List(fields.Nested(UnitSection), load_default=list)
     plugins = fields.Nested(PluginsSection, required=True)

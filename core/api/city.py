@@ -29,9 +29,10 @@ class CityProfileSchema(BaseSchema):
 
 
 def public_configuration() -> dict:
-    """The effective configuration, without the database address (it may hold secrets)."""
+    """The effective configuration, without the database address and gateway secret."""
     current = city()
-    config = {key: value for key, value in current.config.items() if key != "database"}
+    config = {key: value for key, value in current.config.items()
+              if key not in ("database", "gateway")}
     config["plugins"] = {"enabled": current.config["plugins"]["enabled"],
                          **current.plugin_configs}
     return config
