@@ -66,7 +66,14 @@ from core.policy import (
 )
 
 # Refusing with readable reasons
-from core.problems import CodedMessage, Problem, invalid_input, not_found, refused
+from core.problems import (
+    CodedMessage,
+    Problem,
+    field_problems,
+    invalid_input,
+    not_found,
+    refused,
+)
 
 # Schemas of a plugin's own API
 from core.schemas.base import BaseSchema, CreditCode, Page
@@ -81,7 +88,7 @@ __all__ = [
     "Milestone", "Money", "MoneyField", "Page", "Person", "Problem", "Project", "ProjectStatus",
     "Refusal", "Report", "RewardCandidate", "RewardRule", "Stage", "StageTransition",
     "Transfer", "TransferSharing", "Unit", "WarningFinding", "WarningRule", "WorkdayCalendar",
-    "current_actor", "current_city", "field_present", "get_or_404", "hookimpl",
+    "current_actor", "current_city", "field_present", "field_problems", "get_or_404", "hookimpl",
     "incomplete_fields", "invalid_input", "load_body", "load_query", "not_found", "operation",
     "paginate", "passed", "record_event", "refused", "respond", "transaction", "unit_by_code",
 ]
