@@ -23,6 +23,7 @@ from core.api.support import (
     transaction,
 )
 from core.city import City
+from core.credit import credit_shares
 
 # A plugin's own tables (its own Alembic branch) and money columns
 from core.db import Base, Money
@@ -30,7 +31,7 @@ from core.db import Base, Money
 # Writing events for a plugin's own changes, in the caller's transaction
 from core.events import record_event
 from core.gates import field_present, incomplete_fields
-from core.identity import Actor
+from core.identity import Actor, may_write_unit
 from core.lifecycle import MAIN_LINE, STAGE_LABELS, ProjectStatus, Stage, passed
 
 # Reading the core's records (plugins never alter core tables' schema)
@@ -78,17 +79,24 @@ from core.problems import (
 # Schemas of a plugin's own API
 from core.schemas.base import BaseSchema, CreditCode, Page
 from core.schemas.base import Money as MoneyField
+from core.services.leads import is_judgement_overdue
 from core.services.lookups import get_or_404, unit_by_code
+
+# Changing core records through the core's own services (history, gates and events included)
+from core.services.projects import transition as transition_project
+from core.services.projects import update_project
 from core.workdays import WorkdayCalendar
 
 __all__ = [
-    "MAIN_LINE", "STAGE_LABELS", "Actor", "Adjustment", "AssessmentScheme", "Base", "BaseSchema",
-    "City", "CodedMessage", "CreditCode", "Dimension", "Enterprise", "EvaluationForm",
-    "FieldProblem", "FundTranche", "HardRefusal", "Indicator", "Intermediary", "Lead",
-    "Milestone", "Money", "MoneyField", "Page", "Person", "Problem", "Project", "ProjectStatus",
-    "Refusal", "Report", "RewardCandidate", "RewardRule", "Stage", "StageTransition",
-    "Transfer", "TransferSharing", "Unit", "WarningFinding", "WarningRule", "WorkdayCalendar",
-    "current_actor", "current_city", "field_present", "field_problems", "get_or_404", "hookimpl",
-    "incomplete_fields", "invalid_input", "load_body", "load_query", "not_found", "operation",
-    "paginate", "passed", "record_event", "refused", "respond", "transaction", "unit_by_code",
+    "Actor", "Adjustment", "AssessmentScheme", "Base", "BaseSchema", "City", "CodedMessage",
+    "CreditCode", "Dimension", "Enterprise", "EvaluationForm", "FieldProblem", "FundTranche",
+    "HardRefusal", "Indicator", "Intermediary", "Lead", "MAIN_LINE", "Milestone", "Money",
+    "MoneyField", "Page", "Person", "Problem", "Project", "ProjectStatus", "Refusal", "Report",
+    "RewardCandidate", "RewardRule", "STAGE_LABELS", "Stage", "StageTransition", "Transfer",
+    "TransferSharing", "Unit", "WarningFinding", "WarningRule", "WorkdayCalendar",
+    "credit_shares", "current_actor", "current_city", "field_present", "field_problems",
+    "get_or_404", "hookimpl", "incomplete_fields", "invalid_input", "is_judgement_overdue",
+    "load_body", "load_query", "may_write_unit", "not_found", "operation", "paginate", "passed",
+    "record_event", "refused", "respond", "transaction", "transition_project", "unit_by_code",
+    "update_project",
 ]
