@@ -153,6 +153,7 @@ class PostgresServer:
         self.bin_dir: Path | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         self._log: Any = None
+        self._version_num: int | None = None
 
     # ----------------------------------------------------------------- helpers
 
@@ -334,9 +335,19 @@ class PostgresServer:
         if not self.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]):
             # A concurrent creator may win the race (DuplicateDatabase, or UniqueViolation on
             # the catalog): either way the database exists afterwards.
+            # FILE_COPY (PostgreSQL 15+) copies the small template's files instead of
+            # WAL-logging every block: ten times faster, which the test suite feels.
+            strategy = " STRATEGY FILE_COPY" if self.version_num() >= 150000 else ""
             with contextlib.suppress(errors.DuplicateDatabase, errors.UniqueViolation):
-                self.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                self.execute(sql.SQL("CREATE DATABASE {}" + strategy).format(
+                    sql.Identifier(name)))
         return self.url(name)
+
+    def version_num(self) -> int:
+        """The server's version as a number (``170004`` for 17.4)."""
+        if self._version_num is None:
+            self._version_num = int(self.execute("SHOW server_version_num")[0][0])
+        return self._version_num
 
     def drop_database(self, name: str) -> None:
         """Drop database `name` if it exists (terminating its sessions)."""

@@ -55,7 +55,34 @@ def city():
 def app(city, db_url):
     from tests.support.cities import ready_app
 
-    return ready_app(city, db_url)
+    app = ready_app(city, db_url)
+    yield app
+    # Close pooled connections now: hundreds of apps must not exhaust PostgreSQL's slots.
+    app.extensions["zhaoshang"].engine.dispose()
+
+
+@pytest.fixture
+def app_for(db_url):
+    """Build migrated apps for a test's own cities (policy overrides, throwaway plugins)."""
+    from tests.support.cities import ready_app
+
+    apps = []
+
+    def build(city):
+        apps.append(ready_app(city, db_url))
+        return apps[-1]
+
+    yield build
+    for built in apps:
+        built.extensions["zhaoshang"].engine.dispose()
+
+
+@pytest.fixture
+def client_for(app_for):
+    """``client_for(city)``: an API client of a test's own city (its app is ``.flask.application``)."""
+    from tests.support.http import ApiClient
+
+    return lambda city: ApiClient(app_for(city).test_client())
 
 
 @pytest.fixture

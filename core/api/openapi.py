@@ -7,6 +7,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, jsonify
+from marshmallow import fields
 
 from core.api.registry import openapi_path, operations_of
 
@@ -39,18 +40,38 @@ def _schema_name(schema: Any) -> str:
     return name[:-6] if name.endswith("Schema") and len(name) > 6 else name
 
 
+def decimal_as_string(self: Any, field: fields.Field, ret: dict[str, Any], **_: Any) -> dict:
+    """Exact decimals (money, shares, rates) travel as strings: document them so.
+
+    apispec would call them numbers and write their range limits as strings, which
+    is not valid JSON Schema; the limits become ``x-minimum``/``x-maximum``.
+    """
+    if not (isinstance(field, fields.Decimal) and field.as_string):
+        return {}
+    types = ret.get("type", "number")
+    types = [types] if isinstance(types, str) else list(types)
+    for bound in ("minimum", "maximum"):
+        if bound in ret:
+            ret[f"x-{bound}"] = ret.pop(bound)
+    string_types = ["string" if kind == "number" else kind for kind in types]
+    return {"type": string_types[0] if len(string_types) == 1 else string_types,
+            "format": "decimal"}
+
+
 def build_openapi(app: Flask) -> dict[str, Any]:
     from core.api.support import runtime
 
     city = app.extensions["zhaoshang"].city if "zhaoshang" in app.extensions else None
     del runtime
+    marshmallow_plugin = MarshmallowPlugin(schema_name_resolver=_schema_name)
     spec = APISpec(
         title=f"招商引资平台 · {city.name if city else ''} API",
         version="1.0.0",
         openapi_version="3.1.0",
-        plugins=[MarshmallowPlugin(schema_name_resolver=_schema_name)],
+        plugins=[marshmallow_plugin],
         info={"description": "城市招商服务接口。金额单位为万元，以字符串表示的精确小数。"},
     )
+    marshmallow_plugin.converter.add_attribute_function(decimal_as_string)
     spec.components.schema("Problem", PROBLEM_SCHEMA)
     paths: dict[str, dict[str, Any]] = {}
     for name in sorted(app.blueprints):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
 from typing import Any
 
@@ -67,7 +68,12 @@ class Money(fields.Decimal):
         if isinstance(value, float):
             # A float has already lost exactness; ask for a string or an integer.
             raise ValidationError(CodedMessage("money.float", "金额请以字符串或整数提交（单位万元）"))
-        return super()._deserialize(value, attr, data, **kwargs)
+        amount = super()._deserialize(value, attr, data, **kwargs)
+        # The parent quantizes to 4 places; rounding a clerk's figure silently is not exact.
+        with contextlib.suppress(ArithmeticError, ValueError, TypeError):
+            if Decimal(str(value).strip()) != amount:
+                raise ValidationError(CodedMessage("money.places", "金额最多保留4位小数（万元，精确到元）"))
+        return amount
 
 
 class CreditCode(fields.String):

@@ -1,0 +1,114 @@
+"""Request bodies and database probes shared by the API and hook tests.
+
+Bodies are plain dicts a clerk would send; ``advance`` moves a project along the
+main line through the public API, filling the core's gates on the way, so a test
+states only what it is about.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+
+from core.credit_code import make_credit_code, organisation_check_character
+from core.lifecycle import MAIN_LINE, Stage
+
+# 北京市朝阳区: any valid six-digit division code will do for test enterprises.
+TEST_AREA = "110105"
+
+
+def credit_code(serial: int, area: str = TEST_AREA) -> str:
+    """A valid unified social credit code, different for every ``serial``."""
+    body = f"TC{serial:06d}"
+    return make_credit_code("91" + area + body + organisation_check_character(body))
+
+
+def enterprise(serial: int, **overrides: Any) -> dict[str, Any]:
+    """An out-of-province investor (the test city is in 测试省) with a valid code."""
+    body = {"name": f"测试投资{serial}号有限公司", "credit_code": credit_code(serial),
+            "origin_province": "广东省"}
+    return body | overrides
+
+
+def lead_body(serial: int = 1, **overrides: Any) -> dict[str, Any]:
+    body = {"title": f"新材料投资线索{serial}", "enterprise": enterprise(serial),
+            "industry": "manufacturing", "intended_amount": "20000",
+            "reporting_unit": "east", "channel": "fair", "reported_on": "2024-03-04"}
+    return body | overrides
+
+
+def project_body(serial: int = 1, **overrides: Any) -> dict[str, Any]:
+    body = {"name": f"智能装备产业园项目{serial}", "enterprise": enterprise(serial),
+            "industry": "manufacturing", "amount": "50000", "finding_unit": "east"}
+    return body | overrides
+
+
+# What the core's gates need before each stage, as API calls.
+GATE_FILLERS: dict[Stage, list[tuple[str, str, dict[str, Any]]]] = {
+    Stage.SIGNED: [("PATCH", "", {"agreement_amount": "50000"}),
+                   ("PUT", "/milestones", {"kind": "start", "planned_on": "2024-06-01"})],
+    Stage.STARTED: [("PUT", "/milestones", {"kind": "completion", "planned_on": "2025-06-01"})],
+    Stage.COMPLETED: [("PUT", "/milestones", {"kind": "production", "planned_on": "2025-07-01"})],
+}
+STAGE_DATES = {Stage.NEGOTIATING: "2024-02-01", Stage.SIGNED: "2024-03-01",
+               Stage.STARTED: "2024-04-01", Stage.COMPLETED: "2024-11-01"}
+
+
+def create_project(client: Any, serial: int = 1, **overrides: Any) -> dict[str, Any]:
+    response = client.post("/projects", json=project_body(serial, **overrides))
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def advance(client: Any, project_id: int, stage: str,
+            dates: dict[str, str] | None = None) -> dict[str, Any]:
+    """Fill the core gates and move a project along the main line to ``stage``."""
+    target = Stage(stage)
+    body: dict[str, Any] = client.get(f"/projects/{project_id}").json
+    current = MAIN_LINE.index(Stage(body["stage"]))
+    for step in MAIN_LINE[current + 1:MAIN_LINE.index(target) + 1]:
+        for method, suffix, payload in GATE_FILLERS.get(step, []):
+            response = client.request(method, f"/projects/{project_id}{suffix}", json=payload)
+            assert response.status_code == 200, response.json
+        on = (dates or {}).get(step.value, STAGE_DATES[step])
+        response = client.post(f"/projects/{project_id}/transitions",
+                               json={"target": step.value, "occurred_on": on})
+        assert response.status_code == 200, response.json
+        body = response.json
+    return body
+
+
+def row_counts(app: Flask, *tables: str) -> dict[str, int]:
+    """Rows in each table (``outbox`` always included): compare before and after a request."""
+    engine = app.extensions["zhaoshang"].engine
+    names = sorted({"outbox", *tables})
+    with engine.connect() as connection:
+        return {name: connection.scalar(sa.text(f"SELECT count(*) FROM {name}"))  # noqa: S608
+                for name in names}
+
+
+def outbox_events(app: Flask) -> list[Any]:
+    """Every outbox row, in publishing order."""
+    from core.models import OutboxEvent
+
+    sessions = app.extensions["zhaoshang"].sessions
+    with sessions() as session:
+        return list(session.scalars(sa.select(OutboxEvent).order_by(OutboxEvent.position)))
+
+
+def events_of(app: Flask, event_type: str) -> list[Any]:
+    """The outbox rows of one type (``zhaoshang.lead.reported`` …), oldest first.
+
+    Other mechanisms (warnings …) may add their own events to the same transaction,
+    so tests pick the events they are about by type.
+    """
+    return [event for event in outbox_events(app) if event.type == event_type]
+
+
+def item_ids(client: Any, path: str) -> list[int]:
+    """The ids of one page of a list (``/leads?status=assigned``), in the order served."""
+    response = client.get(path)
+    assert response.status_code == 200, response.json
+    return [item["id"] for item in response.json["items"]]
