@@ -10,7 +10,9 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request
 
 from core.api import city as city_api
+from core.api import evaluations as evaluations_api
 from core.api import leads as leads_api
+from core.api import matters as matters_api
 from core.api import openapi as openapi_api
 from core.api import projects as projects_api
 from core.api import stats as stats_api
@@ -23,6 +25,7 @@ from core.problems import register_error_handlers
 API_PREFIX = "/api/v1"
 CORE_BLUEPRINTS = (city_api.blueprint, leads_api.blueprint, projects_api.blueprint,
                    stats_api.blueprint, openapi_api.blueprint)
+CORE_BLUEPRINTS += (evaluations_api.blueprint, matters_api.blueprint)
 
 log = logging.getLogger("zhaoshang.city")
 

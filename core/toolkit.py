@@ -28,6 +28,9 @@ from core.credit import credit_shares
 # A plugin's own tables (its own Alembic branch) and money columns
 from core.db import Base, Money
 
+# Evaluations (评估/评审) and matters (一事一议): the city's forms, results, running them
+from core.evaluation_rules import city_forms as city_evaluation_forms
+
 # Writing events for a plugin's own changes, in the caller's transaction
 from core.events import record_event
 from core.gates import field_present, incomplete_fields
@@ -47,6 +50,8 @@ from core.models import (
     Transfer,
     Unit,
 )
+from core.models.evaluations import EnterpriseRating, Evaluation, Expert
+from core.models.matters import DECISION_LEVELS, MATTER_KINDS, Matter, MatterCondition, WorkOrder
 
 # What hooks return
 from core.policy import (
@@ -79,8 +84,21 @@ from core.problems import (
 # Schemas of a plugin's own API
 from core.schemas.base import BaseSchema, CreditCode, Page
 from core.schemas.base import Money as MoneyField
+from core.services.evaluations import assign_reviewers as assign_evaluation_reviewers
+from core.services.evaluations import complete_step as complete_evaluation_step
+from core.services.evaluations import (
+    enterprise_ratings,
+    evaluation_outcome,
+    start_evaluation,
+)
+from core.services.evaluations import latest_decided as latest_decided_evaluation
+from core.services.evaluations import record_scores as record_evaluation_scores
 from core.services.leads import is_judgement_overdue
 from core.services.lookups import get_or_404, unit_by_code
+from core.services.matters import check_condition as check_matter_condition
+from core.services.matters import decide as decide_matter
+from core.services.matters import issue_work_order, request_matter
+from core.services.matters import propose as propose_matter
 
 # Changing core records through the core's own services (history, gates and events included)
 from core.services.projects import transition as transition_project
@@ -99,4 +117,12 @@ __all__ = [
     "load_body", "load_query", "may_write_unit", "not_found", "operation", "paginate", "passed",
     "record_event", "refused", "respond", "transaction", "transition_project", "unit_by_code",
     "update_project",
+]
+
+__all__ += [
+    "DECISION_LEVELS", "EnterpriseRating", "Evaluation", "Expert", "MATTER_KINDS", "Matter",
+    "MatterCondition", "WorkOrder", "assign_evaluation_reviewers", "check_matter_condition",
+    "city_evaluation_forms", "complete_evaluation_step", "decide_matter", "enterprise_ratings",
+    "evaluation_outcome", "issue_work_order", "latest_decided_evaluation", "propose_matter",
+    "record_evaluation_scores", "request_matter", "start_evaluation",
 ]

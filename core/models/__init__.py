@@ -1,7 +1,17 @@
 """SQLAlchemy 2.0 typed models of the core. Plugins never alter these tables."""
 
 from core.models.enterprises import Enterprise
+from core.models.evaluations import (
+    EnterpriseRating,
+    Evaluation,
+    EvaluationHardRefusal,
+    EvaluationReviewer,
+    EvaluationScore,
+    EvaluationStep,
+    Expert,
+)
 from core.models.leads import Lead
+from core.models.matters import Matter, MatterCondition, WorkOrder
 from core.models.organisation import Intermediary, Person, Unit
 from core.models.outbox import OutboxEvent
 from core.models.projects import (
@@ -26,4 +36,9 @@ __all__ = [
     "StageTransition",
     "Transfer",
     "Unit",
+]
+
+__all__ += [
+    "EnterpriseRating", "Evaluation", "EvaluationHardRefusal", "EvaluationReviewer",
+    "EvaluationScore", "EvaluationStep", "Expert", "Matter", "MatterCondition", "WorkOrder",
 ]
