@@ -122,12 +122,15 @@ class DemoBuilder:
                 dates: dict[str, dt.date] | None = None, industry: str | None = None,
                 enterprise: dict[str, Any] | None = None, host: Unit | None = None,
                 channel: str = "other", attributes: dict[str, Any] | None = None,
-                leader_name: str | None = None) -> Project:
-        """A project moved along the main line to ``stage`` on the given dates."""
+                leader_name: str | None = None, intermediary_id: int | None = None) -> Project:
+        """A project moved along the main line to ``stage`` on the given dates.
+
+        ``intermediary_id`` names the intermediary (firm, advisor, ambassador) who brought it.
+        """
         data = {"name": name, "enterprise": enterprise or self.enterprise(),
                 "industry": industry or self.random.choice(self.industries()),
                 "amount": amount, "finding_unit": unit.code, "host_unit": None,
-                "intermediary_id": None, "channel": channel, "agreement_amount": amount,
+                "intermediary_id": intermediary_id, "channel": channel, "agreement_amount": amount,
                 "leader_name": leader_name, "description": None,
                 "attributes": attributes or {}}
         project = project_service.create_project(self.session, self.city, data, SYSTEM)
