@@ -177,6 +177,18 @@ def evaluation_forms(city: City) -> list[EvaluationForm] | None:
     """The evaluation forms the city uses (admission, review, fulfilment …). Collected, flattened."""
 
 
+@hookspec
+def validate_matter(
+    city: City, data: dict[str, Any], project: Project, session: Session
+) -> list[FieldProblem] | None:
+    """Check a matter before it is requested, after the schema accepted ``data``.
+
+    ``project`` is the project it is about. Return field problems (Chinese
+    messages); any problem refuses the matter with 422 and nothing is written
+    (a city that takes up 一事一议 only for major projects says so here). Collected.
+    """
+
+
 @hookspec(firstresult=True)
 def matter_decision_level(city: City, matter: Any, project: Project) -> str | None:
     """Who decides a matter: ``office``, ``leader`` or ``executive_meeting``. First result."""

@@ -36,7 +36,7 @@ blueprint = Blueprint("matters", __name__)
 
 
 @operation(blueprint, "/matters", "POST", summary="提出协调事项（一事一议）", body=MatterCreate,
-           response=MatterSchema, status=201, errors=(400, 403))
+           response=MatterSchema, status=201, errors=(400, 403, 422))
 def request_matter():
     """The decision level comes from the city's rule; the first unit asked owns the matter."""
     data = load_body(MatterCreate)

@@ -92,6 +92,9 @@ def request_matter(session: Session, city: City, data: dict[str, Any], actor: Ac
         raise invalid_input([FieldProblem("owner_unit", "required", "请填写首问负责单位")])
     owner = unit_by_code(session, owner_code, "owner_unit")
     ensure_may_write(actor, project)
+    problems = city.call("validate_matter", data=data, project=project, session=session)
+    if problems:
+        raise invalid_input(problems, status=422)
     matter = Matter(
         project_id=project.id, kind=data["kind"], title=data["title"], request=data["request"],
         requested_amount=data.get("requested_amount"), requested_on=data["requested_on"],
