@@ -51,7 +51,14 @@ from core.models import (
     Unit,
 )
 from core.models.evaluations import EnterpriseRating, Evaluation, Expert
-from core.models.matters import DECISION_LEVELS, MATTER_KINDS, Matter, MatterCondition, WorkOrder
+from core.models.matters import (
+    DECISION_LEVELS,
+    MATTER_KINDS,
+    MATTER_STATUS_LABELS,
+    Matter,
+    MatterCondition,
+    WorkOrder,
+)
 
 # What hooks return
 from core.policy import (
@@ -121,7 +128,8 @@ __all__ = [
 
 __all__ += [
     "DECISION_LEVELS", "EnterpriseRating", "Evaluation", "Expert", "MATTER_KINDS", "Matter",
-    "MatterCondition", "WorkOrder", "assign_evaluation_reviewers", "check_matter_condition",
+    "MATTER_STATUS_LABELS", "MatterCondition", "WorkOrder", "assign_evaluation_reviewers",
+    "check_matter_condition",
     "city_evaluation_forms", "complete_evaluation_step", "decide_matter", "enterprise_ratings",
     "evaluation_outcome", "issue_work_order", "latest_decided_evaluation", "propose_matter",
     "record_evaluation_scores", "request_matter", "start_evaluation",
