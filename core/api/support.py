@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +57,11 @@ def load_body(schema: type[Schema], partial: bool = False) -> dict[str, Any]:
     payload = request.get_json(silent=True)
     if payload is None:
         raise invalid_input([FieldProblem("_body", "body.not_json", "请求体应为 JSON 对象")])
+    try:
+        # JSON may carry lone surrogates ("\ud800") that no UTF-8 column or answer can hold.
+        json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise invalid_input([FieldProblem("_body", "invalid_utf8", "不是有效的文本")]) from None
     return schema(partial=partial).load(payload)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -44,6 +45,34 @@ validate.Range.message_gt = "大于"
 validate.Range.message_lte = "不大于"
 validate.Range.message_lt = "小于"
 
+# Input no database column can hold is a field problem, never a driver error (a 500):
+# integers are 64-bit on SQLite and PostgreSQL alike.
+INT64_MAX = 2**63 - 1
+_integer_validated = fields.Integer._validated
+
+
+def _bounded_integer(self: fields.Integer, value: Any) -> int:
+    number = _integer_validated(self, value)
+    if number is not None and not -INT64_MAX - 1 <= number <= INT64_MAX:
+        raise self.make_error("too_large", input=value)
+    return number
+
+
+fields.Integer._validated = _bounded_integer  # type: ignore[method-assign]
+
+# SQLite hands timezone-aware columns back naive. Every time the suite stores is UTC, so a
+# naive one is written out as UTC: output times always carry their offset (RFC 3339).
+_datetime_serialize = fields.DateTime._serialize
+
+
+def _serialize_as_utc(self: fields.DateTime, value: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return _datetime_serialize(self, value, attr, obj, **kwargs)
+
+
+fields.DateTime._serialize = _serialize_as_utc  # type: ignore[method-assign]
+
 
 class BaseSchema(Schema):
     """Unknown fields are errors: a typo must not be silently dropped."""
@@ -51,6 +80,9 @@ class BaseSchema(Schema):
     class Meta:
         unknown = RAISE
         ordered = True
+
+
+MONEY_LIMIT = Decimal(10) ** 14  # 万元; the columns are NUMERIC(18,4)
 
 
 class Money(fields.Decimal):
@@ -69,6 +101,8 @@ class Money(fields.Decimal):
             # A float has already lost exactness; ask for a string or an integer.
             raise ValidationError(CodedMessage("money.float", "金额请以字符串或整数提交（单位万元）"))
         amount = super()._deserialize(value, attr, data, **kwargs)
+        if amount is not None and abs(amount) >= MONEY_LIMIT:
+            raise self.make_error("too_large", input=value)  # NUMERIC(18,4) holds no more
         # The parent quantizes to 4 places; rounding a clerk's figure silently is not exact.
         with contextlib.suppress(ArithmeticError, ValueError, TypeError):
             if Decimal(str(value).strip()) != amount:

@@ -1,0 +1,150 @@
+"""The gateway's application factory: ``create_app(config)``.
+
+Per request: a request id; the bearer token read (not yet enforced); rate limits per
+address and per user (``flask-limiter``); then the view authenticates, checks the role
+and city (``gateway.access``) and forwards with a signed identity (``gateway.upstream``).
+Every response gets the security headers and the request id; every write and every
+refusal gets an audit entry.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, g, request
+from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from core.db import make_engine, make_session_factory
+from core.problems import Problem, problem_response, register_error_handlers
+from gateway import routes
+from gateway.audit import Attempt, record, worth_auditing
+from gateway.config import GatewaySettings, load_settings
+from gateway.openapi import CachedDocument
+from gateway.runtime import EXTENSION, Gateway, gateway
+from gateway.store import upgrade
+from gateway.tokens import Claims, verify_token
+from gateway.upstream import Upstream
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+log = logging.getLogger("zhaoshang.gateway")
+access_log = logging.getLogger("zhaoshang.gateway.access")
+
+
+def create_app(config: GatewaySettings | dict[str, Any] | str | Path | None = None,
+               var_dir: Path | str = "var") -> Flask:
+    """Build the gateway from its configuration (see ``gateway/config.toml``)."""
+    settings = load_settings(config, var_dir)
+    if not settings.gateway_secret:
+        log.warning("ZHAOSHANG_GATEWAY_SECRET is not set: the identity sent to services is "
+                    "unsigned, and services without the secret accept anyone's headers")
+    app = Flask(__name__)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_content_length
+    app.config["ZHAOSHANG_BLUEPRINT_PREFIXES"] = {routes.blueprint.name: routes.API_PREFIX}
+    if settings.trusted_proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,  # type: ignore[method-assign]
+                                x_proto=settings.trusted_proxies)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    upstream = Upstream(settings)
+    # Registered before the limiter's own hook, so the per-user limit knows the user.
+    app.before_request(_begin)
+    limiter = Limiter(
+        key_func=_address,
+        application_limits=[
+            ApplicationLimit(settings.limits["per_address"], scope="address"),
+            ApplicationLimit(settings.limits["per_user"], key_function=_user, scope="user",
+                             exempt_when=lambda: g.get("claims") is None),
+            ApplicationLimit(settings.limits["login"], scope="login",
+                             exempt_when=lambda: request.endpoint != "gateway.issue_token"),
+        ],
+        storage_uri=settings.limits["storage_uri"],
+        headers_enabled=True,
+        strategy="fixed-window",
+    )
+    limiter.init_app(app)
+    app.extensions[EXTENSION] = Gateway(
+        settings=settings, engine=engine, sessions=make_session_factory(engine),
+        upstream=upstream, limiter=limiter,
+        openapi=CachedDocument(lambda: routes.merged_openapi(app), settings.openapi_ttl))
+    app.register_blueprint(routes.blueprint, url_prefix=routes.API_PREFIX)
+    register_error_handlers(app)
+    app.register_error_handler(RateLimitExceeded, _rate_limited)
+    app.after_request(_finish)
+    return app
+
+
+def _address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _user() -> str:
+    return f"user:{g.claims.user}"
+
+
+def _begin() -> None:
+    """Request id and token, before anything else (the rate limits need the user)."""
+    incoming = request.headers.get("X-Request-Id", "")
+    g.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    g.started = time.perf_counter()
+    g.claims, g.auth_problem = None, None
+    if request.headers.get("Authorization"):
+        try:
+            g.claims = verify_token(gateway().settings.jwt_secret,
+                                    request.headers["Authorization"])
+        except Problem as problem:
+            g.auth_problem = problem
+
+
+def _rate_limited(error: RateLimitExceeded) -> Response:
+    response = problem_response(Problem(429, "rate_limited", "请求过于频繁",
+                                        f"请稍后再试（限额 {error.limit.limit}）"))
+    return response
+
+
+def _finish(response: Response) -> Response:
+    """Security headers, request id, access log line and audit entry."""
+    state = gateway()
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure or state.settings.hsts:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if response.status_code == 401:
+        response.headers.setdefault("WWW-Authenticate", 'Bearer realm="zhaoshang"')
+    request_id = g.get("request_id") or uuid.uuid4().hex
+    response.headers["X-Request-Id"] = request_id
+    claims: Claims | None = g.get("claims")
+    username = claims.user if claims else g.get("attempted_user")
+    elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+    access_log.info("%s %s %s %d %.1fms user=%s rid=%s", request.remote_addr, request.method,
+                    request.path, response.status_code, elapsed, username or "-", request_id)
+    if worth_auditing(request.method, response.status_code):
+        record(state.sessions, Attempt(
+            username=username, role=claims.role if claims else None,
+            city=claims.city if claims else None, target=g.get("target"),
+            method=request.method, path=request.path[:2000], status=response.status_code,
+            reason=_reason(response), remote_addr=request.remote_addr, request_id=request_id))
+    return response
+
+
+def _reason(response: Response) -> str | None:
+    """The problem code of a refusal or failure (the gateway's or the service's)."""
+    if response.status_code < 400 or response.mimetype != "application/problem+json":
+        return None
+    body = response.get_json(silent=True)
+    return str(body.get("code"))[:64] if isinstance(body, dict) and body.get("code") else None
+

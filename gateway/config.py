@@ -1,0 +1,193 @@
+"""The gateway's configuration: its own TOML file (default ``gateway/config.toml``).
+
+Targets (one service per city, one province service), timeouts, rate limits, the
+write rules of the roles and where users and the audit log live. The two secrets
+come from the environment (``ZHAOSHANG_JWT_SECRET``, ``ZHAOSHANG_GATEWAY_SECRET``);
+a ``[secrets]`` table is accepted for tests. Without a JWT secret a development one
+is generated under ``var/`` with a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from limits import parse_many
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from core.config import ConfigError, flatten_errors, read_toml
+from core.identity import GATEWAY_SECRET_ENV
+
+JWT_SECRET_ENV = "ZHAOSHANG_JWT_SECRET"
+DEFAULT_CONFIG = Path(__file__).resolve().parent / "config.toml"
+CODE = validate.Regexp(r"^[a-z][a-z0-9_]{1,31}$")
+URL = validate.URL(schemes={"http", "https"}, require_tld=False)
+
+log = logging.getLogger("zhaoshang.gateway")
+
+
+def _rate(value: str) -> None:
+    try:
+        parse_many(value)
+    except ValueError as exc:
+        raise ValidationError("限流格式应为 次数/时间，例如 600/minute") from exc
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class GatewaySection(_Strict):
+    database_url = fields.String(load_default="")
+    token_lifetime_minutes = fields.Integer(load_default=60, validate=validate.Range(min=1,
+                                                                                    max=7 * 24 * 60))
+    max_content_length = fields.Integer(load_default=2 * 1024 * 1024,
+                                        validate=validate.Range(min=1024))
+    trusted_proxies = fields.Integer(load_default=0, validate=validate.Range(min=0, max=5))
+    hsts = fields.Boolean(load_default=False)
+
+
+class UpstreamSection(_Strict):
+    connect_timeout = fields.Float(load_default=0.5, validate=validate.Range(min=0.01, max=30))
+    read_timeout = fields.Float(load_default=15.0, validate=validate.Range(min=0.1, max=600))
+    read_retries = fields.Integer(load_default=1, validate=validate.Range(min=0, max=5))
+    health_timeout = fields.Float(load_default=1.0, validate=validate.Range(min=0.05, max=30))
+    openapi_ttl_seconds = fields.Float(load_default=30, validate=validate.Range(min=0))
+
+
+class LimitsSection(_Strict):
+    storage_uri = fields.String(load_default="memory://")
+    per_user = fields.String(load_default="600/minute", validate=_rate)
+    per_address = fields.String(load_default="1200/minute", validate=_rate)
+    login = fields.String(load_default="20/minute", validate=_rate)
+
+
+class RolesSection(_Strict):
+    clerk_writes = fields.List(fields.String(), load_default=lambda: ["leads", "leads/*",
+                                                                      "projects", "projects/*"])
+    leader_writes = fields.List(fields.String(), load_default=lambda: [
+        "matters/*/decision", "*/matters/*/decision", "evaluations/*/steps",
+        "*/evaluations/*/steps"])
+
+
+class TargetSection(_Strict):
+    code = fields.String(required=True, validate=CODE)
+    name = fields.String(required=True)
+    url = fields.String(required=True, validate=URL)
+
+
+class ProvinceSection(_Strict):
+    url = fields.String(required=True, validate=URL)
+    name = fields.String(load_default="省级平台")
+
+
+class SecretsSection(_Strict):
+    jwt = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=16))
+    gateway = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=16))
+
+
+class GatewayConfigSchema(_Strict):
+    gateway = fields.Nested(GatewaySection, load_default=lambda: GatewaySection().load({}))
+    upstream = fields.Nested(UpstreamSection, load_default=lambda: UpstreamSection().load({}))
+    limits = fields.Nested(LimitsSection, load_default=lambda: LimitsSection().load({}))
+    roles = fields.Nested(RolesSection, load_default=lambda: RolesSection().load({}))
+    province = fields.Nested(ProvinceSection, load_default=None, allow_none=True)
+    cities = fields.List(fields.Nested(TargetSection), required=True)
+    secrets = fields.Nested(SecretsSection, load_default=lambda: SecretsSection().load({}))
+
+
+@dataclass(frozen=True)
+class Target:
+    """A service behind the gateway."""
+
+    code: str
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class GatewaySettings:
+    """The validated gateway configuration with its secrets resolved."""
+
+    cities: dict[str, Target]
+    province: Target | None
+    database_url: str
+    token_lifetime: timedelta
+    max_content_length: int
+    trusted_proxies: int
+    hsts: bool
+    connect_timeout: float
+    read_timeout: float
+    read_retries: int
+    health_timeout: float
+    openapi_ttl: float
+    limits: dict[str, str]
+    clerk_writes: tuple[str, ...]
+    leader_writes: tuple[str, ...]
+    jwt_secret: str
+    gateway_secret: str | None
+
+
+def load_settings(config: GatewaySettings | dict[str, Any] | str | Path | None = None,
+                  var_dir: Path | str = "var") -> GatewaySettings:
+    """Settings from settings, a raw dict, a TOML path, ``ZHAOSHANG_GATEWAY_CONFIG`` or the default."""
+    if isinstance(config, GatewaySettings):
+        return config
+    origin = "<config>"
+    if not isinstance(config, dict):
+        path = Path(config or os.environ.get("ZHAOSHANG_GATEWAY_CONFIG") or DEFAULT_CONFIG)
+        origin, config = str(path), read_toml(path)
+    try:
+        raw = GatewayConfigSchema().load(config)
+    except ValidationError as exc:
+        details = "\n  ".join(flatten_errors(exc.messages))
+        raise ConfigError(f"{origin}: invalid gateway configuration:\n  {details}") from exc
+    codes = [city["code"] for city in raw["cities"]]
+    if len(set(codes)) != len(codes):
+        raise ConfigError(f"{origin}: a city is listed twice in [[cities]]")
+    var = Path(var_dir)
+    province = raw["province"]
+    return GatewaySettings(
+        cities={city["code"]: Target(city["code"], city["name"], city["url"].rstrip("/"))
+                for city in raw["cities"]},
+        province=Target("province", province["name"], province["url"].rstrip("/"))
+        if province else None,
+        database_url=raw["gateway"]["database_url"]
+        or f"sqlite:///{(var / 'gateway.db').resolve()}",
+        token_lifetime=timedelta(minutes=raw["gateway"]["token_lifetime_minutes"]),
+        max_content_length=raw["gateway"]["max_content_length"],
+        trusted_proxies=raw["gateway"]["trusted_proxies"],
+        hsts=raw["gateway"]["hsts"],
+        connect_timeout=raw["upstream"]["connect_timeout"],
+        read_timeout=raw["upstream"]["read_timeout"],
+        read_retries=raw["upstream"]["read_retries"],
+        health_timeout=raw["upstream"]["health_timeout"],
+        openapi_ttl=raw["upstream"]["openapi_ttl_seconds"],
+        limits=dict(raw["limits"]),
+        clerk_writes=tuple(raw["roles"]["clerk_writes"]),
+        leader_writes=tuple(raw["roles"]["leader_writes"]),
+        jwt_secret=raw["secrets"]["jwt"] or os.environ.get(JWT_SECRET_ENV)
+        or development_secret(var / "gateway-jwt.secret"),
+        gateway_secret=raw["secrets"]["gateway"] or os.environ.get(GATEWAY_SECRET_ENV) or None,
+    )
+
+
+def development_secret(path: Path) -> str:
+    """A random secret kept in ``path`` (created once), for development only."""
+    if path.exists():
+        return path.read_text().strip()
+    log.warning("%s is not set: using a generated development secret in %s; set it in "
+                "production", JWT_SECRET_ENV, path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    # Created readable by the owner only: the file is as sensitive as the variable.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value + "\n")
+    return value

@@ -1,0 +1,72 @@
+"""The gateway's own database: users and the audit log (``var/gateway.db`` by default)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from core.db import NAMING_CONVENTION
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+VERSION_TABLE = "gateway_alembic_version"
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class GatewayBase(DeclarativeBase):
+    """Separate from the cities' metadata: the gateway never shares a database with a city."""
+
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class User(GatewayBase):
+    """A person (or program) who may sign in; ``city``/``unit`` scope what they touch."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(16))
+    city: Mapped[str | None] = mapped_column(sa.String(32))
+    unit: Mapped[str | None] = mapped_column(sa.String(64))
+    display_name: Mapped[str] = mapped_column(sa.String(100))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class AuditEntry(GatewayBase):
+    """One write or one refused attempt, as the gateway saw it."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
+    username: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    role: Mapped[str | None] = mapped_column(sa.String(16))
+    city: Mapped[str | None] = mapped_column(sa.String(32))
+    target: Mapped[str | None] = mapped_column(sa.String(32))
+    method: Mapped[str] = mapped_column(sa.String(8))
+    path: Mapped[str] = mapped_column(sa.String(2000))
+    status: Mapped[int]
+    outcome: Mapped[str] = mapped_column(sa.String(16))
+    reason: Mapped[str | None] = mapped_column(sa.String(64))
+    remote_addr: Mapped[str | None] = mapped_column(sa.String(64))
+    request_id: Mapped[str | None] = mapped_column(sa.String(128))
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the gateway database to its newest schema."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "heads")

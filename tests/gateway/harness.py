@@ -1,0 +1,230 @@
+"""Real services for the gateway tests: city services as processes, the gateway on a port.
+
+Each city is a ``python -m core.cli serve --config <file>`` process with its own SQLite
+database, knowing the gateway secret from ``ZHAOSHANG_GATEWAY_SECRET`` exactly as in
+production; the gateway runs in this process under waitress, so a test can read its
+settings. Everything talks over real HTTP on loopback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+import waitress.server
+
+from core.identity import GATEWAY_SECRET_ENV, Actor, signed_identity_headers
+from tests.support.cities import city_config
+
+GATEWAY_SECRET = "test-gateway-signing-secret-0123456789"
+JWT_SECRET = "test-jwt-secret-0123456789abcdefghij"
+PASSWORD = "password-123"
+CITY_NAMES = {"lanzhou": "兰州市", "ziyang": "资阳市", "sanming": "三明市"}
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+STARTUP_DEADLINE = 90.0  # seconds; two cores starting three services and a gateway
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def toml_text(config: dict[str, Any]) -> str:
+    """A deployment dict as TOML (strings, numbers, booleans, lists, tables, table arrays)."""
+
+    def value(item: Any) -> str:
+        if isinstance(item, bool):
+            return "true" if item else "false"
+        if isinstance(item, int | float):
+            return str(item)
+        if isinstance(item, list):
+            return "[" + ", ".join(value(element) for element in item) + "]"
+        return json.dumps(str(item), ensure_ascii=False)  # a JSON string is a TOML basic string
+
+    def table(name: str, body: dict[str, Any], header: str) -> list[str]:
+        lines = [header.format(name)]
+        lines += [f"{key} = {value(item)}" for key, item in body.items() if item is not None]
+        return lines
+
+    lines: list[str] = []
+    for name, section in config.items():
+        if isinstance(section, dict):
+            lines += table(name, section, "[{}]")
+        else:
+            for item in section:
+                lines += table(name, item, "[[{}]]")
+    return "\n".join(lines) + "\n"
+
+
+class CityService:
+    """One city service process on a free port, with its own database file."""
+
+    def __init__(self, code: str, base: Path) -> None:
+        self.code = code
+        self.name = CITY_NAMES[code]
+        self.base = base / code
+        self.base.mkdir(parents=True, exist_ok=True)
+        self.database = self.base / f"{code}.db"
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = city_config(city={"code": code, "name": self.name},
+                             database={"url": f"sqlite:///{self.database}"})
+        self.config_file = self.base / "config.toml"
+        self.config_file.write_text(toml_text(config), encoding="utf-8")
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        env = {**os.environ, GATEWAY_SECRET_ENV: GATEWAY_SECRET,
+               "PYTHONPATH": str(PROJECT_ROOT)}
+        log = (self.base / "service.log").open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "core.cli", "serve", "--config", str(self.config_file),
+             "--port", str(self.port), "--threads", "4"],
+            cwd=self.base, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + STARTUP_DEADLINE
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"{self.code} service exited:\n{self.log_tail()}")
+            try:
+                if self.direct("GET", "/api/v1/city", Actor("probe", "system")).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.code} service did not start:\n{self.log_tail()}")
+
+    def direct(self, method: str, path: str, actor: Actor | None = None,
+               **kwargs: Any) -> requests.Response:
+        """A call around the gateway; signed like the gateway does when ``actor`` is given."""
+        headers = kwargs.pop("headers", {})
+        if actor is not None:
+            headers |= signed_identity_headers(GATEWAY_SECRET, actor, method, path)
+        return requests.request(method, self.url + path, headers=headers, timeout=10, **kwargs)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def log_tail(self) -> str:
+        path = self.base / "service.log"
+        return path.read_text(errors="replace")[-3000:] if path.exists() else ""
+
+    # -- what the database holds, read beside the service ------------------------
+    def query(self, sql: str, *params: Any) -> list[tuple]:
+        with sqlite3.connect(f"file:{self.database}?mode=ro", uri=True) as connection:
+            return connection.execute(sql, params).fetchall()
+
+    def snapshot(self) -> dict[str, Any]:
+        """Row counts of what a write would touch, and every project row."""
+        tables = ("leads", "projects", "project_changes", "enterprises", "outbox")
+        state: dict[str, Any] = {table: self.query(f"SELECT count(*) FROM {table}")[0][0]
+                                 for table in tables}
+        state["project_rows"] = self.query("SELECT * FROM projects ORDER BY id")
+        return state
+
+
+class GatewayServer:
+    """The gateway app under waitress in a thread, on a free port."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.server = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=8)
+        self.url = f"http://127.0.0.1:{self.server.effective_port}"
+        self.thread = threading.Thread(target=self.server.run, daemon=True, name="gateway")
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.close()
+
+
+USERS = {  # username: (role, city, unit)
+    "lanzhou-clerk": ("clerk", "lanzhou", "east"),
+    "lanzhou-clerk-west": ("clerk", "lanzhou", "west"),
+    "lanzhou-officer": ("officer", "lanzhou", None),
+    "lanzhou-leader": ("leader", "lanzhou", None),
+    "ziyang-officer": ("officer", "ziyang", None),
+    "province": ("province", None, None),
+    "admin": ("admin", None, None),
+}
+
+
+def gateway_config(cities: dict[str, CityService], base: Path, **sections: Any) -> dict:
+    """The gateway's configuration for these services (the province port has nobody on it)."""
+    config: dict[str, Any] = {
+        "gateway": {"database_url": f"sqlite:///{base / 'gateway.db'}"},
+        "limits": {"per_user": "100000/minute", "per_address": "100000/minute",
+                   "login": "10000/minute"},
+        "province": {"url": f"http://127.0.0.1:{free_port()}"},
+        "cities": [{"code": city.code, "name": city.name, "url": city.url}
+                   for city in cities.values()],
+        "secrets": {"jwt": JWT_SECRET, "gateway": GATEWAY_SECRET},
+    }
+    for name, values in sections.items():
+        config[name] = {**config.get(name, {}), **values}
+    return config
+
+
+def add_users(app: Any) -> None:
+    from core.db import unit_of_work
+    from gateway.users import NewUser, create_user
+
+    with unit_of_work(app.extensions["zhaoshang_gateway"].sessions) as session:
+        for username, (role, city, unit) in USERS.items():
+            create_user(session, NewUser(username, role, PASSWORD, city, unit))
+
+
+class Front:
+    """A client of the gateway: signs in as the test users and finds audit entries."""
+
+    def __init__(self, url: str, app: Any) -> None:
+        self.url = url
+        self.app = app
+        self.tokens: dict[str, str] = {}
+        self.http = requests.Session()
+
+    def token(self, username: str) -> str:
+        if username not in self.tokens:
+            answer = self.http.post(f"{self.url}/api/v1/auth/token",
+                                    json={"username": username, "password": PASSWORD}, timeout=10)
+            assert answer.status_code == 200, answer.text
+            self.tokens[username] = answer.json()["access_token"]
+        return self.tokens[username]
+
+    def call(self, username: str | None, method: str, path: str, *, token: str | None = None,
+             headers: dict[str, str] | None = None, **kwargs: Any) -> requests.Response:
+        """``method /api/v1<path>`` as ``username`` (``None``: no token), with a fresh request id."""
+        sent = {"X-Request-Id": f"test-{time.monotonic_ns()}", **(headers or {})}
+        if token is None and username is not None:
+            token = self.token(username)
+        if token is not None:
+            sent["Authorization"] = f"Bearer {token}"
+        return self.http.request(method, f"{self.url}/api/v1{path}", headers=sent, timeout=30,
+                                 **kwargs)
+
+    def audit_of(self, answer: requests.Response) -> list[dict[str, Any]]:
+        """The audit entries of the request that got ``answer`` (found by its request id)."""
+        request_id = answer.headers["X-Request-Id"]
+        entries = self.call("admin", "GET", "/audit", params={"request_id": request_id})
+        assert entries.status_code == 200, entries.text
+        return entries.json()["items"]

@@ -1,0 +1,162 @@
+"""What the gateway sends on and hands back, against a service that echoes what it received."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask, jsonify, request
+
+from core.identity import Actor, forwarded_actor
+from tests.gateway.harness import GATEWAY_SECRET, JWT_SECRET, PASSWORD, GatewayServer, add_users
+
+
+class Echo:
+    """A service that answers with what it was sent; ``/slow`` holds its first answer back."""
+
+    def __init__(self) -> None:
+        self.calls: dict[str, int] = {}
+        self.release = threading.Event()
+        app = Flask("echo")
+
+        @app.route("/api/v1/<path:rest>", methods=["GET", "POST", "PATCH"])
+        def echo(rest: str):
+            self.calls[rest] = self.calls.get(rest, 0) + 1
+            if rest == "slow" and self.calls[rest] == 1:
+                self.release.wait(10)  # longer than the gateway's read timeout
+            return jsonify({"method": request.method, "path": request.path,
+                            "query": request.query_string.decode(),
+                            "body": request.get_data(as_text=True),
+                            "headers": dict(request.headers)}), 200, {"X-Echo": "1"}
+
+        self.server = GatewayServer(app)
+
+
+@pytest.fixture(scope="module")
+def echo() -> Iterator[Echo]:
+    service = Echo()
+    service.server.start()
+    yield service
+    service.release.set()
+    service.server.stop()
+
+
+def make_gateway(echo: Echo, tmp_path, **sections):
+    from gateway.app import create_app
+
+    config = {"gateway": {"database_url": f"sqlite:///{tmp_path / 'gw.db'}"},
+              "cities": [{"code": "lanzhou", "name": "兰州市", "url": echo.server.url}],
+              "secrets": {"jwt": JWT_SECRET, "gateway": GATEWAY_SECRET}}
+    for name, values in sections.items():
+        config[name] = values
+    app = create_app(config, var_dir=tmp_path)
+    add_users(app)
+    return app
+
+
+def sign_in(client, username: str) -> dict[str, str]:
+    answer = client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
+    assert answer.status_code == 200, answer.json
+    return {"Authorization": f"Bearer {answer.json['access_token']}"}
+
+
+def test_the_service_gets_a_signed_identity_the_request_id_and_the_request(echo, tmp_path):
+    client = make_gateway(echo, tmp_path).test_client()
+    headers = sign_in(client, "lanzhou-clerk") | {
+        "X-Request-Id": "rid-42", "X-Zhaoshang-Role": "admin", "X-Zhaoshang-Unit": "west",
+        "Cookie": "session=abc"}
+    answer = client.post("/api/v1/cities/lanzhou/leads?dry=1", headers=headers,
+                         json={"title": "标题"})
+    assert answer.status_code == 200
+    seen = answer.json
+    assert (seen["method"], seen["path"], seen["query"]) == ("POST", "/api/v1/leads", "dry=1")
+    assert seen["body"] == '{"title": "标题"}'
+    received = seen["headers"]
+    # The client's own identity headers were replaced by the signed ones from its token.
+    actor = forwarded_actor(received, "POST", "/api/v1/leads", secret=GATEWAY_SECRET,
+                            service_city="lanzhou")
+    assert actor == Actor("lanzhou-clerk", "clerk", unit="east", city="lanzhou")
+    assert received["X-Request-Id"] == "rid-42"
+    assert "Authorization" not in received and "Cookie" not in received
+    assert answer.headers["X-Request-Id"] == "rid-42"
+    assert answer.headers["X-Echo"] == "1"
+
+
+def test_every_answer_carries_the_security_headers_and_a_request_id(echo, tmp_path):
+    client = make_gateway(echo, tmp_path, gateway={
+        "database_url": f"sqlite:///{tmp_path / 'gw.db'}", "hsts": True}).test_client()
+    for answer in (client.get("/api/v1/health"), client.get("/api/v1/cities/lanzhou/x"),
+                   client.get("/api/v1/cities/lanzhou/x", headers={"X-Request-Id": "bad id!"})):
+        assert answer.headers["Content-Security-Policy"] == "default-src 'self'"
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert answer.headers["X-Frame-Options"] == "DENY"
+        assert answer.headers["Referrer-Policy"] == "no-referrer"
+        assert answer.headers["Strict-Transport-Security"].startswith("max-age=")
+        assert len(answer.headers["X-Request-Id"]) == 32  # generated: absent or unusable
+
+
+def test_reads_are_retried_once_and_writes_never(echo, tmp_path):
+    client = make_gateway(echo, tmp_path, upstream={"read_timeout": 1.0,
+                                                    "read_retries": 1}).test_client()
+    headers = sign_in(client, "lanzhou-officer")
+    echo.calls.clear()
+    read = client.get("/api/v1/cities/lanzhou/slow", headers=headers)
+    assert read.status_code == 200
+    assert echo.calls["slow"] == 2
+    echo.calls.clear()
+    write = client.post("/api/v1/cities/lanzhou/slow", headers=headers, json={})
+    assert write.status_code == 502
+    assert write.json["code"] == "city_unavailable"
+    assert "结果未知" in write.json["detail"]
+    assert echo.calls["slow"] == 1
+    echo.release.set()
+
+
+def test_an_oversized_request_is_refused_and_audited(echo, tmp_path):
+    app = make_gateway(echo, tmp_path, gateway={
+        "database_url": f"sqlite:///{tmp_path / 'gw.db'}", "max_content_length": 4096})
+    client = app.test_client()
+    headers = sign_in(client, "lanzhou-officer")
+    echo.calls.clear()
+    answer = client.post("/api/v1/cities/lanzhou/leads", headers=headers,
+                         json={"description": "长" * 5000})
+    assert answer.status_code == 413
+    assert answer.mimetype == "application/problem+json"
+    assert echo.calls == {}
+    entries = client.get("/api/v1/audit", headers=sign_in(client, "admin"),
+                         query_string={"status": 413}).json["items"]
+    assert [(e["username"], e["outcome"]) for e in entries] == [("lanzhou-officer", "refused")]
+
+
+def refusals_of(app, status: int) -> list[tuple[str | None, str | None]]:
+    from sqlalchemy import select
+
+    from gateway.store import AuditEntry
+
+    with app.extensions["zhaoshang_gateway"].sessions() as session:
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.status == status)).all()
+        return [(entry.username, entry.reason) for entry in entries]
+
+
+def test_a_user_beyond_their_limit_is_refused_and_others_are_not(echo, tmp_path):
+    app = make_gateway(echo, tmp_path, limits={"per_user": "3/minute"})
+    client = app.test_client()
+    clerk, officer = sign_in(client, "lanzhou-clerk"), sign_in(client, "lanzhou-officer")
+    statuses = [client.get("/api/v1/cities/lanzhou/leads", headers=clerk).status_code
+                for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert client.get("/api/v1/cities/lanzhou/leads", headers=officer).status_code == 200
+    assert refusals_of(app, 429) == [("lanzhou-clerk", "rate_limited")]
+
+
+def test_an_address_beyond_its_limit_is_refused(echo, tmp_path):
+    app = make_gateway(echo, tmp_path, limits={"per_address": "5/minute"})
+    client = app.test_client()
+    statuses = [client.get("/api/v1/health").status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [429]
+    refused = client.get("/api/v1/cities/lanzhou/leads")
+    assert refused.status_code == 429
+    assert refused.mimetype == "application/problem+json"
+    assert refused.json["code"] == "rate_limited"
+    assert refusals_of(app, 429) == [(None, "rate_limited")] * 2
