@@ -8,14 +8,20 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
+from werkzeug.routing import IntegerConverter
 
+from core.api import assessments as assessments_api
 from core.api import city as city_api
 from core.api import evaluations as evaluations_api
 from core.api import leads as leads_api
 from core.api import matters as matters_api
 from core.api import openapi as openapi_api
 from core.api import projects as projects_api
+from core.api import reports as reports_api
+from core.api import rewards as rewards_api
+from core.api import signals as signals_api
 from core.api import stats as stats_api
+from core.api import warnings as warnings_api
 from core.api.support import EXTENSION, Runtime
 from core.city import City, build_city, load_city
 from core.db import make_engine, make_session_factory
@@ -26,8 +32,17 @@ API_PREFIX = "/api/v1"
 CORE_BLUEPRINTS = (city_api.blueprint, leads_api.blueprint, projects_api.blueprint,
                    stats_api.blueprint, openapi_api.blueprint)
 CORE_BLUEPRINTS += (evaluations_api.blueprint, matters_api.blueprint)
+CORE_BLUEPRINTS += (warnings_api.blueprint, assessments_api.blueprint, rewards_api.blueprint,
+                    signals_api.blueprint, reports_api.blueprint)
 
 log = logging.getLogger("zhaoshang.city")
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` path ids that fit 64 bits: a longer number matches no route (404), where it
+    would overflow the database driver (500)."""
+
+    regex = r"\d{1,18}"
 
 
 def resolve_city(config: City | dict[str, Any] | str | Path | None) -> City:
@@ -47,6 +62,7 @@ def create_app(config: City | dict[str, Any] | str | Path | None = None,
     """Build a city service: its configuration, database, core API and plugin API."""
     city = resolve_city(config)
     app = Flask(__name__)
+    app.url_map.converters["int"] = IdConverter
     app.json.ensure_ascii = False  # Chinese stays readable in responses
     app.json.sort_keys = False
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024

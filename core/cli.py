@@ -7,6 +7,7 @@ app, so ``flask --app 'core.app:create_app("<file>")' migrate`` works the Flask 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -99,6 +100,28 @@ def openapi(city_code: str | None, config: str | None) -> None:
     with app.app_context():
         json.dump(build_openapi(app), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
+
+
+def recompute_warnings(app: Flask, today: dt.date | None) -> dict[str, int]:
+    """Run every warning rule over the whole city (what a cron calls daily)."""
+    from core.api.support import runtime
+    from core.db import unit_of_work
+    from core.services.warnings import recompute
+
+    with app.app_context():
+        state = runtime()
+        with unit_of_work(state.sessions) as session:
+            return recompute(session, state.city, today).as_dict()
+
+
+@main.command("warnings")
+@with_city
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="judge deadlines as of this day (YYYY-MM-DD); default today")
+def warnings_command(city_code: str | None, config: str | None, today: dt.datetime | None) -> None:
+    """Recompute a city's warnings: raise new ones, clear resolved ones (for cron)."""
+    summary = recompute_warnings(city_app(city_code, config), today.date() if today else None)
+    click.echo(json.dumps(summary, ensure_ascii=False))
 
 
 @main.command()

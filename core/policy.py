@@ -151,6 +151,8 @@ class WarningFinding:
     level: str
     reason: str
     since: dt.date
+    # The unit answerable for it; the core derives it for projects and leads when None.
+    unit_code: str | None = None
 
 
 @dataclass(frozen=True)

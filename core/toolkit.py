@@ -112,6 +112,17 @@ from core.services.projects import transition as transition_project
 from core.services.projects import update_project
 from core.workdays import WorkdayCalendar
 
+# isort: split
+# Warnings, assessments, rewards, reports: what their hooks receive, and helpers for rules
+from core.assessments import METRICS as ASSESSMENT_METRICS
+from core.assessments import AssessmentContext
+from core.default_warnings import last_activity, milestone_reached, overdue_milestones
+from core.models import EarlyWarning
+from core.periods import period_bounds
+from core.reports import ReportContext
+from core.services.rewards import RewardContext
+from core.services.warnings import WarningContext
+
 __all__ = [
     "Actor", "Adjustment", "AssessmentScheme", "Base", "BaseSchema", "City", "CodedMessage",
     "CreditCode", "Dimension", "Enterprise", "EvaluationForm", "FieldProblem", "FundTranche",
@@ -133,4 +144,9 @@ __all__ += [
     "city_evaluation_forms", "complete_evaluation_step", "decide_matter", "enterprise_ratings",
     "evaluation_outcome", "issue_work_order", "latest_decided_evaluation", "propose_matter",
     "record_evaluation_scores", "request_matter", "start_evaluation",
+]
+
+__all__ += [
+    "ASSESSMENT_METRICS", "AssessmentContext", "EarlyWarning", "ReportContext", "RewardContext",
+    "WarningContext", "last_activity", "milestone_reached", "overdue_milestones", "period_bounds",
 ]

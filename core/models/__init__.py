@@ -1,5 +1,11 @@
 """SQLAlchemy 2.0 typed models of the core. Plugins never alter these tables."""
 
+from core.models.assessments import (
+    AssessmentAdjustment,
+    AssessmentObjection,
+    AssessmentResult,
+    AssessmentRun,
+)
 from core.models.enterprises import Enterprise
 from core.models.evaluations import (
     EnterpriseRating,
@@ -22,6 +28,8 @@ from core.models.projects import (
     StageTransition,
     Transfer,
 )
+from core.models.rewards import Reward, RewardRun
+from core.models.warnings import EarlyWarning
 
 __all__ = [
     "Enterprise",
@@ -41,4 +49,9 @@ __all__ = [
 __all__ += [
     "EnterpriseRating", "Evaluation", "EvaluationHardRefusal", "EvaluationReviewer",
     "EvaluationScore", "EvaluationStep", "Expert", "Matter", "MatterCondition", "WorkOrder",
+]
+
+__all__ += [
+    "AssessmentAdjustment", "AssessmentObjection", "AssessmentResult", "AssessmentRun",
+    "EarlyWarning", "Reward", "RewardRun",
 ]

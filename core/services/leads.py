@@ -17,6 +17,7 @@ from core.problems import Problem, invalid_input, refused
 from core.services import projects as project_service
 from core.services.enterprises import upsert_enterprise
 from core.services.lookups import unit_by_code
+from core.services.warnings import refresh as refresh_warnings
 
 if TYPE_CHECKING:
     from core.city import City
@@ -98,6 +99,7 @@ def report_lead(session: Session, city: City, data: dict[str, Any], actor: Actor
     city.call("after_lead_reported", lead=lead, session=session)
     session.flush()
     record_event(session, city, "lead", lead.id, "reported", lead_event_data(lead))
+    refresh_warnings(session, city, "lead", lead.id)
     return lead
 
 
@@ -120,6 +122,7 @@ def assign_lead(
     payload = lead_event_data(lead) | {"assigned_on": lead.assigned_on,
                                        "overdue": is_judgement_overdue(lead, lead.assigned_on)}
     record_event(session, city, "lead", lead.id, "assigned", payload)
+    refresh_warnings(session, city, "lead", lead.id)
     return lead
 
 
@@ -153,6 +156,7 @@ def convert_lead(
     lead.status = LeadStatus.CONVERTED
     session.flush()
     record_event(session, city, "lead", lead.id, "converted", lead_event_data(lead))
+    refresh_warnings(session, city, "lead", lead.id)
     return project
 
 
@@ -165,5 +169,6 @@ def reject_lead(
     session.flush()
     record_event(session, city, "lead", lead.id, "rejected",
                  lead_event_data(lead) | {"reason": data["reason"]})
+    refresh_warnings(session, city, "lead", lead.id)
     return lead
 

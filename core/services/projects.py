@@ -19,6 +19,7 @@ from core.problems import Problem, invalid_input, refused
 from core.services.enterprises import upsert_enterprise
 from core.services.history import apply_changes, record_change
 from core.services.lookups import unit_by_code
+from core.services.warnings import refresh as refresh_warnings
 
 if TYPE_CHECKING:
     from core.city import City
@@ -157,6 +158,7 @@ def update_project(
     record_change(session, project, actor.user, "updated", changes)
     record_event(session, city, "project", project.id, "updated",
                  project_event_data(project) | {"changed": sorted(changes)})
+    refresh_warnings(session, city, "project", project.id)
     return project
 
 
@@ -205,6 +207,7 @@ def transition(
                  project_event_data(project) | {"from_stage": source, "to_stage": target,
                                                 "occurred_on": occurred_on,
                                                 "reason": data.get("reason")})
+    refresh_warnings(session, city, "project", project.id)
     return project
 
 
@@ -229,6 +232,7 @@ def add_funds(
                  project_event_data(project) | {"tranche": {
                      "id": tranche.id, "arrived_on": tranche.arrived_on, "amount": tranche.amount,
                      "evidence_ref": tranche.evidence_ref}})
+    refresh_warnings(session, city, "project", project.id)
     return tranche
 
 
@@ -248,6 +252,7 @@ def verify_funds(
     record_event(session, city, "project", project.id, "funds_verified",
                  project_event_data(project) | {"tranche_id": tranche.id,
                                                 "verification": tranche.verification})
+    refresh_warnings(session, city, "project", project.id)
     return tranche
 
 
@@ -273,6 +278,7 @@ def set_milestone(
                  project_event_data(project) | {"milestone": {
                      "kind": milestone.kind, "planned_on": milestone.planned_on,
                      "actual_on": milestone.actual_on}})
+    refresh_warnings(session, city, "project", project.id)
     return milestone
 
 

@@ -1,0 +1,119 @@
+"""Assessment schemes, runs, rankings and objections."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from core.periods import PERIOD_KINDS
+from core.schemas.base import BaseSchema, Page
+
+
+def _points(**kwargs: object) -> fields.Decimal:
+    return fields.Decimal(as_string=True, **kwargs)
+
+
+class IndicatorSchema(BaseSchema):
+    code = fields.String()
+    name = fields.String()
+    metric = fields.String()
+    points = _points()
+    target = _points(allow_none=True)
+    cap = _points(allow_none=True)
+
+
+class SchemeSchema(BaseSchema):
+    code = fields.String()
+    name = fields.String()
+    period = fields.String()
+    period_label = fields.Function(lambda s: PERIOD_KINDS.get(s.period))
+    unit_kinds = fields.List(fields.String())
+    indicators = fields.List(fields.Nested(IndicatorSchema))
+    adjustment_cap = _points(allow_none=True)
+    total_cap = _points(allow_none=True)
+    year = fields.Integer(allow_none=True)
+
+
+class RunCreate(BaseSchema):
+    scheme = fields.String(required=True, metadata={"description": "考核方案编码"})
+    period = fields.String(required=True, validate=validate.Length(min=4, max=16),
+                           metadata={"description": "考核期：2024-W19、2024-05、2024-Q2、2024-H1 或 2024"})
+
+
+class RunQuery(Page):
+    scheme = fields.String()
+    status = fields.String(validate=validate.OneOf(["draft", "published"]))
+
+
+class RunPublish(BaseSchema):
+    published_on = fields.Date(load_default=None, allow_none=True,
+                               metadata={"description": "公布日期（默认今天），异议期自此起算"})
+
+
+class RunSchema(BaseSchema):
+    id = fields.Integer()
+    scheme_code = fields.String()
+    scheme_name = fields.String()
+    period_kind = fields.String()
+    period = fields.String(attribute="period_label")
+    period_start = fields.Date()
+    period_end = fields.Date()
+    rules_year = fields.Integer()
+    scheme = fields.Dict(metadata={"description": "本次考核所用规则（冻结）"})
+    status = fields.String()
+    computed_at = fields.DateTime()
+    computed_by = fields.String()
+    published_on = fields.Date(allow_none=True)
+    published_at = fields.DateTime(allow_none=True)
+    published_by = fields.String(allow_none=True)
+    objection_deadline = fields.Date(allow_none=True)
+
+
+class AdjustmentSchema(BaseSchema):
+    points = _points()
+    reason = fields.String()
+    source = fields.String()
+    exempted = fields.Boolean()
+    exemption_reason = fields.String(allow_none=True)
+    approver = fields.String(allow_none=True)
+    counted = fields.Boolean()
+
+
+class RankingRowSchema(BaseSchema):
+    rank = fields.Integer()
+    unit = fields.String()
+    unit_name = fields.String()
+    values = fields.Dict(keys=fields.String(), values=fields.String())
+    points = fields.Dict(keys=fields.String(), values=fields.String())
+    indicator_total = _points()
+    adjustment_uncapped = _points()
+    adjustment_total = _points()
+    total = _points()
+    adjustments = fields.List(fields.Nested(AdjustmentSchema))
+
+
+class RankingSchema(BaseSchema):
+    run = fields.Nested(RunSchema)
+    rows = fields.List(fields.Nested(RankingRowSchema))
+
+
+class ObjectionCreate(BaseSchema):
+    unit = fields.String(required=True, metadata={"description": "提出异议的单位编码"})
+    text = fields.String(required=True, validate=validate.Length(min=2, max=4000))
+
+
+class ObjectionAnswer(BaseSchema):
+    answer = fields.String(required=True, validate=validate.Length(min=2, max=4000))
+
+
+class ObjectionSchema(BaseSchema):
+    id = fields.Integer()
+    run_id = fields.Integer()
+    unit = fields.String(attribute="unit_code")
+    text = fields.String()
+    filed_on = fields.Date()
+    filed_at = fields.DateTime()
+    filed_by = fields.String()
+    status = fields.String()
+    answer = fields.String(allow_none=True)
+    answered_by = fields.String(allow_none=True)
+    answered_at = fields.DateTime(allow_none=True)

@@ -1,0 +1,48 @@
+"""Warning queries and answers."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from core.models.warnings import WARNING_LEVEL_LABELS, WARNING_SUBJECT_LABELS, WarningLevel
+from core.schemas.base import BaseSchema, Page
+
+
+class WarningQuery(Page):
+    level = fields.String(validate=validate.OneOf([level.value for level in WarningLevel]))
+    subject_type = fields.String(validate=validate.OneOf(list(WARNING_SUBJECT_LABELS)))
+    subject_id = fields.Integer()
+    unit = fields.String(metadata={"description": "责任单位编码"})
+    rule = fields.String(metadata={"description": "预警规则编码"})
+    state = fields.String(load_default="open", validate=validate.OneOf(["open", "cleared", "all"]),
+                          metadata={"description": "open 未解除（默认）、cleared 已解除、all 全部"})
+
+
+class WarningSchema(BaseSchema):
+    id = fields.Integer()
+    subject_type = fields.String()
+    subject_label = fields.Function(lambda w: WARNING_SUBJECT_LABELS.get(w.subject_type))
+    subject_id = fields.Integer()
+    unit = fields.String(attribute="unit_code", allow_none=True)
+    rule_code = fields.String()
+    rule_name = fields.String()
+    level = fields.String()
+    level_label = fields.Function(lambda w: WARNING_LEVEL_LABELS[WarningLevel(w.level)])
+    reason = fields.String()
+    since = fields.Date()
+    raised_at = fields.DateTime()
+    cleared_at = fields.DateTime(allow_none=True)
+    is_open = fields.Boolean()
+
+
+class WarningRecompute(BaseSchema):
+    today = fields.Date(load_default=None, allow_none=True,
+                        metadata={"description": "按此日期判断（默认今天）"})
+
+
+class WarningSummarySchema(BaseSchema):
+    today = fields.Date()
+    raised = fields.Integer()
+    changed = fields.Integer()
+    cleared = fields.Integer()
+    open = fields.Integer()

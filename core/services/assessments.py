@@ -1,0 +1,231 @@
+"""Assessment runs: compute a frozen ranking, publish it, take objections, export it.
+
+A run stores everything it used — the scheme (rules version = its year), each
+unit's metric values, points, adjustments and rank — and is never recomputed:
+running the same period again makes a new run, so a published ranking stays
+what was published whatever happens to projects afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from core.assessments import (
+    AssessmentContext,
+    compute_metrics,
+    find_scheme,
+    scheme_snapshot,
+    score_units,
+)
+from core.events import record_event
+from core.identity import Actor, may_write_unit
+from core.models import (
+    AssessmentAdjustment,
+    AssessmentObjection,
+    AssessmentResult,
+    AssessmentRun,
+    Unit,
+)
+from core.periods import PERIOD_KINDS, period_bounds
+from core.policy import FieldProblem, Refusal
+from core.problems import Problem, invalid_input, refused
+from core.services.office import ensure_office
+from core.xlsx import table_workbook
+
+if TYPE_CHECKING:
+    from core.city import City
+
+RUN_STATUS_LABELS = {"draft": "草稿", "published": "已公布"}
+
+
+def run_event_data(run: AssessmentRun) -> dict[str, Any]:
+    return {
+        "run_id": run.id,
+        "scheme_code": run.scheme_code,
+        "scheme_name": run.scheme_name,
+        "period_kind": run.period_kind,
+        "period": run.period_label,
+        "period_start": run.period_start,
+        "period_end": run.period_end,
+        "rules_year": run.rules_year,
+        "status": run.status,
+        "published_on": run.published_on,
+        "objection_deadline": run.objection_deadline,
+        "ranking": [{"unit": r.unit_code, "rank": r.rank, "total": r.total} for r in run.results],
+    }
+
+
+def create_run(session: Session, city: City, data: dict[str, Any], actor: Actor,
+               today: dt.date | None = None) -> AssessmentRun:
+    """Compute scheme ``data["scheme"]`` over ``data["period"]`` and store it as a draft run."""
+    ensure_office(actor, "进行考核")
+    schemes = {s.code: s for s in city.call("assessment_schemes")}
+    if data["scheme"] not in schemes:
+        raise invalid_input([FieldProblem(
+            "scheme", "scheme.unknown",
+            f"考核方案 {data['scheme']} 不存在，可选：{', '.join(schemes) or '（本市未配置考核方案）'}")])
+    kind = schemes[data["scheme"]].period
+    try:
+        start, end = period_bounds(kind, data["period"])
+    except ValueError as exc:
+        raise invalid_input([FieldProblem("period", "period.format", str(exc))]) from None
+    scheme = find_scheme(city, data["scheme"], start.year)
+    if scheme is None:
+        raise invalid_input([FieldProblem("period", "scheme.no_version",
+                                          f"考核方案 {data['scheme']} 没有适用于 {start.year} 年的版本")])
+    units = list(session.scalars(sa.select(Unit).where(Unit.kind.in_(scheme.unit_kinds))
+                                 .order_by(Unit.code)))
+    context = AssessmentContext(session=session, city=city, scheme=scheme, start=start, end=end,
+                                units=units, today=today or dt.date.today())
+    try:
+        metrics = compute_metrics(context)
+    except KeyError as exc:
+        raise invalid_input([FieldProblem("scheme", "scheme.unknown_metric",
+                                          f"考核方案引用的指标无人计算：{exc.args[0]}")], 422) from None
+    codes = set(context.unit_codes)
+    adjustments = [item for item in city.call("assessment_adjustments", context=context)
+                   if item.unit_code in codes]
+    scores = score_units(scheme, metrics, context.unit_codes, adjustments)
+    run = AssessmentRun(
+        scheme_code=scheme.code, scheme_name=scheme.name, period_kind=kind,
+        period_label=data["period"].strip(), period_start=start, period_end=end,
+        rules_year=scheme.year or start.year, scheme=scheme_snapshot(scheme), status="draft",
+        computed_by=actor.user)
+    session.add(run)
+    session.flush()
+    units_by_code = {unit.code: unit for unit in units}
+    for position, score in enumerate(scores, start=1):
+        unit = units_by_code[score.unit_code]
+        session.add(AssessmentResult(
+            run_id=run.id, unit_id=unit.id, unit_code=unit.code, unit_name=unit.name,
+            position=position, rank=score.rank,
+            values={k: format(v, "f") for k, v in score.values.items()},
+            points={k: format(v, "f") for k, v in score.points.items()},
+            indicator_total=score.indicator_total, adjustment_uncapped=score.adjustment_uncapped,
+            adjustment_total=score.adjustment_total, total=score.total))
+    for item in adjustments:
+        session.add(AssessmentAdjustment(
+            run_id=run.id, unit_code=item.unit_code, points=Decimal(item.points),
+            reason=item.reason, source=item.source, exempted=item.exempted,
+            exemption_reason=item.exemption_reason, approver=item.approver))
+    session.flush()
+    session.refresh(run, ["results", "adjustments"])
+    record_event(session, city, "assessment", run.id, "computed", run_event_data(run))
+    return run
+
+
+def publish_run(session: Session, city: City, run: AssessmentRun, data: dict[str, Any],
+                actor: Actor) -> AssessmentRun:
+    """Publish a draft run; its objection window runs ``objection_window_days`` working days."""
+    ensure_office(actor, "公布考核结果")
+    if run.status == "published":
+        raise refused([Refusal("assessment.published",
+                               f"考核结果已于 {run.published_on} 公布，不能重复公布；如需更正请重新考核")],
+                      "不能公布")
+    published_on: dt.date = data.get("published_on") or dt.date.today()
+    run.status = "published"
+    run.published_on = published_on
+    run.published_at = dt.datetime.now(dt.UTC)
+    run.published_by = actor.user
+    run.objection_deadline = city.calendar.add_workdays(
+        published_on, city.policy["objection_window_days"])
+    session.flush()
+    record_event(session, city, "assessment", run.id, "published", run_event_data(run))
+    return run
+
+
+def objection_event_data(objection: AssessmentObjection) -> dict[str, Any]:
+    return {"objection_id": objection.id, "run_id": objection.run_id,
+            "unit": objection.unit_code, "text": objection.text, "filed_on": objection.filed_on,
+            "filed_by": objection.filed_by, "status": objection.status,
+            "answer": objection.answer, "answered_by": objection.answered_by}
+
+
+def file_objection(session: Session, city: City, run: AssessmentRun, data: dict[str, Any],
+                   actor: Actor, today: dt.date | None = None) -> AssessmentObjection:
+    """A unit disputes its result; only on a published run, only within the window."""
+    today = today or dt.date.today()
+    unit_codes = {result.unit_code for result in run.results}
+    if data["unit"] not in unit_codes:
+        raise invalid_input([FieldProblem("unit", "objection.unit_not_assessed",
+                                          f"单位 {data['unit']} 不在本次考核范围内")])
+    if not may_write_unit(actor, data["unit"]):
+        raise Problem(403, "forbidden_unit", "无权操作", f"只能对本单位的考核结果提出异议（{data['unit']}）")
+    if run.status != "published":
+        raise refused([Refusal("objection.not_published", "考核结果尚未公布，不能提出异议")],
+                      "不能提出异议")
+    if today > run.objection_deadline:
+        raise refused([Refusal("objection.window_closed",
+                               f"异议期已于 {run.objection_deadline} 截止（公布后 "
+                               f"{city.policy['objection_window_days']} 个工作日内可提出异议）")],
+                      "不能提出异议")
+    objection = AssessmentObjection(run_id=run.id, unit_code=data["unit"], text=data["text"],
+                                    filed_on=today, filed_by=actor.user, status="open")
+    session.add(objection)
+    session.flush()
+    record_event(session, city, "assessment", run.id, "objection_filed",
+                 objection_event_data(objection))
+    return objection
+
+
+def answer_objection(session: Session, city: City, objection: AssessmentObjection,
+                     data: dict[str, Any], actor: Actor) -> AssessmentObjection:
+    """The office answers an objection once."""
+    ensure_office(actor, "答复考核异议")
+    if objection.status == "answered":
+        raise refused([Refusal("objection.answered",
+                               f"该异议已由 {objection.answered_by} 答复，不能重复答复")], "不能答复")
+    objection.answer = data["answer"]
+    objection.answered_by = actor.user
+    objection.answered_at = dt.datetime.now(dt.UTC)
+    objection.status = "answered"
+    session.flush()
+    record_event(session, city, "assessment", objection.run_id, "objection_answered",
+                 objection_event_data(objection))
+    return objection
+
+
+def ranking_rows(run: AssessmentRun) -> list[dict[str, Any]]:
+    """The run's ranking: each unit with its values, points, adjustment items and total."""
+    items: dict[str, list[AssessmentAdjustment]] = {}
+    for item in run.adjustments:
+        items.setdefault(item.unit_code, []).append(item)
+    return [{
+        "rank": result.rank,
+        "unit": result.unit_code,
+        "unit_name": result.unit_name,
+        "values": result.values,
+        "points": result.points,
+        "indicator_total": result.indicator_total,
+        "adjustment_uncapped": result.adjustment_uncapped,
+        "adjustment_total": result.adjustment_total,
+        "total": result.total,
+        "adjustments": items.get(result.unit_code, []),
+    } for result in run.results]
+
+
+def export_run(run: AssessmentRun) -> bytes:
+    """The ranking as ``.xlsx``: 排名, 单位, each indicator, 加减分, 总分."""
+    indicators = run.scheme["indicators"]
+    headings = ["排名", "单位", *[i["name"] for i in indicators], "加减分", "总分"]
+    rows = [[result.rank, result.unit_name,
+             *[Decimal(result.points[i["code"]]) for i in indicators],
+             result.adjustment_total, result.total] for result in run.results]
+    notes = [("考核方案", run.scheme_name),
+             ("考核期", f"{run.period_label}（{PERIOD_KINDS[run.period_kind]}）"),
+             ("起止日期", f"{run.period_start} 至 {run.period_end}"),
+             ("规则版本", f"{run.rules_year} 年"), ("状态", RUN_STATUS_LABELS[run.status]),
+             ("公布日期", run.published_on), ("异议截止", run.objection_deadline),
+             ("计算时间", run.computed_at)]
+    names = {result.unit_code: result.unit_name for result in run.results}
+    for item in run.adjustments:
+        counted = (f"免责不计（{item.exemption_reason or '未注明理由'}，批准人：{item.approver or '未注明'}）"
+                   if item.exempted else "计入")
+        notes.append((f"加减分：{names.get(item.unit_code, item.unit_code)}",
+                      f"{item.points:+} 分，{item.reason}（来源：{item.source}），{counted}"))
+    return table_workbook(f"{run.scheme_name}{run.period_label}", headings, rows, notes)

@@ -1,0 +1,219 @@
+"""Warnings (预警): run every rule, raise what is found, clear what no longer is.
+
+The rules come from the ``warning_rules`` hook: the city's, then the core's
+defaults (:mod:`core.default_warnings`). A city replaces a core rule by returning
+a rule with the same code (the first rule with a code wins, and the city's come
+first). Each rule's ``evaluate(context)`` receives a :class:`WarningContext` and
+returns :class:`~core.policy.WarningFinding` objects.
+
+A recomputation may cover the whole city (the schedule: ``zhaoshang warnings``,
+``POST /api/v1/warnings/recompute``) or one subject (after a project or lead is
+written, :func:`refresh`), so a change shows at once without rerunning the city.
+Every raise, change and clear writes an outbox event in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from core.events import record_event
+from core.lifecycle import OPEN_STAGES
+from core.models import EarlyWarning, Lead, Project
+from core.models.warnings import WARNING_LEVEL_LABELS, WarningLevel
+from core.policy import WarningFinding, WarningRule
+
+if TYPE_CHECKING:
+    from core.city import City
+
+# When one rule finds a subject twice, the graver finding is kept.
+SEVERITY = {WarningLevel.RED: 4, WarningLevel.OVERDUE: 3, WarningLevel.YELLOW: 2,
+            WarningLevel.BLUE: 1}
+
+
+@dataclass
+class WarningContext:
+    """What a warning rule reads: the session, the city, today, and the records in scope.
+
+    Rules should read records through :meth:`projects` and :meth:`leads`: when
+    the recomputation covers one subject they return only that subject, which
+    keeps the recomputation after each write cheap.
+    """
+
+    session: Session
+    city: City
+    today: dt.date
+    subject: tuple[str, int] | None = None
+    _cache: dict[Any, list[Any]] = field(default_factory=dict)
+
+    def covers(self, subject_type: str, subject_id: int) -> bool:
+        """Whether a finding about this subject belongs to this recomputation."""
+        return self.subject is None or self.subject == (subject_type, subject_id)
+
+    def _scoped(self, subject_type: str, query: sa.Select, id_column: Any) -> sa.Select | None:
+        if self.subject is None:
+            return query
+        if self.subject[0] != subject_type:
+            return None
+        return query.where(id_column == self.subject[1])
+
+    def projects(self, stages: Iterable[str] = OPEN_STAGES) -> list[Project]:
+        """Projects in ``stages`` (open ones by default) with milestones, funds and transfers."""
+        key = ("projects", tuple(sorted(stages)))
+        if key not in self._cache:
+            query = self._scoped("project", sa.select(Project).where(
+                Project.stage.in_(key[1])).options(
+                selectinload(Project.milestones), selectinload(Project.funds),
+                selectinload(Project.transfers)).order_by(Project.id), Project.id)
+            self._cache[key] = [] if query is None else list(self.session.scalars(
+                query.execution_options(populate_existing=True)).unique())
+        return self._cache[key]
+
+    def leads(self, statuses: Iterable[str] | None = None) -> list[Lead]:
+        """Leads, optionally only those in ``statuses``."""
+        key = ("leads", tuple(sorted(statuses)) if statuses is not None else None)
+        if key not in self._cache:
+            query = sa.select(Lead).order_by(Lead.id)
+            if statuses is not None:
+                query = query.where(Lead.status.in_(key[1]))
+            query = self._scoped("lead", query, Lead.id)
+            self._cache[key] = [] if query is None else list(self.session.scalars(
+                query.execution_options(populate_existing=True)).unique())
+        return self._cache[key]
+
+
+@dataclass
+class WarningSummary:
+    """What a recomputation did."""
+
+    raised: int = 0
+    changed: int = 0
+    cleared: int = 0
+    open: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"raised": self.raised, "changed": self.changed, "cleared": self.cleared,
+                "open": self.open}
+
+
+def active_rules(city: City) -> list[WarningRule]:
+    """The rules a recomputation runs: one per code, the city's before the core's."""
+    rules: dict[str, WarningRule] = {}
+    for rule in city.call("warning_rules"):
+        rules.setdefault(rule.code, rule)
+    return list(rules.values())
+
+
+def _check_finding(rule: WarningRule, finding: WarningFinding) -> None:
+    if finding.level not in SEVERITY:
+        # A plugin bug, not user input: stop loudly rather than store a level nobody shows.
+        raise ValueError(f"warning rule {rule.code} returned unknown level {finding.level!r}; "
+                         f"levels: {', '.join(SEVERITY)}")
+
+
+def _findings(context: WarningContext, rules: list[WarningRule]
+              ) -> dict[tuple[str, int, str], tuple[WarningRule, WarningFinding]]:
+    found: dict[tuple[str, int, str], tuple[WarningRule, WarningFinding]] = {}
+    for rule in rules:
+        for finding in rule.evaluate(context) or []:
+            _check_finding(rule, finding)
+            if not context.covers(finding.subject_type, finding.subject_id):
+                continue
+            key = (finding.subject_type, finding.subject_id, rule.code)
+            kept = found.get(key)
+            if kept is None or SEVERITY[finding.level] > SEVERITY[kept[1].level]:
+                found[key] = (rule, finding)
+    return found
+
+
+def _unit_code(session: Session, finding: WarningFinding) -> str | None:
+    if finding.unit_code is not None:
+        return finding.unit_code
+    if finding.subject_type == "project":
+        project = session.get(Project, finding.subject_id)
+        return project.host_unit.code if project else None
+    if finding.subject_type == "lead":
+        lead = session.get(Lead, finding.subject_id)
+        if lead is None:
+            return None
+        return lead.routed_to_unit_code or lead.reporting_unit_code
+    return None
+
+
+def warning_event_data(warning: EarlyWarning) -> dict[str, Any]:
+    return {
+        "warning_id": warning.id,
+        "subject_type": warning.subject_type,
+        "subject_id": warning.subject_id,
+        "unit": warning.unit_code,
+        "rule_code": warning.rule_code,
+        "rule_name": warning.rule_name,
+        "level": warning.level,
+        "level_label": WARNING_LEVEL_LABELS[WarningLevel(warning.level)],
+        "reason": warning.reason,
+        "since": warning.since,
+        "raised_at": warning.raised_at,
+        "cleared_at": warning.cleared_at,
+    }
+
+
+def recompute(
+    session: Session,
+    city: City,
+    today: dt.date | None = None,
+    subject: tuple[str, int] | None = None,
+) -> WarningSummary:
+    """Run every rule as of ``today`` (whole city, or one ``(type, id)`` subject)."""
+    session.flush()  # rules read what the caller has just written
+    today = today or dt.date.today()
+    context = WarningContext(session=session, city=city, today=today, subject=subject)
+    found = _findings(context, active_rules(city))
+    query = sa.select(EarlyWarning).where(EarlyWarning.cleared_at.is_(None))
+    if subject is not None:
+        query = query.where(EarlyWarning.subject_type == subject[0],
+                            EarlyWarning.subject_id == subject[1])
+    open_warnings = {(w.subject_type, w.subject_id, w.rule_code): w
+                     for w in session.scalars(query)}
+    now = dt.datetime.now(dt.UTC)
+    summary = WarningSummary()
+    for key, (rule, finding) in found.items():
+        warning = open_warnings.pop(key, None)
+        if warning is None:
+            warning = EarlyWarning(
+                subject_type=finding.subject_type, subject_id=finding.subject_id,
+                unit_code=_unit_code(session, finding), rule_code=rule.code, rule_name=rule.name,
+                level=finding.level, reason=finding.reason, since=finding.since,
+                raised_at=now, updated_at=now)
+            session.add(warning)
+            session.flush()
+            record_event(session, city, "warning", warning.id, "raised",
+                         warning_event_data(warning))
+            summary.raised += 1
+        elif (warning.level, warning.reason, warning.since) != (
+                finding.level, finding.reason, finding.since):
+            previous = warning.level
+            warning.level, warning.reason, warning.since = (finding.level, finding.reason,
+                                                            finding.since)
+            warning.updated_at = now
+            session.flush()
+            record_event(session, city, "warning", warning.id, "changed",
+                         warning_event_data(warning) | {"previous_level": previous})
+            summary.changed += 1
+    for warning in open_warnings.values():
+        warning.cleared_at = now
+        warning.updated_at = now
+        session.flush()
+        record_event(session, city, "warning", warning.id, "cleared", warning_event_data(warning))
+        summary.cleared += 1
+    summary.open = len(found)
+    return summary
+
+
+def refresh(session: Session, city: City, subject_type: str, subject_id: int) -> WarningSummary:
+    """Recompute one subject's warnings as of today, right after it was written."""
+    return recompute(session, city, dt.date.today(), (subject_type, subject_id))

@@ -1,0 +1,155 @@
+"""Warnings (预警): the core's rules raise on a write and clear when resolved, each with an
+event; the scheduled recomputation (API and CLI); one open warning per subject and rule;
+bad input writes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from core.models import EarlyWarning
+from tests.support.records import advance, create_project, events_of, lead_body, row_counts
+
+WARNING_TABLES = ("warnings",)
+TODAY = dt.date.today()
+
+
+def open_warnings(client, **filters):
+    query = "&".join(f"{key}={value}" for key, value in filters.items())
+    response = client.get(f"/warnings?{query}")
+    assert response.status_code == 200, response.json
+    return response.json["items"]
+
+
+def test_an_overdue_milestone_raises_a_warning_that_clears_when_the_milestone_is_met(client, app):
+    project = create_project(client)
+    planned = TODAY - dt.timedelta(days=10)
+    advance(client, project["id"], "signed", {"signed": (planned - dt.timedelta(days=30)).isoformat()})
+    response = client.put(f"/projects/{project['id']}/milestones",
+                          json={"kind": "start", "planned_on": planned.isoformat()})
+    assert response.status_code == 200
+    [warning] = open_warnings(client, subject_type="project", subject_id=project["id"])
+    assert (warning["rule_code"], warning["level"], warning["level_label"]) == (
+        "milestone_overdue", "overdue", "超期")
+    assert warning["since"] == (planned + dt.timedelta(days=1)).isoformat()
+    assert warning["unit"] == "east"
+    assert f"计划开工日期 {planned}" in warning["reason"]
+    [raised] = [e for e in events_of(app, "zhaoshang.warning.raised")
+                if e.data["warning_id"] == warning["id"]]
+    assert raised.data["subject_id"] == project["id"]
+
+    client.put(f"/projects/{project['id']}/milestones",
+               json={"kind": "start", "planned_on": planned.isoformat(),
+                     "actual_on": TODAY.isoformat()})
+    assert open_warnings(client, subject_type="project", subject_id=project["id"]) == []
+    [cleared] = open_warnings(client, state="cleared", subject_id=project["id"])
+    assert cleared["id"] == warning["id"] and cleared["cleared_at"] is not None
+    [event] = events_of(app, "zhaoshang.warning.cleared")
+    assert event.data["warning_id"] == warning["id"]
+
+
+def test_an_overdue_first_talk_judgement_is_warned_until_the_lead_is_assigned(client, app):
+    reported = TODAY - dt.timedelta(days=20)
+    lead = client.post("/leads", json=lead_body(reported_on=reported.isoformat())).json
+    [warning] = open_warnings(client, subject_type="lead")
+    assert (warning["subject_id"], warning["rule_code"], warning["level"]) == (
+        lead["id"], "first_talk_overdue", "overdue")
+    assert warning["since"] > lead["first_talk_due"]
+    assert warning["unit"] == "office"  # the judging unit answers for it
+    assigned = client.post(f"/leads/{lead['id']}/assign",
+                           json={"first_talk_unit": "east", "assigned_on": TODAY.isoformat()})
+    assert assigned.status_code == 200
+    assert open_warnings(client, subject_type="lead") == []
+    assert len(events_of(app, "zhaoshang.warning.raised")) == 1
+    assert len(events_of(app, "zhaoshang.warning.cleared")) == 1
+
+
+def test_a_lead_reported_today_is_not_warned(client):
+    client.post("/leads", json=lead_body(reported_on=TODAY.isoformat()))
+    assert open_warnings(client, subject_type="lead") == []
+
+
+def test_the_scheduled_recomputation_raises_no_progress_and_clears_it_again(client, app):
+    project = create_project(client)
+    client.post(f"/projects/{project['id']}/transitions",
+                json={"target": "negotiating", "occurred_on": TODAY.isoformat()})
+    assert open_warnings(client) == []
+    later = TODAY + dt.timedelta(days=31)  # the test city keeps the default of 30 days
+    response = client.post("/warnings/recompute", json={"today": later.isoformat()})
+    assert response.status_code == 200
+    assert response.json == {"today": later.isoformat(), "raised": 1, "changed": 0, "cleared": 0,
+                             "open": 1}
+    [warning] = open_warnings(client, level="blue")
+    assert (warning["rule_code"], warning["subject_id"]) == ("no_progress", project["id"])
+    # Running again changes nothing: still one open warning for that project and rule.
+    again = client.post("/warnings/recompute", json={"today": later.isoformat()}).json
+    assert (again["raised"], again["open"]) == (0, 1)
+    # A progress report clears it at once (the write recomputes its project) …
+    client.patch(f"/projects/{project['id']}", json={"progress_note": "已完成第二轮洽谈",
+                                                     "progress_on": later.isoformat()})
+    assert open_warnings(client) == []
+    # … and the next scheduled run does not raise it again.
+    rerun = client.post("/warnings/recompute", json={"today": later.isoformat()}).json
+    assert (rerun["raised"], rerun["open"]) == (0, 0)
+    assert [e.data["rule_code"] for e in events_of(app, "zhaoshang.warning.cleared")] == [
+        "no_progress"]
+
+
+def test_the_warnings_command_recomputes_the_whole_city(app, client, monkeypatch):
+    from core import cli
+
+    reported = TODAY - dt.timedelta(days=20)
+    client.post("/leads", json=lead_body(reported_on=reported.isoformat()))
+    assert len(open_warnings(client)) == 1
+    monkeypatch.setattr(cli, "city_app", lambda city_code, config: app)
+    # As of the report day the judgement was not yet due: the command clears the warning.
+    result = CliRunner().invoke(cli.main, ["warnings", "--city", "testcity",
+                                           "--today", reported.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"raised": 0, "changed": 0, "cleared": 1, "open": 0}
+    assert open_warnings(client) == []
+    result = CliRunner().invoke(cli.main, ["warnings", "--city", "testcity"])
+    assert json.loads(result.output) == {"raised": 1, "changed": 0, "cleared": 0, "open": 1}
+    bad = CliRunner().invoke(cli.main, ["warnings", "--city", "testcity", "--today", "tomorrow"])
+    assert bad.exit_code != 0
+
+
+def test_one_open_warning_per_subject_and_rule_is_enforced_by_the_database(client, app):
+    project = create_project(client)
+    sessions = app.extensions["zhaoshang"].sessions
+    row = {"subject_type": "project", "subject_id": project["id"], "rule_code": "custom",
+           "rule_name": "测试", "level": "red", "reason": "测试", "since": TODAY}
+    with sessions() as session:
+        session.add(EarlyWarning(**row, cleared_at=dt.datetime.now(dt.UTC)))
+        session.add(EarlyWarning(**row))
+        session.commit()  # a cleared one and an open one may coexist
+        session.add(EarlyWarning(**row))
+        with pytest.raises(sa.exc.IntegrityError):
+            session.commit()
+
+
+@pytest.mark.parametrize("path, field", [
+    ("/warnings?level=purple", "level"),
+    ("/warnings?state=closed", "state"),
+    ("/warnings?subject_id=abc", "subject_id"),
+])
+def test_bad_warning_queries_get_field_errors(client, path, field):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json["errors"]] == [field]
+
+
+def test_bad_recompute_input_gets_field_errors_and_writes_nothing(client, app):
+    reported = TODAY - dt.timedelta(days=20)
+    client.post("/leads", json=lead_body(reported_on=reported.isoformat()))
+    before = row_counts(app, *WARNING_TABLES)
+    response = client.post("/warnings/recompute", json={"today": "2024-02-30"})
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json["errors"]] == ["today"]
+    assert client.post("/warnings/recompute", json={"today": TODAY.isoformat()},
+                       as_=("clerk", "east")).status_code == 403
+    assert row_counts(app, *WARNING_TABLES) == before
