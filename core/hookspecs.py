@@ -241,4 +241,8 @@ def reports(city: City) -> list[Report] | None:
 
 @hookspec
 def demo_data(city: City, session: Session, demo: Any) -> None:
-    """Add the city's own demo records after the core's demo data. Collected."""
+    """Add the city's own demo records, before the core's generic ones. Collected.
+
+    Called before the generic records so that ``demo.before_entering`` callbacks
+    prepare every demo project (the core's too) for the city's gates.
+    """

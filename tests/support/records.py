@@ -62,6 +62,13 @@ def create_project(client: Any, serial: int = 1, **overrides: Any) -> dict[str, 
     return response.json
 
 
+def fill_gates(client: Any, project_id: int, stage: str) -> None:
+    """Give a project what the core's gates require before ``stage``."""
+    for method, suffix, payload in GATE_FILLERS.get(Stage(stage), []):
+        response = client.request(method, f"/projects/{project_id}{suffix}", json=payload)
+        assert response.status_code == 200, response.json
+
+
 def advance(client: Any, project_id: int, stage: str,
             dates: dict[str, str] | None = None) -> dict[str, Any]:
     """Fill the core gates and move a project along the main line to ``stage``."""
@@ -69,9 +76,7 @@ def advance(client: Any, project_id: int, stage: str,
     body: dict[str, Any] = client.get(f"/projects/{project_id}").json
     current = MAIN_LINE.index(Stage(body["stage"]))
     for step in MAIN_LINE[current + 1:MAIN_LINE.index(target) + 1]:
-        for method, suffix, payload in GATE_FILLERS.get(step, []):
-            response = client.request(method, f"/projects/{project_id}{suffix}", json=payload)
-            assert response.status_code == 200, response.json
+        fill_gates(client, project_id, step)
         on = (dates or {}).get(step.value, STAGE_DATES[step])
         response = client.post(f"/projects/{project_id}/transitions",
                                json={"target": step.value, "occurred_on": on})
