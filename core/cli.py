@@ -17,6 +17,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from core.config import ConfigError, built_in_config_path
+from gateway.cli import gateway_group, users
 
 
 def city_app(city_code: str | None, config: str | None) -> Flask:
@@ -141,6 +142,10 @@ def serve(what: str, city_code: str | None, config: str | None, host: str, port:
     prepare_database(app)
     click.echo(f"serving {app.extensions['zhaoshang'].city.name} on http://{host}:{port}/api/v1")
     waitress.serve(app, host=host, port=port, threads=threads, ident="zhaoshang")
+
+
+main.add_command(users)
+main.add_command(gateway_group)
 
 
 def register_commands(app: Flask) -> None:

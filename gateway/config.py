@@ -178,12 +178,12 @@ def load_settings(config: GatewaySettings | dict[str, Any] | str | Path | None =
     )
 
 
-def development_secret(path: Path) -> str:
+def development_secret(path: Path, variable: str = JWT_SECRET_ENV) -> str:
     """A random secret kept in ``path`` (created once), for development only."""
     if path.exists():
         return path.read_text().strip()
     log.warning("%s is not set: using a generated development secret in %s; set it in "
-                "production", JWT_SECRET_ENV, path)
+                "production", variable, path)
     path.parent.mkdir(parents=True, exist_ok=True)
     value = secrets.token_urlsafe(48)
     # Created readable by the owner only: the file is as sensitive as the variable.
