@@ -120,7 +120,7 @@ from core.default_warnings import last_activity, milestone_reached, overdue_mile
 from core.models import EarlyWarning
 from core.periods import period_bounds
 from core.reports import ReportContext
-from core.services.rewards import RewardContext
+from core.services.rewards import RewardContext, compute_rewards
 from core.services.warnings import WarningContext
 
 __all__ = [
@@ -150,3 +150,6 @@ __all__ += [
     "ASSESSMENT_METRICS", "AssessmentContext", "EarlyWarning", "ReportContext", "RewardContext",
     "WarningContext", "last_activity", "milestone_reached", "overdue_milestones", "period_bounds",
 ]
+
+# Computing rewards for a period (a city's demo shows its reward rules at work)
+__all__ += ["compute_rewards"]
