@@ -1,0 +1,92 @@
+"""``warning_rules``: a city's own warning rules, and replacing a core rule by its code."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core import hookimpl
+from core.policy import WarningFinding, WarningRule
+from core.toolkit import overdue_milestones
+from tests.support.cities import make_city
+from tests.support.records import advance, create_project, events_of
+
+TODAY = dt.date.today()
+
+
+def low_arrival(context):
+    """Red: signed over a year ago and under 30% of the amount arrived (Pingliang's default)."""
+    return [WarningFinding("project", p.id, "red", "签约满一年资金到位率低于30%",
+                           p.signed_on + dt.timedelta(days=365))
+            for p in context.projects(["signed", "started"])
+            if p.signed_on and (context.today - p.signed_on).days > 365
+            and p.arrived_amount < p.amount * 3 / 10]
+
+
+def graded_milestones(context):
+    """Yellow up to 60 days overdue, red beyond, instead of the core's plain 'overdue'."""
+    findings = []
+    for project in context.projects():
+        late = overdue_milestones(project, context.today)
+        if late:
+            days = (context.today - late[0].planned_on).days
+            findings.append(WarningFinding("project", project.id, "red" if days > 60 else "yellow",
+                                           f"节点超期{'60天以上' if days > 60 else '60天以内'}",
+                                           late[0].planned_on))
+    return findings
+
+
+class LowArrival:
+    @hookimpl
+    def warning_rules(self, city):
+        return [WarningRule("low_arrival", "资金到位率过低", low_arrival)]
+
+
+class GradedMilestones:
+    @hookimpl
+    def warning_rules(self, city):
+        return [WarningRule("milestone_overdue", "节点超期（红黄）", graded_milestones)]
+
+
+def project_warnings(client, project_id, state="open"):
+    return client.get(f"/warnings?subject_id={project_id}&subject_type=project&state={state}"
+                      ).json["items"]
+
+
+def test_hook_warning_rules_raises_the_citys_rule_and_clears_it(client_for):
+    client = client_for(make_city(extra_plugins=[("arrival", LowArrival())]))
+    project = create_project(client, amount="10000")
+    advance(client, project["id"], "started", {"signed": "2024-03-01", "started": "2024-04-01"})
+    client.put(f"/projects/{project['id']}/milestones",
+               json={"kind": "start", "planned_on": "2024-04-01", "actual_on": "2024-04-01"})
+    client.post(f"/projects/{project['id']}/funds",
+                json={"arrived_on": "2024-05-01", "amount": "1000", "evidence_ref": "YH-1"})
+    [warning] = [w for w in project_warnings(client, project["id"])
+                 if w["rule_code"] == "low_arrival"]
+    assert (warning["level"], warning["level_label"], warning["rule_name"]) == (
+        "red", "红色预警", "资金到位率过低")
+    assert warning["since"] == "2025-03-01"
+    client.post(f"/projects/{project['id']}/funds",
+                json={"arrived_on": "2024-06-01", "amount": "2500", "evidence_ref": "YH-2"})
+    assert [w for w in project_warnings(client, project["id"])
+            if w["rule_code"] == "low_arrival"] == []
+
+
+def test_hook_warning_rules_replaces_a_core_rule_of_the_same_code(client_for):
+    client = client_for(make_city(extra_plugins=[("graded", GradedMilestones())]))
+    project = create_project(client)
+    advance(client, project["id"], "signed", {"signed": "2024-03-01"})
+    recent = TODAY - dt.timedelta(days=10)
+    client.put(f"/projects/{project['id']}/milestones",
+               json={"kind": "start", "planned_on": recent.isoformat()})
+    [warning] = project_warnings(client, project["id"])  # the core's own rule is not run
+    assert (warning["rule_code"], warning["rule_name"], warning["level"]) == (
+        "milestone_overdue", "节点超期（红黄）", "yellow")
+    long_ago = TODAY - dt.timedelta(days=90)
+    client.put(f"/projects/{project['id']}/milestones",
+               json={"kind": "start", "planned_on": long_ago.isoformat()})
+    [graver] = project_warnings(client, project["id"])
+    assert (graver["id"], graver["level"]) == (warning["id"], "red")
+    flask_app = client.flask.application
+    changed = events_of(flask_app, "zhaoshang.warning.changed")[-1]
+    assert (changed.data["warning_id"], changed.data["previous_level"], changed.data["level"]) == (
+        warning["id"], "yellow", "red")
