@@ -9,7 +9,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, jsonify
 from marshmallow import fields
 
-from core.api.registry import openapi_path, operations_of
+from core.api.registry import FLASK_PARAM, openapi_path, operations_of
 
 blueprint = Blueprint("openapi", __name__)
 
@@ -83,9 +83,11 @@ def build_openapi(app: Flask) -> dict[str, Any]:
                                     "parameters": [], "responses": {}}
             if op.description:
                 item["description"] = op.description
+            converters = {m.group(2): m.group(1) for m in FLASK_PARAM.finditer(prefix + op.rule)}
             for param in params:
+                kind = "integer" if converters.get(param) == "int" else "string"
                 item["parameters"].append({"name": param, "in": "path", "required": True,
-                                           "schema": {"type": "integer"}})
+                                           "schema": {"type": kind}})
             if op.query is not None:
                 item["parameters"].append({"in": "query", "schema": op.query})
             if op.body is not None:

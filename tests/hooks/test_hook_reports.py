@@ -51,3 +51,13 @@ def test_hook_reports_lists_runs_and_exports_a_report(client_for):
     missing = client.get("/reports/nope")
     assert missing.status_code == 404
     assert client.get("/reports/nope.xlsx").status_code == 404
+
+
+def test_hook_reports_routes_document_the_report_code_as_text(client_for):
+    client = client_for(make_city(extra_plugins=[("list", ProjectList())]))
+    paths = client.get("/openapi.json").json["paths"]
+    for path in ("/api/v1/reports/{code}", "/api/v1/reports/{code}.xlsx"):
+        [parameter] = paths[path]["get"]["parameters"]
+        assert (parameter["name"], parameter["schema"]) == ("code", {"type": "string"})
+    [run_id] = paths["/api/v1/assessments/runs/{run_id}"]["get"]["parameters"]
+    assert run_id["schema"] == {"type": "integer"}
