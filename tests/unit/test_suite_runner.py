@@ -1,0 +1,109 @@
+"""``make up``'s runner: the service list, readiness, starting and stopping children."""
+
+from __future__ import annotations
+
+import io
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+from infra.suite import (
+    CITIES,
+    Service,
+    Suite,
+    SuiteError,
+    is_ready,
+    main,
+    suite_services,
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_the_five_cities_on_8101_to_8105_each_with_its_own_database(tmp_path):
+    services = suite_services(tmp_path)
+    assert [s.name for s in services] == list(CITIES)
+    assert [s.label for s in services] == ["兰州市", "资阳市", "三明市", "长沙市", "平凉市"]
+    assert [s.ready_url for s in services] == [
+        f"http://127.0.0.1:{port}/api/v1/city" for port in range(8101, 8106)]
+    databases = {s.env["DATABASE_URL"] for s in services}
+    assert databases == {f"sqlite:///{tmp_path / code}.db" for code in CITIES}
+    lanzhou = services[0]
+    assert lanzhou.command[-7:] == ("serve", "--city", "lanzhou", "--host", "127.0.0.1",
+                                    "--port", "8101")
+    assert lanzhou.prepare == ((sys.executable, "-m", "core.cli", "demo", "--city", "lanzhou"),)
+
+
+def test_the_table_lists_chinese_names_and_addresses(tmp_path):
+    suite = Suite(suite_services(tmp_path, ["pingliang"], 8200), tmp_path)
+    table = suite.table()
+    assert "平凉市" in table and "http://127.0.0.1:8200/api/v1/" in table
+    assert "Ctrl-C" in table
+
+
+def test_readiness_over_tcp():
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        assert is_ready(f"tcp://127.0.0.1:{server.getsockname()[1]}")
+    assert not is_ready(f"tcp://127.0.0.1:{free_port()}")
+    assert not is_ready(f"http://127.0.0.1:{free_port()}/api/v1/city")
+
+
+def http_server(port: int, tmp_path: Path) -> Service:
+    return Service(name="web", label="静态站点",
+                   command=(sys.executable, "-m", "http.server", str(port), "--bind",
+                            "127.0.0.1", "--directory", str(tmp_path)),
+                   ready_url=f"http://127.0.0.1:{port}/")
+
+
+def test_a_service_is_started_waited_for_and_stopped(tmp_path):
+    port = free_port()
+    suite = Suite([http_server(port, tmp_path)], tmp_path, out=io.StringIO())
+    try:
+        suite.up()
+        assert is_ready(f"http://127.0.0.1:{port}/")
+        child = suite.children["web"]
+        assert "静态站点" in suite.out.getvalue()
+    finally:
+        suite.stop()
+    assert child.poll() is not None
+    assert suite.children == {}
+    suite.stop()  # twice is harmless
+
+
+def test_a_service_that_dies_before_it_is_ready_fails_with_its_log(tmp_path):
+    broken = Service(name="broken", label="坏服务",
+                     command=(sys.executable, "-c", "import sys; print('端口已被占用'); sys.exit(3)"),
+                     ready_url=f"http://127.0.0.1:{free_port()}/")
+    suite = Suite([broken], tmp_path, out=io.StringIO())
+    try:
+        with pytest.raises(SuiteError) as info:
+            suite.up()
+    finally:
+        suite.stop()
+    assert "exited with 3" in str(info.value)
+    assert "端口已被占用" in str(info.value)
+
+
+def test_a_failing_preparation_stops_before_anything_starts(tmp_path):
+    failing = Service(name="city", label="测试市", command=(sys.executable, "-c", "pass"),
+                      ready_url="tcp://127.0.0.1:1",
+                      prepare=((sys.executable, "-c", "raise SystemExit('迁移失败')"),))
+    suite = Suite([failing], tmp_path, out=io.StringIO())
+    with pytest.raises(SuiteError, match="迁移失败"):
+        suite.up()
+    assert suite.children == {}
+
+
+def test_an_unknown_city_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["up", "--cities", "atlantis"])
+    assert info.value.code == 2
+    assert "atlantis" in capsys.readouterr().err
