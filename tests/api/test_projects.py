@@ -109,7 +109,8 @@ def test_every_transition_is_logged_with_who_when_and_why(client, app):
     assert (moves[0]["actor"], moves[0]["occurred_on"], moves[0]["reason"]) == (
         "clerk-east", "2024-02-01", "首次洽谈")
     assert moves[1]["actor"] == "officer1"
-    assert all(move["recorded_at"] for move in moves)
+    # Recorded in UTC with the offset written out, on SQLite as on PostgreSQL.
+    assert all(move["recorded_at"].endswith("+00:00") for move in moves)
     final = client.get(f"/projects/{project['id']}").json
     assert (final["signed_on"], final["started_on"], final["completed_on"]) == (
         "2024-03-01", "2024-04-01", "2024-11-01")
