@@ -101,7 +101,9 @@ class DemoBuilder:
     def lead(self, *, unit: Unit, reported_on: dt.date, industry: str | None = None,
              amount: Decimal | None = None, channel: str = "other",
              enterprise: dict[str, Any] | None = None, title: str | None = None,
-             attributes: dict[str, Any] | None = None) -> Lead:
+             attributes: dict[str, Any] | None = None,
+             intermediary_id: int | None = None) -> Lead:
+        """A lead reported by ``unit``, brought by the intermediary ``intermediary_id`` if any."""
         enterprise = enterprise or self.enterprise()
         data = {
             "title": title or f"{enterprise['name'][:-4]}投资项目",
@@ -109,7 +111,7 @@ class DemoBuilder:
             "industry": industry or self.random.choice(self.industries()),
             "intended_amount": amount,
             "reporting_unit": unit.code,
-            "intermediary_id": None,
+            "intermediary_id": intermediary_id,
             "channel": channel,
             "reported_on": reported_on,
             "description": None,
@@ -153,6 +155,8 @@ class DemoBuilder:
                                        {"target": step.value, "occurred_on": on,
                                         "reason": "演示数据"}, SYSTEM)
         if target not in MAIN_LINE:
+            # A side exit has gates too (a city may ask why a project ended).
+            self._fill_gates(project, target, dates.get(target.value, self.today))
             project_service.transition(self.session, self.city, project,
                                        {"target": target.value, "occurred_on":
                                         dates.get(target.value, self.today),
@@ -181,11 +185,29 @@ class DemoBuilder:
                                    "evidence_ref": f"YH-{project.id:05d}-{self.counts['funds']:05d}"},
                                   SYSTEM)
 
-    def transfer(self, project: Project, host: Unit, agreed_on: dt.date) -> None:
+    def transfer(self, project: Project, host: Unit, agreed_on: dt.date,
+                 indicator_ratio: str | None = None, tax_ratio: str | None = None) -> None:
+        """Transfer to ``host``; ratios (``"4:6"``) only where the city lets units negotiate."""
         self.counts["transfers"] += 1
         project_service.transfer_project(self.session, self.city, project,
                                          {"to_unit": host.code, "agreed_on": agreed_on,
-                                          "reason": "首谈地不具备承载条件，流转落户"}, SYSTEM)
+                                          "reason": "首谈地不具备承载条件，流转落户",
+                                          "indicator_ratio": indicator_ratio,
+                                          "tax_ratio": tax_ratio}, SYSTEM)
+
+    def assign_lead(self, lead: Lead, unit: Unit, assigned_on: dt.date) -> Lead:
+        """Judge ``lead`` valid and name ``unit`` its first-talk location."""
+        return lead_service.assign_lead(self.session, self.city, lead,
+                                        {"first_talk_unit": unit.code,
+                                         "assigned_on": assigned_on}, SYSTEM)
+
+    def convert_lead(self, lead: Lead, amount: Decimal, *, name: str | None = None,
+                     attributes: dict[str, Any] | None = None) -> Project:
+        """Turn an assigned lead into a project found by its first-talk unit."""
+        self.counts["projects"] += 1
+        return lead_service.convert_lead(self.session, self.city, lead,
+                                         {"name": name, "amount": amount,
+                                          "attributes": attributes or {}}, SYSTEM)
 
 
 def generic_records(demo: DemoBuilder) -> None:

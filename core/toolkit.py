@@ -123,6 +123,15 @@ from core.reports import ReportContext
 from core.services.rewards import RewardContext, compute_rewards
 from core.services.warnings import WarningContext
 
+# isort: split
+# Figures per unit over a period (credit applied), investor matching, office-only actions,
+# a work order's completion, and refreshing one subject's warnings after a plugin's write
+from core.figures import compute_figures
+from core.services.enterprises import find_enterprise
+from core.services.matters import complete_work_order
+from core.services.office import ensure_office
+from core.services.warnings import refresh as refresh_warnings
+
 __all__ = [
     "Actor", "Adjustment", "AssessmentScheme", "Base", "BaseSchema", "City", "CodedMessage",
     "CreditCode", "Dimension", "Enterprise", "EvaluationForm", "FieldProblem", "FundTranche",
@@ -153,3 +162,8 @@ __all__ += [
 
 # Computing rewards for a period (a city's demo shows its reward rules at work)
 __all__ += ["compute_rewards"]
+
+__all__ += [
+    "complete_work_order", "compute_figures", "ensure_office", "find_enterprise",
+    "refresh_warnings",
+]

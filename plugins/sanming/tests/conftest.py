@@ -1,0 +1,113 @@
+"""Sanming's city from its own deployment file, and the requests a Sanming clerk makes.
+
+Every API test runs on SQLite and on the real PostgreSQL (the suite's ``db_url``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.city import City, build_city
+from core.config import read_toml
+from core.credit_code import make_credit_code, organisation_check_character
+from tests.conftest import app_for, client_for  # noqa: F401 - Sanming variants' clients
+
+CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
+_serials = itertools.count(1)
+
+# Seed 三(五)29: what every project records before signing.
+ACCOUNTS = {"economic_account": {"tax": "1200", "jobs": 300},
+            "legal_account": {"environment": "符合规划环评", "safety": "已完成安全预评价",
+                              "land": "使用存量工业用地", "forest": "不涉及林地"}}
+STAGE_DATES = {"negotiating": "2024-02-01", "signed": "2024-03-01", "started": "2024-04-01",
+               "completed": "2024-11-01"}
+MAIN_LINE = ["reserve", "negotiating", "signed", "started", "completed"]
+
+
+def sanming_city(policy: dict[str, Any] | None = None, **plugin_overrides: Any) -> City:
+    """Sanming from ``config.toml``, with ``[policy]`` and ``[plugins.sanming]`` keys replaced."""
+    raw = read_toml(CONFIG)
+    raw["policy"].update(policy or {})
+    raw["plugins"]["sanming"].update(plugin_overrides)
+    return build_city(raw, str(CONFIG))
+
+
+@pytest.fixture(scope="module")
+def sanming() -> City:
+    return sanming_city()
+
+
+@pytest.fixture
+def app(sanming, db_url):
+    from tests.support.cities import ready_app
+
+    app = ready_app(sanming, db_url)
+    yield app
+    app.extensions["zhaoshang"].engine.dispose()
+
+
+def investor(**overrides: Any) -> dict[str, Any]:
+    """An investor from Shenzhen with a valid credit code, new on every call."""
+    serial = next(_serials)
+    body = f"MN{serial:06d}"
+    code = make_credit_code("91440300" + body + organisation_check_character(body))
+    return {"name": f"深圳三测{serial}号科技有限公司", "credit_code": code,
+            "origin_province": "广东省"} | overrides
+
+
+def call(client: Any, method: str, path: str, body: Any = None, status: int = 200,
+         as_: tuple[str, str | None] | None = None) -> Any:
+    """One request; asserts the status and returns the JSON body."""
+    response = client.request(method, path, json=body, as_=as_)
+    assert response.status_code == status, response.json
+    return response.json
+
+
+def new_project(client: Any, **overrides: Any) -> dict[str, Any]:
+    """A 5亿元 new-materials project found by 永安市 (not key), with both accounts."""
+    body = {"name": "石墨烯新材料项目", "enterprise": investor(), "industry": "new_materials",
+            "amount": "50000", "finding_unit": "yongan", "agreement_amount": "50000",
+            "attributes": dict(ACCOUNTS)} | overrides
+    return call(client, "POST", "/projects", body, 201)
+
+
+def new_lead(client: Any, **overrides: Any) -> dict[str, Any]:
+    body = {"title": "氟新材料项目信息", "enterprise": investor(), "industry": "new_materials",
+            "intended_amount": "30000", "reporting_unit": "yongan", "channel": "chain",
+            "reported_on": "2024-03-04"} | overrides
+    return call(client, "POST", "/leads", body, 201)
+
+
+def advance(client: Any, project_id: int, stage: str,
+            dates: dict[str, str] | None = None) -> dict[str, Any]:
+    """Fill the core's gates and move a project along the main line to ``stage``."""
+    body = call(client, "GET", f"/projects/{project_id}")
+    for step in MAIN_LINE[MAIN_LINE.index(body["stage"]) + 1: MAIN_LINE.index(stage) + 1]:
+        if step == "signed" and body["agreement_amount"] is None:
+            call(client, "PATCH", f"/projects/{project_id}", {"agreement_amount": body["amount"]})
+        kinds = {"signed": "start", "started": "completion", "completed": "production"}
+        if step in kinds:
+            call(client, "PUT", f"/projects/{project_id}/milestones",
+                 {"kind": kinds[step], "planned_on": "2026-06-01"})
+        body = call(client, "POST", f"/projects/{project_id}/transitions",
+                    {"target": step, "occurred_on": (dates or {}).get(step, STAGE_DATES[step])})
+    return body
+
+
+def pass_pre_evaluation(client: Any, project_id: int) -> dict[str, Any]:
+    """A 前期评价 scored 80 on every dimension by the development commission, approved."""
+    forms = {form["code"]: form for form in call(client, "GET", "/evaluation-forms")}
+    form = forms["sanming_pre_evaluation"]
+    evaluation = call(client, "POST", f"/projects/{project_id}/evaluations",
+                      {"form": form["code"], "reviewers": [{"unit": "dept_development"}]}, 201)
+    reviewer = evaluation["reviewers"][0]["id"]
+    call(client, "POST", f"/evaluations/{evaluation['id']}/scores", {
+        "reviewer_id": reviewer,
+        "scores": [{"dimension": d["code"], "score": "80"} for d in form["dimensions"]]})
+    call(client, "POST", f"/evaluations/{evaluation['id']}/steps", {"step": "submitted"})
+    return call(client, "POST", f"/evaluations/{evaluation['id']}/steps",
+                {"step": "decided", "decision": "approved"})

@@ -1,0 +1,112 @@
+"""Rule 7 — the 3-year rolling evaluation of landed projects (Seed 三(四)19): in statistics?
+paying tax? investment as declared? Any "no" is a false report: a red warning, a case against
+the unit that reported it and a penalty in the assessment (Rule 9: serious → disqualified)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from plugins.sanming.tests.conftest import advance, call, new_project
+from tests.support.records import row_counts
+
+ALL_YES = {"in_statistics": True, "paying_tax": True, "investment_as_declared": True}
+
+
+def landed(client, **overrides):
+    project = new_project(client, **overrides)
+    advance(client, project["id"], "started", {"started": "2023-04-10"})
+    return project
+
+
+def check(client, project_id, year, status=201, **answers):
+    body = {"year": year, "checked_on": f"{2023 + year}-04-10", **ALL_YES, **answers}
+    return call(client, "POST", f"/sanming/projects/{project_id}/rolling-evaluations", body,
+                status)
+
+
+def test_three_yearly_checks_are_scheduled_from_the_start(client):
+    project = landed(client)
+    check(client, project["id"], 1)
+    rows = call(client, "GET", "/sanming/rolling-evaluations?as_of=2025-06-01")
+    years = next(r for r in rows if r["project_id"] == project["id"])["years"]
+    assert [(y["year"], y["due_on"], y["status"]) for y in years] == [
+        (1, "2024-04-10", "passed"), (2, "2025-04-10", "overdue"), (3, "2026-04-10", "pending")]
+    call(client, "POST", "/warnings/recompute", {"today": "2025-06-01"})
+    overdue = call(client, "GET", f"/warnings?rule=sanming_rolling_overdue&subject_id={project['id']}")
+    assert overdue["items"][0]["level"] == "overdue"
+    assert "第 2 年滚动考评应于 2025-04-10 前完成" in overdue["items"][0]["reason"]
+
+
+def test_a_no_flags_a_false_report_with_warning_case_and_penalty(client):
+    project = landed(client)
+    flagged = check(client, project["id"], 1, in_statistics=False, note="统计部门查无入统记录")
+    assert flagged["false_report"] is True
+    red = call(client, "GET", f"/warnings?rule=sanming_false_report&subject_id={project['id']}")
+    assert red["items"][0]["level"] == "red" and "未入统" in red["items"][0]["reason"]
+    cases = call(client, "GET", "/sanming/accountability-cases?kind=false_report")
+    assert [(c["project_id"], c["unit"], c["measure_label"]) for c in cases] == [
+        (project["id"], "yongan", "通报批评")]
+    run = call(client, "POST", "/assessments/runs", {"scheme": "sanming_quarter",
+                                                     "period": "2024-Q2"}, 201)
+    rows = {r["unit"]: r for r in call(client, "GET",
+                                       f"/assessments/runs/{run['id']}/ranking")["rows"]}
+    assert Decimal(rows["yongan"]["adjustment_total"]) == -5
+    assert rows["yongan"]["adjustments"][0]["source"] == f"sanming_accountability:{cases[0]['id']}"
+
+
+def test_a_serious_false_report_takes_the_unit_out_of_the_ranking(client):
+    good = landed(client, finding_unit="sanyuan")
+    call(client, "POST", f"/projects/{good['id']}/funds",
+         {"arrived_on": "2024-05-01", "amount": "20000", "evidence_ref": "YH-01"}, 201)
+    cheat = landed(client, finding_unit="shaxian")
+    call(client, "POST", f"/projects/{cheat['id']}/funds",
+         {"arrived_on": "2024-05-01", "amount": "40000", "evidence_ref": "YH-02"}, 201)
+    check(client, cheat["id"], 1, paying_tax=False, investment_as_declared=False, serious=True)
+    case = call(client, "GET", "/sanming/accountability-cases?unit=shaxian")[0]
+    assert case["proposed_measure"] == "disqualification"
+    run = call(client, "POST", "/assessments/runs", {"scheme": "sanming_quarter",
+                                                     "period": "2024-Q2"}, 201)
+    ranking = call(client, "GET", f"/assessments/runs/{run['id']}/ranking")["rows"]
+    assert ranking[-1]["unit"] == "shaxian"  # best on arrived funds, yet last
+    assert Decimal(ranking[-1]["total"]) < 0
+    assert "取消考评资格" in ranking[-1]["adjustments"][0]["reason"]
+    # The office decides on criticism instead: the next run counts only the penalty.
+    call(client, "POST", f"/sanming/accountability-cases/{case['id']}/decision",
+         {"measure": "criticism", "note": "首次发生，通报批评", "decided_on": "2024-06-20"})
+    rerun = call(client, "POST", "/assessments/runs", {"scheme": "sanming_quarter",
+                                                       "period": "2024-Q2"}, 201)
+    rows = {r["unit"]: r for r in call(client, "GET",
+                                       f"/assessments/runs/{rerun['id']}/ranking")["rows"]}
+    assert Decimal(rows["shaxian"]["adjustment_total"]) == -5
+
+
+@pytest.mark.parametrize(("year", "answers", "status", "code"), [
+    (4, {}, 400, "rolling.year"),
+    (1, {"serious": True}, 400, "rolling.serious_without_finding"),
+    (1, {"paying_tax": "sometimes"}, 400, "invalid"),
+])
+def test_bad_checks_write_nothing(client, app, year, answers, status, code):
+    project = landed(client)
+    before = row_counts(app, "sanming_rolling_checks", "sanming_accountability_cases")
+    response = client.post(f"/sanming/projects/{project['id']}/rolling-evaluations",
+                           json={"year": year, **ALL_YES, **answers})
+    assert response.status_code == status
+    assert response.json["errors"][0]["code"] == code
+    assert row_counts(app, "sanming_rolling_checks", "sanming_accountability_cases") == before
+
+
+def test_only_landed_projects_once_a_year_by_the_office(client):
+    project = new_project(client)
+    refused = client.post(f"/sanming/projects/{project['id']}/rolling-evaluations",
+                          json={"year": 1, **ALL_YES})
+    assert refused.status_code == 409
+    assert refused.json["refusals"][0]["rule"] == "sanming.rolling.not_landed"
+    started = landed(client)
+    check(client, started["id"], 1)
+    again = check(client, started["id"], 1, status=409)
+    assert again["refusals"][0]["rule"] == "sanming.rolling.recorded"
+    clerk = client.post(f"/sanming/projects/{started['id']}/rolling-evaluations",
+                        json={"year": 2, **ALL_YES}, as_=("clerk", "yongan"))
+    assert clerk.status_code == 403

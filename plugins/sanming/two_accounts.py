@@ -1,0 +1,60 @@
+"""经济账与法规账 the two accounts (Seed 三(五)29, POLICIES.md § sanming 11).
+
+Before a project is signed it records its economic account (经济账: expected annual tax in
+万元, jobs) and its legal account (法规账: environment, safety, land, forest — each a short
+finding) as ``attributes.economic_account`` and ``attributes.legal_account``; the gate lists
+every item missing. Incentives promised (``attributes.economic_account.incentives``, 万元)
+above ``incentive_tax_years`` years of the expected tax are flagged: no buying projects with
+money (坚决防止花钱买项目).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from core.toolkit import Project, WarningFinding
+from plugins.sanming.settings import settings
+
+ECONOMIC_LABELS = {"tax": "预计年税收（万元）", "jobs": "带动就业（人）",
+                   "incentives": "优惠政策兑现（万元）"}
+# Projects still being attracted or built: where a promise of incentives still matters.
+OPEN_STAGES = ("reserve", "negotiating", "signed", "started")
+LEGAL_LABELS = {"environment": "环保", "safety": "安全", "land": "用地", "forest": "用林"}
+
+
+def account_fields(city: Any, stage: str) -> list[str]:
+    """The gate: every configured item of both accounts before ``required_before``."""
+    config = settings(city)["two_accounts"]
+    if stage != config["required_before"]:
+        return []
+    return ([f"attributes.economic_account.{item}" for item in config["economic"]]
+            + [f"attributes.legal_account.{item}" for item in config["legal"]])
+
+
+def _amount(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except InvalidOperation:
+        return None
+
+
+def buying_findings(context: Any) -> list[WarningFinding]:
+    """Warning rule ``sanming_buying_project``: incentives out of proportion to the tax."""
+    years = settings(context.city)["two_accounts"]["incentive_tax_years"]
+    findings = []
+    for project in context.projects(OPEN_STAGES):
+        account = (project.attributes or {}).get("economic_account") or {}
+        tax, incentives = _amount(account.get("tax")), _amount(account.get("incentives"))
+        if tax is None or incentives is None or incentives <= tax * years:
+            continue
+        findings.append(WarningFinding(
+            "project", project.id, "yellow",
+            f"项目“{project.name}”优惠政策兑现 {incentives} 万元，超过预计 {years} 年税收"
+            f"（{tax * years} 万元），请核实是否花钱买项目", _since(project)))
+    return findings
+
+
+def _since(project: Project) -> dt.date:
+    return project.updated_at.date() if project.updated_at else project.created_at.date()
