@@ -132,6 +132,13 @@ from core.services.matters import complete_work_order
 from core.services.office import ensure_office
 from core.services.warnings import refresh as refresh_warnings
 
+# isort: split
+# Assessment runs (a plugin carries published rankings into another scheme) and lead judgement
+from core.models import AssessmentResult, AssessmentRun
+from core.services.assessments import create_run as create_assessment_run
+from core.services.assessments import publish_run as publish_assessment_run
+from core.services.leads import assign_lead
+
 __all__ = [
     "Actor", "Adjustment", "AssessmentScheme", "Base", "BaseSchema", "City", "CodedMessage",
     "CreditCode", "Dimension", "Enterprise", "EvaluationForm", "FieldProblem", "FundTranche",
@@ -166,4 +173,9 @@ __all__ += ["compute_rewards"]
 __all__ += [
     "complete_work_order", "compute_figures", "ensure_office", "find_enterprise",
     "refresh_warnings",
+]
+
+__all__ += [
+    "AssessmentResult", "AssessmentRun", "assign_lead", "create_assessment_run",
+    "publish_assessment_run",
 ]

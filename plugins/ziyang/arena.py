@@ -1,0 +1,166 @@
+"""Supervision and assessment (Seed 十): the monthly arena, the year-end item, departments.
+
+* 擂台赛 ``ziyang_arena`` — every month the counties and zones (``arena_unit_kinds``) are scored
+  on ``arena_indicators`` (Default: signed amount 30, arrived funds 30, projects started 20,
+  leads reported 20 — the best unit of the month earns the full points) and ranked; the office
+  publishes each month's ranking (the core's assessment runs).
+* 年度目标绩效考核专项 ``ziyang_county_year`` — the county/zone investment item is worth
+  ``county_assessment_points`` (20): the year's published arena scores are carried in as their
+  average (``arena_average``), scaled from the arena's full marks to the 20 points.
+* 市级部门加减分 ``ziyang_department_year`` — departments get bonus or deduction items only,
+  held within ±``department_adjustment_cap`` (3): a bonus for each lead a department reported
+  that was signed in the year, a deduction for each first-talk judgement its industry group
+  made late (a department is answerable as its group's lead department, 六个一).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from core.toolkit import (
+    ASSESSMENT_METRICS,
+    Adjustment,
+    AssessmentRun,
+    AssessmentScheme,
+    City,
+    Indicator,
+    Project,
+)
+from plugins.ziyang.models import GroupOne
+from plugins.ziyang.settings import settings
+from plugins.ziyang.six_ones import industry_groups
+
+ARENA = "ziyang_arena"
+COUNTY_YEAR = "ziyang_county_year"
+DEPARTMENT_YEAR = "ziyang_department_year"
+ARENA_AVERAGE = "arena_average"
+TWO_PLACES = Decimal("0.01")
+
+
+def arena_full_marks(city: City) -> Decimal:
+    return sum((Decimal(item["points"]) for item in settings(city)["arena_indicators"]),
+               Decimal(0))
+
+
+def assessment_schemes(city: City) -> list[AssessmentScheme]:
+    """The arena, the county/zone year item and the department bonus/deduction scheme."""
+    config = settings(city)
+    kinds = tuple(config["arena_unit_kinds"])
+    points = config["county_assessment_points"]
+    return [
+        AssessmentScheme(
+            code=ARENA, name="招商引资擂台赛（月度排名）", period="month", unit_kinds=kinds,
+            indicators=tuple(Indicator(item["code"], item["name"], item["metric"],
+                                       Decimal(item["points"]))
+                             for item in config["arena_indicators"])),
+        AssessmentScheme(
+            code=COUNTY_YEAR, name="县（区）、园区招商引资目标绩效考核专项", period="year",
+            unit_kinds=kinds,
+            indicators=(Indicator("arena", "擂台赛月度得分（全年平均）", ARENA_AVERAGE, points,
+                                  target=arena_full_marks(city)),),
+            total_cap=points),
+        AssessmentScheme(
+            code=DEPARTMENT_YEAR, name="市级部门招商引资工作加减分", period="year",
+            unit_kinds=("department",), indicators=(),
+            adjustment_cap=config["department_adjustment_cap"]),
+    ]
+
+
+# -- the arena carried into the year ------------------------------------------------------------
+
+
+def published_arena_months(session: Session, year: int) -> list[AssessmentRun]:
+    """The latest published arena run of each month of ``year``, in month order."""
+    runs = session.scalars(sa.select(AssessmentRun).where(
+        AssessmentRun.scheme_code == ARENA, AssessmentRun.status == "published",
+        AssessmentRun.period_start >= dt.date(year, 1, 1),
+        AssessmentRun.period_end <= dt.date(year, 12, 31)).order_by(AssessmentRun.id))
+    latest: dict[str, AssessmentRun] = {}
+    for run in runs:
+        latest[run.period_label] = run  # a re-run month replaces the earlier publication
+    return [latest[label] for label in sorted(latest)]
+
+
+def arena_average(session: Session, year: int) -> dict[str, Decimal]:
+    """Each unit's average arena total over the months of ``year`` whose ranking was published."""
+    months = published_arena_months(session, year)
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for run in months:
+        for result in run.results:
+            totals[result.unit_code] += result.total
+    if not months:
+        return {}
+    return {code: (total / len(months)).quantize(TWO_PLACES, ROUND_HALF_UP)
+            for code, total in totals.items()}
+
+
+def arena_year(session: Session, year: int) -> dict[str, Any]:
+    """The year's published monthly rankings and the average each unit carries into the year."""
+    months = published_arena_months(session, year)
+    average = arena_average(session, year)
+    return {
+        "year": year,
+        "months": [{"period": run.period_label, "run_id": run.id,
+                    "published_on": run.published_on,
+                    "ranking": [{"unit": r.unit_code, "unit_name": r.unit_name, "rank": r.rank,
+                                 "total": r.total} for r in run.results]} for run in months],
+        "average": [{"unit": code, "average": value}
+                    for code, value in sorted(average.items(), key=lambda kv: (-kv[1], kv[0]))],
+    }
+
+
+def assessment_metrics(city: City, context: Any) -> dict[str, dict[str, Decimal]] | None:
+    if context.scheme.code != COUNTY_YEAR:
+        return None
+    return {ARENA_AVERAGE: arena_average(context.session, context.start.year)}
+
+
+# -- departments: bonus and deduction -------------------------------------------------------------
+
+
+def lead_departments(session: Session, on: dt.date) -> dict[str, str]:
+    """``{group code: lead department unit code}`` from the six ones in force on ``on``."""
+    rows = session.scalars(sa.select(GroupOne).where(
+        GroupOne.kind == "lead_department", GroupOne.unit_code.is_not(None),
+        GroupOne.appointed_on <= on,
+        sa.or_(GroupOne.ended_on.is_(None), GroupOne.ended_on > on)).order_by(GroupOne.id))
+    departments: dict[str, str] = {}
+    for row in rows:
+        departments.setdefault(row.group_code, row.unit_code)
+    return departments
+
+
+def department_adjustments(city: City, context: Any) -> list[Adjustment]:
+    """Bonus for departments' signed leads, deduction for their groups' late judgements."""
+    if context.scheme.code != DEPARTMENT_YEAR:
+        return []
+    config = settings(city)
+    bonus = config["department_bonus_per_signed_lead"]
+    deduction = config["department_deduction_per_overdue_judgement"]
+    departments = set(context.unit_codes)
+    items: list[Adjustment] = []
+    for lead in context.leads():
+        if lead.reporting_unit.code not in departments or lead.project_id is None:
+            continue
+        project = context.session.get(Project, lead.project_id)
+        if project.signed_on is not None and context.start <= project.signed_on <= context.end:
+            items.append(Adjustment(
+                lead.reporting_unit.code, bonus,
+                f"报送的招商项目信息“{lead.title}”于 {project.signed_on} 签约", f"lead:{lead.id}"))
+    overdue = ASSESSMENT_METRICS["overdue_judgements"][1](context)
+    leads_by = lead_departments(context.session, context.end)
+    names = {group.code: group.name for group in industry_groups(city)}
+    for group_code, count in sorted(overdue.items()):
+        department = leads_by.get(group_code)
+        if department in departments and count:
+            items.append(Adjustment(
+                department, -deduction * Decimal(count),
+                f"牵头的{names.get(group_code, group_code)}首谈地研判超期 {count} 条"
+                f"（每条扣 {deduction} 分）", f"overdue_judgements:{group_code}"))
+    return items

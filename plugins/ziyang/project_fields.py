@@ -1,0 +1,47 @@
+"""The city fields Ziyang keeps on leads and projects (``attributes``), checked on every write.
+
+Projects: the signing records of :mod:`plugins.ziyang.signing`, the target region the investor
+comes from (Seed 二) and the cumulative tax paid (``tax_paid``, 万元, shared 1:9 on a transfer).
+Leads: the target region. A malformed value is a field problem and nothing is written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError, fields, validate
+
+from core.toolkit import BaseSchema, City, FieldProblem, MoneyField, field_problems
+from plugins.ziyang.settings import settings
+from plugins.ziyang.signing import SIGNATORIES, ExecutiveMeeting, LegalReview
+
+
+def _attribute_schema(city: City, for_project: bool) -> BaseSchema:
+    regions = settings(city)["target_regions"]
+    declared: dict[str, fields.Field] = {
+        "target_region": fields.String(allow_none=True, validate=validate.OneOf(regions),
+                                       metadata={"description": "重点招商区域"}),
+    }
+    if for_project:
+        declared |= {
+            "legal_review": fields.Nested(LegalReview, allow_none=True),
+            "signatory": fields.String(allow_none=True,
+                                       validate=validate.OneOf(list(SIGNATORIES))),
+            "executive_meeting": fields.Nested(ExecutiveMeeting, allow_none=True),
+            "tax_paid": MoneyField(allow_none=True),
+        }
+    schema_class = BaseSchema.from_dict(declared, name="ZiyangAttributes")
+    # Other keys belong to other rules (or other plugins); only ours are checked here.
+    return schema_class(unknown="exclude")
+
+
+def attribute_problems(city: City, data: dict[str, Any], for_project: bool) -> list[FieldProblem]:
+    """Field problems of Ziyang's keys in ``data["attributes"]`` (None values delete a key)."""
+    attributes = data.get("attributes")
+    if not isinstance(attributes, dict):
+        return []
+    try:
+        _attribute_schema(city, for_project).load(attributes)
+    except ValidationError as exc:
+        return field_problems(exc.messages, "attributes")
+    return []

@@ -1,0 +1,105 @@
+"""Rule 8 (Seed 十): the monthly arena ranks counties and zones, is published every month and
+is carried into the year-end assessment, where the county/zone item is worth 20 points; city
+departments get a bonus or deduction of at most 3 points."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from plugins.ziyang.tests.conftest import call, new_lead, new_project, ready_to_sign, sign
+
+ARENA_UNITS = {"yanjiang", "lezhi", "anyue", "hightech_zone", "lingang_zone"}
+
+
+def signed(client, unit: str, amount: str, on: str) -> int:
+    project = new_project(client, finding_unit=unit, amount=amount, agreement_amount=amount)
+    ready_to_sign(client, project["id"])
+    assert sign(client, project["id"], on).status_code == 200
+    return project["id"]
+
+
+def run(client, scheme: str, period: str, publish_on: str | None = None) -> dict:
+    created = call(client, "POST", "/assessments/runs", {"scheme": scheme, "period": period}, 201)
+    if publish_on:
+        call(client, "POST", f"/assessments/runs/{created['id']}/publish",
+             {"published_on": publish_on})
+    return {row["unit"]: row for row in
+            call(client, "GET", f"/assessments/runs/{created['id']}/ranking")["rows"]}
+
+
+def may_and_june(client) -> None:
+    """May: 雁江区 signs 5亿, starts it, gets 1亿 and reports 2 leads; 乐至县 signs 2.5亿 and
+    reports 1 lead. June: 乐至县 signs 4亿 and reports 1 lead."""
+    yanjiang = signed(client, "yanjiang", "50000", "2024-05-10")
+    call(client, "POST", f"/projects/{yanjiang}/transitions",
+         {"target": "started", "occurred_on": "2024-05-20"})
+    call(client, "POST", f"/projects/{yanjiang}/funds",
+         {"arrived_on": "2024-05-25", "amount": "10000", "evidence_ref": "YH-0525"}, 201)
+    for _ in range(2):
+        new_lead(client, reporting_unit="yanjiang", reported_on="2024-05-06")
+    signed(client, "lezhi", "25000", "2024-05-12")
+    new_lead(client, reporting_unit="lezhi", reported_on="2024-05-08")
+    signed(client, "lezhi", "40000", "2024-06-05")
+    new_lead(client, reporting_unit="lezhi", reported_on="2024-06-03")
+
+
+def test_the_monthly_arena_ranks_counties_and_zones_and_is_published(client):
+    may_and_june(client)
+
+    may = run(client, "ziyang_arena", "2024-05", publish_on="2024-06-05")
+
+    assert set(may) == ARENA_UNITS  # departments and groups are not in the arena
+    # 雁江区: signed 30 + arrived 30 + started 20 + leads 20; 乐至县: 30×2.5/5 + 20×1/2.
+    assert Decimal(may["yanjiang"]["total"]) == Decimal("100")
+    assert Decimal(may["lezhi"]["total"]) == Decimal("25")
+    assert [may[u]["rank"] for u in ("yanjiang", "lezhi", "anyue")] == [1, 2, 3]
+    runs = call(client, "GET", "/assessments/runs?scheme=ziyang_arena")["items"]
+    assert [(r["period"], r["status"], r["published_on"]) for r in runs] == [
+        ("2024-05", "published", "2024-06-05")]
+
+
+def test_the_published_months_are_carried_into_the_year_end_twenty_points(client):
+    may_and_june(client)
+    run(client, "ziyang_arena", "2024-05", publish_on="2024-06-05")
+    run(client, "ziyang_arena", "2024-06", publish_on="2024-07-04")
+    run(client, "ziyang_arena", "2024-07")  # a draft is not carried
+
+    arena = call(client, "GET", "/ziyang/arena?year=2024")
+    year = run(client, "ziyang_county_year", "2024")
+
+    assert [m["period"] for m in arena["months"]] == ["2024-05", "2024-06"]
+    averages = {row["unit"]: Decimal(row["average"]) for row in arena["average"]}
+    assert averages["yanjiang"] == Decimal("50")     # (100 + 0) / 2
+    assert averages["lezhi"] == Decimal("37.5")      # (25 + 50) / 2
+    assert Decimal(year["yanjiang"]["total"]) == Decimal("10")   # 20 × 50 / 100
+    assert Decimal(year["lezhi"]["total"]) == Decimal("7.5")
+    assert year["yanjiang"]["rank"] == 1
+    schemes = {s["code"]: s for s in call(client, "GET", "/assessments/schemes")}
+    assert Decimal(schemes["ziyang_county_year"]["total_cap"]) == Decimal("20")
+
+
+def test_a_department_gets_at_most_three_points_either_way(client):
+    call(client, "POST", "/ziyang/groups/g_services/ones", {
+        "kind": "lead_department", "name": "市商务局", "unit": "dept_commerce",
+        "appointed_on": "2024-01-01"}, 201)
+    for _ in range(8):  # 8 judgements never made: 8 × −0.5 = −4
+        new_lead(client, industry="modern_services", reporting_unit="anyue",
+                 reported_on="2024-04-01")
+    lead = new_lead(client, industry="modern_services", reporting_unit="dept_commerce",
+                    reported_on="2024-04-01")
+    call(client, "POST", f"/leads/{lead['id']}/assign",
+         {"first_talk_unit": "lingang_zone", "assigned_on": "2024-04-02"})
+    project = call(client, "POST", f"/leads/{lead['id']}/convert", {"amount": "30000"}, 201)
+    call(client, "PATCH", f"/projects/{project['id']}", {"agreement_amount": "30000"})
+    ready_to_sign(client, project["id"])
+    assert sign(client, project["id"], "2024-06-01").status_code == 200
+
+    rows = run(client, "ziyang_department_year", "2024")
+
+    commerce = rows["dept_commerce"]
+    assert sorted(Decimal(a["points"]) for a in commerce["adjustments"]) == [Decimal("-4"),
+                                                                             Decimal("0.5")]
+    assert Decimal(commerce["adjustment_uncapped"]) == Decimal("-3.5")
+    assert Decimal(commerce["total"]) == Decimal("-3")
+    assert set(rows) == {"dept_economy", "dept_health", "dept_commerce", "dept_culture",
+                         "dept_agri", "dept_transport"}

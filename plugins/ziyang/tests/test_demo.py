@@ -1,0 +1,83 @@
+"""The demo shows Ziyang's rules at work (``zhaoshang demo --city ziyang``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from decimal import Decimal
+
+import pytest
+
+from core.api.support import EXTENSION
+from core.demo import load_demo_data
+from plugins.ziyang.tests.conftest import call
+from tests.conftest import BACKENDS
+
+TODAY = dt.date(2024, 11, 20)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo_client(request, tmp_path_factory, ziyang):
+    """One demo database per backend for the whole module: loading it is the slow part."""
+    from tests.support.cities import ready_app
+    from tests.support.http import ApiClient
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('ziyang-demo') / 'city.db'}"
+    else:
+        url = request.getfixturevalue("postgres_server").create_database(
+            f"ziyang_demo_{os.getpid()}")
+    app = ready_app(ziyang, url)
+    load_demo_data(app.extensions[EXTENSION], today=TODAY)
+    yield ApiClient(app.test_client())
+    app.extensions[EXTENSION].engine.dispose()
+
+
+def test_the_demo_shows_an_incomplete_and_a_doubled_group(demo_client):
+    groups = {g["code"]: g for g in call(demo_client, "GET", "/ziyang/groups")}
+
+    assert [p["code"] for p in groups["g_infra"]["problems"]] == ["six_ones.missing"]
+    assert [p["code"] for p in groups["g_culture"]["problems"]] == ["six_ones.doubled"]
+    assert sum(g["complete"] for g in groups.values()) == 5
+
+
+def test_the_demo_shows_an_overdue_judgement_and_a_transferred_project(demo_client):
+    warned = call(demo_client, "GET", "/warnings?rule=first_talk_overdue&per_page=100")["items"]
+    titles = [call(demo_client, "GET", f"/leads/{w['subject_id']}")["title"] for w in warned]
+    assert "柠檬饮料精深加工项目信息（未按期研判）" in titles
+
+    split = {row["project"]: row for row in call(demo_client, "GET", "/ziyang/transfers/split")}
+    row = split["口腔医疗器械产业化项目（流转落户）"]
+    assert [Decimal(row[k]) for k in ("signed_amount_from", "signed_amount_to", "tax_paid_from",
+                                      "tax_paid_to")] == [Decimal(24000), Decimal(56000),
+                                                          Decimal(60), Decimal(540)]
+
+
+def test_the_demo_shows_a_refused_signing_and_the_fulfilment_outcomes(demo_client):
+    [refused] = call(demo_client, "GET", "/projects?q=缺合法性审查")["items"]
+    assert refused["stage"] == "negotiating"
+    assert "合法性审查" in refused["progress_note"]
+
+    outcomes = set()
+    for project in call(demo_client, "GET", "/projects?per_page=200")["items"]:
+        outcomes |= {r["outcome"] for r in call(demo_client, "GET",
+                                                f"/ziyang/projects/{project['id']}/fulfilment")}
+    assert outcomes == {"fulfilling", "reattraction", "clearance"}
+
+
+def test_the_demo_publishes_last_months_arena_ranking(demo_client):
+    [run] = call(demo_client, "GET", "/assessments/runs?scheme=ziyang_arena")["items"]
+    ranking = call(demo_client, "GET", f"/assessments/runs/{run['id']}/ranking")["rows"]
+
+    assert (run["period"], run["status"]) == ("2024-10", "published")
+    assert {row["unit"] for row in ranking} == {"yanjiang", "lezhi", "anyue", "hightech_zone",
+                                                "lingang_zone"}
+    totals = [Decimal(row["total"]) for row in ranking]
+    assert totals == sorted(totals, reverse=True) and totals[0] > 0
+    arena = call(demo_client, "GET", "/ziyang/arena?year=2024")
+    assert [m["period"] for m in arena["months"]] == ["2024-10"]
+    # Periods over before the demo's day: one deputy meeting missed, every leader meeting held.
+    missed = [(r["kind"], r["period"]) for r in call(
+        demo_client, "GET", "/ziyang/meetings/cadence?year=2024")
+        if r["missing"] and r["end"] < TODAY.isoformat()]
+    assert missed == [("deputy", "2024-08")]
