@@ -137,6 +137,9 @@ class ZiyangSettings(BaseSchema):
             raise ValidationError("至少需要一个评审维度", "review_dimensions")
         if not data.get("fulfilment_dimensions"):
             raise ValidationError("至少需要一个履约评估维度", "fulfilment_dimensions")
+        if not data.get("arena_indicators") or not sum(
+                item["points"] for item in data["arena_indicators"]):
+            raise ValidationError("擂台赛至少需要一个有分值的指标", "arena_indicators")
 
 
 def settings(city: Any) -> dict[str, Any]:

@@ -40,6 +40,7 @@ def test_without_a_ziyang_section_the_defaults_are_the_same():
                             {"code": "general", "name": "乙", "family": "1"}],
      "编码重复：general"),
     ("arena_unit_kinds", "county", "plugins.ziyang.arena_unit_kinds"),
+    ("arena_indicators", [], "擂台赛至少需要一个有分值的指标"),
 ])
 def test_an_invalid_value_stops_the_service_naming_the_key(key, value, message):
     with pytest.raises(ConfigError, match=message):
