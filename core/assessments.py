@@ -131,6 +131,11 @@ class AssessmentContext:
         return self._cache["leads"]
 
 
+def exact(value: Any) -> Decimal:
+    """A metric value as an exact decimal (a float by its shortest repr, not its binary value)."""
+    return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+
+
 def needed_metrics(scheme: AssessmentScheme) -> list[str]:
     return list(dict.fromkeys(indicator.metric for indicator in scheme.indicators))
 
@@ -148,7 +153,7 @@ def compute_metrics(context: AssessmentContext) -> dict[str, dict[str, Decimal]]
             context.metrics[name] = METRICS[name][1](context)
     for extra in context.city.call("assessment_metrics", context=context):
         for name, values in extra.items():
-            context.metrics[name] = {code: Decimal(value) for code, value in values.items()}
+            context.metrics[name] = {code: exact(value) for code, value in values.items()}
     missing = [name for name in wanted if name not in context.metrics]
     if missing:
         raise KeyError(", ".join(missing))
@@ -226,7 +231,7 @@ def score_units(
             for indicator in scheme.indicators}
         score = UnitScore(unit_code=code, values=values, points=points, adjustments=items[code])
         score.indicator_total = sum(points.values(), ZERO)
-        score.adjustment_uncapped = sum((Decimal(item.points) for item in items[code]
+        score.adjustment_uncapped = sum((exact(item.points) for item in items[code]
                                          if not item.exempted), ZERO)
         score.adjustment_total = _clamp(score.adjustment_uncapped, scheme.adjustment_cap)
         total = score.indicator_total + score.adjustment_total

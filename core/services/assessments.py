@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from core.assessments import (
     AssessmentContext,
     compute_metrics,
+    exact,
     find_scheme,
     scheme_snapshot,
     score_units,
@@ -110,7 +111,7 @@ def create_run(session: Session, city: City, data: dict[str, Any], actor: Actor,
             adjustment_total=score.adjustment_total, total=score.total))
     for item in adjustments:
         session.add(AssessmentAdjustment(
-            run_id=run.id, unit_code=item.unit_code, points=Decimal(item.points),
+            run_id=run.id, unit_code=item.unit_code, points=exact(item.points),
             reason=item.reason, source=item.source, exempted=item.exempted,
             exemption_reason=item.exemption_reason, approver=item.approver))
     session.flush()
