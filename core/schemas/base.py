@@ -60,6 +60,22 @@ def _bounded_integer(self: fields.Integer, value: Any) -> int:
 
 fields.Integer._validated = _bounded_integer  # type: ignore[method-assign]
 
+# Dates a city works with lie well inside 1900–2100; outside it, date arithmetic (a day
+# after 9999-12-31, working days before year 1) fails, and a range over millennia is no query.
+EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+_date_deserialize = fields.Date._deserialize
+
+
+def _bounded_date(self: fields.Date, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+    day = _date_deserialize(self, value, attr, data, **kwargs)
+    if isinstance(day, dt.date) and not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValidationError(CodedMessage("date.out_of_range",
+                                           "日期应在 1900-01-01 至 2100-12-31 之间"))
+    return day
+
+
+fields.Date._deserialize = _bounded_date  # type: ignore[method-assign]
+
 # SQLite hands timezone-aware columns back naive. Every time the suite stores is UTC, so a
 # naive one is written out as UTC: output times always carry their offset (RFC 3339).
 _datetime_serialize = fields.DateTime._serialize
@@ -121,9 +137,13 @@ class CreditCode(fields.String):
             raise ValidationError(CodedMessage(exc.code, exc.message)) from exc
 
 
+MAX_PAGE = 10_000_000
+
+
 class Page(BaseSchema):
     """Common list parameters: page, page size and sort."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    # Bounded so the row offset, (page - 1) × per_page, stays a 64-bit integer.
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
     sort = fields.String(load_default=None, metadata={"description": "字段名，前加 - 表示倒序"})

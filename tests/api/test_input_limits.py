@@ -19,6 +19,23 @@ def test_a_page_number_beyond_64_bits_is_a_field_problem(client):
                                                                         "数值过大")
 
 
+def test_a_page_whose_rows_could_not_be_counted_to_is_a_field_problem(client):
+    response = client.get("/projects?page=4308687024314725376&per_page=162")
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json["errors"]] == ["page"]
+    assert client.get("/projects?page=10000000&per_page=500").json["items"] == []
+
+
+def test_a_date_outside_1900_to_2100_is_a_field_problem(client):
+    response = client.get("/stats?from=0001-01-01&to=0001-01-01")
+    assert response.status_code == 400
+    assert {(e["field"], e["code"]) for e in response.json["errors"]} == {
+        ("from", "date.out_of_range"), ("to", "date.out_of_range")}
+    assert client.post("/leads", json=lead_body(reported_on="9999-12-31")).json["errors"] == [{
+        "field": "reported_on", "code": "date.out_of_range",
+        "message": "日期应在 1900-01-01 至 2100-12-31 之间"}]
+
+
 def test_an_id_beyond_64_bits_is_not_found_for_every_method(client):
     huge = "14560596390409765528797184"
     assert client.get(f"/projects/{huge}").status_code == 404
