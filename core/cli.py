@@ -18,6 +18,7 @@ from flask.cli import with_appcontext
 
 from core.config import ConfigError, built_in_config_path
 from gateway.cli import gateway_group, users
+from province.cli import province_group
 
 
 def city_app(city_code: str | None, config: str | None) -> Flask:
@@ -126,18 +127,78 @@ def warnings_command(city_code: str | None, config: str | None, today: dt.dateti
 
 
 @main.command()
+@with_city
+@click.option("--bootstrap-servers", default=None,
+              help="Kafka bootstrap servers (default: [events] bootstrap_servers, "
+                   "KAFKA_BOOTSTRAP_SERVERS, 127.0.0.1:9092)")
+@click.option("--batch-size", default=500, type=int, show_default=True)
+@click.option("--once", is_flag=True, help="publish what is waiting, then exit")
+def relay(city_code: str | None, config: str | None, bootstrap_servers: str | None,
+          batch_size: int, once: bool) -> None:
+    """Publish a city's outbox to its Kafka topic (runs until stopped; see core/relay.py)."""
+    import logging
+    import signal
+    import threading
+
+    from core.api.support import runtime
+    from core.relay import RelaySettings, city_relay
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("kafka").setLevel(logging.ERROR)
+    app = city_app(city_code, config)
+    prepare_database(app)
+    with app.app_context():
+        state = runtime()
+        worker = city_relay(state.city, state.engine, bootstrap_servers,
+                            RelaySettings(batch_size=batch_size))
+    if once:
+        click.echo(json.dumps({"published": worker.drain()}))
+        worker.close()
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    click.echo(f"relay {state.city.code} → {state.city.topic}")
+    worker.run(stop)
+
+
+@main.command()
+@with_city
+def snapshot(city_code: str | None, config: str | None) -> None:
+    """Write a city snapshot event (its totals) for the province to reconcile (for cron)."""
+    from core.api.support import runtime
+    from core.db import unit_of_work
+    from core.snapshot import record_snapshot
+
+    app = city_app(city_code, config)
+    with app.app_context():
+        state = runtime()
+        with unit_of_work(state.sessions) as session:
+            event = record_snapshot(session, state.city)
+            body = {"id": event.id, "type": event.type, "data": event.data}
+    click.echo(json.dumps(body, ensure_ascii=False))
+
+
+@main.command()
 @click.argument("what", default="city")
 @with_city
 @click.option("--host", default="127.0.0.1")
-@click.option("--port", default=8000, type=int)
+@click.option("--port", default=None, type=int, help="default 8000 (city), 8100 (province)")
 @click.option("--threads", default=8, type=int)
-def serve(what: str, city_code: str | None, config: str | None, host: str, port: int,
+def serve(what: str, city_code: str | None, config: str | None, host: str, port: int | None,
           threads: int) -> None:
-    """Serve a city (``serve --city lanzhou``) with waitress."""
+    """Serve a city (``serve --city lanzhou``) or the province (``serve province [--config]``)
+    with waitress."""
     import waitress
 
+    if what == "province":
+        from province.cli import serve_province
+
+        serve_province(config, host, port or 8100, threads)
+        return
     if what != "city":
         raise click.UsageError(f"unknown service {what!r}")
+    port = port or 8000
     app = city_app(city_code, config)
     prepare_database(app)
     click.echo(f"serving {app.extensions['zhaoshang'].city.name} on http://{host}:{port}/api/v1")
@@ -145,6 +206,7 @@ def serve(what: str, city_code: str | None, config: str | None, host: str, port:
 
 
 main.add_command(users)
+main.add_command(province_group)
 main.add_command(gateway_group)
 
 

@@ -58,6 +58,9 @@ def project_event_data(project: Project) -> dict[str, Any]:
         "lost_on": project.lost_on,
         "cleared_on": project.cleared_on,
         "arrived_amount": project.arrived_amount,
+        # Every tranche with its date, so the province counts arrivals in a date range.
+        "funds": [{"id": t.id, "arrived_on": t.arrived_on, "amount": t.amount,
+                   "verification": t.verification} for t in project.funds],
         "enterprise": {
             "name": enterprise.name,
             "normalized_name": enterprise.normalized_name,

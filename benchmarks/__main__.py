@@ -1,0 +1,5 @@
+import sys
+
+from benchmarks.pipeline import main
+
+sys.exit(main())

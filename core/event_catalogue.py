@@ -1,0 +1,570 @@
+"""The event catalogue: every event type the suite publishes, its version and its data.
+
+``docs/events.md`` is this catalogue in prose (its tables are generated from here:
+``python -m core.event_catalogue > /tmp/catalogue.md``); the tests check that every event
+written to an outbox in a full demo run matches its entry here, that every
+``record_event(...)`` call in the code names a catalogued type, and that the document shows
+the current catalogue.
+
+Data travels as JSON: decimals (万元, ratios) as strings, dates as ``YYYY-MM-DD``, times as
+ISO 8601 (see :func:`core.events.to_json_value`). A field is required unless marked
+``optional``; ``nullable`` fields are present but may be ``null``. Unknown fields are a
+mismatch: a new field is added here (and to the doc) in the same change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from core.events import EVENT_TYPE_PREFIX, SCHEMA_VERSION
+
+DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One data field: its JSON kind, and for objects/arrays what they hold."""
+
+    kind: str  # string integer decimal date datetime boolean object array any
+    description: str = ""
+    nullable: bool = False
+    optional: bool = False
+    fields: dict[str, Field] | None = None  # an object's fields (None: any mapping)
+    items: Field | None = None  # an array's items
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown field kind {self.kind!r}")
+
+
+def _is_decimal(value: Any) -> bool:
+    return isinstance(value, str) and bool(DECIMAL.match(value))
+
+
+def _is_date(value: Any) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return len(value) == 10
+
+
+def _is_datetime(value: Any) -> bool:
+    try:
+        dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+KINDS: dict[str, Any] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "decimal": _is_decimal,
+    "date": _is_date,
+    "datetime": _is_datetime,
+    "boolean": lambda v: isinstance(v, bool),
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "any": lambda v: True,
+}
+
+
+def _field_of(kind: str) -> Any:
+    def make(description: str = "", **kw: Any) -> Field:
+        return Field(kind, description, **kw)
+
+    make.__name__ = kind
+    make.__doc__ = f"A {kind} field."
+    return make
+
+
+string = _field_of("string")
+integer = _field_of("integer")
+decimal = _field_of("decimal")
+date = _field_of("date")
+datetime = _field_of("datetime")
+boolean = _field_of("boolean")
+
+
+def obj(description: str = "", fields: dict[str, Field] | None = None, **kw: Any) -> Field:
+    return Field("object", description, fields=fields, **kw)
+
+
+def array(description: str = "", items: Field | None = None, **kw: Any) -> Field:
+    return Field("array", description, items=items, **kw)
+
+
+@dataclass(frozen=True)
+class EventType:
+    """A catalogued event type: ``zhaoshang.<aggregate>.<fact>``."""
+
+    aggregate: str
+    fact: str
+    summary: str
+    data: dict[str, Field]
+    version: int = SCHEMA_VERSION
+    owner: str = "core"  # or the city plugin that writes it
+    description: str = ""
+
+    @property
+    def type(self) -> str:
+        return f"{EVENT_TYPE_PREFIX}.{self.aggregate}.{self.fact}"
+
+
+CATALOGUE: dict[str, EventType] = {}
+
+
+def register(*event_types: EventType) -> None:
+    """Add event types to the catalogue (a plugin may catalogue its own)."""
+    for event_type in event_types:
+        if event_type.type in CATALOGUE and CATALOGUE[event_type.type] != event_type:
+            raise ValueError(f"event type {event_type.type} catalogued twice")
+        CATALOGUE[event_type.type] = event_type
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def problems_in(value: Any, spec: Field, path: str) -> list[str]:
+    """Where ``value`` departs from ``spec`` (empty when it matches)."""
+    if value is None:
+        return [] if spec.nullable else [f"{path}: null but not nullable"]
+    if not KINDS[spec.kind](value):
+        return [f"{path}: {value!r} is not a {spec.kind}"]
+    found: list[str] = []
+    if spec.kind == "object" and spec.fields is not None:
+        found += fields_problems(value, spec.fields, path)
+    if spec.kind == "array" and spec.items is not None:
+        for index, item in enumerate(value):
+            found += problems_in(item, spec.items, f"{path}[{index}]")
+    return found
+
+
+def fields_problems(data: dict[str, Any], fields: dict[str, Field], path: str = "data") -> list[str]:
+    found = [f"{path}.{name}: not catalogued" for name in sorted(set(data) - set(fields))]
+    for name, spec in fields.items():
+        if name not in data:
+            if not spec.optional:
+                found.append(f"{path}.{name}: missing")
+            continue
+        found += problems_in(data[name], spec, f"{path}.{name}")
+    return found
+
+
+def check_event(event_type: str, data: Any, version: int | None = None) -> list[str]:
+    """Every way an event's data departs from the catalogue (empty when it matches)."""
+    entry = CATALOGUE.get(event_type)
+    if entry is None:
+        return [f"{event_type}: not in the event catalogue (core/event_catalogue.py)"]
+    found = []
+    if version is not None and version != entry.version:
+        found.append(f"{event_type}: schema version {version}, catalogue says {entry.version}")
+    if not isinstance(data, dict):
+        return [*found, f"{event_type}: data is not an object"]
+    return found + [f"{event_type}: {p}" for p in fields_problems(data, entry.data)]
+
+
+# --------------------------------------------------------------------------- JSON Schema
+
+_JSON_TYPES = {
+    "string": {"type": "string"},
+    "integer": {"type": "integer"},
+    "decimal": {"type": "string", "pattern": DECIMAL.pattern},
+    "date": {"type": "string", "format": "date"},
+    "datetime": {"type": "string", "format": "date-time"},
+    "boolean": {"type": "boolean"},
+    "object": {"type": "object"},
+    "array": {"type": "array"},
+    "any": {},
+}
+
+
+def field_schema(spec: Field) -> dict[str, Any]:
+    schema: dict[str, Any] = dict(_JSON_TYPES[spec.kind])
+    if spec.description:
+        schema["description"] = spec.description
+    if spec.kind == "object" and spec.fields is not None:
+        schema |= object_schema(spec.fields)
+    if spec.kind == "array" and spec.items is not None:
+        schema["items"] = field_schema(spec.items)
+    if spec.nullable and "type" in schema:
+        schema["type"] = [schema["type"], "null"]
+    return schema
+
+
+def object_schema(fields: dict[str, Field]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {name: field_schema(spec) for name, spec in fields.items()},
+        "required": [name for name, spec in fields.items() if not spec.optional],
+        "additionalProperties": False,
+    }
+
+
+def json_schema(event_type: str) -> dict[str, Any]:
+    """The JSON Schema (2020-12) of an event type's data."""
+    entry = CATALOGUE[event_type]
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"urn:zhaoshang:event:{entry.type}:v{entry.version}",
+            "title": entry.summary} | object_schema(entry.data)
+
+
+# --------------------------------------------------------------------------- markdown
+
+CATALOGUE_BEGIN = "<!-- catalogue:begin (generated by python -m core.event_catalogue) -->"
+CATALOGUE_END = "<!-- catalogue:end -->"
+
+
+def _kind_label(spec: Field) -> str:
+    label = spec.kind
+    if spec.kind == "array" and spec.items is not None:
+        label = f"array of {_kind_label(spec.items)}"
+    if spec.nullable:
+        label += " or null"
+    if spec.optional:
+        label += ", optional"
+    return label
+
+
+def _rows(fields: dict[str, Field], prefix: str = "") -> list[str]:
+    rows = []
+    for name, spec in fields.items():
+        rows.append(f"| `{prefix}{name}` | {_kind_label(spec)} | {spec.description} |")
+        nested = spec.fields if spec.kind == "object" else (
+            spec.items.fields if spec.items is not None and spec.items.kind == "object" else None)
+        if nested:
+            marker = "[]." if spec.kind == "array" else "."
+            rows += _rows(nested, f"{prefix}{name}{marker}")
+    return rows
+
+
+def markdown() -> str:
+    """The catalogue as the Markdown section of ``docs/events.md``."""
+    lines = [CATALOGUE_BEGIN, "", "| type | version | written by | what happened |",
+             "|---|---|---|---|"]
+    for name in sorted(CATALOGUE):
+        entry = CATALOGUE[name]
+        lines.append(f"| [`{name}`](#{name.replace('.', '')}) | {entry.version} | "
+                     f"{entry.owner} | {entry.summary} |")
+    shared: dict[int, tuple[str, str]] = {}
+    for name in sorted(CATALOGUE):
+        entry = CATALOGUE[name]
+        lines += ["", f"### {name}", "", f"{entry.summary} (version {entry.version}, "
+                  f"written by {entry.owner}; key: the {entry.aggregate} id).", ""]
+        if entry.description:
+            lines += [entry.description, ""]
+        first = shared.get(id(entry.data))
+        if first is not None:
+            lines.append(f"Data: the same fields as [`{first[0]}`](#{first[1]}).")
+            continue
+        shared[id(entry.data)] = (name, name.replace(".", ""))
+        lines += ["| field | kind | meaning |", "|---|---|---|", *_rows(entry.data)]
+    lines += ["", CATALOGUE_END]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- the catalogue
+
+ENTERPRISE = {
+    "name": string("企业名称 as entered"),
+    "normalized_name": string("matching key of the name (core.names)"),
+    "credit_code": string("统一社会信用代码", nullable=True),
+    "origin_province": string("the investor's home province", nullable=True),
+}
+
+LEAD = {
+    "lead_id": integer("the lead's id in its city"),
+    "title": string("线索名称"),
+    "status": string("reported, assigned, converted or rejected"),
+    "industry": string("industry code of the city's catalogue", nullable=True),
+    "intended_amount": decimal("意向投资额, 万元", nullable=True),
+    "channel": string("招商方式 code"),
+    "reported_on": date("报送日期"),
+    "reporting_unit": string("报送单位 code"),
+    "first_talk_due": date("deadline to name the first-talk location", nullable=True),
+    "first_talk_unit": string("首谈地 unit code", nullable=True),
+    "enterprise": obj("the investor", ENTERPRISE),
+    "duplicate_of_id": integer("an earlier lead about the same investor", nullable=True),
+    "project_id": integer("the project it became", nullable=True),
+}
+
+PROJECT = {
+    "project_id": integer("the project's id in its city"),
+    "name": string("项目名称"),
+    "industry": string("industry code", nullable=True),
+    "amount": decimal("总投资, 万元"),
+    "agreement_amount": decimal("协议投资额, 万元", nullable=True),
+    "stage": string("reserve, negotiating, signed, started, completed, lost, cleared"),
+    "status": string("ongoing, delayed, stalled, reattraction"),
+    "tiers": array("the city's classification (key, major, …)", string()),
+    "finding_unit": string("招商方 unit code"),
+    "host_unit": string("落户方 unit code"),
+    "channel": string("招商方式 code"),
+    "out_of_province": boolean("省外 investor"),
+    "signed_on": date("签约日期", nullable=True),
+    "started_on": date("开工日期", nullable=True),
+    "completed_on": date("竣工投产日期", nullable=True),
+    "lost_on": date(nullable=True),
+    "cleared_on": date(nullable=True),
+    "arrived_amount": decimal("到位资金 so far (tranches not rejected), 万元"),
+    "funds": array("every tranche of arrived funds", obj(fields={
+        "id": integer(), "arrived_on": date(), "amount": decimal("万元"),
+        "verification": string("pending, verified or rejected")})),
+    "enterprise": obj("the investor", ENTERPRISE | {"tags": array("企业标签", string())}),
+}
+
+TRANSFER = {
+    "from_unit": string(), "to_unit": string(),
+    "indicator_share_from": decimal("the finding unit's share of indicators"),
+    "tax_share_from": decimal("the finding unit's share of tax"),
+    "indicator_sharing_from": string("signing or start"),
+    "tax_sharing_from": string("signing or first_tax"),
+}
+
+register(
+    EventType("lead", "reported", "a unit reported a lead (招商线索)", LEAD),
+    EventType("lead", "assigned", "the office named the first-talk location (首谈地)",
+              LEAD | {"assigned_on": date(), "overdue": boolean("judged after its deadline")}),
+    EventType("lead", "converted", "the lead became a project", LEAD),
+    EventType("lead", "rejected", "the lead was turned back",
+              LEAD | {"reason": string("退回原因")}),
+    EventType("project", "created", "a project was registered", PROJECT,
+              description="Every project event carries the project's full state, so a "
+              "consumer keeps the latest one (by `ce_sequence`)."),
+    EventType("project", "updated", "fields of a project changed",
+              PROJECT | {"changed": array("names of the changed fields", string())}),
+    EventType("project", "stage_changed", "the project moved in its lifecycle",
+              PROJECT | {"from_stage": string(), "to_stage": string(), "occurred_on": date(),
+                         "reason": string(nullable=True)}),
+    EventType("project", "funds_reported", "a tranche of arrived funds was reported",
+              PROJECT | {"tranche": obj(fields={"id": integer(), "arrived_on": date(),
+                                                "amount": decimal(), "evidence_ref": string()})}),
+    EventType("project", "funds_verified", "the office verified or rejected a tranche",
+              PROJECT | {"tranche_id": integer(), "verification": string()}),
+    EventType("project", "milestone_set", "a planned/actual milestone date was set",
+              PROJECT | {"milestone": obj(fields={"kind": string(), "planned_on": date(),
+                                                  "actual_on": date(nullable=True)})}),
+    EventType("project", "transferred", "the project moved to the unit where it lands (流转)",
+              PROJECT | {"transfer": obj(fields=TRANSFER)}),
+    EventType("city", "snapshot", "the city's periodic totals, for reconciliation", {
+        "projects": integer("projects held"),
+        "projects_by_stage": obj("stage → number of projects"),
+        "signed_amount": decimal("total investment of every project ever signed, 万元"),
+        "arrived_amount": decimal("arrived funds (not rejected), 万元"),
+        "leads": integer("leads held"),
+        "events_before": integer("outbox events written before this one"),
+        "taken_at": datetime("when the snapshot was taken"),
+    }, description="Written by `zhaoshang snapshot --city <code>` (run it from cron). The "
+              "province compares it with what it received (`/api/v1/province/completeness`)."),
+)
+
+
+# --------------------------------------------------------------------------- core mechanisms
+
+WARNING = {
+    "warning_id": integer(),
+    "subject_type": string("project, lead, matter, …"),
+    "subject_id": integer(),
+    "unit": string("the responsible unit's code", nullable=True),
+    "rule_code": string(), "rule_name": string(),
+    "level": string("red, yellow or blue"), "level_label": string("红色/黄色/蓝色预警"),
+    "reason": string(), "since": date("the day the lag began"),
+    "raised_at": datetime(), "cleared_at": datetime(nullable=True),
+}
+
+RUN = {
+    "run_id": integer(), "scheme_code": string(), "scheme_name": string(),
+    "period_kind": string("month, quarter, half or year"), "period": string("e.g. 2024Q1"),
+    "period_start": date(), "period_end": date(), "rules_year": integer(),
+    "status": string("draft or published"), "published_on": date(nullable=True),
+    "objection_deadline": date(nullable=True),
+    "ranking": array("each unit's rank and total score", obj(fields={
+        "unit": string(), "rank": integer(), "total": decimal()})),
+}
+
+OBJECTION = {
+    "objection_id": integer(), "run_id": integer(), "unit": string(), "text": string(),
+    "filed_on": date(), "filed_by": string(), "status": string("open or answered"),
+    "answer": string(nullable=True), "answered_by": string(nullable=True),
+}
+
+EVALUATION = {
+    "evaluation_id": integer(), "form": string("the city's evaluation form code"),
+    "form_name": string(), "subject": string("project or enterprise"),
+    "project_id": integer(nullable=True), "enterprise_id": integer(nullable=True),
+    "level": string("city or county"), "status": string("created or the last step done"),
+}
+
+MATTER = {
+    "matter_id": integer(), "project_id": integer(), "kind": string("finance, land, tax, …"),
+    "title": string(), "status": string(), "decision_level": string("who decides it"),
+    "owner_unit": string("首问负责单位"), "requested_amount": decimal("万元", nullable=True),
+    "support_amount": decimal("万元 offered", nullable=True),
+}
+
+register(
+    EventType("warning", "raised", "a project or deadline started to lag (预警)", WARNING),
+    EventType("warning", "changed", "an open warning changed level or reason",
+              WARNING | {"previous_level": string()}),
+    EventType("warning", "cleared", "the lag is over", WARNING),
+    EventType("assessment", "computed", "a unit assessment was computed (draft)", RUN),
+    EventType("assessment", "published", "an assessment ranking was published", RUN),
+    EventType("assessment", "objection_filed", "a unit disputed its result", OBJECTION),
+    EventType("assessment", "objection_answered", "the office answered an objection",
+              OBJECTION),
+    EventType("evaluation", "created", "a project/enterprise evaluation was opened",
+              EVALUATION | {"reviewers": array("reviewer names", string())}),
+    EventType("evaluation", "reviewers_assigned", "reviewers were added to an evaluation",
+              EVALUATION | {"reviewers": array(items=obj(fields={
+                  "id": integer(), "kind": string("expert, unit or person"), "name": string(),
+                  "role": string(nullable=True)}))}),
+    EventType("evaluation", "scored", "a reviewer scored an evaluation",
+              EVALUATION | {"reviewer_id": integer(),
+                            "scores": array(items=obj(fields={"dimension": string(),
+                                                              "score": decimal()})),
+                            "hard_refusals": array(items=obj(fields={
+                                "code": string(), "ticked": boolean(),
+                                "note": string(nullable=True)})),
+                            "current_result": decimal(nullable=True),
+                            "current_passed": boolean(nullable=True)}),
+    EventType("evaluation", "step_completed", "a review step of an evaluation was completed",
+              EVALUATION | {"step": string(), "opinion": string(nullable=True),
+                            "decision": string(nullable=True), "actor": string()}),
+    EventType("evaluation", "decided", "an evaluation was approved or rejected",
+              EVALUATION | {"decision": string(), "result": decimal(nullable=True),
+                            "passed": boolean(nullable=True), "rating": string(nullable=True),
+                            "failures": array(items=obj(fields={"rule": string(),
+                                                                "message": string()})),
+                            "decided_by": string()}),
+    EventType("expert", "added", "an expert joined the city's expert pool", {
+        "expert_id": integer(), "name": string(), "field": string(),
+        "organisation": string(nullable=True)}),
+    EventType("matter", "requested", "a project asked the city for a decision (协调事项)",
+              MATTER | {"request": string(), "requested_on": date(), "actor": string()}),
+    EventType("matter", "escalated", "a matter went up to a higher decision level",
+              MATTER | {"from_level": string(nullable=True), "to_level": string()}),
+    EventType("matter", "proposed", "the owner proposed how to settle a matter",
+              MATTER | {"proposal": string(nullable=True), "actor": string()}),
+    EventType("matter", "work_order_issued", "a unit was given a task for a matter",
+              MATTER | {"work_order": obj(fields={
+                  "id": integer(), "unit": string(), "task": string(), "issued_on": date(),
+                  "due_on": date(), "due_estimated": boolean()})}),
+    EventType("matter", "work_order_done", "a unit finished its task",
+              MATTER | {"work_order": obj(fields={
+                  "id": integer(), "unit": string(), "done_on": date(), "due_on": date(),
+                  "overdue": boolean()})}),
+    EventType("matter", "decided", "a matter was decided (一事一议)",
+              MATTER | {"decision": string(nullable=True), "decision_text": string(nullable=True),
+                        "decided_by": string(), "decided_on": date(nullable=True),
+                        "meeting_ref": string(nullable=True),
+                        "conditions": array(items=obj(fields={
+                            "id": integer(), "text": string(),
+                            "due_on": date(nullable=True)}))}),
+    EventType("matter", "condition_checked", "a condition of a decision was checked",
+              MATTER | {"condition": obj(fields={
+                  "id": integer(), "text": string(), "met": boolean(nullable=True),
+                  "checked_on": date(nullable=True), "due_on": date(nullable=True)}),
+                        "conditions_met": boolean(nullable=True)}),
+)
+
+REWARD = {
+    "reward_id": integer(), "run_id": integer(), "period_start": date(), "period_end": date(),
+    "rule_code": string(), "rule_name": string(),
+    "recipient_type": string("unit, team, person or intermediary"),
+    "recipient_id": integer(nullable=True), "recipient_name": string(),
+    "uncapped_amount": decimal("万元"), "amount": decimal("万元 after the cap"),
+    "cap": decimal(nullable=True), "capped": boolean(), "eligible": boolean(),
+    "ineligible_reason": string(nullable=True), "basis": string(),
+    "project_ids": array(items=integer()),
+}
+register(
+    EventType("reward", "granted", "a reward was granted", REWARD),
+    EventType("reward", "refused", "a reward candidate was refused (e.g. a public official)",
+              REWARD),
+)
+
+
+# --------------------------------------------------------------------------- city plugins
+# Written by one city's plugin; catalogued here so the one catalogue covers every stream.
+
+
+def loose(**kinds: str) -> dict[str, Field]:
+    """Plugin data whose fields may each be null (the plugin's model decides)."""
+    return {name: Field(kind, nullable=True) for name, kind in kinds.items()}
+
+
+SIX_ONE = loose(id="integer", group="string", kind="string", name="string", unit="string",
+                reference="string", appointed_on="date", ended_on="date")
+PARK_RESOURCE = loose(resource_id="integer", park="string", kind="string", name="string",
+                      area="decimal", area_unit="string", reference_price="decimal",
+                      status="string", offered_to="string", offered_on="date",
+                      project_id="integer", taken_on="date")
+ACCOUNTABILITY = loose(case_id="integer", kind="string", project_id="integer", unit="string",
+                       opened_on="date", detail="string", proposed_measure="string",
+                       measure="string", decided_on="date")
+TAX_SETTLEMENT = loose(settlement_id="integer", project_id="integer", year="integer",
+                       local_tax="decimal", from_unit="string", to_unit="string",
+                       from_share="decimal", from_amount="decimal", to_amount="decimal",
+                       confirmed_by_from="string", confirmed_by_to="string",
+                       settled_on="date")
+FIRST_CONTACT = loose(lead_id="integer", enterprise_id="integer", reporting_unit="string",
+                      owner_unit="string", credited="boolean", linked_to="integer")
+
+register(
+    EventType("industry_group", "six_one_added", "one of a chain group's 六个一 was named",
+              SIX_ONE, owner="ziyang"),
+    EventType("industry_group", "six_one_ended", "one of a chain group's 六个一 ended",
+              SIX_ONE | loose(actor="string"), owner="ziyang"),
+    EventType("project", "fulfilment_evaluated", "a fulfilment evaluation's outcome (履约评估)",
+              loose(result_id="integer", project_id="integer", outcome="string",
+                    evaluation_id="integer", evaluated_on="date", evaluating_unit="string",
+                    basis="string", incentive_policy="string", incentive_amount="decimal",
+                    paid_on="date", partner="string", stage="string", status="string"),
+              owner="ziyang"),
+    EventType("meeting", "held", "a scheduling meeting was held", loose(
+        meeting_id="integer", kind="string", held_on="date", chair="string", title="string",
+        decisions="string", project_ids="array"), owner="ziyang"),
+    EventType("changsha_target", "added", "a target enterprise entered a chain map library",
+              loose(id="integer", name="string", library="string", headquarters_type="string",
+                    xiangshang="boolean", chain="string", link="string", segment="string",
+                    industry="string", status="string", status_label="string"),
+              owner="changsha"),
+    EventType("sanming_park_resource", "recorded", "a park resource was inventoried",
+              PARK_RESOURCE, owner="sanming"),
+    EventType("sanming_park_resource", "offered", "a park resource was offered to an investor",
+              PARK_RESOURCE, owner="sanming"),
+    EventType("sanming_park_resource", "taken", "a project took a park resource",
+              PARK_RESOURCE | loose(project_name="string"), owner="sanming"),
+    EventType("sanming_accountability", "opened", "an accountability case was opened",
+              ACCOUNTABILITY, owner="sanming"),
+    EventType("sanming_accountability", "decided", "an accountability case was decided",
+              ACCOUNTABILITY, owner="sanming"),
+    EventType("sanming_tax_settlement", "proposed", "a transferred project's tax split proposed",
+              TAX_SETTLEMENT, owner="sanming"),
+    EventType("sanming_tax_settlement", "confirmed", "one side confirmed a tax split",
+              TAX_SETTLEMENT | loose(confirmed_by_unit="string"), owner="sanming"),
+    EventType("sanming_tax_settlement", "settled", "both sides confirmed: the tax split is made",
+              TAX_SETTLEMENT | loose(confirmed_by_unit="string"), owner="sanming"),
+    EventType("sanming_meeting", "recorded", "a chain group or office meeting was recorded",
+              loose(meeting_id="integer", kind="string", group="string", held_on="date",
+                    chair="string"), owner="sanming"),
+    EventType("lead", "sanming_first_contact_claimed", "a first report was credited (首报认定)",
+              FIRST_CONTACT, owner="sanming"),
+    EventType("lead", "sanming_first_contact_linked",
+              "a later report was linked to the first reporter's lead", FIRST_CONTACT,
+              owner="sanming"),
+    EventType("sanming_rolling_check", "recorded", "a yearly rolling check of a project",
+              loose(check_id="integer", project_id="integer", year="integer", due_on="date",
+                    checked_on="date", in_statistics="boolean", paying_tax="boolean",
+                    investment_as_declared="boolean", declared_amount="decimal",
+                    verified_amount="decimal", false_report="boolean", serious="boolean"),
+              owner="sanming"),
+)
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.stdout.write(markdown())

@@ -1,0 +1,525 @@
+"""The outbox relay: publishes a city's committed events to its Kafka topic, never losing one.
+
+``zhaoshang relay --city <code>`` runs :meth:`Relay.run`. Each round:
+
+1. **Leadership.** Only one relay of a city publishes at a time. On PostgreSQL the leader
+   holds a session advisory lock (``pg_try_advisory_lock``) on a connection of its own; on
+   SQLite it holds an exclusive ``flock`` on ``<database file>.relay.lock``. The others
+   stand by and take over when the leader stops (its connection closes, its file lock goes).
+   Why a leader rather than only ``SELECT … FOR UPDATE SKIP LOCKED``: skip-locked claiming
+   lets two relays publish two batches side by side, so a later event of one project could
+   overtake an earlier one. One publisher, in ``position`` order, keeps the order per key;
+   the batch rows are still read ``FOR UPDATE SKIP LOCKED`` so a relay that lost its lock
+   without noticing cannot claim rows another relay is publishing.
+2. **Read** unsent rows (``sent_at IS NULL``) by ``position``, at most ``batch_size``.
+   On PostgreSQL positions come from a sequence and are taken before commit, so a row with
+   a higher position can commit first. The relay stops at a gap in the positions until the
+   gap is older than ``gap_timeout`` seconds (then it was a rollback, or a very long
+   transaction whose event is published late) — so events go out in commit order.
+3. **Publish** each row to ``<topic prefix>.<city>`` keyed by the aggregate id, as a
+   CloudEvents 1.0 Kafka binary-mode message (headers ``ce_*``, ``content-type``; value =
+   the JSON data), with an idempotent ``acks=all`` producer. ``ce_sequence`` carries the
+   position (zero-padded) so a consumer can tell a stale redelivery from a newer state.
+4. **Flush and mark.** Only rows the broker acknowledged are marked ``sent_at``, and only
+   the prefix before the first failure: a later event of the same key is never marked
+   before an earlier one. A broker outage just makes the flush time out: the same batch is
+   awaited again next round (the producer retries it), rows wait in the outbox, nothing is
+   lost; after a failed delivery the producer is rebuilt and the rest is read again.
+
+Duplicates are possible only when delivery is uncertain (a timeout, a crash between the
+broker's ack and the ``sent_at`` commit); consumers dedupe by ``ce_source`` + ``ce_id``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.models import OutboxEvent
+from core.retry import run_rounds
+
+log = logging.getLogger("zhaoshang.relay")
+
+DEFAULT_BOOTSTRAP = "127.0.0.1:9092"
+SPECVERSION = "1.0"
+CONTENT_TYPE = "application/json"
+
+
+def bootstrap_servers(events_config: dict[str, Any], override: str | None = None) -> str:
+    """Where to publish: the override, ``[events] bootstrap_servers``, the environment, or
+    the local default."""
+    return (override or events_config.get("bootstrap_servers")
+            or os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or DEFAULT_BOOTSTRAP)
+
+
+# --------------------------------------------------------------------------- the message
+
+
+def utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; every time the suite stores is UTC."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def format_sequence(position: int) -> str:
+    """``ce_sequence``: the outbox position, zero-padded so strings sort like numbers."""
+    return f"{position:020d}"
+
+
+@dataclass(frozen=True)
+class OutgoingEvent:
+    """One outbox row as it goes on the wire."""
+
+    position: int
+    key: bytes
+    value: bytes
+    headers: list[tuple[str, bytes]]
+
+
+def cloudevent_message(row: OutboxEvent | sa.Row) -> OutgoingEvent:
+    """The CloudEvents 1.0 Kafka binary-mode message of an outbox row (ORM object or row)."""
+    attributes = {
+        "ce_specversion": SPECVERSION,
+        "ce_id": row.id,
+        "ce_source": row.source,
+        "ce_type": row.type,
+        "ce_time": utc(row.time).isoformat().replace("+00:00", "Z"),
+        "ce_subject": row.subject,
+        "ce_city": row.city,
+        "ce_schemaversion": str(row.schema_version),
+        "ce_sequence": format_sequence(row.position),
+        "content-type": CONTENT_TYPE,
+    }
+    value = json.dumps(row.data, ensure_ascii=False, separators=(",", ":")).encode()
+    return OutgoingEvent(position=row.position, key=row.aggregate_id.encode(), value=value,
+                         headers=[(name, text.encode()) for name, text in attributes.items()])
+
+
+# --------------------------------------------------------------------------- leadership
+
+
+class Leadership(Protocol):
+    def acquire(self) -> bool:
+        """Try to become (or stay) the city's publishing relay; True when this relay leads."""
+
+    def release(self) -> None:
+        """Stop leading (another relay may take over)."""
+
+
+def lock_key(city_code: str) -> int:
+    """A stable signed 64-bit advisory-lock key for a city's relay."""
+    digest = hashlib.blake2b(f"zhaoshang-relay:{city_code}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+class PostgresLeadership:
+    """A session advisory lock held on a dedicated autocommit connection.
+
+    The lock lives exactly as long as that connection: if the relay dies, PostgreSQL drops
+    it and a standby relay takes over. Every :meth:`acquire` of the leader pings the
+    connection, so a leader whose connection broke notices before its next batch.
+    """
+
+    def __init__(self, engine: Engine, city_code: str) -> None:
+        self.engine = engine
+        self.key = lock_key(city_code)
+        self._connection: Connection | None = None
+
+    def acquire(self) -> bool:
+        if self._connection is not None:
+            try:
+                self._connection.execute(sa.text("SELECT 1"))
+                return True
+            except sa.exc.DBAPIError:
+                log.warning("relay lock connection lost; leadership given up")
+                self.release()
+                return False
+        connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            held = connection.scalar(sa.text("SELECT pg_try_advisory_lock(:key)"),
+                                     {"key": self.key})
+        except BaseException:
+            connection.close()
+            raise
+        if not held:
+            connection.close()
+            return False
+        self._connection = connection
+        return True
+
+    def release(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": self.key})
+            with contextlib.suppress(Exception):
+                connection.close()
+
+
+class FileLeadership:
+    """An exclusive ``flock`` next to a SQLite database (one host, like SQLite itself)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._handle: IO[str] | None = None
+
+    def acquire(self) -> bool:
+        if self._handle is not None:
+            return True
+        handle = open(self.path, "a+")  # noqa: SIM115 - held while leading
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            return False
+        self._handle = handle
+        return True
+
+    def release(self) -> None:
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+
+def leadership_for(engine: Engine, city_code: str) -> Leadership:
+    """The right lock for the city's database."""
+    if engine.dialect.name == "postgresql":
+        return PostgresLeadership(engine, city_code)
+    database = engine.url.database
+    if engine.dialect.name == "sqlite" and database and database != ":memory:":
+        return FileLeadership(Path(f"{database}.relay.lock"))
+    raise ValueError(f"the relay cannot lock a {engine.dialect.name} database {engine.url!r}")
+
+
+# --------------------------------------------------------------------------- publishing
+
+
+class Delivery(Protocol):
+    """What the relay needs of a Kafka producer (a fake one in unit tests)."""
+
+    def send(self, topic: str, value: bytes, key: bytes, headers: list[tuple[str, bytes]]) -> Any:
+        ...
+
+    def flush(self, timeout: float | None = None) -> None:
+        ...
+
+    def close(self, timeout: float | None = None) -> None:
+        ...
+
+
+@dataclass
+class RelaySettings:
+    """Tuning of one relay; the defaults suit a city service."""
+
+    batch_size: int = 500
+    poll_interval: float = 0.1  # seconds between reads when the outbox is empty
+    flush_timeout: float = 10.0  # seconds to wait for the broker's acks in one round
+    gap_timeout: float = 2.0  # seconds a position gap may stay open before it is skipped
+    backoff_max: float = 30.0  # longest wait between rounds after errors
+    producer: dict[str, Any] = field(default_factory=dict)  # extra KafkaProducer settings
+
+
+class RelayError(RuntimeError):
+    """A round failed; the rows stay unsent and the next round retries."""
+
+
+def kafka_producer(servers: str, **overrides: Any) -> Any:
+    """The relay's producer: idempotent, ``acks=all``, order-preserving retries."""
+    from kafka import KafkaProducer
+
+    config: dict[str, Any] = {
+        "bootstrap_servers": servers,
+        "client_id": "zhaoshang-relay",
+        "acks": "all",
+        "enable_idempotence": True,
+        # Idempotence keeps order across retries with at most 5 requests in flight.
+        "max_in_flight_requests_per_connection": 5,
+        "retries": 2**31 - 1,
+        "delivery_timeout_ms": 600_000,  # the relay itself decides when to give up waiting
+        "request_timeout_ms": 15_000,
+        "max_block_ms": 5_000,  # send() must not block a round for long without metadata
+        "bootstrap_timeout_ms": 5_000,
+        "reconnect_backoff_max_ms": 2_000,
+        "allow_auto_create_topics": False,  # topics are created with the configured layout
+        "linger_ms": 5,
+        "batch_size": 256 * 1024,
+    }
+    config.update(overrides)
+    return KafkaProducer(**config)
+
+
+def ensure_topic(servers: str, topic: str, partitions: int, replication: int,
+                 admin_factory: Callable[..., Any] | None = None) -> bool:
+    """Create ``topic`` with the configured layout; True if created, False if it existed."""
+    from kafka import KafkaAdminClient
+    from kafka.errors import TopicAlreadyExistsError
+
+    admin = (admin_factory or KafkaAdminClient)(
+        bootstrap_servers=servers, client_id="zhaoshang-relay-admin",
+        request_timeout_ms=15_000, bootstrap_timeout_ms=5_000)
+    configs = {"min.insync.replicas": str(min(2, replication))} if replication > 1 else {}
+    try:
+        admin.create_topics({topic: {"num_partitions": partitions,
+                                     "replication_factor": replication, "configs": configs}},
+                            timeout_ms=30_000, wait_for_metadata=True)
+        return True
+    except TopicAlreadyExistsError:
+        return False
+    finally:
+        admin.close()
+
+
+@dataclass
+class _Pending:
+    """A batch handed to the producer and not yet settled."""
+
+    events: list[OutgoingEvent]
+    futures: list[Any]
+
+
+class Relay:
+    """Publishes one city's outbox. ``publish_round()`` does one round; ``run()`` loops."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        topic: str,
+        leadership: Leadership,
+        delivery_factory: Callable[[], Delivery],
+        settings: RelaySettings | None = None,
+        prepare: Callable[[], None] | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.topic = topic
+        self.leadership = leadership
+        self.delivery_factory = delivery_factory
+        self.settings = settings or RelaySettings()
+        self.prepare = prepare  # e.g. create the topic; retried until it succeeds
+        self.published = 0  # rows marked sent by this relay
+        self._prepared = prepare is None
+        self._delivery: Delivery | None = None
+        self._pending: _Pending | None = None
+        self._gaps: dict[int, float] = {}  # missing position -> when first seen
+
+    # -- one round ----------------------------------------------------------------
+    def publish_round(self) -> int | None:
+        """Publish what is ready; the number of rows marked sent, or None when standing by.
+
+        Raises on a failed round (broker unreachable, a delivery error, a database error);
+        whatever was not acknowledged stays unsent.
+        """
+        if not self.leadership.acquire():
+            self._drop_pending()
+            return None
+        if not self._prepared:
+            self.prepare()  # type: ignore[misc]
+            self._prepared = True
+        if self._pending is None:
+            events = self._read_batch()
+            if not events:
+                return 0
+            self._send(events)
+        return self._settle()
+
+    def _delivery_channel(self) -> Delivery:
+        if self._delivery is None:
+            self._delivery = self.delivery_factory()
+        return self._delivery
+
+    def _read_batch(self) -> list[OutgoingEvent]:
+        outbox = OutboxEvent.__table__  # plain rows: the relay needs no ORM objects
+        with self.sessions() as session, session.begin():
+            query = (sa.select(outbox).where(outbox.c.sent_at.is_(None))
+                     .order_by(outbox.c.position).limit(self.settings.batch_size))
+            if session.get_bind().dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            rows = list(session.execute(query))
+            if not rows:
+                return []
+            before = session.scalar(sa.select(sa.func.max(OutboxEvent.position))
+                                    .where(OutboxEvent.position < rows[0].position))
+            return [cloudevent_message(row) for row in self._in_commit_order(rows, before)]
+
+    def _in_commit_order(self, rows: list[Any], before: int | None) -> list[Any]:
+        """The rows up to the first gap in positions that may still be an open transaction."""
+        now = time.monotonic()
+        expected = (before or 0) + 1
+        ready: list[Any] = []
+        for row in rows:
+            if row.position > expected:
+                first_seen = self._gaps.setdefault(expected, now)
+                if now - first_seen < self.settings.gap_timeout:
+                    break
+                log.info("outbox positions %d..%d never committed; going on", expected,
+                         row.position - 1)
+            ready.append(row)
+            expected = row.position + 1
+        self._gaps = {p: t for p, t in self._gaps.items() if p >= expected}
+        return ready
+
+    def _send(self, events: list[OutgoingEvent]) -> None:
+        delivery = self._delivery_channel()
+        futures: list[Any] = []
+        try:
+            for event in events:
+                futures.append(delivery.send(self.topic, value=event.value, key=event.key,
+                                             headers=event.headers))
+        finally:
+            # What was handed over is awaited; the rest is read again next round.
+            if futures:
+                self._pending = _Pending(events[:len(futures)], futures)
+
+    def _settle(self) -> int:
+        pending = self._pending
+        assert pending is not None
+        try:
+            self._delivery_channel().flush(timeout=self.settings.flush_timeout)
+        except Exception as exc:
+            # Still in flight (broker away): keep waiting on the same batch next round.
+            raise RelayError(f"broker did not acknowledge {len(pending.events)} events "
+                             f"in {self.settings.flush_timeout:g}s: {exc!r}") from exc
+        acknowledged: list[int] = []
+        failure: BaseException | None = None
+        for event, future in zip(pending.events, pending.futures, strict=True):
+            error = _future_error(future)
+            if error is not None:
+                failure = error
+                break
+            acknowledged.append(event.position)
+        self._pending = None
+        if acknowledged:
+            self._mark_sent(acknowledged)
+        if failure is not None:
+            self._reset_delivery()
+            raise RelayError(f"delivery failed after {len(acknowledged)} of "
+                             f"{len(pending.events)} events: {failure!r}") from failure
+        return len(acknowledged)
+
+    def _mark_sent(self, positions: list[int]) -> None:
+        now = dt.datetime.now(dt.UTC)
+        with self.sessions() as session, session.begin():
+            session.execute(sa.update(OutboxEvent).where(OutboxEvent.position.in_(positions))
+                            .values(sent_at=now))
+        self.published += len(positions)
+
+    def _drop_pending(self) -> None:
+        if self._pending is not None:
+            # Not the leader any more: the new leader re-reads these rows.
+            self._pending = None
+            self._reset_delivery()
+
+    def _reset_delivery(self) -> None:
+        delivery, self._delivery = self._delivery, None
+        if delivery is not None:
+            with contextlib.suppress(Exception):
+                delivery.close(timeout=0)
+
+    # -- the loop -----------------------------------------------------------------
+    def run(self, stop: threading.Event | None = None) -> None:
+        """Publish until ``stop`` is set; errors are logged and retried with backoff."""
+        poll = self.settings.poll_interval
+
+        def one_round() -> float:
+            count = self.publish_round()
+            if count is None:  # standing by: another relay publishes
+                return max(poll, 0.5)
+            return poll if count == 0 or self._pending is not None else 0.0
+
+        def failed(exc: Exception, _failures: int) -> None:
+            if not isinstance(exc, RelayError) and self._pending is None:
+                self._reset_delivery()  # e.g. the producer could not be built: a fresh one
+
+        try:
+            run_rounds(one_round, stop or threading.Event(), what="relay round", log=log,
+                       longest_wait=self.settings.backoff_max, on_failure=failed)
+        finally:
+            self.close()
+
+    def drain(self, timeout: float = 60.0) -> int:
+        """Publish until the outbox holds no unsent row (for tests and one-shot runs)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                count = self.publish_round()
+            except Exception as exc:  # broker not (yet) reachable: retry until the deadline
+                log.info("relay round failed (%s); retrying", exc)
+                count = None
+            if count == 0 and self._pending is None and self.unsent() == 0:
+                return self.published
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.unsent()} outbox rows still unsent after {timeout}s")
+            if not count:
+                time.sleep(self.settings.poll_interval)
+
+    def unsent(self) -> int:
+        with self.sessions() as session:
+            return session.scalar(sa.select(sa.func.count()).select_from(OutboxEvent)
+                                  .where(OutboxEvent.sent_at.is_(None))) or 0
+
+    def close(self) -> None:
+        self._pending = None
+        if self._delivery is not None:
+            with contextlib.suppress(Exception):
+                self._delivery.close(timeout=5)
+            self._delivery = None
+        self.leadership.release()
+
+
+def _future_error(future: Any) -> BaseException | None:
+    """The failure of a settled send, or None if the broker acknowledged it."""
+    if not future.is_done:
+        return RelayError("not acknowledged in time")
+    return None if future.succeeded() else future.exception
+
+
+def city_relay(city: Any, engine: Engine, servers: str | None = None,
+               settings: RelaySettings | None = None) -> Relay:
+    """The relay of a configured city: its topic, its lock, a Kafka producer."""
+    from core.db import make_session_factory
+
+    events = city.config["events"]
+    servers = bootstrap_servers(events, servers)
+    settings = settings or RelaySettings()
+
+    def prepare() -> None:
+        if ensure_topic(servers, city.topic, events["partitions"], events["replication"]):
+            log.info("created topic %s (%d partitions, replication %d)", city.topic,
+                     events["partitions"], events["replication"])
+
+    return Relay(
+        sessions=make_session_factory(engine),
+        topic=city.topic,
+        leadership=leadership_for(engine, city.code),
+        delivery_factory=lambda: kafka_producer(servers, **settings.producer),
+        settings=settings,
+        prepare=prepare,
+    )
+
+
+@contextlib.contextmanager
+def running(relay: Relay) -> Iterator[threading.Event]:
+    """Run ``relay`` in a background thread for the duration of the block."""
+    stop = threading.Event()
+    thread = threading.Thread(target=relay.run, args=(stop,), name="zhaoshang-relay",
+                              daemon=True)
+    thread.start()
+    try:
+        yield stop
+    finally:
+        stop.set()
+        thread.join(timeout=30)

@@ -1,0 +1,35 @@
+"""The city's periodic snapshot event, which lets the province check its copy.
+
+``zhaoshang snapshot --city <code>`` (from cron) writes one ``zhaoshang.city.snapshot``
+event with what the city holds (:func:`core.figures.holdings`) and how many events it
+wrote before. The province computes the same holdings over what it received; a
+difference is shown by ``/api/v1/province/completeness``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from core.events import record_event
+from core.figures import city_projects, holdings
+from core.models import Lead, OutboxEvent
+
+if TYPE_CHECKING:
+    from core.city import City
+
+
+def snapshot_data(session: Session) -> dict[str, Any]:
+    """The city's holdings now, and the number of events written so far."""
+    leads = session.scalar(sa.select(sa.func.count()).select_from(Lead)) or 0
+    events = session.scalar(sa.select(sa.func.count()).select_from(OutboxEvent)) or 0
+    return holdings(city_projects(session), leads) | {
+        "events_before": events, "taken_at": dt.datetime.now(dt.UTC)}
+
+
+def record_snapshot(session: Session, city: City) -> OutboxEvent:
+    """Write the snapshot event in the caller's transaction."""
+    return record_event(session, city, "city", city.code, "snapshot", snapshot_data(session))

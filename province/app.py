@@ -1,0 +1,49 @@
+"""The province service's application factory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.api import openapi as openapi_api
+from core.db import make_engine, make_session_factory
+from core.problems import register_error_handlers
+from province import api
+from province.config import ProvinceConfig, load_config
+
+API_PREFIX = "/api/v1/province"
+
+
+@dataclass
+class ProvinceRuntime:
+    """The province service's state, bound to its Flask app."""
+
+    config: ProvinceConfig
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+
+def create_app(config: ProvinceConfig | dict[str, Any] | str | Path | None = None,
+               database_url: str | None = None, migrate: bool = False) -> Flask:
+    """Build the province service over its own database (migrated first if ``migrate``)."""
+    loaded = load_config(config)
+    app = Flask(__name__)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    engine = make_engine(database_url or loaded.database_url)
+    if migrate:
+        from province.migrate import upgrade
+
+        upgrade(engine)
+    app.extensions[api.EXTENSION] = ProvinceRuntime(loaded, engine, make_session_factory(engine))
+    app.register_blueprint(api.blueprint, url_prefix=API_PREFIX)
+    app.register_blueprint(openapi_api.blueprint, url_prefix=API_PREFIX)
+    app.config["ZHAOSHANG_BLUEPRINT_PREFIXES"] = {api.blueprint.name: API_PREFIX,
+                                                  openapi_api.blueprint.name: API_PREFIX}
+    register_error_handlers(app)
+    return app

@@ -1,0 +1,115 @@
+"""The province's own store: the inbox of processed events and what they told it.
+
+A separate declarative base (and database) from the cities': the province never shares
+tables with a city. Keys are ``(city, id in that city)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from core.db import NAMING_CONVENTION
+
+Money = sa.Numeric(18, 4)
+Position = sa.BigInteger().with_variant(sa.Integer, "sqlite")
+Moment = sa.DateTime(timezone=True)
+
+
+class ProvinceBase(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict: sa.JSON, list: sa.JSON}
+
+
+class InboxEvent(ProvinceBase):
+    """One event the province has applied; its id (``ce_source`` + ``ce_id``) is never applied
+    twice. Written in the same transaction as the change the event caused."""
+
+    __tablename__ = "province_inbox"
+    __table_args__ = (sa.Index("ix_province_inbox_city_sequence", "city", "sequence"),)
+
+    source: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    city: Mapped[str] = mapped_column(sa.String(32))
+    type: Mapped[str] = mapped_column(sa.String(100))
+    sequence: Mapped[int | None] = mapped_column(Position)
+    event_time: Mapped[dt.datetime] = mapped_column(Moment)
+    received_at: Mapped[dt.datetime] = mapped_column(Moment)
+    topic: Mapped[str] = mapped_column(sa.String(200))
+    partition: Mapped[int]
+    offset: Mapped[int] = mapped_column(Position)
+
+
+class CityProject(ProvinceBase):
+    """A city's project as of the newest project event (by ``ce_sequence``)."""
+
+    __tablename__ = "province_projects"
+
+    city: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    project_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    industry: Mapped[str | None] = mapped_column(sa.String(64))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    stage: Mapped[str] = mapped_column(sa.String(16))
+    status: Mapped[str] = mapped_column(sa.String(16))
+    channel: Mapped[str | None] = mapped_column(sa.String(32))
+    out_of_province: Mapped[bool]
+    signed_on: Mapped[dt.date | None]
+    started_on: Mapped[dt.date | None]
+    completed_on: Mapped[dt.date | None]
+    arrived_amount: Mapped[Decimal] = mapped_column(Money)
+    funds: Mapped[list] = mapped_column(default=list)
+    enterprise_name: Mapped[str] = mapped_column(sa.String(200))
+    normalized_name: Mapped[str] = mapped_column(sa.String(200), index=True)
+    credit_code: Mapped[str | None] = mapped_column(sa.String(18), index=True)
+    origin_province: Mapped[str | None] = mapped_column(sa.String(50))
+    sequence: Mapped[int | None] = mapped_column(Position)
+    event_time: Mapped[dt.datetime] = mapped_column(Moment)
+
+
+class CityLead(ProvinceBase):
+    """A city's lead as of its newest lead event."""
+
+    __tablename__ = "province_leads"
+
+    city: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    lead_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    status: Mapped[str] = mapped_column(sa.String(16))
+    industry: Mapped[str | None] = mapped_column(sa.String(64))
+    intended_amount: Mapped[Decimal | None] = mapped_column(Money)
+    reported_on: Mapped[dt.date]
+    enterprise_name: Mapped[str] = mapped_column(sa.String(200))
+    normalized_name: Mapped[str] = mapped_column(sa.String(200), index=True)
+    credit_code: Mapped[str | None] = mapped_column(sa.String(18), index=True)
+    origin_province: Mapped[str | None] = mapped_column(sa.String(50))
+    project_id: Mapped[int | None]
+    sequence: Mapped[int | None] = mapped_column(Position)
+    event_time: Mapped[dt.datetime] = mapped_column(Moment)
+
+
+class CityState(ProvinceBase):
+    """How current the province's copy of a city is."""
+
+    __tablename__ = "province_cities"
+
+    city: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    events: Mapped[int] = mapped_column(default=0)
+    last_event_time: Mapped[dt.datetime | None] = mapped_column(Moment)
+    last_event_type: Mapped[str | None] = mapped_column(sa.String(100))
+    last_received_at: Mapped[dt.datetime | None] = mapped_column(Moment)
+
+
+class CitySnapshot(ProvinceBase):
+    """A ``zhaoshang.city.snapshot`` event: the city's own totals at one moment."""
+
+    __tablename__ = "province_snapshots"
+
+    event_id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    city: Mapped[str] = mapped_column(sa.String(32), index=True)
+    sequence: Mapped[int | None] = mapped_column(Position)
+    event_time: Mapped[dt.datetime] = mapped_column(Moment)
+    data: Mapped[dict] = mapped_column(default=dict)

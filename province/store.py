@@ -1,0 +1,213 @@
+"""Applying city events to the province store, each exactly once.
+
+:func:`apply_events` runs inside the caller's transaction: for each event it records the
+event id in the inbox and makes the change the event describes, so both commit or neither
+does. An event whose id (``ce_source`` + ``ce_id``) is already in the inbox is skipped —
+a redelivery after a crash never counts twice.
+
+Project and lead events carry the aggregate's full state; the store keeps the newest by
+``ce_sequence`` (the city's outbox position), so a stale redelivery arriving after a newer
+event never rolls a project back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from province.models import CityLead, CityProject, CitySnapshot, CityState, InboxEvent
+
+log = logging.getLogger("zhaoshang.province.store")
+
+PROJECT_PREFIX = "zhaoshang.project."
+LEAD_PREFIX = "zhaoshang.lead."
+SNAPSHOT_TYPE = "zhaoshang.city.snapshot"
+
+
+@dataclass(frozen=True)
+class ReceivedEvent:
+    """One CloudEvent as the province received it."""
+
+    id: str
+    source: str
+    type: str
+    city: str
+    time: dt.datetime
+    data: dict[str, Any]
+    sequence: int | None = None
+    subject: str | None = None
+    schema_version: int | None = None
+    topic: str = ""
+    partition: int = -1
+    offset: int = -1
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _money(value: str | None) -> Decimal | None:
+    return Decimal(value) if value is not None else None
+
+
+def _newer(event: ReceivedEvent, held: Any) -> bool:
+    """Whether ``event`` is newer than the state ``held`` (None: nothing held yet)."""
+    if held is None or held.sequence is None or event.sequence is None:
+        return True
+    return event.sequence > held.sequence
+
+
+def _project_values(event: ReceivedEvent) -> dict[str, Any]:
+    data = event.data
+    enterprise = data["enterprise"]
+    return {
+        "name": data["name"], "industry": data.get("industry"),
+        "amount": Decimal(data["amount"]), "stage": data["stage"], "status": data["status"],
+        "channel": data.get("channel"), "out_of_province": bool(data.get("out_of_province")),
+        "signed_on": _date(data.get("signed_on")), "started_on": _date(data.get("started_on")),
+        "completed_on": _date(data.get("completed_on")),
+        "arrived_amount": Decimal(data.get("arrived_amount") or 0),
+        "funds": list(data.get("funds") or []),
+        "enterprise_name": enterprise["name"],
+        "normalized_name": enterprise["normalized_name"],
+        "credit_code": enterprise.get("credit_code"),
+        "origin_province": enterprise.get("origin_province"),
+        "sequence": event.sequence, "event_time": event.time,
+    }
+
+
+def _lead_values(event: ReceivedEvent) -> dict[str, Any]:
+    data = event.data
+    enterprise = data["enterprise"]
+    return {
+        "title": data["title"], "status": data["status"], "industry": data.get("industry"),
+        "intended_amount": _money(data.get("intended_amount")),
+        "reported_on": _date(data["reported_on"]),
+        "enterprise_name": enterprise["name"],
+        "normalized_name": enterprise["normalized_name"],
+        "credit_code": enterprise.get("credit_code"),
+        "origin_province": enterprise.get("origin_province"),
+        "project_id": data.get("project_id"),
+        "sequence": event.sequence, "event_time": event.time,
+    }
+
+
+class _Batch:
+    """The rows one batch touches, loaded once (a poll brings hundreds of events)."""
+
+    def __init__(self, session: Session, events: list[ReceivedEvent]) -> None:
+        self.session = session
+        ids = [e.id for e in events]
+        self.seen = {(row.source, row.id) for row in session.scalars(
+            sa.select(InboxEvent).where(InboxEvent.id.in_(ids)))} if ids else set()
+        self.projects: dict[tuple[str, int], CityProject] = {}
+        self.leads: dict[tuple[str, int], CityLead] = {}
+        self.states: dict[str, CityState] = {}
+        project_keys = {(e.city, e.data["project_id"]) for e in events
+                        if e.type.startswith(PROJECT_PREFIX) and "project_id" in e.data}
+        lead_keys = {(e.city, e.data["lead_id"]) for e in events
+                     if e.type.startswith(LEAD_PREFIX) and "lead_id" in e.data}
+        for city in {e.city for e in events}:
+            self._load(CityProject, CityProject.project_id, city,
+                       [k[1] for k in project_keys if k[0] == city], self.projects)
+            self._load(CityLead, CityLead.lead_id, city,
+                       [k[1] for k in lead_keys if k[0] == city], self.leads)
+            state = session.get(CityState, city)
+            if state is not None:
+                self.states[city] = state
+
+    def _load(self, model: Any, id_column: Any, city: str, ids: list[int],
+              into: dict[tuple[str, int], Any]) -> None:
+        if ids:
+            for row in self.session.scalars(sa.select(model).where(model.city == city,
+                                                                   id_column.in_(ids))):
+                into[(city, getattr(row, id_column.key))] = row
+
+    def state(self, city: str) -> CityState:
+        if city not in self.states:
+            self.states[city] = CityState(city=city, events=0)
+            self.session.add(self.states[city])
+        return self.states[city]
+
+
+def apply_events(session: Session, events: Iterable[ReceivedEvent],
+                 received_at: dt.datetime | None = None) -> int:
+    """Apply ``events`` in order in the caller's transaction; the number newly applied."""
+    events = list(events)
+    if not events:
+        return 0
+    received_at = received_at or dt.datetime.now(dt.UTC)
+    batch = _Batch(session, events)
+    applied = 0
+    for event in events:
+        key = (event.source, event.id)
+        if key in batch.seen:
+            continue
+        batch.seen.add(key)
+        session.add(InboxEvent(source=event.source, id=event.id, city=event.city, type=event.type,
+                               sequence=event.sequence, event_time=event.time,
+                               received_at=received_at, topic=event.topic,
+                               partition=event.partition, offset=event.offset))
+        _apply(batch, event)
+        state = batch.state(event.city)
+        state.events += 1
+        if state.last_event_time is None or _aware(state.last_event_time) <= event.time:
+            state.last_event_time = event.time
+            state.last_event_type = event.type
+        state.last_received_at = received_at
+        applied += 1
+    return applied
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+# The fields by which an event's data is recognised as an aggregate's full state (a city
+# plugin may write other facts about a project or lead, which carry less).
+PROJECT_STATE = frozenset({"project_id", "name", "amount", "stage", "status", "enterprise"})
+LEAD_STATE = frozenset({"lead_id", "title", "status", "reported_on", "enterprise"})
+
+
+def _apply(batch: _Batch, event: ReceivedEvent) -> None:
+    try:
+        _apply_state(batch, event)
+    except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+        # A malformed state must not stop the stream; the event stays counted (inbox).
+        log.warning("event %s (%s) of %s not applied: %r", event.id, event.type, event.city, exc)
+
+
+def _apply_state(batch: _Batch, event: ReceivedEvent) -> None:
+    if event.type.startswith(PROJECT_PREFIX) and event.data.keys() >= PROJECT_STATE:
+        key = (event.city, event.data["project_id"])
+        _upsert(batch, batch.projects, key, event, _project_values,
+                lambda: CityProject(city=key[0], project_id=key[1]))
+    elif event.type.startswith(LEAD_PREFIX) and event.data.keys() >= LEAD_STATE:
+        key = (event.city, event.data["lead_id"])
+        _upsert(batch, batch.leads, key, event, _lead_values,
+                lambda: CityLead(city=key[0], lead_id=key[1]))
+    elif event.type == SNAPSHOT_TYPE:
+        batch.session.add(CitySnapshot(event_id=event.id, city=event.city,
+                                       sequence=event.sequence, event_time=event.time,
+                                       data=event.data))
+    # Other events (evaluations, warnings, …) count for freshness and completeness only.
+
+
+def _upsert(batch: _Batch, rows: dict, key: tuple[str, int], event: ReceivedEvent,
+            values: Any, make: Any) -> None:
+    held = rows.get(key)
+    if not _newer(event, held):
+        return
+    state = values(event)  # may raise on malformed data: before anything is touched
+    if held is None:
+        held = rows[key] = make()
+        batch.session.add(held)
+    for name, value in state.items():
+        setattr(held, name, value)
