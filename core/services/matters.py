@@ -26,6 +26,7 @@ from core.policy import FieldProblem, Refusal
 from core.problems import Problem, invalid_input, not_found, refused
 from core.services.lookups import unit_by_code
 from core.services.projects import ensure_may_write
+from core.services.warnings import refresh as refresh_warnings
 
 if TYPE_CHECKING:
     from core.city import City
@@ -224,6 +225,8 @@ def decide(session: Session, city: City, matter: Matter, data: dict[str, Any],
            decision_text=matter.decision_text, decided_by=actor.user,
            decided_on=matter.decided_on, meeting_ref=matter.meeting_ref,
            conditions=[{"id": c.id, "text": c.text, "due_on": c.due_on} for c in conditions])
+    # A city's rules may warn about a matter's conditions; they are raised on change.
+    refresh_warnings(session, city, "matter", matter.id)
     return matter
 
 
@@ -249,5 +252,6 @@ def check_condition(session: Session, city: City, matter: Matter, condition_id: 
         "id": condition.id, "text": condition.text, "met": condition.met,
         "checked_on": condition.checked_on, "due_on": condition.due_on},
         conditions_met=matter.conditions_met)
+    refresh_warnings(session, city, "matter", matter.id)
     return condition
 
