@@ -145,8 +145,7 @@ def relay(city_code: str | None, config: str | None, bootstrap_servers: str | No
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("kafka").setLevel(logging.ERROR)
-    app = city_app(city_code, config)
-    prepare_database(app)
+    app = city_app(city_code, config)  # the city service owns (and migrates) the database
     with app.app_context():
         state = runtime()
         worker = city_relay(state.city, state.engine, bootstrap_servers,

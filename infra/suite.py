@@ -36,6 +36,8 @@ from typing import IO, Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CITIES = ("lanzhou", "ziyang", "sanming", "changsha", "pingliang")
 FIRST_CITY_PORT = 8101
+KAFKA_PORT = 9092
+PROVINCE_PORT = 8100
 HOST = "127.0.0.1"
 READY_TIMEOUT = 180.0  # seconds a service may take to answer after it starts
 STOP_GRACE = 15.0  # seconds between SIGTERM and SIGKILL
@@ -94,11 +96,58 @@ def city_service(code: str, port: int, var_dir: Path, demo: bool = True) -> Serv
     )
 
 
+def kafka_service(var_dir: Path, port: int = KAFKA_PORT) -> Service:
+    """One Apache Kafka broker (KRaft) on ``port``, its data under ``<var>/kafka``."""
+    return Service(
+        name="kafka", label="Kafka",
+        command=(sys.executable, "-m", "infra.kafka_cluster", "start", "--nodes", "1",
+                 "--port", str(port), "--dir", str(var_dir / "kafka" / "run")),
+        ready_url=f"tcp://{HOST}:{port}", url=f"{HOST}:{port}",
+        prepare=((sys.executable, "-m", "infra.kafka_cluster", "fetch"),),
+    )
+
+
+def relay_service(code: str, var_dir: Path, kafka_port: int = KAFKA_PORT) -> Service:
+    """The relay publishing city ``code``'s outbox (no port: ready once Kafka is)."""
+    return Service(
+        name=f"relay-{code}", label=f"{city_label(code)}事件中继",
+        command=zhaoshang("relay", "--city", code),
+        ready_url=f"tcp://{HOST}:{kafka_port}", url=f"→ Kafka 主题 zhaoshang.{code}",
+        env={"DATABASE_URL": f"sqlite:///{var_dir / f'{code}.db'}",
+             "KAFKA_BOOTSTRAP_SERVERS": f"{HOST}:{kafka_port}"},
+    )
+
+
+def province_services(var_dir: Path, port: int = PROVINCE_PORT,
+                      kafka_port: int = KAFKA_PORT) -> list[Service]:
+    """The province consumer (Kafka → ``<var>/province.db``) and the province API."""
+    env = {"PROVINCE_DATABASE_URL": f"sqlite:///{var_dir / 'province.db'}",
+           "KAFKA_BOOTSTRAP_SERVERS": f"{HOST}:{kafka_port}"}
+    base = f"http://{HOST}:{port}/api/v1/province"
+    return [
+        Service(name="province-consumer", label="省级数据汇集",
+                command=zhaoshang("province", "consume"),
+                ready_url=f"tcp://{HOST}:{kafka_port}", url="← Kafka（消费组 zhaoshang-province）",
+                prepare=(zhaoshang("province", "migrate"),), env=env),
+        Service(name="province", label="省级服务",
+                command=zhaoshang("serve", "province", "--host", HOST, "--port", str(port)),
+                ready_url=f"{base}/freshness?consumer_lag=false", url=f"{base}/", env=env),
+    ]
+
+
 def suite_services(var_dir: Path, cities: Sequence[str] = CITIES,
-                   first_port: int = FIRST_CITY_PORT, demo: bool = True) -> list[Service]:
-    """Everything ``up`` runs, in start order (the five cities on 8101–8105 for now)."""
-    return [city_service(code, first_port + index, var_dir, demo)
-            for index, code in enumerate(cities)]
+                   first_port: int = FIRST_CITY_PORT, demo: bool = True,
+                   kafka_port: int = KAFKA_PORT,
+                   province_port: int = PROVINCE_PORT) -> list[Service]:
+    """Everything ``up`` runs, in start order: the cities (8101–8105), Kafka (9092), one
+    relay per city, the province consumer and the province API (8100)."""
+    return [
+        *(city_service(code, first_port + index, var_dir, demo)
+          for index, code in enumerate(cities)),
+        kafka_service(var_dir, kafka_port),
+        *(relay_service(code, var_dir, kafka_port) for code in cities),
+        *province_services(var_dir, province_port, kafka_port),
+    ]
 
 
 # --------------------------------------------------------------------------- running them
@@ -253,8 +302,10 @@ def _raise_stopped(signum: int, _frame: Any) -> None:
     raise Stopped(signal.Signals(signum).name)
 
 
-def up(var_dir: Path, cities: Sequence[str], first_port: int, demo: bool) -> int:
-    suite = Suite(suite_services(var_dir, cities, first_port, demo), var_dir)
+def up(var_dir: Path, cities: Sequence[str], first_port: int, demo: bool,
+       kafka_port: int = KAFKA_PORT, province_port: int = PROVINCE_PORT) -> int:
+    suite = Suite(suite_services(var_dir, cities, first_port, demo, kafka_port, province_port),
+                  var_dir)
     previous = {sig: signal.signal(sig, _raise_stopped) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         suite.up()
@@ -287,6 +338,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     start.add_argument("--var", type=Path, default=PROJECT_ROOT / "var",
                        help="where databases and logs go (default var/)")
     start.add_argument("--no-demo", action="store_true", help="migrate only, no demo data")
+    start.add_argument("--kafka-port", type=int, default=KAFKA_PORT,
+                       help=f"the broker's client port (default {KAFKA_PORT}; the controller "
+                            "listens on the next one)")
+    start.add_argument("--province-port", type=int, default=PROVINCE_PORT,
+                       help=f"port of the province API (default {PROVINCE_PORT})")
     args = parser.parse_args(argv)
     cities = [code.strip() for code in args.cities.split(",") if code.strip()]
     unknown = sorted(set(cities) - set(CITIES))
@@ -294,7 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unknown city: {', '.join(unknown)} (known: {', '.join(CITIES)})")
     var_dir = args.var.resolve()
     var_dir.mkdir(parents=True, exist_ok=True)
-    return up(var_dir, cities, args.first_port, not args.no_demo)
+    return up(var_dir, cities, args.first_port, not args.no_demo, args.kafka_port,
+              args.province_port)
 
 
 if __name__ == "__main__":

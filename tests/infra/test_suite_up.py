@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import socket
 import subprocess
@@ -20,11 +21,30 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def free_port_pair() -> int:
+    """A free port whose successor is free too (Kafka's client and controller listeners)."""
+    while True:
+        port = free_port()
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+
+
+def province_events(port: int) -> dict[str, int]:
+    url = f"http://127.0.0.1:{port}/api/v1/province/freshness?consumer_lag=false"
+    with urllib.request.urlopen(url) as response:
+        return {row["city"]: row["events"] for row in json.load(response)["cities"]}
+
+
 def test_up_serves_a_city_with_demo_data_and_stops_on_sigterm(tmp_path):
-    port = free_port()
+    port, kafka_port, province_port = free_port(), free_port_pair(), free_port()
     suite = subprocess.Popen(
         [sys.executable, "-m", "infra.suite", "up", "--cities", "lanzhou", "--first-port",
-         str(port), "--var", str(tmp_path)],
+         str(port), "--var", str(tmp_path), "--kafka-port", str(kafka_port),
+         "--province-port", str(province_port)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = []
     try:
@@ -34,10 +54,16 @@ def test_up_serves_a_city_with_demo_data_and_stops_on_sigterm(tmp_path):
             if "Ctrl-C" in line or time.monotonic() > deadline:
                 break
         output = "".join(lines)
-        assert f"兰州市  http://127.0.0.1:{port}/api/v1/" in output, output
+        assert re.search(rf"兰州市\s+http://127\.0\.0\.1:{port}/api/v1/", output), output
+        assert re.search(rf"省级服务\s+http://127\.0\.0\.1:{province_port}/", output), output
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/projects") as response:
             assert json.load(response)["total"] > 0  # the demo data is there
         assert (tmp_path / "lanzhou.db").exists()
+        # The city's demo events travel relay → Kafka → province consumer → province API.
+        deadline = time.monotonic() + 120
+        while province_events(province_port).get("lanzhou", 0) == 0:
+            assert time.monotonic() < deadline, "no lanzhou event reached the province"
+            time.sleep(0.5)
     finally:
         suite.send_signal(signal.SIGTERM)
         remaining, _ = suite.communicate(timeout=60)
