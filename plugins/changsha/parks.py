@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from core.toolkit import City, FieldProblem, Project, Refusal
+from core.toolkit import City, FieldProblem, Project, Refusal, Report
 from plugins.changsha.settings import PARK_LEVELS, settings
 from plugins.changsha.wording import listing
 
@@ -49,6 +49,11 @@ def park_positioning(city: City, unit_code: str) -> dict[str, Any] | None:
 
 def configured_unit(city: City, code: str) -> dict[str, Any] | None:
     return next((u for u in city.config["units"] if u["code"] == code), None)
+
+
+def unit_name(city: City, code: str) -> str:
+    unit = configured_unit(city, code)
+    return unit["name"] if unit else code
 
 
 def park_mismatch(city: City, project: Project) -> ParkMismatch | None:
@@ -168,3 +173,36 @@ def positioning_report(city: City) -> list[dict[str, Any]]:
                          "problems": [_problem("not_a_park",
                                                f"单位 {positioning['unit']} 不是本市配置的园区")]})
     return rows
+
+
+POSITIONING_COLUMNS = (
+    ("unit", "园区编码"), ("name", "园区"), ("level_label", "级别"), ("leading", "主导产业"),
+    ("specialty", "特色产业"), ("status", "核对结果"), ("problems", "问题"), ("shared", "同质化提示"),
+)
+STATUS_LABELS = {"complete": "符合", "incomplete": "定位不全", "doubled": "定位超数",
+                 "unconfigured": "未配置", "unknown_industry": "产业不在目录",
+                 "level_unknown": "级别未设置", "units_disagree": "与单位配置不一致",
+                 "not_a_park": "非园区单位"}
+
+
+def positioning_rows(context: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The positioning check as a report a reader can print."""
+    city = context.city
+
+    def names(codes: list[str]) -> str:
+        return listing([city.industry_name(code) or code for code in codes])
+
+    return [{
+        "unit": row["unit"], "name": row["name"], "level_label": row["level_label"],
+        "leading": names(row["leading"]), "specialty": names(row["specialty"]),
+        "status": STATUS_LABELS[row["status"]],
+        "problems": "；".join(p["message"] for p in row["problems"]) or None,
+        "shared": "；".join(
+            f"{city.industry_name(code)}：与{listing([unit_name(city, o) for o in others])}相同"
+            for code, others in row["shared"].items()) or None,
+    } for row in positioning_report(city)]
+
+
+def positioning_report_definition() -> Report:
+    return Report("changsha_parks", "园区产业定位核对（两主一特、一主一特）", POSITIONING_COLUMNS,
+                  positioning_rows)

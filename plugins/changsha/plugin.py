@@ -8,8 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.toolkit import City, FieldProblem, Project, Refusal, hookimpl
-from plugins.changsha import api, majors, parks
+from core.toolkit import (
+    AssessmentScheme,
+    City,
+    FieldProblem,
+    Project,
+    Refusal,
+    Report,
+    RewardRule,
+    WarningRule,
+    hookimpl,
+)
+from plugins.changsha import api, assessment, cadence, lookback, majors, matters, parks, rewards
 from plugins.changsha import demo as changsha_demo
 from plugins.changsha.settings import PLUGIN, ChangshaSettings
 
@@ -51,6 +61,43 @@ def stage_required_fields(city: City, project: Project, stage: str) -> list[str]
 def transition_guard(city: City, project: Project, target: str, actor: str,
                      session: Any) -> list[Refusal]:
     return parks.signing_refusals(city, project, target)
+
+
+@hookimpl
+def validate_matter(city: City, data: dict[str, Any], project: Project,
+                    session: Any) -> list[FieldProblem]:
+    return matters.matter_problems(city, data, project)
+
+
+@hookimpl
+def matter_decision_level(city: City, matter: Any, project: Project) -> str:
+    return matters.decision_level(city, project)
+
+
+@hookimpl
+def warning_rules(city: City) -> list[WarningRule]:
+    return matters.warning_rules()
+
+
+@hookimpl
+def reward_rules(city: City) -> list[RewardRule]:
+    return rewards.reward_rules(city)
+
+
+@hookimpl
+def assessment_schemes(city: City) -> list[AssessmentScheme]:
+    return [assessment.annual_scheme(city)]
+
+
+@hookimpl
+def assessment_metrics(city: City, context: Any) -> dict[str, dict[str, Any]]:
+    return assessment.unit_metrics(city, context)
+
+
+@hookimpl
+def reports(city: City) -> list[Report]:
+    return [*cadence.cadence_reports(), lookback.lookback_report(), matters.ledger_report(),
+            parks.positioning_report_definition()]
 
 
 @hookimpl

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 from core.city import City, build_city
 from core.config import read_toml
@@ -72,10 +71,7 @@ def sign(client: Any, project_id: int, on: str = "2024-03-01") -> Any:
                        json={"target": "signed", "occurred_on": on})
 
 
-def table_counts(app: Any, *tables: str) -> dict[str, int]:
-    """Row counts, to show that refused input wrote nothing."""
-    from core.api.support import EXTENSION
-
-    with app.extensions[EXTENSION].engine.connect() as connection:
-        return {name: connection.scalar(sa.text(f"select count(*) from {name}"))
-                for name in (*tables, "outbox")}
+def major_body(**overrides: Any) -> dict[str, Any]:
+    """A major project (15亿元) that already names its leader and task force."""
+    return {"amount": "150000", "leader_name": "张副市长",
+            "attributes": {"task_force": {"name": "项目专班", "members": ["李四"]}}} | overrides

@@ -6,7 +6,8 @@ import pytest
 
 from core.config import ConfigError
 from plugins.changsha.parks import positioning_report
-from plugins.changsha.tests.conftest import changsha_city, new_project, sign, table_counts, to_negotiating
+from plugins.changsha.tests.conftest import changsha_city, new_project, sign, to_negotiating
+from tests.support.records import row_counts
 
 NATIONAL_PARKS = ("cs_econ_zone", "cs_hitech", "liuyang_econ", "ningxiang_econ", "wangcheng_econ")
 
@@ -111,9 +112,9 @@ def test_projects_in_a_leading_or_specialty_industry_or_outside_parks_are_not_fl
 
 def test_a_blank_justification_is_refused_and_writes_nothing(client, app):
     project = new_project(client, industry="biomedicine")
-    before = table_counts(app, "project_changes")
+    before = row_counts(app, "project_changes")
     response = client.patch(f"/projects/{project['id']}",
                             json={"attributes": {"park_justification": "  "}})
     assert response.status_code == 422
     assert response.json["errors"][0]["code"] == "changsha.park_justification.blank"
-    assert table_counts(app, "project_changes") == before
+    assert row_counts(app, "project_changes") == before

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from plugins.changsha.tests.conftest import investor, new_project, sign, table_counts, to_negotiating
+from plugins.changsha.tests.conftest import investor, new_project, sign, to_negotiating
+from tests.support.records import row_counts
 
 HYDRAULICS = {"name": "博世力士乐（中国）有限公司", "library": "世界500强", "chain": "construction_machinery",
               "link": "fill", "segment": "高端液压件", "industry": "construction_machinery"}
@@ -13,7 +14,7 @@ def test_an_officer_adds_a_target_and_the_event_is_written(client, app):
     assert response.status_code == 201, response.json
     assert response.json["link_label"] == "补链"
     assert response.json["status_label"] == "跟踪研究"
-    counts = table_counts(app, "changsha_targets")
+    counts = row_counts(app, "changsha_targets")
     assert counts == {"changsha_targets": 1, "outbox": 1}
     listed = client.get("/changsha/targets?library=世界500强").json
     assert [t["name"] for t in listed["items"]] == [HYDRAULICS["name"]]
@@ -31,7 +32,7 @@ def test_headquarters_and_xiangshang_targets_have_their_own_libraries(client):
 
 
 def test_a_target_in_no_library_or_on_an_unknown_chain_is_refused_and_writes_nothing(client, app):
-    before = table_counts(app, "changsha_targets")
+    before = row_counts(app, "changsha_targets")
     response = client.post("/changsha/targets", json={"name": "某普通企业"})
     assert response.status_code == 422
     assert [e["code"] for e in response.json["errors"]] == ["changsha.target.no_library"]
@@ -41,7 +42,7 @@ def test_a_target_in_no_library_or_on_an_unknown_chain_is_refused_and_writes_not
         "changsha.target.chain", "changsha.target.library"]
     response = client.post("/changsha/targets", json=HYDRAULICS | {"link": "bridge"})
     assert response.status_code == 400
-    assert table_counts(app, "changsha_targets") == before
+    assert row_counts(app, "changsha_targets") == before
 
 
 def test_a_county_clerk_may_not_edit_the_target_library(client):

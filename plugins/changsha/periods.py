@@ -1,0 +1,47 @@
+"""Report parameters: a period label or a date, read with a Chinese field problem."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from core.toolkit import FieldProblem, invalid_input, period_bounds
+
+DEFAULT_LABELS = {
+    "week": lambda today: f"{today.isocalendar().year}-W{today.isocalendar().week:02d}",
+    "month": lambda today: f"{today.year}-{today.month:02d}",
+    "half_year": lambda today: f"{today.year}-H{1 if today.month <= 6 else 2}",
+    "year": lambda today: str(today.year),
+}
+
+
+def period_param(params: dict[str, Any], key: str, kind: str,
+                 today: dt.date | None = None) -> tuple[str, dt.date, dt.date]:
+    """The period named by ``params[key]`` (default: the current one) and its bounds."""
+    label = params.get(key) or DEFAULT_LABELS[kind](today or dt.date.today())
+    try:
+        start, end = period_bounds(kind, str(label))
+    except ValueError as exc:
+        raise invalid_input([FieldProblem(key, "changsha.report.period", str(exc))]) from None
+    return str(label), start, end
+
+
+def date_param(params: dict[str, Any], key: str, today: dt.date | None = None) -> dt.date:
+    """The date ``params[key]`` (YYYY-MM-DD), today by default."""
+    value = params.get(key)
+    if not value:
+        return today or dt.date.today()
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise invalid_input([FieldProblem(key, "changsha.report.date",
+                                          "日期格式应为 YYYY-MM-DD")]) from None
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` months earlier (the month's last day when it is shorter)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
