@@ -321,6 +321,8 @@ def transfer_project(
     session.add(transfer)
     before = project.host_unit.code
     project.host_unit = to_unit
+    # Tiers may depend on where the project lands (a park's positioning, a county's list).
+    classify(city, project)
     session.flush()
     session.refresh(project, ["transfers"])
     record_change(session, project, actor.user, "transfer", {"host_unit": [before, to_unit.code]})

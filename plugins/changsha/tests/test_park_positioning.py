@@ -104,6 +104,9 @@ def test_projects_in_a_leading_or_specialty_industry_or_outside_parks_are_not_fl
     assert new_project(client, industry="auto")["tiers"] == []
     assert new_project(client, industry="electronic_info")["tiers"] == []
     assert new_project(client, industry="biomedicine", finding_unit="furong")["tiers"] == []
+    # A project found elsewhere and landed in the park is judged by the park.
+    assert new_project(client, industry="biomedicine", finding_unit="furong",
+                       host_unit="cs_econ_zone")["tiers"] == ["park_mismatch"]
     # An industry change re-classifies.
     project = new_project(client, industry="auto")
     changed = client.patch(f"/projects/{project['id']}", json={"industry": "food"}).json
