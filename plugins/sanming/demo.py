@@ -177,21 +177,21 @@ def _key_projects(demo: Any, units: dict[str, Unit], advisors: list[Intermediary
 
 def _first_contact(demo: Any, units: dict[str, Unit], advisors: list[Intermediary]) -> Project:
     investor = demo.enterprise(name="深圳烯能科技有限公司", tags=["独角兽"])
-    first = demo.lead(unit=units["yongan"], reported_on=_ago(demo, 420), industry="new_materials",
+    first = demo.lead(unit=units["yongan"], reported_on=_ago(demo, 800), industry="new_materials",
                       amount=Decimal(80000), channel="intermediary", enterprise=investor,
                       title="石墨烯导热膜生产基地", intermediary_id=advisors[0].id,
                       attributes={"chain": "graphene", "region": "gba"})
-    demo.lead(unit=units["sanyuan"], reported_on=_ago(demo, 400), industry="new_materials",
+    demo.lead(unit=units["sanyuan"], reported_on=_ago(demo, 780), industry="new_materials",
               amount=Decimal(80000), enterprise=dict(investor), title="石墨烯项目（重复报送）")
-    demo.assign_lead(first, units["yongan"], _ago(demo, 418))
+    demo.assign_lead(first, units["yongan"], _ago(demo, 798))
     project = demo.convert_lead(first, Decimal(80000), name="石墨烯导热膜生产基地项目",
                                 attributes={"chain": "graphene", "map": "graphene_material",
                                             "link": "downstream", "method": "legwork",
-                                            "first_tax_on": (_ago(demo, 200)).isoformat()})
-    demo.transfer(project, units["sm_hitech"], _ago(demo, 380), indicator_ratio="4:6",
+                                            "first_tax_on": _ago(demo, 500).isoformat()})
+    demo.transfer(project, units["sm_hitech"], _ago(demo, 760), indicator_ratio="4:6",
                   tax_ratio="4:6")
-    demo.advance(project, "started", {"signed": _ago(demo, 370), "started": _ago(demo, 300)})
-    demo.funds(project, Decimal(30000), _ago(demo, 250))
+    demo.advance(project, "started", {"signed": _ago(demo, 740), "started": _ago(demo, 650)})
+    demo.funds(project, Decimal(30000), _ago(demo, 600))
     return project
 
 

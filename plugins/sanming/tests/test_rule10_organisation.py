@@ -1,0 +1,40 @@
+"""Rule 10 — organisation (Seed 三(五)22–23): one command HQ and 8 working groups; a joint
+meeting every quarter (party secretary) and a meeting of each working group every month."""
+
+from __future__ import annotations
+
+from plugins.sanming.tests.conftest import call, new_lead
+from tests.support.records import row_counts
+
+
+def test_eight_working_groups_under_the_hq(client):
+    units = call(client, "GET", "/units?kind=industry_group&per_page=50")["items"]
+    assert sorted(unit["name"] for unit in units) == sorted([
+        "现代农业招商组", "现代工业招商组", "现代服务业招商组", "文化旅游招商组", "央企省企招商组",
+        "外企招商组", "要素保障组", "考核考评组"])
+    # A lead is judged by the group of its industry.
+    assert new_lead(client, industry="culture_health")["routed_to_unit"] == "wg_tourism"
+
+
+def test_meetings_and_what_was_missed(client, app):
+    call(client, "POST", "/sanming/meetings", {"kind": "joint", "held_on": "2024-03-28",
+                                               "chair": "市委书记"}, 201)
+    call(client, "POST", "/sanming/meetings", {"kind": "working_group", "group": "wg_agri",
+                                               "held_on": "2024-01-18", "chair": "分管副市长"}, 201)
+    rows = call(client, "GET", "/reports/sanming_meetings?year=2024")["rows"]
+    joint = [r for r in rows if r["body"] == "市领导小组"]
+    assert [(r["period_start"], r["held"], r["status"]) for r in joint] == [
+        ("2024-01-01", 1, "已召开"), ("2024-04-01", 0, "未召开"), ("2024-07-01", 0, "未召开"),
+        ("2024-10-01", 0, "未召开")]
+    agri = [r for r in rows if r["body"] == "现代农业招商组"]
+    assert len(agri) == 12 and agri[0]["status"] == "已召开" and agri[1]["status"] == "未召开"
+    before = row_counts(app, "sanming_meetings")
+    missing = client.post("/sanming/meetings", json={"kind": "working_group",
+                                                      "held_on": "2024-02-01", "chair": "副市长"})
+    assert missing.status_code == 400 and missing.json["errors"][0]["field"] == "group"
+    not_a_group = client.post("/sanming/meetings", json={
+        "kind": "working_group", "group": "yongan", "held_on": "2024-02-01", "chair": "副市长"})
+    assert not_a_group.json["errors"][0]["code"] == "group.not_working_group"
+    assert row_counts(app, "sanming_meetings") == before
+    listed = call(client, "GET", "/sanming/meetings?year=2024")
+    assert [m["kind"] for m in listed] == ["working_group", "joint"]
