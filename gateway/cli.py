@@ -106,7 +106,8 @@ def demo_users(config: str | None) -> None:
 
     settings = _settings(config)
     created = ensure_demo_users(_sessions(settings), settings)
-    click.echo(demo_table(created) if created else "demo users already exist")
+    click.echo("演示账号（仅首次创建时显示）：\n" + demo_table(created) if created
+               else "演示账号已存在，密码见 README 的 Demo logins")
 
 
 @gateway_group.command("serve")

@@ -3,13 +3,15 @@
 ``infra/suite.py`` (the suite runner) calls these; they are plain functions so the
 runner decides how it starts and watches processes::
 
-    env = shared_secrets()                   # give these to every service and the gateway
-    table = demo_logins()                    # print once when not None
-    command = gateway_command(port=GATEWAY_PORT)
+    env = shared_secrets(var)                # give these to every service and the gateway
+    config = suite_config(var, {"lanzhou": ("兰州市", "http://127.0.0.1:8101")})
+    command = gateway_command(config, port=GATEWAY_PORT)
+    table = demo_logins(config)              # print once when not None
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -34,6 +36,30 @@ def shared_secrets(var_dir: Path | str = "var") -> dict[str, str]:
         JWT_SECRET_ENV: os.environ.get(JWT_SECRET_ENV)
         or development_secret(var / "gateway-jwt.secret"),
     }
+
+
+def suite_config(var_dir: Path | str, cities: dict[str, tuple[str, str]],
+                 province_url: str | None = None) -> Path:
+    """Write ``<var>/gateway.toml`` for these services (code → (name, url)); return its path.
+
+    Everything else keeps the defaults of ``gateway/config.toml``.
+    """
+    var = Path(var_dir).resolve()
+
+    def quoted(text: str) -> str:
+        return json.dumps(text, ensure_ascii=False)  # a JSON string is a TOML basic string
+
+    database = f"sqlite:///{var / 'gateway.db'}"
+    lines = ["# Written by make up (gateway/suite.py).", "[gateway]",
+             f"database_url = {quoted(database)}"]
+    if province_url:
+        lines += ["", "[province]", f"url = {quoted(province_url)}"]
+    for code, (name, url) in cities.items():
+        lines += ["", "[[cities]]", f"code = {quoted(code)}", f"name = {quoted(name)}",
+                  f"url = {quoted(url)}"]
+    path = var / "gateway.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def demo_logins(config: Path | str | None = None) -> str | None:

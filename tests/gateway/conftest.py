@@ -1,4 +1,5 @@
-"""Fixtures: three real city services and the gateway in front of them, once per session."""
+"""Fixtures: three real city services, the province service and the gateway in front of them,
+started once per session."""
 
 from __future__ import annotations
 
@@ -11,33 +12,43 @@ from tests.gateway.harness import (
     CityService,
     Front,
     GatewayServer,
+    ProvinceService,
+    Service,
     add_users,
     gateway_config,
 )
 
 
 @pytest.fixture(scope="session")
-def cities(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, CityService]]:
-    base = tmp_path_factory.mktemp("cities")
-    services = {code: CityService(code, base) for code in CITY_NAMES}
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Service]]:
+    """Every service process, started together (each waits for its own migrations)."""
+    base = tmp_path_factory.mktemp("services")
+    started: dict[str, Service] = {code: CityService(code, base) for code in CITY_NAMES}
+    started["province"] = ProvinceService(base)
     try:
-        for service in services.values():
+        for service in started.values():
             service.start()
-        for service in services.values():
+        for service in started.values():
             service.wait_ready()
-        yield services
+        yield started
     finally:
-        for service in services.values():
+        for service in started.values():
             service.stop()
 
 
 @pytest.fixture(scope="session")
-def front(cities: dict[str, CityService],
+def cities(services: dict[str, Service]) -> dict[str, CityService]:
+    return {code: service for code, service in services.items()
+            if isinstance(service, CityService)}
+
+
+@pytest.fixture(scope="session")
+def front(services: dict[str, Service], cities: dict[str, CityService],
           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Front]:
     from gateway.app import create_app
 
     base = tmp_path_factory.mktemp("gateway")
-    app = create_app(gateway_config(cities, base), var_dir=base)
+    app = create_app(gateway_config(cities, services["province"], base), var_dir=base)
     add_users(app)
     server = GatewayServer(app)
     server.start()

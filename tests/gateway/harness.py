@@ -8,7 +8,6 @@ settings. Everything talks over real HTTP on loopback.
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import sqlite3
@@ -24,6 +23,7 @@ import waitress.server
 
 from core.identity import GATEWAY_SECRET_ENV, Actor, signed_identity_headers
 from tests.support.cities import city_config
+from tests.support.toml import toml_text
 
 GATEWAY_SECRET = "test-gateway-signing-secret-0123456789"
 JWT_SECRET = "test-jwt-secret-0123456789abcdefghij"
@@ -39,58 +39,31 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def toml_text(config: dict[str, Any]) -> str:
-    """A deployment dict as TOML (strings, numbers, booleans, lists, tables, table arrays)."""
+class Service:
+    """A service process on a free port, its files under its own directory."""
 
-    def value(item: Any) -> str:
-        if isinstance(item, bool):
-            return "true" if item else "false"
-        if isinstance(item, int | float):
-            return str(item)
-        if isinstance(item, list):
-            return "[" + ", ".join(value(element) for element in item) + "]"
-        return json.dumps(str(item), ensure_ascii=False)  # a JSON string is a TOML basic string
+    code = ""
+    probe_path = ""
 
-    def table(name: str, body: dict[str, Any], header: str) -> list[str]:
-        lines = [header.format(name)]
-        lines += [f"{key} = {value(item)}" for key, item in body.items() if item is not None]
-        return lines
-
-    lines: list[str] = []
-    for name, section in config.items():
-        if isinstance(section, dict):
-            lines += table(name, section, "[{}]")
-        else:
-            for item in section:
-                lines += table(name, item, "[[{}]]")
-    return "\n".join(lines) + "\n"
-
-
-class CityService:
-    """One city service process on a free port, with its own database file."""
-
-    def __init__(self, code: str, base: Path) -> None:
-        self.code = code
-        self.name = CITY_NAMES[code]
-        self.base = base / code
+    def __init__(self, base: Path) -> None:
+        self.base = base / self.code
         self.base.mkdir(parents=True, exist_ok=True)
-        self.database = self.base / f"{code}.db"
+        self.database = self.base / f"{self.code}.db"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = city_config(city={"code": code, "name": self.name},
-                             database={"url": f"sqlite:///{self.database}"})
-        self.config_file = self.base / "config.toml"
-        self.config_file.write_text(toml_text(config), encoding="utf-8")
         self.process: subprocess.Popen | None = None
+
+    def command(self) -> list[str]:
+        raise NotImplementedError
 
     def start(self) -> None:
         env = {**os.environ, GATEWAY_SECRET_ENV: GATEWAY_SECRET,
-               "PYTHONPATH": str(PROJECT_ROOT)}
+               "PYTHONPATH": str(PROJECT_ROOT),
+               "PROVINCE_DATABASE_URL": f"sqlite:///{self.database}"}
         log = (self.base / "service.log").open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "core.cli", "serve", "--config", str(self.config_file),
-             "--port", str(self.port), "--threads", "4"],
-            cwd=self.base, env=env, stdout=log, stderr=subprocess.STDOUT)
+            [sys.executable, "-m", "core.cli", *self.command(), "--port", str(self.port),
+             "--threads", "4"], cwd=self.base, env=env, stdout=log, stderr=subprocess.STDOUT)
 
     def wait_ready(self) -> None:
         deadline = time.monotonic() + STARTUP_DEADLINE
@@ -98,7 +71,7 @@ class CityService:
             if self.process is not None and self.process.poll() is not None:
                 raise RuntimeError(f"{self.code} service exited:\n{self.log_tail()}")
             try:
-                if self.direct("GET", "/api/v1/city", Actor("probe", "system")).status_code == 200:
+                if self.direct("GET", self.probe_path, Actor("probe", "system")).ok:
                     return
             except requests.ConnectionError:
                 pass
@@ -110,7 +83,8 @@ class CityService:
         """A call around the gateway; signed like the gateway does when ``actor`` is given."""
         headers = kwargs.pop("headers", {})
         if actor is not None:
-            headers |= signed_identity_headers(GATEWAY_SECRET, actor, method, path)
+            headers |= signed_identity_headers(GATEWAY_SECRET, actor, method,
+                                               path.split("?")[0])
         return requests.request(method, self.url + path, headers=headers, timeout=10, **kwargs)
 
     def stop(self) -> None:
@@ -127,6 +101,35 @@ class CityService:
     def log_tail(self) -> str:
         path = self.base / "service.log"
         return path.read_text(errors="replace")[-3000:] if path.exists() else ""
+
+
+
+class ProvinceService(Service):
+    """The province service (``zhaoshang serve province``) over an empty store."""
+
+    code = "province"
+    probe_path = "/api/v1/province/freshness?consumer_lag=false"
+
+    def command(self) -> list[str]:
+        return ["serve", "province"]
+
+
+class CityService(Service):
+    """One city service (``zhaoshang serve --config``) with its own database file."""
+
+    probe_path = "/api/v1/city"
+
+    def __init__(self, code: str, base: Path) -> None:
+        self.code = code
+        self.name = CITY_NAMES[code]
+        super().__init__(base)
+        config = city_config(city={"code": code, "name": self.name},
+                             database={"url": f"sqlite:///{self.database}"})
+        self.config_file = self.base / "config.toml"
+        self.config_file.write_text(toml_text(config), encoding="utf-8")
+
+    def command(self) -> list[str]:
+        return ["serve", "--config", str(self.config_file)]
 
     # -- what the database holds, read beside the service ------------------------
     def query(self, sql: str, *params: Any) -> list[tuple]:
@@ -169,13 +172,14 @@ USERS = {  # username: (role, city, unit)
 }
 
 
-def gateway_config(cities: dict[str, CityService], base: Path, **sections: Any) -> dict:
-    """The gateway's configuration for these services (the province port has nobody on it)."""
+def gateway_config(cities: dict[str, CityService], province: ProvinceService, base: Path,
+                   **sections: Any) -> dict:
+    """The gateway's configuration for these services."""
     config: dict[str, Any] = {
         "gateway": {"database_url": f"sqlite:///{base / 'gateway.db'}"},
         "limits": {"per_user": "100000/minute", "per_address": "100000/minute",
                    "login": "10000/minute"},
-        "province": {"url": f"http://127.0.0.1:{free_port()}"},
+        "province": {"url": province.url},
         "cities": [{"code": city.code, "name": city.name, "url": city.url}
                    for city in cities.values()],
         "secrets": {"jwt": JWT_SECRET, "gateway": GATEWAY_SECRET},

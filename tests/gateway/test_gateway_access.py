@@ -17,6 +17,7 @@ from gateway import tokens
 from tests.gateway.harness import JWT_SECRET
 
 _numbers = itertools.count(1)
+YEAR = {"from": "2024-01-01", "to": "2024-12-31"}
 
 
 def lead_payload(unit: str = "east") -> dict:
@@ -159,6 +160,7 @@ def test_a_province_user_reads_every_city_and_writes_nothing(front, cities, east
     before = {code: city.snapshot() for code, city in cities.items()}
     for code in ("lanzhou", "ziyang"):
         assert front.call("province", "GET", f"/cities/{code}/leads").status_code == 200
+    assert front.call("province", "GET", "/province/cities", params=YEAR).status_code == 200
     attempts = [
         ("POST", "/cities/lanzhou/leads", lead_payload()),
         ("PATCH", f"/cities/lanzhou/projects/{east_project['id']}", {"name": "省里改的"}),
@@ -201,6 +203,12 @@ def test_an_officer_writes_their_city_and_the_write_is_audited(front, cities):
     assert (after["leads"], after["outbox"]) == (before["leads"] + 1, before["outbox"] + 1)
     elsewhere = front.call("lanzhou-officer", "POST", "/cities/ziyang/leads", json=lead_payload())
     assert_refused(front, elsewhere, 403, "forbidden_city", user="lanzhou-officer")
+
+
+def test_province_views_are_for_province_users(front):
+    answer = front.call("lanzhou-officer", "GET", "/province/cities", params=YEAR)
+    assert_refused(front, answer, 403, "forbidden_role", user="lanzhou-officer")
+    assert front.call("admin", "GET", "/province/cities", params=YEAR).status_code == 200
 
 
 def test_only_an_admin_reads_the_audit_log(front):

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from core.db import make_engine, make_session_factory
 from gateway.store import User
 from gateway.users import authenticate
-from tests.gateway.harness import toml_text
+from tests.support.toml import toml_text
 
 CITIES = [{"code": "lanzhou", "name": "兰州市", "url": "http://127.0.0.1:8101"},
           {"code": "ziyang", "name": "资阳市", "url": "http://127.0.0.1:8102"}]
