@@ -37,12 +37,17 @@ def postgres_server() -> Iterator[object]:
 
 
 @pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database on each backend the suite runs against."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'city.db'}"
+        yield f"sqlite:///{tmp_path / 'city.db'}"
+        return
     server = request.getfixturevalue("postgres_server")
-    return server.create_database(f"test_{os.getpid()}_{next(_database_numbers)}")
+    name = f"test_{os.getpid()}_{next(_database_numbers)}"
+    yield server.create_database(name)
+    # Hundreds of test databases would fill the disk and make the server's shutdown and
+    # clean-up take minutes; each goes with its test (after the apps closed their pools).
+    server.drop_database(name)
 
 
 @pytest.fixture

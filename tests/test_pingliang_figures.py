@@ -26,6 +26,7 @@ def percent(rate: str) -> Decimal:
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def pingliang(request, tmp_path_factory):
+    server = None
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('pingliang') / 'pingliang.db'}"
     else:
@@ -37,6 +38,8 @@ def pingliang(request, tmp_path_factory):
     assert counts["projects"] > 157
     yield app.test_client()
     app.extensions["zhaoshang"].engine.dispose()
+    if server is not None:
+        server.drop_database(f"pingliang_{os.getpid()}")
 
 
 @pytest.fixture(scope="module")

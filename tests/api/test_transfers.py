@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from core.policy import TransferSharing
 from tests.support.cities import make_city
-from tests.support.records import advance, create_project, events_of, row_counts
+from tests.support.records import add_funds, advance, create_project, events_of, row_counts
 
 YEAR = "from=2024-01-01&to=2024-12-31"
 
@@ -26,13 +26,6 @@ def transferred_project(client, **dates):
     assert response.status_code == 201, response.json
     advance(client, project["id"], "started", dates or None)
     return project["id"]
-
-
-def add_funds(client, project_id, amount, arrived_on):
-    response = client.post(f"/projects/{project_id}/funds",
-                           json={"arrived_on": arrived_on, "amount": amount,
-                                 "evidence_ref": f"YH-{arrived_on}"})
-    assert response.status_code == 201, response.json
 
 
 def test_a_transfer_records_both_units_and_the_citys_ratios(client, app):

@@ -117,3 +117,40 @@ def item_ids(client: Any, path: str) -> list[int]:
     response = client.get(path)
     assert response.status_code == 200, response.json
     return [item["id"] for item in response.json["items"]]
+
+
+def add_funds(client: Any, project_id: int, amount: str, arrived_on: str) -> dict[str, Any]:
+    """Report one tranche of arrived funds (the evidence reference made up from its date)."""
+    response = client.post(f"/projects/{project_id}/funds",
+                           json={"arrived_on": arrived_on, "amount": amount,
+                                 "evidence_ref": f"YH-{project_id}-{arrived_on}"})
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def figures_projects(client: Any) -> dict[str, int]:
+    """Three signed projects and one in reserve, over 2023 and 2024 (amounts in 万元).
+
+    ============  =====  ===========  =======  =========  ==========  ===================
+    project       unit   industry     channel  origin     signed      started / funds
+    ============  =====  ===========  =======  =========  ==========  ===================
+    1  60000      east   manufacturing fair    广东省     2024-03-01  2024-04-01 / 30000
+    2  40000      west   agriculture  chain    测试省     2024-06-01  — / —
+    3  50000      east   tourism      fair     广东省     2023-05-01  2023-06-01 / 10000 in 2024
+    4  90000      east   (reserve)
+    ============  =====  ===========  =======  =========  ==========  ===================
+
+    For 2024: 2 signed for 100000, 1 started, 40000 arrived, 50000 signed a year before.
+    """
+    one = create_project(client, 1, amount="60000", channel="fair")["id"]
+    advance(client, one, "started")
+    add_funds(client, one, "30000", "2024-05-01")
+    two = create_project(client, 2, amount="40000", industry="agriculture", channel="chain",
+                         finding_unit="west", enterprise=enterprise(2, origin_province="测试省"))
+    advance(client, two["id"], "signed", {"negotiating": "2024-05-01", "signed": "2024-06-01"})
+    three = create_project(client, 3, amount="50000", industry="tourism", channel="fair")["id"]
+    advance(client, three, "started",
+            {"negotiating": "2023-04-01", "signed": "2023-05-01", "started": "2023-06-01"})
+    add_funds(client, three, "10000", "2024-02-01")
+    reserve = create_project(client, 4, amount="90000")["id"]
+    return {"started": one, "signed": two["id"], "last_year": three, "reserve": reserve}
