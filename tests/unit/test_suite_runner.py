@@ -14,6 +14,7 @@ from infra.suite import (
     Service,
     Suite,
     SuiteError,
+    city_service,
     is_ready,
     main,
     suite_services,
@@ -27,24 +28,30 @@ def free_port() -> int:
 
 
 def test_the_five_cities_on_8101_to_8105_each_with_its_own_database(tmp_path):
-    services = suite_services(tmp_path)
-    assert [s.name for s in services] == list(CITIES)
-    assert [s.label for s in services] == ["兰州市", "资阳市", "三明市", "长沙市", "平凉市"]
-    assert [s.ready_url for s in services] == [
-        f"http://127.0.0.1:{port}/api/v1/city" for port in range(8101, 8106)]
-    databases = {s.env["DATABASE_URL"] for s in services}
+    services = {service.name: service for service in suite_services(tmp_path)}
+    cities = [services[code] for code in CITIES]
+    assert [s.label for s in cities] == ["兰州市", "资阳市", "三明市", "长沙市", "平凉市"]
+    assert [s.public_url for s in cities] == [
+        f"http://127.0.0.1:{port}/api/v1/" for port in range(8101, 8106)]
+    assert [s.ready_url.rstrip("/").split(":")[-1].split("/")[0] for s in cities] == [
+        str(port) for port in range(8101, 8106)]
+    databases = {s.env["DATABASE_URL"] for s in cities}
     assert databases == {f"sqlite:///{tmp_path / code}.db" for code in CITIES}
-    lanzhou = services[0]
+
+
+def test_a_city_service_prepares_its_demo_then_serves(tmp_path):
+    lanzhou = city_service("lanzhou", 8101, tmp_path)
+    assert lanzhou.ready_url == "http://127.0.0.1:8101/api/v1/city"
     assert lanzhou.command[-7:] == ("serve", "--city", "lanzhou", "--host", "127.0.0.1",
                                     "--port", "8101")
     assert lanzhou.prepare == ((sys.executable, "-m", "core.cli", "demo", "--city", "lanzhou"),)
+    assert city_service("lanzhou", 8101, tmp_path, demo=False).prepare[0][-3] == "migrate"
 
 
 def test_the_table_lists_chinese_names_and_addresses(tmp_path):
-    suite = Suite(suite_services(tmp_path, ["pingliang"], 8200), tmp_path)
+    suite = Suite([city_service("pingliang", 8200, tmp_path)], tmp_path)
     table = suite.table()
     assert "平凉市" in table and "http://127.0.0.1:8200/api/v1/" in table
-    assert "Ctrl-C" in table
 
 
 def test_readiness_over_tcp():
