@@ -66,6 +66,7 @@ def databases(backend: str, work: Path) -> Iterator[tuple[str, str]]:
         return
     from infra.postgres import PostgresServer
 
+    work.chmod(0o755)  # as root the server runs as the postgres user, who must reach its dir
     server = PostgresServer(work / "pg")
     server.start()
     try:

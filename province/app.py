@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, g, request
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.api import openapi as openapi_api
 from core.db import make_engine, make_session_factory
+from core.identity import forwarded_actor, gateway_secret
 from core.problems import register_error_handlers
 from province import api
 from province.config import ProvinceConfig, load_config
@@ -46,4 +47,16 @@ def create_app(config: ProvinceConfig | dict[str, Any] | str | Path | None = Non
     app.config["ZHAOSHANG_BLUEPRINT_PREFIXES"] = {api.blueprint.name: API_PREFIX,
                                                   openapi_api.blueprint.name: API_PREFIX}
     register_error_handlers(app)
+    app.before_request(_identify)
     return app
+
+
+def _identify() -> None:
+    """Check the identity the gateway forwards: with a gateway secret, only signed requests
+    of province users and administrators pass (city roles are refused: ``service_city``
+    is None), and province users only read."""
+    config = current_app.extensions[api.EXTENSION].config
+    g.actor = forwarded_actor(request.headers, request.method, request.path,
+                              secret=gateway_secret(config.raw["gateway"]["secret"]),
+                              service_city=None,
+                              max_age=config.raw["gateway"]["max_age_seconds"])

@@ -53,11 +53,20 @@ class DatabaseSection(_Strict):
     url = fields.String(load_default=None, allow_none=True)
 
 
+class GatewaySection(_Strict):
+    """How the province trusts the gateway: the shared secret (else the environment)."""
+
+    secret = fields.String(load_default=None, allow_none=True,
+                           metadata={"description": "else ZHAOSHANG_GATEWAY_SECRET"})
+    max_age_seconds = fields.Integer(load_default=60, validate=validate.Range(min=1, max=3600))
+
+
 class ProvinceConfigSchema(_Strict):
     province = fields.Nested(ProvinceSection, load_default=lambda: ProvinceSection().load({}))
     cities = fields.Nested(CitiesSection, required=True)
     kafka = fields.Nested(KafkaSection, load_default=lambda: KafkaSection().load({}))
     database = fields.Nested(DatabaseSection, load_default=lambda: DatabaseSection().load({}))
+    gateway = fields.Nested(GatewaySection, load_default=lambda: GatewaySection().load({}))
 
 
 @dataclass(frozen=True)

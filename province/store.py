@@ -145,25 +145,47 @@ def apply_events(session: Session, events: Iterable[ReceivedEvent],
         return 0
     received_at = received_at or dt.datetime.now(dt.UTC)
     batch = _Batch(session, events)
-    applied = 0
+    fresh = []
     for event in events:
         key = (event.source, event.id)
-        if key in batch.seen:
-            continue
-        batch.seen.add(key)
-        session.add(InboxEvent(source=event.source, id=event.id, city=event.city, type=event.type,
-                               sequence=event.sequence, event_time=event.time,
-                               received_at=received_at, topic=event.topic,
-                               partition=event.partition, offset=event.offset))
-        _apply(batch, event)
+        if key not in batch.seen:
+            batch.seen.add(key)
+            fresh.append(event)
+    # A poll often brings several states of one project; only the newest needs writing.
+    newest = {_state_key(e): e for e in sorted(fresh, key=_sequence_order)
+              if _state_key(e) is not None}
+    inbox = []
+    for event in fresh:
+        inbox.append({"source": event.source, "id": event.id, "city": event.city,
+                      "type": event.type, "sequence": event.sequence, "event_time": event.time,
+                      "received_at": received_at, "topic": event.topic,
+                      "partition": event.partition, "offset": event.offset})
+        state_key = _state_key(event)
+        if state_key is None or newest[state_key] is event:
+            _apply(batch, event)
         state = batch.state(event.city)
         state.events += 1
         if state.last_event_time is None or _aware(state.last_event_time) <= event.time:
             state.last_event_time = event.time
             state.last_event_type = event.type
         state.last_received_at = received_at
-        applied += 1
-    return applied
+    if inbox:
+        session.execute(sa.insert(InboxEvent), inbox)
+    return len(fresh)
+
+
+def _sequence_order(event: ReceivedEvent) -> int:
+    # Events without a sequence keep their delivery order (sorted() is stable).
+    return event.sequence if event.sequence is not None else -1
+
+
+def _state_key(event: ReceivedEvent) -> tuple[str, str, Any] | None:
+    """Which aggregate's full state the event carries, if any."""
+    if event.type.startswith(PROJECT_PREFIX) and event.data.keys() >= PROJECT_STATE:
+        return ("project", event.city, event.data["project_id"])
+    if event.type.startswith(LEAD_PREFIX) and event.data.keys() >= LEAD_STATE:
+        return ("lead", event.city, event.data["lead_id"])
+    return None
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

@@ -35,6 +35,9 @@ def test_a_reported_lead_appears_in_the_province_figures_and_kcat_reads_it(kafka
     (figures,) = hub.get("/cities?from=2024-01-01&to=2024-12-31")["cities"]
     assert (figures["key"], figures["label"], figures["leads_reported"]) == ("alpha", "甲市", 1)
     assert hub.get("/cities?from=2025-01-01&to=2025-12-31")["cities"][0]["leads_reported"] == 0
+    (fresh,) = hub.get("/freshness")["cities"]  # consumer lag asked of the broker
+    assert (fresh["events"], fresh["consumer_lag"]) == (len(alpha.outbox_ids()), 0)
+    assert fresh["lag_seconds"] >= 0
 
     # An independent client reads the same event, CloudEvents attributes in its headers.
     messages = topic_messages(kcat, kafka.bootstrap_servers, alpha.city.topic)

@@ -270,3 +270,29 @@ def test_the_province_configuration_is_validated(tmp_path):
         build_config({"cities": {"collect": ["Not A Code"]}})
     with pytest.raises(ConfigError, match="surprise"):
         build_config({"cities": {"collect": ["alpha"]}, "surprise": {}})
+
+
+@sqlite_only
+def test_behind_the_gateway_only_signed_province_reads_pass(hub, monkeypatch):
+    import time
+
+    from core.identity import Actor, identity_signature
+
+    monkeypatch.setenv("ZHAOSHANG_GATEWAY_SECRET", "s3cret")
+    client = hub.app.test_client()
+    path = "/api/v1/province/completeness"
+    assert client.get(path).status_code == 401  # not through the gateway
+
+    def signed(role: str, city: str | None = None) -> int:
+        actor, stamp = Actor(user=f"{role}1", role=role, city=city), str(int(time.time()))
+        headers = {"X-Zhaoshang-User": actor.user, "X-Zhaoshang-Role": role,
+                   "X-Zhaoshang-Timestamp": stamp,
+                   "X-Zhaoshang-Signature": identity_signature("s3cret", actor, stamp, "GET",
+                                                               path)}
+        if city:
+            headers["X-Zhaoshang-City"] = city
+        return client.get(path, headers=headers).status_code
+
+    assert signed("province") == 200
+    assert signed("admin") == 200
+    assert signed("officer", "alpha") == 403  # a city's staff see their city, not the province
