@@ -3,8 +3,9 @@
 Each service is a :class:`Service`: a name, a Chinese label, the one-shot commands that
 prepare it (migrate, load demo data), the long-running command that serves it, and the URL
 that answers once it is ready (``http://…`` answering 2xx, or ``tcp://host:port`` accepting a
-connection). :func:`suite_services` lists them in start order; add Kafka, the relays, the
-province and the gateway there as they arrive.
+connection). :func:`suite_services` lists them in start order. The gateway comes last: the
+services share its signing secret (``gateway.suite``), so they refuse calls around it, and
+its demo logins are printed the first time they are created.
 
 ``up`` prepares every service (in parallel: each city has its own SQLite file under ``var/``),
 starts them as child processes (output in ``var/log/<name>.log``), waits until each answers,
@@ -12,7 +13,7 @@ prints where to open them, and runs until Ctrl-C or SIGTERM, then stops every ch
 first, SIGKILL for one that has not exited after a grace period. If a child dies on its own, the
 others are stopped and ``up`` exits non-zero with the tail of that child's log.
 
-Stdlib only.
+Stdlib only, but for the gateway's helpers (``gateway.suite``), imported when listing services.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,6 +40,7 @@ CITIES = ("lanzhou", "ziyang", "sanming", "changsha", "pingliang")
 FIRST_CITY_PORT = 8101
 KAFKA_PORT = 9092
 PROVINCE_PORT = 8100
+GATEWAY_PORT = 8000
 HOST = "127.0.0.1"
 READY_TIMEOUT = 180.0  # seconds a service may take to answer after it starts
 STOP_GRACE = 15.0  # seconds between SIGTERM and SIGKILL
@@ -54,6 +57,8 @@ class Service:
     url: str = ""  # what to print for people; defaults to ready_url
     prepare: tuple[tuple[str, ...], ...] = ()
     env: dict[str, str] = field(default_factory=dict)
+    # One-shot commands run once everything answers; their output is shown (demo logins).
+    announce: tuple[tuple[str, ...], ...] = ()
 
     @property
     def public_url(self) -> str:
@@ -135,19 +140,53 @@ def province_services(var_dir: Path, port: int = PROVINCE_PORT,
     ]
 
 
+def gateway_service(var_dir: Path, cities: dict[str, tuple[str, int]], province_port: int,
+                    port: int = GATEWAY_PORT) -> Service:
+    """The gateway on ``port`` in front of ``cities`` (code → (label, port)) and the province;
+    announces the demo logins the first time it creates them."""
+    from gateway.suite import HEALTH_PATH, gateway_command, suite_config
+
+    config = suite_config(var_dir, {code: (label, f"http://{HOST}:{city_port}")
+                                    for code, (label, city_port) in cities.items()},
+                          f"http://{HOST}:{province_port}")
+    return Service(
+        name="gateway", label="网关（统一入口）", command=tuple(gateway_command(config, port, HOST)),
+        ready_url=f"http://{HOST}:{port}{HEALTH_PATH}", url=f"http://{HOST}:{port}/api/v1/",
+        announce=(zhaoshang("gateway", "demo-users", "--config", str(config)),),
+    )
+
+
+def _behind_the_gateway(service: Service, secrets: dict[str, str]) -> Service:
+    """The service with the gateway's signing secret; it then refuses unsigned requests,
+    so it counts as ready once it accepts connections."""
+    ready = service.ready_url
+    if ready.startswith("http://"):
+        ready = "tcp://" + urllib.parse.urlsplit(ready).netloc
+    return replace(service, env={**service.env, **secrets}, ready_url=ready)
+
+
 def suite_services(var_dir: Path, cities: Sequence[str] = CITIES,
                    first_port: int = FIRST_CITY_PORT, demo: bool = True,
-                   kafka_port: int = KAFKA_PORT,
-                   province_port: int = PROVINCE_PORT) -> list[Service]:
+                   kafka_port: int = KAFKA_PORT, province_port: int = PROVINCE_PORT,
+                   gateway_port: int = GATEWAY_PORT) -> list[Service]:
     """Everything ``up`` runs, in start order: the cities (8101–8105), Kafka (9092), one
-    relay per city, the province consumer and the province API (8100)."""
-    return [
-        *(city_service(code, first_port + index, var_dir, demo)
-          for index, code in enumerate(cities)),
+    relay per city, the province consumer and the province API (8100), and the gateway
+    (8000), the only entry people use; every service shares its signing secret."""
+    from gateway.suite import shared_secrets
+
+    ports = {code: first_port + index for index, code in enumerate(cities)}
+    city_services = [city_service(code, port, var_dir, demo) for code, port in ports.items()]
+    services = [
+        *city_services,
         kafka_service(var_dir, kafka_port),
         *(relay_service(code, var_dir, kafka_port) for code in cities),
         *province_services(var_dir, province_port, kafka_port),
     ]
+    secrets = shared_secrets(var_dir)
+    gateway = gateway_service(var_dir, {s.name: (s.label, ports[s.name]) for s in city_services},
+                              province_port, gateway_port)
+    return [*(_behind_the_gateway(service, secrets) for service in services),
+            replace(gateway, env=secrets)]
 
 
 # --------------------------------------------------------------------------- running them
@@ -251,6 +290,12 @@ class Suite:
         for service in self.services:
             self.wait_ready(service)
         self.say(self.table())
+        for service in self.services:
+            for command in service.announce:
+                result = subprocess.run(command, cwd=PROJECT_ROOT, env=child_env(service),
+                                        capture_output=True, text=True, check=False)
+                self.say((result.stdout or result.stderr).rstrip())
+        self.say("按 Ctrl-C 停止。")
 
     def table(self) -> str:
         width = max(len(s.label) for s in self.services) if self.services else 4
@@ -260,7 +305,7 @@ class Suite:
             pad = width * 2 - len(service.label) - sum(
                 1 for c in service.label if ord(c) > 0x2E80)
             rows.append(f"  {service.label}{' ' * pad}  {service.public_url}")
-        return "\n".join(["招商引资平台已启动：", *rows, "按 Ctrl-C 停止。"])
+        return "\n".join(["招商引资平台已启动：", *rows])
 
     def watch(self) -> None:
         """Block until a child exits on its own (raise) — signals end it from outside."""
@@ -303,9 +348,10 @@ def _raise_stopped(signum: int, _frame: Any) -> None:
 
 
 def up(var_dir: Path, cities: Sequence[str], first_port: int, demo: bool,
-       kafka_port: int = KAFKA_PORT, province_port: int = PROVINCE_PORT) -> int:
-    suite = Suite(suite_services(var_dir, cities, first_port, demo, kafka_port, province_port),
-                  var_dir)
+       kafka_port: int = KAFKA_PORT, province_port: int = PROVINCE_PORT,
+       gateway_port: int = GATEWAY_PORT) -> int:
+    suite = Suite(suite_services(var_dir, cities, first_port, demo, kafka_port, province_port,
+                                 gateway_port), var_dir)
     previous = {sig: signal.signal(sig, _raise_stopped) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         suite.up()
@@ -343,6 +389,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                             "listens on the next one)")
     start.add_argument("--province-port", type=int, default=PROVINCE_PORT,
                        help=f"port of the province API (default {PROVINCE_PORT})")
+    start.add_argument("--gateway-port", type=int, default=GATEWAY_PORT,
+                       help=f"port of the gateway, the entry people use (default {GATEWAY_PORT})")
     args = parser.parse_args(argv)
     cities = [code.strip() for code in args.cities.split(",") if code.strip()]
     unknown = sorted(set(cities) - set(CITIES))
@@ -351,7 +399,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     var_dir = args.var.resolve()
     var_dir.mkdir(parents=True, exist_ok=True)
     return up(var_dir, cities, args.first_port, not args.no_demo, args.kafka_port,
-              args.province_port)
+              args.province_port, args.gateway_port)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""``python -m infra.suite up`` end to end: one city prepared, served, and stopped by SIGTERM."""
+"""``python -m infra.suite up`` end to end: one city prepared, served behind the gateway, and
+stopped by SIGTERM."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,18 +37,28 @@ def free_port_pair() -> int:
         return port
 
 
-def province_events(port: int) -> dict[str, int]:
-    url = f"http://127.0.0.1:{port}/api/v1/province/freshness?consumer_lag=false"
-    with urllib.request.urlopen(url) as response:
+def province_events(gateway: str, token: str) -> dict[str, int]:
+    """The province's event counts, read through the gateway as the demo province user."""
+    request = urllib.request.Request(f"{gateway}/province/freshness?consumer_lag=false",
+                                     headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request) as response:
         return {row["city"]: row["events"] for row in json.load(response)["cities"]}
+
+
+def post_json(url: str, body: dict) -> dict:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)
 
 
 def test_up_serves_a_city_with_demo_data_and_stops_on_sigterm(tmp_path):
     port, kafka_port, province_port = free_port(), free_port_pair(), free_port()
+    gateway_port = free_port()
     suite = subprocess.Popen(
         [sys.executable, "-m", "infra.suite", "up", "--cities", "lanzhou", "--first-port",
          str(port), "--var", str(tmp_path), "--kafka-port", str(kafka_port),
-         "--province-port", str(province_port)],
+         "--province-port", str(province_port), "--gateway-port", str(gateway_port)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = []
     try:
@@ -56,12 +70,26 @@ def test_up_serves_a_city_with_demo_data_and_stops_on_sigterm(tmp_path):
         output = "".join(lines)
         assert re.search(rf"兰州市\s+http://127\.0\.0\.1:{port}/api/v1/", output), output
         assert re.search(rf"省级服务\s+http://127\.0\.0\.1:{province_port}/", output), output
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/projects") as response:
+        assert re.search(rf"网关（统一入口）\s+http://127\.0\.0\.1:{gateway_port}/api/v1/",
+                         output), output
+        assert re.search(r"lanzhou-clerk\s+clerk\s+lanzhou", output), output  # demo logins
+        gateway = f"http://127.0.0.1:{gateway_port}/api/v1"
+        token = post_json(f"{gateway}/auth/token",
+                          {"username": "lanzhou-officer", "password": "zhaoshang-demo"})
+        request = urllib.request.Request(f"{gateway}/cities/lanzhou/projects", headers={
+            "Authorization": f"Bearer {token['access_token']}"})
+        with urllib.request.urlopen(request) as response:
             assert json.load(response)["total"] > 0  # the demo data is there
+        # The city refuses a call that bypasses the gateway.
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/projects")
+        assert refused.value.code == 401
         assert (tmp_path / "lanzhou.db").exists()
         # The city's demo events travel relay → Kafka → province consumer → province API.
         deadline = time.monotonic() + 120
-        while province_events(province_port).get("lanzhou", 0) == 0:
+        province = post_json(f"{gateway}/auth/token",
+                             {"username": "province", "password": "zhaoshang-demo"})
+        while province_events(gateway, province["access_token"]).get("lanzhou", 0) == 0:
             assert time.monotonic() < deadline, "no lanzhou event reached the province"
             time.sleep(0.5)
     finally:
