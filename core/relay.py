@@ -6,11 +6,11 @@
    holds a session advisory lock (``pg_try_advisory_lock``) on a connection of its own; on
    SQLite it holds an exclusive ``flock`` on ``<database file>.relay.lock``. The others
    stand by and take over when the leader stops (its connection closes, its file lock goes).
-   Why a leader rather than only ``SELECT … FOR UPDATE SKIP LOCKED``: skip-locked claiming
-   lets two relays publish two batches side by side, so a later event of one project could
-   overtake an earlier one. One publisher, in ``position`` order, keeps the order per key;
-   the batch rows are still read ``FOR UPDATE SKIP LOCKED`` so a relay that lost its lock
-   without noticing cannot claim rows another relay is publishing.
+   Why a leader rather than claiming batches with ``SELECT … FOR UPDATE SKIP LOCKED``:
+   skip-locked claiming lets two relays publish two batches side by side, so a later event
+   of one project could overtake an earlier one, and it holds a transaction open for as
+   long as the broker takes to answer (an outage: minutes). One publisher, in ``position``
+   order, keeps the order per key, and its transactions stay short (read; later, mark).
 2. **Read** unsent rows (``sent_at IS NULL``) by ``position``, at most ``batch_size``.
    On PostgreSQL positions come from a sequence and are taken before commit, so a row with
    a higher position can commit first. The relay stops at a gap in the positions until the
@@ -346,8 +346,6 @@ class Relay:
         with self.sessions() as session, session.begin():
             query = (sa.select(outbox).where(outbox.c.sent_at.is_(None))
                      .order_by(outbox.c.position).limit(self.settings.batch_size))
-            if session.get_bind().dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
             rows = list(session.execute(query))
             if not rows:
                 return []
