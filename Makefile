@@ -27,6 +27,7 @@ lint: install
 bench: install
 	$(PY) -m infra.kafka_cluster fetch
 	$(PY) -m benchmarks
+	$(PY) -m benchmarks.gateway
 
 clean:
 	rm -rf var .pytest_cache
