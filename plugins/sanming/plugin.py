@@ -21,9 +21,11 @@ from plugins.sanming import (
     rolling_evaluation,
     two_accounts,
 )
+from plugins.sanming import demo as sanming_demo
 from plugins.sanming import (
     reports as sanming_reports,
 )
+from plugins.sanming.api import blueprint
 from plugins.sanming.attributes import CommonAttributes, ProjectAttributes, attribute_problems
 from plugins.sanming.settings import PLUGIN_NAME, SanmingSettings, settings
 
@@ -164,13 +166,9 @@ def reports(city: Any) -> list:
 
 @hookimpl
 def register_blueprints(city: Any) -> list:
-    from plugins.sanming.api import blueprint
-
     return [blueprint]
 
 
 @hookimpl
 def demo_data(city: Any, session: Any, demo: Any) -> None:
-    from plugins.sanming import demo as sanming_demo
-
     sanming_demo.load(demo)
