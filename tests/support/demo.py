@@ -25,12 +25,15 @@ def demo_client_for(request: Any, tmp_path_factory: Any, city: City,
     from tests.support.cities import ready_app
     from tests.support.http import ApiClient
 
+    server, name = None, f"{city.code}_demo_{os.getpid()}"
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp(f'{city.code}-demo') / 'city.db'}"
     else:
-        url = request.getfixturevalue("postgres_server").create_database(
-            f"{city.code}_demo_{os.getpid()}")
+        server = request.getfixturevalue("postgres_server")
+        url = server.create_database(name)
     app = ready_app(city, url)
     load_demo_data(app.extensions[EXTENSION], today=today)
     yield ApiClient(app.test_client())
     app.extensions[EXTENSION].engine.dispose()
+    if server is not None:
+        server.drop_database(name)
