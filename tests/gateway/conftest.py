@@ -23,7 +23,10 @@ from tests.gateway.harness import (
 def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Service]]:
     """Every service process, started together (each waits for its own migrations)."""
     base = tmp_path_factory.mktemp("services")
-    started: dict[str, Service] = {code: CityService(code, base) for code in CITY_NAMES}
+    # Sanming is the built-in city with its plugin and demo data: its own paths join the
+    # merged OpenAPI document, and its demo records give Schemathesis real rows to read.
+    started: dict[str, Service] = {code: CityService(code, base, built_in=code == "sanming")
+                                   for code in CITY_NAMES}
     started["province"] = ProvinceService(base)
     try:
         for service in started.values():

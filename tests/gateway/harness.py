@@ -52,21 +52,38 @@ class Service:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
+        self.preparing: subprocess.Popen | None = None
+        self.prepared = False
 
     def command(self) -> list[str]:
         raise NotImplementedError
 
-    def start(self) -> None:
+    def prepare(self) -> list[str] | None:
+        """A one-shot command to run before the first start (demo data), if any."""
+        return None
+
+    def run(self, args: list[str], *more: str) -> subprocess.Popen:
         env = {**os.environ, GATEWAY_SECRET_ENV: GATEWAY_SECRET,
-               "PYTHONPATH": str(PROJECT_ROOT),
+               "PYTHONPATH": str(PROJECT_ROOT), "DATABASE_URL": f"sqlite:///{self.database}",
                "PROVINCE_DATABASE_URL": f"sqlite:///{self.database}"}
         log = (self.base / "service.log").open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "core.cli", *self.command(), "--port", str(self.port),
-             "--threads", "4"], cwd=self.base, env=env, stdout=log, stderr=subprocess.STDOUT)
+        return subprocess.Popen([sys.executable, "-m", "core.cli", *args, *more], cwd=self.base,
+                                env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    def start(self) -> None:
+        """Start serving; the first time, after the preparation has run (in the background)."""
+        preparation = None if self.prepared else self.prepare()
+        self.preparing = self.run(preparation) if preparation else None
+        if self.preparing is None:
+            self.process = self.run(self.command(), "--port", str(self.port), "--threads", "4")
 
     def wait_ready(self) -> None:
         deadline = time.monotonic() + STARTUP_DEADLINE
+        if self.preparing is not None:
+            if self.preparing.wait(timeout=STARTUP_DEADLINE) != 0:
+                raise RuntimeError(f"{self.code} preparation failed:\n{self.log_tail()}")
+            self.prepared, self.preparing = True, None
+            self.start()
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
                 raise RuntimeError(f"{self.code} service exited:\n{self.log_tail()}")
@@ -115,20 +132,27 @@ class ProvinceService(Service):
 
 
 class CityService(Service):
-    """One city service (``zhaoshang serve --config``) with its own database file."""
+    """One city service with its own database file: the test city's units under this city's
+    code (``serve --config``), or the built-in city with its plugin and demo data."""
 
     probe_path = "/api/v1/city"
 
-    def __init__(self, code: str, base: Path) -> None:
+    def __init__(self, code: str, base: Path, built_in: bool = False) -> None:
         self.code = code
         self.name = CITY_NAMES[code]
+        self.built_in = built_in
         super().__init__(base)
         config = city_config(city={"code": code, "name": self.name},
                              database={"url": f"sqlite:///{self.database}"})
         self.config_file = self.base / "config.toml"
         self.config_file.write_text(toml_text(config), encoding="utf-8")
 
+    def prepare(self) -> list[str] | None:
+        return ["demo", "--city", self.code] if self.built_in else None
+
     def command(self) -> list[str]:
+        if self.built_in:
+            return ["serve", "--city", self.code]
         return ["serve", "--config", str(self.config_file)]
 
     # -- what the database holds, read beside the service ------------------------

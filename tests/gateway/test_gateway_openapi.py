@@ -84,6 +84,9 @@ def test_the_gateway_serves_the_merged_document_of_the_running_cities(front, cit
     assert document["paths"]["/api/v1/province/cities"]["get"]["operationId"].startswith(
         "province.")
     assert "x-unavailable" not in document
+    # Sanming's plugin paths are Sanming's alone: listed under its literal prefix.
+    own = [path for path in document["paths"] if path.startswith("/api/v1/cities/sanming/")]
+    assert own and all(path.startswith("/api/v1/cities/sanming/sanming") for path in own)
 
 
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance,
