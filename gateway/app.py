@@ -102,6 +102,11 @@ def _begin() -> None:
     g.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
     g.started = time.perf_counter()
     g.claims, g.auth_problem = None, None
+    if request.endpoint == "gateway.issue_token":
+        # Who tried to sign in is audited even when the attempt is refused before the view.
+        body = request.get_json(silent=True)
+        if isinstance(body, dict) and isinstance(body.get("username"), str):
+            g.attempted_user = body["username"][:64]
     if request.headers.get("Authorization"):
         try:
             g.claims = verify_token(gateway().settings.jwt_secret,

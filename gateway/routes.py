@@ -78,7 +78,6 @@ def issue_token():
     The endpoint name (``gateway.issue_token``) carries the sign-in rate limit.
     """
     data = load_body(TokenRequest)
-    g.attempted_user = data["username"][:64]
     state = gateway()
     with unit_of_work(state.sessions) as session:
         user = authenticate(session, data["username"], data["password"])

@@ -160,3 +160,14 @@ def test_an_address_beyond_its_limit_is_refused(echo, tmp_path):
     assert refused.mimetype == "application/problem+json"
     assert refused.json["code"] == "rate_limited"
     assert refusals_of(app, 429) == [(None, "rate_limited")] * 2
+
+
+def test_sign_in_attempts_have_their_own_stricter_limit(echo, tmp_path):
+    app = make_gateway(echo, tmp_path, limits={"login": "2/minute"})
+    client = app.test_client()
+    wrong = {"username": "lanzhou-clerk", "password": "guess-guess"}
+    statuses = [client.post("/api/v1/auth/token", json=wrong).status_code for _ in range(3)]
+    assert statuses == [401, 401, 429]
+    # Other routes are not counted against sign-in.
+    assert client.get("/api/v1/health").status_code == 200
+    assert refusals_of(app, 429) == [("lanzhou-clerk", "rate_limited")]
