@@ -1,7 +1,7 @@
 """The event catalogue: every event type the suite publishes, its version and its data.
 
 ``docs/events.md`` is this catalogue in prose (its tables are generated from here:
-``python -m core.event_catalogue > /tmp/catalogue.md``); the tests check that every event
+``python -m core.event_catalogue --write docs/events.md``); the tests check that every event
 written to an outbox in a full demo run matches its entry here, that every
 ``record_event(...)`` call in the code names a catalogued type, and that the document shows
 the current catalogue.
@@ -566,5 +566,18 @@ register(
               owner="sanming"),
 )
 
+def write_into(path: str) -> None:
+    """Replace the catalogue section of a Markdown file (``docs/events.md``) in place."""
+    from pathlib import Path
+
+    document = Path(path)
+    text = document.read_text(encoding="utf-8")
+    start, end = text.index(CATALOGUE_BEGIN), text.index(CATALOGUE_END) + len(CATALOGUE_END)
+    document.write_text(text[:start] + markdown().rstrip("\n") + text[end:], encoding="utf-8")
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.stdout.write(markdown())
+    if sys.argv[1:2] == ["--write"]:
+        write_into(sys.argv[2] if len(sys.argv) > 2 else "docs/events.md")
+    else:
+        sys.stdout.write(markdown())

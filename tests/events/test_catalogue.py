@@ -108,8 +108,7 @@ def test_the_document_shows_the_current_catalogue():
     assert CATALOGUE_BEGIN in text and CATALOGUE_END in text
     shown = text[text.index(CATALOGUE_BEGIN):text.index(CATALOGUE_END) + len(CATALOGUE_END)]
     assert shown + "\n" == markdown(), (
-        "docs/events.md is out of date: paste the output of `python -m core.event_catalogue` "
-        "between its catalogue markers")
+        "docs/events.md is out of date: run `python -m core.event_catalogue --write`")
 
 
 def test_a_departure_from_the_catalogue_is_named():
