@@ -62,6 +62,15 @@ def incomplete_fields(city: City, project: Project, stage: str | None = None) ->
             if not field_present(project, path)]
 
 
-def field_label(path: str) -> str:
+def field_labels(city: City) -> dict[str, str]:
+    """Every gate field's Chinese name: the core's, overridden by the city's plugins."""
+    labels: dict[str, str] = {}
+    for city_labels in city.call("field_labels"):
+        for path, label in city_labels.items():
+            labels.setdefault(path, label)  # the plugin called first wins
+    return FIELD_LABELS | labels
+
+
+def field_label(city: City, path: str) -> str:
     """The Chinese name of a gate field, for messages and the checklist."""
-    return FIELD_LABELS.get(path, path)
+    return field_labels(city).get(path, path)

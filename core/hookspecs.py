@@ -138,6 +138,17 @@ def stage_required_fields(city: City, project: Project, stage: str) -> list[str]
 
 
 @hookspec
+def field_labels(city: City) -> dict[str, str] | None:
+    """Chinese names of this city's gate fields (``attributes.x`` paths and the like).
+
+    Called whenever a field path is shown to a person: the refusal of a transition
+    (``进入“签约”前须填写：…``) and the checklist of the next stage. Return a mapping
+    ``path -> label``; the city's labels win over the core's (``core.gates.FIELD_LABELS``),
+    and a path nobody names is shown as it is. Collected.
+    """
+
+
+@hookspec
 def transition_guard(
     city: City, project: Project, target: str, actor: str, session: Session
 ) -> list[Refusal] | None:

@@ -17,7 +17,7 @@ from core.api.support import (
     respond,
     transaction,
 )
-from core.gates import incomplete_fields
+from core.gates import field_labels, incomplete_fields
 from core.lifecycle import next_stage
 from core.models import (
     Enterprise,
@@ -54,7 +54,10 @@ def project_body(project: Project) -> dict[str, Any]:
     body = ProjectSchema().dump(project)
     upcoming = next_stage(project.stage)
     body["next_stage"] = upcoming.value if upcoming else None
-    body["incomplete_fields"] = incomplete_fields(city(), project)
+    missing = incomplete_fields(city(), project)
+    labels = field_labels(city())
+    body["incomplete_fields"] = missing
+    body["checklist"] = [{"field": path, "label": labels.get(path, path)} for path in missing]
     return body
 
 

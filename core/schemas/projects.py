@@ -92,6 +92,13 @@ class MilestoneInput(BaseSchema):
     actual_on = fields.Date(load_default=None, allow_none=True)
 
 
+class ChecklistItem(BaseSchema):
+    """A field the next stage still needs, with its Chinese name for the checklist."""
+
+    field = fields.String(metadata={"description": "字段路径，如 attributes.energy_review"})
+    label = fields.String(metadata={"description": "字段中文名称"})
+
+
 class MilestoneSchema(MilestoneInput):
     id = fields.Integer()
 
@@ -158,6 +165,8 @@ class ProjectSchema(BaseSchema):
     # Filled in by the view from the city's gates (they need the city, not just the row).
     next_stage = fields.String(allow_none=True, dump_only=True)
     incomplete_fields = fields.List(fields.String(), dump_only=True)
+    checklist = fields.List(fields.Nested(ChecklistItem), dump_only=True, metadata={
+        "description": "下一阶段尚缺的字段及其中文名称"})
     version = fields.Integer()
 
 

@@ -175,7 +175,7 @@ def transition_refusals(
         return [Refusal("stage.not_allowed",
                         f"项目不能从“{STAGE_LABELS[source]}”转到“{STAGE_LABELS[target_stage]}”")]
     refusals = [
-        Refusal(f"gate.{path}", f"进入“{STAGE_LABELS[target_stage]}”前须填写：{field_label(path)}")
+        Refusal(f"gate.{path}", f"进入“{STAGE_LABELS[target_stage]}”前须填写：{field_label(city, path)}")
         for path in incomplete_fields(city, project, target)
     ]
     refusals += city.call("transition_guard", project=project, target=target,

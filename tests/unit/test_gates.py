@@ -59,8 +59,9 @@ def test_a_city_adds_fields_to_a_gate_once_each():
 
 
 def test_gate_fields_have_chinese_labels():
-    assert field_label("milestones.start") == "计划开工日期"
-    assert field_label("attributes.custom") == "attributes.custom"
+    city = make_city()
+    assert field_label(city, "milestones.start") == "计划开工日期"
+    assert field_label(city, "attributes.custom") == "attributes.custom"
 
 
 def test_the_main_line_in_order():
