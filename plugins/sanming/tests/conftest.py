@@ -14,7 +14,6 @@ import pytest
 from core.city import City, build_city
 from core.config import read_toml
 from core.credit_code import make_credit_code, organisation_check_character
-from tests.conftest import app_for, client_for  # noqa: F401 - Sanming variants' clients
 
 CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
 _serials = itertools.count(1)

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from plugins.sanming.tests.conftest import call
-from tests.conftest import BACKENDS
+from tests.support.databases import BACKENDS
 from tests.support.demo import demo_client_for
 
 TODAY = dt.date(2024, 11, 20)

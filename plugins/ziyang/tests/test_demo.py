@@ -11,7 +11,7 @@ import pytest
 from core.api.support import EXTENSION
 from core.demo import load_demo_data
 from plugins.ziyang.tests.conftest import call
-from tests.conftest import BACKENDS
+from tests.support.databases import BACKENDS
 
 TODAY = dt.date(2024, 11, 20)
 
