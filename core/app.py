@@ -22,6 +22,7 @@ from core.api import rewards as rewards_api
 from core.api import signals as signals_api
 from core.api import stats as stats_api
 from core.api import warnings as warnings_api
+from core.api import web_pages as web_pages_api
 from core.api.support import EXTENSION, Runtime
 from core.city import City, build_city, load_city
 from core.db import make_engine, make_session_factory
@@ -33,7 +34,8 @@ CORE_BLUEPRINTS = (city_api.blueprint, leads_api.blueprint, projects_api.bluepri
                    stats_api.blueprint, openapi_api.blueprint)
 CORE_BLUEPRINTS += (evaluations_api.blueprint, matters_api.blueprint)
 CORE_BLUEPRINTS += (warnings_api.blueprint, assessments_api.blueprint, rewards_api.blueprint,
-                    signals_api.blueprint, reports_api.blueprint)
+                    signals_api.blueprint, reports_api.blueprint,
+                    web_pages_api.blueprint)
 
 log = logging.getLogger("zhaoshang.city")
 

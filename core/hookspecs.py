@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         RewardRule,
         TransferSharing,
         WarningRule,
+        WebPage,
     )
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
@@ -248,6 +249,17 @@ def register_blueprints(city: City) -> list[Blueprint] | None:
 @hookspec
 def reports(city: City) -> list[Report] | None:
     """Named reports (lists with Chinese headings, exportable to .xlsx). Collected, flattened."""
+
+
+@hookspec
+def web_pages(city: City) -> list[WebPage] | None:
+    """The city's own pages of the web interface, declared as data (``core.policy.WebPage``).
+
+    Each page names the roles whose menu shows it, the city API paths it reads and how to
+    show their rows (columns, charts, filters); the gateway's interface renders it, so a plugin
+    ships no HTML. Served at ``GET /api/v1/web-pages``. Collected, flattened; the first page
+    with a code wins.
+    """
 
 
 @hookspec

@@ -200,3 +200,109 @@ class Report:
     name: str
     columns: tuple[tuple[str, str], ...]  # (key, Chinese heading)
     build: Callable[[Any, dict], list[dict]]
+
+
+# -- pages of the web interface -----------------------------------------------------------------
+
+WEB_FORMATS = ("text", "amount", "count", "percent", "date", "yes_no", "list")
+WEB_CHART_KINDS = ("bar", "line", "pie")
+WEB_FILTER_KINDS = ("month", "year", "date", "text")
+WEB_ROLES = ("clerk", "officer", "leader", "province", "admin")
+
+
+def _web_path(path: str, what: str) -> None:
+    """A page reads the city's own API only: a path under ``/api/v1/``, never out of it."""
+    if not path or path.startswith("/") or "://" in path or ".." in path.split("/"):
+        raise ValueError(f"{what} must be a path under the city's /api/v1/, got {path!r}")
+
+
+@dataclass(frozen=True)
+class WebColumn:
+    """One column of a web table: ``key`` is a dotted path into a row.
+
+    ``format`` tells the interface how to show the value: ``amount`` (万元 → 万元/亿元),
+    ``count``, ``percent`` (a ratio 0–1), ``date``, ``yes_no`` (是/否), ``list`` (the
+    ``item_key`` of each element, joined) or ``text``.
+    """
+
+    key: str
+    heading: str
+    format: str = "text"
+    item_key: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.format not in WEB_FORMATS:
+            raise ValueError(f"column {self.key!r}: format must be one of {WEB_FORMATS}")
+
+
+@dataclass(frozen=True)
+class WebChart:
+    """A chart drawn from a section's rows: ``category`` names each bar, point or slice and
+    ``values`` are ``(key, series name)`` pairs."""
+
+    kind: str
+    title: str
+    category: str
+    values: tuple[tuple[str, str], ...]
+
+    def __post_init__(self) -> None:
+        if self.kind not in WEB_CHART_KINDS:
+            raise ValueError(f"chart {self.title!r}: kind must be one of {WEB_CHART_KINDS}")
+
+
+@dataclass(frozen=True)
+class WebSection:
+    """A table (and its charts) read from one of the city's API paths.
+
+    ``source`` is relative to the city's ``/api/v1/`` (``reports/sanming_battle``,
+    ``ziyang/groups``); ``rows`` is the dotted path of the row list in its answer (empty:
+    the answer is the list). ``export`` is the API path of the same rows as ``.xlsx``.
+    """
+
+    title: str
+    source: str
+    columns: tuple[WebColumn, ...]
+    rows: str = ""
+    charts: tuple[WebChart, ...] = ()
+    export: str | None = None
+
+    def __post_init__(self) -> None:
+        _web_path(self.source, f"section {self.title!r} source")
+        if self.export is not None:
+            _web_path(self.export, f"section {self.title!r} export")
+
+
+@dataclass(frozen=True)
+class WebFilter:
+    """A query parameter the person may set; it is sent to every section's source."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    default: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in WEB_FILTER_KINDS:
+            raise ValueError(f"filter {self.name!r}: kind must be one of {WEB_FILTER_KINDS}")
+
+
+@dataclass(frozen=True)
+class WebPage:
+    """A city's own page of the web interface, declared as data: plugins ship no HTML.
+
+    ``roles`` are the gateway roles whose menu shows it.
+    """
+
+    code: str
+    title: str
+    sections: tuple[WebSection, ...]
+    roles: tuple[str, ...] = ("officer", "leader", "admin")
+    filters: tuple[WebFilter, ...] = ()
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.roles) - set(WEB_ROLES))
+        if unknown:
+            raise ValueError(f"page {self.code!r}: unknown roles {unknown}")
+        if not self.sections:
+            raise ValueError(f"page {self.code!r} has no section")

@@ -76,6 +76,11 @@ from core.policy import (
     TransferSharing,
     WarningFinding,
     WarningRule,
+    WebChart,
+    WebColumn,
+    WebFilter,
+    WebPage,
+    WebSection,
 )
 
 # Refusing with readable reasons
@@ -179,3 +184,6 @@ __all__ += [
     "AssessmentResult", "AssessmentRun", "assign_lead", "create_assessment_run",
     "publish_assessment_run",
 ]
+
+# Pages of the web interface a city declares (the web_pages hook)
+__all__ += ["WebChart", "WebColumn", "WebFilter", "WebPage", "WebSection"]

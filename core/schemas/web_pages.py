@@ -1,0 +1,48 @@
+"""The city's own pages of the web interface, as the gateway's interface reads them."""
+
+from __future__ import annotations
+
+from marshmallow import fields
+
+from core.schemas.base import BaseSchema
+
+
+class WebColumnSchema(BaseSchema):
+    key = fields.String(metadata={"description": "行内取值的路径（点分）"})
+    heading = fields.String()
+    format = fields.String(metadata={"description": "text、amount（万元）、count、percent、date、"
+                                                    "yes_no、list"})
+    item_key = fields.String(allow_none=True)
+
+
+class WebChartSchema(BaseSchema):
+    kind = fields.String(metadata={"description": "bar、line、pie"})
+    title = fields.String()
+    category = fields.String()
+    values = fields.Function(lambda chart: [{"key": key, "name": name}
+                                            for key, name in chart.values])
+
+
+class WebSectionSchema(BaseSchema):
+    title = fields.String()
+    source = fields.String(metadata={"description": "本市 /api/v1/ 下的数据路径"})
+    rows = fields.String(metadata={"description": "返回内容中行列表的路径，空为整体"})
+    columns = fields.List(fields.Nested(WebColumnSchema))
+    charts = fields.List(fields.Nested(WebChartSchema))
+    export = fields.String(allow_none=True, metadata={"description": "同一数据的 Excel 导出路径"})
+
+
+class WebFilterSchema(BaseSchema):
+    name = fields.String()
+    label = fields.String()
+    kind = fields.String()
+    default = fields.String(allow_none=True)
+
+
+class WebPageSchema(BaseSchema):
+    code = fields.String()
+    title = fields.String()
+    description = fields.String()
+    roles = fields.List(fields.String())
+    filters = fields.List(fields.Nested(WebFilterSchema))
+    sections = fields.List(fields.Nested(WebSectionSchema))
