@@ -144,6 +144,14 @@ from core.services.assessments import create_run as create_assessment_run
 from core.services.assessments import publish_run as publish_assessment_run
 from core.services.leads import assign_lead
 
+# isort: split
+# Published rankings (commendations, summons), the core's warning rules (a city that replaces
+# one for some projects keeps it for the others) and the lead channels (招商方式)
+from core.default_warnings import milestone_overdue as core_milestone_overdue
+from core.default_warnings import no_progress as core_no_progress
+from core.models.leads import LEAD_CHANNELS
+from core.services.assessments import latest_published_run, ranking_end
+
 __all__ = [
     "Actor", "Adjustment", "AssessmentScheme", "Base", "BaseSchema", "City", "CodedMessage",
     "CreditCode", "Dimension", "Enterprise", "EvaluationForm", "FieldProblem", "FundTranche",
@@ -183,6 +191,11 @@ __all__ += [
 __all__ += [
     "AssessmentResult", "AssessmentRun", "assign_lead", "create_assessment_run",
     "publish_assessment_run",
+]
+
+__all__ += [
+    "LEAD_CHANNELS", "core_milestone_overdue", "core_no_progress", "latest_published_run",
+    "ranking_end",
 ]
 
 # Pages of the web interface a city declares (the web_pages hook)

@@ -210,6 +210,39 @@ def ranking_rows(run: AssessmentRun) -> list[dict[str, Any]]:
     } for result in run.results]
 
 
+def latest_published_run(session: Session, scheme_code: str | None = None,
+                         ending_from: dt.date | None = None,
+                         ending_to: dt.date | None = None) -> AssessmentRun | None:
+    """The published run (of ``scheme_code``) with the latest period end, within the bounds."""
+    query = sa.select(AssessmentRun).where(AssessmentRun.status == "published")
+    if scheme_code is not None:
+        query = query.where(AssessmentRun.scheme_code == scheme_code)
+    if ending_from is not None:
+        query = query.where(AssessmentRun.period_end >= ending_from)
+    if ending_to is not None:
+        query = query.where(AssessmentRun.period_end <= ending_to)
+    return session.scalar(query.order_by(AssessmentRun.period_end.desc(),
+                                         AssessmentRun.id.desc()).limit(1))
+
+
+def ranking_end(run: AssessmentRun, count: int, end: str) -> list[AssessmentResult]:
+    """The ``count`` units at the ``top`` or ``bottom`` of a run's ranking, best first.
+
+    Units tied with the last one taken share its rank, so they are taken too: a commendation
+    or a summons never depends on the order ties happen to be listed in.
+    """
+    ordered = sorted(run.results, key=lambda result: result.position)
+    if count <= 0 or not ordered:
+        return []
+    if end == "top":
+        boundary = ordered[min(count, len(ordered)) - 1].rank
+        return [result for result in ordered if result.rank <= boundary]
+    if end == "bottom":
+        boundary = ordered[-min(count, len(ordered))].rank
+        return [result for result in ordered if result.rank >= boundary]
+    raise ValueError(f"end must be top or bottom, not {end!r}")
+
+
 def export_run(run: AssessmentRun) -> bytes:
     """The ranking as ``.xlsx``: 排名, 单位, each indicator, 加减分, 总分."""
     indicators = run.scheme["indicators"]

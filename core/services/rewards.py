@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from core.events import record_event
 from core.identity import Actor
-from core.models import AssessmentRun, Intermediary, Person, Project, Reward, RewardRun
+from core.models import Intermediary, Person, Project, Reward, RewardRun
 from core.policy import FieldProblem, RewardCandidate, RewardRule
 from core.problems import invalid_input
+from core.services.assessments import latest_published_run
 from core.services.office import ensure_office
 
 if TYPE_CHECKING:
@@ -60,11 +61,7 @@ class RewardContext:
 
     def latest_ranking(self, scheme_code: str) -> list[dict[str, Any]]:
         """The ranking of the latest published run of ``scheme_code`` ending in the period."""
-        run = self.session.scalar(
-            sa.select(AssessmentRun).where(
-                AssessmentRun.scheme_code == scheme_code, AssessmentRun.status == "published",
-                AssessmentRun.period_end >= self.start, AssessmentRun.period_end <= self.end)
-            .order_by(AssessmentRun.period_end.desc(), AssessmentRun.id.desc()).limit(1))
+        run = latest_published_run(self.session, scheme_code, self.start, self.end)
         if run is None:
             return []
         return [{"unit": r.unit_code, "unit_name": r.unit_name, "unit_id": r.unit_id,

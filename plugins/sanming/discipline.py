@@ -19,7 +19,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from core.toolkit import (
-    AssessmentRun,
     FieldProblem,
     Project,
     Refusal,
@@ -27,6 +26,8 @@ from core.toolkit import (
     Unit,
     ensure_office,
     invalid_input,
+    latest_published_run,
+    ranking_end,
     record_event,
     refused,
 )
@@ -171,25 +172,15 @@ CASE_COLUMNS = (
 
 def summons_rows(session: Any, city: Any, scheme: str | None = None) -> list[dict[str, Any]]:
     """约谈名单: the lowest-ranked units of the latest published run (of ``scheme``)."""
-    query = sa.select(AssessmentRun).where(AssessmentRun.status == "published")
-    if scheme:
-        query = query.where(AssessmentRun.scheme_code == scheme)
-    run = session.scalar(query.order_by(AssessmentRun.period_end.desc(),
-                                        AssessmentRun.id.desc()).limit(1))
+    run = latest_published_run(session, scheme)
     if run is None:
         return []
     bottom = settings(city)["assessment"]["summons_bottom"]
-    ordered = sorted(run.results, key=lambda r: r.position)
-    if not bottom or not ordered:
-        return []
-    # Units tied with the last one named are as lagging as it is: all of them are summoned.
-    boundary = ordered[-min(bottom, len(ordered))].rank
-    results = [result for result in ordered if result.rank >= boundary]
     return [{"unit": result.unit_code, "unit_name": result.unit_name, "rank": result.rank,
              "total": result.total, "run_id": run.id,
              "period": f"{run.scheme_name} {run.period_label}",
              "reason": f"招商引资成效落后（第 {result.rank} 名，后 {bottom} 位），由市领导小组指挥部约谈"}
-            for result in reversed(results)]
+            for result in reversed(ranking_end(run, bottom, "bottom"))]
 
 
 SUMMONS_COLUMNS = (
