@@ -20,6 +20,8 @@ from core.api.support import (
 from core.models import Enterprise, Lead, Unit
 from core.models.leads import LeadStatus
 from core.schemas.leads import (
+    DuplicateCheck,
+    DuplicateQuery,
     LeadAssign,
     LeadConvert,
     LeadCreate,
@@ -66,6 +68,16 @@ def list_leads():
         return paginate(session, query, params,
                         {"reported_on": Lead.reported_on, "first_talk_due": Lead.first_talk_due,
                          "title": Lead.title}, LeadSchema, Lead.id)
+
+
+@operation(blueprint, "/leads/duplicates", summary="线索查重：同一企业已有的线索和项目",
+           query=DuplicateQuery, response=DuplicateCheck)
+def lead_duplicates():
+    """Asked while a clerk types the enterprise: the same credit code or normalised name."""
+    params = load_query(DuplicateQuery)
+    with transaction() as session:
+        return respond(DuplicateCheck, lead_service.duplicates_of(
+            session, params.get("credit_code"), params.get("enterprise_name")))
 
 
 @operation(blueprint, "/leads/<int:lead_id>", summary="线索详情", response=LeadSchema,

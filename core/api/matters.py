@@ -58,6 +58,9 @@ def list_matters():
         if params.get("awaiting_decision") is not None:
             awaiting = Matter.status.in_([status.value for status in AWAITING_DECISION])
             query = query.where(awaiting if params["awaiting_decision"] else sa.not_(awaiting))
+        if params.get("awaiting"):
+            query = query.where(Matter.status.in_([status.value for status in AWAITING_DECISION]),
+                                Matter.decision_level == params["awaiting"])
         if params.get("owner_unit"):
             query = query.join(Unit, Matter.owner_unit_id == Unit.id).where(
                 Unit.code == params["owner_unit"])

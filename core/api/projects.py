@@ -82,6 +82,8 @@ def list_projects():
             query = query.where(Project.industry == params["industry"])
         if params.get("out_of_province") is not None:
             query = query.where(Project.out_of_province == params["out_of_province"])
+        if params.get("leader"):
+            query = query.where(Project.leader_name == params["leader"].strip())
         if params.get("tier"):
             query = query.where(sa.cast(Project.tiers, sa.Text).like(f'%"{params["tier"]}"%'))
         if params.get("unit"):

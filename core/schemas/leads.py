@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
+from core.lifecycle import STAGE_LABELS, Stage
 from core.models.leads import LEAD_CHANNELS, LEAD_STATUS_LABELS
-from core.schemas.base import BaseSchema, Money, Page
+from core.problems import CodedMessage
+from core.schemas.base import BaseSchema, CreditCode, Money, Page
 from core.schemas.organisation import EnterpriseInput, EnterpriseSchema
 
 
 def _today() -> dt.date:
     return dt.date.today()
+
+
+def _working_days_left(lead: Any) -> int | None:
+    # The city's official calendar is the running service's; the schema only dumps in a request.
+    from core.api.support import city
+    from core.services.leads import first_talk_working_days_left
+
+    return first_talk_working_days_left(lead, city().calendar, _today())
 
 
 class LeadCreate(BaseSchema):
@@ -61,6 +72,8 @@ class LeadSchema(BaseSchema):
     reported_on = fields.Date()
     first_talk_due = fields.Date(allow_none=True)
     first_talk_due_estimated = fields.Boolean()
+    first_talk_working_days_left = fields.Function(_working_days_left, allow_none=True, metadata={
+        "description": "距首谈地研判期限的工作日数（官方日历），当天为 0，逾期为负数；已研判的为空"})
     assigned_on = fields.Date(allow_none=True)
     rejected_reason = fields.String(allow_none=True)
     duplicate_of_id = fields.Integer(allow_none=True)
@@ -75,3 +88,52 @@ class LeadQuery(Page):
     channel = fields.String(validate=validate.OneOf(list(LEAD_CHANNELS)))
     overdue = fields.Boolean(metadata={"description": "首谈地研判已逾期"})
     q = fields.String()
+
+
+class DuplicateQuery(BaseSchema):
+    enterprise_name = fields.String(validate=validate.Length(min=2, max=200),
+                                    metadata={"description": "正在填写的企业名称"})
+    credit_code = CreditCode(metadata={"description": "统一社会信用代码（18位）"})
+
+    @validates_schema
+    def _something_to_match(self, data: dict[str, Any], **_: Any) -> None:
+        if not data.get("enterprise_name") and not data.get("credit_code"):
+            raise ValidationError(CodedMessage("duplicates.nothing_to_match",
+                                               "请填写企业名称或统一社会信用代码"), "enterprise_name")
+
+
+MATCHED_BY = {"credit_code": "统一社会信用代码相同", "name": "企业名称相同"}
+
+
+class DuplicateLead(BaseSchema):
+    id = fields.Integer()
+    title = fields.String()
+    enterprise = fields.Function(lambda lead: lead.enterprise.name)
+    matched_by = fields.String(metadata={"description": "credit_code 或 name"})
+    matched_by_label = fields.Function(lambda lead: MATCHED_BY[lead.matched_by])
+    reporting_unit = fields.Function(lambda lead: lead.reporting_unit.code)
+    reporting_unit_name = fields.Function(lambda lead: lead.reporting_unit.name)
+    reported_on = fields.Date()
+    status = fields.String()
+    status_label = fields.Function(lambda lead: LEAD_STATUS_LABELS.get(lead.status))
+    project_id = fields.Integer(allow_none=True)
+
+
+class DuplicateProject(BaseSchema):
+    id = fields.Integer()
+    name = fields.String()
+    enterprise = fields.Function(lambda project: project.enterprise.name)
+    matched_by = fields.String(metadata={"description": "credit_code 或 name"})
+    matched_by_label = fields.Function(lambda project: MATCHED_BY[project.matched_by])
+    finding_unit = fields.Function(lambda project: project.finding_unit.code)
+    host_unit = fields.Function(lambda project: project.host_unit.code)
+    host_unit_name = fields.Function(lambda project: project.host_unit.name)
+    stage = fields.String()
+    stage_label = fields.Function(lambda project: STAGE_LABELS[Stage(project.stage)])
+    amount = Money()
+
+
+class DuplicateCheck(BaseSchema):
+    leads = fields.List(fields.Nested(DuplicateLead), metadata={"description": "同一企业的线索"})
+    projects = fields.List(fields.Nested(DuplicateProject),
+                           metadata={"description": "同一企业的项目"})

@@ -55,6 +55,9 @@ class MatterQuery(Page):
     kind = fields.String(validate=validate.OneOf(list(MATTER_KINDS)))
     level = fields.String(validate=validate.OneOf(list(DECISION_LEVELS)))
     awaiting_decision = fields.Boolean()
+    awaiting = fields.String(validate=validate.OneOf(list(DECISION_LEVELS)), metadata={
+        "description": "待该层级决定的事项：office 招商主管部门, leader 市领导, "
+                       "executive_meeting 市政府常务会议"})
     owner_unit = fields.String()
 
 

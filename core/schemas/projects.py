@@ -176,4 +176,6 @@ class ProjectQuery(Page):
     industry = fields.String()
     tier = fields.String()
     out_of_province = fields.Boolean()
+    leader = fields.String(validate=validate.Length(min=1, max=100),
+                           metadata={"description": "包抓领导姓名：该领导包抓的项目"})
     q = fields.String()

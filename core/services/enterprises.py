@@ -28,6 +28,30 @@ def find_enterprise(session: Session, credit_code: str | None, name: str) -> Ent
     return session.scalar(query.order_by(Enterprise.id).limit(1))
 
 
+def matching_enterprises(session: Session, credit_code: str | None,
+                         name: str | None) -> list[tuple[Enterprise, str]]:
+    """Every known enterprise that may be the one being typed, with why: ``credit_code``
+    (the same code) or ``name`` (the same normalised name).
+
+    As in :func:`find_enterprise`, a name does not match an enterprise registered under
+    another credit code than the one given: they are different legal persons.
+    """
+    found: dict[int, tuple[Enterprise, str]] = {}
+    if credit_code:
+        for enterprise in session.scalars(sa.select(Enterprise).where(
+                Enterprise.credit_code == credit_code)):
+            found[enterprise.id] = (enterprise, "credit_code")
+    key = normalise_enterprise_name(name) if name else ""
+    if key:
+        query = sa.select(Enterprise).where(Enterprise.normalized_name == key)
+        if credit_code:
+            query = query.where(sa.or_(Enterprise.credit_code.is_(None),
+                                       Enterprise.credit_code == credit_code))
+        for enterprise in session.scalars(query.order_by(Enterprise.id)):
+            found.setdefault(enterprise.id, (enterprise, "name"))
+    return list(found.values())
+
+
 def upsert_enterprise(session: Session, data: dict[str, Any]) -> Enterprise:
     """Return the matching enterprise (filling in what it lacked) or a new one."""
     enterprise = find_enterprise(session, data.get("credit_code"), data["name"])

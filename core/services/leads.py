@@ -15,12 +15,13 @@ from core.models.leads import LeadStatus
 from core.policy import FieldProblem, Refusal
 from core.problems import Problem, invalid_input, refused
 from core.services import projects as project_service
-from core.services.enterprises import upsert_enterprise
+from core.services.enterprises import matching_enterprises, upsert_enterprise
 from core.services.lookups import unit_by_code
 from core.services.warnings import refresh as refresh_warnings
 
 if TYPE_CHECKING:
     from core.city import City
+    from core.workdays import WorkdayCalendar
 
 
 def forbidden_unit(unit_code: str) -> Problem:
@@ -55,6 +56,43 @@ def lead_event_data(lead: Lead) -> dict[str, Any]:
         "duplicate_of_id": lead.duplicate_of_id,
         "project_id": lead.project_id,
     }
+
+
+def duplicates_of(session: Session, credit_code: str | None,
+                  enterprise_name: str | None) -> dict[str, Any]:
+    """Leads and projects already held about the enterprise a clerk is typing (查重).
+
+    Matched by the same credit code or the same normalised name (``core.names``); each row
+    says which, with its unit and where it stands, oldest first.
+    """
+    from core.models import Project
+
+    matches = matching_enterprises(session, credit_code, enterprise_name)
+    matched_by = {enterprise.id: reason for enterprise, reason in matches}
+    if not matched_by:
+        return {"leads": [], "projects": []}
+    leads = session.scalars(sa.select(Lead).where(Lead.enterprise_id.in_(matched_by))
+                            .order_by(Lead.reported_on, Lead.id)).all()
+    projects = session.scalars(sa.select(Project).where(Project.enterprise_id.in_(matched_by))
+                               .order_by(Project.id)).unique().all()
+    for row in (*leads, *projects):
+        row.matched_by = matched_by[row.enterprise_id]  # read by the schema
+    return {"leads": leads, "projects": projects}
+
+
+def first_talk_working_days_left(lead: Lead, calendar: WorkdayCalendar,
+                                 today: dt.date) -> int | None:
+    """Working days left to name the first-talk location, on the official calendar.
+
+    0 on the due day; negative once it has passed — at least -1 from the day after the
+    deadline, even over a weekend, so a negative number always means overdue. None when
+    the lead has no deadline or is no longer waiting for its judgement.
+    """
+    if lead.first_talk_due is None or lead.status != LeadStatus.REPORTED:
+        return None
+    if today <= lead.first_talk_due:
+        return calendar.workdays_between(today, lead.first_talk_due)
+    return min(-1, -calendar.workdays_between(lead.first_talk_due, today))
 
 
 def earlier_lead_for(session: Session, enterprise_id: int) -> Lead | None:
