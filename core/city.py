@@ -67,6 +67,11 @@ class City:
         return self.industries.get(code, {}).get("name") if code else None
 
     @cached_property
+    def chains(self) -> dict[str, dict[str, Any]]:
+        """The industrial chains of the investment map (``[[chains]]``), in file order."""
+        return {chain["code"]: chain for chain in self.config["chains"]}
+
+    @cached_property
     def calendar(self) -> WorkdayCalendar:
         calendar = WorkdayCalendar.default()
         for notice in self.config["calendar"]["notices"]:

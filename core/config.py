@@ -120,6 +120,33 @@ class UnitSection(Schema):
     industries = fields.List(fields.String(), load_default=list)
 
 
+# Where a link sits on its industrial chain (招商地图: 上游、中游、下游).
+LINK_POSITIONS = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
+CHAIN_CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error="编码应为小写字母开头的字母、数字或下划线")
+
+
+class ChainLinkSection(Schema):
+    """One link of a chain: where it sits, what it makes, which industries' projects land on it."""
+
+    code = fields.String(required=True, validate=CHAIN_CODE)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    position = fields.String(required=True, validate=validate.OneOf(
+        list(LINK_POSITIONS), error="应为 upstream（上游）、midstream（中游）或 downstream（下游）"))
+    industries = fields.List(fields.String(), load_default=list)
+    products = fields.List(fields.String(), load_default=list)
+
+
+class ChainSection(Schema):
+    """An industrial chain of the investment map (招商地图), its task force and its links."""
+
+    code = fields.String(required=True, validate=CHAIN_CODE)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    office = fields.String(load_default=None, allow_none=True,
+                           metadata={"description": "产业链专班/推进办公室（单位编码）"})
+    links = fields.List(fields.Nested(ChainLinkSection), required=True,
+                        validate=validate.Length(min=1, error="产业链至少应有一个环节"))
+
+
 class PluginsSection(Schema):
     class Meta:
         unknown = EXCLUDE  # plugin tables are validated by each plugin's own schema
@@ -151,7 +178,33 @@ class DeploymentSchema(Schema):
     gateway = fields.Nested(GatewaySection, load_default=lambda: GatewaySection().load({}))
     industries = fields.List(fields.Nested(IndustrySection), load_default=list)
     units = fields.List(fields.Nested(UnitSection), load_default=list)
+    chains = fields.List(fields.Nested(ChainSection), load_default=list)
     plugins = fields.Nested(PluginsSection, required=True)
+
+    @validates_schema
+    def _chains_fit_the_catalogue(self, data: dict, **_: Any) -> None:
+        chains = data.get("chains", [])
+        codes = [chain["code"] for chain in chains]
+        doubled = sorted({c for c in codes if codes.count(c) > 1})
+        if doubled:
+            raise ValidationError(f"产业链编码重复：{', '.join(doubled)}", "chains")
+        industry_codes = {i["code"] for i in data.get("industries", [])}
+        unit_codes = {u["code"] for u in data.get("units", [])}
+        for chain in chains:
+            links = [link["code"] for link in chain["links"]]
+            doubled = sorted({c for c in links if links.count(c) > 1})
+            if doubled:
+                raise ValidationError(
+                    f"产业链 {chain['code']} 的环节编码重复：{', '.join(doubled)}", "chains")
+            if chain["office"] and chain["office"] not in unit_codes:
+                raise ValidationError(
+                    f"产业链 {chain['code']} 的专班 {chain['office']} 不在单位中", "chains")
+            for link in chain["links"]:
+                unknown = [i for i in link["industries"] if i not in industry_codes]
+                if unknown:
+                    raise ValidationError(
+                        f"产业链 {chain['code']} 环节 {link['code']} 的产业 "
+                        f"{', '.join(unknown)} 不在产业目录中", "chains")
 
     @validates_schema
     def _units_form_a_tree(self, data: dict, **_: Any) -> None:
