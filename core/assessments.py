@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from core.credit import credited
 from core.figures import compute_figures
 from core.models import Lead, Unit
 from core.models.leads import LeadStatus
@@ -117,9 +118,12 @@ class AssessmentContext:
         return [unit.code for unit in self.units]
 
     def unit_figures(self) -> dict[str, Any]:
-        """:mod:`core.figures` for the period grouped by unit (transfer credit applied)."""
+        """:mod:`core.figures` for the period grouped by unit (transfer credit applied; projects
+        the city withholds credit from, through ``credit_withheld``, left out)."""
         if "figures" not in self._cache:
-            _, groups = compute_figures(self.session, self.start, self.end, "unit")
+            _, groups = compute_figures(
+                self.session, self.start, self.end, "unit",
+                keep=lambda projects: credited(self.city, self.session, projects))
             self._cache["figures"] = {group.key: group for group in groups}
         return self._cache["figures"]
 

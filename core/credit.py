@@ -4,14 +4,25 @@ A project found by one unit and landed in another gives the finding unit its
 share (0.3 for 3:7) and the host the rest, once sharing has started (at signing,
 at construction start, or for tax at the first tax). Before that, the host
 unit — which reports the project — holds all of it. Shares always sum to 1.
+
+A city may withhold credit from a project altogether (``credit_withheld``: Lanzhou
+credits only projects its office recognised): such a project counts for no unit in
+assessments and carries no reward.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from core.models import Project
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from core.city import City
 
 ONE = Decimal(1)
 
@@ -39,3 +50,22 @@ def credit_shares(project: Project, on: dt.date, kind: str = "indicator") -> dic
     if not sharing_started(project, starts, on):
         return {transfer.to_unit_id: ONE}
     return {transfer.from_unit_id: Decimal(share), transfer.to_unit_id: ONE - Decimal(share)}
+
+
+def withheld_credit(city: City, session: Session, projects: Iterable[Project]) -> dict[int, str]:
+    """``{project_id: reason}`` for the ``projects`` the city's plugins withhold credit from."""
+    projects = list(projects)
+    found: dict[int, str] = {}
+    if not projects:
+        return found
+    for answer in city.call("credit_withheld", projects=projects, session=session):
+        for project_id, reason in answer.items():
+            found.setdefault(project_id, reason)
+    return found
+
+
+def credited(city: City, session: Session, projects: Iterable[Project]) -> list[Project]:
+    """The ``projects`` that earn credit (none withheld by the city)."""
+    projects = list(projects)
+    withheld = withheld_credit(city, session, projects)
+    return [project for project in projects if project.id not in withheld]

@@ -207,14 +207,20 @@ def project_facts(project: Project, unit_codes: dict[int, str] | None = None) ->
 
 
 def city_projects(session: Session, out_of_province: bool | None = None,
-                  by_unit: bool = False) -> list[ProjectFacts]:
-    """Every project of the city database as facts (optionally only (not) out of province)."""
+                  by_unit: bool = False,
+                  keep: Callable[[list[Project]], list[Project]] | None = None
+                  ) -> list[ProjectFacts]:
+    """Every project of the city database as facts (optionally only (not) out of province;
+    ``keep`` narrows the projects, e.g. to those that earn credit)."""
     query = sa.select(Project).options(selectinload(Project.funds),
                                        selectinload(Project.transfers))
     if out_of_province is not None:
         query = query.where(Project.out_of_province == out_of_province)
     unit_codes = dict(session.execute(sa.select(Unit.id, Unit.code)).all()) if by_unit else None
-    return [project_facts(project, unit_codes) for project in session.scalars(query)]
+    projects = list(session.scalars(query))
+    if keep is not None:
+        projects = keep(projects)
+    return [project_facts(project, unit_codes) for project in projects]
 
 
 def compute_figures(
@@ -224,9 +230,10 @@ def compute_figures(
     group_by: str | None = None,
     out_of_province: bool | None = None,
     labels: dict[str, str] | None = None,
+    keep: Callable[[list[Project]], list[Project]] | None = None,
 ) -> tuple[Figures, list[Figures]]:
     """The city total and, if ``group_by`` is set, the groups (which sum to the total)."""
-    projects = city_projects(session, out_of_province, by_unit=group_by == "unit")
+    projects = city_projects(session, out_of_province, by_unit=group_by == "unit", keep=keep)
     return tally(projects, start, end, group_by, labels)
 
 

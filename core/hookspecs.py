@@ -236,6 +236,18 @@ def reward_rules(city: City) -> list[RewardRule] | None:
     """Reward formulas with caps and eligibility. Collected, flattened."""
 
 
+@hookspec
+def credit_withheld(
+    city: City, projects: list[Project], session: Session
+) -> dict[int, str] | None:
+    """Which of ``projects`` earn no credit, and why: ``{project_id: Chinese reason}``.
+
+    A project withheld here counts for no unit in an assessment's figures and no reward may
+    rest on it (a candidate naming it is refused with the reason); the city's own figures
+    (``/stats``) still count it. Collected; the first reason given for a project is kept.
+    """
+
+
 # ---------------------------------------------------------------------------
 # API, reports, demo data
 # ---------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from core.api.support import (
     transaction,
 )
 from core.city import City
-from core.credit import credit_shares
+from core.credit import credit_shares, credited, withheld_credit
 
 # A plugin's own tables (its own Alembic branch) and money columns
 from core.db import Base, Money
@@ -200,3 +200,6 @@ __all__ += [
 
 # Pages of the web interface a city declares (the web_pages hook)
 __all__ += ["WebChart", "WebColumn", "WebFilter", "WebPage", "WebSection"]
+
+# Which projects earn credit (the credit_withheld hook: Lanzhou's 报备认定)
+__all__ += ["credited", "withheld_credit"]

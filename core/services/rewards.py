@@ -3,8 +3,9 @@
 A rule proposes candidates (``RewardRule.candidates(context)``) with the amount
 its formula gives, the basis in words and the projects it came from. The core
 then, for each candidate: refuses a state public official when the rule excludes
-them (recorded as ineligible, amount 0, with the reason), and cuts an amount
-over the rule's cap to the cap (recording the uncapped amount). Every reward is
+them (recorded as ineligible, amount 0, with the reason), refuses a candidate
+resting on a project the city withholds credit from (``credit_withheld``), and cuts
+an amount over the rule's cap to the cap (recording the uncapped amount). Every reward is
 kept with the rules as they were, and writes an event.
 """
 
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from core.credit import withheld_credit
 from core.events import record_event
 from core.identity import Actor
 from core.models import Intermediary, Person, Project, Reward, RewardRun
@@ -59,6 +61,14 @@ class RewardContext:
         return sum((t.amount for t in project.funds
                     if t.verification in accepted and self.start <= t.arrived_on <= self.end), ZERO)
 
+    def withheld(self, candidates: list[RewardCandidate]) -> dict[int, tuple[str, str]]:
+        """``{project_id: (name, reason)}`` of the candidates' projects that earn no credit."""
+        ids = {project_id for candidate in candidates for project_id in candidate.project_ids}
+        projects = [project for project in self.projects() if project.id in ids]
+        reasons = withheld_credit(self.city, self.session, projects)
+        return {project.id: (project.name, reasons[project.id]) for project in projects
+                if project.id in reasons}
+
     def latest_ranking(self, scheme_code: str) -> list[dict[str, Any]]:
         """The ranking of the latest published run of ``scheme_code`` ending in the period."""
         run = latest_published_run(self.session, scheme_code, self.start, self.end)
@@ -66,6 +76,15 @@ class RewardContext:
             return []
         return [{"unit": r.unit_code, "unit_name": r.unit_name, "unit_id": r.unit_id,
                  "rank": r.rank, "total": r.total, "run_id": run.id} for r in run.results]
+
+
+def _first_withheld(candidate: RewardCandidate, withheld: dict[int, tuple[str, str]]
+                    ) -> str | None:
+    for project_id in candidate.project_ids:
+        if project_id in withheld:
+            name, reason = withheld[project_id]
+            return f"项目“{name}”{reason}"
+    return None
 
 
 def _is_public_official(session: Session, candidate: RewardCandidate) -> bool:
@@ -78,10 +97,16 @@ def _is_public_official(session: Session, candidate: RewardCandidate) -> bool:
     return bool(row and row.is_public_official)
 
 
-def settle(rule: RewardRule, candidate: RewardCandidate, public_official: bool
-           ) -> dict[str, Any]:
-    """What a candidate is paid under ``rule``: amount, whether capped, eligibility and why."""
+def settle(rule: RewardRule, candidate: RewardCandidate, public_official: bool,
+           withheld: str | None = None) -> dict[str, Any]:
+    """What a candidate is paid under ``rule``: amount, whether capped, eligibility and why.
+
+    ``withheld`` is why a project the candidate rests on earns no credit (``credit_withheld``).
+    """
     uncapped = Decimal(candidate.amount).quantize(AMOUNT_PLACES, ROUND_HALF_UP)
+    if withheld is not None:
+        return {"uncapped_amount": uncapped, "amount": ZERO, "capped": False, "eligible": False,
+                "ineligible_reason": f"{withheld}，不得领取“{rule.name}”"}
     if rule.excludes_public_officials and public_official:
         return {"uncapped_amount": uncapped, "amount": ZERO, "capped": False, "eligible": False,
                 "ineligible_reason": f"{candidate.recipient_name}为国家公职人员，"
@@ -124,8 +149,11 @@ def compute_rewards(session: Session, city: City, data: dict[str, Any], actor: A
     session.flush()
     for code in chosen:
         rule = rules[code]
-        for candidate in rule.candidates(context) or []:
-            outcome = settle(rule, candidate, _is_public_official(session, candidate))
+        candidates = rule.candidates(context) or []
+        withheld = context.withheld(candidates)
+        for candidate in candidates:
+            outcome = settle(rule, candidate, _is_public_official(session, candidate),
+                             _first_withheld(candidate, withheld))
             reward = Reward(run_id=run.id, rule_code=rule.code, rule_name=rule.name,
                             recipient_type=candidate.recipient_type,
                             recipient_id=candidate.recipient_id,
