@@ -12,7 +12,15 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# ECharts for the web interface, from npm (web/package-lock.json), copied where the gateway
+# serves its static files; rebuilt only when the lock file changes.
+ECHARTS := gateway/web/static/vendor/echarts.min.js
+$(ECHARTS): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(dir $(ECHARTS))
+	cp web/node_modules/echarts/dist/echarts.min.js $(ECHARTS)
+
+install: $(STAMP) $(ECHARTS)
 
 up: install
 	$(PY) -m infra.suite up
