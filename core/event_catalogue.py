@@ -441,6 +441,13 @@ register(
                             "failures": array(items=obj(fields={"rule": string(),
                                                                 "message": string()})),
                             "decided_by": string()}),
+    EventType("chain_target", "added",
+              "an enterprise joined the investment map's target list (招商目标企业)", {
+                  "target_id": integer(), "chain": string("chain code of [[chains]]"),
+                  "link": string("link code; null: the chain as a whole", nullable=True),
+                  "name": string(), "credit_code": string(nullable=True),
+                  "tags": array(items=string()), "status": string(),
+                  "note": string(nullable=True), "actor": string()}),
     EventType("expert", "added", "an expert joined the city's expert pool", {
         "expert_id": integer(), "name": string(), "field": string(),
         "organisation": string(nullable=True)}),
@@ -565,6 +572,36 @@ register(
                     verified_amount="decimal", false_report="boolean", serious="boolean"),
               owner="sanming"),
 )
+
+PINGLIANG_LIST_ITEM = loose(list="string", item_id="integer", name="string", unit="string",
+                           item="object")
+PINGLIANG_INFORMATION = loose(information_id="integer", title="string", unit="string",
+                              industry="string", enterprise_name="string", shared_on="date",
+                              lead_id="integer")
+
+register(
+    EventType("pingliang_list_item", "added", "an item entered one of the four lists (四张清单)",
+              PINGLIANG_LIST_ITEM, owner="pingliang"),
+    EventType("pingliang_list_item", "updated", "an item of the four lists changed",
+              PINGLIANG_LIST_ITEM, owner="pingliang"),
+    EventType("pingliang_list_item", "removed", "an item left one of the four lists",
+              PINGLIANG_LIST_ITEM, owner="pingliang"),
+    EventType("pingliang_scheduling", "recorded", "a maturing project was scheduled (趋熟项目调度)",
+              loose(scheduling_id="integer", project_id="integer", scheduled_on="date",
+                    progress="string", problems="string", next_steps="string"),
+              owner="pingliang"),
+    EventType("pingliang_information", "shared", "a unit shared investment information",
+              PINGLIANG_INFORMATION, owner="pingliang"),
+    EventType("pingliang_information", "followed_up", "a lead was reported from shared information",
+              PINGLIANG_INFORMATION, owner="pingliang"),
+    EventType("pingliang_target", "set", "a year's target was set for a unit or a leader",
+              loose(target_id="integer", year="integer", assignee="string", metric="string",
+                    target="decimal"), owner="pingliang"),
+    EventType("pingliang_points", "recorded", "the office recorded plus or minus points",
+              loose(item_id="integer", unit="string", occurred_on="date", points="decimal",
+                    reason="string"), owner="pingliang"),
+)
+
 
 def write_into(path: str) -> None:
     """Replace the catalogue section of a Markdown file (``docs/events.md``) in place."""

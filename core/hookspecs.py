@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         AssessmentScheme,
         EvaluationForm,
         FieldProblem,
+        MapTarget,
         Refusal,
         Report,
         RewardRule,
@@ -261,6 +262,14 @@ def register_blueprints(city: City) -> list[Blueprint] | None:
 @hookspec
 def reports(city: City) -> list[Report] | None:
     """Named reports (lists with Chinese headings, exportable to .xlsx). Collected, flattened."""
+
+
+@hookspec
+def investment_map_targets(city: City, session: Session) -> list[MapTarget] | None:
+    """Target enterprises from a plugin's own lists, shown on the investment map beside the
+    core's list (``core.policy.MapTarget``). Collected, flattened; a target naming a chain or
+    link the city does not configure is left off the map.
+    """
 
 
 @hookspec

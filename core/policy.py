@@ -202,6 +202,23 @@ class Report:
     build: Callable[[Any, dict], list[dict]]
 
 
+@dataclass(frozen=True)
+class MapTarget:
+    """An enterprise a plugin's own list courts for a chain of the investment map (招商地图).
+
+    ``chain`` and ``link`` are codes of ``[[chains]]``; ``link=None`` places it on the chain as
+    a whole. ``source`` names the list in Chinese (shown on the map); ``status_label`` says where
+    the courting stands, in Chinese, if the list knows.
+    """
+
+    chain: str
+    name: str
+    source: str
+    link: str | None = None
+    status_label: str | None = None
+    reference: str | None = None  # the row in the plugin's own list, e.g. "changsha_targets/7"
+
+
 # -- pages of the web interface -----------------------------------------------------------------
 
 WEB_FORMATS = ("text", "amount", "count", "percent", "date", "yes_no", "list")
@@ -306,3 +323,19 @@ class WebPage:
             raise ValueError(f"page {self.code!r}: unknown roles {unknown}")
         if not self.sections:
             raise ValueError(f"page {self.code!r} has no section")
+
+
+def report_section(report: Report, formats: dict[str, str] | None = None,
+                   charts: tuple[WebChart, ...] = (), title: str | None = None) -> WebSection:
+    """A web section showing one of the city's reports (``reports`` hook) with its ``.xlsx``.
+
+    ``formats`` gives a column's format by key; an amount column drops its "（万元）" heading
+    suffix, since the page shows the unit with each amount (万元 or 亿元).
+    """
+    formats = formats or {}
+    columns = tuple(
+        WebColumn(key, heading.replace("（万元）", "") if formats.get(key) == "amount" else heading,
+                  formats.get(key, "text"))
+        for key, heading in report.columns)
+    return WebSection(title=title or report.name, source=f"reports/{report.code}", rows="rows",
+                      columns=columns, charts=charts, export=f"reports/{report.code}.xlsx")

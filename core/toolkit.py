@@ -69,6 +69,7 @@ from core.policy import (
     FieldProblem,
     HardRefusal,
     Indicator,
+    MapTarget,
     Refusal,
     Report,
     RewardCandidate,
@@ -132,6 +133,7 @@ from core.services.warnings import WarningContext
 # Figures per unit over a period (credit applied), investor matching, office-only actions,
 # a work order's completion, and refreshing one subject's warnings after a plugin's write
 from core.figures import compute_figures
+from core.investment_map import enterprises_present, present_projects
 from core.services.enterprises import find_enterprise
 from core.services.matters import complete_work_order
 from core.services.office import ensure_office
@@ -203,3 +205,6 @@ __all__ += ["WebChart", "WebColumn", "WebFilter", "WebPage", "WebSection"]
 
 # Which projects earn credit (the credit_withheld hook: Lanzhou's 报备认定)
 __all__ += ["credited", "withheld_credit"]
+
+# The investment map (招商地图): a plugin's own map shows the same enterprises present
+__all__ += ["MapTarget", "enterprises_present", "present_projects"]

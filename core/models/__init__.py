@@ -6,6 +6,7 @@ from core.models.assessments import (
     AssessmentResult,
     AssessmentRun,
 )
+from core.models.chains import ChainTarget
 from core.models.enterprises import Enterprise
 from core.models.evaluations import (
     EnterpriseRating,
@@ -55,3 +56,5 @@ __all__ += [
     "AssessmentAdjustment", "AssessmentObjection", "AssessmentResult", "AssessmentRun",
     "EarlyWarning", "Reward", "RewardRun",
 ]
+
+__all__ += ["ChainTarget"]
