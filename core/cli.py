@@ -204,6 +204,24 @@ def serve(what: str, city_code: str | None, config: str | None, host: str, port:
     waitress.serve(app, host=host, port=port, threads=threads, ident="zhaoshang")
 
 
+@main.command("new-city")
+@click.argument("code")
+@click.option("--name", required=True, help="the city's Chinese name, e.g. 天水市")
+@click.option("--province", required=True, help="its province, e.g. 甘肃省")
+@click.option("--dest", default=".", type=click.Path(file_okay=False),
+              help="where the new package's directory goes (default: here)")
+def new_city(code: str, name: str, province: str, dest: str) -> None:
+    """Generate a city plugin as a package of its own (docs/adding-a-city.md)."""
+    from core.scaffold import NewCity, ScaffoldError, generate_city
+
+    try:
+        root = generate_city(NewCity(code, name, province), Path(dest))
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"已生成 {name}（{code}）：{root}\n"
+               f"  pip install -e {root}   # 安装后运行其测试：cd {root} && pytest")
+
+
 main.add_command(users)
 main.add_command(province_group)
 main.add_command(gateway_group)

@@ -21,6 +21,7 @@ from typing import Any
 import requests
 import waitress.server
 
+from core.conformance.service import stop_process
 from core.identity import GATEWAY_SECRET_ENV, Actor, signed_identity_headers
 from tests.support.cities import city_config
 from tests.support.toml import toml_text
@@ -107,12 +108,7 @@ class Service:
     def stop(self) -> None:
         if self.process is None:
             return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
         self.process = None
 
     def log_tail(self) -> str:
