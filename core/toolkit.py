@@ -31,8 +31,9 @@ from core.db import Base, Money
 # Evaluations (评估/评审) and matters (一事一议): the city's forms, results, running them
 from core.evaluation_rules import city_forms as city_evaluation_forms
 
-# Writing events for a plugin's own changes, in the caller's transaction
-from core.events import record_event
+# Writing events for a plugin's own changes, in the caller's transaction; JSON of rows
+# (decimals as strings, dates as ISO dates) for answers without a schema of their own
+from core.events import record_event, to_json_value
 from core.gates import field_present, incomplete_fields
 from core.identity import Actor, may_write_unit
 from core.lifecycle import MAIN_LINE, STAGE_LABELS, ProjectStatus, Stage, passed
@@ -82,6 +83,7 @@ from core.policy import (
     WebFilter,
     WebPage,
     WebSection,
+    report_section,
 )
 
 # Refusing with readable reasons
@@ -97,13 +99,14 @@ from core.problems import (
 # Schemas of a plugin's own API
 from core.schemas.base import BaseSchema, CreditCode, Page
 from core.schemas.base import Money as MoneyField
-from core.services.evaluations import assign_reviewers as assign_evaluation_reviewers
-from core.services.evaluations import complete_step as complete_evaluation_step
 from core.services.evaluations import (
+    add_expert,
     enterprise_ratings,
     evaluation_outcome,
     start_evaluation,
 )
+from core.services.evaluations import assign_reviewers as assign_evaluation_reviewers
+from core.services.evaluations import complete_step as complete_evaluation_step
 from core.services.evaluations import latest_decided as latest_decided_evaluation
 from core.services.evaluations import record_scores as record_evaluation_scores
 from core.services.leads import is_judgement_overdue
@@ -197,14 +200,17 @@ __all__ += [
 
 __all__ += [
     "LEAD_CHANNELS", "core_milestone_overdue", "core_no_progress", "latest_published_run",
-    "ranking_end",
+    "ranking_end", "to_json_value",
 ]
 
 # Pages of the web interface a city declares (the web_pages hook)
-__all__ += ["WebChart", "WebColumn", "WebFilter", "WebPage", "WebSection"]
+__all__ += ["WebChart", "WebColumn", "WebFilter", "WebPage", "WebSection", "report_section"]
 
 # Which projects earn credit (the credit_withheld hook: Lanzhou's 报备认定)
 __all__ += ["credited", "withheld_credit"]
+
+# Adding an expert to the pool (专家库), e.g. for a city's demo evaluations
+__all__ += ["add_expert"]
 
 # The investment map (招商地图): a plugin's own map shows the same enterprises present
 __all__ += ["MapTarget", "enterprises_present", "present_projects"]

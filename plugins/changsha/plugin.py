@@ -19,7 +19,17 @@ from core.toolkit import (
     WarningRule,
     hookimpl,
 )
-from plugins.changsha import api, assessment, cadence, lookback, majors, matters, parks, rewards
+from plugins.changsha import (
+    api,
+    assessment,
+    cadence,
+    lookback,
+    majors,
+    matters,
+    pages,
+    parks,
+    rewards,
+)
 from plugins.changsha import demo as changsha_demo
 from plugins.changsha.settings import PLUGIN, ChangshaSettings
 
@@ -103,6 +113,11 @@ def reports(city: City) -> list[Report]:
 @hookimpl
 def register_blueprints(city: City) -> list[Any]:
     return [api.blueprint]
+
+
+@hookimpl
+def web_pages(city: City) -> list[Any]:
+    return pages.web_pages()
 
 
 @hookimpl

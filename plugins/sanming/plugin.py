@@ -22,6 +22,7 @@ from plugins.sanming import (
     two_accounts,
 )
 from plugins.sanming import demo as sanming_demo
+from plugins.sanming import pages as sanming_pages
 from plugins.sanming import (
     reports as sanming_reports,
 )
@@ -167,6 +168,11 @@ def reports(city: Any) -> list:
 @hookimpl
 def register_blueprints(city: Any) -> list:
     return [blueprint]
+
+
+@hookimpl
+def web_pages(city: Any) -> list:
+    return sanming_pages.web_pages(city)
 
 
 @hookimpl

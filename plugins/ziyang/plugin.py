@@ -34,6 +34,7 @@ from plugins.ziyang import (
     six_ones,
 )
 from plugins.ziyang import demo as demo_records
+from plugins.ziyang import pages as ziyang_pages
 from plugins.ziyang import reports as report_tables
 from plugins.ziyang.settings import PLUGIN_NAME, ZiyangSettings, settings
 
@@ -114,6 +115,11 @@ def register_blueprints(city: Any) -> list:
 @hookimpl
 def reports(city: Any) -> list:
     return report_tables.ziyang_reports()
+
+
+@hookimpl
+def web_pages(city: Any) -> list:
+    return ziyang_pages.web_pages()
 
 
 @hookimpl

@@ -78,3 +78,16 @@ def test_hook_web_pages_are_in_the_openapi_document(client_for):
 def test_hook_web_pages_refuse_a_page_outside_the_api_or_the_vocabulary(build, message):
     with pytest.raises(ValueError, match=message):
         build()
+
+
+def test_hook_web_pages_report_section_shows_a_report_with_its_export():
+    from core.policy import Report, report_section
+
+    report = Report("battle", "每月战报", (("unit_name", "单位"), ("signed_amount", "签约金额（万元）"),
+                                          ("signed_count", "签约项目")), lambda context, params: [])
+    section = report_section(report, {"signed_amount": "amount", "signed_count": "count"})
+    assert (section.title, section.source, section.rows, section.export) == (
+        "每月战报", "reports/battle", "rows", "reports/battle.xlsx")
+    assert [(c.key, c.heading, c.format) for c in section.columns] == [
+        ("unit_name", "单位", "text"), ("signed_amount", "签约金额", "amount"),
+        ("signed_count", "签约项目", "count")]
