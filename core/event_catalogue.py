@@ -602,6 +602,38 @@ register(
                     reason="string"), owner="pingliang"),
 )
 
+LANZHOU_REGISTRATION = loose(registration_id="integer", project_id="integer",
+                             introducing_unit="string", intermediary_id="integer",
+                             registered_on="date", status="string", decided_on="date",
+                             decided_by="string")
+LANZHOU_PENALTY = loose(penalty_id="integer", unit="string", project_id="integer",
+                        occurred_on="date", points="decimal", reason="string",
+                        exempted="boolean", exemption_reason="string",
+                        exemption_conditions="array", approver="string", exempted_on="date")
+
+register(
+    EventType("lanzhou_registration", "registered",
+              "a project's introducing unit and intermediary were registered (报备)",
+              LANZHOU_REGISTRATION, owner="lanzhou"),
+    EventType("lanzhou_registration", "recognised",
+              "the office recognised a registration (认定): the project earns credit",
+              LANZHOU_REGISTRATION, owner="lanzhou"),
+    EventType("lanzhou_registration", "refused", "the office refused to recognise a registration",
+              LANZHOU_REGISTRATION, owner="lanzhou"),
+    EventType("lanzhou_penalty", "recorded", "a unit's assessment penalty was recorded",
+              LANZHOU_PENALTY, owner="lanzhou"),
+    EventType("lanzhou_penalty", "exempted",
+              "a penalty was exempted (容错免责): kept on record, not counted",
+              LANZHOU_PENALTY, owner="lanzhou"),
+    EventType("lanzhou_target", "added", "a target enterprise entered the library",
+              loose(target_id="integer", name="string", category="string", region="string",
+                    industry="string", responsible_unit="string", status="string"),
+              owner="lanzhou"),
+    EventType("lanzhou_promotion", "recorded", "a city-level promotion event was recorded",
+              loose(promotion_id="integer", held_on="date", place="string", theme="string",
+                    industry="string", organiser_unit="string"), owner="lanzhou"),
+)
+
 
 def write_into(path: str) -> None:
     """Replace the catalogue section of a Markdown file (``docs/events.md``) in place."""
