@@ -18,11 +18,12 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded
+from werkzeug.datastructures import MultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.db import make_engine, make_session_factory
 from core.problems import Problem, problem_response, register_error_handlers
-from gateway import routes
+from gateway import routes, web
 from gateway.audit import Attempt, record, worth_auditing
 from gateway.config import GatewaySettings, load_settings
 from gateway.openapi import CachedDocument
@@ -30,6 +31,7 @@ from gateway.runtime import EXTENSION, Gateway, gateway
 from gateway.store import upgrade
 from gateway.tokens import Claims, verify_token
 from gateway.upstream import Upstream
+from gateway.web.session import session_claims as web_session_claims
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 SECURITY_HEADERS = {
@@ -70,7 +72,7 @@ def create_app(config: GatewaySettings | dict[str, Any] | str | Path | None = No
             ApplicationLimit(settings.limits["per_user"], key_function=_user, scope="user",
                              exempt_when=lambda: g.get("claims") is None),
             ApplicationLimit(settings.limits["login"], scope="login",
-                             exempt_when=lambda: request.endpoint != "gateway.issue_token"),
+                             exempt_when=lambda: not _signing_in()),
         ],
         storage_uri=settings.limits["storage_uri"],
         headers_enabled=True,
@@ -82,6 +84,7 @@ def create_app(config: GatewaySettings | dict[str, Any] | str | Path | None = No
         upstream=upstream, limiter=limiter,
         openapi=CachedDocument(lambda: routes.merged_openapi(app), settings.openapi_ttl))
     app.register_blueprint(routes.blueprint, url_prefix=routes.API_PREFIX)
+    web.init_app(app, settings.jwt_secret)
     register_error_handlers(app)
     app.register_error_handler(RateLimitExceeded, _rate_limited)
     app.after_request(_finish)
@@ -96,18 +99,26 @@ def _user() -> str:
     return f"user:{g.claims.user}"
 
 
+def _signing_in() -> bool:
+    return request.endpoint == "gateway.issue_token" or (
+        request.endpoint == "web.login" and request.method == "POST")
+
+
 def _begin() -> None:
     """Request id and token, before anything else (the rate limits need the user)."""
     incoming = request.headers.get("X-Request-Id", "")
     g.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
     g.started = time.perf_counter()
     g.claims, g.auth_problem = None, None
-    if request.endpoint == "gateway.issue_token":
+    if _signing_in():
         # Who tried to sign in is audited even when the attempt is refused before the view.
-        body = request.get_json(silent=True)
-        if isinstance(body, dict) and isinstance(body.get("username"), str):
+        body = request.get_json(silent=True) if request.is_json else request.form
+        if isinstance(body, dict | MultiDict) and isinstance(body.get("username"), str):
             g.attempted_user = body["username"][:64]
-    if request.headers.get("Authorization"):
+    if request.blueprint == "web":
+        # The web interface signs in with a cookie; the API only ever with a bearer token.
+        g.claims, g.auth_problem = web_session_claims(gateway().settings.jwt_secret)
+    elif request.headers.get("Authorization"):
         try:
             g.claims = verify_token(gateway().settings.jwt_secret,
                                     request.headers["Authorization"])

@@ -78,21 +78,26 @@ def issue_token():
     The endpoint name (``gateway.issue_token``) carries the sign-in rate limit.
     """
     data = load_body(TokenRequest)
+    response = jsonify(sign_in(data["username"], data["password"]))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def sign_in(username: str, password: str) -> dict[str, Any]:
+    """The token answer for a right name and password (API and web interface alike), else 401."""
     state = gateway()
     with unit_of_work(state.sessions) as session:
-        user = authenticate(session, data["username"], data["password"])
+        user = authenticate(session, username, password)
         if user is None:
             raise Problem(401, "invalid_credentials", "登录失败", "用户名或密码错误")
-        token, expires = tokens.issue_token(state.settings.jwt_secret, user=user.username, role=user.role,
-                                     city=user.city, unit=user.unit, name=user.display_name,
-                                     lifetime=state.settings.token_lifetime)
-        body = TokenSchema().dump({
+        token, expires = tokens.issue_token(state.settings.jwt_secret, user=user.username,
+                                            role=user.role, city=user.city, unit=user.unit,
+                                            name=user.display_name,
+                                            lifetime=state.settings.token_lifetime)
+        return TokenSchema().dump({
             "access_token": token, "token_type": "Bearer",
             "expires_in": int(state.settings.token_lifetime.total_seconds()),
             "expires_at": expires, "user": user})
-    response = jsonify(body)
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @operation(blueprint, "/cities", summary="已部署的城市及其服务状态", response=CityHealthSchema,

@@ -59,6 +59,8 @@ class Service:
     env: dict[str, str] = field(default_factory=dict)
     # One-shot commands run once everything answers; their output is shown (demo logins).
     announce: tuple[tuple[str, ...], ...] = ()
+    # More places this service serves, printed under it: (label, address).
+    also: tuple[tuple[str, str], ...] = ()
 
     @property
     def public_url(self) -> str:
@@ -152,6 +154,7 @@ def gateway_service(var_dir: Path, cities: dict[str, tuple[str, int]], province_
     return Service(
         name="gateway", label="网关（统一入口）", command=tuple(gateway_command(config, port, HOST)),
         ready_url=f"http://{HOST}:{port}{HEALTH_PATH}", url=f"http://{HOST}:{port}/api/v1/",
+        also=(("网页界面（用下面的演示账号登录）", f"http://{HOST}:{port}/web/"),),
         announce=(zhaoshang("gateway", "demo-users", "--config", str(config)),),
     )
 
@@ -301,10 +304,10 @@ class Suite:
         width = max(len(s.label) for s in self.services) if self.services else 4
         rows = [f"  {'服务'.ljust(width * 2 - len('服务'))}  地址"]
         for service in self.services:
-            # Chinese characters take two columns in a terminal.
-            pad = width * 2 - len(service.label) - sum(
-                1 for c in service.label if ord(c) > 0x2E80)
-            rows.append(f"  {service.label}{' ' * pad}  {service.public_url}")
+            for label, address in ((service.label, service.public_url), *service.also):
+                # Chinese characters take two columns in a terminal.
+                pad = max(width * 2 - len(label) - sum(1 for c in label if ord(c) > 0x2E80), 0)
+                rows.append(f"  {label}{' ' * pad}  {address}")
         return "\n".join(["招商引资平台已启动：", *rows])
 
     def watch(self) -> None:

@@ -1,0 +1,132 @@
+"""The web blueprint and what every page shares: the signed-in person, their API client, the
+menu of their role and city, refusals shown in Chinese, and redirects after a change."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from gateway.runtime import gateway
+from gateway.web import formatting, menus
+from gateway.web.client import Answer, ApiClient
+from gateway.web.session import CSRF_FIELD, csrf_ok, csrf_token
+
+blueprint = Blueprint("web", __name__, template_folder="templates", static_folder="static",
+                      static_url_path="/static")
+PUBLIC_ENDPOINTS = {"web.login", "web.static"}
+PROBLEM = "problem"  # flash category of a refusal carried over a redirect
+
+
+@blueprint.before_request
+def _require_sign_in() -> Response | None:
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if g.get("claims") is None:
+        if g.get("auth_problem") is not None:
+            flash(g.auth_problem.detail, "notice")
+        return redirect(url_for("web.login", next=request.full_path.rstrip("?")), 303)
+    if request.method == "POST" and not csrf_ok(request.form.get(CSRF_FIELD)):
+        abort(400, "表单已过期，请刷新页面后重试")
+    return None
+
+
+def api() -> ApiClient:
+    if "api_client" not in g:
+        g.api_client = ApiClient(g.claims, g.get("request_id"))
+    return g.api_client
+
+
+def city_names() -> dict[str, str]:
+    return {code: target.name for code, target in gateway().settings.cities.items()}
+
+
+def check_city(city: str) -> str:
+    if city not in gateway().settings.cities:
+        abort(404)
+    return city
+
+
+def plugin_pages(city: str) -> list[dict[str, Any]]:
+    """The city's own pages (the ``web_pages`` hook) for the menu; none while it is away."""
+    if "plugin_pages" not in g:
+        g.plugin_pages = {}
+    if city not in g.plugin_pages:
+        answer = api().city(city, "GET", "web-pages")
+        g.plugin_pages[city] = answer.body if answer.ok and isinstance(answer.body, list) else []
+    return g.plugin_pages[city]
+
+
+def render(template: str, status: int = 200, city: str | None = None, **context: Any
+           ) -> tuple[str, int]:
+    """A page with the person's menu: their city's pages and, for the province, its own."""
+    claims = g.claims
+    names = city_names()
+    role = claims.role
+    menu = menus.city_menu(role, city, plugin_pages(city)) if city else []
+    problems = [json.loads(text) for text in get_flashed_messages(category_filter=[PROBLEM])]
+    notices = get_flashed_messages(category_filter=["notice"])
+    return render_template(
+        template, city=city, city_name=names.get(city or "", ""), cities=names,
+        menu=menu, province_menu=menus.province_menu(role), user=claims,
+        role_label=menus.ROLE_LABELS.get(role, role), may=api().may, notices=notices,
+        flashed_problems=problems, **context), status
+
+
+def refused(answer: Answer) -> None:
+    """Carry a refusal (title, detail, field errors, refusals) to the next page."""
+    problem = answer.problem or {}
+    kept = {key: problem.get(key) for key in ("title", "detail", "status", "code", "errors",
+                                              "refusals") if problem.get(key) is not None}
+    flash(json.dumps(kept, ensure_ascii=False), PROBLEM)
+
+
+def done(answer: Answer, success: str, endpoint: str, **args: Any) -> Response:
+    """After a change: say what happened (or why not) and show the page again (303)."""
+    if answer.ok:
+        flash(success, "notice")
+    else:
+        refused(answer)
+    return redirect(url_for(endpoint, **args), 303)
+
+
+def form_value(name: str) -> str | None:
+    value = request.form.get(name, "").strip()
+    return value or None
+
+
+def filters(*names: str) -> dict[str, str]:
+    """The query parameters a list page passes on to the API (empty ones dropped)."""
+    return {name: request.args[name].strip() for name in names
+            if request.args.get(name, "").strip()}
+
+
+@blueprint.app_template_global()
+def csrf_field() -> str:
+    from markupsafe import Markup, escape
+
+    return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token())}">')
+
+
+@blueprint.app_template_global()
+def chart_data(spec: dict[str, Any]) -> str:
+    return json.dumps(spec, ensure_ascii=False)
+
+
+for _name in ("amount", "percent", "growth", "count", "date", "countdown", "countdown_level",
+              "yes_no"):
+    blueprint.add_app_template_filter(getattr(formatting, _name), _name)
+blueprint.add_app_template_global(formatting.cell, "cell")
+blueprint.add_app_template_global(formatting.dig, "dig")

@@ -1,0 +1,68 @@
+"""A city's own pages, declared by its plugin through the ``web_pages`` hook and rendered here
+generically, and the city's investment map (招商地图)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, g, request, url_for
+
+from gateway.web.base import api, blueprint, check_city, plugin_pages, render
+from gateway.web.formatting import chart, dig
+
+STREAMS = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
+
+
+def _page(city: str, code: str) -> dict[str, Any]:
+    for page in plugin_pages(city):
+        if page["code"] == code and g.claims.role in page.get("roles", ()):
+            return page
+    abort(404)
+
+
+def section_view(city: str, section: dict[str, Any], params: dict[str, str]) -> dict[str, Any]:
+    """One section: its rows read from the city's API with the page's filters, and its charts."""
+    answer = api().city(city, "GET", section["source"], params)
+    found = dig(answer.body, section.get("rows") or "") if answer.ok else None
+    rows = found if isinstance(found, list) else []
+    charts = [chart(spec["kind"], spec["title"], rows, spec["category"],
+                    [(value["key"], value["name"]) for value in spec["values"]])
+              for spec in section.get("charts", [])]
+    export = (url_for("web.export", city=city, rest=section["export"], **params)
+              if section.get("export") else None)
+    return {"title": section["title"], "answer": answer, "rows": rows,
+            "columns": section["columns"], "charts": charts, "export": export}
+
+
+@blueprint.route("/c/<city>/pages/<code>")
+def city_page(city: str, code: str):
+    check_city(city)
+    page = _page(city, code)
+    params = {}
+    for item in page.get("filters", []):
+        value = request.args.get(item["name"], "").strip() or item.get("default")
+        if value:
+            params[item["name"]] = value
+    sections = [section_view(city, section, params) for section in page["sections"]]
+    return render("city_page.html", city=city, page=page, params=params, sections=sections)
+
+
+def _links(chain: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """A chain's links grouped upstream, midstream, downstream (their order on the map)."""
+    grouped: dict[str, list[dict[str, Any]]] = {stream: [] for stream in STREAMS}
+    for link in chain.get("links", []):
+        stream = link.get("position") or "midstream"
+        grouped.setdefault(stream, []).append(link)
+    return grouped
+
+
+@blueprint.route("/c/<city>/investment-map")
+def investment_map(city: str):
+    check_city(city)
+    params = {key: value for key, value in request.args.items() if key == "chain" and value}
+    answer = api().city(city, "GET", "investment-map", params)
+    body = answer.body if answer.ok else {}
+    chains = body.get("chains", []) if isinstance(body, dict) else body or []
+    return render("investment_map.html", 200 if answer.ok else answer.status, city=city,
+                  answer=answer, chains=[{**chain, "grouped": _links(chain)} for chain in chains],
+                  streams=STREAMS)

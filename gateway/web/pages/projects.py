@@ -1,0 +1,232 @@
+"""Projects: the pipeline by stage, a project's page with its history and the checklist of what
+the next stage still needs, transitions (refusals shown with their reasons), progress, arrived
+funds, milestones, transfers, evaluations and matters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import g, request, url_for
+
+from gateway.web.base import api, blueprint, check_city, done, filters, form_value, render
+from gateway.web.formatting import chart
+from gateway.web.pages.reference import STAGES, industries, matter_kinds, unit_names, units
+
+PROJECT_COLUMNS = [
+    {"key": "name", "heading": "项目名称"},
+    {"key": "enterprise.name", "heading": "投资企业"},
+    {"key": "amount", "heading": "总投资", "format": "amount"},
+    {"key": "stage_label", "heading": "阶段"},
+    {"key": "host_unit_name", "heading": "落户单位"},
+    {"key": "industry_name", "heading": "产业"},
+    {"key": "leader_name", "heading": "包抓领导"},
+    {"key": "arrived_amount", "heading": "到位资金", "format": "amount"},
+    {"key": "last_progress_on", "heading": "最近进展", "format": "date"},
+]
+LIST_FILTERS = ("stage", "unit", "industry", "tier", "leader", "q", "page")
+MILESTONES = {"start": "开工", "completion": "竣工", "production": "投产"}
+MONEY_FIELDS = {"amount", "agreement_amount"}
+
+
+def _project_filters() -> dict[str, str]:
+    params = filters(*LIST_FILTERS)
+    if request.args.get("mine"):
+        if g.claims.role == "clerk" and g.claims.unit:
+            params["unit"] = g.claims.unit
+        elif g.claims.role == "leader":
+            params["leader"] = g.claims.name
+    return params
+
+
+def named(city: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    names, trades = unit_names(city), industries(city)
+    for row in rows:
+        for key in ("host_unit", "finding_unit"):
+            row[f"{key}_name"] = names.get(row.get(key) or "", row.get(key))
+        row["industry_name"] = trades.get(row.get("industry") or "", row.get("industry"))
+    return rows
+
+
+def pipeline(city: str, params: dict[str, str]) -> list[dict[str, Any]]:
+    """How many projects (of the same filter) stand in each stage."""
+    counts = []
+    for stage, label in STAGES.items():
+        answer = api().city(city, "GET", "projects",
+                            {**params, "stage": stage, "per_page": 1, "page": 1})
+        total = answer.body.get("total", 0) if answer.ok and isinstance(answer.body, dict) else 0
+        counts.append({"stage": stage, "label": label, "count": total})
+    return counts
+
+
+@blueprint.route("/c/<city>/projects")
+def projects(city: str):
+    check_city(city)
+    params = _project_filters()
+    answer = api().city(city, "GET", "projects", {**params, "sort": "-id"})
+    rows = named(city, answer.items())
+    stages = pipeline(city, {k: v for k, v in params.items() if k not in ("stage", "page")})
+    export = {key: value for key, value in params.items() if key != "page"}
+    mine = bool(request.args.get("mine"))
+    title = ("我包抓的项目" if g.claims.role == "leader" else "本单位项目") if mine else "项目库"
+    return render("projects.html", city=city, answer=answer, rows=rows, columns=PROJECT_COLUMNS,
+                  params=params, stages=stages, stage_labels=STAGES, mine=mine, title=title,
+                  units=units(city), industries=industries(city),
+                  pipeline_chart=chart("bar", "各阶段项目数", stages, "label",
+                                       [("count", "项目数")]),
+                  export_url=url_for("web.export", city=city, rest="projects", **export))
+
+
+def _project_parts(city: str, project_id: int) -> dict[str, Any]:
+    client = api()
+    base = f"projects/{project_id}"
+    return {
+        "funds": client.city(city, "GET", f"{base}/funds").items(),
+        "transfers": client.city(city, "GET", f"{base}/transfers").items(),
+        "transitions": client.city(city, "GET", f"{base}/transitions").items(),
+        "history": client.city(city, "GET", f"{base}/history").items(),
+        "evaluations": client.city(city, "GET", f"{base}/evaluations").items(),
+        "matters": client.city(city, "GET", "matters", {"project_id": project_id}).items(),
+        "forms": client.city(city, "GET", "evaluation-forms").items(),
+    }
+
+
+@blueprint.route("/c/<city>/projects/<int:project_id>")
+def project(city: str, project_id: int):
+    check_city(city)
+    answer = api().city(city, "GET", f"projects/{project_id}")
+    if not answer.ok:
+        return render("project.html", answer.status, city=city, answer=answer, project=None)
+    project = named(city, [answer.body])[0]
+    return render("project.html", city=city, answer=answer, project=project,
+                  stage_labels=STAGES, milestone_kinds=MILESTONES, units=units(city),
+                  unit_names=unit_names(city), today=dt.date.today().isoformat(),
+                  matter_kinds=matter_kinds(),
+                  **_project_parts(city, project_id))
+
+
+def _with_leaf(container: dict[str, Any], parts: list[str], value: Any) -> dict[str, Any]:
+    """A copy of ``container`` with ``value`` at the dotted ``parts`` (nested dicts kept)."""
+    head, rest = parts[0], parts[1:]
+    current = container.get(head)
+    branch = _with_leaf(current if isinstance(current, dict) else {}, rest, value) if rest else value
+    return {**container, head: branch}
+
+
+def attribute_value(text: str) -> Any:
+    """A city field as typed: 是/否 become true/false, the rest stays text (exact numbers)."""
+    return {"是": True, "否": False, "true": True, "false": False}.get(text, text)
+
+
+def checklist_writes(project: dict[str, Any], form: Any) -> tuple[dict[str, Any], list[dict]]:
+    """What the checklist form asks: one PATCH body and the milestones to set."""
+    patch: dict[str, Any] = {}
+    attributes: dict[str, Any] = {}
+    milestones = []
+    for item in project.get("checklist", []):
+        path = item["field"]
+        value = (form.get(f"field:{path}") or "").strip()
+        if not value:
+            continue
+        head, _, rest = path.partition(".")
+        if head == "milestones" and rest:
+            milestones.append({"kind": rest, "planned_on": value})
+        elif head == "attributes" and rest:
+            parts = rest.split(".")
+            attributes = _with_leaf({**(project.get("attributes") or {}), **attributes}, parts,
+                                    attribute_value(value))
+        elif path.endswith("_id") and path[:-3] in ("host_unit", "finding_unit", "enterprise"):
+            patch[path[:-3]] = value
+        else:
+            patch[path] = value
+    if attributes:
+        # PATCH merges attributes key by key: send each touched top-level key whole.
+        touched = {item["field"].split(".")[1] for item in project.get("checklist", [])
+                   if item["field"].startswith("attributes.")}
+        patch["attributes"] = {key: attributes[key] for key in touched if key in attributes}
+    return patch, milestones
+
+
+@blueprint.route("/c/<city>/projects/<int:project_id>/checklist", methods=["POST"])
+def fill_checklist(city: str, project_id: int):
+    check_city(city)
+    client = api()
+    current = client.city(city, "GET", f"projects/{project_id}")
+    if not current.ok:
+        return done(current, "", "web.project", city=city, project_id=project_id)
+    patch, milestones = checklist_writes(current.body, request.form)
+    for milestone in milestones:
+        answer = client.city(city, "PUT", f"projects/{project_id}/milestones", body=milestone)
+        if not answer.ok:
+            return done(answer, "", "web.project", city=city, project_id=project_id)
+    answer = current
+    if patch:
+        answer = client.city(city, "PATCH", f"projects/{project_id}", body=patch)
+    return done(answer, "已补充下一阶段所需信息", "web.project", city=city, project_id=project_id)
+
+
+@blueprint.route("/c/<city>/projects/<int:project_id>/transition", methods=["POST"])
+def move_project(city: str, project_id: int):
+    check_city(city)
+    target = form_value("target") or ""
+    body = {"target": target, "reason": form_value("reason")}
+    if form_value("occurred_on"):
+        body["occurred_on"] = form_value("occurred_on")
+    answer = api().city(city, "POST", f"projects/{project_id}/transitions", body=body)
+    return done(answer, f"项目已进入“{STAGES.get(target, target)}”阶段", "web.project", city=city,
+                project_id=project_id)
+
+
+@blueprint.route("/c/<city>/projects/<int:project_id>/progress", methods=["POST"])
+def record_progress(city: str, project_id: int):
+    check_city(city)
+    body = {"progress_note": form_value("progress_note") or "",
+            "progress_on": form_value("progress_on") or dt.date.today().isoformat()}
+    answer = api().city(city, "PATCH", f"projects/{project_id}", body=body)
+    return done(answer, "进展已填报", "web.project", city=city, project_id=project_id)
+
+
+@blueprint.route("/c/<city>/projects/<int:project_id>/funds", methods=["POST"])
+def report_funds(city: str, project_id: int):
+    check_city(city)
+    body = {"arrived_on": form_value("arrived_on") or "", "amount": form_value("amount") or "",
+            "evidence_ref": form_value("evidence_ref") or ""}
+    answer = api().city(city, "POST", f"projects/{project_id}/funds", body=body)
+    return done(answer, "到位资金已填报", "web.project", city=city, project_id=project_id)
+
+
+@blueprint.route("/c/<city>/projects/<int:project_id>/milestones", methods=["POST"])
+def set_milestone(city: str, project_id: int):
+    check_city(city)
+    body = {"kind": form_value("kind") or "", "planned_on": form_value("planned_on") or "",
+            "actual_on": form_value("actual_on")}
+    answer = api().city(city, "PUT", f"projects/{project_id}/milestones", body=body)
+    return done(answer, "节点已保存", "web.project", city=city, project_id=project_id)
+
+
+@blueprint.route("/c/<city>/projects/<int:project_id>/transfers", methods=["POST"])
+def transfer_project(city: str, project_id: int):
+    check_city(city)
+    body = {"to_unit": form_value("to_unit") or "", "reason": form_value("reason"),
+            "indicator_ratio": form_value("indicator_ratio"), "tax_ratio": form_value("tax_ratio")}
+    answer = api().city(city, "POST", f"projects/{project_id}/transfers", body=body)
+    return done(answer, "项目已流转", "web.project", city=city, project_id=project_id)
+
+
+@blueprint.route("/c/<city>/projects/<int:project_id>/evaluations", methods=["POST"])
+def start_evaluation(city: str, project_id: int):
+    check_city(city)
+    answer = api().city(city, "POST", f"projects/{project_id}/evaluations",
+                        body={"form": form_value("form") or ""})
+    return done(answer, "已发起评估", "web.project", city=city, project_id=project_id)
+
+
+@blueprint.route("/c/<city>/projects/<int:project_id>/matters", methods=["POST"])
+def request_matter(city: str, project_id: int):
+    check_city(city)
+    body = {"project_id": project_id, "kind": form_value("kind") or "",
+            "title": form_value("title") or "", "request": form_value("request") or "",
+            "requested_amount": form_value("requested_amount"),
+            "owner_unit": form_value("owner_unit")}
+    answer = api().city(city, "POST", "matters", body=body)
+    return done(answer, "协调事项已提出", "web.project", city=city, project_id=project_id)

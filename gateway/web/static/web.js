@@ -1,0 +1,85 @@
+// The web interface's only script: draws the charts a page carries (ECharts), warns of
+// duplicate leads while a clerk types the enterprise, and submits the city switch.
+"use strict";
+
+function drawCharts() {
+  if (!window.echarts) return;
+  document.querySelectorAll(".chart[data-chart]").forEach(function (element) {
+    const spec = JSON.parse(element.dataset.chart);
+    const chart = window.echarts.init(element, null, { renderer: "canvas" });
+    let option;
+    if (spec.kind === "pie") {
+      option = {
+        title: { text: spec.title, left: "center", textStyle: { fontSize: 14 } },
+        tooltip: { trigger: "item" },
+        series: [{
+          type: "pie", radius: ["35%", "65%"], top: 30,
+          data: spec.categories.map(function (name, i) {
+            return { name: name, value: spec.series[0] ? spec.series[0].data[i] : null };
+          }),
+        }],
+      };
+    } else {
+      option = {
+        title: { text: spec.title, left: "center", textStyle: { fontSize: 14 } },
+        tooltip: { trigger: "axis" },
+        legend: { bottom: 0 },
+        grid: { left: 48, right: 16, top: 40, bottom: 56, containLabel: true },
+        xAxis: { type: "category", data: spec.categories, axisLabel: { interval: 0, rotate: spec.categories.length > 6 ? 30 : 0 } },
+        yAxis: { type: "value" },
+        series: spec.series.map(function (s) {
+          return { name: s.name, type: spec.kind, data: s.data, smooth: spec.kind === "line" };
+        }),
+      };
+    }
+    chart.setOption(option);
+    element.dataset.drawn = "true";
+    window.addEventListener("resize", function () { chart.resize(); });
+  });
+}
+
+function watchDuplicates() {
+  const name = document.querySelector("input[data-duplicates]");
+  if (!name) return;
+  const code = document.querySelector("input[data-duplicates-code]");
+  const warning = document.getElementById("duplicate-warning");
+  let timer = null;
+  let asked = 0;
+  function check() {
+    const params = new URLSearchParams({ enterprise_name: name.value.trim() });
+    if (code && code.value.trim()) params.set("credit_code", code.value.trim());
+    const ticket = ++asked;
+    fetch(name.dataset.duplicates + "?" + params.toString(), { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : { leads: [], projects: [] }; })
+      .then(function (body) {
+        if (ticket !== asked) return;  // an older answer arriving late
+        const leads = body.leads || [];
+        const projects = body.projects || [];
+        if (!leads.length && !projects.length) { warning.hidden = true; warning.textContent = ""; return; }
+        const parts = leads.slice(0, 5).map(function (lead) {
+          return "线索“" + lead.title + "”（" + lead.reporting_unit_name + "，" + lead.status_label + "，" + lead.matched_by_label + "）";
+        }).concat(projects.slice(0, 5).map(function (project) {
+          return "项目“" + project.name + "”（" + project.host_unit_name + "，" + project.stage_label + "）";
+        }));
+        warning.textContent = "注意：该企业已有" + (leads.length ? " " + leads.length + " 条线索" : "") +
+          (projects.length ? " " + projects.length + " 个项目" : "") + "——" + parts.join("、") + "。请确认不是重复报送。";
+        warning.hidden = false;
+      })
+      .catch(function () { /* the warning is a help; the API checks again on submit */ });
+  }
+  function later() { clearTimeout(timer); timer = setTimeout(check, 300); }
+  name.addEventListener("input", later);
+  if (code) code.addEventListener("input", later);
+}
+
+function autosubmit() {
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  drawCharts();
+  watchDuplicates();
+  autosubmit();
+});

@@ -1,0 +1,142 @@
+"""The whole suite as ``make up`` runs it (one city, Kafka, relay, province, gateway) and a
+headless Chromium driven by Playwright — Debian's ``chromium``, never a downloaded browser.
+
+Screenshots of every page go to ``var/screenshots/`` (test artifacts, not committed).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.infra.test_suite_up import free_port, free_port_pair
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "var" / "screenshots"
+CITY = "sanming"
+STARTUP_DEADLINE = 420.0  # seconds: Kafka, demo data and six services on two shared cores
+
+
+def _install_chromium() -> None:
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if subprocess.run(["apt-get", "install", "-y", "chromium"], env=env).returncode != 0:
+        subprocess.run(["apt-get", "update"], env=env, check=True)
+        subprocess.run(["apt-get", "install", "-y", "chromium"], env=env, check=True)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's chromium, installed with apt-get when missing (root); CI fails without it."""
+    if shutil.which("chromium") is None and os.geteuid() == 0 and shutil.which("apt-get"):
+        _install_chromium()
+    path = shutil.which("chromium")
+    if path is None:
+        message = "chromium is not installed and cannot be installed here (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+class RunningSuite:
+    """``python -m infra.suite up`` for one city on free ports, and what it printed."""
+
+    def __init__(self, var: Path) -> None:
+        self.ports = {"city": free_port(), "kafka": free_port_pair(), "province": free_port(),
+                      "gateway": free_port()}
+        self.url = f"http://127.0.0.1:{self.ports['gateway']}"
+        self.output = ""
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "infra.suite", "up", "--cities", CITY,
+             "--first-port", str(self.ports["city"]), "--var", str(var),
+             "--kafka-port", str(self.ports["kafka"]), "--province-port",
+             str(self.ports["province"]), "--gateway-port", str(self.ports["gateway"])],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def wait_started(self) -> None:
+        deadline = time.monotonic() + STARTUP_DEADLINE
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.output += line
+            if "Ctrl-C" in line:
+                return
+            if time.monotonic() > deadline:
+                break
+        raise RuntimeError(f"the suite did not start:\n{self.output}")
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.communicate(timeout=90)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.communicate()
+
+
+@pytest.fixture(scope="session")
+def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSuite]:
+    running = RunningSuite(tmp_path_factory.mktemp("suite"))
+    try:
+        running.wait_started()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path, headless=True,
+                                              args=["--no-sandbox", "--disable-dev-shm-usage"])
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+class Person:
+    """One signed-in person in a browser context of their own (their own cookie)."""
+
+    def __init__(self, browser: object, suite: RunningSuite, username: str,
+                 viewport: dict[str, int] | None = None) -> None:
+        self.context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900},
+                                           locale="zh-CN")
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("console", lambda message: self.errors.append(message.text)
+                     if message.type == "error" else None)
+        self.suite = suite
+        self.username = username
+        self.page.goto(f"{suite.url}/web/login")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", "zhaoshang-demo")
+        self.page.click("button[type=submit]")
+        self.page.wait_for_load_state()
+
+    def open(self, path: str) -> None:
+        self.page.goto(f"{self.suite.url}{path}")
+
+    def shot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^0-9A-Za-z_\-\u4e00-\u9fff]+", "-", text).strip("-")

@@ -1,0 +1,201 @@
+"""The web interface in a real browser, against the real suite (``make up`` for Sanming).
+
+A clerk reports a lead (warned that the investor is already known), an officer assigns and
+converts it, a transition the checklist is not ready for is refused with its reason, the
+officer completes the checklist and signs; the leader's dashboard and the province page show
+the new figures. Every page of every role's menu opens without an error.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from decimal import Decimal
+
+import pytest
+import requests
+
+from tests.web.conftest import CITY, Person, slug
+
+PROVINCE_DEADLINE = 180.0  # seconds for the city's events to reach the province through Kafka
+ROLES = ("sanming-clerk", "sanming-officer", "sanming-leader", "province", "admin")
+
+
+def number(text: str) -> Decimal:
+    """A figure as the page shows it (``12``, ``8,000万元``, ``13.5亿元``) in 万元 or units."""
+    match = re.search(r"-?[\d,]+(?:\.\d+)?", text)
+    assert match, text
+    value = Decimal(match.group().replace(",", ""))
+    return value * 10000 if "亿元" in text else value
+
+
+def dashboard_figures(person: Person) -> dict[str, Decimal]:
+    person.open(f"/web/c/{CITY}/dashboard")
+    return {key: number(person.page.inner_text(f"[data-figure={key}]"))
+            for key in ("signed_count", "signed_amount", "arrived_amount")}
+
+
+def province_figures(person: Person) -> dict[str, Decimal]:
+    person.open("/web/province")
+    row = person.page.locator("#cities tr", has_text="三明市").first
+    return {"signed_count": number(row.locator("td[data-label=签约项目数]").inner_text()),
+            "signed_amount": number(row.locator("td[data-label=签约总额]").inner_text())}
+
+
+def demo_enterprise(suite) -> str:
+    """The investor of one of Sanming's demo leads, read through the API as the officer."""
+    token = requests.post(f"{suite.url}/api/v1/auth/token", timeout=10, json={
+        "username": "sanming-officer", "password": "zhaoshang-demo"}).json()["access_token"]
+    leads = requests.get(f"{suite.url}/api/v1/cities/{CITY}/leads?per_page=1", timeout=10,
+                         headers={"Authorization": f"Bearer {token}"}).json()["items"]
+    return leads[0]["enterprise"]["name"]
+
+
+def test_make_up_prints_the_web_address_and_demo_logins(suite):
+    assert f"{suite.url}/web/" in suite.output
+    for username in ROLES:
+        assert re.search(rf"\b{re.escape(username)}\b", suite.output), username
+    assert "zhaoshang-demo" in suite.output
+
+
+def test_a_lead_becomes_a_signed_project_and_the_figures_follow(suite, browser):
+    leader = Person(browser, suite, "sanming-leader")
+    province = Person(browser, suite, "province")
+    before = dashboard_figures(leader)
+    province_before = province_figures(province)
+
+    # The clerk reports a lead; typing a known investor warns of a duplicate.
+    clerk = Person(browser, suite, "sanming-clerk")
+    clerk.open(f"/web/c/{CITY}/leads/new")
+    clerk.page.fill("input[name=enterprise_name]", demo_enterprise(suite))
+    warning = clerk.page.locator("#duplicate-warning")
+    warning.wait_for(state="visible")
+    assert "该企业已有" in warning.inner_text()
+    clerk.shot("clerk-lead-duplicate-warning")
+    clerk.page.fill("input[name=title]", "闽西高端氟新材料项目")
+    clerk.page.fill("input[name=enterprise_name]", "福建闽西氟新材料科技有限公司")
+    clerk.page.fill("input[name=intended_amount]", "36000")
+    clerk.page.click("#lead-form button[type=submit]")
+    assert "已报送" in clerk.page.inner_text(".notice")
+    lead_url = clerk.page.url
+    assert "待研判" in clerk.page.inner_text(".facts")
+    assert "工作日" in clerk.page.inner_text(".facts")  # the first-talk countdown
+    clerk.shot("clerk-lead-reported")
+
+    # The officer finds it in the queue with its countdown, assigns and converts it.
+    officer = Person(browser, suite, "sanming-officer")
+    officer.open(f"/web/c/{CITY}/leads?status=reported")
+    row = officer.page.locator("tr", has_text="闽西高端氟新材料项目")
+    assert "工作日" in row.locator("td.countdown").inner_text()
+    officer.shot("officer-lead-queue")
+    officer.page.goto(lead_url)
+    officer.page.click("#assign-form button[type=submit]")
+    assert "已明确首谈地" in officer.page.inner_text(".notice")
+    officer.page.fill("#convert-form input[name=amount]", "36000")
+    officer.page.click("#convert-form button[type=submit]")
+    assert "已转为项目" in officer.page.inner_text(".notice")
+    assert "/projects/" in officer.page.url
+    officer.shot("officer-project-converted")
+
+    # Up the main line: each stage's checklist is filled, then the move is made.
+    for _ in range(3):
+        if officer.page.locator(".badge").inner_text() == "在谈":
+            break
+        officer.page.select_option("#transition select[name=target]", "negotiating")
+        if officer.page.locator("#checklist input").count():
+            fill_checklist(officer)
+        officer.page.select_option("#transition select[name=target]", "negotiating")
+        officer.page.click("#transition button[type=submit]")
+    assert officer.page.locator(".badge").inner_text() == "在谈"
+
+    # Signing before the checklist is complete is refused, and the reason is shown.
+    officer.page.select_option("#transition select[name=target]", "signed")
+    officer.page.click("#transition button[type=submit]")
+    refusal = officer.page.locator(".problem")
+    assert "签约" in refusal.inner_text() and "须填写" in refusal.inner_text()
+    officer.shot("officer-transition-refused")
+
+    fill_checklist(officer)
+    assert "已齐全" in officer.page.inner_text("#checklist")
+    officer.shot("officer-checklist-complete")
+    officer.page.select_option("#transition select[name=target]", "signed")
+    officer.page.click("#transition button[type=submit]")
+    assert "签约" in officer.page.inner_text(".notice")
+    assert officer.page.locator(".badge").inner_text() == "签约"
+
+    # Arrived funds with their evidence.
+    officer.page.fill("#funds input[name=amount]", "12000")
+    officer.page.fill("#funds input[name=evidence_ref]", "闽银回单2024-0518")
+    officer.page.click("#funds button[type=submit]")
+    assert "到位资金已填报" in officer.page.inner_text(".notice")
+    assert "闽银回单2024-0518" in officer.page.inner_text("#funds")
+    officer.shot("officer-project-signed")
+
+    # The leader's dashboard counts the new signed project and its arrived funds.
+    after = dashboard_figures(leader)
+    assert after["signed_count"] == before["signed_count"] + 1
+    assert after["signed_amount"] == before["signed_amount"] + 36000
+    assert after["arrived_amount"] >= before["arrived_amount"] + 12000
+    assert not leader.page.locator("[data-chart]:not([data-drawn=true])").count()
+    leader.shot("leader-dashboard")
+
+    # The province sees it once the events have crossed Kafka.
+    deadline = time.monotonic() + PROVINCE_DEADLINE
+    while True:
+        seen = province_figures(province)
+        if seen["signed_count"] == province_before["signed_count"] + 1:
+            break
+        assert time.monotonic() < deadline, (province_before, seen)
+        time.sleep(2)
+    assert seen["signed_amount"] == province_before["signed_amount"] + 36000
+    province.shot("province-comparison")
+    for person in (leader, province, clerk, officer):
+        assert person.errors == [], (person.username, person.errors)
+        person.close()
+
+
+def fill_checklist(officer: Person) -> None:
+    """Fill every field the next stage still needs, as an officer types them."""
+    inputs = officer.page.locator("#checklist [name^='field:']")
+    for index in range(inputs.count()):
+        field = inputs.nth(index)
+        name = field.get_attribute("name")
+        kind = field.evaluate("element => element.tagName + ':' + (element.type || '')")
+        if kind.startswith("SELECT"):
+            field.select_option(index=1)
+        elif kind.endswith(":date"):
+            field.fill("2030-06-01")
+        elif "amount" in name or "tax" in name or "jobs" in name:
+            field.fill("36000" if "amount" in name else "300")
+        else:
+            field.fill("已落实")
+    officer.page.click("#checklist button[type=submit]")
+    assert "已补充" in officer.page.inner_text(".notice"), officer.page.inner_text("main")
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_every_page_of_each_menu_opens(suite, browser, username):
+    person = Person(browser, suite, username)
+    links = person.page.locator("nav.menu a")
+    targets = [(links.nth(i).inner_text(), links.nth(i).get_attribute("href"))
+               for i in range(links.count())]
+    assert targets, f"{username} has no menu"
+    for label, href in targets:
+        response = person.page.goto(f"{suite.url}{href}")
+        assert response is not None and response.status == 200, (username, label, href)
+        assert person.page.locator("main h1").count() == 1, (username, label)
+        person.shot(f"{slug(username)}-{slug(label)}")
+    assert person.errors == [], person.errors
+    person.close()
+
+
+def test_the_dashboard_fits_a_phone(suite, browser):
+    person = Person(browser, suite, "sanming-leader", viewport={"width": 390, "height": 844})
+    person.open(f"/web/c/{CITY}/dashboard")
+    width = person.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # nothing wider than the screen: no sideways scrolling
+    person.shot("phone-leader-dashboard")
+    person.open(f"/web/c/{CITY}/projects")
+    assert person.page.evaluate("document.documentElement.scrollWidth") <= 390
+    person.shot("phone-projects")
+    person.close()
