@@ -1,9 +1,14 @@
-"""Pingliang's demo: the January–May 2023 out-of-province figures of the seed.
+"""Pingliang's demo: the seed's January–May 2023 figures and every rule at work.
 
 Seed 002 (Gansu Daily, 2023-06-09): 157 out-of-province projects signed with
-134亿元 (+102% year on year), 154 started (98%), 73亿元 arrived (54%). The data set
-below reproduces exactly those figures through ``/api/v1/stats``; last year's
+134亿元 (+102% year on year), 154 started (98%), 73亿元 arrived (54%). The first data set
+reproduces exactly those figures through ``/api/v1/stats``; last year's
 January–May signed 66.34亿元, so the growth is (134 − 66.34) ÷ 66.34 = 102%.
+
+Then, dated relative to the demo's day (:mod:`plugins.pingliang.demo_rules`): the four lists,
+major projects owned by leaders with their service team and a passed evaluation, maturing
+projects scheduled, shared information, red/yellow/blue warnings, targets, points, published
+assessments with their promotion funds and summons.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Any
+
+from plugins.pingliang import demo_rules
 
 SIGNED_COUNT = 157
 STARTED_COUNT = 154
@@ -71,6 +78,14 @@ def load_2023_figures(demo: Any) -> None:
     arrived = proportional(ARRIVED_AMOUNT, [p.amount for p in started_projects])
     for project, amount in zip(started_projects, arrived, strict=True):
         demo.funds(project, amount, day_in(rng, project.started_on, PERIOD_END))
+
+
+def load(demo: Any) -> None:
+    """The ``demo_data`` hook: gates first (they apply to the core's generic projects too)."""
+    demo_rules.register_gates(demo)
+    load_2022_figures(demo)
+    load_2023_figures(demo)
+    demo_rules.load(demo)
 
 
 def load_2022_figures(demo: Any) -> None:

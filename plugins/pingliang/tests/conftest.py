@@ -1,0 +1,106 @@
+"""Pingliang's city from its own deployment file, and the requests a Pingliang clerk makes.
+
+Every API test runs on SQLite and on the real PostgreSQL (the suite's ``db_url``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.city import City, build_city
+from core.config import read_toml
+from core.credit_code import make_credit_code, organisation_check_character
+
+CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
+_serials = itertools.count(1)
+MAIN_LINE = ["reserve", "negotiating", "signed", "started", "completed"]
+STAGE_DATES = {"negotiating": "2024-02-01", "signed": "2024-03-01", "started": "2024-04-01",
+               "completed": "2024-11-01"}
+
+
+def pingliang_city(policy: dict[str, Any] | None = None, **plugin_overrides: Any) -> City:
+    """Pingliang from ``config.toml``, with ``[policy]`` and ``[plugins.pingliang]`` keys replaced."""
+    raw = read_toml(CONFIG)
+    raw["policy"].update(policy or {})
+    raw["plugins"].setdefault("pingliang", {}).update(plugin_overrides)
+    return build_city(raw, str(CONFIG))
+
+
+@pytest.fixture(scope="module")
+def pingliang() -> City:
+    return pingliang_city()
+
+
+@pytest.fixture
+def app(pingliang, db_url):
+    from tests.support.cities import ready_app
+
+    app = ready_app(pingliang, db_url)
+    yield app
+    app.extensions["zhaoshang"].engine.dispose()
+
+
+def investor(**overrides: Any) -> dict[str, Any]:
+    """An investor from Shaanxi (out of province) with a valid credit code, new on every call."""
+    serial = next(_serials)
+    body = f"PL{serial:06d}"
+    code = make_credit_code("91610113" + body + organisation_check_character(body))
+    return {"name": f"西安平测{serial}号实业有限公司", "credit_code": code,
+            "origin_province": "陕西省"} | overrides
+
+
+def call(client: Any, method: str, path: str, body: Any = None, status: int = 200,
+         as_: tuple[str, str | None] | None = None) -> Any:
+    """One request; asserts the status and returns the JSON body."""
+    response = client.request(method, path, json=body, as_=as_)
+    assert response.status_code == status, response.json
+    return response.json
+
+
+def new_project(client: Any, **overrides: Any) -> dict[str, Any]:
+    """A 2亿元 red-cattle project found by 崇信县 (not major)."""
+    body = {"name": "平凉红牛肉食品加工项目", "enterprise": investor(), "industry": "red_cattle",
+            "amount": "20000", "finding_unit": "chongxin", "agreement_amount": "20000",
+            "channel": "chain"} | overrides
+    return call(client, "POST", "/projects", body, 201)
+
+
+def list_project(client: Any, project_id: int, **overrides: Any) -> dict[str, Any]:
+    """Put a project on the key list (重点招商引资项目清单)."""
+    body = {"project_id": project_id, "listed_on": "2024-01-10"} | overrides
+    return call(client, "POST", "/pingliang/key-projects", body, 201)
+
+
+def advance(client: Any, project_id: int, stage: str,
+            dates: dict[str, str] | None = None) -> dict[str, Any]:
+    """Fill the core's gates and move a project along the main line to ``stage``."""
+    body = call(client, "GET", f"/projects/{project_id}")
+    for step in MAIN_LINE[MAIN_LINE.index(body["stage"]) + 1: MAIN_LINE.index(stage) + 1]:
+        kinds = {"signed": "start", "started": "completion", "completed": "production"}
+        if step in kinds and not any(m["kind"] == kinds[step] for m in call(
+                client, "GET", f"/projects/{project_id}/milestones")):
+            call(client, "PUT", f"/projects/{project_id}/milestones",
+                 {"kind": kinds[step], "planned_on": "2026-06-01"})
+        body = call(client, "POST", f"/projects/{project_id}/transitions",
+                    {"target": step, "occurred_on": (dates or {}).get(step, STAGE_DATES[step])})
+    return body
+
+
+def pass_evaluation(client: Any, project_id: int, score: str = "80") -> dict[str, Any]:
+    """A 项目评估 scored ``score`` on every dimension by the commerce bureau, decided."""
+    forms = {form["code"]: form for form in call(client, "GET", "/evaluation-forms")}
+    form = forms["pingliang_project_evaluation"]
+    evaluation = call(client, "POST", f"/projects/{project_id}/evaluations",
+                      {"form": form["code"], "reviewers": [{"unit": "dept_commerce"}]}, 201)
+    reviewer = evaluation["reviewers"][0]["id"]
+    call(client, "POST", f"/evaluations/{evaluation['id']}/scores", {
+        "reviewer_id": reviewer,
+        "scores": [{"dimension": d["code"], "score": score} for d in form["dimensions"]]})
+    call(client, "POST", f"/evaluations/{evaluation['id']}/steps", {"step": "submitted"})
+    decision = "approved" if int(score) >= 60 else "rejected"
+    return call(client, "POST", f"/evaluations/{evaluation['id']}/steps",
+                {"step": "decided", "decision": decision})
