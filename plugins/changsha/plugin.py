@@ -23,6 +23,7 @@ from plugins.changsha import (
     api,
     assessment,
     cadence,
+    chain_map,
     lookback,
     majors,
     matters,
@@ -108,6 +109,11 @@ def assessment_metrics(city: City, context: Any) -> dict[str, dict[str, Any]]:
 def reports(city: City) -> list[Report]:
     return [*cadence.cadence_reports(), lookback.lookback_report(), matters.ledger_report(),
             parks.positioning_report_definition()]
+
+
+@hookimpl
+def investment_map_targets(city: City, session: Any) -> list[Any]:
+    return chain_map.map_targets(session, city)
 
 
 @hookimpl

@@ -60,13 +60,14 @@ class ChainLinks(Schema):
 
 
 class Chain(Schema):
-    """An industrial chain of the digital map (产业数字地图) and its chain office."""
+    """A chain of the digital map (产业数字地图) seen through 强链、补链、延链、育链.
+
+    ``code`` names a chain of the deployment's ``[[chains]]``: its name, chain office
+    (产业链推进办公室) and industries are the core chain's, so the investment map and the
+    digital map never disagree.
+    """
 
     code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,63}$"))
-    name = fields.String(required=True)
-    office = fields.String(load_default=None, allow_none=True,
-                           metadata={"description": "产业链推进办公室（单位编码）"})
-    industries = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
     links = fields.Nested(ChainLinks, load_default=lambda: ChainLinks().load({}))
     gaps = fields.List(fields.String(), load_default=list,
                        metadata={"description": "缺失环节（待补链）"})

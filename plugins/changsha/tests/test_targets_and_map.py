@@ -73,3 +73,32 @@ def test_the_map_shows_links_enterprises_present_targets_and_gaps(client):
     assert machinery["gaps"] == [{"segment": "高端液压件", "targets": [HYDRAULICS["name"]]},
                                  {"segment": "智能控制系统", "targets": []}]
     assert machinery["open_gaps"] == ["智能控制系统"]
+
+
+def test_every_digital_map_chain_is_a_chain_of_the_investment_map(changsha):
+    from plugins.changsha.settings import settings
+
+    assert [chain["code"] for chain in settings(changsha)["chains"]] == list(changsha.chains)
+
+
+def test_the_target_library_and_landed_investors_feed_the_core_investment_map(client):
+    landed = new_project(client, industry="construction_machinery", enterprise=investor(
+        name="三一重工股份有限公司", tags=["上市公司"]), amount="20000")
+    to_negotiating(client, landed["id"])
+    assert sign(client, landed["id"]).status_code == 200
+    client.post("/changsha/targets", json=HYDRAULICS)
+    client.post("/changsha/targets", json=HYDRAULICS | {"name": "某液压整机配套企业", "segment": None})
+
+    chains = {c["code"]: c for c in client.get("/investment-map").json["chains"]}
+    machinery = chains["construction_machinery"]
+    components, machines, aftermarket = machinery["links"]
+    # 高端液压件 is a product of the upstream link: the target lands there, from Changsha's list.
+    assert [(t["name"], t["source"], t["status_label"]) for t in components["targets"]] == [
+        (HYDRAULICS["name"], "长沙市招商目标企业库", "跟踪研究")]
+    assert [t["name"] for t in machinery["chain_targets"]] == ["某液压整机配套企业"]
+    assert [e["name"] for e in machines["enterprises_present"]] == ["三一重工股份有限公司"]
+    assert [g["code"] for g in machinery["gaps"]] == ["components", "aftermarket"]
+    # The digital map counts the same investors present, through the same core code.
+    digital = {c["code"]: c for c in client.get("/changsha/map").json["chains"]}
+    assert digital["construction_machinery"]["enterprises_present"] == machines[
+        "enterprises_present"]
