@@ -19,10 +19,12 @@ LABELS = {"Lead": "线索", "Project": "项目", "Unit": "单位", "Enterprise":
 LABELS |= {"Evaluation": "评估", "Expert": "专家", "Matter": "事项"}
 
 
-def get_or_404(session: Session, model: type[ModelT], ident: int) -> ModelT:
+def get_or_404(session: Session, model: type[ModelT], ident: int, what: str | None = None
+               ) -> ModelT:
+    """The row, or a 404 naming it in Chinese (``what``, e.g. a plugin's own model)."""
     row = session.get(model, ident)
     if row is None:
-        raise not_found(LABELS.get(model.__name__, model.__name__), ident)
+        raise not_found(what or LABELS.get(model.__name__, model.__name__), ident)
     return row
 
 

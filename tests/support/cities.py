@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask
@@ -55,3 +56,10 @@ def ready_app(city: City, db_url: str) -> Flask:
     app.testing = True
     prepare_database(app)
     return app
+
+
+def serve(city: City, db_url: str) -> Iterator[Flask]:
+    """A fixture's body: the city's migrated app, its connection pool closed afterwards."""
+    app = ready_app(city, db_url)
+    yield app
+    app.extensions["zhaoshang"].engine.dispose()

@@ -41,3 +41,11 @@ class ApiClient:
 
     def delete(self, path: str, **kwargs: Any) -> Any:
         return self.request("DELETE", path, **kwargs)
+
+
+def call(client: ApiClient, method: str, path: str, body: Any = None, status: int = 200,
+         as_: tuple[str, str | None] | None = None) -> Any:
+    """One request; asserts the status (showing the problem when it differs), returns the JSON."""
+    response = client.request(method, path, json=body, as_=as_)
+    assert response.status_code == status, response.json
+    return response.json
