@@ -99,6 +99,7 @@ from core.problems import (
 # Schemas of a plugin's own API
 from core.schemas.base import BaseSchema, CreditCode, Page
 from core.schemas.base import Money as MoneyField
+from core.schemas.ranges import DateRange
 from core.services.evaluations import (
     add_expert,
     enterprise_ratings,
@@ -200,7 +201,7 @@ __all__ += [
 
 __all__ += [
     "LEAD_CHANNELS", "core_milestone_overdue", "core_no_progress", "latest_published_run",
-    "ranking_end", "to_json_value",
+    "ranking_end", "to_json_value", "DateRange",
 ]
 
 # Pages of the web interface a city declares (the web_pages hook)

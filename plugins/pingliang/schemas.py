@@ -6,7 +6,7 @@ import datetime as dt
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from core.toolkit import BaseSchema, CodedMessage, CreditCode, MoneyField, Page
+from core.toolkit import BaseSchema, CodedMessage, CreditCode, DateRange, MoneyField, Page
 from plugins.pingliang.models import (
     OPPORTUNITY_STATUSES,
     SUPPORT_KINDS,
@@ -24,14 +24,8 @@ def _one_of(choices: dict[str, str]) -> validate.OneOf:
     return validate.OneOf(list(choices), error=f"应为以下之一：{'、'.join(choices)}")
 
 
-class RangeQuery(BaseSchema):
-    date_from = fields.Date(required=True, data_key="from")
-    date_to = fields.Date(required=True, data_key="to")
-
-    @validates_schema
-    def _ordered(self, data: dict, **_: object) -> None:
-        if data["date_from"] > data["date_to"]:
-            raise ValidationError(CodedMessage("range.order", "起始日期不能晚于截止日期"), "from")
+class RangeQuery(DateRange):
+    """``from`` and ``to``, both required, in order (the core's date range)."""
 
 
 class MonthQuery(BaseSchema):

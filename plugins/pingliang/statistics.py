@@ -28,6 +28,19 @@ from plugins.pingliang.settings import settings
 
 FIGURE_KEYS = ("signed_count", "signed_amount", "started_count", "arrived_amount")
 OTHER = "other"
+MONEY_PLACES = Decimal("0.0001")  # 万元 as stored; a transfer's share can carry more places
+COUNT_PLACES = Decimal("0.01")  # a transferred project counts 0.3 and 0.7
+
+
+def rounded(row: dict[str, Any]) -> dict[str, Any]:
+    """Amounts to four places (万元) and counts to two, as ``/api/v1/stats`` shows them."""
+    out = dict(row)
+    for key, value in row.items():
+        if isinstance(value, Decimal) and key.endswith("_amount"):
+            out[key] = value.quantize(MONEY_PLACES)
+        elif isinstance(value, Decimal) and key.endswith("_count"):
+            out[key] = value.quantize(COUNT_PLACES).normalize()
+    return out
 
 
 def out_of_province(session: Any, start: dt.date, end: dt.date) -> dict[str, Any]:
@@ -39,10 +52,10 @@ def out_of_province(session: Any, start: dt.date, end: dt.date) -> dict[str, Any
     share = None
     if total.signed_amount:
         share = (outside.signed_amount / total.signed_amount).quantize(Decimal("0.0001"))
-    return {"date_from": start, "date_to": end, "out_of_province": outside.as_dict(),
-            "in_province": inside.as_dict(), "all": total.as_dict(),
+    return {"date_from": start, "date_to": end, "out_of_province": rounded(outside.as_dict()),
+            "in_province": rounded(inside.as_dict()), "all": rounded(total.as_dict()),
             "out_of_province_share": share,
-            "out_of_province_by_unit": [group.as_dict() for group in units]}
+            "out_of_province_by_unit": [rounded(group.as_dict()) for group in units]}
 
 
 def channel_rows(session: Any, city: Any, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
@@ -65,10 +78,10 @@ def channel_rows(session: Any, city: Any, start: dt.date, end: dt.date) -> list[
     rows = []
     for key in [*channels, OTHER]:
         values = figures.get(key, {k: Decimal(0) for k in FIGURE_KEYS})
-        rows.append({"channel": key, "label": LEAD_CHANNELS[key], "leads_reported": reported[key],
-                     "leads_converted": converted[key], **values,
-                     "signed_amount_yi": (values["signed_amount"] / 10000).quantize(
-                         Decimal("0.01"))})
+        rows.append(rounded({"channel": key, "label": LEAD_CHANNELS[key],
+                             "leads_reported": reported[key], "leads_converted": converted[key],
+                             **values, "signed_amount_yi": (values["signed_amount"] / 10000)
+                             .quantize(Decimal("0.01"))}))
     return rows
 
 
@@ -104,18 +117,18 @@ def monthly_rows(session: Any, city: Any, month: str) -> list[dict[str, Any]]:
     rows = []
     for unit in assessed_units(session, city):
         group = by_unit.get(unit.code)
-        rows.append({"month": month, "unit": unit.code, "unit_name": unit.name,
-                     **{k: getattr(group, k) if group else Decimal(0) for k in FIGURE_KEYS},
-                     "out_of_province_signed_amount": outside_by_unit.get(unit.code, Decimal(0)),
-                     "leads_reported": leads[unit.code],
-                     "points": points.get(unit.code, Decimal(0))})
+        rows.append(rounded({
+            "month": month, "unit": unit.code, "unit_name": unit.name,
+            **{k: getattr(group, k) if group else Decimal(0) for k in FIGURE_KEYS},
+            "out_of_province_signed_amount": outside_by_unit.get(unit.code, Decimal(0)),
+            "leads_reported": leads[unit.code], "points": points.get(unit.code, Decimal(0))}))
     total, _ = compute_figures(session, start, end)
     outside_total, _ = compute_figures(session, start, end, None, True)
-    rows.append({"month": month, "unit": "", "unit_name": "全市合计",
-                 **{k: getattr(total, k) for k in FIGURE_KEYS},
-                 "out_of_province_signed_amount": outside_total.signed_amount,
-                 "leads_reported": sum(leads.values()),
-                 "points": sum(points.values(), Decimal(0))})
+    rows.append(rounded({"month": month, "unit": "", "unit_name": "全市合计",
+                         **{k: getattr(total, k) for k in FIGURE_KEYS},
+                         "out_of_province_signed_amount": outside_total.signed_amount,
+                         "leads_reported": sum(leads.values()),
+                         "points": sum(points.values(), Decimal(0))}))
     return rows
 
 

@@ -14,6 +14,9 @@ import pytest
 from core.city import City, build_city
 from core.config import read_toml
 from core.credit_code import make_credit_code, organisation_check_character
+from tests.support.http import call
+
+__all__ = ["call"]  # the plugin's tests import it from here
 
 CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
 _serials = itertools.count(1)
@@ -51,14 +54,6 @@ def investor(**overrides: Any) -> dict[str, Any]:
     code = make_credit_code("91610113" + body + organisation_check_character(body))
     return {"name": f"西安平测{serial}号实业有限公司", "credit_code": code,
             "origin_province": "陕西省"} | overrides
-
-
-def call(client: Any, method: str, path: str, body: Any = None, status: int = 200,
-         as_: tuple[str, str | None] | None = None) -> Any:
-    """One request; asserts the status and returns the JSON body."""
-    response = client.request(method, path, json=body, as_=as_)
-    assert response.status_code == status, response.json
-    return response.json
 
 
 def new_project(client: Any, **overrides: Any) -> dict[str, Any]:
@@ -104,3 +99,10 @@ def pass_evaluation(client: Any, project_id: int, score: str = "80") -> dict[str
     decision = "approved" if int(score) >= 60 else "rejected"
     return call(client, "POST", f"/evaluations/{evaluation['id']}/steps",
                 {"step": "decided", "decision": decision})
+
+
+def own(client: Any, project_id: int) -> None:
+    """What a major or list project needs to sign: leader, service team, passed evaluation."""
+    call(client, "PATCH", f"/projects/{project_id}", {
+        "leader_name": "常务副市长", "attributes": {"service_team": ["市投资促进局项目专员"]}})
+    pass_evaluation(client, project_id)
