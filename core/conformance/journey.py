@@ -3,7 +3,8 @@ from 储备 to 竣工投产 — generically, whatever the city's rules.
 
 Before each stage the walk asks the project what it still needs (``incomplete_fields``, the
 core's one source of truth for gates) and fills it: columns, milestones and ``attributes.x``
-(with the value the city's test class gives for that path, else ``true``). A transition a
+(with the value the city's test class gives for that path, else a text, a unit code, a date,
+``true`` or a number, whichever the city accepts). A transition a
 guard refuses for a missing evaluation is answered by running that evaluation through the
 API (every dimension at full score, decided ``approved``). Anything else a city's rules need
 first is the city test class's ``prepare_stage``.
@@ -127,23 +128,43 @@ class Journey:
 
     # -- generic preparation ------------------------------------------------------------------
     def fill(self, project_id: int) -> None:
-        """Give the project every field its next stage still lacks."""
+        """Give the project every field its next stage still lacks.
+
+        A city field (``attributes.x``) has a type only the city knows: unless the test class
+        names its value, each refused one is tried again with the next of :data:`CANDIDATES`
+        (text, a unit code, a date, yes, a number) until the city accepts them all.
+        """
         project = self.api.call("GET", f"/projects/{project_id}").expect(200)
         changes: dict[str, Any] = {}
-        attributes: dict[str, Any] = {}
+        guesses: dict[str, int] = {}
+        offers = candidates(self.today, project["host_unit"])
         for path in project.get("incomplete_fields") or []:
             if path in MILESTONE_OF:
                 planned = self.today + dt.timedelta(days=30 * (1 + list(MILESTONE_OF).index(path)))
                 self.api.call("PUT", f"/projects/{project_id}/milestones", {
                     "kind": MILESTONE_OF[path], "planned_on": planned.isoformat()}).expect(200, 201)
             elif path.startswith("attributes."):
-                merge(attributes, nested(path, self.attribute_values.get(path, True)))
+                guesses[path] = 0
             elif path in COLUMN_VALUES:
                 changes[path] = COLUMN_VALUES[path]
-        if attributes:
-            changes["attributes"] = attributes
-        if changes:
-            self.api.call("PATCH", f"/projects/{project_id}", changes).expect(200)
+        while True:
+            attributes: dict[str, Any] = {}
+            for path, guess in guesses.items():
+                value = self.attribute_values.get(path, offers[guess])
+                merge(attributes, nested(path, value))
+            body = changes | ({"attributes": attributes} if attributes else {})
+            if not body:
+                return
+            answer = self.api.call("PATCH", f"/projects/{project_id}", body)
+            refused = {error["field"] for error in (answer.body.get("errors") or [])} \
+                if answer.status == 422 and isinstance(answer.body, dict) else set()
+            retry = [path for path in guesses if path in refused and path not in
+                     self.attribute_values and guesses[path] + 1 < len(offers)]
+            if not retry:
+                answer.expect(200)
+                return
+            for path in retry:
+                guesses[path] += 1
 
     def answer_refusals(self, project_id: int, body: dict[str, Any]) -> None:
         """Run every evaluation a refusal says is missing, decided and passed."""
@@ -175,6 +196,12 @@ class Journey:
             evaluation = self.api.call("POST", f"/evaluations/{evaluation['id']}/steps",
                                        body).expect(200, 201)
         return evaluation
+
+
+def candidates(today: dt.date, unit: str) -> list[Any]:
+    """Values to offer a city field of unknown type, in order: a text, a unit code (a
+    responsible unit …), a date, yes, a number."""
+    return ["一致性检查", unit, today.isoformat(), True, 1]
 
 
 def merge(into: dict[str, Any], more: dict[str, Any]) -> None:
