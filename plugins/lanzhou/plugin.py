@@ -1,5 +1,132 @@
-"""兰州市: hook implementations (the city's rules arrive with its own issue)."""
+"""兰州市: hook implementations of 两真四有 (POLICIES.md § lanzhou).
+
+Thin on purpose: each hook hands over to the module named for the rule it carries.
+``docs/cities/lanzhou.md`` maps every rule to its seed paragraph and its configuration.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import Any
+
+from core.toolkit import hookimpl
+from plugins.lanzhou import (
+    assessment,
+    evaluations,
+    fault_tolerance,
+    key_projects,
+    recognition,
+    rewards,
+)
+from plugins.lanzhou import demo as lanzhou_demo
+from plugins.lanzhou.api import blueprint
+from plugins.lanzhou.attributes import LeadAttributes, ProjectAttributes, attribute_problems
+from plugins.lanzhou.settings import AWARDS, PLUGIN_NAME, LanzhouSettings, settings
+
+FIELD_LABELS = {**key_projects.FIVE_FIXED, "attributes.business_plan": "商业计划书"}
+
+# -- configuration ----------------------------------------------------------------------
+
+
+@hookimpl
+def plugin_config_schema() -> tuple[str, type]:
+    return PLUGIN_NAME, LanzhouSettings
+
+
+@hookimpl
+def city_profile(city: Any) -> dict[str, Any]:
+    config = settings(city)
+    return {"lanzhou": {
+        "policy": city.config["city"]["policy_name"],
+        "ecological_industries": [item["name"] for item in city.industries.values()],
+        "platforms": [unit["name"] for unit in city.config["units"] if unit["kind"] == "park"],
+        "admission_city_level_amount": config["admission"]["city_level_amount"],
+        "reserve_business_plan_target": config["reserve"]["business_plan_target"],
+        "merit_cap": config["rewards"]["merit_cap"],
+        "awards": list(AWARDS.values()),
+        "target_regions": config["targets"]["regions"],
+    }}
+
+
+# -- leads and projects --------------------------------------------------------------------
+
+
+@hookimpl
+def validate_lead(city: Any, data: dict[str, Any], session: Any) -> list:
+    return (attribute_problems(LeadAttributes, data.get("attributes") or {})
+            or key_projects.key_lead_problems(data))
+
+
+@hookimpl
+def validate_project(city: Any, data: dict[str, Any], project: Any, session: Any) -> list:
+    return attribute_problems(ProjectAttributes, data.get("attributes") or {}, session)
+
+
+@hookimpl
+def classify_project(city: Any, project: Any) -> list[str]:
+    return [key_projects.KEY_TIER] if key_projects.is_key(city, project) else []
+
+
+@hookimpl
+def stage_required_fields(city: Any, project: Any, stage: str) -> list[str]:
+    return key_projects.five_fixed_fields(city, project, stage)
+
+
+@hookimpl
+def field_labels(city: Any) -> dict[str, str]:
+    return dict(FIELD_LABELS)
+
+
+# -- evaluations, matters, credit ------------------------------------------------------------
+
+
+@hookimpl
+def evaluation_forms(city: Any) -> list:
+    return evaluations.forms(city)
+
+
+@hookimpl
+def matter_decision_level(city: Any, matter: Any, project: Any) -> str | None:
+    return key_projects.decision_level(city, project)
+
+
+@hookimpl
+def credit_withheld(city: Any, projects: list, session: Any) -> dict[int, str]:
+    return recognition.withheld(city, session, projects)
+
+
+# -- assessments, rewards, reports, API, demo ---------------------------------------------------
+
+
+@hookimpl
+def assessment_schemes(city: Any) -> list:
+    return assessment.schemes(city)
+
+
+@hookimpl
+def assessment_metrics(city: Any, context: Any) -> dict:
+    return assessment.metrics(city, context)
+
+
+@hookimpl
+def assessment_adjustments(city: Any, context: Any) -> list:
+    return fault_tolerance.adjustments(context)
+
+
+@hookimpl
+def reward_rules(city: Any) -> list:
+    return rewards.rules(city)
+
+
+@hookimpl
+def reports(city: Any) -> list:
+    return key_projects.reports()
+
+
+@hookimpl
+def register_blueprints(city: Any) -> list:
+    return [blueprint]
+
+
+@hookimpl
+def demo_data(city: Any, session: Any, demo: Any) -> None:
+    lanzhou_demo.load(demo)

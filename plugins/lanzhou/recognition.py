@@ -1,0 +1,128 @@
+"""报备认定 registration and recognition (Seed 三(三)3, POLICIES.md § lanzhou 6).
+
+A project's unit registers (报备) who introduced it: the introducing unit (引进单位, by default
+the unit that found it) and the intermediary (中介人, by default the project's). The city office
+recognises the registration (认定) or refuses it with a reason. Recognition is the basis of
+credit and rewards: through the core's ``credit_withheld`` hook, a project without a
+recognised registration counts for no unit in the assessment and earns nobody a reward.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+
+from core.toolkit import (
+    FieldProblem,
+    Intermediary,
+    Problem,
+    Project,
+    Refusal,
+    ensure_office,
+    invalid_input,
+    may_write_unit,
+    record_event,
+    refused,
+    unit_by_code,
+)
+from plugins.lanzhou.models import Registration
+from plugins.lanzhou.settings import settings
+
+NOT_REGISTERED = "未经报备认定（未报备）"
+NOT_DECIDED = "未经报备认定（已报备，待市招商部门认定）"
+REFUSED = "经报备不予认定"
+
+
+def registration_event_data(row: Registration) -> dict[str, Any]:
+    return {"registration_id": row.id, "project_id": row.project_id,
+            "introducing_unit": row.introducing_unit_code, "intermediary_id": row.intermediary_id,
+            "registered_on": row.registered_on, "status": row.status,
+            "decided_on": row.decided_on, "decided_by": row.decided_by}
+
+
+def registration_of(session: Any, project_id: int) -> Registration | None:
+    return session.scalar(sa.select(Registration).where(Registration.project_id == project_id))
+
+
+def register(session: Any, city: Any, project: Project, data: dict[str, Any],
+             actor: Any) -> Registration:
+    """报备: record the introducing unit and intermediary; a refused one may be registered again."""
+    units = {project.finding_unit.code, project.host_unit.code}
+    if not any(may_write_unit(actor, code) for code in units):
+        raise Problem(403, "forbidden_unit", "无权操作",
+                      f"只能报备本单位的项目（项目属于 {'、'.join(sorted(units))}）")
+    introducing = unit_by_code(session, data.get("introducing_unit") or project.finding_unit.code,
+                               "introducing_unit")
+    intermediary_id = data.get("intermediary_id", project.intermediary_id)
+    if intermediary_id is not None and session.get(Intermediary, intermediary_id) is None:
+        raise invalid_input([FieldProblem("intermediary_id", "intermediary.unknown",
+                                          f"中介人 {intermediary_id} 不存在")])
+    row = registration_of(session, project.id)
+    if row is not None and row.status != "refused":
+        raise refused([Refusal("lanzhou.registration.exists",
+                               f"项目“{project.name}”已于 {row.registered_on} 报备"
+                               f"（{row.status_label}），不能重复报备")])
+    if row is None:
+        row = Registration(project_id=project.id)
+        session.add(row)
+    row.introducing_unit = introducing
+    row.intermediary_id = intermediary_id
+    row.registered_on = data.get("registered_on") or dt.date.today()
+    row.registered_by = actor.user
+    row.note = data.get("note")
+    row.status, row.decided_on, row.decided_by, row.decision_note = "registered", None, None, None
+    session.flush()
+    session.refresh(row)
+    record_event(session, city, "lanzhou_registration", row.id, "registered",
+                 registration_event_data(row))
+    return row
+
+
+def decide(session: Any, city: Any, row: Registration, data: dict[str, Any],
+           actor: Any) -> Registration:
+    """认定: the office recognises the registration, or refuses it with a reason."""
+    ensure_office(actor, "认定招商项目")
+    if row.status != "registered":
+        raise refused([Refusal("lanzhou.registration.decided",
+                               f"该报备已于 {row.decided_on} 作出认定（{row.status_label}）")])
+    if not data["recognised"] and not data.get("note"):
+        raise invalid_input([FieldProblem("note", "registration.reason_missing",
+                                          "不予认定须说明理由")])
+    row.status = "recognised" if data["recognised"] else "refused"
+    row.decided_on = data.get("decided_on") or dt.date.today()
+    row.decided_by = actor.user
+    row.decision_note = data.get("note")
+    session.flush()
+    record_event(session, city, "lanzhou_registration", row.id, row.status,
+                 registration_event_data(row))
+    return row
+
+
+def withheld(city: Any, session: Any, projects: list[Project]) -> dict[int, str]:
+    """``credit_withheld``: why each project without a recognised registration earns nothing."""
+    if not settings(city)["recognition"]["required_for_credit"] or not projects:
+        return {}
+    ids = [project.id for project in projects]
+    statuses = dict(session.execute(sa.select(Registration.project_id, Registration.status)
+                                    .where(Registration.project_id.in_(ids))).all())
+    reasons = {"registered": NOT_DECIDED, "refused": REFUSED}
+    return {project_id: reasons.get(statuses.get(project_id), NOT_REGISTERED)
+            for project_id in ids if statuses.get(project_id) != "recognised"}
+
+
+def recognised_ids(session: Any) -> set[int]:
+    return set(session.scalars(sa.select(Registration.project_id)
+                               .where(Registration.status == "recognised")))
+
+
+def registrations(session: Any, status: str | None = None,
+                  unit: str | None = None) -> list[Registration]:
+    query = sa.select(Registration).order_by(Registration.id)
+    if status:
+        query = query.where(Registration.status == status)
+    if unit:
+        query = query.where(Registration.introducing_unit_id == unit_by_code(session, unit,
+                                                                              "unit").id)
+    return list(session.scalars(query))

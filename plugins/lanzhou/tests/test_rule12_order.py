@@ -1,0 +1,30 @@
+"""Rule 12: order — the ecological industries and platforms (see test_settings), major projects
+watched on 履约率、开工率、资金到位率 (Seed 三(四)3), and one city-level promotion out of town
+a month (Seed 三(六)3)."""
+
+from __future__ import annotations
+
+from plugins.lanzhou.tests.conftest import call, signed_project
+from tests.support.records import add_funds
+
+
+def test_a_month_without_a_promotion_is_shown_short(client):
+    for month in (1, 3):
+        call(client, "POST", "/lanzhou/promotions", {
+            "held_on": f"2024-{month:02d}-16", "place": "上海", "theme": "兰州市专题招商推介会"}, 201)
+    calendar = call(client, "GET", "/lanzhou/promotions?year=2024")
+    months = {m["month"]: m for m in calendar["months"]}
+    assert (months["2024-01"]["held"], months["2024-01"]["short"]) == (1, False)
+    assert (months["2024-02"]["held"], months["2024-02"]["short"]) == (0, True)
+    assert calendar["short_months"][:2] == ["2024-02", "2024-04"]
+    assert [e["organiser_unit"] for e in calendar["events"]] == ["office", "office"]
+
+
+def test_major_projects_are_watched_on_fulfilment_start_and_arrival(client):
+    project = signed_project(client, amount="100000", attributes={"team": "一企一策项目团队"})
+    add_funds(client, project["id"], "25000", "2024-06-01")
+    signed_project(client, amount="30000")  # not major: not listed
+    report = call(client, "GET", "/reports/lanzhou_major_projects")
+    [row, total] = report["rows"]
+    assert (row["team"], row["arrival_rate"], row["started"]) == ("一企一策项目团队", "0.2500", "否")
+    assert total["name"] == "合计：履约率 1.0000，开工率 0.0000"
