@@ -14,6 +14,7 @@ from plugins.lanzhou import (
     evaluations,
     fault_tolerance,
     key_projects,
+    pages,
     recognition,
     rewards,
 )
@@ -125,6 +126,11 @@ def reports(city: Any) -> list:
 @hookimpl
 def register_blueprints(city: Any) -> list:
     return [blueprint]
+
+
+@hookimpl
+def web_pages(city: Any) -> list:
+    return pages.web_pages(city)
 
 
 @hookimpl

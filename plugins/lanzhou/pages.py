@@ -1,0 +1,66 @@
+"""Lanzhou's pages of the web interface (the ``web_pages`` hook): the registration ledger,
+reserve depth against the target, penalties and exemptions, major projects' rates, the
+promotion calendar and the target enterprise library — each read from the plugin's API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.toolkit import WebChart, WebColumn, WebFilter, WebPage, WebSection, report_section
+from plugins.lanzhou.key_projects import reports
+
+OFFICE = ("officer", "leader", "admin")
+EVERYONE = ("clerk", "officer", "leader", "province", "admin")
+YEAR = (WebFilter("year", "年度", "year"),)
+
+
+def web_pages(city: Any) -> list[WebPage]:
+    [major] = reports()
+    return [
+        WebPage("lanzhou_registrations", "报备认定台账", (WebSection(
+            title="项目报备与认定", source="lanzhou/registrations", columns=(
+                WebColumn("project_name", "项目名称"), WebColumn("introducing_unit", "引进单位"),
+                WebColumn("intermediary_name", "中介人"),
+                WebColumn("registered_on", "报备日期", "date"),
+                WebColumn("status_label", "认定状态"), WebColumn("decided_on", "认定日期", "date"),
+                WebColumn("decision_note", "认定意见"))),), roles=EVERYONE,
+            description="只有经市招商部门认定的项目计入考核、参与奖励"),
+        WebPage("lanzhou_reserve_depth", "储备项目商业计划书深度", (
+            WebSection(title="各单位达到商业计划书深度的储备项目", source="lanzhou/reserve-depth",
+                       rows="by_unit", columns=(WebColumn("unit", "单位"),
+                                                WebColumn("count", "项目数", "count")),
+                       charts=(WebChart("bar", "各单位项目数", "unit", (("count", "项目数"),)),)),
+            WebSection(title="项目清单", source="lanzhou/reserve-depth", rows="projects",
+                       columns=(WebColumn("name", "项目名称"), WebColumn("unit", "单位"),
+                                WebColumn("stage", "阶段"),
+                                WebColumn("reached_on", "达到深度日期", "date"),
+                                WebColumn("document", "商业计划书")))),
+            roles=EVERYONE, filters=YEAR, description="每年100个以上储备项目达到商业计划书深度"),
+        WebPage("lanzhou_penalties", "考核扣分与容错免责", (WebSection(
+            title="扣分记录", source="lanzhou/penalties", columns=(
+                WebColumn("unit", "单位"), WebColumn("occurred_on", "发生日期", "date"),
+                WebColumn("points", "扣分", "count"), WebColumn("reason", "事由"),
+                WebColumn("exempted", "容错免责", "yes_no"), WebColumn("counted", "计入考核", "yes_no"),
+                WebColumn("approver", "批准机关"), WebColumn("exemption_reason", "免责理由"))),),
+            filters=YEAR, roles=OFFICE),
+        WebPage("lanzhou_major_projects", "重大项目履约、开工、资金到位", (report_section(
+            major, {"amount": "amount", "signed_on": "date", "arrived_amount": "amount",
+                    "arrival_rate": "percent"}),), roles=OFFICE,
+            description="省市列重大招商引资项目：一企一策一团队"),
+        WebPage("lanzhou_promotions", "专题招商推介活动", (
+            WebSection(title="每月推介活动", source="lanzhou/promotions", rows="months",
+                       columns=(WebColumn("month", "月份"), WebColumn("held", "已举办", "count"),
+                                WebColumn("required", "要求", "count"),
+                                WebColumn("short", "未达要求", "yes_no")),
+                       charts=(WebChart("bar", "每月举办次数", "month", (("held", "已举办"),)),)),
+            WebSection(title="活动记录", source="lanzhou/promotions", rows="events",
+                       columns=(WebColumn("held_on", "日期", "date"), WebColumn("place", "举办地"),
+                                WebColumn("theme", "主题")))),
+            filters=YEAR, roles=OFFICE),
+        WebPage("lanzhou_targets", "重点目标企业信息库", (WebSection(
+            title="目标企业与点对点对接方案", source="lanzhou/targets", columns=(
+                WebColumn("name", "企业"), WebColumn("category", "类别"),
+                WebColumn("region", "区域"), WebColumn("responsible_unit", "责任单位"),
+                WebColumn("approach_plan", "对接方案"), WebColumn("status_label", "状态"))),),
+            roles=OFFICE),
+    ]
