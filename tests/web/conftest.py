@@ -23,21 +23,33 @@ from tests.infra.test_suite_up import free_port, free_port_pair
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"
 CITY = "sanming"
+COUNTDOWN_CITY = "ziyang"  # a city with a first-talk deadline in working days
 STARTUP_DEADLINE = 420.0  # seconds: Kafka, demo data and six services on two shared cores
 
 
-def _install_chromium() -> None:
+
+
+def _missing_packages() -> list[str]:
+    missing = [] if shutil.which("chromium") else ["chromium"]
+    fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False)
+    if shutil.which("fc-list") is None or not fonts.stdout.strip():
+        missing.append("fonts-noto-cjk")
+    return missing
+
+
+def _apt_install(packages: list[str]) -> None:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    if subprocess.run(["apt-get", "install", "-y", "chromium"], env=env).returncode != 0:
+    if subprocess.run(["apt-get", "install", "-y", *packages], env=env).returncode != 0:
         subprocess.run(["apt-get", "update"], env=env, check=True)
-        subprocess.run(["apt-get", "install", "-y", "chromium"], env=env, check=True)
+        subprocess.run(["apt-get", "install", "-y", *packages], env=env, check=True)
 
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     """Debian's chromium, installed with apt-get when missing (root); CI fails without it."""
-    if shutil.which("chromium") is None and os.geteuid() == 0 and shutil.which("apt-get"):
-        _install_chromium()
+    missing = _missing_packages()
+    if missing and os.geteuid() == 0 and shutil.which("apt-get"):
+        _apt_install(missing)
     path = shutil.which("chromium")
     if path is None:
         message = "chromium is not installed and cannot be installed here (apt-get install chromium)"
@@ -56,7 +68,7 @@ class RunningSuite:
         self.url = f"http://127.0.0.1:{self.ports['gateway']}"
         self.output = ""
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "infra.suite", "up", "--cities", CITY,
+            [sys.executable, "-m", "infra.suite", "up", "--cities", f"{CITY},{COUNTDOWN_CITY}",
              "--first-port", str(self.ports["city"]), "--var", str(var),
              "--kafka-port", str(self.ports["kafka"]), "--province-port",
              str(self.ports["province"]), "--gateway-port", str(self.ports["gateway"])],

@@ -15,10 +15,11 @@ from decimal import Decimal
 import pytest
 import requests
 
-from tests.web.conftest import CITY, Person, slug
+from tests.web.conftest import CITY, COUNTDOWN_CITY, Person, slug
 
 PROVINCE_DEADLINE = 180.0  # seconds for the city's events to reach the province through Kafka
-ROLES = ("sanming-clerk", "sanming-officer", "sanming-leader", "province", "admin")
+ROLES = ("sanming-clerk", "sanming-officer", "sanming-leader", "ziyang-officer", "province",
+         "admin")
 
 
 def number(text: str) -> Decimal:
@@ -42,13 +43,42 @@ def province_figures(person: Person) -> dict[str, Decimal]:
             "signed_amount": number(row.locator("td[data-label=签约总额]").inner_text())}
 
 
-def demo_enterprise(suite) -> str:
-    """The investor of one of Sanming's demo leads, read through the API as the officer."""
+def api_get(suite, username: str, path: str) -> dict:
+    """A read through the gateway's API as ``username`` (what the page should agree with)."""
     token = requests.post(f"{suite.url}/api/v1/auth/token", timeout=10, json={
-        "username": "sanming-officer", "password": "zhaoshang-demo"}).json()["access_token"]
-    leads = requests.get(f"{suite.url}/api/v1/cities/{CITY}/leads?per_page=1", timeout=10,
-                         headers={"Authorization": f"Bearer {token}"}).json()["items"]
+        "username": username, "password": "zhaoshang-demo"}).json()["access_token"]
+    answer = requests.get(f"{suite.url}/api/v1{path}", timeout=10,
+                          headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def demo_enterprise(suite) -> str:
+    """The investor of one of Sanming's demo leads."""
+    leads = api_get(suite, "sanming-officer", f"/cities/{CITY}/leads?per_page=1")["items"]
     return leads[0]["enterprise"]["name"]
+
+
+def test_the_first_talk_deadline_counts_down_in_working_days(suite, browser):
+    clerk = Person(browser, suite, f"{COUNTDOWN_CITY}-clerk")
+    clerk.open(f"/web/c/{COUNTDOWN_CITY}/leads/new")
+    clerk.page.fill("input[name=title]", "雁江智能网联汽车零部件项目")
+    clerk.page.fill("input[name=enterprise_name]", "四川雁江汽车零部件有限公司")
+    clerk.page.click("#lead-form button[type=submit]")
+    assert "已报送" in clerk.page.inner_text(".notice")
+    lead_id = int(clerk.page.url.rstrip("/").rsplit("/", 1)[1])
+    left = api_get(suite, f"{COUNTDOWN_CITY}-officer",
+                   f"/cities/{COUNTDOWN_CITY}/leads/{lead_id}")["first_talk_working_days_left"]
+    shown = "今日到期" if left == 0 else f"剩 {left} 个工作日"
+    assert shown in clerk.page.inner_text(".facts .countdown")
+    officer = Person(browser, suite, f"{COUNTDOWN_CITY}-officer")
+    officer.open(f"/web/c/{COUNTDOWN_CITY}/leads?status=reported")
+    row = officer.page.locator("tr", has_text="雁江智能网联汽车零部件项目")
+    assert shown in row.locator("td.countdown").inner_text()
+    officer.shot("officer-lead-queue-countdown")
+    for person in (clerk, officer):
+        assert person.errors == [], person.errors
+        person.close()
 
 
 def test_make_up_prints_the_web_address_and_demo_logins(suite):
@@ -79,14 +109,12 @@ def test_a_lead_becomes_a_signed_project_and_the_figures_follow(suite, browser):
     assert "已报送" in clerk.page.inner_text(".notice")
     lead_url = clerk.page.url
     assert "待研判" in clerk.page.inner_text(".facts")
-    assert "工作日" in clerk.page.inner_text(".facts")  # the first-talk countdown
     clerk.shot("clerk-lead-reported")
 
     # The officer finds it in the queue with its countdown, assigns and converts it.
     officer = Person(browser, suite, "sanming-officer")
     officer.open(f"/web/c/{CITY}/leads?status=reported")
-    row = officer.page.locator("tr", has_text="闽西高端氟新材料项目")
-    assert "工作日" in row.locator("td.countdown").inner_text()
+    assert officer.page.locator("tr", has_text="闽西高端氟新材料项目").count() == 1
     officer.shot("officer-lead-queue")
     officer.page.goto(lead_url)
     officer.page.click("#assign-form button[type=submit]")
@@ -184,6 +212,8 @@ def test_every_page_of_each_menu_opens(suite, browser, username):
         response = person.page.goto(f"{suite.url}{href}")
         assert response is not None and response.status == 200, (username, label, href)
         assert person.page.locator("main h1").count() == 1, (username, label)
+        problems = person.page.locator(".problem")  # a refusal the API gave this page
+        assert problems.count() == 0, (username, label, problems.all_inner_texts())
         person.shot(f"{slug(username)}-{slug(label)}")
     assert person.errors == [], person.errors
     person.close()

@@ -41,7 +41,7 @@ def _named(city: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def leads(city: str):
     check_city(city)
     params = _lead_filters(city)
-    answer = api().city(city, "GET", "leads", {**params, "sort": "-id"})
+    answer = api().city(city, "GET", "leads", {"sort": "-reported_on", **params})
     rows = _named(city, answer.items())
     export = {key: value for key, value in params.items() if key != "page"}
     return render("leads.html", city=city, answer=answer, rows=rows, columns=LEAD_COLUMNS,

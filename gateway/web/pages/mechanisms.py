@@ -39,7 +39,7 @@ WARNING_LEVELS = {"red": "红色", "yellow": "黄色", "blue": "蓝色", "overdu
 def matters(city: str):
     check_city(city)
     params = filters("status", "kind", "level", "awaiting", "page")
-    answer = api().city(city, "GET", "matters", {**params, "sort": "-id"})
+    answer = api().city(city, "GET", "matters", {"sort": "-requested_on", **params})
     export = {key: value for key, value in params.items() if key != "page"}
     title = f"待{decision_levels().get(params['awaiting'], '')}决定的事项" if params.get(
         "awaiting") else "协调事项"
@@ -81,7 +81,7 @@ def decide(city: str, matter_id: int):
 def assessments(city: str):
     check_city(city)
     client = api()
-    runs = client.city(city, "GET", "assessments/runs", {"sort": "-id", "per_page": 100})
+    runs = client.city(city, "GET", "assessments/runs", {"sort": "-period_start", "per_page": 100})
     schemes = client.city(city, "GET", "assessments/schemes")
     return render("assessments.html", city=city, runs=runs, schemes=schemes.items())
 
@@ -147,7 +147,7 @@ def answer_objection(city: str, run_id: int, objection_id: int):
 def warnings(city: str):
     check_city(city)
     params = filters("level", "subject_type", "unit", "state", "page")
-    answer = api().city(city, "GET", "warnings", {**params, "sort": "-id"})
+    answer = api().city(city, "GET", "warnings", {"sort": "level", **params})
     names = unit_names(city)
     rows = answer.items()
     for row in rows:

@@ -63,7 +63,7 @@ def pipeline(city: str, params: dict[str, str]) -> list[dict[str, Any]]:
 def projects(city: str):
     check_city(city)
     params = _project_filters()
-    answer = api().city(city, "GET", "projects", {**params, "sort": "-id"})
+    answer = api().city(city, "GET", "projects", {"sort": "-updated_at", **params})
     rows = named(city, answer.items())
     stages = pipeline(city, {k: v for k, v in params.items() if k not in ("stage", "page")})
     export = {key: value for key, value in params.items() if key != "page"}
@@ -101,7 +101,7 @@ def project(city: str, project_id: int):
     return render("project.html", city=city, answer=answer, project=project,
                   stage_labels=STAGES, milestone_kinds=MILESTONES, units=units(city),
                   unit_names=unit_names(city), today=dt.date.today().isoformat(),
-                  matter_kinds=matter_kinds(),
+                  matter_kinds=matter_kinds(), industries=industries(city),
                   **_project_parts(city, project_id))
 
 
@@ -114,7 +114,10 @@ def _with_leaf(container: dict[str, Any], parts: list[str], value: Any) -> dict[
 
 
 def attribute_value(text: str) -> Any:
-    """A city field as typed: 是/否 become true/false, the rest stays text (exact numbers)."""
+    """A city field as typed: 是/否 become true/false, whole numbers integers, the rest text
+    (a decimal stays a string, so amounts stay exact)."""
+    if text.isdigit():
+        return int(text)
     return {"是": True, "否": False, "true": True, "false": False}.get(text, text)
 
 

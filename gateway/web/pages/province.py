@@ -13,7 +13,7 @@ RANKINGS = {"signed_amount": "签约总额", "signed_count": "签约项目数", 
             "start_rate": "开工率", "arrived_amount": "到位资金", "arrival_rate": "资金到位率",
             "signed_amount_growth": "签约额同比", "out_of_province_share": "省外签约额占比",
             "leads_reported": "报送线索数"}
-CITY_COLUMNS = [{"key": "city_name", "heading": "城市"}, *FIGURE_COLUMNS[1:],
+CITY_COLUMNS = [{"key": "label", "heading": "城市"}, *FIGURE_COLUMNS[1:],
                 {"key": "out_of_province_share", "heading": "省外签约额占比", "format": "percent"},
                 {"key": "leads_reported", "heading": "报送线索", "format": "count"},
                 {"key": "projects", "heading": "项目总数", "format": "count"}]
@@ -40,6 +40,6 @@ def province():
                   freshness=freshness.body if freshness.ok else {},
                   completeness=completeness.body.get("cities", []) if completeness.ok else [],
                   completeness_labels=COMPLETENESS,
-                  comparison=chart("bar", "各市签约与到位（亿元）", rows, "city_name",
+                  comparison=chart("bar", "各市签约与到位（亿元）", rows, "label",
                                    [("signed_amount", "签约总额（亿元）"),
                                     ("arrived_amount", "到位资金（亿元）")], scale=YI))
