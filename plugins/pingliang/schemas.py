@@ -188,11 +188,12 @@ class TargetInput(BaseSchema):
     unit = fields.String(load_default=None, allow_none=True)
     leader_name = fields.String(load_default=None, allow_none=True)
     metric = fields.String(required=True, validate=_one_of(TARGET_METRICS))
-    target = fields.Decimal(required=True, places=4,
-                            validate=validate.Range(min=0, min_inclusive=False))
+    target = MoneyField(required=True, metadata={"description": "目标值（金额为万元）"})
 
     @validates_schema
     def _one_assignee(self, data: dict, **_: object) -> None:
+        if data.get("target") == 0:
+            raise ValidationError(CodedMessage("target.zero", "目标值应大于 0"), "target")
         if bool(data.get("unit")) == bool(data.get("leader_name")):
             raise ValidationError(CodedMessage("target.assignee", "须填写责任单位或市级领导（二选一）"),
                                   "unit")
@@ -280,14 +281,18 @@ class InformationQuery(Page):
 class PointItemInput(BaseSchema):
     unit = fields.String(required=True)
     occurred_on = fields.Date(load_default=_today)
-    points = fields.Decimal(required=True, places=2, validate=validate.Range(
-        min=-100, max=100, error="加减分应在 -100 到 100 之间"))
+    points = fields.Decimal(required=True, places=2, as_string=True,
+                            metadata={"description": "正数加分、负数扣分，-100 到 100，不为 0"})
     reason = fields.String(required=True, validate=validate.Length(min=2))
 
     @validates_schema
     def _not_zero(self, data: dict, **_: object) -> None:
-        if data.get("points") == 0:
+        points = data.get("points")
+        if points == 0:
             raise ValidationError(CodedMessage("points.zero", "加减分不能为 0"), "points")
+        if points is not None and not -100 <= points <= 100:
+            raise ValidationError(CodedMessage("points.range", "加减分应在 -100 到 100 之间"),
+                                  "points")
 
 
 class PointItemSchema(BaseSchema):

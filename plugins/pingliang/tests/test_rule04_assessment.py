@@ -57,6 +57,9 @@ def test_points_are_the_offices_and_readable(client):
     response = client.post("/pingliang/points", json={"unit": "kongtong", "points": "0",
                                                       "reason": "无理由加分"})
     assert response.status_code == 400 and response.json["errors"][0]["field"] == "points"
+    response = client.post("/pingliang/points", json={"unit": "kongtong", "points": "150",
+                                                      "reason": "超出范围的加分"})
+    assert response.status_code == 400 and response.json["errors"][0]["code"] == "points.range"
     call(client, "POST", "/pingliang/points", {"unit": "zhuanglang", "points": "-2",
                                                "occurred_on": "2024-02-01",
                                                "reason": "信息报送不及时"}, 201)
