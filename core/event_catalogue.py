@@ -610,6 +610,8 @@ LANZHOU_PENALTY = loose(penalty_id="integer", unit="string", project_id="integer
                         occurred_on="date", points="decimal", reason="string",
                         exempted="boolean", exemption_reason="string",
                         exemption_conditions="array", approver="string", exempted_on="date")
+LANZHOU_TARGET = loose(target_id="integer", name="string", category="string", region="string",
+                       industry="string", responsible_unit="string", status="string")
 
 register(
     EventType("lanzhou_registration", "registered",
@@ -626,9 +628,9 @@ register(
               "a penalty was exempted (容错免责): kept on record, not counted",
               LANZHOU_PENALTY, owner="lanzhou"),
     EventType("lanzhou_target", "added", "a target enterprise entered the library",
-              loose(target_id="integer", name="string", category="string", region="string",
-                    industry="string", responsible_unit="string", status="string"),
-              owner="lanzhou"),
+              LANZHOU_TARGET, owner="lanzhou"),
+    EventType("lanzhou_target", "status_changed", "the approach to a target moved on",
+              LANZHOU_TARGET, owner="lanzhou"),
     EventType("lanzhou_promotion", "recorded", "a city-level promotion event was recorded",
               loose(promotion_id="integer", held_on="date", place="string", theme="string",
                     industry="string", organiser_unit="string"), owner="lanzhou"),
