@@ -20,7 +20,7 @@ from core.toolkit import (
     transaction,
 )
 from plugins.lanzhou import fault_tolerance, promotions, recognition, reserve, targets
-from plugins.lanzhou.models import Penalty, Registration
+from plugins.lanzhou.models import Penalty, Registration, Target
 from plugins.lanzhou.schemas import (
     ExemptionCreate,
     PenaltyCreate,
@@ -37,6 +37,7 @@ from plugins.lanzhou.schemas import (
     TargetCreate,
     TargetQuery,
     TargetSchema,
+    TargetStatus,
     YearQuery,
 )
 
@@ -153,6 +154,16 @@ def list_targets():
     with transaction() as session:
         rows = targets.targets(session, params["category"], params["region"])
         return jsonify(TargetSchema(many=True).dump(rows))
+
+
+@operation(blueprint, "/targets/<int:target_id>/status", "POST", summary="更新对接进展",
+           body=TargetStatus, response=TargetSchema, errors=(400, 403, 404))
+def change_target_status(target_id: int):
+    status = load_body(TargetStatus)["status"]
+    with transaction() as session:
+        row = get_or_404(session, Target, target_id, "目标企业")
+        return respond(TargetSchema, targets.change_status(session, current_city(), row, status,
+                                                           current_actor()))
 
 
 @operation(blueprint, "/promotions", "POST", summary="登记赴外地专题招商推介活动",

@@ -284,15 +284,17 @@ def _penalties(demo: Any, year: int) -> None:
 
 
 def _targets(demo: Any) -> None:
+    rows = []
     for name, category, region, industry, unit in (
             ("宁德时代新能源科技股份有限公司", "上市公司", "长三角", "clean_energy", "lz_new_area"),
             ("中国中车集团有限公司", "央企", "环渤海", "advanced_manufacturing", "lz_econ"),
             ("比亚迪股份有限公司", "世界500强", "珠三角", "advanced_manufacturing", "lz_new_area"),
             ("顺丰控股股份有限公司", "中国500强", "珠三角", "logistics", "land_port")):
-        targets.add_target(demo.session, demo.city, {
+        rows.append(targets.add_target(demo.session, demo.city, {
             "name": name, "category": category, "region": region, "industry": industry,
             "background": "已在西北布局，有扩产意向", "responsible_unit": unit,
-            "approach_plan": "市级领导带队登门拜访，对接产业链配套与要素保障，一企一方案"}, OFFICE)
+            "approach_plan": "市级领导带队登门拜访，对接产业链配套与要素保障，一企一方案"}, OFFICE))
+    targets.change_status(demo.session, demo.city, rows[1], "contacted", OFFICE)
 
 
 def _promotions(demo: Any, year: int) -> None:

@@ -81,6 +81,11 @@ def field_labels(city: Any) -> dict[str, str]:
 
 
 @hookimpl
+def transition_guard(city: Any, project: Any, target: str, actor: str, session: Any) -> list:
+    return recognition.registration_refusals(city, session, project, target)
+
+
+@hookimpl
 def evaluation_forms(city: Any) -> list:
     return evaluations.forms(city)
 

@@ -1,7 +1,8 @@
 """报备认定 registration and recognition (Seed 三(三)3, POLICIES.md § lanzhou 6).
 
 A project's unit registers (报备) who introduced it: the introducing unit (引进单位, by default
-the unit that found it) and the intermediary (中介人, by default the project's). The city office
+the unit that found it) and the intermediary (中介人, by default the project's); a project is
+not signed before it is registered (``recognition.registered_before``). The city office
 recognises the registration (认定) or refuses it with a reason. Recognition is the basis of
 credit and rewards: through the core's ``credit_withheld`` hook, a project without a
 recognised registration counts for no unit in the assessment and earns nobody a reward.
@@ -98,6 +99,19 @@ def decide(session: Any, city: Any, row: Registration, data: dict[str, Any],
     record_event(session, city, "lanzhou_registration", row.id, row.status,
                  registration_event_data(row))
     return row
+
+
+def registration_refusals(city: Any, session: Any, project: Project,
+                          target: str) -> list[Refusal]:
+    """No signing (by default) before the project's introducer is registered."""
+    if target != settings(city)["recognition"]["registered_before"]:
+        return []
+    row = registration_of(session, project.id)
+    if row is not None and row.status != "refused":
+        return []
+    detail = "报备未获认定，须重新报备" if row is not None else "尚未报备"
+    return [Refusal("lanzhou.registration.missing",
+                    f"须先报备项目的引进单位和中介人（报备认定）：{detail}")]
 
 
 def withheld(city: Any, session: Any, projects: list[Project]) -> dict[int, str]:

@@ -153,6 +153,10 @@ class TargetCreate(BaseSchema):
     responsible_unit = fields.String(required=True)
 
 
+class TargetStatus(BaseSchema):
+    status = fields.String(required=True, validate=validate.OneOf(list(TARGET_STATUSES)))
+
+
 class TargetQuery(BaseSchema):
     category = fields.String(load_default=None)
     region = fields.String(load_default=None)

@@ -152,6 +152,10 @@ class RecognitionSection(BaseSchema):
     """Rule 6: 报备认定 — only recognised projects earn credit and rewards."""
 
     required_for_credit = fields.Boolean(load_default=True)
+    # Ours: the introducing unit and intermediary are registered before the project is signed
+    # (every project records them); null: no such gate.
+    registered_before = fields.String(load_default="signed", allow_none=True,
+                                      validate=validate.OneOf(["negotiating", "signed"]))
 
 
 class RewardsSection(BaseSchema):

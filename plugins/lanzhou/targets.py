@@ -54,3 +54,13 @@ def targets(session: Any, category: str | None = None, region: str | None = None
     if region:
         query = query.where(Target.region == region)
     return list(session.scalars(query))
+
+
+def change_status(session: Any, city: Any, row: Target, status: str, actor: Any) -> Target:
+    """跟踪中 → 已对接 → 已落地 (or back): where the point-to-point approach stands."""
+    ensure_office(actor, "维护重点目标企业信息库")
+    row.status = status
+    session.flush()
+    record_event(session, city, "lanzhou_target", row.id, "status_changed",
+                 target_event_data(row))
+    return row

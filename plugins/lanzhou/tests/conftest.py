@@ -111,11 +111,13 @@ def advance(client: Any, project_id: int, stage: str,
 
 
 def signed_project(client: Any, recognised: bool = True, **overrides: Any) -> dict[str, Any]:
-    """A project admitted, registered (and recognised) and signed on 2024-03-01."""
+    """A project admitted, registered (and recognised unless not) and signed on 2024-03-01."""
     project = new_project(client, **overrides)
     admit(client, project)
     if recognised:
         recognise(client, project["id"])
+    else:  # registered, not (yet) recognised
+        call(client, "POST", f"/lanzhou/projects/{project['id']}/registration", {}, 201)
     if "key" in project["tiers"]:
         call(client, "PATCH", f"/projects/{project['id']}", FIVE_FIXED)
     return advance(client, project["id"], "signed")

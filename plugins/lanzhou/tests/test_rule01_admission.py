@@ -41,7 +41,7 @@ def test_60_passes_and_59_fails_naming_the_score_rule(client):
     assert decided["passed"] is False
     refused = _sign(client, failing["id"])
     assert refused.status_code == 409
-    assert refused.json["refusals"][0]["rule"] == "evaluation.lanzhou_admission.score"
+    assert "evaluation.lanzhou_admission.score" in {r["rule"] for r in refused.json["refusals"]}
 
     passing = new_project(client)
     admit(client, passing, score=60)

@@ -29,6 +29,7 @@ def test_a_d_rated_investor_may_not_sign(client):
     evaluate(client, "lanzhou_admission", f"/projects/{project['id']}/evaluations", 90)
     evaluate(client, "lanzhou_investor", f"/enterprises/{project['enterprise']['id']}/evaluations",
              50, decision="rejected")
+    call(client, "POST", f"/lanzhou/projects/{project['id']}/registration", {}, 201)
     advance(client, project["id"], "negotiating")
     call(client, "PUT", f"/projects/{project['id']}/milestones",
          {"kind": "start", "planned_on": "2026-06-01"})

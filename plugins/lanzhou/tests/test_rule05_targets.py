@@ -17,6 +17,10 @@ def test_the_office_keeps_targets_with_their_approach_plan(client):
                                                        "region": "环渤海"}, 201)
     assert [t["name"] for t in call(client, "GET", "/lanzhou/targets?region=长三角")] == [
         TARGET["name"]]
+    moved = call(client, "POST", f"/lanzhou/targets/{added['id']}/status", {"status": "contacted"})
+    assert moved["status_label"] == "已对接"
+    assert client.post(f"/lanzhou/targets/{added['id']}/status",
+                       json={"status": "签约"}).status_code == 400
 
 
 def test_a_category_or_region_outside_the_configuration_is_refused(client):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.models import Intermediary
-from plugins.lanzhou.tests.conftest import call, new_project, signed_project
+from plugins.lanzhou.tests.conftest import admit, advance, call, new_project, signed_project
 
 
 def _intermediary(app, name="上海华信招商咨询有限公司"):
@@ -60,3 +60,24 @@ def test_only_recognised_projects_earn_their_unit_credit(client):
     # The city's figures still count what was signed.
     stats = call(client, "GET", "/stats?from=2024-01-01&to=2024-12-31")
     assert Decimal(stats["total"]["signed_amount"]) == Decimal(50000)
+
+
+def test_a_project_is_signed_only_once_its_introducer_is_registered(client):
+    project = new_project(client)
+    admit(client, project)
+    advance(client, project["id"], "negotiating")
+    call(client, "PUT", f"/projects/{project['id']}/milestones",
+         {"kind": "start", "planned_on": "2026-06-01"})
+    refused = client.post(f"/projects/{project['id']}/transitions", json={"target": "signed"})
+    assert refused.status_code == 409
+    assert [(r["rule"], r["message"]) for r in refused.json["refusals"]] == [(
+        "lanzhou.registration.missing", "须先报备项目的引进单位和中介人（报备认定）：尚未报备")]
+    row = call(client, "POST", f"/lanzhou/projects/{project['id']}/registration", {}, 201)
+    call(client, "POST", f"/lanzhou/registrations/{row['id']}/decision",
+         {"recognised": False, "note": "引进单位不实"})
+    again = client.post(f"/projects/{project['id']}/transitions", json={"target": "signed"})
+    assert again.json["refusals"][0]["message"].endswith("报备未获认定，须重新报备")
+    call(client, "POST", f"/lanzhou/projects/{project['id']}/registration", {}, 201)
+    # Registered (not yet recognised) is enough to sign; credit waits for recognition.
+    assert call(client, "POST", f"/projects/{project['id']}/transitions",
+                {"target": "signed"})["stage"] == "signed"

@@ -43,7 +43,6 @@ def test_funds_of_an_unrecognised_project_earn_no_reward_and_say_why(app, client
     recognised = signed_project(client, intermediary_id=person, name="认定项目")
     add_funds(client, recognised["id"], "10000", "2024-06-30")
     pending = signed_project(client, recognised=False, intermediary_id=person, name="未认定项目")
-    call(client, "POST", f"/lanzhou/projects/{pending['id']}/registration", {}, 201)
     add_funds(client, pending["id"], "30000", "2024-06-30")
     run = call(client, "POST", "/rewards", {"from": "2024-01-01", "to": "2024-12-31",
                                             "rules": ["lanzhou_merit"]}, 201)

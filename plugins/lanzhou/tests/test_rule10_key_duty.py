@@ -56,6 +56,7 @@ def test_the_office_may_mark_a_smaller_project_key_and_others_need_no_five_fixed
     plain = new_project(client)
     assert "key" not in plain["tiers"]
     admit(client, plain)
+    recognise(client, plain["id"])
     assert advance(client, plain["id"], "signed")["stage"] == "signed"
 
 

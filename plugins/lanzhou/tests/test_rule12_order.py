@@ -28,3 +28,10 @@ def test_major_projects_are_watched_on_fulfilment_start_and_arrival(client):
     [row, total] = report["rows"]
     assert (row["team"], row["arrival_rate"], row["started"]) == ("一企一策项目团队", "0.2500", "否")
     assert total["name"] == "合计：履约率 1.0000，开工率 0.0000"
+
+
+def test_the_city_profile_shows_the_ecological_industries_and_platforms(client):
+    profile = call(client, "GET", "/city")["extensions"]["lanzhou"]
+    assert len(profile["ecological_industries"]) == 10 and "数据信息" in profile["ecological_industries"]
+    assert "兰州新区" in profile["platforms"] and "兰白自创区" in profile["platforms"]
+    assert (profile["merit_cap"], profile["reserve_business_plan_target"]) == ("40", 100)
