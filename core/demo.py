@@ -251,6 +251,21 @@ def generic_records(demo: DemoBuilder) -> None:
                        min(today, project.signed_on + dt.timedelta(days=60)))
 
 
+def chain_targets(demo: DemoBuilder) -> None:
+    """One target per configured chain, on the link the city still has to fill: the first link,
+    upstream first, whose industries no project falls under (else the chain's first link)."""
+    from core.config import LINK_POSITIONS
+    from core.services.chain_targets import add_target
+
+    for chain in demo.city.chains.values():
+        links = sorted(chain["links"], key=lambda link: list(LINK_POSITIONS).index(link["position"]))
+        gap = next((link for link in links if not link["industries"]), links[0])
+        add_target(demo.session, demo.city, {
+            "chain": chain["code"], "link": gap["code"],
+            "name": demo.enterprise(tags=["行业龙头"])["name"], "tags": ["行业龙头"],
+            "status": "contacted", "note": f"补链：{gap['name']}"}, SYSTEM)
+
+
 def load_demo_data(runtime: Runtime, today: dt.date | None = None) -> dict[str, int]:
     """Load the demo once; a database that already has projects is left alone."""
     with unit_of_work(runtime.sessions) as session:
@@ -259,4 +274,5 @@ def load_demo_data(runtime: Runtime, today: dt.date | None = None) -> dict[str, 
         demo = DemoBuilder(runtime, session, today or dt.date.today())
         runtime.city.call("demo_data", session=session, demo=demo)
         generic_records(demo)
+        chain_targets(demo)
         return demo.counts

@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from flask import Response
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,6 +26,9 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        # Control characters (from a query string, a pasted name) have no place in a cell.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     if value is None or isinstance(value, str | int | Decimal | dt.date | dt.datetime | bool):
         if isinstance(value, dt.datetime) and value.tzinfo is not None:
             return value.replace(tzinfo=None)  # Excel has no time zones
@@ -54,7 +58,7 @@ def table_workbook(
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_title(title)
-    sheet.append(list(headings))
+    sheet.append([_cell(heading) for heading in headings])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify
 from sqlalchemy.orm import Session
 
+from core.api.exports import wants_xlsx
 from core.api.registry import operation
 from core.api.support import (
     city,
@@ -95,8 +96,11 @@ def publish_run(run_id: int):
 
 
 @operation(blueprint, "/assessments/runs/<int:run_id>/ranking", summary="考核排名",
-           response=RankingSchema, errors=(404,))
+           response=RankingSchema, errors=(404,), export=True)
 def get_ranking(run_id: int):
+    """``format=xlsx`` gives the ranking workbook (the same as ``export.xlsx``)."""
+    if wants_xlsx():
+        return export_run(run_id)
     with transaction() as session:
         run = _run(session, run_id)
         return respond(RankingSchema, {"run": run, "rows": assessment_service.ranking_rows(run)})

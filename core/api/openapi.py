@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, jsonify
 from marshmallow import fields
 
 from core.api.registry import FLASK_PARAM, openapi_path, operations_of
+from core.xlsx import XLSX_MIMETYPE
 
 blueprint = Blueprint("openapi", __name__)
 
@@ -104,8 +105,16 @@ def build_openapi(app: Flask) -> dict[str, Any]:
                 elif op.many:
                     schema = {"type": "array", "items": op.response}
                 ok["content"] = {"application/json": {"schema": schema}}
+            if op.export:
+                item["parameters"].append({
+                    "name": "format", "in": "query", "required": False,
+                    "description": "xlsx：按相同筛选导出全部行（中文表头）",
+                    "schema": {"type": "string", "enum": ["json", "xlsx"], "default": "json"}})
+                ok.setdefault("content", {})[XLSX_MIMETYPE] = {
+                    "schema": {"type": "string", "contentMediaType": XLSX_MIMETYPE}}
             item["responses"][str(op.status)] = ok
-            for status in sorted(set(op.errors) | {400} if op.query or op.body else op.errors):
+            for status in sorted(set(op.errors) | {400} if op.query or op.body or op.export
+                                 else op.errors):
                 item["responses"][str(status)] = {
                     "description": ERROR_TITLES.get(status, "错误"),
                     "content": {"application/problem+json": {

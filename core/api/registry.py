@@ -34,6 +34,7 @@ class Operation:
     errors: tuple[int, ...] = ()
     description: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    export: bool = False  # accepts ?format=xlsx (core.api.exports)
 
 
 def operations_of(blueprint: Blueprint) -> list[Operation]:
@@ -53,18 +54,28 @@ def operation(
     status: int = 200,
     errors: tuple[int, ...] = (),
     tag: str | None = None,
+    export: bool | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a view on ``blueprint`` and record it for the OpenAPI document."""
+    """Register a view on ``blueprint`` and record it for the OpenAPI document.
+
+    Every ``GET`` list (``many=True``, or ``export=True``) also answers ``?format=xlsx`` with the
+    same rows as an Excel workbook (:mod:`core.api.exports`).
+    """
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        from core.api.exports import exportable
+
         endpoint = view.__name__
-        blueprint.add_url_rule(rule, endpoint, view, methods=[method])
-        operations_of(blueprint).append(Operation(
+        op = Operation(
             blueprint=blueprint.name, rule=(blueprint.url_prefix or "") + rule, method=method,
             summary=summary, endpoint=endpoint, tag=tag or blueprint.name, query=query,
             body=body, response=response, many=many, status=status, errors=errors,
             description=(view.__doc__ or "").strip(),
-        ))
+            export=method == "GET" and (many if export is None else export),
+        )
+        blueprint.add_url_rule(rule, endpoint, exportable(view, op) if op.export else view,
+                               methods=[method])
+        operations_of(blueprint).append(op)
         return view
 
     return decorate

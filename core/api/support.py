@@ -66,7 +66,12 @@ def load_body(schema: type[Schema], partial: bool = False) -> dict[str, Any]:
 
 
 def load_query(schema: type[Schema]) -> dict[str, Any]:
-    return schema().load(request.args.to_dict())
+    from flask import g
+
+    args = request.args.to_dict()
+    if "export_format" in g:
+        args.pop("format", None)  # checked by core.api.exports for every list
+    return schema().load(args)
 
 
 def respond(schema: type[Schema], obj: Any, status: int = 200, **extra: Any) -> Any:
@@ -94,6 +99,15 @@ def paginate(
     query = query.order_by(tiebreak)
     total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     page, per_page = params["page"], params["per_page"]
+    from core.api.exports import EXPORT_ROW_LIMIT, wants_xlsx
+
+    if wants_xlsx():
+        # An export is the whole filtered list, never one page of it.
+        if total > EXPORT_ROW_LIMIT:
+            raise invalid_input([FieldProblem(
+                "format", "export.too_many_rows",
+                f"共 {total} 行，超过导出上限 {EXPORT_ROW_LIMIT} 行，请缩小筛选范围")])
+        page, per_page = 1, max(total, 1)
     rows = session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
     return jsonify({"items": schema(many=True).dump(rows), "total": total, "page": page,
                     "per_page": per_page})

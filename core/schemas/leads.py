@@ -58,7 +58,7 @@ class LeadReject(BaseSchema):
 
 class LeadSchema(BaseSchema):
     id = fields.Integer()
-    title = fields.String()
+    title = fields.String(metadata={"title": "线索名称"})
     enterprise = fields.Nested(EnterpriseSchema)
     industry = fields.String(allow_none=True)
     intended_amount = Money(allow_none=True)

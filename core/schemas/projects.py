@@ -135,10 +135,10 @@ class ChangeSchema(BaseSchema):
 
 class ProjectSchema(BaseSchema):
     id = fields.Integer()
-    name = fields.String()
+    name = fields.String(metadata={"title": "项目名称"})
     enterprise = fields.Nested(EnterpriseSchema)
     industry = fields.String(allow_none=True)
-    amount = Money()
+    amount = Money(metadata={"title": "总投资（万元）"})
     stage = fields.String()
     stage_label = fields.Function(lambda p: STAGE_LABELS.get(Stage(p.stage)))
     status = fields.String()
@@ -161,7 +161,7 @@ class ProjectSchema(BaseSchema):
     progress_note = fields.String(allow_none=True)
     description = fields.String(allow_none=True)
     attributes = fields.Dict()
-    milestones = fields.List(fields.Nested(MilestoneSchema))
+    milestones = fields.List(fields.Nested(MilestoneSchema), metadata={"export": False})
     # Filled in by the view from the city's gates (they need the city, not just the row).
     next_stage = fields.String(allow_none=True, dump_only=True)
     incomplete_fields = fields.List(fields.String(), dump_only=True)
