@@ -97,6 +97,12 @@ def stage_required_fields(city: Any, project: Any, stage: str) -> list[str]:
 
 
 @hookimpl
+def field_labels(city: Any) -> dict[str, str]:
+    return (two_accounts.account_labels()
+            | {"attributes.commissioner": "招商专员", discipline.REASON_FIELD: "终止原因类别"})
+
+
+@hookimpl
 def transition_guard(city: Any, project: Any, target: str, actor: str, session: Any) -> list:
     return discipline.lost_refusals(project, target)
 

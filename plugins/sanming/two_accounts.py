@@ -33,6 +33,14 @@ def account_fields(city: Any, stage: str) -> list[str]:
             + [f"attributes.legal_account.{item}" for item in config["legal"]])
 
 
+def account_labels() -> dict[str, str]:
+    """Chinese names of the accounts' gate fields (``field_labels``)."""
+    return ({f"attributes.economic_account.{item}": f"经济账：{label}"
+             for item, label in ECONOMIC_LABELS.items()}
+            | {f"attributes.legal_account.{item}": f"法规账：{label}"
+               for item, label in LEGAL_LABELS.items()})
+
+
 def _amount(value: Any) -> Decimal | None:
     try:
         return Decimal(str(value)) if value not in (None, "") else None

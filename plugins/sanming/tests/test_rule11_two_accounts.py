@@ -28,6 +28,10 @@ def test_no_signing_without_both_accounts(client):
     assert {r["rule"] for r in refused["refusals"]} == {
         f"gate.attributes.legal_account.{item}" for item in ("environment", "safety", "land",
                                                              "forest")}
+    # The clerk reads which account item is missing, in Chinese.
+    assert "进入“签约”前须填写：法规账：用林" in {r["message"] for r in refused["refusals"]}
+    checklist = call(client, "GET", f"/projects/{project['id']}")["checklist"]
+    assert {"field": "attributes.legal_account.environment", "label": "法规账：环保"} in checklist
     call(client, "PATCH", f"/projects/{project['id']}", {"attributes": {"legal_account": {
         "environment": "符合环评", "safety": "安全评价通过", "land": "存量用地", "forest": "不涉及"}}})
     assert advance(client, project["id"], "signed")["stage"] == "signed"
