@@ -10,6 +10,11 @@ from core.conformance import CityConformance
 class TestLanzhou(CityConformance):
     config_path = built_in_config_path("lanzhou")
 
+    def prepare_stage(self, api, project, stage):
+        # 报备认定: the introducing unit and intermediary are registered before signing.
+        if stage == "signed":
+            api.call("POST", f"/lanzhou/projects/{project['id']}/registration", {}).expect(201)
+
 
 class TestZiyang(CityConformance):
     config_path = built_in_config_path("ziyang")
