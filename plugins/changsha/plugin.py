@@ -69,6 +69,11 @@ def stage_required_fields(city: City, project: Project, stage: str) -> list[str]
 
 
 @hookimpl
+def field_labels(city: City) -> dict[str, str]:
+    return {"attributes.task_force": "工作专班"}
+
+
+@hookimpl
 def transition_guard(city: City, project: Project, target: str, actor: str,
                      session: Any) -> list[Refusal]:
     return parks.signing_refusals(city, project, target)

@@ -50,6 +50,7 @@ def test_a_major_project_is_not_signed_without_its_leader_and_task_force(client)
     rules = [refusal["rule"] for refusal in response.json["refusals"]]
     assert rules == ["gate.leader_name", "gate.attributes.task_force"]
     assert "包抓领导" in response.json["detail"]
+    assert "进入“签约”前须填写：工作专班" in [r["message"] for r in response.json["refusals"]]
 
     response = client.patch(f"/projects/{project['id']}",
                             json={"leader_name": "张副市长", "attributes": {"task_force": TASK_FORCE}})
