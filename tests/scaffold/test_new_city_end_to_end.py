@@ -92,9 +92,17 @@ kind = "district"
 '''
 
 
-def git_status() -> str:
-    return subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
-                          capture_output=True, text=True, check=True).stdout
+def repository_files() -> dict[str, str]:
+    """Every file of the repository's working tree git sees (tracked, or untracked and not
+    ignored) → its content hash, or ``"deleted"``. Commits by others in a shared checkout
+    leave it unchanged; only a write to the tree changes it."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=ROOT, capture_output=True, check=True).stdout.decode()
+    paths = sorted({path for path in listed.split("\0") if path})
+    present = [path for path in paths if (ROOT / path).is_file()]
+    hashes = subprocess.run(["git", "hash-object", "--stdin-paths"], cwd=ROOT, check=True,
+                            input="\n".join(present), capture_output=True, text=True).stdout.split()
+    return {path: "deleted" for path in paths} | dict(zip(present, hashes, strict=True))
 
 
 def run(*command: Any, cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -179,7 +187,7 @@ def poll(check: Any) -> Any:
 
 def test_a_generated_city_runs_behind_the_gateway_and_the_province_shows_it(
         tmp_path: Path, processes: Processes, zhaoshang_kafka: str) -> None:
-    before = git_status()
+    before = repository_files()
     env = processes.env
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", venv, cwd=tmp_path)
@@ -289,4 +297,7 @@ def test_a_generated_city_runs_behind_the_gateway_and_the_province_shows_it(
     assert Decimal(row["signed_amount"]) == Decimal("80000")
     assert row["leads_reported"] == 1
 
-    assert git_status() == before, "adding the city changed files of the repository"
+    after = repository_files()
+    changed = sorted(path for path in before.keys() | after.keys()
+                     if before.get(path) != after.get(path))
+    assert changed == [], "adding the city changed files of the repository"
