@@ -1,0 +1,27 @@
+"""Pingliang's pages of the web interface: the four lists (each with its export) and the
+monthly statistics with its chart, read from the city's own reports."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from plugins.pingliang.tests.conftest import advance, call, list_project, new_project
+from tests.support.web_pages import served_pages
+
+
+def test_the_four_lists_and_the_month_are_pages(client):
+    project = new_project(client)
+    advance(client, project["id"], "signed", {"signed": "2024-05-06"})
+    list_project(client, project["id"])
+    call(client, "POST", "/pingliang/opportunities", {"name": "静宁苹果冷链物流",
+                                                      "unit": "jingning"}, 201)
+    pages = served_pages(client, {"month": "2024-05"})
+    assert list(pages) == ["pingliang_four_lists", "pingliang_monthly"]
+    sections = pages["pingliang_four_lists"]["sections"]
+    assert [s["title"] for s in sections] == ["投资机会清单", "目标企业清单", "重点招商引资项目清单",
+                                             "定制化政策支持清单"]
+    assert sections[2]["export"] == "reports/pingliang_key_projects.xlsx"
+    monthly = pages["pingliang_monthly"]
+    assert monthly["filters"][0]["kind"] == "month"
+    rows = client.get("/reports/pingliang_monthly_statistics?month=2024-05").json["rows"]
+    assert Decimal({row["unit_name"]: row["signed_amount"] for row in rows}["崇信县"]) == 20000
