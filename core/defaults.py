@@ -52,6 +52,11 @@ def classify_project(city: City, project: Project) -> list[str]:
 
 
 @hookimpl(trylast=True)
+def tier_labels(city: City) -> dict[str, str]:
+    return {"major": "重大项目"}
+
+
+@hookimpl(trylast=True)
 def stage_required_fields(city: City, project: Project, stage: str) -> list[str]:
     return CORE_STAGE_FIELDS.get(stage, [])
 

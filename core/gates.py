@@ -71,6 +71,15 @@ def field_labels(city: City) -> dict[str, str]:
     return FIELD_LABELS | labels
 
 
+def tier_labels(city: City) -> dict[str, str]:
+    """Every tier's Chinese name: the city's plugins first, then the core's default."""
+    labels: dict[str, str] = {}
+    for city_labels in city.call("tier_labels"):
+        for code, label in city_labels.items():
+            labels.setdefault(code, label)
+    return labels
+
+
 def field_label(city: City, path: str) -> str:
     """The Chinese name of a gate field, for messages and the checklist."""
     return field_labels(city).get(path, path)

@@ -131,6 +131,16 @@ def classify_project(city: City, project: Project) -> list[str] | None:
 
 
 @hookspec
+def tier_labels(city: City) -> dict[str, str] | None:
+    """Chinese names of the tiers ``classify_project`` gives (``key`` → ``重点项目``).
+
+    Called whenever a project's tiers are shown: the project's ``tier_names`` and the
+    web pages. Return ``tier code -> label``; the plugin called first wins a code two
+    plugins name, and the core's default (``major``) comes last. Collected.
+    """
+
+
+@hookspec
 def stage_required_fields(city: City, project: Project, stage: str) -> list[str] | None:
     """Fields (dotted, ``attributes.x`` for city fields) a project needs to enter ``stage``.
 

@@ -17,7 +17,7 @@ from core.api.support import (
     respond,
     transaction,
 )
-from core.gates import field_labels, incomplete_fields
+from core.gates import field_labels, incomplete_fields, tier_labels
 from core.lifecycle import next_stage
 from core.models import (
     Enterprise,
@@ -58,6 +58,8 @@ def project_body(project: Project) -> dict[str, Any]:
     labels = field_labels(city())
     body["incomplete_fields"] = missing
     body["checklist"] = [{"field": path, "label": labels.get(path, path)} for path in missing]
+    names = tier_labels(city())
+    body["tier_names"] = [names.get(tier, tier) for tier in body.get("tiers") or []]
     return body
 
 

@@ -281,6 +281,7 @@ CITY_ONLY_CHECKS: dict[str, Check] = {
     "plugin_config_schema": config_schema,
     "city_profile": profile,
     "field_labels": labels,
+    "tier_labels": labels,
     "evaluation_forms": evaluation_forms,
     "warning_rules": warning_rules,
     "assessment_schemes": assessment_schemes,

@@ -165,6 +165,8 @@ class ProjectSchema(BaseSchema):
     # Filled in by the view from the city's gates (they need the city, not just the row).
     next_stage = fields.String(allow_none=True, dump_only=True)
     incomplete_fields = fields.List(fields.String(), dump_only=True)
+    tier_names = fields.List(fields.String(), dump_only=True, metadata={
+        "description": "项目类别的中文名称（与 tiers 一一对应）"})
     checklist = fields.List(fields.Nested(ChecklistItem), dump_only=True, metadata={
         "description": "下一阶段尚缺的字段及其中文名称"})
     version = fields.Integer()

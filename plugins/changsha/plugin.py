@@ -69,6 +69,11 @@ def stage_required_fields(city: City, project: Project, stage: str) -> list[str]
 
 
 @hookimpl
+def tier_labels(city: City) -> dict[str, str]:
+    return {majors.MAJOR: "重大招商项目", parks.PARK_MISMATCH: "不符园区产业定位"}
+
+
+@hookimpl
 def field_labels(city: City) -> dict[str, str]:
     return {"attributes.task_force": "工作专班"}
 

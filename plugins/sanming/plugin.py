@@ -97,6 +97,11 @@ def stage_required_fields(city: Any, project: Any, stage: str) -> list[str]:
 
 
 @hookimpl
+def tier_labels(city: Any) -> dict[str, str]:
+    return {key_projects.KEY_TIER: "重点招商项目"}
+
+
+@hookimpl
 def field_labels(city: Any) -> dict[str, str]:
     return (two_accounts.account_labels()
             | {"attributes.commissioner": "招商专员", discipline.REASON_FIELD: "终止原因类别"})

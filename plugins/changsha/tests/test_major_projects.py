@@ -45,6 +45,7 @@ def test_a_major_project_is_not_signed_without_its_leader_and_task_force(client)
     to_negotiating(client, project["id"])
     body = client.get(f"/projects/{project['id']}").json
     assert body["incomplete_fields"] == ["leader_name", "attributes.task_force"]
+    assert body["tier_names"] == ["重大招商项目"]
     response = sign(client, project["id"])
     assert response.status_code == 409
     rules = [refusal["rule"] for refusal in response.json["refusals"]]

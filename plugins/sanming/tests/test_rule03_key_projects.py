@@ -38,6 +38,7 @@ def test_the_key_tier_follows_the_project(client):
     listed = call(client, "PATCH", f"/projects/{small['id']}",
                   {"attributes": {"provincial_key": True}})
     assert "key" in listed["tiers"]
+    assert "重点招商项目" in listed["tier_names"]
     estate = new_project(client, amount="200000", industry="real_estate")
     assert "key" not in estate["tiers"]
     bad = client.patch(f"/projects/{small['id']}", json={"attributes": {"provincial_key": "yes"}})
