@@ -266,6 +266,24 @@ def chain_targets(demo: DemoBuilder) -> None:
             "status": "contacted", "note": f"补链：{gap['name']}"}, SYSTEM)
 
 
+def demo_leader_name(city_name: str) -> str:
+    """The demo city leader's name: the gateway's demo leader signs in under it."""
+    return f"{city_name}领导"
+
+
+def leader_projects(demo: DemoBuilder, count: int = 3) -> None:
+    """The demo leader takes charge (包抓) of the largest open projects nobody leads yet,
+    so the leader's dashboard shows projects of their own."""
+    open_projects = demo.session.scalars(
+        sa.select(Project).where(Project.leader_name.is_(None),
+                                 Project.stage.in_([Stage.SIGNED, Stage.STARTED]))
+        .order_by(Project.amount.desc(), Project.id).limit(count))
+    leader = demo_leader_name(demo.city.name)
+    for project in open_projects:
+        project_service.update_project(demo.session, demo.city, project,
+                                       {"leader_name": leader}, SYSTEM)
+
+
 def load_demo_data(runtime: Runtime, today: dt.date | None = None) -> dict[str, int]:
     """Load the demo once; a database that already has projects is left alone."""
     with unit_of_work(runtime.sessions) as session:
@@ -275,4 +293,5 @@ def load_demo_data(runtime: Runtime, today: dt.date | None = None) -> dict[str, 
         runtime.city.call("demo_data", session=session, demo=demo)
         generic_records(demo)
         chain_targets(demo)
+        leader_projects(demo)
         return demo.counts

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import ConfigError, built_in_config_path, read_toml
 from core.db import unit_of_work
+from core.demo import demo_leader_name
 from gateway.config import GatewaySettings
 from gateway.store import User
 from gateway.users import ROLE_LABELS, NewUser, create_user
@@ -36,9 +37,11 @@ def demo_users(settings: GatewaySettings, password: str = DEMO_PASSWORD) -> list
         if unit:
             users.append(NewUser(f"{code}-clerk", "clerk", password, city=code, unit=unit[0],
                                  display_name=f"{city.name}{unit[1]}{ROLE_LABELS['clerk']}"))
-        for role in ("officer", "leader"):
-            users.append(NewUser(f"{code}-{role}", role, password, city=code,
-                                 display_name=f"{city.name}{ROLE_LABELS[role]}"))
+        users.append(NewUser(f"{code}-officer", "officer", password, city=code,
+                             display_name=f"{city.name}{ROLE_LABELS['officer']}"))
+        # Under the name the city's demo gives its 包抓 projects: the dashboard shows them.
+        users.append(NewUser(f"{code}-leader", "leader", password, city=code,
+                             display_name=demo_leader_name(city.name)))
     users.append(NewUser("province", "province", password, display_name="省级用户"))
     users.append(NewUser("admin", "admin", password, display_name="系统管理员"))
     return users
