@@ -5,12 +5,14 @@
   its projects received in the period, at most ``merit_cap`` (40万元) each; the core cuts the
   excess and records that it did. What unrecognised projects would have given is proposed
   apart, so the core refuses it with the reason (报备认定 is the basis of rewards).
-* The awards of the yearly results, each over recognised projects only: 招商引资先进单位奖
-  (the top units of the published yearly assessment), 招大引强突出贡献奖 (units that signed the
-  most with target enterprises: 500强, 行业100强, 央企, 上市公司), 重大产业项目引进奖 (each major
-  project signed, to its introducing unit), 项目落地优质服务奖 (host units where the most
-  projects started), 十佳招商团队奖 (the ten teams that signed the most) and
-  五十名招商优秀干部奖 (the fifty responsible cadres who signed the most).
+* The awards of the yearly results, each over recognised projects only:
+  - 招商引资先进单位奖: the top units of the published yearly assessment (more than 0 points);
+  - 招大引强突出贡献奖: units that signed the most with target enterprises (500强, 行业100强,
+    央企, 上市公司);
+  - 重大产业项目引进奖: each major project signed, to its introducing unit;
+  - 项目落地优质服务奖: host units where the most projects started;
+  - 十佳招商团队奖: the ten teams that signed the most;
+  - 五十名招商优秀干部奖: the fifty responsible cadres who signed the most.
 """
 
 from __future__ import annotations
@@ -96,7 +98,8 @@ def advanced_units(city: Any, context: Any) -> list[RewardCandidate]:
     top = settings(city)["rewards"]["advanced_unit_top"]
     return [_award(city, "unit", row["unit_id"], row["unit_name"],
                    f"年度招商引资目标考核第 {row['rank']} 名（{row['total']} 分）")
-            for row in context.latest_ranking(SCHEME) if row["rank"] <= top]
+            # Units that share a rank share the award; a unit that scored nothing earns none.
+            for row in context.latest_ranking(SCHEME) if row["rank"] <= top and row["total"] > 0]
 
 
 def _signed_by(context: Any, key: Callable[[Project, Registration], Any],

@@ -56,6 +56,8 @@ def test_a_capped_reward_a_refused_one_and_the_awards(demo_client):
     refused = merit[("王建国", False)]
     assert "七里河区商贸物流综合体" in refused["ineligible_reason"]
     assert merit[("王建国", True)]["amount"] == "8.0000"
+    advanced = [r for r in rewards if r["rule_code"] == "lanzhou_advanced_unit"]
+    assert 1 <= len(advanced) <= 5
     rules = {r["rule_code"] for r in rewards}
     assert {"lanzhou_advanced_unit", "lanzhou_big_investor", "lanzhou_major_project",
             "lanzhou_landing_service", "lanzhou_best_teams", "lanzhou_excellent_cadres"} <= rules

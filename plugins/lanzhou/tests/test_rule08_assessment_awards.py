@@ -59,7 +59,7 @@ def test_the_awards_go_to_the_best_of_the_year(client_for):
                        enterprise=investor(name=f"兰测奖项{index}号有限公司", tags=tags),
                        attributes={"team": f"专班{index}", "responsible_person": f"干部{index}"})
     rows = _run(client)
-    [unit] = _awards(client, "lanzhou_advanced_unit")
+    [unit] = _awards(client, "lanzhou_advanced_unit")  # the first; units at 0 points get nothing
     assert unit["recipient_name"] == "城关区" and unit["basis"].startswith("年度招商引资目标考核第 1 名")
     assert [r["recipient_name"] for r in _awards(client, "lanzhou_best_teams")] == ["专班0", "专班1"]
     # The 6亿元 project is key: its 五定 named 张立新 the responsible cadre.
@@ -87,3 +87,9 @@ def test_landing_service_counts_projects_started_where_they_landed(client):
     core_advance(client, project["id"], "started", {"started": "2024-05-01"})
     [award] = _awards(client, "lanzhou_landing_service")
     assert (award["recipient_name"], award["basis"]) == ("兰州高新区", "本期落地开工认定项目 1 个")
+
+
+def test_units_without_points_get_no_advanced_unit_award(client):
+    signed_project(client, finding_unit="chengguan")
+    _run(client)  # one unit scored; the others share the last rank at 0
+    assert [r["recipient_name"] for r in _awards(client, "lanzhou_advanced_unit")] == ["城关区"]
