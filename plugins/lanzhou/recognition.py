@@ -88,11 +88,17 @@ def decide(session: Any, city: Any, row: Registration, data: dict[str, Any],
     if row.status != "registered":
         raise refused([Refusal("lanzhou.registration.decided",
                                f"该报备已于 {row.decided_on} 作出认定（{row.status_label}）")])
+    problems = []
     if not data["recognised"] and not data.get("note"):
-        raise invalid_input([FieldProblem("note", "registration.reason_missing",
-                                          "不予认定须说明理由")])
+        problems.append(FieldProblem("note", "registration.reason_missing", "不予认定须说明理由"))
+    decided_on = data.get("decided_on") or dt.date.today()
+    if decided_on < row.registered_on:
+        problems.append(FieldProblem("decided_on", "registration.decided_before_registered",
+                                     f"认定日期不能早于报备日期（{row.registered_on}）"))
+    if problems:
+        raise invalid_input(problems)
     row.status = "recognised" if data["recognised"] else "refused"
-    row.decided_on = data.get("decided_on") or dt.date.today()
+    row.decided_on = decided_on
     row.decided_by = actor.user
     row.decision_note = data.get("note")
     session.flush()

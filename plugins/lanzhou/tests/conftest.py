@@ -91,7 +91,8 @@ def admit(client: Any, project: dict[str, Any], score: int = 80) -> None:
 
 def recognise(client: Any, project_id: int, **registration: Any) -> dict[str, Any]:
     """报备 by the office, then 认定."""
-    row = call(client, "POST", f"/lanzhou/projects/{project_id}/registration", registration, 201)
+    row = call(client, "POST", f"/lanzhou/projects/{project_id}/registration",
+               {"registered_on": "2024-02-20"} | registration, 201)
     return call(client, "POST", f"/lanzhou/registrations/{row['id']}/decision",
                 {"recognised": True, "decided_on": "2024-03-05"})
 

@@ -38,8 +38,12 @@ def test_a_registration_records_the_introducing_unit_and_intermediary(app, clien
 def test_refusing_needs_a_reason_and_a_refused_project_may_register_again(client):
     project = new_project(client)
     row = call(client, "POST", f"/lanzhou/projects/{project['id']}/registration", {}, 201)
-    bad = client.post(f"/lanzhou/registrations/{row['id']}/decision", json={"recognised": False})
-    assert bad.status_code == 400 and bad.json["errors"][0]["field"] == "note"
+    bad = client.post(f"/lanzhou/registrations/{row['id']}/decision",
+                      json={"recognised": False, "decided_on": "2020-01-01"})
+    assert bad.status_code == 400
+    assert {e["field"] for e in bad.json["errors"]} == {"note", "decided_on"}
+    assert call(client, "GET", f"/lanzhou/projects/{project['id']}/registration")["status"] == (
+        "registered")  # nothing changed
     refused = call(client, "POST", f"/lanzhou/registrations/{row['id']}/decision",
                    {"recognised": False, "note": "中介人无居间服务凭证"})
     assert refused["status_label"] == "不予认定"
