@@ -136,7 +136,7 @@ from core.services.warnings import WarningContext
 # isort: split
 # Figures per unit over a period (credit applied), investor matching, office-only actions,
 # a work order's completion, and refreshing one subject's warnings after a plugin's write
-from core.figures import compute_figures
+from core.figures import compute_figures, is_fulfilling
 from core.investment_map import enterprises_present, present_projects
 from core.services.enterprises import find_enterprise
 from core.services.matters import complete_work_order
@@ -212,6 +212,9 @@ __all__ += ["credited", "withheld_credit"]
 
 # Adding an expert to the pool (专家库), e.g. for a city's demo evaluations
 __all__ += ["add_expert"]
+
+# Whether a project (still) honours its agreement, as the figures' 履约率 counts it
+__all__ += ["is_fulfilling"]
 
 # The investment map (招商地图): a plugin's own map shows the same enterprises present
 __all__ += ["MapTarget", "enterprises_present", "present_projects"]
