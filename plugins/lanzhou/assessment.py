@@ -17,7 +17,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from core.toolkit import AssessmentScheme, Indicator, Project, credit_shares, withheld_credit
-from plugins.lanzhou import fault_tolerance
 from plugins.lanzhou.settings import settings
 
 SCHEME = "lanzhou_year"
@@ -61,7 +60,3 @@ def metrics(city: Any, context: Any) -> dict[str, dict[str, Decimal]]:
             if unit_id in codes:
                 values[TAX][codes[unit_id]] += _amount(project, "annual_tax") * share
     return {name: dict(found) for name, found in values.items()}
-
-
-def adjustments(city: Any, context: Any) -> list:
-    return fault_tolerance.adjustments(context)

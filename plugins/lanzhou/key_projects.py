@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from core.toolkit import STAGE_LABELS, FieldProblem, Project, ProjectStatus, Report, Stage
+from core.toolkit import STAGE_LABELS, FieldProblem, Project, Report, Stage, is_fulfilling
 from plugins.lanzhou.settings import settings
 
 KEY_TIER = "key"
@@ -81,8 +81,7 @@ def major_rows(context: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
                 if "major" in (p.tiers or []) and p.signed_on is not None]
     rows = []
     for project in projects:
-        fulfilling = project.stage not in (Stage.LOST, Stage.CLEARED) and project.status not in (
-            ProjectStatus.REATTRACTION, ProjectStatus.STALLED)
+        fulfilling = is_fulfilling(project)
         rows.append({
             "name": project.name, "stage": STAGE_LABELS[Stage(project.stage)],
             "host_unit": project.host_unit.name, "leader_name": project.leader_name,
