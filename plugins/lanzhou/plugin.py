@@ -68,6 +68,11 @@ def classify_project(city: Any, project: Any) -> list[str]:
 
 
 @hookimpl
+def tier_labels(city: Any) -> dict[str, str]:
+    return {key_projects.KEY_TIER: "重点项目"}
+
+
+@hookimpl
 def stage_required_fields(city: Any, project: Any, stage: str) -> list[str]:
     return key_projects.five_fixed_fields(city, project, stage)
 

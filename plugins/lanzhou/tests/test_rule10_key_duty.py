@@ -34,6 +34,7 @@ def test_a_key_lead_names_its_leader_and_team(client):
 def test_a_key_project_is_signed_only_with_all_five_fixed(client):
     project = new_project(client, amount="60000", agreement_amount="60000")
     assert "key" in project["tiers"]
+    assert "重点项目" in project["tier_names"]
     admit(client, project)
     recognise(client, project["id"])
     advance(client, project["id"], "negotiating")
