@@ -30,7 +30,7 @@ GLOSSARY: dict[str, str] = {
     "reported_on": "报送日期", "first_talk_due": "首谈地研判期限",
     "first_talk_due_estimated": "期限为估算", "first_talk_working_days_left": "剩余工作日",
     "assigned_on": "研判日期", "rejected_reason": "退回原因", "duplicate_of_id": "重复于线索",
-    "tiers": "项目类别", "out_of_province": "省外项目", "signed_on": "签约日期",
+    "tiers": "项目类别代码", "tier_names": "项目类别", "out_of_province": "省外项目", "signed_on": "签约日期",
     "started_on": "开工日期", "completed_on": "竣工日期", "lost_on": "终止日期",
     "cleared_on": "清退日期", "leader_name": "包抓领导", "last_progress_on": "最近进展日期",
     "progress_note": "最近进展", "milestones": "节点", "next_stage": "下一阶段",

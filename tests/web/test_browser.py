@@ -229,3 +229,27 @@ def test_the_dashboard_fits_a_phone(suite, browser):
     assert person.page.evaluate("document.documentElement.scrollWidth") <= 390
     person.shot("phone-projects")
     person.close()
+
+
+def test_a_filtered_list_exports_to_xlsx_with_chinese_headings(suite, browser, tmp_path):
+    from openpyxl import load_workbook
+
+    officer = Person(browser, suite, "sanming-officer")
+    officer.open(f"/web/c/{CITY}/projects?stage=signed")
+    with officer.page.expect_download() as download_info:
+        officer.page.click("a.export")
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx"), download.suggested_filename
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    sheet = load_workbook(path).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    headings, data = rows[0], rows[1:]
+    assert "项目名称" in headings and "阶段" in headings, headings
+    assert [h for h in headings if not re.search(r"[\u4e00-\u9fff]", str(h))] == [], headings
+    # Exactly the filtered list: every signed project (all pages), and nothing else.
+    listed = api_get(suite, "sanming-officer", f"/cities/{CITY}/projects?stage=signed&per_page=1")
+    assert len(data) == listed["total"] > 0
+    stage_column = headings.index("阶段")
+    assert {row[stage_column] for row in data} == {"签约"}
+    officer.close()
