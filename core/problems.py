@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 from marshmallow import ValidationError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from core.policy import FieldProblem, Refusal
@@ -141,6 +142,13 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def _validation(error: ValidationError) -> Response:
         return problem_response(invalid_input(field_problems(error.messages)))
+
+    @app.errorhandler(StaleDataError)
+    def _stale(error: StaleDataError) -> Response:
+        # Someone else changed the same record between our read and our write; the
+        # transaction was rolled back, so nothing of this request was kept.
+        return problem_response(Problem(409, "conflict.stale", "记录已被修改",
+                                        "该记录刚被他人修改，请刷新后重试"))
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:

@@ -214,6 +214,16 @@ def transition(
     return project
 
 
+def claim_project(project: Project) -> None:
+    """Bump the project's version for a change to its child rows (funds, milestones).
+
+    The event written with the change carries the project's whole state; two such changes
+    committed at once would each publish a state without the other's row, and the province
+    keeps the newest state. The version check makes the later writer fail (409, retry) instead.
+    """
+    project.updated_at = dt.datetime.now(dt.UTC)
+
+
 def add_funds(
     session: Session, city: City, project: Project, data: dict[str, Any], actor: Actor
 ) -> FundTranche:
@@ -227,6 +237,7 @@ def add_funds(
                           amount=data["amount"], evidence_ref=data["evidence_ref"],
                           reported_by=actor.user)
     session.add(tranche)
+    claim_project(project)
     session.flush()
     session.refresh(project, ["funds"])
     record_change(session, project, actor.user, "funds",
@@ -247,8 +258,9 @@ def verify_funds(
     tranche.verification = data["verification"]
     tranche.verified_by = actor.user
     tranche.verified_at = dt.datetime.now(dt.UTC)
-    session.flush()
     project = tranche.project
+    claim_project(project)
+    session.flush()
     session.refresh(project, ["funds"])
     record_change(session, project, actor.user, "funds_verified",
                   {"tranche": [tranche.id, tranche.verification]})
@@ -274,6 +286,7 @@ def set_milestone(
         milestone.planned_on = data["planned_on"]
         milestone.actual_on = data.get("actual_on")
         changes = {data["kind"]: [before, [milestone.planned_on, milestone.actual_on]]}
+    claim_project(project)
     session.flush()
     session.refresh(project, ["milestones"])
     record_change(session, project, actor.user, "milestone", changes)
