@@ -70,11 +70,16 @@ class Lead(Base):
     created_at: Mapped[dt.datetime] = mapped_column(
         sa.DateTime(timezone=True), default=lambda: dt.datetime.now(dt.UTC)
     )
+    # Checked on every write: of two officers judging or converting the same lead at once,
+    # the later is refused (409) — one lead never becomes two projects.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     enterprise: Mapped[Enterprise] = relationship(lazy="joined")
     reporting_unit: Mapped[Unit] = relationship(foreign_keys=[reporting_unit_id], lazy="joined")
     routed_to_unit: Mapped[Unit | None] = relationship(foreign_keys=[routed_to_unit_id])
     first_talk_unit: Mapped[Unit | None] = relationship(foreign_keys=[first_talk_unit_id])
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def reporting_unit_code(self) -> str:

@@ -1,5 +1,6 @@
-"""Two people changing one project at the same moment: the later writer is refused, never
-published with a state that misses the other's change (the province keeps the newest state)."""
+"""Two people changing one project or lead at the same moment: the later writer is refused —
+never published with a state that misses the other's change (the province keeps the newest
+state), never turning one lead into two projects."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core.api.support import EXTENSION
 from core.identity import Actor
-from core.models import Project
+from core.models import Lead, Project
+from core.services.leads import convert_lead
 from core.services.projects import add_funds
-from tests.support.records import advance, create_project, events_of, row_counts
+from tests.support.records import advance, create_project, events_of, lead_body, row_counts
 
 OFFICER = Actor("officer-a", role="officer")
 
@@ -50,6 +52,31 @@ def test_two_fund_reports_at_once_cannot_both_publish_a_stale_project(app, clien
     latest = events_of(app, "zhaoshang.project.funds_reported")[-1]
     assert Decimal(latest.data["arrived_amount"]) == Decimal(5000)
     assert sorted(Decimal(t["amount"]) for t in latest.data["funds"]) == [2000, 3000]
+
+
+def test_one_lead_converted_twice_at_once_becomes_one_project(app, client):
+    lead = client.post("/leads", json=lead_body()).json
+    assigned = client.post(f"/leads/{lead['id']}/assign",
+                           json={"first_talk_unit": "east", "assigned_on": "2024-03-05"})
+    assert assigned.status_code == 200, assigned.json
+    runtime = app.extensions[EXTENSION]
+    first, second = runtime.sessions(), runtime.sessions()
+    try:
+        seen_by_first = first.get(Lead, lead["id"])
+        seen_by_second = second.get(Lead, lead["id"])
+        assert seen_by_first.status == seen_by_second.status == "assigned"
+        convert_lead(second, runtime.city, seen_by_second, {"amount": Decimal(20000)}, OFFICER)
+        second.commit()
+        before = row_counts(app, "projects")
+        with pytest.raises(StaleDataError):
+            convert_lead(first, runtime.city, seen_by_first, {"amount": Decimal(20000)}, OFFICER)
+        first.rollback()
+    finally:
+        first.close()
+        second.close()
+    assert row_counts(app, "projects") == before
+    assert client.get("/projects").json["total"] == 1
+    assert len(events_of(app, "zhaoshang.lead.converted")) == 1
 
 
 def test_a_stale_write_is_answered_409_with_a_readable_reason(app, client):
