@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import pytest
 from click.testing import CliRunner
@@ -103,6 +104,11 @@ def test_the_service_serves_the_same_document(pingliang):
 
 @pytest.mark.parametrize("code", BUILT_IN)
 def test_every_built_in_city_prints_a_valid_document(code, tmp_path):
-    document = printed_document(code, tmp_path)
+    with warnings.catch_warnings():
+        # apispec renames a schema whose name another already took ("…1"): a client
+        # generated from the document would get a meaningless type name.
+        warnings.simplefilter("error", UserWarning)
+        document = printed_document(code, tmp_path)
     validate(document)
     assert document["paths"]
+    assert not [name for name in document["components"]["schemas"] if name[-1].isdigit()]

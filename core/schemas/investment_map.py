@@ -59,7 +59,7 @@ class MapGap(BaseSchema):
     targets = fields.Integer(metadata={"description": "已列入的目标企业数"})
 
 
-class MapSummary(BaseSchema):
+class ChainSummary(BaseSchema):
     links = fields.Integer()
     gaps = fields.Integer()
     enterprises = fields.Integer()
@@ -78,7 +78,7 @@ class MapChain(BaseSchema):
     chain_targets = fields.List(fields.Nested(MapTargetRow),
                                 metadata={"description": "未指明环节的目标企业"})
     gaps = fields.List(fields.Nested(MapGap))
-    summary = fields.Nested(MapSummary)
+    summary = fields.Nested(ChainSummary)
 
 
 class InvestmentMap(BaseSchema):
