@@ -141,6 +141,10 @@ def test_a_lead_becomes_a_signed_project_and_the_figures_follow(suite, browser):
     officer.page.click("#transition button[type=submit]")
     refusal = officer.page.locator(".problem")
     assert "签约" in refusal.inner_text() and "须填写" in refusal.inner_text()
+    reasons = refusal.locator(".refusals li").all_inner_texts()
+    assert reasons and all(reason.startswith("进入“签约”前须填写：") for reason in reasons), reasons
+    # Each missing item shown once, in the clerk's words (not again in a run-on summary).
+    assert all(refusal.inner_text().count(reason) == 1 for reason in reasons), refusal.inner_text()
     officer.shot("officer-transition-refused")
 
     fill_checklist(officer)
