@@ -106,6 +106,17 @@ def after_lead_reported(city: City, lead: Lead, session: Session) -> None:
     """React to a reported lead inside its transaction (points, ownership …). Collected."""
 
 
+@hookspec
+def project_from_lead(city: City, lead: Lead) -> dict[str, Any] | None:
+    """What a project converted from ``lead`` starts with, from the lead's own fields.
+
+    Called when an assigned lead is converted, before the project is created and validated.
+    Return project fields (``leader_name``, ``attributes`` …) to carry over — a key lead's
+    leader and team, say. What the officer gives in the conversion request wins; then the
+    plugin called first; ``attributes`` are merged key by key. Collected.
+    """
+
+
 # ---------------------------------------------------------------------------
 # Projects: classification, gates, guards, effects
 # ---------------------------------------------------------------------------

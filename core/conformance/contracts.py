@@ -269,6 +269,14 @@ def sharing(result: Any) -> list[str]:
     return problems
 
 
+def project_fields(result: Any) -> list[str]:
+    if not isinstance(result, dict):
+        return [f"returns {type(result).__name__}, not a dict of project fields"]
+    if not isinstance(result.get("attributes", {}), dict):
+        return ["attributes is not a dict"]
+    return []
+
+
 def decision_level(result: Any) -> list[str]:
     return [] if result is None or result in DECISION_LEVELS else [
         f"returns {result!r}, not one of {', '.join(DECISION_LEVELS)}"]
@@ -338,6 +346,7 @@ def record_problems(city: City, session: Any, lead: Any, project: Any, other_uni
     problems = _answers(city, "validate_lead", base | {"data": lead_data}, field_problems)
     problems += _answers(city, "route_lead", base, unit_or_none)
     problems += _answers(city, "lead_first_talk_deadline", base, deadline_after(lead.reported_on))
+    problems += _answers(city, "project_from_lead", base, project_fields)
     problems += _answers(city, "validate_project", base | {"data": project_data}, field_problems)
     problems += _answers(city, "classify_project", base, tiers)
     for stage in STAGES:

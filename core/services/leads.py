@@ -189,6 +189,7 @@ def convert_lead(
         "channel": lead.channel,
         "attributes": data.get("attributes") or {},
     }
+    project_data = carried_over(city, lead, project_data, data)
     project = project_service.create_project(session, city, project_data, actor, lead=lead)
     lead.project_id = project.id
     lead.status = LeadStatus.CONVERTED
@@ -196,6 +197,24 @@ def convert_lead(
     record_event(session, city, "lead", lead.id, "converted", lead_event_data(lead))
     refresh_warnings(session, city, "lead", lead.id)
     return project
+
+
+def carried_over(city: City, lead: Lead, project_data: dict[str, Any],
+                 given: dict[str, Any]) -> dict[str, Any]:
+    """``project_data`` with what the city's plugins carry over from the lead
+    (``project_from_lead``): fields the officer gave win, then the plugin called first."""
+    merged = dict(project_data)
+    attributes = dict(merged.get("attributes") or {})
+    for carried in city.call("project_from_lead", lead=lead):
+        for key, value in carried.items():
+            if key == "attributes":
+                for name, item in value.items():
+                    if name not in (given.get("attributes") or {}):
+                        attributes.setdefault(name, item)
+            elif given.get(key) is None and merged.get(key) is None:
+                merged[key] = value
+    merged["attributes"] = attributes
+    return merged
 
 
 def reject_lead(

@@ -3,6 +3,7 @@
 
 * A key lead (``attributes.key_lead``) gets 一个项目、一名领导、一套班子、一抓到底: it is refused
   unless it names its leader (``attributes.leader``) and its team (``attributes.team``).
+  Its project keeps the leader (as 定领导) and the team, and is a key project.
 * A key project — the office marks it (``attributes.key_project``), or its amount reaches
   ``key_amount`` — may not be signed before the five fixed items of 五定包抓 are all filled:
   定领导 (``leader_name``), 定责任单位, 定责任人, 定目标, 定时限.
@@ -54,6 +55,16 @@ def key_lead_problems(data: dict[str, Any]) -> list[FieldProblem]:
     return [FieldProblem(f"attributes.{key}", f"key_lead.{key}_missing",
                          f"重点线索须明确{label}：一个项目、一名领导、一套班子、一抓到底")
             for key, label in KEY_LEAD_FIELDS.items() if not attributes.get(key)]
+
+
+def from_key_lead(attributes: dict[str, Any]) -> dict[str, Any] | None:
+    """一抓到底: a key lead's leader and team stay with the project it becomes, and the
+    project is key (so 五定包抓 is asked before signing, with 定领导 already filled)."""
+    if attributes.get("key_lead") is not True:
+        return None
+    return {"leader_name": attributes.get("leader"),
+            "attributes": {"key_project": True, "key_lead": True,
+                           "leader": attributes.get("leader"), "team": attributes.get("team")}}
 
 
 def decision_level(city: Any, project: Project) -> str | None:

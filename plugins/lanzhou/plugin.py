@@ -63,6 +63,11 @@ def validate_project(city: Any, data: dict[str, Any], project: Any, session: Any
 
 
 @hookimpl
+def project_from_lead(city: Any, lead: Any) -> dict[str, Any] | None:
+    return key_projects.from_key_lead(lead.attributes or {})
+
+
+@hookimpl
 def classify_project(city: Any, project: Any) -> list[str]:
     return [key_projects.KEY_TIER] if key_projects.is_key(city, project) else []
 

@@ -31,6 +31,18 @@ def test_a_key_lead_names_its_leader_and_team(client):
     assert not_a_flag.status_code == 422
 
 
+def test_the_key_leads_leader_and_team_stay_with_its_project(client):
+    """一抓到底: converted, the key lead's project is key, led by the same leader and team."""
+    lead = call(client, "POST", "/leads", LEAD | {"enterprise": investor(), "attributes": {
+        "key_lead": True, "leader": "市政府常务副市长", "team": "新区氢能产业招商专班"}}, 201)
+    call(client, "POST", f"/leads/{lead['id']}/assign",
+         {"first_talk_unit": "lz_new_area", "assigned_on": "2024-03-05"})
+    project = call(client, "POST", f"/leads/{lead['id']}/convert", {"amount": "20000"}, 201)
+    assert project["leader_name"] == "市政府常务副市长"
+    assert project["attributes"]["team"] == "新区氢能产业招商专班"
+    assert "key" in project["tiers"]  # 20000万元 is below the key line: the lead made it key
+
+
 def test_a_key_project_is_signed_only_with_all_five_fixed(client):
     project = new_project(client, amount="60000", agreement_amount="60000")
     assert "key" in project["tiers"]
