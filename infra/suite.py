@@ -98,7 +98,10 @@ def city_service(code: str, port: int, var_dir: Path, demo: bool = True) -> Serv
     return Service(
         name=code, label=city_label(code),
         command=zhaoshang("serve", "--city", code, "--host", HOST, "--port", str(port)),
-        ready_url=f"{base}/city", url=f"{base}/", prepare=(prepare,),
+        # A snapshot of the city's totals after the demo, so the province's completeness
+        # check has something to reconcile from the start (production runs it from cron).
+        ready_url=f"{base}/city", url=f"{base}/",
+        prepare=(prepare, zhaoshang("snapshot", "--city", code)),
         env={"DATABASE_URL": f"sqlite:///{database}"},
     )
 

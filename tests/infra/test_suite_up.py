@@ -45,6 +45,14 @@ def province_events(gateway: str, token: str) -> dict[str, int]:
         return {row["city"]: row["events"] for row in json.load(response)["cities"]}
 
 
+def province_completeness(gateway: str, token: str) -> dict[str, str]:
+    """Each city's completeness status at the province (its latest snapshot reconciled)."""
+    request = urllib.request.Request(f"{gateway}/province/completeness",
+                                     headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request) as response:
+        return {row["city"]: row["status"] for row in json.load(response)["cities"]}
+
+
 def post_json(url: str, body: dict) -> dict:
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
                                      headers={"Content-Type": "application/json"})
@@ -92,6 +100,12 @@ def test_up_serves_a_city_with_demo_data_and_stops_on_sigterm(tmp_path):
         while province_events(gateway, province["access_token"]).get("lanzhou", 0) == 0:
             assert time.monotonic() < deadline, "no lanzhou event reached the province"
             time.sleep(0.5)
+        # The snapshot taken after the demo reaches the province too, and reconciles.
+        while (status := province_completeness(gateway, province["access_token"])["lanzhou"]) \
+                in ("no_snapshot", "behind"):
+            assert time.monotonic() < deadline, f"the lanzhou snapshot did not reconcile: {status}"
+            time.sleep(0.5)
+        assert status == "complete"
     finally:
         suite.send_signal(signal.SIGTERM)
         remaining, _ = suite.communicate(timeout=60)

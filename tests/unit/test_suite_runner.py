@@ -44,7 +44,8 @@ def test_a_city_service_prepares_its_demo_then_serves(tmp_path):
     assert lanzhou.ready_url == "http://127.0.0.1:8101/api/v1/city"
     assert lanzhou.command[-7:] == ("serve", "--city", "lanzhou", "--host", "127.0.0.1",
                                     "--port", "8101")
-    assert lanzhou.prepare == ((sys.executable, "-m", "core.cli", "demo", "--city", "lanzhou"),)
+    assert lanzhou.prepare == ((sys.executable, "-m", "core.cli", "demo", "--city", "lanzhou"),
+                               (sys.executable, "-m", "core.cli", "snapshot", "--city", "lanzhou"))
     assert city_service("lanzhou", 8101, tmp_path, demo=False).prepare[0][-3] == "migrate"
 
 
