@@ -47,6 +47,19 @@ def make_city(extra_plugins: list | tuple = (), **overrides: Any) -> City:
     return build_city(city_config(**overrides), "<test>", extra_plugins)
 
 
+def built_in_city(code: str, policy: dict[str, Any] | None = None,
+                  **plugin_overrides: Any) -> City:
+    """A built-in city from its ``config.toml``, with ``[policy]`` and ``[plugins.<code>]``
+    keys replaced (a plugin test's variant of the deployment)."""
+    from core.config import built_in_config_path, read_toml
+
+    path = built_in_config_path(code)
+    raw = read_toml(path)
+    raw["policy"].update(policy or {})
+    raw["plugins"].setdefault(code, {}).update(plugin_overrides)
+    return build_city(raw, str(path))
+
+
 def ready_app(city: City, db_url: str) -> Flask:
     """A migrated city app with its units loaded."""
     from core.app import create_app

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from core.city import City, build_city
-from core.config import read_toml
+from core.city import City
 from core.credit_code import make_credit_code, organisation_check_character
+from tests.support.cities import built_in_city
 
-CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
 _serials = itertools.count(1)
 
 
 def changsha_city(**plugin_overrides: Any) -> City:
     """Changsha from ``config.toml``, with keys of ``[plugins.changsha]`` replaced."""
-    raw = read_toml(CONFIG)
-    raw["plugins"]["changsha"].update(plugin_overrides)
-    return build_city(raw, str(CONFIG))
+    return built_in_city("changsha", **plugin_overrides)
 
 
 @pytest.fixture(scope="module")

@@ -6,18 +6,15 @@ Every API test runs on SQLite and on the real PostgreSQL (the suite's ``db_url``
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from core.city import City, build_city
-from core.config import read_toml
+from core.city import City
 from core.credit_code import make_credit_code, organisation_check_character
-from tests.support.cities import serve
+from tests.support.cities import built_in_city, serve
 from tests.support.http import call
 
-CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
 _serials = itertools.count(1)
 
 STAGE_DATES = {"negotiating": "2024-02-01", "signed": "2024-03-01", "started": "2024-04-01",
@@ -31,9 +28,7 @@ FIVE_FIXED = {"leader_name": "市政府分管副市长",
 
 def lanzhou_city(**plugin_overrides: Any) -> City:
     """Lanzhou from ``config.toml``, with ``[plugins.lanzhou]`` sections replaced."""
-    raw = read_toml(CONFIG)
-    raw["plugins"].setdefault("lanzhou", {}).update(plugin_overrides)
-    return build_city(raw, str(CONFIG))
+    return built_in_city("lanzhou", **plugin_overrides)
 
 
 @pytest.fixture(scope="module")

@@ -6,19 +6,17 @@ Every API test runs on SQLite and on the real PostgreSQL (the suite's ``db_url``
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from core.city import City, build_city
-from core.config import read_toml
+from core.city import City
 from core.credit_code import make_credit_code, organisation_check_character
+from tests.support.cities import built_in_city
 from tests.support.http import call
 
 __all__ = ["call"]  # the plugin's tests import it from here
 
-CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
 _serials = itertools.count(1)
 MAIN_LINE = ["reserve", "negotiating", "signed", "started", "completed"]
 STAGE_DATES = {"negotiating": "2024-02-01", "signed": "2024-03-01", "started": "2024-04-01",
@@ -27,10 +25,7 @@ STAGE_DATES = {"negotiating": "2024-02-01", "signed": "2024-03-01", "started": "
 
 def pingliang_city(policy: dict[str, Any] | None = None, **plugin_overrides: Any) -> City:
     """Pingliang from ``config.toml``, with ``[policy]`` and ``[plugins.pingliang]`` keys replaced."""
-    raw = read_toml(CONFIG)
-    raw["policy"].update(policy or {})
-    raw["plugins"].setdefault("pingliang", {}).update(plugin_overrides)
-    return build_city(raw, str(CONFIG))
+    return built_in_city("pingliang", policy, **plugin_overrides)
 
 
 @pytest.fixture(scope="module")

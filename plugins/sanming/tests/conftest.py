@@ -6,16 +6,14 @@ Every API test runs on SQLite and on the real PostgreSQL (the suite's ``db_url``
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from core.city import City, build_city
-from core.config import read_toml
+from core.city import City
 from core.credit_code import make_credit_code, organisation_check_character
+from tests.support.cities import built_in_city
 
-CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
 _serials = itertools.count(1)
 
 # Seed 三(五)29: what every project records before signing.
@@ -29,10 +27,7 @@ MAIN_LINE = ["reserve", "negotiating", "signed", "started", "completed"]
 
 def sanming_city(policy: dict[str, Any] | None = None, **plugin_overrides: Any) -> City:
     """Sanming from ``config.toml``, with ``[policy]`` and ``[plugins.sanming]`` keys replaced."""
-    raw = read_toml(CONFIG)
-    raw["policy"].update(policy or {})
-    raw["plugins"]["sanming"].update(plugin_overrides)
-    return build_city(raw, str(CONFIG))
+    return built_in_city("sanming", policy, **plugin_overrides)
 
 
 @pytest.fixture(scope="module")

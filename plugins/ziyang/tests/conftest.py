@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from core.city import City, build_city
-from core.config import read_toml
+from core.city import City
 from core.credit_code import make_credit_code, organisation_check_character
+from tests.support.cities import built_in_city
 
 CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
 _serials = itertools.count(1)
@@ -28,10 +28,7 @@ TIMETABLE = {"start": "2024-06-01", "completion": "2025-06-01", "production": "2
 
 def ziyang_city(policy: dict[str, Any] | None = None, **plugin_overrides: Any) -> City:
     """Ziyang from ``config.toml``, with ``[policy]`` and ``[plugins.ziyang]`` keys replaced."""
-    raw = read_toml(CONFIG)
-    raw["policy"].update(policy or {})
-    raw["plugins"]["ziyang"].update(plugin_overrides)
-    return build_city(raw, str(CONFIG))
+    return built_in_city("ziyang", policy, **plugin_overrides)
 
 
 @pytest.fixture(scope="module")
