@@ -10,6 +10,7 @@ Database tests take the ``db_url`` fixture, parametrised over ``sqlite`` and
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import os
 import shutil
@@ -19,10 +20,64 @@ from pathlib import Path
 
 import pytest
 
+from core.clock import CHINA, CLOCK_ENV, travel, utcnow
 from tests.support.cities import make_city
 from tests.support.databases import BACKENDS
 
+# Tests never read the real date (core.clock): the whole run is set on an ordinary working
+# Tuesday, unless ZHAOSHANG_CLOCK_AT names another instant. Services the tests start in other
+# processes inherit the same timeline through the environment.
+ORDINARY_DAY = "2026-06-16T10:00:00+08:00"
+
+# The days a date-sensitive test (``@pytest.mark.hard_days``) is also run on: year end and
+# the New Year holiday, a leap day, the first working day after the Spring Festival holiday,
+# the last day of a month before a holiday, and 23:30 Beijing time (15:30 UTC, the hour a
+# host on UTC would still call the day before) on a make-up working Saturday at a month's end.
+HARD_DAYS = {
+    "ordinary": ORDINARY_DAY,
+    "dec31": "2025-12-31T10:00:00+08:00",
+    "jan1": "2026-01-01T07:30:00+08:00",  # still 31 December on a host kept on UTC
+    "feb29": "2024-02-29T10:00:00+08:00",
+    "after_spring_festival": "2026-02-24T09:00:00+08:00",
+    "month_end": "2026-04-30T17:00:00+08:00",
+    "late_evening": "2026-02-28T23:30:00+08:00",
+}
+
 _database_numbers = itertools.count(1)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "hard_days: date-sensitive; run on each of conftest.HARD_DAYS (frozen clock)")
+    os.environ.setdefault(CLOCK_ENV, ORDINARY_DAY)
+    utcnow()  # anchors the timeline now, so every worker and child process shares it
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("hard_days"):
+        metafunc.parametrize("clock_day", list(HARD_DAYS.values()), ids=list(HARD_DAYS),
+                             indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def clock_day(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """The instant a ``hard_days`` test runs at; the run's ordinary day for any other test.
+
+    Autouse and function-scoped, it is set up before the test's own fixtures, so the records
+    they create are dated on the test's day.
+    """
+    at = getattr(request, "param", None)
+    if at is None:
+        yield None
+        return
+    with travel(at):
+        yield at
+
+
+@pytest.fixture
+def today() -> dt.date:
+    """The test's day in China (the city's default zone), from the frozen clock."""
+    return CHINA.today()
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from typing import Any
 import pluggy
 from marshmallow import ValidationError
 
+from core.clock import Clock
 from core.config import ConfigError, flatten_errors, load_deployment, ratio_share, read_toml
 from core.plugins import collected, get_plugin_manager
 from core.workdays import WorkdayCalendar
@@ -37,6 +38,11 @@ class City:
     @property
     def province(self) -> str:
         return self.config["city"]["province"]
+
+    @cached_property
+    def clock(self) -> Clock:
+        """The city's clock: its "today" and "now" in ``[city] timezone`` (core.clock)."""
+        return Clock(self.config["city"]["timezone"])
 
     @property
     def policy(self) -> dict[str, Any]:

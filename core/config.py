@@ -19,6 +19,8 @@ from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from core.clock import DEFAULT_ZONE, check_zone
+
 RATIO_PATTERN = re.compile(r"^\s*(\d+)\s*:\s*(\d+)\s*$")
 SHARING_STARTS = ("signing", "start", "first_tax")
 
@@ -62,6 +64,8 @@ class CitySection(Schema):
     province = fields.String(required=True)
     policy_name = fields.String(load_default="")
     office_unit = fields.String(load_default="office")
+    # The zone of the city's "today": deadlines, warnings and business dates (core.clock).
+    timezone = fields.String(load_default=DEFAULT_ZONE, validate=check_zone)
 
 
 class DatabaseSection(Schema):

@@ -18,6 +18,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from core import hookimpl
+from core.clock import Clock
 from core.lifecycle import Stage
 from core.models.leads import LeadStatus
 from core.policy import WarningFinding, WarningRule
@@ -78,9 +79,9 @@ def milestone_overdue(context: WarningContext) -> list[WarningFinding]:
     return findings
 
 
-def last_activity(project: Project) -> dt.date:
-    """The latest of its progress report, its creation and its stage dates."""
-    dates = [project.created_at.date(), project.last_progress_on, project.signed_on,
+def last_activity(project: Project, clock: Clock) -> dt.date:
+    """The latest of its progress report, its creation (the city's day) and its stage dates."""
+    dates = [clock.day_of(project.created_at), project.last_progress_on, project.signed_on,
              project.started_on]
     return max(d for d in dates if d is not None)
 
@@ -90,7 +91,7 @@ def no_progress(context: WarningContext) -> list[WarningFinding]:
     days = context.city.policy["no_progress_days"]
     findings = []
     for project in context.projects(PROGRESS_STAGES):
-        last = last_activity(project)
+        last = last_activity(project, context.city.clock)
         if (context.today - last).days >= days:
             findings.append(WarningFinding(
                 "project", project.id, "blue",

@@ -289,7 +289,7 @@ def load_demo_data(runtime: Runtime, today: dt.date | None = None) -> dict[str, 
     with unit_of_work(runtime.sessions) as session:
         if session.scalar(sa.select(sa.func.count()).select_from(Project)):
             return {"skipped": 1}
-        demo = DemoBuilder(runtime, session, today or dt.date.today())
+        demo = DemoBuilder(runtime, session, today or runtime.city.clock.today())
         runtime.city.call("demo_data", session=session, demo=demo)
         generic_records(demo)
         chain_targets(demo)

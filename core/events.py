@@ -12,6 +12,7 @@ import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from core.clock import utcnow
 from core.models import OutboxEvent
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def record_event(
         source=city.event_source,
         type=f"{EVENT_TYPE_PREFIX}.{aggregate_type}.{fact}",
         subject=f"{aggregate_type}/{aggregate_id}",
-        time=dt.datetime.now(dt.UTC),
+        time=utcnow(),
         city=city.code,
         schema_version=SCHEMA_VERSION,
         aggregate_type=aggregate_type,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from core.clock import utcnow
 from core.problems import Problem
 
 ROLES = ("clerk", "officer", "leader", "province", "admin", "system")
@@ -64,7 +64,7 @@ def signed_identity_headers(secret: str | None, actor: Actor, method: str, path:
     headers = {"X-Zhaoshang-User": actor.user, "X-Zhaoshang-Role": actor.role,
                "X-Zhaoshang-Unit": actor.unit or "", "X-Zhaoshang-City": actor.city or ""}
     if secret:
-        timestamp = str(int(now if now is not None else time.time()))
+        timestamp = str(int(now if now is not None else utcnow().timestamp()))
         headers["X-Zhaoshang-Timestamp"] = timestamp
         headers["X-Zhaoshang-Signature"] = identity_signature(secret, actor, timestamp, method,
                                                               path)
@@ -92,7 +92,7 @@ def forwarded_actor(headers: Mapping[str, str], method: str, path: str, *,
     signature = headers.get("X-Zhaoshang-Signature", "")
     if not timestamp.isdigit() or not signature:
         raise Problem(401, "unsigned_request", "未经网关的请求", "请通过网关访问本服务")
-    current = now if now is not None else time.time()
+    current = now if now is not None else utcnow().timestamp()
     if abs(current - int(timestamp)) > max_age:
         raise Problem(401, "stale_signature", "请求签名已过期", "请通过网关重新发起请求")
     expected = identity_signature(secret, actor, timestamp, method, path)

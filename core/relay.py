@@ -50,6 +50,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.clock import utcnow
 from core.models import OutboxEvent
 from core.retry import run_rounds
 
@@ -409,7 +410,7 @@ class Relay:
         return len(acknowledged)
 
     def _mark_sent(self, positions: list[int]) -> None:
-        now = dt.datetime.now(dt.UTC)
+        now = utcnow()
         with self.sessions() as session, session.begin():
             session.execute(sa.update(OutboxEvent).where(OutboxEvent.position.in_(positions))
                             .values(sent_at=now))

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from core.clock import Clock
 from core.lifecycle import STAGE_LABELS, Stage
 from core.models import Enterprise, FundTranche, Lead, Project, StageTransition, Unit
 from core.periods import month_end, months_between
@@ -111,12 +112,13 @@ def rush_signals(session: Session, city: City, start: dt.date, end: dt.date) -> 
     return signals
 
 
-def _day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    return (dt.datetime.combine(start, dt.time.min, dt.UTC),
-            dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, dt.UTC))
+def _day_bounds(clock: Clock, start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The instants of the city's days ``start`` to ``end``: its midnight, not UTC's."""
+    return (dt.datetime.combine(start, dt.time.min, clock.zone),
+            dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, clock.zone))
 
 
-def backdating_signals(session: Session, start: dt.date, end: dt.date,
+def backdating_signals(session: Session, clock: Clock, start: dt.date, end: dt.date,
                        days: int = DEFAULT_BACKDATE_DAYS) -> list[dict[str, Any]]:
     """Stage changes and leads dated in the range but recorded more than ``days`` later.
 
@@ -128,7 +130,7 @@ def backdating_signals(session: Session, start: dt.date, end: dt.date,
         sa.select(StageTransition, Project).join(Project, StageTransition.project_id == Project.id)
         .where(StageTransition.occurred_on.between(start, end)).order_by(StageTransition.id))
     for transition, project in transitions:
-        recorded_on = transition.recorded_at.date()
+        recorded_on = clock.day_of(transition.recorded_at)
         lag = (recorded_on - transition.occurred_on).days
         if lag > days:
             stage = STAGE_LABELS[Stage(transition.to_stage)]
@@ -143,7 +145,7 @@ def backdating_signals(session: Session, start: dt.date, end: dt.date,
     leads = session.scalars(sa.select(Lead).where(Lead.reported_on.between(start, end))
                             .order_by(Lead.id))
     for lead in leads:
-        recorded_on = lead.created_at.date()
+        recorded_on = clock.day_of(lead.created_at)
         lag = (recorded_on - lead.reported_on).days
         if lag > days:
             signals.append({
@@ -157,10 +159,10 @@ def backdating_signals(session: Session, start: dt.date, end: dt.date,
     return signals
 
 
-def duplicate_enterprise_signals(session: Session, start: dt.date, end: dt.date
+def duplicate_enterprise_signals(session: Session, clock: Clock, start: dt.date, end: dt.date
                                  ) -> list[dict[str, Any]]:
     """Investors reported by more than one unit, with at least one report in the range."""
-    low, high = _day_bounds(start, end)
+    low, high = _day_bounds(clock, start, end)
     reports: dict[int, list[dict[str, Any]]] = defaultdict(list)
     active: set[int] = set()
     for lead in session.scalars(sa.select(Lead).order_by(Lead.id)):
@@ -174,7 +176,7 @@ def duplicate_enterprise_signals(session: Session, start: dt.date, end: dt.date
             continue  # already counted as the lead it came from
         reports[project.enterprise_id].append({"kind": "project", "id": project.id,
                                                "unit": project.finding_unit_code,
-                                               "on": project.created_at.date()})
+                                               "on": clock.day_of(project.created_at)})
         if low <= _aware(project.created_at) < high:
             active.add(project.enterprise_id)
     names = dict(session.execute(sa.select(Unit.code, Unit.name)).all())
@@ -208,6 +210,6 @@ def compute_signals(session: Session, city: City, start: dt.date, end: dt.date,
     """All three signals over ``start``–``end``."""
     return {
         "rush": rush_signals(session, city, start, end),
-        "backdating": backdating_signals(session, start, end, backdate_days),
-        "duplicate_enterprises": duplicate_enterprise_signals(session, start, end),
+        "backdating": backdating_signals(session, city.clock, start, end, backdate_days),
+        "duplicate_enterprises": duplicate_enterprise_signals(session, city.clock, start, end),
     }

@@ -8,12 +8,12 @@ difference is shown by ``/api/v1/province/completeness``.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from core.clock import utcnow
 from core.events import record_event
 from core.figures import city_projects, holdings
 from core.models import Lead, OutboxEvent
@@ -27,7 +27,7 @@ def snapshot_data(session: Session) -> dict[str, Any]:
     leads = session.scalar(sa.select(sa.func.count()).select_from(Lead)) or 0
     events = session.scalar(sa.select(sa.func.count()).select_from(OutboxEvent)) or 0
     return holdings(city_projects(session), leads) | {
-        "events_before": events, "taken_at": dt.datetime.now(dt.UTC)}
+        "events_before": events, "taken_at": utcnow()}
 
 
 def record_snapshot(session: Session, city: City) -> OutboxEvent:

@@ -15,6 +15,7 @@ from core.api.support import (
     city as current_city,
 )
 from core.api.support import (
+    city_today,
     current_actor,
     load_body,
     load_query,
@@ -23,6 +24,9 @@ from core.api.support import (
     transaction,
 )
 from core.city import City
+
+# The one clock: the city's today (city.clock, city_today) and stored instants (utcnow)
+from core.clock import Clock, utcnow
 from core.credit import credit_shares, credited, withheld_credit
 
 # A plugin's own tables (its own Alembic branch) and money columns
@@ -218,3 +222,8 @@ __all__ += ["is_fulfilling"]
 
 # The investment map (招商地图): a plugin's own map shows the same enterprises present
 __all__ += ["MapTarget", "enterprises_present", "present_projects"]
+
+# The one clock (core.clock): a plugin never asks the host for the date or the time; it takes
+# ``city.clock.today()`` (or ``city_today()`` in a schema's default) and ``utcnow()`` for stored
+# instants.
+__all__ += ["Clock", "city_today", "utcnow"]

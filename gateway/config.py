@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from typing import Any
 from limits import parse_many
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from core.clock import DEFAULT_ZONE, Clock, check_zone
 from core.config import ConfigError, flatten_errors, read_toml
 from core.identity import GATEWAY_SECRET_ENV
 
@@ -51,6 +52,8 @@ class GatewaySection(_Strict):
                                         validate=validate.Range(min=1024))
     trusted_proxies = fields.Integer(load_default=0, validate=validate.Range(min=0, max=5))
     hsts = fields.Boolean(load_default=False)
+    # The zone of the gateway's "today": the web pages' default dates (core.clock).
+    timezone = fields.String(load_default=DEFAULT_ZONE, validate=check_zone)
 
 
 class UpstreamSection(_Strict):
@@ -132,6 +135,7 @@ class GatewaySettings:
     leader_writes: tuple[str, ...]
     jwt_secret: str
     gateway_secret: str | None
+    clock: Clock = field(default_factory=Clock)
 
 
 def load_settings(config: GatewaySettings | dict[str, Any] | str | Path | None = None,
@@ -175,6 +179,7 @@ def load_settings(config: GatewaySettings | dict[str, Any] | str | Path | None =
         jwt_secret=raw["secrets"]["jwt"] or os.environ.get(JWT_SECRET_ENV)
         or development_secret(var / "gateway-jwt.secret"),
         gateway_secret=raw["secrets"]["gateway"] or os.environ.get(GATEWAY_SECRET_ENV) or None,
+        clock=Clock(raw["gateway"]["timezone"]),
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from core.clock import DEFAULT_ZONE, Clock, check_zone
 from core.config import ConfigError, flatten_errors, read_toml
 from core.relay import DEFAULT_BOOTSTRAP
 
@@ -29,6 +30,8 @@ class _Strict(Schema):
 class ProvinceSection(_Strict):
     code = fields.String(load_default="province", validate=CITY_CODE)
     name = fields.String(load_default="全省")
+    # The zone of the province's "today" (core.clock).
+    timezone = fields.String(load_default=DEFAULT_ZONE, validate=check_zone)
 
 
 class CitiesSection(_Strict):
@@ -83,6 +86,11 @@ class ProvinceConfig:
     @property
     def name(self) -> str:
         return self.raw["province"]["name"]
+
+    @property
+    def clock(self) -> Clock:
+        """The province's clock, in its ``[province] timezone``."""
+        return Clock(self.raw["province"]["timezone"])
 
     @property
     def cities(self) -> list[str]:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Response, g, request
 from marshmallow import fields
 
+from core.clock import CHINA
 from core.policy import FieldProblem
 from core.problems import invalid_input
 from core.schemas.titles import field_title
@@ -82,7 +83,7 @@ def workbook_response(op: Operation, body: Any) -> Response:
     runtime = current_app.extensions.get(EXTENSION)  # the gateway's own lists have no city
     notes = [("城市", runtime.city.name if runtime else "—"), ("清单", op.summary),
              ("筛选条件", "；".join(filters) or "无"), ("行数", len(table)),
-             ("导出时间", dt.datetime.now().replace(microsecond=0))]
+             ("导出时间", _local_now(runtime))]
     content = table_workbook(op.summary, headings, table, notes)
     return xlsx_download(content, f"{op.summary}.xlsx", f"{op.endpoint}.xlsx")
 
@@ -116,3 +117,10 @@ def cell(field: fields.Field, value: Any) -> Any:
             return _label(value)
         return "；".join(f"{key}：{_label(item)}" for key, item in value.items())
     return value
+
+
+def _local_now(runtime: Any) -> dt.datetime:
+    """When the workbook was made, as the reader's wall clock shows it (Excel has no zones):
+    the city's, or China's for the gateway's own lists."""
+    clock = runtime.city.clock if runtime else CHINA
+    return clock.now().replace(microsecond=0, tzinfo=None)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import sqlalchemy as sa
 from flask import Blueprint, jsonify
 
@@ -60,7 +58,7 @@ def list_leads():
                 Unit.code == params["reporting_unit"])
         if params.get("overdue") is not None:
             overdue = sa.and_(Lead.status == LeadStatus.REPORTED,
-                              Lead.first_talk_due < dt.date.today())
+                              Lead.first_talk_due < city().clock.today())
             query = query.where(overdue if params["overdue"] else sa.not_(overdue))
         if params.get("q"):
             like = f"%{params['q']}%"

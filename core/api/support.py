@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, jsonify, request
+from flask import current_app, has_app_context, jsonify, request
 from marshmallow import Schema
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.city import City
+from core.clock import CHINA
 from core.db import unit_of_work
 from core.identity import Actor
 from core.policy import FieldProblem
@@ -38,6 +40,17 @@ def runtime() -> Runtime:
 
 def city() -> City:
     return runtime().city
+
+
+def city_today() -> dt.date:
+    """The running city's today (in its time zone): the default of a business date.
+
+    Schemas load in requests, where the city is known; outside one (a command, the demo's
+    loaders) the day is China's, every deployment's default zone.
+    """
+    if has_app_context() and EXTENSION in current_app.extensions:
+        return city().clock.today()
+    return CHINA.today()
 
 
 @contextlib.contextmanager

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import sqlalchemy as sa
 from flask import Blueprint, jsonify
 
@@ -53,7 +51,7 @@ def recompute_warnings():
     """Runs every warning rule now (what the scheduled ``zhaoshang warnings`` does)."""
     data = load_body(WarningRecompute)
     ensure_office(current_actor(), "重新计算预警")
-    today = data.get("today") or dt.date.today()
+    today = data.get("today") or city().clock.today()
     with transaction() as session:
         summary = warning_service.recompute(session, city(), today)
         return jsonify(WarningSummarySchema().dump(summary.as_dict() | {"today": today}))

@@ -357,7 +357,7 @@ def record_problems(city: City, session: Any, lead: Any, project: Any, other_uni
                              base | {"from_unit": project.finding_unit, "to_unit": other_unit},
                              sharing)
     matter_data = {"kind": "land", "title": "用地保障协调", "request": "请求协调用地指标",
-                   "requested_amount": None, "requested_on": dt.date.today()}
+                   "requested_amount": None, "requested_on": city.clock.today()}
     problems += _answers(city, "validate_matter", base | {"data": matter_data}, field_problems)
     matter = Matter(project_id=project.id, **matter_data)  # transient: never added
     problems += _answers(city, "matter_decision_level", base | {"matter": matter}, decision_level)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.clock import DEFAULT_ZONE, Clock
 from core.conformance.service import CityProcess
 from core.credit_code import make_credit_code, organisation_check_character
 from core.lifecycle import MAIN_LINE
@@ -74,7 +75,13 @@ class Journey:
         self.project_attributes = project_attributes
         self.attribute_values = attribute_values
         self.prepare_stage = prepare_stage
-        self.today = dt.date.today()
+        # The city's clock (``[city] timezone``): the walk's dates are the service's today.
+        self.clock = Clock(raw_config.get("city", {}).get("timezone", DEFAULT_ZONE))
+
+    @property
+    def today(self) -> dt.date:
+        """The city's day now, asked afresh: a walk may run across midnight."""
+        return self.clock.today()
 
     # -- the walk ---------------------------------------------------------------------------
     def run(self) -> JourneyRecord:

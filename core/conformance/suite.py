@@ -152,7 +152,7 @@ class CityConformance:
 
     def test_the_mechanisms_the_city_feeds_answer(self, deployment: Deployment,
                                                  journey: JourneyRecord) -> None:
-        api, today = deployment.service, dt.date.today()
+        api, today = deployment.service, deployment.city.clock.today()
         api.call("GET", "/evaluation-forms").expect(200)
         for scheme in api.call("GET", "/assessments/schemes").expect(200):
             api.call("POST", "/assessments/runs", {
@@ -215,7 +215,7 @@ class CityConformance:
             held = session.scalar(sa.select(CityProject).where(
                 CityProject.city == code, CityProject.project_id == journey.project["id"]))
             assert held is not None and held.stage == journey.project["stage"]
-        today = dt.date.today()
+        today = deployment.city.clock.today()
         year = f"from={today.year}-01-01&to={today.year}-12-31"
         path = "/api/v1/province/cities"
         # Signed as the gateway signs, should the environment give the province its secret.

@@ -8,14 +8,12 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.clock import utcnow
 from core.db import Base
 
 # Points keep four places; shown with two.
 Points = sa.Numeric(12, 4)
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class AssessmentRun(Base):
@@ -38,7 +36,7 @@ class AssessmentRun(Base):
     rules_year: Mapped[int]
     scheme: Mapped[dict] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(sa.String(16), default="draft", index=True)
-    computed_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    computed_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     computed_by: Mapped[str] = mapped_column(sa.String(100))
     published_on: Mapped[dt.date | None]
     published_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -106,7 +104,7 @@ class AssessmentObjection(Base):
     unit_code: Mapped[str] = mapped_column(sa.String(64))
     text: Mapped[str] = mapped_column(sa.Text)
     filed_on: Mapped[dt.date]
-    filed_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    filed_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     filed_by: Mapped[str] = mapped_column(sa.String(100))
     status: Mapped[str] = mapped_column(sa.String(16), default="open")
     answer: Mapped[str | None] = mapped_column(sa.Text)

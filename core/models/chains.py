@@ -12,14 +12,12 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.clock import utcnow
 from core.db import Base
 
 TARGET_STATUSES = {"tracking": "跟踪研究", "contacted": "已对接", "negotiating": "在谈",
                    "landed": "已落地", "dropped": "已放弃"}
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class ChainTarget(Base):
@@ -36,4 +34,4 @@ class ChainTarget(Base):
     status: Mapped[str] = mapped_column(sa.String(16), default="tracking")
     note: Mapped[str | None] = mapped_column(sa.Text)
     created_by: Mapped[str] = mapped_column(sa.String(100))
-    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

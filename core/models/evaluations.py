@@ -13,14 +13,12 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.clock import utcnow
 from core.db import Base
 
 # Scores and results: two decimals are plenty for a 0–100 scale and stay exact.
 Score = sa.Numeric(7, 2)
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class Expert(Base):
@@ -35,7 +33,7 @@ class Expert(Base):
     title: Mapped[str | None] = mapped_column(sa.String(100))
     contact: Mapped[str | None] = mapped_column(sa.String(200))
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class Evaluation(Base):
@@ -65,7 +63,7 @@ class Evaluation(Base):
     decided_by: Mapped[str | None] = mapped_column(sa.String(100))
     decided_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(sa.String(100))
-    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
     reviewers: Mapped[list[EvaluationReviewer]] = relationship(
@@ -98,7 +96,7 @@ class EvaluationReviewer(Base):
     name: Mapped[str] = mapped_column(sa.String(200))
     role: Mapped[str | None] = mapped_column(sa.String(100))  # e.g. 行业主管部门
     assigned_by: Mapped[str] = mapped_column(sa.String(100))
-    assigned_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    assigned_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class EvaluationScore(Base):
@@ -114,7 +112,7 @@ class EvaluationScore(Base):
     score: Mapped[Decimal] = mapped_column(Score)
     note: Mapped[str | None] = mapped_column(sa.Text)
     recorded_by: Mapped[str] = mapped_column(sa.String(100))
-    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class EvaluationHardRefusal(Base):
@@ -128,7 +126,7 @@ class EvaluationHardRefusal(Base):
     code: Mapped[str] = mapped_column(sa.String(64))
     note: Mapped[str] = mapped_column(sa.Text)
     ticked_by: Mapped[str] = mapped_column(sa.String(100))
-    ticked_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    ticked_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class EvaluationStep(Base):
@@ -144,7 +142,7 @@ class EvaluationStep(Base):
     decision: Mapped[str | None] = mapped_column(sa.String(16))  # approved | rejected
     actor: Mapped[str] = mapped_column(sa.String(100))
     role: Mapped[str] = mapped_column(sa.String(16))
-    completed_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    completed_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class EnterpriseRating(Base):
@@ -159,4 +157,4 @@ class EnterpriseRating(Base):
     rating: Mapped[str] = mapped_column(sa.String(8))
     score: Mapped[Decimal] = mapped_column(Score)
     evaluation_id: Mapped[int] = mapped_column(sa.ForeignKey("evaluations.id"))
-    rated_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    rated_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

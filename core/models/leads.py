@@ -8,6 +8,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.clock import utcnow
 from core.db import Base, Money
 from core.models.enterprises import Enterprise
 from core.models.organisation import Unit
@@ -68,7 +69,7 @@ class Lead(Base):
     # City-specific fields, validated by the city's ``validate_lead`` hook.
     attributes: Mapped[dict] = mapped_column(default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=lambda: dt.datetime.now(dt.UTC)
+        sa.DateTime(timezone=True), default=utcnow
     )
     # Checked on every write: of two officers judging or converting the same lead at once,
     # the later is refused (409) — one lead never becomes two projects.

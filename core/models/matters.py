@@ -8,12 +8,9 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.clock import utcnow
 from core.db import Base, Money
 from core.models.organisation import Unit
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class MatterStatus(enum.StrEnum):
@@ -61,7 +58,7 @@ class Matter(Base):
     decided_on: Mapped[dt.date | None]
     meeting_ref: Mapped[str | None] = mapped_column(sa.String(200))  # e.g. 市政府常务会议纪要
     created_by: Mapped[str] = mapped_column(sa.String(100))
-    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
     owner_unit: Mapped[Unit] = relationship(lazy="joined")

@@ -8,14 +8,11 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.clock import utcnow
 from core.db import Base, Money
 from core.lifecycle import ProjectStatus, Stage
 from core.models.enterprises import Enterprise
 from core.models.organisation import Unit
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class Project(Base):
@@ -50,9 +47,9 @@ class Project(Base):
     description: Mapped[str | None] = mapped_column(sa.Text)
     # City-specific fields, validated by the city's hooks (stage gates read them too).
     attributes: Mapped[dict] = mapped_column(default=dict)
-    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=_now, onupdate=_now
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
     version: Mapped[int] = mapped_column(default=1)
 
@@ -96,7 +93,7 @@ class StageTransition(Base):
     occurred_on: Mapped[dt.date]
     actor: Mapped[str] = mapped_column(sa.String(100))
     reason: Mapped[str | None] = mapped_column(sa.Text)
-    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class ProjectChange(Base):
@@ -109,7 +106,7 @@ class ProjectChange(Base):
     actor: Mapped[str] = mapped_column(sa.String(100))
     action: Mapped[str] = mapped_column(sa.String(32))
     changes: Mapped[dict] = mapped_column(default=dict)  # field -> [old, new]
-    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class FundTranche(Base):

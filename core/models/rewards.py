@@ -8,11 +8,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.clock import utcnow
 from core.db import Base, Money
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class RewardRun(Base):
@@ -24,7 +21,7 @@ class RewardRun(Base):
     period_start: Mapped[dt.date]
     period_end: Mapped[dt.date]
     rules: Mapped[list] = mapped_column(default=list)  # [{code, name, cap, excludes_…}]
-    computed_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    computed_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     computed_by: Mapped[str] = mapped_column(sa.String(100))
 
     rewards: Mapped[list[Reward]] = relationship(back_populates="run", order_by="Reward.id")

@@ -8,6 +8,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.clock import utcnow
 from core.db import Base
 
 
@@ -26,9 +27,6 @@ WARNING_LEVEL_LABELS = {
 }
 WARNING_SUBJECT_LABELS = {"project": "项目", "lead": "线索", "matter": "协调事项"}
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class EarlyWarning(Base):
@@ -56,8 +54,8 @@ class EarlyWarning(Base):
     level: Mapped[str] = mapped_column(sa.String(16), index=True)
     reason: Mapped[str] = mapped_column(sa.Text)
     since: Mapped[dt.date]
-    raised_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
-    updated_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    raised_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     cleared_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
 
     @property

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from core.api.support import city_today
 from core.lifecycle import STAGE_LABELS, Stage
 from core.models.leads import LEAD_CHANNELS, LEAD_STATUS_LABELS
 from core.problems import CodedMessage
@@ -14,16 +14,12 @@ from core.schemas.base import BaseSchema, CreditCode, Money, Page
 from core.schemas.organisation import EnterpriseInput, EnterpriseSchema
 
 
-def _today() -> dt.date:
-    return dt.date.today()
-
-
 def _working_days_left(lead: Any) -> int | None:
     # The city's official calendar is the running service's; the schema only dumps in a request.
     from core.api.support import city
     from core.services.leads import first_talk_working_days_left
 
-    return first_talk_working_days_left(lead, city().calendar, _today())
+    return first_talk_working_days_left(lead, city().calendar, city_today())
 
 
 class LeadCreate(BaseSchema):
@@ -34,14 +30,14 @@ class LeadCreate(BaseSchema):
     reporting_unit = fields.String(required=True, metadata={"description": "报送单位编码"})
     intermediary_id = fields.Integer(load_default=None, allow_none=True)
     channel = fields.String(load_default="other", validate=validate.OneOf(list(LEAD_CHANNELS)))
-    reported_on = fields.Date(load_default=_today)
+    reported_on = fields.Date(load_default=city_today)
     description = fields.String(load_default=None, allow_none=True)
     attributes = fields.Dict(keys=fields.String(), load_default=dict)
 
 
 class LeadAssign(BaseSchema):
     first_talk_unit = fields.String(required=True, metadata={"description": "首谈地单位编码"})
-    assigned_on = fields.Date(load_default=_today)
+    assigned_on = fields.Date(load_default=city_today)
 
 
 class LeadConvert(BaseSchema):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from core.api.support import city_today
 from core.models.matters import (
     DECISION_LEVELS,
     MATTER_KINDS,
@@ -15,10 +15,6 @@ from core.models.matters import (
 )
 from core.problems import CodedMessage
 from core.schemas.base import BaseSchema, Money, Page
-
-
-def _today() -> dt.date:
-    return dt.date.today()
 
 
 class DueInput(BaseSchema):
@@ -44,7 +40,7 @@ class MatterCreate(BaseSchema):
                             metadata={"description": "诉求内容"})
     requested_amount = Money(load_default=None, allow_none=True,
                              metadata={"description": "申请支持金额，单位万元"})
-    requested_on = fields.Date(load_default=_today)
+    requested_on = fields.Date(load_default=city_today)
     owner_unit = fields.String(load_default=None, allow_none=True,
                                metadata={"description": "首问负责单位编码，默认为提出人所在单位"})
 
@@ -71,7 +67,7 @@ class ProposalInput(BaseSchema):
 class WorkOrderCreate(DueInput):
     unit = fields.String(required=True, metadata={"description": "承办单位编码"})
     task = fields.String(required=True, validate=validate.Length(min=2, max=5000))
-    issued_on = fields.Date(load_default=_today)
+    issued_on = fields.Date(load_default=city_today)
 
     @validates_schema
     def _some_deadline(self, data: dict, **_: Any) -> None:
@@ -81,7 +77,7 @@ class WorkOrderCreate(DueInput):
 
 
 class WorkOrderDone(BaseSchema):
-    done_on = fields.Date(load_default=_today)
+    done_on = fields.Date(load_default=city_today)
     note = fields.String(load_default=None, allow_none=True)
 
 
@@ -92,7 +88,7 @@ class ConditionInput(DueInput):
 class DecisionInput(BaseSchema):
     decision = fields.String(required=True, validate=validate.OneOf(["approved", "rejected"]))
     decision_text = fields.String(required=True, validate=validate.Length(min=2, max=10000))
-    decided_on = fields.Date(load_default=_today)
+    decided_on = fields.Date(load_default=city_today)
     meeting_ref = fields.String(load_default=None, allow_none=True,
                                 validate=validate.Length(min=2, max=200),
                                 metadata={"description": "会议纪要编号（常务会议决定时必填）"})
@@ -101,7 +97,7 @@ class DecisionInput(BaseSchema):
 
 class ConditionCheck(BaseSchema):
     met = fields.Boolean(required=True)
-    checked_on = fields.Date(load_default=_today)
+    checked_on = fields.Date(load_default=city_today)
     note = fields.String(load_default=None, allow_none=True)
 
 
@@ -116,7 +112,7 @@ class WorkOrderSchema(BaseSchema):
     done_on = fields.Date(allow_none=True)
     done_by = fields.String(allow_none=True)
     done_note = fields.String(allow_none=True)
-    overdue = fields.Function(lambda w: w.overdue_on(dt.date.today()))
+    overdue = fields.Function(lambda w: w.overdue_on(city_today()))
 
 
 class ConditionSchema(BaseSchema):
@@ -128,7 +124,7 @@ class ConditionSchema(BaseSchema):
     checked_by = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
     overdue = fields.Function(lambda c: c.met is None and c.due_on is not None
-                              and c.due_on < dt.date.today())
+                              and c.due_on < city_today())
 
 
 class MatterSchema(BaseSchema):

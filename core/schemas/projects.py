@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from marshmallow import fields, validate
 
+from core.api.support import city_today
 from core.lifecycle import STAGE_LABELS, STATUS_LABELS, Stage
 from core.schemas.base import BaseSchema, Money, Page
 from core.schemas.leads import LEAD_CHANNELS
 from core.schemas.organisation import EnterpriseInput, EnterpriseSchema
 
 MILESTONE_KINDS = {"start": "开工", "completion": "竣工", "production": "投产"}
-
-
-def _today() -> dt.date:
-    return dt.date.today()
 
 
 class ProjectCreate(BaseSchema):
@@ -50,7 +45,7 @@ class ProjectUpdate(BaseSchema):
 
 class TransitionCreate(BaseSchema):
     target = fields.String(required=True, validate=validate.OneOf([s.value for s in Stage]))
-    occurred_on = fields.Date(load_default=_today)
+    occurred_on = fields.Date(load_default=city_today)
     reason = fields.String(load_default=None, allow_none=True)
 
 
@@ -105,7 +100,7 @@ class MilestoneSchema(MilestoneInput):
 
 class TransferCreate(BaseSchema):
     to_unit = fields.String(required=True, metadata={"description": "落户单位编码"})
-    agreed_on = fields.Date(load_default=_today)
+    agreed_on = fields.Date(load_default=city_today)
     reason = fields.String(load_default=None, allow_none=True)
     indicator_ratio = fields.String(load_default=None, allow_none=True,
                                     metadata={"description": "协商比例 招商方:落户方，如 4:6"})

@@ -23,6 +23,7 @@ from core.assessments import (
     scheme_snapshot,
     score_units,
 )
+from core.clock import utcnow
 from core.events import record_event
 from core.identity import Actor, may_write_unit
 from core.models import (
@@ -82,7 +83,7 @@ def create_run(session: Session, city: City, data: dict[str, Any], actor: Actor,
     units = list(session.scalars(sa.select(Unit).where(Unit.kind.in_(scheme.unit_kinds))
                                  .order_by(Unit.code)))
     context = AssessmentContext(session=session, city=city, scheme=scheme, start=start, end=end,
-                                units=units, today=today or dt.date.today())
+                                units=units, today=today or city.clock.today())
     try:
         metrics = compute_metrics(context)
     except KeyError as exc:
@@ -128,10 +129,10 @@ def publish_run(session: Session, city: City, run: AssessmentRun, data: dict[str
         raise refused([Refusal("assessment.published",
                                f"考核结果已于 {run.published_on} 公布，不能重复公布；如需更正请重新考核")],
                       "不能公布")
-    published_on: dt.date = data.get("published_on") or dt.date.today()
+    published_on: dt.date = data.get("published_on") or city.clock.today()
     run.status = "published"
     run.published_on = published_on
-    run.published_at = dt.datetime.now(dt.UTC)
+    run.published_at = utcnow()
     run.published_by = actor.user
     run.objection_deadline = city.calendar.add_workdays(
         published_on, city.policy["objection_window_days"])
@@ -150,7 +151,7 @@ def objection_event_data(objection: AssessmentObjection) -> dict[str, Any]:
 def file_objection(session: Session, city: City, run: AssessmentRun, data: dict[str, Any],
                    actor: Actor, today: dt.date | None = None) -> AssessmentObjection:
     """A unit disputes its result; only on a published run, only within the window."""
-    today = today or dt.date.today()
+    today = today or city.clock.today()
     unit_codes = {result.unit_code for result in run.results}
     if data["unit"] not in unit_codes:
         raise invalid_input([FieldProblem("unit", "objection.unit_not_assessed",
@@ -183,7 +184,7 @@ def answer_objection(session: Session, city: City, objection: AssessmentObjectio
                                f"该异议已由 {objection.answered_by} 答复，不能重复答复")], "不能答复")
     objection.answer = data["answer"]
     objection.answered_by = actor.user
-    objection.answered_at = dt.datetime.now(dt.UTC)
+    objection.answered_at = utcnow()
     objection.status = "answered"
     session.flush()
     record_event(session, city, "assessment", objection.run_id, "objection_answered",

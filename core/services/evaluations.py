@@ -8,12 +8,12 @@ checked before anything is written, so bad input writes nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from core.clock import utcnow
 from core.evaluation_rules import (
     DECISIONS,
     SUBJECTS,
@@ -287,7 +287,7 @@ def record_scores(
                 note=item.get("note"), recorded_by=actor.user))
         else:
             score.score, score.note, score.recorded_by = item["score"], item.get("note"), actor.user
-            score.recorded_at = dt.datetime.now(dt.UTC)
+            score.recorded_at = utcnow()
     ticks = {t.code: t for t in evaluation.hard_refusals}
     for item in data["hard_refusals"]:
         if item["ticked"] and item["code"] not in ticks:
@@ -406,7 +406,7 @@ def _decide(session: Session, city: City, evaluation: Evaluation, form: Evaluati
             current: Outcome, decision: str, data: dict[str, Any], actor: Actor) -> None:
     evaluation.decision = decision
     evaluation.decided_by = actor.user
-    evaluation.decided_at = dt.datetime.now(dt.UTC)
+    evaluation.decided_at = utcnow()
     evaluation.result = current.result
     evaluation.rating = current.rating
     evaluation.passed = decision == "approved" and bool(current.passed)
@@ -436,7 +436,7 @@ def _keep_rating(session: Session, evaluation: Evaluation, letter: str, score: A
     rating.rating = letter
     rating.score = score
     rating.evaluation_id = evaluation.id
-    rating.rated_at = dt.datetime.now(dt.UTC)
+    rating.rated_at = utcnow()
 
 
 def enterprise_ratings(session: Session, enterprise_id: int) -> list[EnterpriseRating]:

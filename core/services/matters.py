@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from core.clock import utcnow
 from core.events import record_event
 from core.identity import Actor
 from core.models import Matter, MatterCondition, Project, WorkOrder
@@ -119,7 +120,7 @@ def propose(session: Session, city: City, matter: Matter, data: dict[str, Any],
     matter.proposal = data["proposal"]
     matter.support_amount = data.get("support_amount")
     matter.proposed_by = actor.user
-    matter.proposed_at = dt.datetime.now(dt.UTC)
+    matter.proposed_at = utcnow()
     matter.status = MatterStatus.PROPOSED
     before = matter.decision_level
     matter.decision_level = decision_level(city, matter, session.get(Project, matter.project_id))

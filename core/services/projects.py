@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from core.clock import utcnow
 from core.config import ratio_share
 from core.events import record_event
 from core.gates import field_label, incomplete_fields
@@ -128,7 +129,7 @@ def create_project(
     record_event(session, city, "project", project.id, "created", project_event_data(project))
     if host.id != finding.id:
         transfer_project(session, city, project, {"to_unit": host.code,
-                                                  "agreed_on": dt.date.today()}, actor)
+                                                  "agreed_on": city.clock.today()}, actor)
     return project
 
 
@@ -144,7 +145,7 @@ def update_project(
     _validate(city, data, project, session)
     values = {key: data[key] for key in UPDATABLE if key in data}
     if "progress_note" in data or "progress_on" in data:
-        values["last_progress_on"] = data.get("progress_on") or dt.date.today()
+        values["last_progress_on"] = data.get("progress_on") or city.clock.today()
     changes = apply_changes(project, values)
     if "attributes" in data:
         merged = dict(project.attributes or {})
@@ -221,7 +222,7 @@ def claim_project(project: Project) -> None:
     committed at once would each publish a state without the other's row, and the province
     keeps the newest state. The version check makes the later writer fail (409, retry) instead.
     """
-    project.updated_at = dt.datetime.now(dt.UTC)
+    project.updated_at = utcnow()
 
 
 def add_funds(
@@ -257,7 +258,7 @@ def verify_funds(
         raise Problem(403, "forbidden_role", "无权操作", "到位资金只能由市招商部门核实")
     tranche.verification = data["verification"]
     tranche.verified_by = actor.user
-    tranche.verified_at = dt.datetime.now(dt.UTC)
+    tranche.verified_at = utcnow()
     project = tranche.project
     claim_project(project)
     session.flush()

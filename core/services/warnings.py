@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from core.clock import utcnow
 from core.events import record_event
 from core.lifecycle import OPEN_STAGES
 from core.models import EarlyWarning, Lead, Project
@@ -170,7 +171,7 @@ def recompute(
 ) -> WarningSummary:
     """Run every rule as of ``today`` (whole city, or one ``(type, id)`` subject)."""
     session.flush()  # rules read what the caller has just written
-    today = today or dt.date.today()
+    today = today or city.clock.today()
     context = WarningContext(session=session, city=city, today=today, subject=subject)
     found = _findings(context, active_rules(city))
     query = sa.select(EarlyWarning).where(EarlyWarning.cleared_at.is_(None))
@@ -179,7 +180,7 @@ def recompute(
                             EarlyWarning.subject_id == subject[1])
     open_warnings = {(w.subject_type, w.subject_id, w.rule_code): w
                      for w in session.scalars(query)}
-    now = dt.datetime.now(dt.UTC)
+    now = utcnow()
     summary = WarningSummary()
     for key, (rule, finding) in found.items():
         warning = open_warnings.pop(key, None)
@@ -216,4 +217,4 @@ def recompute(
 
 def refresh(session: Session, city: City, subject_type: str, subject_id: int) -> WarningSummary:
     """Recompute one subject's warnings as of today, right after it was written."""
-    return recompute(session, city, dt.date.today(), (subject_type, subject_id))
+    return recompute(session, city, city.clock.today(), (subject_type, subject_id))

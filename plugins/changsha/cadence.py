@@ -42,7 +42,7 @@ from core.toolkit import (
 )
 from plugins.changsha.major_metrics import major_metrics
 from plugins.changsha.majors import is_major
-from plugins.changsha.periods import period_param
+from plugins.changsha.periods import judged_on, period_param
 from plugins.changsha.settings import settings
 
 OPEN_MATTER_STATUSES = ("requested", "proposed", "tracking")
@@ -83,7 +83,7 @@ def task_force_name(project: Project) -> str | None:
 def lagging_reasons(city: City, project: Project, matters: list[Matter], on: dt.date) -> list[str]:
     """Why a project needs pressing as of ``on``: stale progress, late milestones or orders."""
     reasons = []
-    days = (on - last_activity(project)).days
+    days = (on - last_activity(project, city.clock)).days
     # A completed project has nothing left to report; its last move is in the month's list.
     if project.stage != Stage.COMPLETED and days >= settings(city)["cadence"]["stale_days"]:
         reasons.append(f"已{days}天未报送进展")
@@ -109,13 +109,15 @@ WEEKLY_COLUMNS = (
 def weekly_rows(context: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
     """The week's scheduling list of major projects in the configured stages."""
     city, session = context.city, context.session
-    _, start, end = period_param(params, "week", "week")
+    today = city.clock.today()
+    _, start, end = period_param(params, "week", "week", today)
+    on = judged_on(params, start, end, today)
     projects = major_projects(session, city, settings(city)["cadence"]["weekly_stages"])
     matters = project_matters(session, [p.id for p in projects])
     rows = []
     for project in projects:
-        last = last_activity(project)
-        reasons = lagging_reasons(city, project, matters[project.id], end)
+        last = last_activity(project, city.clock)
+        reasons = lagging_reasons(city, project, matters[project.id], on)
         open_matters = [m for m in matters[project.id] if m.status in OPEN_MATTER_STATUSES]
         if start <= last <= end and not reasons:
             advice = "本周已报送进展，正常推进"
@@ -147,7 +149,9 @@ PRAISED_MOVES = {Stage.SIGNED: "签约", Stage.STARTED: "开工", Stage.COMPLETE
 def monthly_rows(context: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
     """The month's report: praise for moves, pressing for lagging projects, assigned tasks."""
     city, session = context.city, context.session
-    _, start, end = period_param(params, "month", "month")
+    today = city.clock.today()
+    _, start, end = period_param(params, "month", "month", today)
+    on = judged_on(params, start, end, today)
     cadence = settings(city)["cadence"]
     moves: dict[int, list[StageTransition]] = {}
     for move in session.scalars(sa.select(StageTransition).where(
@@ -164,7 +168,7 @@ def monthly_rows(context: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
         own_moves = moves.get(project.id, [])
         praised = [f"{PRAISED_MOVES[Stage(m.to_stage)]}（{m.occurred_on}）" for m in own_moves
                    if Stage(m.to_stage) in PRAISED_MOVES]
-        reasons = lagging_reasons(city, project, matters[project.id], end)
+        reasons = lagging_reasons(city, project, matters[project.id], on)
         tasks = [f"{order.unit.name}：{order.task}（{order.due_on}前）"
                  for matter in matters[project.id] for order in matter.work_orders
                  if start <= order.issued_on <= end]
@@ -203,7 +207,7 @@ HALF_YEAR_COLUMNS = (
 def half_year_rows(context: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
     """Units ranked by major projects signed, then their amount, then all signed amounts."""
     city, session = context.city, context.session
-    _, start, end = period_param(params, "half", "half_year")
+    _, start, end = period_param(params, "half", "half_year", city.clock.today())
     majors = major_metrics(session, city, start, end)
     _, groups = compute_figures(session, start, end, "unit")
     figures = {group.key: group for group in groups}
@@ -249,7 +253,7 @@ SITE_TOUR_COLUMNS = (
 def site_tour_rows(context: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
     """The year's site-tour list: major projects started or completed in the year."""
     city, session = context.city, context.session
-    _, start, end = period_param(params, "year", "year")
+    _, start, end = period_param(params, "year", "year", city.clock.today())
 
     def in_year(day: dt.date | None) -> bool:
         return day is not None and start <= day <= end

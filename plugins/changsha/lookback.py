@@ -43,7 +43,7 @@ def lookback_rows(context: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per landed project old enough to look back on, the oldest first."""
     city, session = context.city, context.session
     cadence = settings(city)["cadence"]
-    as_of = date_param(params, "as_of")
+    as_of = date_param(params, "as_of", city.clock.today())
     landed_by = months_before(as_of, cadence["lookback_months"])
     projects = session.scalars(
         sa.select(Project).where(Project.started_on.is_not(None), Project.started_on <= landed_by)

@@ -17,9 +17,9 @@ DEFAULT_LABELS = {
 
 
 def period_param(params: dict[str, Any], key: str, kind: str,
-                 today: dt.date | None = None) -> tuple[str, dt.date, dt.date]:
-    """The period named by ``params[key]`` (default: the current one) and its bounds."""
-    label = params.get(key) or DEFAULT_LABELS[kind](today or dt.date.today())
+                 today: dt.date) -> tuple[str, dt.date, dt.date]:
+    """The period named by ``params[key]`` (default: the one ``today`` is in) and its bounds."""
+    label = params.get(key) or DEFAULT_LABELS[kind](today)
     try:
         start, end = period_bounds(kind, str(label))
     except ValueError as exc:
@@ -27,11 +27,24 @@ def period_param(params: dict[str, Any], key: str, kind: str,
     return str(label), start, end
 
 
-def date_param(params: dict[str, Any], key: str, today: dt.date | None = None) -> dt.date:
-    """The date ``params[key]`` (YYYY-MM-DD), today by default."""
+def judged_on(params: dict[str, Any], start: dt.date, end: dt.date, today: dt.date) -> dt.date:
+    """The day a period's report judges lateness on: ``params["as_of"]`` when given, else the
+    period's last day once it is over, else today — a report of the current month must not
+    call a project that reported today three weeks stale as of the month's end."""
+    as_of = date_param(params, "as_of", today)
+    if "as_of" not in params or not params["as_of"]:
+        as_of = min(end, today)
+    if as_of < start:
+        raise invalid_input([FieldProblem("as_of", "changsha.report.as_of_before_period",
+                                          f"评判日期 {as_of} 早于报表期间开始日 {start}")])
+    return min(as_of, end)
+
+
+def date_param(params: dict[str, Any], key: str, today: dt.date) -> dt.date:
+    """The date ``params[key]`` (YYYY-MM-DD), ``today`` (the city's) by default."""
     value = params.get(key)
     if not value:
-        return today or dt.date.today()
+        return today
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:

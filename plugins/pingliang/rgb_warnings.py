@@ -82,7 +82,7 @@ def blue_no_progress(context: Any) -> list[WarningFinding]:
     for project in context.projects():
         if project.id not in listed:
             continue
-        last = last_activity(project)
+        last = last_activity(project, context.city.clock)
         if (context.today - last).days >= days:
             findings.append(WarningFinding(
                 "project", project.id, "blue",

@@ -14,7 +14,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from core.toolkit import Project, WarningFinding
+from core.toolkit import Clock, Project, WarningFinding
 from plugins.sanming.settings import settings
 
 ECONOMIC_LABELS = {"tax": "预计年税收（万元）", "jobs": "带动就业（人）",
@@ -60,9 +60,9 @@ def buying_findings(context: Any) -> list[WarningFinding]:
         findings.append(WarningFinding(
             "project", project.id, "yellow",
             f"项目“{project.name}”优惠政策兑现 {incentives} 万元，超过预计 {years} 年税收"
-            f"（{tax * years} 万元），请核实是否花钱买项目", _since(project)))
+            f"（{tax * years} 万元），请核实是否花钱买项目", _since(project, context.city.clock)))
     return findings
 
 
-def _since(project: Project) -> dt.date:
-    return project.updated_at.date() if project.updated_at else project.created_at.date()
+def _since(project: Project, clock: Clock) -> dt.date:
+    return clock.day_of(project.updated_at or project.created_at)

@@ -8,14 +8,23 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import openpyxl
+import pytest
 
 from plugins.changsha.cadence import site_tour_rows
 from plugins.changsha.tests.conftest import changsha_city, major_body, new_project
 from tests.support.records import advance
 
-TODAY = dt.date.today()
-THIS_WEEK = f"{TODAY.isocalendar().year}-W{TODAY.isocalendar().week:02d}"
-THIS_MONTH = f"{TODAY.year}-{TODAY.month:02d}"
+
+def this_week(today: dt.date) -> str:
+    return f"{today.isocalendar().year}-W{today.isocalendar().week:02d}"
+
+
+def this_month(today: dt.date) -> str:
+    return f"{today.year}-{today.month:02d}"
+
+
+def days_ago(today: dt.date, days: int) -> str:
+    return (today - dt.timedelta(days=days)).isoformat()
 
 
 def rows(client, code: str, **params) -> list[dict]:
@@ -24,57 +33,92 @@ def rows(client, code: str, **params) -> list[dict]:
     return response.json["rows"]
 
 
-def signed_today_with_progress(client) -> dict:
+def signed_today_with_progress(client, today: dt.date) -> dict:
     project = new_project(client, **major_body(name="新能源整车项目"))
-    advance(client, project["id"], "signed", {"negotiating": TODAY.isoformat(),
-                                             "signed": TODAY.isoformat()})
+    advance(client, project["id"], "signed", {"negotiating": today.isoformat(),
+                                             "signed": today.isoformat()})
     client.put(f"/projects/{project['id']}/milestones",
-               json={"kind": "start", "planned_on": (TODAY + dt.timedelta(days=60)).isoformat()})
+               json={"kind": "start", "planned_on": (today + dt.timedelta(days=60)).isoformat()})
     client.patch(f"/projects/{project['id']}", json={"progress_note": "完成项目备案"})
     return project
 
 
-def lagging_with_a_late_work_order(client) -> dict:
-    """Signed in 2024, planned to start 2024-06-01, never started; a work order gone late."""
+def lagging_with_a_late_work_order(client, today: dt.date) -> dict:
+    """Signed 100 days ago, planned to start 3 days ago, never started; a work order gone late."""
     project = new_project(client, **major_body(name="储能材料项目", amount="200000"))
-    advance(client, project["id"], "signed")
+    advance(client, project["id"], "signed", {"negotiating": days_ago(today, 120),
+                                             "signed": days_ago(today, 100)})
+    client.put(f"/projects/{project['id']}/milestones",
+               json={"kind": "start", "planned_on": days_ago(today, 3)})
     matter = client.post("/matters", json={
         "project_id": project["id"], "kind": "land", "title": "用地保障", "request": "请求保障用地",
         "owner_unit": "cs_econ_zone"}).json
     client.post(f"/matters/{matter['id']}/work-orders", json={
-        "unit": "cs_econ_zone", "task": "核实用地指标", "issued_on": "2024-03-04",
-        "due_on": "2024-03-15"})
+        "unit": "cs_econ_zone", "task": "核实用地指标", "issued_on": days_ago(today, 45),
+        "due_on": days_ago(today, 35)})
     return project
 
 
-def test_the_weekly_list_holds_major_projects_with_what_to_press_on(client):
-    signed_today_with_progress(client)
-    lagging_with_a_late_work_order(client)
+@pytest.mark.hard_days
+def test_the_weekly_list_holds_major_projects_with_what_to_press_on(client, today):
+    signed_today_with_progress(client, today)
+    lagging_with_a_late_work_order(client, today)
     advance(client, new_project(client, amount="20000", name="普通项目")["id"], "signed")
     new_project(client, **major_body(name="储备重大项目"))  # in reserve: not scheduled weekly
-    listed = {row["project"]: row for row in rows(client, "changsha_weekly", week=THIS_WEEK)}
+    listed = {row["project"]: row for row in rows(client, "changsha_weekly",
+                                                   week=this_week(today))}
     assert list(listed) == ["储能材料项目", "新能源整车项目"]  # largest first
     fresh, late = listed["新能源整车项目"], listed["储能材料项目"]
     assert (fresh["leader"], fresh["task_force"], fresh["progress"]) == (
         "张副市长", "项目专班", "完成项目备案")
     assert fresh["scheduling"] == "本周已报送进展，正常推进"
-    assert late["scheduling"] == "列入督办：计划开工日期2024-06-01已过；1项派单逾期"
+    assert late["scheduling"] == f"列入督办：计划开工日期{days_ago(today, 3)}已过；1项派单逾期"
     assert late["open_matters"] == 1
 
 
-def test_the_monthly_report_praises_moves_and_assigns_tasks_to_lagging_projects(client, changsha):
-    signed_today_with_progress(client)
-    lagging_with_a_late_work_order(client)
-    listed = {row["project"]: row for row in rows(client, "changsha_monthly", month=THIS_MONTH)}
+@pytest.mark.hard_days
+def test_the_monthly_report_praises_moves_and_assigns_tasks_to_lagging_projects(client, changsha,
+                                                                                today):
+    signed_today_with_progress(client, today)
+    lagging_with_a_late_work_order(client, today)
+    listed = {row["project"]: row for row in rows(client, "changsha_monthly",
+                                                   month=this_month(today))}
     praised, pressed = listed["新能源整车项目"], listed["储能材料项目"]
+    # Reported today: during the month it is judged as of today, never 通报督办.
     assert praised["notice"] == "通报表扬"
-    assert praised["moves"] == f"储备→在谈（{TODAY}）；在谈→签约（{TODAY}）"
+    assert praised["moves"] == f"储备→在谈（{today}）；在谈→签约（{today}）"
     assert praised["tasks"] is None
-    month_end = dt.date(TODAY.year, TODAY.month, 28) + dt.timedelta(days=4)
+    month_end = dt.date(today.year, today.month, 28) + dt.timedelta(days=4)
     month_end -= dt.timedelta(days=month_end.day)
     due = changsha.calendar.add_workdays(month_end, 10)
     assert pressed["notice"] == "通报督办"
     assert pressed["tasks"] == f"长沙经济技术开发区：报送项目进展并说明滞后原因（{due}前）"
+
+
+@pytest.mark.hard_days
+def test_a_project_that_reported_today_is_stale_only_when_judged_weeks_later(client, today):
+    signed_today_with_progress(client, today)
+    month_end = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    for code, period, end, key in (
+            ("changsha_monthly", {"month": this_month(today)}, month_end, "notice"),
+            ("changsha_weekly", {"week": this_week(today)},
+             today + dt.timedelta(days=6 - today.weekday()), "scheduling")):
+        [fresh] = rows(client, code, **period)
+        assert "督办" not in fresh[key], (code, fresh)
+        # Asked as of 40 days on, the report judges on the period's last day: stale only when
+        # that day is 14 days (cadence.stale_days) or more after today's report.
+        [judged] = rows(client, code, **period, as_of=(today + dt.timedelta(days=40)).isoformat())
+        stale = (end - today).days >= 14
+        verdict = (judged["reasons"] if key == "notice" else judged[key]) or ""
+        assert ("未报送进展" in verdict) == stale, (code, end, judged)
+
+
+def test_a_judgement_day_before_the_period_is_a_field_problem(client):
+    response = client.get("/reports/changsha_monthly",
+                          query_string={"month": "2024-05", "as_of": "2024-04-30"})
+    assert response.status_code == 400
+    assert response.json["errors"][0]["field"] == "as_of"
+    assert response.json["errors"][0]["code"] == "changsha.report.as_of_before_period"
 
 
 def test_the_half_year_review_ranks_units_by_major_projects_with_transfer_credit(client):
@@ -113,9 +157,9 @@ def test_the_site_tour_lists_major_projects_started_or_completed_in_the_year(cli
         assert [r["project"] for r in site_tour_rows(context, {"year": "2024"})] == ["竣工项目"]
 
 
-def test_reports_export_to_xlsx_with_chinese_headings(client):
-    signed_today_with_progress(client)
-    response = client.get("/reports/changsha_weekly.xlsx", query_string={"week": THIS_WEEK})
+def test_reports_export_to_xlsx_with_chinese_headings(client, today):
+    signed_today_with_progress(client, today)
+    response = client.get("/reports/changsha_weekly.xlsx", query_string={"week": this_week(today)})
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
     values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
