@@ -36,6 +36,7 @@ import sqlalchemy as sa
 
 from core.app import create_app
 from core.cli import prepare_database
+from core.clock import CHINA, utcnow
 from core.db import make_engine, unit_of_work
 from core.demo import DemoBuilder, generic_records
 from core.models import OutboxEvent
@@ -86,7 +87,7 @@ def prepare_city(url: str, prefix: str, work: Path) -> tuple[Path, list[dict[str
     prepare_database(app)
     runtime = app.extensions["zhaoshang"]
     with unit_of_work(runtime.sessions) as session:
-        generic_records(DemoBuilder(runtime, session, dt.date.today()))
+        generic_records(DemoBuilder(runtime, session, CHINA.today()))
     with runtime.sessions() as session:
         templates = [
             {"source": r.source, "type": r.type, "subject": r.subject, "city": r.city,
@@ -111,7 +112,7 @@ def event_rows(templates: list[dict[str, Any]], count: int, first_id: int,
         data[f"{aggregate}_id"] = number
         rows.append({
             "id": str(uuid.uuid4()), "source": template["source"], "type": template["type"],
-            "subject": f"{aggregate}/{number}", "time": now or dt.datetime.now(dt.UTC),
+            "subject": f"{aggregate}/{number}", "time": now or utcnow(),
             "city": template["city"], "schema_version": template["schema_version"],
             "aggregate_type": aggregate, "aggregate_id": f"{CITY}:{aggregate}:{number}",
             "data": data, "sent_at": None,
@@ -157,7 +158,7 @@ def measure_lag(city: sa.Engine, province: sa.Engine, templates: list[dict[str, 
     """Write at ``rate`` events/s for ``duration`` s; the lag of every event written."""
     received = sa.select(sa.func.count()).select_from(InboxEvent)
     already = count(province, received)
-    started = dt.datetime.now(dt.UTC)
+    started = utcnow()
     tick, written, next_id = 0.02, 0, first_id
     begin = time.monotonic()
     while time.monotonic() - begin < duration:

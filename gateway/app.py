@@ -115,13 +115,14 @@ def _begin() -> None:
         body = request.get_json(silent=True) if request.is_json else request.form
         if isinstance(body, dict | MultiDict) and isinstance(body.get("username"), str):
             g.attempted_user = body["username"][:64]
+    settings = gateway().settings  # tokens expire by the gateway's clock, not the host's
     if request.blueprint == "web":
         # The web interface signs in with a cookie; the API only ever with a bearer token.
-        g.claims, g.auth_problem = web_session_claims(gateway().settings.jwt_secret)
+        g.claims, g.auth_problem = web_session_claims(settings.jwt_secret, settings.clock)
     elif request.headers.get("Authorization"):
         try:
-            g.claims = verify_token(gateway().settings.jwt_secret,
-                                    request.headers["Authorization"])
+            g.claims = verify_token(settings.jwt_secret, request.headers["Authorization"],
+                                    settings.clock)
         except Problem as problem:
             g.auth_problem = problem
 

@@ -93,7 +93,8 @@ def sign_in(username: str, password: str) -> dict[str, Any]:
         token, expires = tokens.issue_token(state.settings.jwt_secret, user=user.username,
                                             role=user.role, city=user.city, unit=user.unit,
                                             name=user.display_name,
-                                            lifetime=state.settings.token_lifetime)
+                                            lifetime=state.settings.token_lifetime,
+                                            clock=state.settings.clock)
         return TokenSchema().dump({
             "access_token": token, "token_type": "Bearer",
             "expires_in": int(state.settings.token_lifetime.total_seconds()),

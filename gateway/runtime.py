@@ -37,4 +37,5 @@ def authenticated() -> Claims:
     """The verified caller, or the 401 problem their token (or its absence) deserves."""
     if g.claims is not None:
         return g.claims
-    raise g.auth_problem or verify_token(gateway().settings.jwt_secret, None)
+    settings = gateway().settings
+    raise g.auth_problem or verify_token(settings.jwt_secret, None, settings.clock)

@@ -11,14 +11,11 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from core.clock import utcnow  # stored instants are the suite's clock's, in UTC
 from core.db import NAMING_CONVENTION
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "gateway_alembic_version"
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class GatewayBase(DeclarativeBase):

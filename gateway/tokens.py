@@ -1,4 +1,9 @@
-"""Access tokens: HS256 JWTs (``pyjwt``) carrying who the bearer is and what they may touch."""
+"""Access tokens: HS256 JWTs (``pyjwt``) carrying who the bearer is and what they may touch.
+
+Times come from the gateway's clock (:mod:`core.clock`), never from the host: a token is
+issued at the clock's instant and expires by it. PyJWT would compare ``exp``/``iat``/``nbf``
+with the host's time, so those checks are made here instead (the claims are still required).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,15 @@ from typing import Any
 
 import jwt
 
+from core.clock import CHINA, Clock
 from core.problems import Problem
 
 ALGORITHM = "HS256"
 ISSUER = "zhaoshang-gateway"
 REQUIRED_CLAIMS = ["sub", "role", "exp", "iat", "jti", "iss"]
+# PyJWT's time checks read the host's clock: they are made against the gateway's (_check_times).
+DECODE_OPTIONS: dict[str, Any] = {"require": REQUIRED_CLAIMS, "verify_exp": False,
+                                  "verify_iat": False, "verify_nbf": False}
 
 
 @dataclass(frozen=True)
@@ -30,10 +39,10 @@ class Claims:
 
 
 def issue_token(secret: str, *, user: str, role: str, city: str | None, unit: str | None,
-                name: str, lifetime: dt.timedelta, now: dt.datetime | None = None
-                ) -> tuple[str, dt.datetime]:
-    """A signed token for the user and when it expires."""
-    issued = now or dt.datetime.now(dt.UTC)
+                name: str, lifetime: dt.timedelta, now: dt.datetime | None = None,
+                clock: Clock = CHINA) -> tuple[str, dt.datetime]:
+    """A signed token for the user and when it expires (from ``now``, else the clock's now)."""
+    issued = now or clock.utcnow()
     expires = issued + lifetime
     payload: dict[str, Any] = {"sub": user, "role": role, "city": city, "unit": unit,
                                "name": name, "iss": ISSUER, "iat": issued, "exp": expires,
@@ -45,8 +54,29 @@ def unauthenticated(code: str, detail: str) -> Problem:
     return Problem(401, code, "未登录或登录已失效", detail)
 
 
-def verify_token(secret: str, authorization: str | None) -> Claims:
-    """The claims of a ``Bearer`` token; a 401 problem when missing, expired or tampered."""
+def _timestamp(payload: dict[str, Any], claim: str) -> int:
+    try:
+        return int(payload[claim])
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise jwt.InvalidTokenError(f"{claim} must be an integer") from exc
+
+
+def _check_times(payload: dict[str, Any], now: dt.datetime) -> None:
+    """PyJWT's ``iat``/``nbf``/``exp`` checks, against the clock's instant."""
+    current = now.timestamp()
+    if _timestamp(payload, "iat") > current:
+        raise jwt.ImmatureSignatureError("The token is not yet valid (iat)")
+    if "nbf" in payload and _timestamp(payload, "nbf") > current:
+        raise jwt.ImmatureSignatureError("The token is not yet valid (nbf)")
+    if _timestamp(payload, "exp") <= current:
+        raise jwt.ExpiredSignatureError("Signature has expired")
+
+
+def verify_token(secret: str, authorization: str | None, clock: Clock = CHINA) -> Claims:
+    """The claims of a ``Bearer`` token; a 401 problem when missing, expired or tampered.
+
+    "Expired" is judged by ``clock`` (the gateway's), not by the host's time.
+    """
     if not authorization:
         raise unauthenticated("token_missing", "请先登录（Authorization: Bearer <令牌>）")
     scheme, _, token = authorization.partition(" ")
@@ -54,7 +84,8 @@ def verify_token(secret: str, authorization: str | None) -> Claims:
         raise unauthenticated("token_missing", "请以 Bearer 方式提交令牌")
     try:
         payload = jwt.decode(token.strip(), secret, algorithms=[ALGORITHM], issuer=ISSUER,
-                             options={"require": REQUIRED_CLAIMS})
+                             options=DECODE_OPTIONS)
+        _check_times(payload, clock.utcnow())
     except jwt.ExpiredSignatureError as exc:
         raise unauthenticated("token_expired", "登录已过期，请重新登录") from exc
     except jwt.InvalidTokenError as exc:

@@ -16,7 +16,8 @@ nodes are voters of the controller quorum (static ``controller.quorum.voters``) 
 cluster id. Node ids are 0..nodes-1 and double as the index used by ``stop_node``/``start_node``.
 A node's data directory is formatted once; restarting a node reuses it.
 
-Stdlib plus kafka-python only.
+Stdlib plus kafka-python only (and :mod:`core.clock`, the suite's one clock, for the time
+stamped in the logs).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
+
+from core.clock import utcnow
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 KAFKA_INFRA_DIR = PROJECT_ROOT / "infra" / "kafka"
@@ -493,7 +496,7 @@ class KafkaCluster:
             # after a crashed test run. Start clusters from a long-lived (e.g. the main) thread.
             cmd = ["setpriv", "--pdeathsig", "KILL", "--", *cmd]
         log = open(self.node_dir(i) / "stdout.log", "ab")  # noqa: SIM115 -- closed in stop_node
-        log.write(f"\n===== {time.strftime('%Y-%m-%d %H:%M:%S')} starting node {i}\n".encode())
+        log.write(f"\n===== {utcnow().isoformat(timespec='seconds')} starting node {i}\n".encode())
         log.flush()
         proc = subprocess.Popen(
             cmd, cwd=self.node_dir(i), stdin=subprocess.DEVNULL, stdout=log,

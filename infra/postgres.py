@@ -15,7 +15,8 @@ user, which then owns `base_dir`. Authentication is `trust`, and the server list
 
 Layout of `base_dir`: ``data/`` (PGDATA), ``postgres.log``, ``.s.PGSQL.<port>`` (socket).
 
-Stdlib only (plus psycopg for `create_database`/`execute`).
+Stdlib only (plus psycopg for `create_database`/`execute`, and :mod:`core.clock`, the suite's
+one clock, for the time stamped in the log).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+from core.clock import utcnow
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BASE_DIR = Path("var/pg")
@@ -260,7 +263,7 @@ class PostgresServer:
             # Fast shutdown (SIGINT) when the thread that started it dies: no orphan servers.
             cmd = ["setpriv", "--pdeathsig", "INT", "--", *cmd]
         self._log = open(self.log_file, "ab")  # noqa: SIM115 -- closed in stop()
-        self._log.write(f"\n===== {time.strftime('%Y-%m-%d %H:%M:%S')} starting\n".encode())
+        self._log.write(f"\n===== {utcnow().isoformat(timespec='seconds')} starting\n".encode())
         self._log.flush()
         if os.geteuid() == 0:
             pw = pwd.getpwnam(SUPERUSER)

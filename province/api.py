@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from flask import Blueprint, current_app, jsonify
@@ -80,7 +79,7 @@ def get_freshness():
         except Exception as exc:  # the broker is away: freshness still answers
             log.warning("consumer lag unavailable: %s", exc)
             error = f"无法查询 Kafka：{exc}"
-    now = dt.datetime.now(dt.UTC)
+    now = state.config.clock.utcnow()
     with unit_of_work(state.sessions) as session:
         rows = reports.freshness(session, state.config, now, lag)
     return jsonify(FreshnessSchema().dump({"now": now, "consumer_lag_error": error,

@@ -172,7 +172,7 @@ def freshness(session: Session, config: ProvinceConfig, now: dt.datetime | None 
               consumer_lag: dict[str, int | None] | None = None) -> list[dict[str, Any]]:
     """Per city: the newest event time, how old it is, and (when given) the consumer lag
     in records still to read from the city's topic."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or config.clock.utcnow()
     states = {s.city: s for s in session.scalars(sa.select(CityState))}
     rows = []
     for city in config.cities:

@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from core.clock import utcnow
 from province.models import CityLead, CityProject, CitySnapshot, CityState, InboxEvent
 
 log = logging.getLogger("zhaoshang.province.store")
@@ -143,7 +144,7 @@ def apply_events(session: Session, events: Iterable[ReceivedEvent],
     events = list(events)
     if not events:
         return 0
-    received_at = received_at or dt.datetime.now(dt.UTC)
+    received_at = received_at or utcnow()  # the suite's clock (core.clock), in UTC
     batch = _Batch(session, events)
     fresh = []
     for event in events:

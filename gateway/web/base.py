@@ -3,6 +3,7 @@ menu of their role and city, refusals shown in Chinese, and redirects after a ch
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -51,6 +52,11 @@ def api() -> ApiClient:
 
 def city_names() -> dict[str, str]:
     return {code: target.name for code, target in gateway().settings.cities.items()}
+
+
+def today() -> dt.date:
+    """The gateway's day (``[gateway] timezone``, core.clock): the pages' default dates."""
+    return gateway().settings.clock.today()
 
 
 def check_city(city: str) -> str:

@@ -14,6 +14,7 @@ import secrets
 
 from flask import Flask, session
 
+from core.clock import CHINA, Clock
 from core.problems import Problem
 from gateway.tokens import Claims, verify_token
 
@@ -39,13 +40,16 @@ def sign_out() -> None:
     session.clear()
 
 
-def session_claims(jwt_secret: str) -> tuple[Claims | None, Problem | None]:
-    """The signed-in person, or why not (no cookie, an expired or a tampered token)."""
+def session_claims(jwt_secret: str, clock: Clock = CHINA) -> tuple[Claims | None, Problem | None]:
+    """The signed-in person, or why not (no cookie, an expired or a tampered token).
+
+    Expiry is judged by ``clock``, the gateway's.
+    """
     token = session.get("token")
     if not token:
         return None, None
     try:
-        return verify_token(jwt_secret, f"Bearer {token}"), None
+        return verify_token(jwt_secret, f"Bearer {token}", clock), None
     except Problem as problem:
         session.clear()
         return None, problem

@@ -13,8 +13,10 @@ import itertools
 import jwt
 import pytest
 
+from core.clock import Clock, travel, utcnow
+from core.problems import Problem
 from gateway import tokens
-from tests.gateway.harness import JWT_SECRET
+from tests.gateway.harness import JWT_SECRET, PASSWORD
 
 _numbers = itertools.count(1)
 YEAR = {"from": "2024-01-01", "to": "2024-12-31"}
@@ -69,7 +71,7 @@ def test_an_expired_or_tampered_token_is_refused(front, cities):
     expired, _ = tokens.issue_token(
         JWT_SECRET, user="lanzhou-officer", role="officer", city="lanzhou", unit=None,
         name="x", lifetime=dt.timedelta(minutes=5),
-        now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+        now=utcnow() - dt.timedelta(hours=1))
     answer = front.call(None, "POST", "/cities/lanzhou/leads", token=expired, json=lead_payload())
     assert_refused(front, answer, 401, "token_expired", user=None)
 
@@ -91,6 +93,57 @@ def test_an_expired_or_tampered_token_is_refused(front, cities):
     assert cities["lanzhou"].snapshot() == before
 
 
+# Far from the host's own time either way: PyJWT alone, which compares with the host's time,
+# would call the first token expired and the second not yet valid.
+@pytest.mark.parametrize("at", ["2019-03-01T09:00:00+08:00", "2031-12-31T23:30:00+08:00"],
+                         ids=["years_before", "years_after"])
+def test_a_token_lives_by_the_gateway_s_clock_not_the_host_s(front, at):
+    with travel(at) as moved:
+        signed_in = front.http.post(f"{front.url}/api/v1/auth/token",
+                                    json={"username": "admin", "password": PASSWORD}, timeout=10)
+        assert signed_in.status_code == 200, signed_in.text
+        token = signed_in.json()["access_token"]
+        expires_at = dt.datetime.fromisoformat(signed_in.json()["expires_at"])
+        lifetime = dt.timedelta(seconds=signed_in.json()["expires_in"])
+        assert dt.timedelta(0) <= expires_at - lifetime - moved < dt.timedelta(minutes=1)
+        assert front.call(None, "GET", "/audit", token=token).status_code == 200
+    with travel(expires_at - dt.timedelta(seconds=30)):
+        assert front.call(None, "GET", "/audit", token=token).status_code == 200
+    with travel(expires_at + dt.timedelta(seconds=1)):
+        expired = front.call(None, "GET", "/audit", token=token)
+    # Checked back on the run's own day (the audit is read with a token of that day).
+    assert_refused(front, expired, 401, "token_expired", user=None)
+
+
+def test_expiry_is_judged_by_the_clock_it_is_given():
+    issued_at = dt.datetime(2020, 2, 29, 15, 30, tzinfo=dt.UTC)  # 23:30 in Beijing
+    token, expires = tokens.issue_token(JWT_SECRET, user="u", role="admin", city=None, unit=None,
+                                        name="u", lifetime=dt.timedelta(minutes=60),
+                                        now=issued_at)
+    assert expires == issued_at + dt.timedelta(minutes=60)
+    clock = Clock("Asia/Shanghai")
+    with travel(issued_at + dt.timedelta(minutes=59)):
+        claims = tokens.verify_token(JWT_SECRET, f"Bearer {token}", clock)
+        assert (claims.user, claims.expires_at) == ("u", expires)
+    for moved, code in [(dt.timedelta(minutes=60), "token_expired"),  # expired at exp itself
+                        (dt.timedelta(days=3650), "token_expired"),
+                        (dt.timedelta(minutes=-1), "token_invalid")]:  # issued in its future
+        with travel(issued_at + moved), pytest.raises(Problem) as refused:
+            tokens.verify_token(JWT_SECRET, f"Bearer {token}", clock)
+        assert (refused.value.status, refused.value.code) == (401, code)
+
+
+def test_the_web_pages_take_today_from_the_gateway_s_clock(front):
+    # The run's day (conftest: 2026-06-16 in Beijing), not the host's, is the default period's end.
+    today = front.app.extensions["zhaoshang_gateway"].settings.clock.today()
+    browser = front.app.test_client()
+    signed_in = browser.post("/web/login", data={"username": "admin", "password": PASSWORD})
+    assert signed_in.status_code == 303
+    page = browser.get("/web/c/lanzhou/dashboard").get_data(as_text=True)
+    assert f'name="from" value="{today.year}-01-01"' in page
+    assert f'name="to" value="{today.isoformat()}"' in page
+
+
 def test_signing_in_gives_a_token_and_a_wrong_password_is_audited(front):
     good = front.http.post(f"{front.url}/api/v1/auth/token",
                            json={"username": "lanzhou-clerk", "password": "password-123"})
@@ -99,8 +152,9 @@ def test_signing_in_gives_a_token_and_a_wrong_password_is_audited(front):
     assert body["token_type"] == "Bearer"
     assert body["user"] == {"username": "lanzhou-clerk", "role": "clerk", "city": "lanzhou",
                             "unit": "east", "display_name": "lanzhou-clerk"}
+    # The token's times are the gateway's clock's, not the host's: decoded as the gateway does.
     claims = jwt.decode(body["access_token"], JWT_SECRET, algorithms=["HS256"],
-                        issuer=tokens.ISSUER)
+                        issuer=tokens.ISSUER, options=tokens.DECODE_OPTIONS)
     assert {claims[k] for k in ("sub", "role", "city", "unit")} == {
         "lanzhou-clerk", "clerk", "lanzhou", "east"}
     assert claims["exp"] - claims["iat"] == body["expires_in"]

@@ -274,8 +274,7 @@ def test_the_province_configuration_is_validated(tmp_path):
 
 @sqlite_only
 def test_behind_the_gateway_only_signed_province_reads_pass(hub, monkeypatch):
-    import time
-
+    from core.clock import utcnow
     from core.identity import Actor, identity_signature
 
     monkeypatch.setenv("ZHAOSHANG_GATEWAY_SECRET", "s3cret")
@@ -284,7 +283,7 @@ def test_behind_the_gateway_only_signed_province_reads_pass(hub, monkeypatch):
     assert client.get(path).status_code == 401  # not through the gateway
 
     def signed(role: str, city: str | None = None) -> int:
-        actor, stamp = Actor(user=f"{role}1", role=role, city=city), str(int(time.time()))
+        actor, stamp = Actor(user=f"{role}1", role=role, city=city), str(int(utcnow().timestamp()))
         headers = {"X-Zhaoshang-User": actor.user, "X-Zhaoshang-Role": role,
                    "X-Zhaoshang-Timestamp": stamp,
                    "X-Zhaoshang-Signature": identity_signature("s3cret", actor, stamp, "GET",

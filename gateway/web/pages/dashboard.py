@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import g, request
 
-from gateway.web.base import api, blueprint, check_city, render
+from gateway.web.base import api, blueprint, check_city, render, today
 from gateway.web.formatting import YI, chart
 from gateway.web.pages.mechanisms import level_counts
 from gateway.web.pages.projects import named
@@ -30,9 +30,9 @@ AWAITING_BY_ROLE = {"leader": "leader", "officer": "office", "admin": "office"}
 
 def period() -> tuple[str, str]:
     """The period asked for, else this year to date."""
-    today = dt.date.today()
-    start = request.args.get("from") or dt.date(today.year, 1, 1).isoformat()
-    end = request.args.get("to") or today.isoformat()
+    day = today()
+    start = request.args.get("from") or dt.date(day.year, 1, 1).isoformat()
+    end = request.args.get("to") or day.isoformat()
     return start, end
 
 

@@ -4,12 +4,11 @@ funds, milestones, transfers, evaluations and matters."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import g, request, url_for
 
-from gateway.web.base import api, blueprint, check_city, done, filters, form_value, render
+from gateway.web.base import api, blueprint, check_city, done, filters, form_value, render, today
 from gateway.web.formatting import chart
 from gateway.web.pages.reference import STAGES, industries, matter_kinds, unit_names, units
 
@@ -100,7 +99,7 @@ def project(city: str, project_id: int):
     project = named(city, [answer.body])[0]
     return render("project.html", city=city, answer=answer, project=project,
                   stage_labels=STAGES, milestone_kinds=MILESTONES, units=units(city),
-                  unit_names=unit_names(city), today=dt.date.today().isoformat(),
+                  unit_names=unit_names(city), today=today().isoformat(),
                   matter_kinds=matter_kinds(), industries=industries(city),
                   **_project_parts(city, project_id))
 
@@ -184,7 +183,7 @@ def move_project(city: str, project_id: int):
 def record_progress(city: str, project_id: int):
     check_city(city)
     body = {"progress_note": form_value("progress_note") or "",
-            "progress_on": form_value("progress_on") or dt.date.today().isoformat()}
+            "progress_on": form_value("progress_on") or today().isoformat()}
     answer = api().city(city, "PATCH", f"projects/{project_id}", body=body)
     return done(answer, "进展已填报", "web.project", city=city, project_id=project_id)
 
