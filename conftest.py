@@ -31,8 +31,9 @@ ORDINARY_DAY = "2026-06-16T10:00:00+08:00"
 
 # The days a date-sensitive test (``@pytest.mark.hard_days``) is also run on: year end and
 # the New Year holiday, a leap day, the first working day after the Spring Festival holiday,
-# the last day of a month before a holiday, and 23:30 Beijing time (15:30 UTC, the hour a
-# host on UTC would still call the day before) on a make-up working Saturday at a month's end.
+# the last day of a month before a holiday, New Year's morning at 07:30 (still 31 December on a
+# host kept on UTC), and 23:30 Beijing time (15:30 UTC) on a make-up working Saturday at a
+# month's end, half an hour before the day and the month turn.
 HARD_DAYS = {
     "ordinary": ORDINARY_DAY,
     "dec31": "2025-12-31T10:00:00+08:00",

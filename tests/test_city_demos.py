@@ -1,16 +1,21 @@
 """What every built-in city's demo shows, whatever its plugin: the investment map with
-enterprises present, targets and gaps, and the demo leader's own 包抓 projects."""
+enterprises present, targets and gaps, and the demo leader's own 包抓 projects; and the core's
+demo records, loaded on each of the hard days, dated on or before the clock's day."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+import sqlalchemy as sa
 
 from core.city import load_city
+from core.clock import utcnow
 from core.config import built_in_config_path
-from core.demo import demo_leader_name
-from tests.support.demo import demo_client_for
+from core.demo import demo_leader_name, load_demo_data
+from core.models import Lead
+from tests.support.cities import make_city, ready_app
+from tests.support.demo import dated_after, demo_client_for
 
 TODAY = dt.date(2024, 11, 15)
 CITIES = ["lanzhou", "ziyang", "sanming", "changsha", "pingliang"]
@@ -53,3 +58,22 @@ def test_the_demo_leader_has_projects_of_their_own(code, demo_client):
     assert own, f"{leader} leads no demo project"
     assert {project["leader_name"] for project in own} == {leader}
     assert {project["stage"] for project in own} <= {"signed", "started"}
+
+
+@pytest.mark.hard_days
+def test_the_core_demo_is_dated_on_the_clocks_day_and_never_after_it(tmp_path):
+    """Loaded without a day, the demo takes the city's today; no record is dated later (only
+    plans and deadlines may be), whatever the day: year end, New Year, a leap day …"""
+    city = make_city()
+    runtime = ready_app(city, f"sqlite:///{tmp_path / 'demo.db'}").extensions["zhaoshang"]
+    today = city.clock.today()
+    try:
+        counts = load_demo_data(runtime)
+        assert counts["leads"] >= 12 and counts["projects"] >= 24
+        assert dated_after(runtime.engine, today, utcnow()) == []
+        with runtime.sessions() as session:
+            latest = session.scalar(sa.select(sa.func.max(Lead.reported_on)))
+        # The newest lead was reported three days ago, or on New Year's Day early in January.
+        assert latest == max(dt.date(today.year, 1, 1), today - dt.timedelta(days=3))
+    finally:
+        runtime.engine.dispose()

@@ -179,16 +179,20 @@ def test_actions_on_a_missing_lead_are_404(client):
 
 
 @pytest.fixture
-def listed(client):
-    """Four leads: two of east, one of west (judged), one rejected; one reported today."""
-    today = dt.date.today().isoformat()
+def listed(client, today):
+    """Four leads: two of east, one of west (judged), one rejected; one reported today, the
+    others 40 to 100 days ago (the old one long past its deadline)."""
+
+    def days_ago(days):
+        return (today - dt.timedelta(days=days)).isoformat()
+
     ids = {
-        "old_east": report(client, 1, reported_on="2024-03-04", channel="fair")["id"],
-        "new_east": report(client, 2, reported_on=today, channel="chain",
+        "old_east": report(client, 1, reported_on=days_ago(100), channel="fair")["id"],
+        "new_east": report(client, 2, reported_on=today.isoformat(), channel="chain",
                            title="食品加工招商线索")["id"],
         "west": report(client, 3, as_=("clerk", "west"), reporting_unit="west",
-                       reported_on="2024-05-06", channel="fair")["id"],
-        "rejected": report(client, 4, reported_on="2024-04-01", channel="ambassador")["id"],
+                       reported_on=days_ago(40), channel="fair")["id"],
+        "rejected": report(client, 4, reported_on=days_ago(70), channel="ambassador")["id"],
     }
     client.post(f"/leads/{ids['west']}/assign", json={"first_talk_unit": "west"})
     client.post(f"/leads/{ids['rejected']}/reject", json={"reason": "无投资意向"})
@@ -205,6 +209,7 @@ def test_lists_filter_by_status_channel_unit_and_text(client, listed):
     assert item_ids(client, "/leads?q=测试投资3号") == [listed["west"]]
 
 
+@pytest.mark.hard_days
 def test_overdue_lists_leads_still_waiting_past_their_deadline(client, listed):
     assert item_ids(client, "/leads?overdue=true") == [listed["old_east"]]
     assert listed["old_east"] not in item_ids(client, "/leads?overdue=false")

@@ -52,17 +52,24 @@ def test_matters_awaiting_a_level_are_those_still_undecided_at_that_level(client
     assert response.json["errors"][0]["field"] == "awaiting"
 
 
-def test_a_new_lead_has_its_working_days_left(client):
-    response = client.post("/leads", json=lead_body(1, reported_on=dt.date.today().isoformat()))
+@pytest.mark.hard_days
+def test_a_new_lead_has_its_working_days_left(client, today):
+    response = client.post("/leads", json=lead_body(1, reported_on=today.isoformat()))
     assert response.status_code == 201, response.json
     # The test city allows 2 working days; counted from today, whatever day today is.
     assert response.json["first_talk_working_days_left"] == 2
 
 
-def test_an_overdue_lead_counts_negative_working_days_and_a_judged_one_none(client):
-    overdue = client.post("/leads", json=lead_body(1, reported_on="2024-03-04")).json
-    # Due 2024-03-06; every official working day since then is a day overdue.
-    late_by = WorkdayCalendar.default().workdays_between(dt.date(2024, 3, 6), dt.date.today())
+@pytest.mark.hard_days
+def test_an_overdue_lead_counts_negative_working_days_and_a_judged_one_none(client, today):
+    calendar = WorkdayCalendar.default()
+    reported = today - dt.timedelta(days=30)
+    overdue = client.post("/leads", json=lead_body(1, reported_on=reported.isoformat())).json
+    # Due 2 working days after the report; every official working day since then is a day
+    # overdue.
+    due = calendar.add_workdays(reported, 2)
+    assert overdue["first_talk_due"] == due.isoformat()
+    late_by = calendar.workdays_between(due, today)
     assert overdue["first_talk_working_days_left"] == -late_by < 0
     listed = client.get("/leads").json["items"]
     assert listed[0]["first_talk_working_days_left"] == -late_by

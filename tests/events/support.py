@@ -6,7 +6,6 @@ broker never see each other's events.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import subprocess
 import uuid
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.api.support import Runtime
 from core.city import City
+from core.clock import CHINA
 from core.models import Lead, OutboxEvent, Project
 from core.relay import Relay, RelaySettings, city_relay
 from province.app import create_app as create_province_app
@@ -127,7 +127,7 @@ class Province:
                 "cities": sorted((s.city, s.events) for s in session.scalars(sa.select(CityState))),
                 "inbox": session.scalar(sa.select(sa.func.count()).select_from(InboxEvent)),
             }
-        year = dt.date.today().year
+        year = CHINA.today().year
         views = {
             "cities": self.get(f"/cities?from={year}-01-01&to={year}-12-31")["cities"],
             "ranking": self.get(f"/ranking?from={year}-01-01&to={year}-12-31&by=arrived_amount"),

@@ -3,7 +3,6 @@ clean replay of the whole topic."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import signal
 import subprocess
@@ -34,7 +33,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 def load_demo(node, shared_investor: dict) -> None:
     """The core's demo records, plus one investor every city courts."""
     with unit_of_work(node.sessions) as session:
-        demo = DemoBuilder(node.runtime, session, dt.date.today())
+        demo = DemoBuilder(node.runtime, session, node.city.clock.today())
         generic_records(demo)
         report_lead(session, node.city, LeadCreate().load(
             lead_body(900, enterprise=shared_investor)), SYSTEM)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from core import hookimpl
 from core.policy import WarningFinding, WarningRule
 from core.toolkit import overdue_milestones
 from tests.support.cities import make_city
 from tests.support.records import advance, create_project, events_of
 
-TODAY = dt.date.today()
+pytestmark = pytest.mark.hard_days
 
 
 def low_arrival(context):
@@ -52,36 +54,44 @@ def project_warnings(client, project_id, state="open"):
                       ).json["items"]
 
 
-def test_hook_warning_rules_raises_the_citys_rule_and_clears_it(client_for):
+def test_hook_warning_rules_raises_the_citys_rule_and_clears_it(client_for, today):
     client = client_for(make_city(extra_plugins=[("arrival", LowArrival())]))
     project = create_project(client, amount="10000")
-    advance(client, project["id"], "started", {"signed": "2024-03-01", "started": "2024-04-01"})
+    signed = today - dt.timedelta(days=400)  # over a year ago
+    started = (signed + dt.timedelta(days=31)).isoformat()
+    advance(client, project["id"], "started", {
+        "negotiating": (signed - dt.timedelta(days=30)).isoformat(), "signed": signed.isoformat(),
+        "started": started})
     client.put(f"/projects/{project['id']}/milestones",
-               json={"kind": "start", "planned_on": "2024-04-01", "actual_on": "2024-04-01"})
+               json={"kind": "start", "planned_on": started, "actual_on": started})
     client.post(f"/projects/{project['id']}/funds",
-                json={"arrived_on": "2024-05-01", "amount": "1000", "evidence_ref": "YH-1"})
+                json={"arrived_on": (signed + dt.timedelta(days=61)).isoformat(), "amount": "1000",
+                      "evidence_ref": "YH-1"})
     [warning] = [w for w in project_warnings(client, project["id"])
                  if w["rule_code"] == "low_arrival"]
     assert (warning["level"], warning["level_label"], warning["rule_name"]) == (
         "red", "红色预警", "资金到位率过低")
-    assert warning["since"] == "2025-03-01"
+    assert warning["since"] == (signed + dt.timedelta(days=365)).isoformat()
     client.post(f"/projects/{project['id']}/funds",
-                json={"arrived_on": "2024-06-01", "amount": "2500", "evidence_ref": "YH-2"})
+                json={"arrived_on": (signed + dt.timedelta(days=92)).isoformat(), "amount": "2500",
+                      "evidence_ref": "YH-2"})
     assert [w for w in project_warnings(client, project["id"])
             if w["rule_code"] == "low_arrival"] == []
 
 
-def test_hook_warning_rules_replaces_a_core_rule_of_the_same_code(client_for):
+def test_hook_warning_rules_replaces_a_core_rule_of_the_same_code(client_for, today):
     client = client_for(make_city(extra_plugins=[("graded", GradedMilestones())]))
     project = create_project(client)
-    advance(client, project["id"], "signed", {"signed": "2024-03-01"})
-    recent = TODAY - dt.timedelta(days=10)
+    advance(client, project["id"], "signed", {
+        "negotiating": (today - dt.timedelta(days=150)).isoformat(),
+        "signed": (today - dt.timedelta(days=120)).isoformat()})
+    recent = today - dt.timedelta(days=10)
     client.put(f"/projects/{project['id']}/milestones",
                json={"kind": "start", "planned_on": recent.isoformat()})
     [warning] = project_warnings(client, project["id"])  # the core's own rule is not run
     assert (warning["rule_code"], warning["rule_name"], warning["level"]) == (
         "milestone_overdue", "节点超期（红黄）", "yellow")
-    long_ago = TODAY - dt.timedelta(days=90)
+    long_ago = today - dt.timedelta(days=90)
     client.put(f"/projects/{project['id']}/milestones",
                json={"kind": "start", "planned_on": long_ago.isoformat()})
     [graver] = project_warnings(client, project["id"])

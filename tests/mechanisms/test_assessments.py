@@ -131,6 +131,11 @@ def run(client, period="2024-03", **kwargs):
     return response.json
 
 
+def last_month(today):
+    """The period just ended on ``today``: the one a city assesses and publishes now."""
+    return f"{today.replace(day=1) - dt.timedelta(days=1):%Y-%m}"
+
+
 def ranking(client, run_id):
     response = client.get(f"/assessments/runs/{run_id}/ranking")
     assert response.status_code == 200, response.json
@@ -227,18 +232,22 @@ def test_the_xlsx_export_opens_and_shows_the_ranking_with_chinese_headings(clien
     assert notes["考核方案"] == "月度擂台赛"
 
 
-def test_an_objection_is_taken_within_the_window_and_answered_by_the_office(client, app):
-    created = run(client)
+@pytest.mark.hard_days
+def test_an_objection_is_taken_within_the_window_and_answered_by_the_office(client, app, today):
+    created = run(client, last_month(today))
     draft_objection = client.post(f"/assessments/runs/{created['id']}/objections",
                                   json={"unit": "west", "text": "签约额统计有误"},
                                   as_=("clerk", "west"))
     assert draft_objection.status_code == 409  # nothing published yet
-    client.post(f"/assessments/runs/{created['id']}/publish", json={})
+    published = client.post(f"/assessments/runs/{created['id']}/publish", json={}).json
+    assert published["published_on"] == today.isoformat()
+    assert published["objection_deadline"] > today.isoformat()
     filed = client.post(f"/assessments/runs/{created['id']}/objections",
                         json={"unit": "west", "text": "3月签约项目未计入，请复核"},
                         as_=("clerk", "west"))
     assert filed.status_code == 201, filed.json
     assert (filed.json["status"], filed.json["filed_by"]) == ("open", "clerk-west")
+    assert filed.json["filed_on"] == today.isoformat()
     other_unit = client.post(f"/assessments/runs/{created['id']}/objections",
                              json={"unit": "east", "text": "替东区提出异议"}, as_=("clerk", "west"))
     assert other_unit.status_code == 403
@@ -255,12 +264,13 @@ def test_an_objection_is_taken_within_the_window_and_answered_by_the_office(clie
     assert len(events_of(app, "zhaoshang.assessment.objection_answered")) == 1
 
 
-def test_an_objection_after_the_window_is_refused_with_the_reason(client, app):
-    created = run(client)
-    long_ago = (dt.date.today() - dt.timedelta(days=60)).isoformat()
+@pytest.mark.hard_days
+def test_an_objection_after_the_window_is_refused_with_the_reason(client, app, today):
+    long_ago = today - dt.timedelta(days=60)
+    created = run(client, last_month(long_ago))
     published = client.post(f"/assessments/runs/{created['id']}/publish",
-                            json={"published_on": long_ago}).json
-    assert published["objection_deadline"] < dt.date.today().isoformat()
+                            json={"published_on": long_ago.isoformat()}).json
+    assert published["objection_deadline"] < today.isoformat()
     before = row_counts(app, *RUN_TABLES)
     late = client.post(f"/assessments/runs/{created['id']}/objections",
                        json={"unit": "west", "text": "逾期提出的异议"}, as_=("clerk", "west"))

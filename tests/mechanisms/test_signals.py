@@ -11,8 +11,6 @@ import pytest
 from core.signals import expected_rush_share, in_rush
 from tests.support.records import advance, create_project, enterprise, lead_body
 
-TODAY = dt.date.today()
-
 
 def report(client, serial, unit, on, **overrides):
     response = client.post("/leads", json=lead_body(serial, reporting_unit=unit,
@@ -52,23 +50,30 @@ def test_a_unit_rushing_entries_into_month_ends_is_shown_and_an_even_one_is_not(
     assert "突击上报" in rush["message"]
 
 
-def test_records_dated_long_before_they_were_entered_are_shown_as_back_dated(client):
-    lead = report(client, 1, "east", "2024-03-05")
-    report(client, 2, "west", TODAY.isoformat())  # entered on its own date: fine
+@pytest.mark.hard_days
+def test_records_dated_long_before_they_were_entered_are_shown_as_back_dated(client, today):
+    # A month under review, well before the day the records are entered.
+    start, end = today - dt.timedelta(days=60), today - dt.timedelta(days=30)
+    lead_on, talks_on = start + dt.timedelta(days=4), start + dt.timedelta(days=19)
+    lead = report(client, 1, "east", lead_on.isoformat())
+    report(client, 2, "west", today.isoformat())  # entered on its own date: fine
     project = create_project(client, 3)
-    advance(client, project["id"], "negotiating", {"negotiating": "2024-03-20"})
-    result = signals(client, "2024-03-01", "2024-03-31")["backdating"]
+    advance(client, project["id"], "negotiating", {"negotiating": talks_on.isoformat()})
+    result = signals(client, start.isoformat(), end.isoformat())["backdating"]
     by_kind = {item["kind"]: item for item in result}
     assert set(by_kind) == {"lead", "transition"}
-    assert (by_kind["lead"]["subject_id"], by_kind["lead"]["dated_on"]) == (lead["id"], "2024-03-05")
-    assert by_kind["lead"]["recorded_on"] == TODAY.isoformat()
+    assert (by_kind["lead"]["subject_id"], by_kind["lead"]["dated_on"]) == (
+        lead["id"], lead_on.isoformat())
+    assert by_kind["lead"]["recorded_on"] == today.isoformat()
+    assert by_kind["lead"]["days"] == 56
     assert by_kind["transition"]["subject_id"] == project["id"]
     assert by_kind["transition"]["what"] == "在谈"
-    assert by_kind["transition"]["days"] == (TODAY - dt.date(2024, 3, 20)).days
+    assert by_kind["transition"]["recorded_on"] == today.isoformat()
+    assert by_kind["transition"]["days"] == (today - talks_on).days == 41
     # Dated within the allowance of days: nothing to show.
-    recent = (TODAY - dt.timedelta(days=3)).isoformat()
+    recent = (today - dt.timedelta(days=3)).isoformat()
     report(client, 4, "east", recent)
-    assert signals(client, recent, TODAY.isoformat())["backdating"] == []
+    assert signals(client, recent, today.isoformat())["backdating"] == []
 
 
 def test_one_investor_reported_by_two_units_is_shown_with_the_first_reporter(client):

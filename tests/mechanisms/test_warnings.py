@@ -11,11 +11,11 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
+from core.clock import utcnow
 from core.models import EarlyWarning
 from tests.support.records import advance, create_project, events_of, lead_body, row_counts
 
 WARNING_TABLES = ("warnings",)
-TODAY = dt.date.today()
 
 
 def open_warnings(client, **filters):
@@ -25,10 +25,13 @@ def open_warnings(client, **filters):
     return response.json["items"]
 
 
-def test_an_overdue_milestone_raises_a_warning_that_clears_when_the_milestone_is_met(client, app):
+@pytest.mark.hard_days
+def test_an_overdue_milestone_raises_a_warning_that_clears_when_the_milestone_is_met(client, app, today):
     project = create_project(client)
-    planned = TODAY - dt.timedelta(days=10)
-    advance(client, project["id"], "signed", {"signed": (planned - dt.timedelta(days=30)).isoformat()})
+    planned = today - dt.timedelta(days=10)
+    signed = planned - dt.timedelta(days=30)
+    advance(client, project["id"], "signed", {
+        "negotiating": (signed - dt.timedelta(days=30)).isoformat(), "signed": signed.isoformat()})
     response = client.put(f"/projects/{project['id']}/milestones",
                           json={"kind": "start", "planned_on": planned.isoformat()})
     assert response.status_code == 200
@@ -44,7 +47,7 @@ def test_an_overdue_milestone_raises_a_warning_that_clears_when_the_milestone_is
 
     client.put(f"/projects/{project['id']}/milestones",
                json={"kind": "start", "planned_on": planned.isoformat(),
-                     "actual_on": TODAY.isoformat()})
+                     "actual_on": today.isoformat()})
     assert open_warnings(client, subject_type="project", subject_id=project["id"]) == []
     [cleared] = open_warnings(client, state="cleared", subject_id=project["id"])
     assert cleared["id"] == warning["id"] and cleared["cleared_at"] is not None
@@ -52,8 +55,9 @@ def test_an_overdue_milestone_raises_a_warning_that_clears_when_the_milestone_is
     assert event.data["warning_id"] == warning["id"]
 
 
-def test_an_overdue_first_talk_judgement_is_warned_until_the_lead_is_assigned(client, app):
-    reported = TODAY - dt.timedelta(days=20)
+@pytest.mark.hard_days
+def test_an_overdue_first_talk_judgement_is_warned_until_the_lead_is_assigned(client, app, today):
+    reported = today - dt.timedelta(days=20)
     lead = client.post("/leads", json=lead_body(reported_on=reported.isoformat())).json
     [warning] = open_warnings(client, subject_type="lead")
     assert (warning["subject_id"], warning["rule_code"], warning["level"]) == (
@@ -61,24 +65,26 @@ def test_an_overdue_first_talk_judgement_is_warned_until_the_lead_is_assigned(cl
     assert warning["since"] > lead["first_talk_due"]
     assert warning["unit"] == "office"  # the judging unit answers for it
     assigned = client.post(f"/leads/{lead['id']}/assign",
-                           json={"first_talk_unit": "east", "assigned_on": TODAY.isoformat()})
+                           json={"first_talk_unit": "east", "assigned_on": today.isoformat()})
     assert assigned.status_code == 200
     assert open_warnings(client, subject_type="lead") == []
     assert len(events_of(app, "zhaoshang.warning.raised")) == 1
     assert len(events_of(app, "zhaoshang.warning.cleared")) == 1
 
 
-def test_a_lead_reported_today_is_not_warned(client):
-    client.post("/leads", json=lead_body(reported_on=TODAY.isoformat()))
+@pytest.mark.hard_days
+def test_a_lead_reported_today_is_not_warned(client, today):
+    client.post("/leads", json=lead_body(reported_on=today.isoformat()))
     assert open_warnings(client, subject_type="lead") == []
 
 
-def test_the_scheduled_recomputation_raises_no_progress_and_clears_it_again(client, app):
+@pytest.mark.hard_days
+def test_the_scheduled_recomputation_raises_no_progress_and_clears_it_again(client, app, today):
     project = create_project(client)
     client.post(f"/projects/{project['id']}/transitions",
-                json={"target": "negotiating", "occurred_on": TODAY.isoformat()})
+                json={"target": "negotiating", "occurred_on": today.isoformat()})
     assert open_warnings(client) == []
-    later = TODAY + dt.timedelta(days=31)  # the test city keeps the default of 30 days
+    later = today + dt.timedelta(days=31)  # the test city keeps the default of 30 days
     response = client.post("/warnings/recompute", json={"today": later.isoformat()})
     assert response.status_code == 200
     assert response.json == {"today": later.isoformat(), "raised": 1, "changed": 0, "cleared": 0,
@@ -99,10 +105,11 @@ def test_the_scheduled_recomputation_raises_no_progress_and_clears_it_again(clie
         "no_progress"]
 
 
-def test_the_warnings_command_recomputes_the_whole_city(app, client, monkeypatch):
+@pytest.mark.hard_days
+def test_the_warnings_command_recomputes_the_whole_city(app, client, monkeypatch, today):
     from core import cli
 
-    reported = TODAY - dt.timedelta(days=20)
+    reported = today - dt.timedelta(days=20)
     client.post("/leads", json=lead_body(reported_on=reported.isoformat()))
     assert len(open_warnings(client)) == 1
     monkeypatch.setattr(cli, "city_app", lambda city_code, config: app)
@@ -118,13 +125,13 @@ def test_the_warnings_command_recomputes_the_whole_city(app, client, monkeypatch
     assert bad.exit_code != 0
 
 
-def test_one_open_warning_per_subject_and_rule_is_enforced_by_the_database(client, app):
+def test_one_open_warning_per_subject_and_rule_is_enforced_by_the_database(client, app, today):
     project = create_project(client)
     sessions = app.extensions["zhaoshang"].sessions
     row = {"subject_type": "project", "subject_id": project["id"], "rule_code": "custom",
-           "rule_name": "测试", "level": "red", "reason": "测试", "since": TODAY}
+           "rule_name": "测试", "level": "red", "reason": "测试", "since": today}
     with sessions() as session:
-        session.add(EarlyWarning(**row, cleared_at=dt.datetime.now(dt.UTC)))
+        session.add(EarlyWarning(**row, cleared_at=utcnow()))
         session.add(EarlyWarning(**row))
         session.commit()  # a cleared one and an open one may coexist
         session.add(EarlyWarning(**row))
@@ -143,13 +150,13 @@ def test_bad_warning_queries_get_field_errors(client, path, field):
     assert [e["field"] for e in response.json["errors"]] == [field]
 
 
-def test_bad_recompute_input_gets_field_errors_and_writes_nothing(client, app):
-    reported = TODAY - dt.timedelta(days=20)
+def test_bad_recompute_input_gets_field_errors_and_writes_nothing(client, app, today):
+    reported = today - dt.timedelta(days=20)
     client.post("/leads", json=lead_body(reported_on=reported.isoformat()))
     before = row_counts(app, *WARNING_TABLES)
     response = client.post("/warnings/recompute", json={"today": "2024-02-30"})
     assert response.status_code == 400
     assert [e["field"] for e in response.json["errors"]] == ["today"]
-    assert client.post("/warnings/recompute", json={"today": TODAY.isoformat()},
+    assert client.post("/warnings/recompute", json={"today": today.isoformat()},
                        as_=("clerk", "east")).status_code == 403
     assert row_counts(app, *WARNING_TABLES) == before

@@ -15,7 +15,6 @@ transfer shares indicators and tax 4:6 (a hook written into the package, with it
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from typing import Any
 import pytest
 import requests
 
+from core.clock import CHINA
 from core.conformance.service import free_port, stop_process
 from core.toml_writer import toml_text
 
@@ -275,7 +275,7 @@ def test_a_generated_city_runs_behind_the_gateway_and_the_province_shows_it(
     milestone = officer.put(f"{city}/projects/{project_id}/milestones", timeout=30,
                             json={"kind": "start", "planned_on": "2026-03-01"})
     assert milestone.status_code in (200, 201), milestone.text
-    today = dt.date.today().isoformat()
+    today = CHINA.today().isoformat()
     for stage in ("negotiating", "signed"):
         moved = officer.post(f"{city}/projects/{project_id}/transitions", timeout=30,
                              json={"target": stage, "occurred_on": today})
@@ -283,7 +283,7 @@ def test_a_generated_city_runs_behind_the_gateway_and_the_province_shows_it(
 
     # The province, through the gateway, shows Tianshui's figures.
     province = signed_in("gansu-province")
-    year = dt.date.today().year
+    year = CHINA.today().year
 
     def tianshui_row() -> dict[str, Any] | None:
         answer = province.get(f"{gateway}/province/cities",
