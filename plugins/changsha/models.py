@@ -13,14 +13,10 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.toolkit import Base
+from core.toolkit import Base, utcnow
 
 TARGET_STATUSES = {"tracking": "跟踪研究", "contacted": "已对接", "negotiating": "在谈",
                    "landed": "已落地"}
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class ChangshaTarget(Base):
@@ -45,4 +41,4 @@ class ChangshaTarget(Base):
     intermediary_id: Mapped[int | None] = mapped_column(sa.ForeignKey("intermediaries.id"))
     note: Mapped[str | None] = mapped_column(sa.Text)
     created_by: Mapped[str | None] = mapped_column(sa.String(100))
-    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

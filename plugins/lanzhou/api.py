@@ -180,5 +180,6 @@ def record_promotion():
 def promotion_calendar():
     year = load_query(YearQuery)["year"]
     with transaction() as session:
-        body = promotions.calendar(current_city(), session, year, dt.date.today())
+        body = promotions.calendar(current_city(), session, year,
+                                   current_city().clock.today())
         return jsonify(PromotionCalendarSchema().dump(body))

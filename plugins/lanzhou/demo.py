@@ -60,7 +60,7 @@ def load(demo: Any) -> None:
     run = create_assessment_run(demo.session, demo.city, {"scheme": SCHEME, "period": str(year)},
                                 SYSTEM, today=demo.today)
     publish_assessment_run(demo.session, demo.city, run,
-                           {"published_on": dt.date(year + 1, 1, 20)}, SYSTEM)
+                           {"published_on": min(dt.date(year + 1, 1, 20), demo.today)}, SYSTEM)
     compute_rewards(demo.session, demo.city, {"date_from": dt.date(year, 1, 1),
                                               "date_to": dt.date(year, 12, 31)}, SYSTEM)
 
@@ -123,7 +123,7 @@ def register_and_recognise(demo: Any, project: Project, *, recognised: bool | No
                                {"registered_on": day, "note": "引进单位、中介人如实报备"}, SYSTEM)
     if recognised is not None:
         recognition.decide(demo.session, demo.city, row, {
-            "recognised": recognised, "decided_on": day + dt.timedelta(days=5),
+            "recognised": recognised, "decided_on": min(day + dt.timedelta(days=5), demo.today),
             "note": None if recognised else "中介人无法提供居间服务凭证"}, OFFICE)
 
 
@@ -250,7 +250,7 @@ def _reserve(demo: Any, units: dict[str, Any], year: int) -> None:
     industries = list(demo.city.industries)
     for index in range(17):
         reached = (dt.date(year, 1 + index % 12, 10) if index < 14
-                   else dt.date(demo.today.year, 1 + index % 3, 12))
+                   else min(dt.date(demo.today.year, 1 + index % 3, 12), demo.today))
         demo.project(name=f"{demo.city.industries[industries[index % 10]]['name']}储备项目"
                           f"（{index + 1}）",
                      unit=units[hosts[index % len(hosts)]], amount=Decimal(8000 + index * 1500),

@@ -70,7 +70,7 @@ def exempt(session: Any, city: Any, row: Penalty, data: dict[str, Any], actor: A
     row.exemption_reason = data["reason"]
     row.exemption_conditions = sorted(set(data["conditions"]))
     row.approver = data["approver"]
-    row.exempted_on = data.get("exempted_on") or dt.date.today()
+    row.exempted_on = data.get("exempted_on") or city.clock.today()
     session.flush()
     record_event(session, city, "lanzhou_penalty", row.id, "exempted", penalty_event_data(row))
     return row

@@ -10,12 +10,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.toolkit import Base, Intermediary, Project, Unit
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
+from core.toolkit import Base, Intermediary, Project, Unit, utcnow
 
 REGISTRATION_STATUSES = {"registered": "已报备，待认定", "recognised": "已认定",
                          "refused": "不予认定"}
@@ -84,7 +79,7 @@ class Penalty(Base):
     points: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2))  # deducted, positive
     reason: Mapped[str] = mapped_column(sa.Text)
     recorded_by: Mapped[str] = mapped_column(sa.String(100))
-    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     exempted: Mapped[bool] = mapped_column(default=False)
     exemption_reason: Mapped[str | None] = mapped_column(sa.Text)
     exemption_conditions: Mapped[list] = mapped_column(default=list)
@@ -119,7 +114,7 @@ class Target(Base):
     responsible_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
     status: Mapped[str] = mapped_column(sa.String(16), default="tracking")
     recorded_by: Mapped[str] = mapped_column(sa.String(100))
-    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     responsible_unit: Mapped[Unit] = relationship(lazy="joined")
 
@@ -140,7 +135,7 @@ class Promotion(Base):
     industry: Mapped[str | None] = mapped_column(sa.String(64))
     organiser_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
     recorded_by: Mapped[str] = mapped_column(sa.String(100))
-    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     organiser: Mapped[Unit] = relationship(lazy="joined")
 

@@ -10,7 +10,6 @@ recognised registration counts for no unit in the assessment and earns nobody a 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
@@ -70,7 +69,7 @@ def register(session: Any, city: Any, project: Project, data: dict[str, Any],
         session.add(row)
     row.introducing_unit = introducing
     row.intermediary_id = intermediary_id
-    row.registered_on = data.get("registered_on") or dt.date.today()
+    row.registered_on = data.get("registered_on") or city.clock.today()
     row.registered_by = actor.user
     row.note = data.get("note")
     row.status, row.decided_on, row.decided_by, row.decision_note = "registered", None, None, None
@@ -91,7 +90,7 @@ def decide(session: Any, city: Any, row: Registration, data: dict[str, Any],
     problems = []
     if not data["recognised"] and not data.get("note"):
         problems.append(FieldProblem("note", "registration.reason_missing", "不予认定须说明理由"))
-    decided_on = data.get("decided_on") or dt.date.today()
+    decided_on = data.get("decided_on") or city.clock.today()
     if decided_on < row.registered_on:
         problems.append(FieldProblem("decided_on", "registration.decided_before_registered",
                                      f"认定日期不能早于报备日期（{row.registered_on}）"))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from marshmallow import fields, validate
 
-from core.toolkit import BaseSchema
+from core.toolkit import BaseSchema, city_today
 from plugins.lanzhou.models import (
     EXEMPTION_CONDITIONS,
     REGISTRATION_STATUSES,
@@ -16,7 +15,7 @@ from plugins.lanzhou.models import (
 
 
 def _this_year() -> int:
-    return dt.date.today().year
+    return city_today().year
 
 
 def _text(max_length: int, **kwargs: object) -> fields.String:

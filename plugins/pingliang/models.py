@@ -11,18 +11,14 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.toolkit import Base, Money, Project, Unit
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+from core.toolkit import Base, Money, Project, Unit, utcnow
 
 
 class _Recorded:
     """Who recorded a row and when; the version guards concurrent edits."""
 
     recorded_by: Mapped[str] = mapped_column(sa.String(100))
-    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 OPPORTUNITY_STATUSES = {"open": "待招引", "matched": "已对接项目", "closed": "已撤销"}

@@ -60,7 +60,7 @@ def record_scheduling(session: Any, city: Any, project: Any, data: dict[str, Any
     if listed is None or not listed.maturing or project.stage not in MATURING_STAGES:
         raise refused([Refusal("pingliang.scheduling.not_maturing",
                                f"项目“{project.name}”不是清单中的趋熟项目（在储备或在谈阶段），无需调度")])
-    if data["scheduled_on"] > dt.date.today():
+    if data["scheduled_on"] > city.clock.today():
         raise invalid_input([FieldProblem("scheduled_on", "scheduling.future",
                                           "调度日期不能晚于今天")])
     # The core checks the writer (the host unit's clerk or the office) and records progress.

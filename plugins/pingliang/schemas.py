@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from core.toolkit import BaseSchema, CodedMessage, CreditCode, DateRange, MoneyField, Page
+from core.toolkit import BaseSchema, CodedMessage, CreditCode, DateRange, MoneyField, Page, city_today
 from plugins.pingliang.models import (
     OPPORTUNITY_STATUSES,
     SUPPORT_KINDS,
@@ -14,10 +12,6 @@ from plugins.pingliang.models import (
     TARGET_METRICS,
     TARGET_STATUSES,
 )
-
-
-def _today() -> dt.date:
-    return dt.date.today()
 
 
 def _one_of(choices: dict[str, str]) -> validate.OneOf:
@@ -56,7 +50,7 @@ class OpportunityInput(BaseSchema):
     description = fields.String(load_default=None, allow_none=True)
     status = fields.String(load_default="open", validate=_one_of(OPPORTUNITY_STATUSES))
     project_id = fields.Integer(load_default=None, allow_none=True)
-    published_on = fields.Date(load_default=_today)
+    published_on = fields.Date(load_default=city_today)
 
 
 class OpportunitySchema(BaseSchema):
@@ -119,7 +113,7 @@ class TargetEnterpriseSchema(BaseSchema):
 
 class ListedProjectInput(BaseSchema):
     project_id = fields.Integer(required=True)
-    listed_on = fields.Date(load_default=_today)
+    listed_on = fields.Date(load_default=city_today)
     maturing = fields.Boolean(load_default=False, metadata={"description": "趋熟项目"})
     expected_signing_on = fields.Date(load_default=None, allow_none=True)
     note = fields.String(load_default=None, allow_none=True)
@@ -213,7 +207,7 @@ class TargetProgressSchema(BaseSchema):
 
 
 class SchedulingInput(BaseSchema):
-    scheduled_on = fields.Date(load_default=_today)
+    scheduled_on = fields.Date(load_default=city_today)
     progress = fields.String(required=True, validate=validate.Length(min=2))
     problems = fields.String(load_default=None, allow_none=True)
     next_steps = fields.String(load_default=None, allow_none=True)
@@ -243,7 +237,7 @@ class MaturingSchema(BaseSchema):
 
 
 class AsOfQuery(BaseSchema):
-    as_of = fields.Date(load_default=_today)
+    as_of = fields.Date(load_default=city_today)
 
 
 class InformationInput(BaseSchema):
@@ -252,7 +246,7 @@ class InformationInput(BaseSchema):
     enterprise_name = fields.String(load_default=None, allow_none=True)
     industry = fields.String(load_default=None, allow_none=True)
     unit = fields.String(required=True, metadata={"description": "共享单位编码"})
-    shared_on = fields.Date(load_default=_today)
+    shared_on = fields.Date(load_default=city_today)
 
 
 class FollowUpInput(BaseSchema):
@@ -280,7 +274,7 @@ class InformationQuery(Page):
 
 class PointItemInput(BaseSchema):
     unit = fields.String(required=True)
-    occurred_on = fields.Date(load_default=_today)
+    occurred_on = fields.Date(load_default=city_today)
     points = fields.Decimal(required=True, places=2, as_string=True,
                             metadata={"description": "正数加分、负数扣分，-100 到 100，不为 0"})
     reason = fields.String(required=True, validate=validate.Length(min=2))

@@ -46,7 +46,7 @@ def month_bounds(city: Any, label: str | None, today: dt.date | None = None
 
     A month before the campaign started (Seed 二: 2021年8月起) has no battle report.
     """
-    label = (label or (today or dt.date.today()).strftime("%Y-%m")).strip()
+    label = (label or (today or city.clock.today()).strftime("%Y-%m")).strip()
     try:
         start, end = period_bounds("month", label)
     except ValueError as exc:

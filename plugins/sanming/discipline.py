@@ -103,7 +103,7 @@ def after_lost(city: Any, project: Project, target: str, actor: str, session: An
         StageTransition.project_id == project.id).order_by(StageTransition.id.desc()).limit(1))
     why = f"；{move.reason}" if move is not None and move.reason else ""
     open_case(session, city, kind=kind, unit=responsible_unit(project, kind),
-              opened_on=project.lost_on or dt.date.today(), actor=actor, project=project,
+              opened_on=project.lost_on or city.clock.today(), actor=actor, project=project,
               detail=f"项目“{project.name}”终止（{REASON_CATEGORIES[category]}）{why}")
 
 

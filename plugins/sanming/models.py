@@ -9,12 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.toolkit import Base, Money, Project, Unit
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
+from core.toolkit import Base, Money, Project, Unit, utcnow
 
 # Seed 三(二)7: the five kinds of idle or bad resources a park inventories.
 RESOURCE_KINDS = {
@@ -47,7 +42,7 @@ class ParkResource(Base):
     project_id: Mapped[int | None] = mapped_column(sa.ForeignKey("projects.id"))
     taken_on: Mapped[dt.date | None]
     recorded_by: Mapped[str] = mapped_column(sa.String(100))
-    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
     park: Mapped[Unit] = relationship(lazy="joined")
@@ -79,7 +74,7 @@ class RollingCheck(Base):
     serious: Mapped[bool] = mapped_column(default=False)
     note: Mapped[str | None] = mapped_column(sa.Text)
     checked_by: Mapped[str] = mapped_column(sa.String(100))
-    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     project: Mapped[Project] = relationship(lazy="joined")
 
@@ -187,7 +182,7 @@ class Meeting(Base):
     topics: Mapped[str | None] = mapped_column(sa.Text)
     decisions: Mapped[str | None] = mapped_column(sa.Text)
     recorded_by: Mapped[str] = mapped_column(sa.String(100))
-    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     group_unit: Mapped[Unit | None] = relationship(lazy="joined")
 

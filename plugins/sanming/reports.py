@@ -7,7 +7,6 @@ the field.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
@@ -68,7 +67,8 @@ def _rolling(context: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _meetings(context: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
     year = ComplianceQuery().load(params)["year"]
-    return meetings.compliance_rows(context.session, context.city, year, dt.date.today())
+    return meetings.compliance_rows(context.session, context.city, year,
+                                   context.city.clock.today())
 
 
 def _resources(context: Any, params: dict[str, Any]) -> list[dict[str, Any]]:

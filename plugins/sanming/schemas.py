@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from core.toolkit import BaseSchema, CodedMessage, MoneyField, Page
+from core.toolkit import BaseSchema, CodedMessage, MoneyField, Page, city_today
 from plugins.sanming.models import (
     ACCOUNTABILITY_KINDS,
     MEASURES,
@@ -14,10 +12,6 @@ from plugins.sanming.models import (
     RESOURCE_KINDS,
     RESOURCE_STATUSES,
 )
-
-
-def _today() -> dt.date:
-    return dt.date.today()
 
 
 class DateRangeQuery(BaseSchema):
@@ -169,7 +163,7 @@ class BattleReportSchema(BaseSchema):
 class RollingCheckInput(BaseSchema):
     year = fields.Integer(required=True, strict=True, validate=validate.Range(min=1),
                           metadata={"description": "开工后第几年"})
-    checked_on = fields.Date(load_default=_today)
+    checked_on = fields.Date(load_default=city_today)
     in_statistics = fields.Boolean(required=True, metadata={"description": "有没有入统"})
     paying_tax = fields.Boolean(required=True, metadata={"description": "有没有税收"})
     investment_as_declared = fields.Boolean(required=True,
@@ -198,7 +192,7 @@ class RollingCheckSchema(BaseSchema):
 
 
 class RollingQuery(BaseSchema):
-    as_of = fields.Date(load_default=_today)
+    as_of = fields.Date(load_default=city_today)
 
 
 class RollingYearSchema(BaseSchema):
@@ -226,14 +220,14 @@ class CaseQuery(DateRangeQuery):
 class CaseCreate(BaseSchema):
     kind = fields.String(required=True, validate=validate.OneOf(list(ACCOUNTABILITY_KINDS)))
     project_id = fields.Integer(required=True, strict=True)
-    opened_on = fields.Date(load_default=_today)
+    opened_on = fields.Date(load_default=city_today)
     detail = fields.String(required=True, validate=validate.Length(min=2, max=2000))
     serious = fields.Boolean(load_default=False)
 
 
 class CaseDecision(BaseSchema):
     measure = fields.String(required=True, validate=validate.OneOf(list(MEASURES)))
-    decided_on = fields.Date(load_default=_today)
+    decided_on = fields.Date(load_default=city_today)
     note = fields.String(load_default=None, allow_none=True)
 
 
@@ -285,12 +279,12 @@ class ResourceCreate(BaseSchema):
 class ResourceOffer(BaseSchema):
     offered_to = fields.String(required=True, validate=validate.Length(min=2, max=200),
                                metadata={"description": "推介对象（投资方）"})
-    offered_on = fields.Date(load_default=_today)
+    offered_on = fields.Date(load_default=city_today)
 
 
 class ResourceTake(BaseSchema):
     project_id = fields.Integer(required=True, strict=True)
-    taken_on = fields.Date(load_default=_today)
+    taken_on = fields.Date(load_default=city_today)
 
 
 class ResourceSchema(BaseSchema):
@@ -331,7 +325,7 @@ class SettlementCreate(BaseSchema):
 
 
 class SettlementConfirm(BaseSchema):
-    confirmed_on = fields.Date(load_default=_today)
+    confirmed_on = fields.Date(load_default=city_today)
 
 
 class SettlementSchema(BaseSchema):
@@ -370,5 +364,5 @@ class MeetingSchema(BaseSchema):
 
 
 class ComplianceQuery(BaseSchema):
-    year = fields.Integer(load_default=lambda: dt.date.today().year,
+    year = fields.Integer(load_default=lambda: city_today().year,
                           validate=validate.Range(min=2021, max=2100))

@@ -130,7 +130,7 @@ def group_leads(code: str):
         unit = unit_by_code(session, code, "code")
         leads = session.scalars(sa.select(Lead).where(Lead.routed_to_unit_id == unit.id)
                                 .order_by(Lead.id)).all()
-        today = dt.date.today()
+        today = current_city().clock.today()
         body = [RoutedLeadSchema().dump(lead) | {"overdue": is_judgement_overdue(lead, today)}
                 for lead in leads]
         return jsonify(body)
@@ -225,7 +225,7 @@ def meeting_cadence():
     params = load_query(YearQuery)
     with transaction() as session:
         rows = organisation.meeting_cadence(current_city(), session, params["year"],
-                                            dt.date.today())
+                                            current_city().clock.today())
         return jsonify(CadenceSchema(many=True).dump(rows))
 
 

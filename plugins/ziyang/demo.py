@@ -277,5 +277,5 @@ def arena_ranking(demo: Any) -> None:
     run = create_assessment_run(demo.session, demo.city, {
         "scheme": ARENA, "period": first.strftime("%Y-%m")}, DEMO, today=demo.today)
     publish_assessment_run(demo.session, demo.city, run,
-                           {"published_on": demo.city.calendar.add_workdays(
-                               month_start(demo.today, 0), 3)}, DEMO)
+                           {"published_on": min(demo.city.calendar.add_workdays(
+                               month_start(demo.today, 0), 3), demo.today)}, DEMO)

@@ -7,11 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.toolkit import Base, Money
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+from core.toolkit import Base, Money, utcnow
 
 
 class GroupOne(Base):
@@ -34,7 +30,7 @@ class GroupOne(Base):
     appointed_on: Mapped[dt.date]
     ended_on: Mapped[dt.date | None]
     recorded_by: Mapped[str] = mapped_column(sa.String(100))
-    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class Meeting(Base):
@@ -51,7 +47,7 @@ class Meeting(Base):
     decisions: Mapped[str | None] = mapped_column(sa.Text)
     project_ids: Mapped[list] = mapped_column(default=list)
     recorded_by: Mapped[str] = mapped_column(sa.String(100))
-    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class FulfilmentResult(Base):
@@ -76,4 +72,4 @@ class FulfilmentResult(Base):
     paid_on: Mapped[dt.date | None]
     partner: Mapped[str | None] = mapped_column(sa.String(200))  # 二次招商: the partner sought
     recorded_by: Mapped[str] = mapped_column(sa.String(100))
-    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -19,8 +19,8 @@ def _date_param(params: dict, key: str, default: dt.date) -> dt.date:
         raise invalid_input([FieldProblem(key, "invalid", "日期格式应为 YYYY-MM-DD")]) from None
 
 
-def _year_param(params: dict) -> int:
-    value = params.get("year") or str(dt.date.today().year)
+def _year_param(context: Any, params: dict) -> int:
+    value = params.get("year") or str(context.city.clock.today().year)
     if not value.isdigit() or not 2000 <= int(value) <= 2100:
         raise invalid_input([FieldProblem("year", "invalid", "年份应为四位数字，如 2024")])
     return int(value)
@@ -39,15 +39,15 @@ def six_ones_rows(context: Any, params: dict) -> list[dict[str, Any]]:
 
 
 def transfer_rows(context: Any, params: dict) -> list[dict[str, Any]]:
-    on = _date_param(params, "on", dt.date.today())
+    on = _date_param(params, "on", context.city.clock.today())
     rows = [transfers.transfer_split(project, on)
             for project in transfers.transferred_projects(context.session)]
     return [row for row in rows if row]
 
 
 def cadence_rows(context: Any, params: dict) -> list[dict[str, Any]]:
-    rows = organisation.meeting_cadence(context.city, context.session, _year_param(params),
-                                        dt.date.today())
+    rows = organisation.meeting_cadence(context.city, context.session, _year_param(context, params),
+                                        context.city.clock.today())
     return [row | {"missing": "未召开" if row["missing"] else ""} for row in rows]
 
 

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from marshmallow import fields, validate
 
-from core.toolkit import BaseSchema, MoneyField
+from core.toolkit import BaseSchema, MoneyField, city_today
 from plugins.ziyang.fulfilment import OUTCOMES
 from plugins.ziyang.organisation import MEETING_KINDS
 from plugins.ziyang.six_ones import SIX_ONES
-
-
-def _today() -> dt.date:
-    return dt.date.today()
 
 
 class GroupOneInput(BaseSchema):
@@ -27,11 +21,11 @@ class GroupOneInput(BaseSchema):
     reference = fields.String(load_default=None, allow_none=True,
                               validate=validate.Length(max=200),
                               metadata={"description": "文号、版本等"})
-    appointed_on = fields.Date(load_default=_today)
+    appointed_on = fields.Date(load_default=city_today)
 
 
 class GroupOneEnd(BaseSchema):
-    ended_on = fields.Date(load_default=_today)
+    ended_on = fields.Date(load_default=city_today)
 
 
 class GroupOneSchema(BaseSchema):
@@ -106,7 +100,7 @@ class FulfilmentInput(BaseSchema):
     outcome = fields.String(required=True, validate=validate.OneOf(list(OUTCOMES)),
                             metadata={"description": "fulfilling 严格履约、reattraction 二次招商、"
                                                      "clearance 清退"})
-    evaluated_on = fields.Date(load_default=_today)
+    evaluated_on = fields.Date(load_default=city_today)
     basis = fields.String(required=True, validate=validate.Length(min=2, max=4000),
                           metadata={"description": "评估依据与结论说明"})
     incentive_policy = fields.String(load_default=None, allow_none=True)
@@ -133,7 +127,7 @@ class FulfilmentSchema(BaseSchema):
 
 
 class TransferSplitQuery(BaseSchema):
-    on = fields.Date(load_default=_today, metadata={"description": "截至日期"})
+    on = fields.Date(load_default=city_today, metadata={"description": "截至日期"})
 
 
 class TransferSplitSchema(BaseSchema):
@@ -180,7 +174,7 @@ class MeetingSchema(BaseSchema):
 
 
 class YearQuery(BaseSchema):
-    year = fields.Integer(load_default=lambda: dt.date.today().year,
+    year = fields.Integer(load_default=lambda: city_today().year,
                           validate=validate.Range(min=2000, max=2100))
 
 

@@ -1,10 +1,16 @@
-"""The demo shows Changsha's rules at work (loaded as ``zhaoshang demo --city changsha``)."""
+"""The demo shows Changsha's rules at work (loaded as ``zhaoshang demo --city changsha``), on the
+run's day and on each of the hard days, with nothing dated after the day it is loaded on."""
 
 from __future__ import annotations
 
 import pytest
 
+from core.api.support import EXTENSION
 from core.cli import load_demo
+from core.clock import utcnow
+from tests.support.cities import ready_app
+from tests.support.demo import dated_after
+from tests.support.http import ApiClient
 
 
 @pytest.fixture
@@ -15,7 +21,23 @@ def demo_client(app, client):
 
 
 def test_the_demo_shows_every_rule(demo_client):
-    client = demo_client
+    assert_every_rule(demo_client)
+
+
+@pytest.mark.hard_days
+def test_loaded_on_any_day_the_demo_shows_every_rule_and_nothing_later(changsha, tmp_path, today):
+    """Year end, New Year's Day, a leap day …: the same rules at work (this week's, month's and
+    half year's lists included), and no record dated after the day."""
+    app = ready_app(changsha, f"sqlite:///{tmp_path / 'demo.db'}")
+    try:
+        load_demo(app)
+        assert dated_after(app.extensions[EXTENSION].engine, today, utcnow()) == []
+        assert_every_rule(ApiClient(app.test_client()))
+    finally:
+        app.extensions[EXTENSION].engine.dispose()
+
+
+def assert_every_rule(client):
     matters = {m["title"]: m for m in client.get("/matters?per_page=100").json["items"]}
     land = matters["新能源汽车基地一期用地保障"]
     assert (land["decision_level"], land["status"]) == ("executive_meeting", "tracking")

@@ -1,5 +1,5 @@
 """The demo shows Lanzhou's rules at work (``zhaoshang demo --city lanzhou``): last year's
-books as of 2024-11-20."""
+books as of 2024-11-20; and, loaded on each of the hard days, nothing dated after the day."""
 
 from __future__ import annotations
 
@@ -7,9 +7,14 @@ import datetime as dt
 
 import pytest
 
+from core.api.support import EXTENSION
+from core.cli import load_demo
+from core.clock import utcnow
 from plugins.lanzhou.tests.conftest import call
+from tests.support.cities import ready_app
 from tests.support.databases import BACKENDS
-from tests.support.demo import demo_client_for
+from tests.support.demo import dated_after, demo_client_for
+from tests.support.http import ApiClient
 
 TODAY = dt.date(2024, 11, 20)
 
@@ -86,3 +91,26 @@ def test_expert_scores_key_leads_five_fixed_and_targets(demo_client):
     leads = call(demo_client, "GET", "/leads?q=线索&per_page=50")["items"]
     assert {lead["attributes"].get("team") for lead in leads} >= {"新区氢能产业招商专班"}
     assert len(call(demo_client, "GET", "/lanzhou/targets")) == 4
+
+
+@pytest.mark.hard_days
+def test_loaded_on_any_day_the_demo_shows_last_years_books_and_nothing_later(lanzhou, tmp_path,
+                                                                            today):
+    """Year end, New Year's Day, a leap day …: last year's assessment published (in January, or
+    today if that is earlier), its promotions, a registration pending, no record after today."""
+    app = ready_app(lanzhou, f"sqlite:///{tmp_path / 'demo.db'}")
+    try:
+        load_demo(app)
+        assert dated_after(app.extensions[EXTENSION].engine, today, utcnow()) == []
+        client = ApiClient(app.test_client())
+        last_year = today.year - 1
+        [run] = call(client, "GET", "/assessments/runs?scheme=lanzhou_year")["items"]
+        assert (run["period"], run["status"]) == (str(last_year), "published")
+        promotions = call(client, "GET", f"/lanzhou/promotions?year={last_year}")
+        assert promotions["short_months"] == [f"{last_year}-02"]
+        pending = call(client, "GET", "/lanzhou/registrations?status=registered")
+        assert [r["project_name"] for r in pending] == ["七里河区商贸物流综合体"]
+        depth = call(client, "GET", f"/lanzhou/reserve-depth?year={today.year}")
+        assert depth["count"] == 3
+    finally:
+        app.extensions[EXTENSION].engine.dispose()

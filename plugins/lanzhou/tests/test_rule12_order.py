@@ -4,20 +4,37 @@ a month (Seed 三(六)3)."""
 
 from __future__ import annotations
 
+import pytest
+
 from plugins.lanzhou.tests.conftest import call, signed_project
 from tests.support.records import add_funds
 
 
-def test_a_month_without_a_promotion_is_shown_short(client):
+@pytest.mark.hard_days
+def test_a_month_without_a_promotion_is_shown_short(client, today):
+    last_year = today.year - 1
     for month in (1, 3):
         call(client, "POST", "/lanzhou/promotions", {
-            "held_on": f"2024-{month:02d}-16", "place": "上海", "theme": "兰州市专题招商推介会"}, 201)
-    calendar = call(client, "GET", "/lanzhou/promotions?year=2024")
+            "held_on": f"{last_year}-{month:02d}-16", "place": "上海", "theme": "兰州市专题招商推介会"},
+            201)
+    calendar = call(client, "GET", f"/lanzhou/promotions?year={last_year}")
     months = {m["month"]: m for m in calendar["months"]}
-    assert (months["2024-01"]["held"], months["2024-01"]["short"]) == (1, False)
-    assert (months["2024-02"]["held"], months["2024-02"]["short"]) == (0, True)
-    assert calendar["short_months"][:2] == ["2024-02", "2024-04"]
+    assert (months[f"{last_year}-01"]["held"], months[f"{last_year}-01"]["short"]) == (1, False)
+    assert (months[f"{last_year}-02"]["held"], months[f"{last_year}-02"]["short"]) == (0, True)
+    assert calendar["short_months"] == [f"{last_year}-{month:02d}" for month in range(1, 13)
+                                        if month not in (1, 3)]  # a year gone by: every month
     assert [e["organiser_unit"] for e in calendar["events"]] == ["office", "office"]
+    # This year (the default): this month, promotion or not, and the months to come are not
+    # short yet; every month before it without one is.
+    call(client, "POST", "/lanzhou/promotions", {
+        "held_on": today.isoformat(), "place": "深圳", "theme": "兰州市专题招商推介会"}, 201)
+    calendar = call(client, "GET", "/lanzhou/promotions")
+    assert calendar["year"] == today.year
+    assert calendar["short_months"] == [f"{today.year}-{month:02d}"
+                                        for month in range(1, today.month)]
+    this_month = calendar["months"][today.month - 1]
+    assert (this_month["month"], this_month["held"], this_month["short"]) == (
+        f"{today.year}-{today.month:02d}", 1, False)
 
 
 def test_major_projects_are_watched_on_fulfilment_start_and_arrival(client):

@@ -1,5 +1,6 @@
 """The demo (``zhaoshang demo --city pingliang``): the seed's January–May 2023 figures through
-Pingliang's own API, and every rule at work. Loaded as of today, as ``make up`` loads it."""
+Pingliang's own API, and every rule at work. Loaded as of today, as ``make up`` loads it; the
+rules' records, dated relative to that day, are loaded on each of the hard days too."""
 
 from __future__ import annotations
 
@@ -8,11 +9,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
+from core.api.support import EXTENSION
+from core.clock import CHINA, utcnow
+from core.demo import load_demo_data
+from plugins.pingliang import demo as pingliang_demo
 from plugins.pingliang.tests.conftest import call
+from tests.support.cities import ready_app
 from tests.support.databases import BACKENDS
-from tests.support.demo import demo_client_for
-
-TODAY = dt.date.today()
+from tests.support.demo import dated_after, demo_client_for
+from tests.support.http import ApiClient
 
 
 def percent(rate: str) -> Decimal:
@@ -21,7 +26,8 @@ def percent(rate: str) -> Decimal:
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def demo_client(request, tmp_path_factory, pingliang):
-    yield from demo_client_for(request, tmp_path_factory, pingliang, TODAY)
+    # The clock's day, as ``make up`` loads it (the module's tests all run on that day).
+    yield from demo_client_for(request, tmp_path_factory, pingliang, CHINA.today())
 
 
 def test_the_seeds_out_of_province_figures_for_january_to_may_2023(demo_client):
@@ -35,6 +41,10 @@ def test_the_seeds_out_of_province_figures_for_january_to_may_2023(demo_client):
 
 
 def test_the_key_list_in_every_colour(demo_client):
+    assert_the_key_list_in_every_colour(demo_client)
+
+
+def assert_the_key_list_in_every_colour(demo_client):
     rows = {row["name"]: row for row in call(demo_client, "GET", "/pingliang/key-projects")["items"]}
     assert rows["20万吨聚丙烯高值化项目"]["warning_level"] == "yellow"
     assert rows["30万吨包装纸项目"]["warning_level"] == "red"
@@ -65,9 +75,38 @@ def test_every_signed_major_project_has_its_leader_team_and_evaluation(demo_clie
 
 
 def test_last_years_funds_and_summons(demo_client):
+    assert_last_years_funds_and_summons(demo_client)
+
+
+def assert_last_years_funds_and_summons(demo_client):
     rewards = call(demo_client, "GET", "/rewards?per_page=50")["items"]
     paid = {r["rule_code"]: Decimal(r["amount"]) for r in rewards}
     assert paid == {"pingliang_county_fund": 100, "pingliang_department_fund": 20}
     summoned = call(demo_client, "GET", "/pingliang/summons")
     assert summoned and all(row["rank"] > 1 for row in summoned)
-    assert call(demo_client, "GET", f"/pingliang/targets?year={TODAY.year}")
+    assert call(demo_client, "GET", f"/pingliang/targets?year={CHINA.today().year}")
+
+
+@pytest.mark.hard_days
+def test_the_rules_records_are_dated_on_the_days_they_are_loaded(pingliang, tmp_path, monkeypatch,
+                                                                today):
+    """Loaded on year end, New Year's Day, a leap day …: the rules' records (without the seed's
+    fixed 2022–2023 figures, the slow part) show the same colours, scheduling, funds and summons,
+    and none is dated after the day (only plans and deadlines may be)."""
+    monkeypatch.setattr(pingliang_demo, "load_2022_figures", lambda demo: None)
+    monkeypatch.setattr(pingliang_demo, "load_2023_figures", lambda demo: None)
+    app = ready_app(pingliang, f"sqlite:///{tmp_path / 'demo.db'}")
+    runtime = app.extensions[EXTENSION]
+    try:
+        load_demo_data(runtime)
+        assert dated_after(runtime.engine, today, utcnow()) == []
+        client = ApiClient(app.test_client())
+        assert_the_key_list_in_every_colour(client)
+        [magnesium] = call(client, "GET", "/pingliang/maturing")
+        # Scheduled 32 and 12 days before the day (every 15 days): not due yet.
+        assert [row["scheduled_on"] for row in magnesium["schedulings"]] == [
+            (today - dt.timedelta(days=days)).isoformat() for days in (12, 32)]
+        assert magnesium["due"] is False
+        assert_last_years_funds_and_summons(client)
+    finally:
+        runtime.engine.dispose()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from plugins.pingliang.tests.conftest import call, list_project, new_project
 
 
@@ -24,7 +26,8 @@ def test_a_maturing_project_is_due_every_fifteen_days_and_a_scheduling_is_progre
     assert call(client, "GET", f"/projects/{project['id']}")["last_progress_on"] == "2024-01-26"
 
 
-def test_only_maturing_list_projects_are_scheduled_and_only_by_their_county(client):
+@pytest.mark.hard_days
+def test_only_maturing_list_projects_are_scheduled_and_only_by_their_county(client, today):
     project = new_project(client)
     response = client.post(f"/pingliang/projects/{project['id']}/schedulings",
                            json={"progress": "洽谈中"})
@@ -33,10 +36,17 @@ def test_only_maturing_list_projects_are_scheduled_and_only_by_their_county(clie
     response = client.post(f"/pingliang/projects/{project['id']}/schedulings",
                            json={"progress": "洽谈中"}, as_=("clerk", "kongtong"))
     assert response.status_code == 403
-    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
     response = client.post(f"/pingliang/projects/{project['id']}/schedulings",
                            json={"progress": "洽谈中", "scheduled_on": tomorrow})
     assert response.status_code == 400 and response.json["errors"][0]["field"] == "scheduled_on"
+    # Today's (the default) is the latest a scheduling may be dated; the next is due 15 days on.
+    scheduling = call(client, "POST", f"/pingliang/projects/{project['id']}/schedulings",
+                      {"progress": "洽谈中"}, 201, as_=("clerk", "chongxin"))
+    assert scheduling["scheduled_on"] == today.isoformat()
+    [row] = call(client, "GET", "/pingliang/maturing")
+    assert (row["last_scheduled_on"], row["next_due_on"], row["due"]) == (
+        today.isoformat(), (today + dt.timedelta(days=15)).isoformat(), False)
 
 
 def test_shared_information_is_read_by_all_and_followed_up_by_a_lead(client):

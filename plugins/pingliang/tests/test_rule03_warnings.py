@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from plugins.pingliang.tests.conftest import advance, call, list_project, new_project, own
 
 
@@ -28,11 +30,11 @@ def test_an_overdue_milestone_is_yellow_up_to_60_days_then_red(client):
     assert _levels(client, other["id"], "2024-05-01") == {"milestone_overdue": "overdue"}
 
 
-def test_a_list_project_without_progress_for_30_days_is_blue_even_in_reserve(client):
+@pytest.mark.hard_days
+def test_a_list_project_without_progress_for_30_days_is_blue_even_in_reserve(client, today):
     listed = new_project(client)
     other = new_project(client)
     list_project(client, listed["id"])
-    today = dt.date.today()
     day_29 = (today + dt.timedelta(days=29)).isoformat()
     day_30 = (today + dt.timedelta(days=30)).isoformat()
     assert _levels(client, listed["id"], day_29) == {}

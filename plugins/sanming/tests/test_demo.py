@@ -1,4 +1,5 @@
-"""The demo shows Sanming's rules at work (``zhaoshang demo --city sanming``)."""
+"""The demo shows Sanming's rules at work (``zhaoshang demo --city sanming``), as of 2024-11-20;
+and, loaded on each of the hard days, last month's and last quarter's records, nothing later."""
 
 from __future__ import annotations
 
@@ -7,9 +8,14 @@ from decimal import Decimal
 
 import pytest
 
+from core.api.support import EXTENSION
+from core.cli import load_demo
+from core.clock import utcnow
 from plugins.sanming.tests.conftest import call
+from tests.support.cities import ready_app
 from tests.support.databases import BACKENDS
-from tests.support.demo import demo_client_for
+from tests.support.demo import dated_after, demo_client_for
+from tests.support.http import ApiClient
 
 TODAY = dt.date(2024, 11, 20)
 
@@ -78,3 +84,24 @@ def test_park_resources_tax_settlement_and_rewards(demo_client):
     assert {r["rule_code"] for r in run["rewards"]} >= {
         "sanming_gold_advisor", "sanming_gold_lead", "sanming_honorary_citizen",
         "sanming_gold_service_unit"}
+
+
+@pytest.mark.hard_days
+def test_loaded_on_any_day_the_demo_shows_last_months_records_and_nothing_later(sanming,
+                                                                                tmp_path, today):
+    """Year end, New Year's Day, a leap day …: last month's battle report, the false report of a
+    second yearly check as of today, the summons; no record dated after today."""
+    app = ready_app(sanming, f"sqlite:///{tmp_path / 'demo.db'}")
+    try:
+        load_demo(app)
+        assert dated_after(app.extensions[EXTENSION].engine, today, utcnow()) == []
+        client = ApiClient(app.test_client())
+        last_month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+        total = call(client, "GET", f"/sanming/battle-report?month={last_month}")["rows"][-1]
+        assert total["leads_reported"] >= 9 and Decimal(total["signed_count"]) >= 3
+        rows = call(client, "GET", "/sanming/rolling-evaluations")  # as of today
+        textile = next(r for r in rows if r["name"] == "高端纺织面料生产线项目")
+        assert [y["status"] for y in textile["years"]] == ["passed", "false_report", "pending"]
+        assert call(client, "GET", "/reports/sanming_summons")["rows"]
+    finally:
+        app.extensions[EXTENSION].engine.dispose()

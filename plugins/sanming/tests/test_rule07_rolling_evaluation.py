@@ -4,6 +4,7 @@ the unit that reported it and a penalty in the assessment (Rule 9: serious → d
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -37,6 +38,36 @@ def test_three_yearly_checks_are_scheduled_from_the_start(client):
     overdue = call(client, "GET", f"/warnings?rule=sanming_rolling_overdue&subject_id={project['id']}")
     assert overdue["items"][0]["level"] == "overdue"
     assert "第 2 年滚动考评应于 2025-04-10 前完成" in overdue["items"][0]["reason"]
+
+
+@pytest.mark.hard_days
+def test_as_of_today_a_check_is_overdue_once_its_anniversary_has_passed(client, today):
+    """The schedule and the warnings as of today (their default): a project started 400 days
+    ago owes its first check (due about 35 days ago), one started 300 days ago not yet."""
+    def started(days: int) -> dict:
+        project = new_project(client)
+        on = today - dt.timedelta(days=days)
+        advance(client, project["id"], "started", {
+            "negotiating": (on - dt.timedelta(days=60)).isoformat(),
+            "signed": (on - dt.timedelta(days=30)).isoformat(), "started": on.isoformat()})
+        return project
+
+    late, recent = started(400), started(300)
+    call(client, "POST", "/warnings/recompute", {})
+    rows = {r["project_id"]: r["years"] for r in call(client, "GET", "/sanming/rolling-evaluations")}
+    assert [y["status"] for y in rows[late["id"]]] == ["overdue", "pending", "pending"]
+    assert (today - dt.date.fromisoformat(rows[late["id"]][0]["due_on"])).days in (34, 35)
+    assert [y["status"] for y in rows[recent["id"]]] == ["pending", "pending", "pending"]
+    overdue = call(client, "GET", "/warnings?rule=sanming_rolling_overdue")["items"]
+    assert [w["subject_id"] for w in overdue] == [late["id"]]
+
+    checked = call(client, "POST", f"/sanming/projects/{late['id']}/rolling-evaluations",
+                   {"year": 1, **ALL_YES}, 201)  # checked today (the default)
+    assert checked["checked_on"] == today.isoformat()
+    rows = {r["project_id"]: r["years"] for r in call(client, "GET", "/sanming/rolling-evaluations")}
+    assert [y["status"] for y in rows[late["id"]]] == ["passed", "pending", "pending"]
+    call(client, "POST", "/warnings/recompute", {})
+    assert call(client, "GET", "/warnings?rule=sanming_rolling_overdue")["items"] == []
 
 
 def test_a_no_flags_a_false_report_with_warning_case_and_penalty(client):

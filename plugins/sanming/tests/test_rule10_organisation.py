@@ -3,6 +3,8 @@ meeting every quarter (party secretary) and a meeting of each working group ever
 
 from __future__ import annotations
 
+import pytest
+
 from plugins.sanming.tests.conftest import call, new_lead
 from tests.support.records import row_counts
 
@@ -16,25 +18,42 @@ def test_eight_working_groups_under_the_hq(client):
     assert new_lead(client, industry="culture_health")["routed_to_unit"] == "wg_tourism"
 
 
-def test_meetings_and_what_was_missed(client, app):
-    call(client, "POST", "/sanming/meetings", {"kind": "joint", "held_on": "2024-03-28",
+def test_meetings_and_what_was_missed(client, app, today):
+    year = today.year - 1  # a year gone by
+    call(client, "POST", "/sanming/meetings", {"kind": "joint", "held_on": f"{year}-03-28",
                                                "chair": "市委书记"}, 201)
     call(client, "POST", "/sanming/meetings", {"kind": "working_group", "group": "wg_agri",
-                                               "held_on": "2024-01-18", "chair": "分管副市长"}, 201)
-    rows = call(client, "GET", "/reports/sanming_meetings?year=2024")["rows"]
+                                               "held_on": f"{year}-01-18", "chair": "分管副市长"}, 201)
+    rows = call(client, "GET", f"/reports/sanming_meetings?year={year}")["rows"]
     joint = [r for r in rows if r["body"] == "市领导小组"]
     assert [(r["period_start"], r["held"], r["status"]) for r in joint] == [
-        ("2024-01-01", 1, "已召开"), ("2024-04-01", 0, "未召开"), ("2024-07-01", 0, "未召开"),
-        ("2024-10-01", 0, "未召开")]
+        (f"{year}-01-01", 1, "已召开"), (f"{year}-04-01", 0, "未召开"), (f"{year}-07-01", 0, "未召开"),
+        (f"{year}-10-01", 0, "未召开")]
     agri = [r for r in rows if r["body"] == "现代农业招商组"]
     assert len(agri) == 12 and agri[0]["status"] == "已召开" and agri[1]["status"] == "未召开"
     before = row_counts(app, "sanming_meetings")
     missing = client.post("/sanming/meetings", json={"kind": "working_group",
-                                                      "held_on": "2024-02-01", "chair": "副市长"})
+                                                      "held_on": f"{year}-02-01", "chair": "副市长"})
     assert missing.status_code == 400 and missing.json["errors"][0]["field"] == "group"
     not_a_group = client.post("/sanming/meetings", json={
-        "kind": "working_group", "group": "yongan", "held_on": "2024-02-01", "chair": "副市长"})
+        "kind": "working_group", "group": "yongan", "held_on": f"{year}-02-01", "chair": "副市长"})
     assert not_a_group.json["errors"][0]["code"] == "group.not_working_group"
     assert row_counts(app, "sanming_meetings") == before
-    listed = call(client, "GET", "/sanming/meetings?year=2024")
+    listed = call(client, "GET", f"/sanming/meetings?year={year}")
     assert [m["kind"] for m in listed] == ["working_group", "joint"]
+
+
+@pytest.mark.hard_days
+def test_this_years_windows_are_missed_only_once_they_have_ended(client, today):
+    """This year (the default): the month and the quarter under way are 期间未结束 even on their
+    last day; every one before them without a meeting is 未召开."""
+    call(client, "POST", "/sanming/meetings", {"kind": "working_group", "group": "wg_agri",
+                                               "held_on": today.isoformat(), "chair": "分管副市长"},
+         201)
+    rows = call(client, "GET", "/reports/sanming_meetings")["rows"]
+    agri = [r["status"] for r in rows if r["body"] == "现代农业招商组"]
+    assert agri == ["未召开"] * (today.month - 1) + ["已召开"] + ["期间未结束"] * (12 - today.month)
+    quarter = (today.month - 1) // 3
+    joint = [r["status"] for r in rows if r["body"] == "市领导小组"]
+    assert joint == ["未召开"] * quarter + ["期间未结束"] * (4 - quarter)
+    assert {r["period_start"][:4] for r in rows} == {str(today.year)}

@@ -1,4 +1,5 @@
-"""The demo shows Ziyang's rules at work (``zhaoshang demo --city ziyang``)."""
+"""The demo shows Ziyang's rules at work (``zhaoshang demo --city ziyang``), as of 2024-11-20;
+and, loaded on each of the hard days, last month's arena and this year's meetings, nothing later."""
 
 from __future__ import annotations
 
@@ -9,9 +10,14 @@ from decimal import Decimal
 import pytest
 
 from core.api.support import EXTENSION
+from core.cli import load_demo
+from core.clock import utcnow
 from core.demo import load_demo_data
 from plugins.ziyang.tests.conftest import call
+from tests.support.cities import ready_app
 from tests.support.databases import BACKENDS
+from tests.support.demo import dated_after
+from tests.support.http import ApiClient
 
 TODAY = dt.date(2024, 11, 20)
 
@@ -81,3 +87,29 @@ def test_the_demo_publishes_last_months_arena_ranking(demo_client):
         demo_client, "GET", "/ziyang/meetings/cadence?year=2024")
         if r["missing"] and r["end"] < TODAY.isoformat()]
     assert missed == [("deputy", "2024-08")]
+
+
+def months_before(today: dt.date, months: int) -> str:
+    month = today.year * 12 + today.month - 1 - months
+    return f"{month // 12}-{month % 12 + 1:02d}"
+
+
+@pytest.mark.hard_days
+def test_loaded_on_any_day_the_demo_shows_last_months_arena_and_nothing_later(ziyang, tmp_path,
+                                                                             today):
+    """Year end, New Year's Day, a leap day …: last month's arena ranking published (on this
+    month's third working day, or today if that is yet to come), this year's deputy meetings
+    held every past month but the one three months back, and no record dated after today."""
+    app = ready_app(ziyang, f"sqlite:///{tmp_path / 'demo.db'}")
+    try:
+        load_demo(app)
+        assert dated_after(app.extensions[EXTENSION].engine, today, utcnow()) == []
+        client = ApiClient(app.test_client())
+        [run] = call(client, "GET", "/assessments/runs?scheme=ziyang_arena")["items"]
+        assert (run["period"], run["status"]) == (months_before(today, 1), "published")
+        skipped = months_before(today, 3)
+        missed = [(r["kind"], r["period"]) for r in call(client, "GET", "/ziyang/meetings/cadence")
+                  if r["missing"]]
+        assert missed == ([("deputy", skipped)] if skipped.startswith(str(today.year)) else [])
+    finally:
+        app.extensions[EXTENSION].engine.dispose()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -35,6 +36,25 @@ def test_a_lead_not_judged_in_time_is_warned_to_its_group(client):
     assert [(w["subject_id"], w["level"], w["unit"]) for w in warnings] == [
         (waiting["id"], "overdue", "g_manufacturing")]
     assert "2024-10-08" in warnings[0]["reason"]
+
+
+@pytest.mark.hard_days
+def test_a_lead_is_warned_once_its_first_talk_due_day_is_over(client, today):
+    """Reported today or on a day before it: a lead is warned, and shown overdue to its group,
+    once its due day (2 official working days on) is over — never on that day or before it."""
+    leads = {days: new_lead(client, reported_on=(today - dt.timedelta(days=days)).isoformat())
+             for days in (0, 1, 2, 3, 4, 6, 10, 30)}
+    judged = new_lead(client, reported_on=(today - dt.timedelta(days=30)).isoformat())
+    call(client, "POST", f"/leads/{judged['id']}/assign",
+         {"first_talk_unit": "hightech_zone", "assigned_on": judged["first_talk_due"]})
+
+    late = {lead["id"] for lead in leads.values() if lead["first_talk_due"] < today.isoformat()}
+    assert leads[30]["id"] in late and leads[0]["first_talk_due"] > today.isoformat()
+    warnings = call(client, "GET", "/warnings?subject_type=lead&rule=first_talk_overdue")["items"]
+    assert {w["subject_id"] for w in warnings} == late
+    assert {(w["level"], w["unit"]) for w in warnings} == {("overdue", "g_manufacturing")}
+    routed = call(client, "GET", "/ziyang/groups/g_manufacturing/leads")
+    assert {row["id"] for row in routed if row["overdue"]} == late
 
 
 def test_late_and_missing_judgements_are_counted_against_the_groups_lead_department(client):
