@@ -24,10 +24,11 @@ from core.api import signals as signals_api
 from core.api import stats as stats_api
 from core.api import warnings as warnings_api
 from core.api import web_pages as web_pages_api
+from core.api.access import enforce_permission, index_operations
 from core.api.support import EXTENSION, Runtime
 from core.city import City, build_city, load_city
 from core.db import make_engine, make_session_factory
-from core.identity import forwarded_actor, gateway_secret
+from core.identity import NonceStore, gateway_secret, request_actor
 from core.problems import register_error_handlers
 
 API_PREFIX = "/api/v1"
@@ -84,7 +85,9 @@ def create_app(config: City | dict[str, Any] | str | Path | None = None,
         prefixes[blueprint.name] = prefix
     app.config["ZHAOSHANG_BLUEPRINT_PREFIXES"] = prefixes
     register_error_handlers(app)
+    index_operations(app)
     app.before_request(_identify)
+    app.before_request(enforce_permission)
     app.after_request(_headers)
     from core.cli import register_commands
 
@@ -96,13 +99,15 @@ def _identify() -> None:
     """Attach the acting identity forwarded by the gateway, checking its signature.
 
     With a gateway secret (``[gateway] secret`` or ``ZHAOSHANG_GATEWAY_SECRET``) a
-    request that did not come through the gateway is refused (``core.identity``).
+    request that did not come through the gateway — unsigned, stale, from the future,
+    altered (method, path, query string, body) or replayed — is refused (``core.identity``).
     """
     city = current_app.extensions[EXTENSION].city
-    g.actor = forwarded_actor(request.headers, request.method, request.path,
-                              secret=gateway_secret(city.config["gateway"]["secret"]),
-                              service_city=city.code,
-                              max_age=city.config["gateway"]["max_age_seconds"])
+    # The nonces of the signatures this service accepted, remembered for their lifetime.
+    nonces = current_app.extensions.setdefault("zhaoshang_nonces", NonceStore())
+    g.actor = request_actor(request, secret=gateway_secret(city.config["gateway"]["secret"]),
+                            service_city=city.code,
+                            max_age=city.config["gateway"]["max_age_seconds"], nonces=nonces)
 
 
 def _headers(response: Response) -> Response:

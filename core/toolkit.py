@@ -227,3 +227,25 @@ __all__ += ["MapTarget", "enterprises_present", "present_projects"]
 # ``city.clock.today()`` (or ``city_today()`` in a schema's default) and ``utcnow()`` for stored
 # instants.
 __all__ += ["Clock", "city_today", "utcnow"]
+
+# Who may perform an operation (core.permissions): the vocabulary every ``operation(who=...)``
+# names, unit resolvers for unit-scoped rules, and the office-only field marker.
+from core.api.record_units import matter_owner, project_units, work_order_unit  # noqa: E402
+from core.permissions import (  # noqa: E402
+    ADMIN,
+    DECIDER,
+    LEADER,
+    OFFICE,
+    OFFICE_ONLY,
+    OWN_UNIT,
+    PARTIES,
+    READER,
+    AccessRequest,
+    Permission,
+    body_units,
+    ensure_permission,
+)
+
+__all__ += ["ADMIN", "DECIDER", "LEADER", "OFFICE", "OFFICE_ONLY", "OWN_UNIT", "PARTIES", "READER",
+            "AccessRequest", "Permission", "body_units", "ensure_permission", "matter_owner",
+            "project_units", "work_order_unit"]

@@ -18,6 +18,7 @@ from core.api.support import (
     transaction,
 )
 from core.models import AssessmentObjection, AssessmentRun
+from core.permissions import OFFICE, OWN_UNIT, READER, body_units
 from core.problems import not_found
 from core.schemas.assessments import (
     ObjectionAnswer,
@@ -38,13 +39,13 @@ blueprint = Blueprint("assessments", __name__)
 
 
 @operation(blueprint, "/assessments/schemes", summary="考核方案（指标、分值、封顶、周期）",
-           response=SchemeSchema, many=True)
+           response=SchemeSchema, many=True, who=READER)
 def list_schemes():
     return jsonify(SchemeSchema(many=True).dump(city().call("assessment_schemes")))
 
 
 @operation(blueprint, "/assessments/runs", "POST", summary="按方案对一个考核期进行考核（生成草稿）",
-           body=RunCreate, response=RunSchema, status=201, errors=(400, 403, 422))
+           body=RunCreate, response=RunSchema, status=201, errors=(400, 403, 422), who=OFFICE)
 def create_run():
     """Computes and stores a frozen run; re-running a period makes a new run."""
     data = load_body(RunCreate)
@@ -54,7 +55,7 @@ def create_run():
 
 
 @operation(blueprint, "/assessments/runs", summary="考核记录", query=RunQuery, response=RunSchema,
-           many=True)
+           many=True, who=READER)
 def list_runs():
     params = load_query(RunQuery)
     with transaction() as session:
@@ -78,14 +79,14 @@ def _run(session: Session, run_id: int) -> AssessmentRun:
 
 
 @operation(blueprint, "/assessments/runs/<int:run_id>", summary="考核详情（含所用规则）",
-           response=RunSchema, errors=(404,))
+           response=RunSchema, errors=(404,), who=READER)
 def get_run(run_id: int):
     with transaction() as session:
         return respond(RunSchema, _run(session, run_id))
 
 
 @operation(blueprint, "/assessments/runs/<int:run_id>/publish", "POST", summary="公布考核结果",
-           body=RunPublish, response=RunSchema, errors=(400, 403, 404, 409))
+           body=RunPublish, response=RunSchema, errors=(400, 403, 404, 409), who=OFFICE)
 def publish_run(run_id: int):
     """Publishes the run and opens its objection window (working days)."""
     data = load_body(RunPublish)
@@ -96,7 +97,7 @@ def publish_run(run_id: int):
 
 
 @operation(blueprint, "/assessments/runs/<int:run_id>/ranking", summary="考核排名",
-           response=RankingSchema, errors=(404,), export=True)
+           response=RankingSchema, errors=(404,), export=True, who=READER)
 def get_ranking(run_id: int):
     """``format=xlsx`` gives the ranking workbook (the same as ``export.xlsx``)."""
     if wants_xlsx():
@@ -107,7 +108,7 @@ def get_ranking(run_id: int):
 
 
 @operation(blueprint, "/assessments/runs/<int:run_id>/export.xlsx", summary="导出考核排名（Excel）",
-           errors=(404,))
+           errors=(404,), who=READER)
 def export_run(run_id: int):
     with transaction() as session:
         run = _run(session, run_id)
@@ -118,7 +119,7 @@ def export_run(run_id: int):
 
 @operation(blueprint, "/assessments/runs/<int:run_id>/objections", "POST", summary="对考核结果提出异议",
            body=ObjectionCreate, response=ObjectionSchema, status=201,
-           errors=(400, 403, 404, 409))
+           errors=(400, 403, 404, 409), who=OWN_UNIT.of(body_units("unit")))
 def file_objection(run_id: int):
     """Only on a published run and within its objection window (409 with the reason otherwise)."""
     data = load_body(ObjectionCreate)
@@ -129,7 +130,7 @@ def file_objection(run_id: int):
 
 
 @operation(blueprint, "/assessments/runs/<int:run_id>/objections", summary="考核异议",
-           response=ObjectionSchema, many=True, errors=(404,))
+           response=ObjectionSchema, many=True, errors=(404,), who=READER)
 def list_objections(run_id: int):
     with transaction() as session:
         _run(session, run_id)
@@ -140,7 +141,7 @@ def list_objections(run_id: int):
 
 @operation(blueprint, "/assessments/objections/<int:objection_id>/answer", "POST",
            summary="答复考核异议", body=ObjectionAnswer, response=ObjectionSchema,
-           errors=(400, 403, 404, 409))
+           errors=(400, 403, 404, 409), who=OFFICE)
 def answer_objection(objection_id: int):
     data = load_body(ObjectionAnswer)
     with transaction() as session:

@@ -11,6 +11,7 @@ from marshmallow import fields
 from core.api.registry import operation
 from core.api.support import city, load_query, paginate, transaction
 from core.models import Enterprise, Unit
+from core.permissions import READER
 from core.schemas.base import BaseSchema
 from core.schemas.organisation import EnterpriseQuery, EnterpriseSchema, UnitQuery, UnitSchema
 
@@ -38,7 +39,8 @@ def public_configuration() -> dict:
     return config
 
 
-@operation(blueprint, "/city", summary="本市概况：插件、政策名称、生效配置", response=CityProfileSchema)
+@operation(blueprint, "/city", summary="本市概况：插件、政策名称、生效配置", response=CityProfileSchema,
+           who=READER)
 def get_city():
     current = city()
     extensions: dict = {}
@@ -57,7 +59,8 @@ def get_city():
     return jsonify(CityProfileSchema().dump(profile))
 
 
-@operation(blueprint, "/units", summary="单位列表", query=UnitQuery, response=UnitSchema, many=True)
+@operation(blueprint, "/units", summary="单位列表", query=UnitQuery, response=UnitSchema, many=True,
+           who=READER)
 def list_units():
     params = load_query(UnitQuery)
     with transaction() as session:
@@ -69,7 +72,7 @@ def list_units():
 
 
 @operation(blueprint, "/enterprises", summary="企业（客商）列表", query=EnterpriseQuery,
-           response=EnterpriseSchema, many=True)
+           response=EnterpriseSchema, many=True, who=READER)
 def list_enterprises():
     params = load_query(EnterpriseQuery)
     with transaction() as session:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify
 from marshmallow import Schema
 
+from core.api.record_units import project_units
 from core.api.registry import operation
 from core.api.support import (
     city,
@@ -20,6 +21,7 @@ from core.api.support import (
 )
 from core.evaluation_rules import city_forms, form_rules
 from core.models import Enterprise, Evaluation, Expert, Project
+from core.permissions import DECIDER, OFFICE, OWN_UNIT, READER
 from core.schemas.evaluations import (
     EnterpriseRatingSchema,
     EvaluationCreate,
@@ -40,7 +42,7 @@ blueprint = Blueprint("evaluations", __name__)
 
 
 @operation(blueprint, "/evaluation-forms", summary="本市评估表（维度、权重、一票否决、流程）",
-           response=EvaluationFormSchema, many=True)
+           response=EvaluationFormSchema, many=True, who=READER)
 def list_forms():
     forms = city_forms(city()).values()
     return jsonify(EvaluationFormSchema(many=True).dump([form_rules(form) for form in forms]))
@@ -80,33 +82,33 @@ def _act(body: type[Schema], evaluation_id: int, action: Callable[..., object]):
 
 @operation(blueprint, "/projects/<int:project_id>/evaluations", "POST", summary="发起项目评估",
            body=EvaluationCreate, response=EvaluationSchema, status=201,
-           errors=(400, 403, 404, 409))
+           errors=(400, 403, 404, 409), who=OWN_UNIT.of(project_units))
 def start_project_evaluation(project_id: int):
     """The level (city or county) comes from the form; reviewers may be assigned at once."""
     return _start(Project, project_id)
 
 
 @operation(blueprint, "/projects/<int:project_id>/evaluations", summary="项目的评估",
-           query=EvaluationQuery, response=EvaluationSchema, many=True, errors=(404,))
+           query=EvaluationQuery, response=EvaluationSchema, many=True, errors=(404,), who=READER)
 def list_project_evaluations(project_id: int):
     return _list(Project, project_id)
 
 
 @operation(blueprint, "/enterprises/<int:enterprise_id>/evaluations", "POST",
            summary="发起投资方评估", body=EvaluationCreate, response=EvaluationSchema, status=201,
-           errors=(400, 403, 404, 409))
+           errors=(400, 403, 404, 409), who=OFFICE)
 def start_enterprise_evaluation(enterprise_id: int):
     return _start(Enterprise, enterprise_id)
 
 
 @operation(blueprint, "/enterprises/<int:enterprise_id>/evaluations", summary="投资方的评估",
-           query=EvaluationQuery, response=EvaluationSchema, many=True, errors=(404,))
+           query=EvaluationQuery, response=EvaluationSchema, many=True, errors=(404,), who=READER)
 def list_enterprise_evaluations(enterprise_id: int):
     return _list(Enterprise, enterprise_id)
 
 
 @operation(blueprint, "/enterprises/<int:enterprise_id>/ratings", summary="投资方的评级",
-           response=EnterpriseRatingSchema, many=True, errors=(404,))
+           response=EnterpriseRatingSchema, many=True, errors=(404,), who=READER)
 def list_enterprise_ratings(enterprise_id: int):
     """One current rating per rating form, from the latest decided evaluation."""
     with transaction() as session:
@@ -116,7 +118,7 @@ def list_enterprise_ratings(enterprise_id: int):
 
 
 @operation(blueprint, "/evaluations/<int:evaluation_id>", summary="评估详情（含目前得分）",
-           response=EvaluationSchema, errors=(404,))
+           response=EvaluationSchema, errors=(404,), who=READER)
 def get_evaluation(evaluation_id: int):
     with transaction() as session:
         return respond(EvaluationSchema, get_or_404(session, Evaluation, evaluation_id))
@@ -124,28 +126,28 @@ def get_evaluation(evaluation_id: int):
 
 @operation(blueprint, "/evaluations/<int:evaluation_id>/reviewers", "POST",
            summary="指派评审专家、部门或人员", body=ReviewersAssign, response=EvaluationSchema,
-           errors=(400, 403, 404, 409))
+           errors=(400, 403, 404, 409), who=OFFICE)
 def assign_reviewers(evaluation_id: int):
     return _act(ReviewersAssign, evaluation_id, evaluation_service.assign_reviewers)
 
 
 @operation(blueprint, "/evaluations/<int:evaluation_id>/scores", "POST",
            summary="录入评审人评分、勾选一票否决事项", body=ScoresRecord, response=EvaluationSchema,
-           errors=(400, 403, 404, 409))
+           errors=(400, 403, 404, 409), who=OFFICE)
 def record_scores(evaluation_id: int):
     return _act(ScoresRecord, evaluation_id, evaluation_service.record_scores)
 
 
 @operation(blueprint, "/evaluations/<int:evaluation_id>/steps", "POST",
            summary="完成评审流程的下一步（附意见；最后一步作出决定）", body=StepComplete,
-           response=EvaluationSchema, errors=(400, 403, 404, 409))
+           response=EvaluationSchema, errors=(400, 403, 404, 409), who=DECIDER)
 def complete_step(evaluation_id: int):
     """Steps go in the form's order; 409 names the step still due or why approval is refused."""
     return _act(StepComplete, evaluation_id, evaluation_service.complete_step)
 
 
 @operation(blueprint, "/experts", summary="专家库", query=ExpertQuery, response=ExpertSchema,
-           many=True)
+           many=True, who=READER)
 def list_experts():
     params = load_query(ExpertQuery)
     with transaction() as session:
@@ -160,7 +162,7 @@ def list_experts():
 
 
 @operation(blueprint, "/experts", "POST", summary="专家入库", body=ExpertCreate,
-           response=ExpertSchema, status=201, errors=(400, 403))
+           response=ExpertSchema, status=201, errors=(400, 403), who=OFFICE)
 def add_expert():
     data = load_body(ExpertCreate)
     with transaction() as session:

@@ -17,6 +17,7 @@ from core.api.support import (
 )
 from core.investment_map import investment_map
 from core.models import ChainTarget
+from core.permissions import OFFICE, READER
 from core.problems import invalid_input
 from core.schemas.investment_map import (
     ChainTargetCreate,
@@ -31,7 +32,7 @@ blueprint = Blueprint("investment_map", __name__)
 
 
 @operation(blueprint, "/investment-map", summary="招商地图：产业链上中下游的已落地企业、目标企业与缺链",
-           query=MapQuery, response=InvestmentMap, tag="investment_map")
+           query=MapQuery, response=InvestmentMap, tag="investment_map", who=READER)
 def show_map():
     params = load_query(MapQuery)
     problems = chain_targets.chain_problems(city(), params["chain"], None) if params.get(
@@ -43,7 +44,7 @@ def show_map():
 
 
 @operation(blueprint, "/investment-map/targets", summary="招商目标企业库", query=ChainTargetQuery,
-           response=ChainTargetSchema, many=True, tag="investment_map")
+           response=ChainTargetSchema, many=True, tag="investment_map", who=READER)
 def list_targets():
     params = load_query(ChainTargetQuery)
     with transaction() as session:
@@ -60,7 +61,7 @@ def list_targets():
 
 @operation(blueprint, "/investment-map/targets", "POST", summary="加入招商目标企业",
            body=ChainTargetCreate, response=ChainTargetSchema, status=201,
-           errors=(400, 403, 422), tag="investment_map")
+           errors=(400, 403, 422), tag="investment_map", who=OFFICE)
 def add_target():
     """The office keeps the list; the chain and link must be configured (``[[chains]]``)."""
     data = load_body(ChainTargetCreate)

@@ -17,6 +17,7 @@ from core.api.support import (
 )
 from core.models import Enterprise, Lead, Unit
 from core.models.leads import LeadStatus
+from core.permissions import OFFICE, OWN_UNIT, READER, body_units
 from core.schemas.leads import (
     DuplicateCheck,
     DuplicateQuery,
@@ -35,7 +36,8 @@ blueprint = Blueprint("leads", __name__)
 
 
 @operation(blueprint, "/leads", "POST", summary="报送招商线索", body=LeadCreate,
-           response=LeadSchema, status=201, errors=(400, 403, 422))
+           response=LeadSchema, status=201, errors=(400, 403, 422),
+           who=OWN_UNIT.of(body_units("reporting_unit")))
 def report_lead():
     """Reports a lead; a lead about an investor already reported is linked as a duplicate."""
     data = load_body(LeadCreate)
@@ -44,7 +46,8 @@ def report_lead():
         return respond(LeadSchema, lead, 201)
 
 
-@operation(blueprint, "/leads", summary="线索列表", query=LeadQuery, response=LeadSchema, many=True)
+@operation(blueprint, "/leads", summary="线索列表", query=LeadQuery, response=LeadSchema, many=True,
+           who=READER)
 def list_leads():
     params = load_query(LeadQuery)
     with transaction() as session:
@@ -69,7 +72,7 @@ def list_leads():
 
 
 @operation(blueprint, "/leads/duplicates", summary="线索查重：同一企业已有的线索和项目",
-           query=DuplicateQuery, response=DuplicateCheck)
+           query=DuplicateQuery, response=DuplicateCheck, who=READER)
 def lead_duplicates():
     """Asked while a clerk types the enterprise: the same credit code or normalised name."""
     params = load_query(DuplicateQuery)
@@ -79,14 +82,14 @@ def lead_duplicates():
 
 
 @operation(blueprint, "/leads/<int:lead_id>", summary="线索详情", response=LeadSchema,
-           errors=(404,))
+           errors=(404,), who=READER)
 def get_lead(lead_id: int):
     with transaction() as session:
         return respond(LeadSchema, get_or_404(session, Lead, lead_id))
 
 
 @operation(blueprint, "/leads/<int:lead_id>/assign", "POST", summary="研判线索并明确首谈地",
-           body=LeadAssign, response=LeadSchema, errors=(400, 404, 409))
+           body=LeadAssign, response=LeadSchema, errors=(400, 404, 409), who=OFFICE)
 def assign_lead(lead_id: int):
     data = load_body(LeadAssign)
     with transaction() as session:
@@ -96,7 +99,7 @@ def assign_lead(lead_id: int):
 
 
 @operation(blueprint, "/leads/<int:lead_id>/convert", "POST", summary="线索转为项目",
-           body=LeadConvert, response=ProjectSchema, status=201, errors=(400, 404, 409, 422))
+           body=LeadConvert, response=ProjectSchema, status=201, errors=(400, 404, 409, 422), who=OFFICE)
 def convert_lead(lead_id: int):
     data = load_body(LeadConvert)
     with transaction() as session:
@@ -108,7 +111,7 @@ def convert_lead(lead_id: int):
 
 
 @operation(blueprint, "/leads/<int:lead_id>/reject", "POST", summary="退回线索",
-           body=LeadReject, response=LeadSchema, errors=(400, 404, 409))
+           body=LeadReject, response=LeadSchema, errors=(400, 404, 409), who=OFFICE)
 def reject_lead(lead_id: int):
     data = load_body(LeadReject)
     with transaction() as session:

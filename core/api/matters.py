@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint
 
+from core.api.record_units import matter_owner, project_units, work_order_unit
 from core.api.registry import operation
 from core.api.support import (
     city,
@@ -17,6 +18,7 @@ from core.api.support import (
 )
 from core.models import Matter, Unit
 from core.models.matters import AWAITING_DECISION
+from core.permissions import DECIDER, OFFICE, OWN_UNIT, READER
 from core.schemas.matters import (
     ConditionCheck,
     ConditionSchema,
@@ -36,7 +38,7 @@ blueprint = Blueprint("matters", __name__)
 
 
 @operation(blueprint, "/matters", "POST", summary="提出协调事项（一事一议）", body=MatterCreate,
-           response=MatterSchema, status=201, errors=(400, 403, 422))
+           response=MatterSchema, status=201, errors=(400, 403, 422), who=OWN_UNIT.of(project_units))
 def request_matter():
     """The decision level comes from the city's rule; the first unit asked owns the matter."""
     data = load_body(MatterCreate)
@@ -46,7 +48,7 @@ def request_matter():
 
 
 @operation(blueprint, "/matters", summary="协调事项列表", query=MatterQuery, response=MatterSchema,
-           many=True)
+           many=True, who=READER)
 def list_matters():
     params = load_query(MatterQuery)
     with transaction() as session:
@@ -70,14 +72,15 @@ def list_matters():
 
 
 @operation(blueprint, "/matters/<int:matter_id>", summary="协调事项详情", response=MatterSchema,
-           errors=(404,))
+           errors=(404,), who=READER)
 def get_matter(matter_id: int):
     with transaction() as session:
         return respond(MatterSchema, get_or_404(session, Matter, matter_id))
 
 
 @operation(blueprint, "/matters/<int:matter_id>/proposal", "POST", summary="拟定办理意见",
-           body=ProposalInput, response=MatterSchema, errors=(400, 403, 404, 409))
+           body=ProposalInput, response=MatterSchema, errors=(400, 403, 404, 409),
+           who=OWN_UNIT.of(matter_owner))
 def propose(matter_id: int):
     """The decision level is asked again with the proposal and may rise (escalation)."""
     data = load_body(ProposalInput)
@@ -89,7 +92,7 @@ def propose(matter_id: int):
 
 @operation(blueprint, "/matters/<int:matter_id>/work-orders", "POST", summary="工作派单",
            body=WorkOrderCreate, response=WorkOrderSchema, status=201,
-           errors=(400, 403, 404, 409))
+           errors=(400, 403, 404, 409), who=OWN_UNIT.of(matter_owner))
 def issue_work_order(matter_id: int):
     """Due on a date, or ``due_workdays`` working days after issue on the official calendar."""
     data = load_body(WorkOrderCreate)
@@ -101,7 +104,7 @@ def issue_work_order(matter_id: int):
 
 @operation(blueprint, "/matters/<int:matter_id>/work-orders/<int:order_id>/done", "POST",
            summary="派单办结", body=WorkOrderDone, response=WorkOrderSchema,
-           errors=(400, 403, 404, 409))
+           errors=(400, 403, 404, 409), who=OWN_UNIT.of(work_order_unit))
 def complete_work_order(matter_id: int, order_id: int):
     data = load_body(WorkOrderDone)
     with transaction() as session:
@@ -113,7 +116,7 @@ def complete_work_order(matter_id: int, order_id: int):
 
 @operation(blueprint, "/matters/<int:matter_id>/decision", "POST",
            summary="作出决定（按决策层级；常务会议须填会议纪要）", body=DecisionInput,
-           response=MatterSchema, errors=(400, 404, 409, 422))
+           response=MatterSchema, errors=(400, 404, 409, 422), who=DECIDER)
 def decide(matter_id: int):
     """409 when the actor cannot decide at the matter's level, with the reason."""
     data = load_body(DecisionInput)
@@ -125,7 +128,7 @@ def decide(matter_id: int):
 
 @operation(blueprint, "/matters/<int:matter_id>/conditions/<int:condition_id>/check", "POST",
            summary="核查条件落实情况", body=ConditionCheck, response=ConditionSchema,
-           errors=(400, 403, 404, 409))
+           errors=(400, 403, 404, 409), who=OFFICE)
 def check_condition(matter_id: int, condition_id: int):
     data = load_body(ConditionCheck)
     with transaction() as session:

@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, jsonify
 from marshmallow import fields
 
 from core.api.registry import FLASK_PARAM, openapi_path, operations_of
+from core.permissions import PERMISSION_EXTENSION
 from core.xlsx import XLSX_MIMETYPE
 
 blueprint = Blueprint("openapi", __name__)
@@ -84,6 +85,8 @@ def build_openapi(app: Flask) -> dict[str, Any]:
                                     "parameters": [], "responses": {}}
             if op.description:
                 item["description"] = op.description
+            if op.who is not None:
+                item[PERMISSION_EXTENSION] = op.who.describe()
             converters = {m.group(2): m.group(1) for m in FLASK_PARAM.finditer(prefix + op.rule)}
             for param in params:
                 kind = "integer" if converters.get(param) == "int" else "string"

@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, jsonify
 
+from core.api.record_units import project_units
 from core.api.registry import operation
 from core.api.support import (
     city,
@@ -27,6 +28,7 @@ from core.models import (
     StageTransition,
     Transfer,
 )
+from core.permissions import OFFICE, OWN_UNIT, READER, body_units
 from core.schemas.projects import (
     ChangeSchema,
     FundCreate,
@@ -64,7 +66,8 @@ def project_body(project: Project) -> dict[str, Any]:
 
 
 @operation(blueprint, "/projects", "POST", summary="登记项目", body=ProjectCreate,
-           response=ProjectSchema, status=201, errors=(400, 403, 422))
+           response=ProjectSchema, status=201, errors=(400, 403, 422),
+           who=OWN_UNIT.of(body_units("finding_unit")))
 def create_project():
     data = load_body(ProjectCreate)
     with transaction() as session:
@@ -73,7 +76,7 @@ def create_project():
 
 
 @operation(blueprint, "/projects", summary="项目列表", query=ProjectQuery, response=ProjectSchema,
-           many=True)
+           many=True, who=READER)
 def list_projects():
     params = load_query(ProjectQuery)
     with transaction() as session:
@@ -104,14 +107,15 @@ def list_projects():
 
 
 @operation(blueprint, "/projects/<int:project_id>", summary="项目详情（含下一阶段待补字段）",
-           response=ProjectSchema, errors=(404,))
+           response=ProjectSchema, errors=(404,), who=READER)
 def get_project(project_id: int):
     with transaction() as session:
         return jsonify(project_body(get_or_404(session, Project, project_id)))
 
 
 @operation(blueprint, "/projects/<int:project_id>", "PATCH", summary="修改项目或填报进展",
-           body=ProjectUpdate, response=ProjectSchema, errors=(400, 403, 404, 422))
+           body=ProjectUpdate, response=ProjectSchema, errors=(400, 403, 404, 422),
+           who=OWN_UNIT.of(project_units))
 def update_project(project_id: int):
     data = load_body(ProjectUpdate)
     with transaction() as session:
@@ -121,7 +125,8 @@ def update_project(project_id: int):
 
 
 @operation(blueprint, "/projects/<int:project_id>/transitions", "POST", summary="项目阶段流转",
-           body=TransitionCreate, response=ProjectSchema, errors=(400, 403, 404, 409))
+           body=TransitionCreate, response=ProjectSchema, errors=(400, 403, 404, 409),
+           who=OWN_UNIT.of(project_units))
 def transition_project(project_id: int):
     """Moves the project; 409 lists every reason when the city's rules refuse the move."""
     data = load_body(TransitionCreate)
@@ -132,7 +137,7 @@ def transition_project(project_id: int):
 
 
 @operation(blueprint, "/projects/<int:project_id>/transitions", summary="阶段流转记录",
-           response=TransitionSchema, many=True, errors=(404,))
+           response=TransitionSchema, many=True, errors=(404,), who=READER)
 def list_transitions(project_id: int):
     with transaction() as session:
         get_or_404(session, Project, project_id)
@@ -142,7 +147,8 @@ def list_transitions(project_id: int):
 
 
 @operation(blueprint, "/projects/<int:project_id>/funds", "POST", summary="填报到位资金",
-           body=FundCreate, response=FundSchema, status=201, errors=(400, 403, 404, 409))
+           body=FundCreate, response=FundSchema, status=201, errors=(400, 403, 404, 409),
+           who=OWN_UNIT.of(project_units))
 def add_funds(project_id: int):
     data = load_body(FundCreate)
     with transaction() as session:
@@ -152,14 +158,14 @@ def add_funds(project_id: int):
 
 
 @operation(blueprint, "/projects/<int:project_id>/funds", summary="到位资金台账",
-           response=FundSchema, many=True, errors=(404,))
+           response=FundSchema, many=True, errors=(404,), who=READER)
 def list_funds(project_id: int):
     with transaction() as session:
         return jsonify(FundSchema(many=True).dump(get_or_404(session, Project, project_id).funds))
 
 
 @operation(blueprint, "/projects/<int:project_id>/funds/<int:fund_id>/verification", "POST",
-           summary="核实到位资金", body=FundVerify, response=FundSchema, errors=(400, 403, 404))
+           summary="核实到位资金", body=FundVerify, response=FundSchema, errors=(400, 403, 404), who=OFFICE)
 def verify_funds(project_id: int, fund_id: int):
     data = load_body(FundVerify)
     with transaction() as session:
@@ -174,7 +180,7 @@ def verify_funds(project_id: int, fund_id: int):
 
 @operation(blueprint, "/projects/<int:project_id>/milestones", "PUT",
            summary="设置节点（计划与实际日期）", body=MilestoneInput, response=MilestoneSchema,
-           errors=(400, 403, 404))
+           errors=(400, 403, 404), who=OWN_UNIT.of(project_units))
 def set_milestone(project_id: int):
     data = load_body(MilestoneInput)
     with transaction() as session:
@@ -185,7 +191,7 @@ def set_milestone(project_id: int):
 
 
 @operation(blueprint, "/projects/<int:project_id>/milestones", summary="项目节点",
-           response=MilestoneSchema, many=True, errors=(404,))
+           response=MilestoneSchema, many=True, errors=(404,), who=READER)
 def list_milestones(project_id: int):
     with transaction() as session:
         project = get_or_404(session, Project, project_id)
@@ -193,7 +199,8 @@ def list_milestones(project_id: int):
 
 
 @operation(blueprint, "/projects/<int:project_id>/transfers", "POST", summary="项目流转（异地落户）",
-           body=TransferCreate, response=TransferSchema, status=201, errors=(400, 403, 404))
+           body=TransferCreate, response=TransferSchema, status=201, errors=(400, 403, 404),
+           who=OWN_UNIT.of(project_units))
 def transfer_project(project_id: int):
     data = load_body(TransferCreate)
     with transaction() as session:
@@ -205,7 +212,7 @@ def transfer_project(project_id: int):
 
 
 @operation(blueprint, "/projects/<int:project_id>/transfers", summary="项目流转记录",
-           response=TransferSchema, many=True, errors=(404,))
+           response=TransferSchema, many=True, errors=(404,), who=READER)
 def list_transfers(project_id: int):
     with transaction() as session:
         get_or_404(session, Project, project_id)
@@ -215,7 +222,7 @@ def list_transfers(project_id: int):
 
 
 @operation(blueprint, "/projects/<int:project_id>/history", summary="项目变更历史",
-           response=ChangeSchema, many=True, errors=(404,))
+           response=ChangeSchema, many=True, errors=(404,), who=READER)
 def project_history(project_id: int):
     with transaction() as session:
         get_or_404(session, Project, project_id)

@@ -15,6 +15,8 @@ from typing import Any
 from flask import Blueprint
 from marshmallow import Schema
 
+from core.permissions import Permission
+
 OPERATIONS_KEY = "zhaoshang_operations"
 
 
@@ -35,6 +37,13 @@ class Operation:
     description: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     export: bool = False  # accepts ?format=xlsx (core.api.exports)
+    # Who may perform it (core.permissions); a service refuses to start without it.
+    who: Permission | None = None
+
+    @property
+    def name(self) -> str:
+        """The Flask endpoint: ``<blueprint>.<view>``."""
+        return f"{self.blueprint}.{self.endpoint}"
 
 
 def operations_of(blueprint: Blueprint) -> list[Operation]:
@@ -55,8 +64,12 @@ def operation(
     errors: tuple[int, ...] = (),
     tag: str | None = None,
     export: bool | None = None,
+    who: Permission | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a view on ``blueprint`` and record it for the OpenAPI document.
+
+    ``who`` declares who may perform it (:mod:`core.permissions`); the city service enforces
+    it before the view runs and refuses to start when an operation declares nobody.
 
     Every ``GET`` list (``many=True``, or ``export=True``) also answers ``?format=xlsx`` with the
     same rows as an Excel workbook (:mod:`core.api.exports`).
@@ -71,7 +84,7 @@ def operation(
             summary=summary, endpoint=endpoint, tag=tag or blueprint.name, query=query,
             body=body, response=response, many=many, status=status, errors=errors,
             description=(view.__doc__ or "").strip(),
-            export=method == "GET" and (many if export is None else export),
+            export=method == "GET" and (many if export is None else export), who=who,
         )
         blueprint.add_url_rule(rule, endpoint, exportable(view, op) if op.export else view,
                                methods=[method])

@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, request
 from core.api.registry import operation
 from core.api.support import city, transaction
 from core.events import to_json_value
+from core.permissions import READER
 from core.policy import Report
 from core.problems import not_found
 from core.reports import city_reports, report_rows, report_workbook
@@ -28,13 +29,14 @@ def _report(code: str) -> Report:
     return report
 
 
-@operation(blueprint, "/reports", summary="本市报表", response=ReportInfoSchema, many=True)
+@operation(blueprint, "/reports", summary="本市报表", response=ReportInfoSchema, many=True, who=READER)
 def list_reports():
     return jsonify(ReportInfoSchema(many=True).dump(
         [_info(report) for report in city_reports(city()).values()]))
 
 
-@operation(blueprint, "/reports/<code>.xlsx", summary="导出报表（Excel，中文表头）", errors=(404,))
+@operation(blueprint, "/reports/<code>.xlsx", summary="导出报表（Excel，中文表头）", errors=(404,),
+           who=READER)
 def export_report(code: str):
     """Query parameters are passed to the report as they are."""
     report = _report(code)
@@ -46,7 +48,7 @@ def export_report(code: str):
 
 
 @operation(blueprint, "/reports/<code>", summary="报表数据", response=ReportRowsSchema,
-           errors=(404,))
+           errors=(404,), who=READER)
 def get_report(code: str):
     """Query parameters are passed to the report as they are."""
     report = _report(code)

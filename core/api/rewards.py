@@ -8,6 +8,7 @@ from flask import Blueprint
 from core.api.registry import operation
 from core.api.support import city, current_actor, load_body, load_query, paginate, respond, transaction
 from core.models import Reward
+from core.permissions import OFFICE, READER
 from core.schemas.rewards import RewardCompute, RewardQuery, RewardRunSchema, RewardSchema
 from core.services import rewards as reward_service
 
@@ -15,7 +16,7 @@ blueprint = Blueprint("rewards", __name__)
 
 
 @operation(blueprint, "/rewards", "POST", summary="核定一个期间的奖励（封顶、资格审查）",
-           body=RewardCompute, response=RewardRunSchema, status=201, errors=(400, 403))
+           body=RewardCompute, response=RewardRunSchema, status=201, errors=(400, 403), who=OFFICE)
 def compute_rewards():
     """Runs the city's reward rules; each reward names its basis and projects."""
     data = load_body(RewardCompute)
@@ -25,7 +26,7 @@ def compute_rewards():
 
 
 @operation(blueprint, "/rewards", summary="奖励清单", query=RewardQuery, response=RewardSchema,
-           many=True)
+           many=True, who=READER)
 def list_rewards():
     params = load_query(RewardQuery)
     with transaction() as session:

@@ -10,13 +10,14 @@ from core.api.support import city, load_query, transaction
 from core.figures import compute_figures
 from core.models import Unit
 from core.models.leads import LEAD_CHANNELS
+from core.permissions import READER
 from core.schemas.stats import StatsQuery, StatsSchema
 
 blueprint = Blueprint("stats", __name__)
 
 
 @operation(blueprint, "/stats", summary="招商指标：签约、开工、到位资金及同比", query=StatsQuery,
-           response=StatsSchema)
+           response=StatsSchema, who=READER)
 def get_stats():
     params = load_query(StatsQuery)
     with transaction() as session:

@@ -19,6 +19,7 @@ from core.city import City
 from core.clock import CHINA
 from core.db import unit_of_work
 from core.identity import Actor
+from core.permissions import office_only_problems
 from core.policy import FieldProblem
 from core.problems import Problem, invalid_input
 
@@ -75,6 +76,10 @@ def load_body(schema: type[Schema], partial: bool = False) -> dict[str, Any]:
         json.dumps(payload, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         raise invalid_input([FieldProblem("_body", "invalid_utf8", "不是有效的文本")]) from None
+    refused_fields = office_only_problems(schema, payload, current_actor())
+    if refused_fields:
+        raise Problem(403, "forbidden_field", "无权填写",
+                      "；".join(f"{e.field}：{e.message}" for e in refused_fields), refused_fields)
     return schema(partial=partial).load(payload)
 
 

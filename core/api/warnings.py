@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify
 from core.api.registry import operation
 from core.api.support import city, current_actor, load_body, load_query, paginate, transaction
 from core.models import EarlyWarning
+from core.permissions import OFFICE, READER
 from core.schemas.warnings import (
     WarningQuery,
     WarningRecompute,
@@ -23,7 +24,7 @@ LEVEL_ORDER = sa.case({"red": 0, "overdue": 1, "yellow": 2, "blue": 3}, value=Ea
 
 
 @operation(blueprint, "/warnings", summary="预警列表（红黄蓝及超期）", query=WarningQuery,
-           response=WarningSchema, many=True)
+           response=WarningSchema, many=True, who=READER)
 def list_warnings():
     """Open warnings by default (``state=cleared`` or ``all`` for history), gravest first."""
     params = load_query(WarningQuery)
@@ -46,7 +47,7 @@ def list_warnings():
 
 
 @operation(blueprint, "/warnings/recompute", "POST", summary="重新计算全市预警",
-           body=WarningRecompute, response=WarningSummarySchema, errors=(400, 403))
+           body=WarningRecompute, response=WarningSummarySchema, errors=(400, 403), who=OFFICE)
 def recompute_warnings():
     """Runs every warning rule now (what the scheduled ``zhaoshang warnings`` does)."""
     data = load_body(WarningRecompute)

@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify
 from core.api.registry import operation
 from core.api.support import city
 from core.city import City
+from core.permissions import READER
 from core.policy import WebPage
 from core.schemas.web_pages import WebPageSchema
 
@@ -22,6 +23,6 @@ def city_web_pages(current: City) -> list[WebPage]:
 
 
 @operation(blueprint, "/web-pages", summary="本市特色页面（网页界面按此渲染）", response=WebPageSchema,
-           many=True)
+           many=True, who=READER)
 def list_web_pages():
     return jsonify(WebPageSchema(many=True).dump(city_web_pages(city())))

@@ -9,6 +9,7 @@ from core import hookimpl
 from core.api.registry import operation
 from core.api.support import city as current_city
 from core.api.support import load_query
+from core.permissions import READER
 from core.schemas.base import BaseSchema
 from tests.support.cities import make_city
 
@@ -24,7 +25,8 @@ class MapSchema(BaseSchema):
     chain = fields.String()
 
 
-@operation(blueprint, "/chain-map", summary="产业链招商地图", query=MapQuery, response=MapSchema)
+@operation(blueprint, "/chain-map", summary="产业链招商地图", query=MapQuery, response=MapSchema,
+           who=READER)
 def chain_map():
     params = load_query(MapQuery)
     return jsonify(MapSchema().dump({"city": current_city().code, "chain": params["chain"]}))

@@ -85,11 +85,13 @@ def test_an_office_matter_runs_from_request_to_closed_conditions(client, app):
     assert early.status_code == 409
     assert early.json["refusals"][0]["rule"] == "matter.status"
     propose(client, matter["id"])
+    # Deciding is the office's or a leader's (the DECIDER rule): a clerk is refused before the
+    # matter is even read, and nothing changes.
+    before = counts(app)
     clerk = decide(client, matter["id"], as_=("clerk", "east"))
-    assert clerk.status_code == 409
-    assert clerk.json["refusals"][0] == {
-        "rule": "matter.decider",
-        "message": "本事项须由招商主管部门决定，县区（单位）经办人不能作出决定"}
+    assert clerk.status_code == 403 and clerk.json["code"] == "forbidden_role"
+    assert clerk.json["permission"] == "decider"
+    assert counts(app) == before
 
     decided = decide(client, matter["id"], as_=("officer", None), conditions=[
         {"text": "2024年底前取得施工许可", "due_on": "2024-12-31"},

@@ -1,0 +1,191 @@
+"""Who may perform an operation: one small vocabulary, declared on every operation.
+
+Every operation of the core and of every plugin names its rule (``operation(..., who=...)``);
+a city service refuses to start if one does not. The service enforces the rule once, before the
+view runs, on the identity the gateway signed (:func:`authorise`): a refusal is a 403 problem,
+nothing is written, and the gateway's audit log records it as refused with its code.
+
+The vocabulary (``docs/permissions.md`` is generated from it):
+
+=================  ==========================================================================
+``READER``         anyone of the city, the province's users and administrators (reads only)
+``OWN_UNIT``       the clerk of the record's own unit, or the office
+``PARTIES``        the clerk of either side (a transfer, a settlement), or the office
+``OFFICE``         the city's investment office (officers; administrators)
+``LEADER``         a city leader
+``DECIDER``        the office or a city leader (the record says which level decides)
+``ADMIN``          administrators
+=================  ==========================================================================
+
+A unit-scoped rule (``OWN_UNIT``, ``PARTIES``) is bound to the record's units with
+:meth:`Permission.of`: a function of the request (:class:`AccessRequest`) returning the codes of
+the units the record belongs to — for a clerk, theirs must be one of them. A plugin adds a rule of
+its own by building a :class:`Permission` (``core.toolkit``).
+
+Fields only the office may set (key flags, tiers, judgement dates, gate evidence) carry
+``metadata={OFFICE_ONLY: True}`` on their schema field; a clerk who sends one (even to clear
+it) is refused with a field-level 403 naming the field (:func:`office_only_problems`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from marshmallow import Schema, fields
+
+from core.identity import READ_METHODS, Actor
+from core.policy import FieldProblem
+from core.problems import Problem
+
+# Metadata key of a schema field that only the office may set; also its OpenAPI extension.
+OFFICE_ONLY = "x-office-only"
+# The OpenAPI extension carrying an operation's rule.
+PERMISSION_EXTENSION = "x-permission"
+
+ROLE_LABELS = {"clerk": "经办人", "officer": "市招商部门", "leader": "市领导", "province": "省级用户",
+               "admin": "系统管理员", "system": "系统"}
+
+
+@dataclass(frozen=True)
+class AccessRequest:
+    """What a unit resolver may look at: the request's path arguments, its JSON body, the
+    database session and the city."""
+
+    session: Any
+    city: Any
+    view_args: Mapping[str, Any]
+    body: Mapping[str, Any]
+    query: Mapping[str, Any]
+
+
+UnitResolver = Callable[[AccessRequest], Iterable[str] | None]
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A named rule: which roles may perform an operation, and for clerks, on which units."""
+
+    code: str
+    label: str  # Chinese, shown in refusals, the OpenAPI document and docs/permissions.md
+    roles: frozenset[str]
+    reads_only: bool = False
+    unit_scoped: bool = False  # a clerk acts only on the record's own unit(s)
+    units: UnitResolver | None = field(default=None, compare=False)
+    unit_source: str = ""  # how the record's units are found, for the documentation
+
+    def of(self, units: UnitResolver, source: str = "") -> Permission:
+        """This rule bound to the units of the record (``units(request)`` → unit codes)."""
+        if not self.unit_scoped:
+            raise ValueError(f"permission {self.code} is not scoped to units")
+        return replace(self, units=units, unit_source=source or getattr(units, "__doc__", "") or "")
+
+    def allows_role(self, actor: Actor) -> bool:
+        return actor.role in self.roles
+
+    def describe(self) -> dict[str, Any]:
+        """The rule as the OpenAPI ``x-permission`` extension shows it."""
+        described: dict[str, Any] = {"rule": self.code, "label": self.label,
+                                     "roles": sorted(self.roles)}
+        if self.unit_scoped:
+            described["clerk_units"] = self.unit_source or "记录所属单位"
+        return described
+
+
+_CITY_READERS = frozenset({"clerk", "officer", "leader", "province", "admin", "system"})
+_OFFICE = frozenset({"officer", "admin", "system"})
+
+READER = Permission("reader", "本市用户、省级用户与管理员均可查看", _CITY_READERS, reads_only=True)
+OWN_UNIT = Permission("own_unit", "记录所属单位的经办人或市招商部门",
+                      frozenset({"clerk"}) | _OFFICE, unit_scoped=True)
+PARTIES = Permission("parties", "双方单位的经办人或市招商部门", frozenset({"clerk"}) | _OFFICE,
+                     unit_scoped=True)
+OFFICE = Permission("office", "市招商部门", _OFFICE)
+LEADER = Permission("leader", "市领导", frozenset({"leader", "system"}))
+DECIDER = Permission("decider", "市招商部门或市领导（按决策层级）", _OFFICE | {"leader"})
+ADMIN = Permission("admin", "系统管理员", frozenset({"admin", "system"}))
+
+VOCABULARY = (READER, OWN_UNIT, PARTIES, OFFICE, LEADER, DECIDER, ADMIN)
+
+
+def body_units(*names: str) -> UnitResolver:
+    """The units named by the body's ``names`` (e.g. ``reporting_unit``)."""
+
+    def resolve(request: AccessRequest) -> list[str]:
+        return [str(request.body[name]) for name in names if request.body.get(name)]
+
+    resolve.__doc__ = "请求中的 " + "、".join(names)
+    return resolve
+
+
+def forbidden_role(permission: Permission, actor: Actor) -> Problem:
+    role = ROLE_LABELS.get(actor.role, actor.role)
+    return Problem(403, "forbidden_role", "无权操作",
+                   f"此操作限{permission.label}办理，{role}账号不能办理",
+                   permission=permission.code)
+
+
+def forbidden_unit(actor: Actor, units: Iterable[str], unit_names: Mapping[str, str]) -> Problem:
+    own = unit_names.get(actor.unit or "", actor.unit or "未绑定单位")
+    targets = "、".join(unit_names.get(code, code) for code in sorted(set(units))) or "其他单位"
+    return Problem(403, "forbidden_unit", "无权操作",
+                   f"您属于{own}，只能办理本单位的事项；此记录属于{targets}")
+
+
+def authorise(permission: Permission, actor: Actor, method: str,
+              request_for_units: Callable[[], AccessRequest],
+              unit_names: Callable[[], Mapping[str, str]]) -> None:
+    """Raise the 403 problem ``permission`` gives ``actor`` for this request, if any."""
+    if permission.reads_only and method.upper() not in READ_METHODS:
+        raise ValueError(f"permission {permission.code} only covers reads, not {method}")
+    if not permission.allows_role(actor):
+        raise forbidden_role(permission, actor)
+    if actor.role != "clerk" or not permission.unit_scoped:
+        return
+    if permission.units is None:
+        raise ValueError(f"permission {permission.code} is not bound to the record's units")
+    units = permission.units(request_for_units())
+    if units is None:
+        return  # no such record: the view answers 404
+    units = list(units)
+    if actor.unit not in units:
+        raise forbidden_unit(actor, units, unit_names())
+
+
+def office_only_fields(schema: type[Schema] | Schema) -> dict[str, str]:
+    """The office-only fields of ``schema`` (data key → label), nested schemas included."""
+    instance = schema() if isinstance(schema, type) else schema
+    found: dict[str, str] = {}
+    for name, declared in instance.fields.items():
+        key = declared.data_key or name
+        if declared.metadata.get(OFFICE_ONLY):
+            found[key] = str(declared.metadata.get("description") or key)
+        elif isinstance(declared, fields.Nested) and isinstance(declared.schema, Schema):
+            for inner, label in office_only_fields(declared.schema).items():
+                found[f"{key}.{inner}"] = label
+    return found
+
+
+def office_only_problems(schema: type[Schema], payload: Any, actor: Actor) -> list[FieldProblem]:
+    """A field-level refusal for each office-only field a non-office ``actor`` sent."""
+    if actor.role in OFFICE.roles or not isinstance(payload, Mapping):
+        return []
+    problems = []
+    for path, label in office_only_fields(schema).items():
+        value: Any = payload
+        for part in path.split("."):
+            if not isinstance(value, Mapping) or part not in value:
+                break
+            value = value[part]
+        else:
+            role = ROLE_LABELS.get(actor.role, actor.role)
+            problems.append(FieldProblem(path, "field.office_only",
+                                         f"{label}由市招商部门填写，{role}不能填写或清除"))
+    return problems
+
+
+def ensure_permission(permission: Permission, actor: Actor) -> None:
+    """A service-level check of a rule's roles (a step whose rule depends on the record)."""
+    if not permission.allows_role(actor):
+        raise forbidden_role(permission, actor)
