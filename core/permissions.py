@@ -90,6 +90,12 @@ class Permission:
                                      "roles": sorted(self.roles)}
         if self.unit_scoped:
             described["clerk_units"] = self.unit_source or "记录所属单位"
+            unit_fields = getattr(self.units, "fields", None)
+            if unit_fields:
+                described["unit_fields"] = list(unit_fields)
+            record_fields = getattr(self.units, "record_fields", None)
+            if record_fields:
+                described["record_fields"] = list(record_fields)
         return described
 
 
@@ -116,6 +122,7 @@ def body_units(*names: str) -> UnitResolver:
         return [str(request.body[name]) for name in names if request.body.get(name)]
 
     resolve.__doc__ = "请求中的 " + "、".join(names)
+    resolve.fields = names  # type: ignore[attr-defined]  # for x-permission's unit_fields
     return resolve
 
 
@@ -129,8 +136,10 @@ def forbidden_role(permission: Permission, actor: Actor) -> Problem:
 def forbidden_unit(actor: Actor, units: Iterable[str], unit_names: Mapping[str, str]) -> Problem:
     own = unit_names.get(actor.unit or "", actor.unit or "未绑定单位")
     targets = "、".join(unit_names.get(code, code) for code in sorted(set(units))) or "其他单位"
+    # ``units`` lets a program (and the permission matrix) see which units may act instead.
     return Problem(403, "forbidden_unit", "无权操作",
-                   f"您属于{own}，只能办理本单位的事项；此记录属于{targets}")
+                   f"您属于{own}，只能办理本单位的事项；此记录属于{targets}",
+                   units=sorted(set(units)))
 
 
 def authorise(permission: Permission, actor: Actor, method: str,

@@ -230,7 +230,12 @@ __all__ += ["Clock", "city_today", "utcnow"]
 
 # Who may perform an operation (core.permissions): the vocabulary every ``operation(who=...)``
 # names, unit resolvers for unit-scoped rules, and the office-only field marker.
-from core.api.record_units import matter_owner, project_units, work_order_unit  # noqa: E402
+from core.api.record_units import (  # noqa: E402
+    matter_owner,
+    path_record,
+    project_units,
+    work_order_unit,
+)
 from core.permissions import (  # noqa: E402
     ADMIN,
     DECIDER,
@@ -247,5 +252,5 @@ from core.permissions import (  # noqa: E402
 )
 
 __all__ += ["ADMIN", "DECIDER", "LEADER", "OFFICE", "OFFICE_ONLY", "OWN_UNIT", "PARTIES", "READER",
-            "AccessRequest", "Permission", "body_units", "ensure_permission", "matter_owner",
+            "AccessRequest", "Permission", "body_units", "ensure_permission", "matter_owner", "path_record",
             "project_units", "work_order_unit"]

@@ -220,7 +220,7 @@ class CityConformance:
         path = "/api/v1/province/cities"
         # Signed as the gateway signs, should the environment give the province its secret.
         headers = signed_identity_headers(gateway_secret(), Actor("conformance", "province"),
-                                          "GET", path)
+                                          "GET", path, query=year)
         figures = app.test_client().get(f"{path}?{year}", headers=headers).json
         row = next(row for row in figures["cities"] if row["key"] == code)
         assert row["label"] == deployment.city.name
@@ -229,3 +229,40 @@ class CityConformance:
         own = deployment.service.call("GET", f"/stats?{year}").expect(200)["total"]
         for figure in ("signed_count", "signed_amount", "started_count", "arrived_amount"):
             assert (figure, row[figure]) == (figure, own[figure])
+
+    # -- who may do what (last: its allowed writes must not disturb the checks above) ---------
+    def test_every_operation_is_allowed_or_refused_as_declared(
+            self, deployment: Deployment, journey: JourneyRecord) -> None:
+        """The permission matrix (:mod:`core.conformance.matrix`) over this city's service.
+
+        The kit runs the service without the gateway, so the gateway's own refusals (nobody
+        signed in, another city) are not part of it; the built-in cities prove those through
+        the real gateway (``tests/permission_matrix``).
+        """
+        from core.conformance.matrix import Persona, answer_of, run_matrix
+        from core.db import make_engine
+        from core.models import OutboxEvent
+
+        service = deployment.service
+        engine = make_engine(deployment.raw["database"]["url"])
+
+        def send(persona: Persona, method: str, path: str, body: dict[str, Any]) -> Any:
+            answer = service.call(method, path, body if method != "GET" else None,
+                                  role=persona.role or "officer", unit=persona.unit)
+            return answer_of(answer.status, answer.body)
+
+        def written() -> int:
+            with engine.connect() as connection:
+                return connection.scalar(sa.select(sa.func.count()).select_from(OutboxEvent))
+
+        personas = {name: Persona(name, name) for name in ("officer", "leader", "province",
+                                                            "admin")}
+        units = [unit["code"] for unit in deployment.city.config["units"]]
+        try:
+            result = run_matrix(service.call("GET", "/openapi.json").expect(200), send, personas,
+                                lambda unit: Persona("clerk", "clerk", unit=unit), units, written)
+        finally:
+            engine.dispose()
+        assert result.mismatches == [], "\n".join(result.mismatches[:40])
+        assert result.checked > 100
+
