@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from core.permissions import Permission
 from core.policy import Dimension, EvaluationForm, HardRefusal, Refusal
 
 if TYPE_CHECKING:
@@ -84,6 +85,8 @@ def form_rules(form: EvaluationForm) -> dict[str, Any]:
         "step_labels": {step: step_label(form, step) for step in form.steps},
         "required_before": form.required_before,
         "ratings": [[letter, format(minimum, "f")] for letter, minimum in form.ratings],
+        "step_rules": {step: {"code": rule.code, "label": rule.label, "roles": sorted(rule.roles)}
+                       for step, rule in form.step_rules.items()},
     }
 
 
@@ -101,6 +104,9 @@ def form_from_rules(rules: dict[str, Any]) -> EvaluationForm:
         step_labels=dict(rules["step_labels"]),
         required_before=rules["required_before"],
         ratings=tuple((letter, Decimal(minimum)) for letter, minimum in rules["ratings"]),
+        # Evaluations created before step rules existed have none.
+        step_rules={step: Permission(rule["code"], rule["label"], frozenset(rule["roles"]))
+                    for step, rule in rules.get("step_rules", {}).items()},
     )
 
 

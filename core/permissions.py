@@ -14,6 +14,7 @@ The vocabulary (``docs/permissions.md`` is generated from it):
 ``OFFICE``         the city's investment office (officers; administrators)
 ``LEADER``         a city leader
 ``DECIDER``        the office or a city leader (the record says which level decides)
+``REVIEWER``       an evaluation's reviewers: its project's units' clerks, the office, leaders
 ``ADMIN``          administrators
 =================  ==========================================================================
 
@@ -111,8 +112,12 @@ OFFICE = Permission("office", "市招商部门", _OFFICE)
 LEADER = Permission("leader", "市领导", frozenset({"leader", "system"}))
 DECIDER = Permission("decider", "市招商部门或市领导（按决策层级）", _OFFICE | {"leader"})
 ADMIN = Permission("admin", "系统管理员", frozenset({"admin", "system"}))
+# An evaluation's scores and steps: a county-level review is run by the project's own units'
+# clerks; the city's by the office and its leaders (the step's own rule may narrow it).
+REVIEWER = Permission("reviewer", "评估所涉单位的经办人（县级评估）、市招商部门或市领导",
+                      frozenset({"clerk", "leader"}) | _OFFICE, unit_scoped=True)
 
-VOCABULARY = (READER, OWN_UNIT, PARTIES, OFFICE, LEADER, DECIDER, ADMIN)
+VOCABULARY = (READER, OWN_UNIT, PARTIES, OFFICE, LEADER, DECIDER, REVIEWER, ADMIN)
 
 
 def body_units(*names: str) -> UnitResolver:

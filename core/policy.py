@@ -80,6 +80,8 @@ class EvaluationForm:
     ``level_for`` picks the level (``city`` or ``county``) for a project.
     ``subject`` is ``project`` or ``enterprise`` (an investor evaluation).
     ``ratings`` maps a rating letter to the minimum average score, best first.
+    ``step_rules`` names who alone may complete a step (``{"leader_decision": LEADER}``, a
+    :class:`core.permissions.Permission`); other steps follow the operation's own rule.
     """
 
     code: str
@@ -94,6 +96,7 @@ class EvaluationForm:
     level_for: Callable[[Any], str] | None = None
     subject: str = "project"
     ratings: tuple[tuple[str, Decimal], ...] = ()
+    step_rules: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -231,6 +231,7 @@ __all__ += ["Clock", "city_today", "utcnow"]
 # Who may perform an operation (core.permissions): the vocabulary every ``operation(who=...)``
 # names, unit resolvers for unit-scoped rules, and the office-only field marker.
 from core.api.record_units import (  # noqa: E402
+    evaluation_units,
     matter_owner,
     path_record,
     project_units,
@@ -245,6 +246,7 @@ from core.permissions import (  # noqa: E402
     OWN_UNIT,
     PARTIES,
     READER,
+    REVIEWER,
     AccessRequest,
     Permission,
     body_units,
@@ -252,5 +254,6 @@ from core.permissions import (  # noqa: E402
 )
 
 __all__ += ["ADMIN", "DECIDER", "LEADER", "OFFICE", "OFFICE_ONLY", "OWN_UNIT", "PARTIES", "READER",
+            "REVIEWER", "evaluation_units",
             "AccessRequest", "Permission", "body_units", "ensure_permission", "matter_owner", "path_record",
             "project_units", "work_order_unit"]

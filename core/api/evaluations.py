@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify
 from marshmallow import Schema
 
-from core.api.record_units import project_units
+from core.api.record_units import evaluation_units, project_units
 from core.api.registry import operation
 from core.api.support import (
     city,
@@ -21,7 +21,7 @@ from core.api.support import (
 )
 from core.evaluation_rules import city_forms, form_rules
 from core.models import Enterprise, Evaluation, Expert, Project
-from core.permissions import DECIDER, OFFICE, OWN_UNIT, READER
+from core.permissions import OFFICE, OWN_UNIT, READER, REVIEWER
 from core.schemas.evaluations import (
     EnterpriseRatingSchema,
     EvaluationCreate,
@@ -133,14 +133,14 @@ def assign_reviewers(evaluation_id: int):
 
 @operation(blueprint, "/evaluations/<int:evaluation_id>/scores", "POST",
            summary="录入评审人评分、勾选一票否决事项", body=ScoresRecord, response=EvaluationSchema,
-           errors=(400, 403, 404, 409), who=OFFICE)
+           errors=(400, 403, 404, 409), who=REVIEWER.of(evaluation_units))
 def record_scores(evaluation_id: int):
     return _act(ScoresRecord, evaluation_id, evaluation_service.record_scores)
 
 
 @operation(blueprint, "/evaluations/<int:evaluation_id>/steps", "POST",
            summary="完成评审流程的下一步（附意见；最后一步作出决定）", body=StepComplete,
-           response=EvaluationSchema, errors=(400, 403, 404, 409), who=DECIDER)
+           response=EvaluationSchema, errors=(400, 403, 404, 409), who=REVIEWER.of(evaluation_units))
 def complete_step(evaluation_id: int):
     """Steps go in the form's order; 409 names the step still due or why approval is refused."""
     return _act(StepComplete, evaluation_id, evaluation_service.complete_step)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.models import Project
+from core.models.evaluations import Evaluation
 from core.models.matters import Matter, WorkOrder
 from core.permissions import AccessRequest
 from core.problems import not_found
@@ -50,3 +51,10 @@ def matter_owner(request: AccessRequest) -> list[str]:
 def work_order_unit(request: AccessRequest) -> list[str]:
     """派单的承办单位"""
     return [path_record(request, WorkOrder, "order_id", "派单").unit_code]
+
+
+def evaluation_units(request: AccessRequest) -> list[str]:
+    """评估项目的招商单位和落户单位（投资方评估无所属单位）"""
+    evaluation = path_record(request, Evaluation, "evaluation_id", "评估")
+    project = request.session.get(Project, evaluation.project_id) if evaluation.project_id else None
+    return [project.finding_unit.code, project.host_unit.code] if project is not None else []

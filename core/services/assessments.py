@@ -25,7 +25,7 @@ from core.assessments import (
 )
 from core.clock import utcnow
 from core.events import record_event
-from core.identity import Actor, may_write_unit
+from core.identity import Actor
 from core.models import (
     AssessmentAdjustment,
     AssessmentObjection,
@@ -35,8 +35,8 @@ from core.models import (
 )
 from core.periods import PERIOD_KINDS, period_bounds
 from core.policy import FieldProblem, Refusal
-from core.problems import Problem, invalid_input, refused
-from core.services.office import ensure_office
+from core.problems import invalid_input, refused
+from core.services.office import ensure_office, ensure_unit
 from core.xlsx import table_workbook
 
 if TYPE_CHECKING:
@@ -156,8 +156,7 @@ def file_objection(session: Session, city: City, run: AssessmentRun, data: dict[
     if data["unit"] not in unit_codes:
         raise invalid_input([FieldProblem("unit", "objection.unit_not_assessed",
                                           f"单位 {data['unit']} 不在本次考核范围内")])
-    if not may_write_unit(actor, data["unit"]):
-        raise Problem(403, "forbidden_unit", "无权操作", f"只能对本单位的考核结果提出异议（{data['unit']}）")
+    ensure_unit(session, actor, [data["unit"]])
     if run.status != "published":
         raise refused([Refusal("objection.not_published", "考核结果尚未公布，不能提出异议")],
                       "不能提出异议")

@@ -38,6 +38,7 @@ from core.models import (
     Expert,
     Project,
 )
+from core.permissions import ensure_permission
 from core.policy import EvaluationForm, FieldProblem, Refusal
 from core.problems import Problem, invalid_input, refused
 from core.services.lookups import unit_by_code
@@ -371,6 +372,8 @@ def complete_step(
                                           f"步骤 {step} 不在《{form.name}》的流程中，可选："
                                           f"{'、'.join(form.steps)}")])
     _ensure_open(evaluation)
+    if step in form.step_rules:
+        ensure_permission(form.step_rules[step], actor)
     expected = next_step(evaluation)
     if step != expected:
         done = {s.step for s in evaluation.steps}

@@ -9,14 +9,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from core.events import record_event
-from core.identity import Actor, may_write_unit
+from core.identity import Actor
 from core.models import Lead
 from core.models.leads import LeadStatus
 from core.policy import FieldProblem, Refusal
-from core.problems import Problem, invalid_input, refused
+from core.problems import invalid_input, refused
 from core.services import projects as project_service
 from core.services.enterprises import matching_enterprises, upsert_enterprise
 from core.services.lookups import unit_by_code
+from core.services.office import ensure_unit
 from core.services.warnings import refresh as refresh_warnings
 
 if TYPE_CHECKING:
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
     from core.workdays import WorkdayCalendar
 
 
-def forbidden_unit(unit_code: str) -> Problem:
-    return Problem(403, "forbidden_unit", "无权操作", f"只能填报本单位（{unit_code} 以外）的数据")
 
 
 def check_industry(city: City, industry: str | None, field: str = "industry") -> None:
@@ -104,8 +103,7 @@ def earlier_lead_for(session: Session, enterprise_id: int) -> Lead | None:
 
 def report_lead(session: Session, city: City, data: dict[str, Any], actor: Actor) -> Lead:
     unit = unit_by_code(session, data["reporting_unit"], "reporting_unit")
-    if not may_write_unit(actor, unit.code):
-        raise forbidden_unit(unit.code)
+    ensure_unit(session, actor, [unit.code])
     check_industry(city, data.get("industry"))
     problems = city.call("validate_lead", data=data, session=session)
     if problems:

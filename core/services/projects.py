@@ -6,35 +6,32 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from core.clock import utcnow
 from core.config import ratio_share
 from core.events import record_event
 from core.gates import field_label, incomplete_fields
-from core.identity import Actor, may_write_unit
+from core.identity import Actor
 from core.lifecycle import ALLOWED_MOVES, STAGE_DATE_FIELD, STAGE_LABELS, Stage
 from core.models import FundTranche, Lead, Milestone, Project, Transfer, Unit
 from core.policy import FieldProblem, Refusal, TransferSharing
-from core.problems import Problem, invalid_input, refused
+from core.problems import invalid_input, refused
 from core.services.enterprises import upsert_enterprise
 from core.services.history import apply_changes, record_change
 from core.services.lookups import unit_by_code
+from core.services.office import ensure_office, ensure_unit
 from core.services.warnings import refresh as refresh_warnings
 
 if TYPE_CHECKING:
     from core.city import City
 
 
-def forbidden_project(project: Project) -> Problem:
-    return Problem(403, "forbidden_unit", "无权操作",
-                   f"只能修改本单位的项目（项目 {project.id} 属于 {project.host_unit.code}）")
-
-
 def ensure_may_write(actor: Actor, project: Project) -> None:
-    units = {project.finding_unit.code, project.host_unit.code}
-    if not any(may_write_unit(actor, code) for code in units):
-        raise forbidden_project(project)
+    """The project's finding or host unit's clerk, or the office (core.permissions.OWN_UNIT)."""
+    session = object_session(project)
+    assert session is not None
+    ensure_unit(session, actor, [project.finding_unit.code, project.host_unit.code])
 
 
 def project_event_data(project: Project) -> dict[str, Any]:
@@ -99,8 +96,7 @@ def create_project(
 ) -> Project:
     finding = unit_by_code(session, data["finding_unit"], "finding_unit")
     host = unit_by_code(session, data["host_unit"], "host_unit") if data.get("host_unit") else finding
-    if not may_write_unit(actor, finding.code):
-        raise Problem(403, "forbidden_unit", "无权操作", f"只能为本单位登记项目（{finding.code}）")
+    ensure_unit(session, actor, [finding.code])
     _check_industry(city, data.get("industry"))
     _validate(city, data, None, session)
     enterprise = upsert_enterprise(session, data["enterprise"])
@@ -254,8 +250,7 @@ def add_funds(
 def verify_funds(
     session: Session, city: City, tranche: FundTranche, data: dict[str, Any], actor: Actor
 ) -> FundTranche:
-    if actor.role not in ("officer", "admin", "system"):
-        raise Problem(403, "forbidden_role", "无权操作", "到位资金只能由市招商部门核实")
+    ensure_office(actor, "核实到位资金")
     tranche.verification = data["verification"]
     tranche.verified_by = actor.user
     tranche.verified_at = utcnow()

@@ -8,6 +8,8 @@ import datetime as dt
 from flask import Blueprint, jsonify
 
 from core.toolkit import (
+    OFFICE,
+    READER,
     Project,
     current_actor,
     current_city,
@@ -20,6 +22,7 @@ from core.toolkit import (
     transaction,
 )
 from plugins.lanzhou import fault_tolerance, promotions, recognition, reserve, targets
+from plugins.lanzhou.access import INTRODUCER
 from plugins.lanzhou.models import Penalty, Registration, Target
 from plugins.lanzhou.schemas import (
     ExemptionCreate,
@@ -49,7 +52,7 @@ blueprint = Blueprint("lanzhou", __name__)
 
 @operation(blueprint, "/projects/<int:project_id>/registration", "POST",
            summary="项目报备（引进单位、中介人）", body=RegistrationCreate,
-           response=RegistrationSchema, status=201, errors=(400, 403, 404, 409))
+           response=RegistrationSchema, status=201, errors=(400, 403, 404, 409), who=INTRODUCER)
 def register_project(project_id: int):
     data = load_body(RegistrationCreate)
     with transaction() as session:
@@ -59,7 +62,7 @@ def register_project(project_id: int):
 
 
 @operation(blueprint, "/projects/<int:project_id>/registration", summary="项目的报备认定",
-           response=RegistrationSchema, errors=(404,))
+           response=RegistrationSchema, errors=(404,), who=READER)
 def get_registration(project_id: int):
     with transaction() as session:
         get_or_404(session, Project, project_id)
@@ -70,7 +73,7 @@ def get_registration(project_id: int):
 
 
 @operation(blueprint, "/registrations", summary="报备认定台账", query=RegistrationQuery,
-           response=RegistrationSchema, many=True, errors=(400,))
+           response=RegistrationSchema, many=True, errors=(400,), who=READER)
 def list_registrations():
     params = load_query(RegistrationQuery)
     with transaction() as session:
@@ -80,7 +83,7 @@ def list_registrations():
 
 @operation(blueprint, "/registrations/<int:registration_id>/decision", "POST",
            summary="认定或不予认定（市招商部门）", body=RegistrationDecision,
-           response=RegistrationSchema, errors=(400, 403, 404, 409))
+           response=RegistrationSchema, errors=(400, 403, 404, 409), who=OFFICE)
 def decide_registration(registration_id: int):
     data = load_body(RegistrationDecision)
     with transaction() as session:
@@ -93,7 +96,7 @@ def decide_registration(registration_id: int):
 
 
 @operation(blueprint, "/reserve-depth", summary="储备项目达到商业计划书深度（对照年度目标）",
-           query=YearQuery, response=ReserveDepthSchema, errors=(400,))
+           query=YearQuery, response=ReserveDepthSchema, errors=(400,), who=READER)
 def reserve_depth():
     year = load_query(YearQuery)["year"]
     with transaction() as session:
@@ -105,7 +108,7 @@ def reserve_depth():
 
 
 @operation(blueprint, "/penalties", "POST", summary="登记考核扣分", body=PenaltyCreate,
-           response=PenaltySchema, status=201, errors=(400, 403))
+           response=PenaltySchema, status=201, errors=(400, 403), who=OFFICE)
 def record_penalty():
     data = load_body(PenaltyCreate)
     with transaction() as session:
@@ -114,7 +117,7 @@ def record_penalty():
 
 
 @operation(blueprint, "/penalties", summary="考核扣分及容错免责记录", query=PenaltyQuery,
-           response=PenaltySchema, many=True, errors=(400,))
+           response=PenaltySchema, many=True, errors=(400,), who=READER)
 def list_penalties():
     params = load_query(PenaltyQuery)
     year = params["year"]
@@ -126,7 +129,7 @@ def list_penalties():
 
 @operation(blueprint, "/penalties/<int:penalty_id>/exemption", "POST",
            summary="容错免责（记录在案，不计扣分）", body=ExemptionCreate, response=PenaltySchema,
-           errors=(400, 403, 404, 409, 422))
+           errors=(400, 403, 404, 409, 422), who=OFFICE)
 def exempt_penalty(penalty_id: int):
     data = load_body(ExemptionCreate)
     with transaction() as session:
@@ -139,7 +142,7 @@ def exempt_penalty(penalty_id: int):
 
 
 @operation(blueprint, "/targets", "POST", summary="重点目标企业入库（含点对点对接方案）",
-           body=TargetCreate, response=TargetSchema, status=201, errors=(400, 403))
+           body=TargetCreate, response=TargetSchema, status=201, errors=(400, 403), who=OFFICE)
 def add_target():
     data = load_body(TargetCreate)
     with transaction() as session:
@@ -148,7 +151,7 @@ def add_target():
 
 
 @operation(blueprint, "/targets", summary="重点目标企业信息库", query=TargetQuery,
-           response=TargetSchema, many=True, errors=(400,))
+           response=TargetSchema, many=True, errors=(400,), who=READER)
 def list_targets():
     params = load_query(TargetQuery)
     with transaction() as session:
@@ -157,7 +160,7 @@ def list_targets():
 
 
 @operation(blueprint, "/targets/<int:target_id>/status", "POST", summary="更新对接进展",
-           body=TargetStatus, response=TargetSchema, errors=(400, 403, 404))
+           body=TargetStatus, response=TargetSchema, errors=(400, 403, 404), who=OFFICE)
 def change_target_status(target_id: int):
     status = load_body(TargetStatus)["status"]
     with transaction() as session:
@@ -167,7 +170,8 @@ def change_target_status(target_id: int):
 
 
 @operation(blueprint, "/promotions", "POST", summary="登记赴外地专题招商推介活动",
-           body=PromotionCreate, response=PromotionSchema, status=201, errors=(400, 403))
+           body=PromotionCreate, response=PromotionSchema, status=201, errors=(400, 403),
+           who=OFFICE)
 def record_promotion():
     data = load_body(PromotionCreate)
     with transaction() as session:
@@ -176,7 +180,7 @@ def record_promotion():
 
 
 @operation(blueprint, "/promotions", summary="专题招商推介活动（每月至少一次）", query=YearQuery,
-           response=PromotionCalendarSchema, errors=(400,))
+           response=PromotionCalendarSchema, errors=(400,), who=READER)
 def promotion_calendar():
     year = load_query(YearQuery)["year"]
     with transaction() as session:

@@ -12,7 +12,14 @@ from typing import Any
 import sqlalchemy as sa
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
-from core.toolkit import CodedMessage, FieldProblem, MoneyField, Unit, field_problems
+from core.toolkit import (
+    OFFICE_ONLY,
+    CodedMessage,
+    FieldProblem,
+    MoneyField,
+    Unit,
+    field_problems,
+)
 
 
 def _must_be_boolean(value: Any) -> None:
@@ -21,8 +28,8 @@ def _must_be_boolean(value: Any) -> None:
         raise ValidationError(CodedMessage("boolean.strict", "应为 true 或 false"))
 
 
-def _flag() -> fields.Raw:
-    return fields.Raw(allow_none=True, validate=_must_be_boolean)
+def _flag(**kwargs: Any) -> fields.Raw:
+    return fields.Raw(allow_none=True, validate=_must_be_boolean, **kwargs)
 
 
 def _text(max_length: int = 200) -> fields.String:
@@ -48,7 +55,9 @@ class BusinessPlan(Schema):
 
 
 class ProjectAttributes(LeadAttributes):
-    key_project = _flag()  # marked key by the office (重点签约项目)
+    # Marked key by the office (重点签约项目); a clerk may neither set nor clear it, or a key
+    # project could escape 五定包抓 (plugins.lanzhou.access).
+    key_project = _flag(metadata={OFFICE_ONLY: True, "description": "重点项目标记"})
     # 五定包抓 (定领导 is the core's leader_name)
     responsible_unit = _text(64)
     responsible_person = _text(100)

@@ -6,11 +6,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.toolkit import WebChart, WebColumn, WebFilter, WebPage, WebSection, report_section
+from core.toolkit import (
+    DECIDER,
+    READER,
+    WebChart,
+    WebColumn,
+    WebFilter,
+    WebPage,
+    WebSection,
+    report_section,
+)
 from plugins.lanzhou.key_projects import reports
 
-OFFICE = ("officer", "leader", "admin")
-EVERYONE = ("clerk", "officer", "leader", "province", "admin")
+# Whose menu shows a page, from the vocabulary (the system account never signs in to the web):
+# the office and the city's leaders, or every reader of the city.
+OFFICE = tuple(sorted(DECIDER.roles - {"system"}))
+EVERYONE = tuple(sorted(READER.roles - {"system"}))
 YEAR = (WebFilter("year", "年度", "year"),)
 
 

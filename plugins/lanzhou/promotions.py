@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from core.toolkit import ensure_office, record_event, unit_by_code
+from core.toolkit import record_event, unit_by_code
 from plugins.lanzhou.models import Promotion
 from plugins.lanzhou.settings import settings
 
@@ -26,7 +26,6 @@ def promotion_event_data(row: Promotion) -> dict[str, Any]:
 
 
 def record_promotion(session: Any, city: Any, data: dict[str, Any], actor: Any) -> Promotion:
-    ensure_office(actor, "登记专题招商推介活动")
     unit = unit_by_code(session, data.get("organiser_unit") or city.config["city"]["office_unit"],
                         "organiser_unit")
     row = Promotion(held_on=data["held_on"], place=data["place"], theme=data["theme"],

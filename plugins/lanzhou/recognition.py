@@ -1,8 +1,8 @@
 """报备认定 registration and recognition (Seed 三(三)3, POLICIES.md § lanzhou 6).
 
-A project's unit registers (报备) who introduced it: the introducing unit (引进单位, by default
-the unit that found it) and the intermediary (中介人, by default the project's); a project is
-not signed before it is registered (``recognition.registered_before``). The city office
+The introducing unit (引进单位, by default the unit that found the project) registers (报备)
+itself and the intermediary (中介人, by default the project's) — its clerk, or the office; a
+project is not signed before it is registered (``recognition.registered_before``). The city office
 recognises the registration (认定) or refuses it with a reason. Recognition is the basis of
 credit and rewards: through the core's ``credit_withheld`` hook, a project without a
 recognised registration counts for no unit in the assessment and earns nobody a reward.
@@ -17,12 +17,9 @@ import sqlalchemy as sa
 from core.toolkit import (
     FieldProblem,
     Intermediary,
-    Problem,
     Project,
     Refusal,
-    ensure_office,
     invalid_input,
-    may_write_unit,
     record_event,
     refused,
     unit_by_code,
@@ -48,11 +45,11 @@ def registration_of(session: Any, project_id: int) -> Registration | None:
 
 def register(session: Any, city: Any, project: Project, data: dict[str, Any],
              actor: Any) -> Registration:
-    """报备: record the introducing unit and intermediary; a refused one may be registered again."""
-    units = {project.finding_unit.code, project.host_unit.code}
-    if not any(may_write_unit(actor, code) for code in units):
-        raise Problem(403, "forbidden_unit", "无权操作",
-                      f"只能报备本单位的项目（项目属于 {'、'.join(sorted(units))}）")
+    """报备: record the introducing unit and intermediary; a refused one may be registered again.
+
+    Who may (the introducing unit's clerk, or the office) is the operation's rule,
+    :data:`plugins.lanzhou.access.INTRODUCER`, enforced before this runs.
+    """
     introducing = unit_by_code(session, data.get("introducing_unit") or project.finding_unit.code,
                                "introducing_unit")
     intermediary_id = data.get("intermediary_id", project.intermediary_id)
@@ -83,7 +80,6 @@ def register(session: Any, city: Any, project: Project, data: dict[str, Any],
 def decide(session: Any, city: Any, row: Registration, data: dict[str, Any],
            actor: Any) -> Registration:
     """认定: the office recognises the registration, or refuses it with a reason."""
-    ensure_office(actor, "认定招商项目")
     if row.status != "registered":
         raise refused([Refusal("lanzhou.registration.decided",
                                f"该报备已于 {row.decided_on} 作出认定（{row.status_label}）")])

@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify
 
 from core.toolkit import (
+    OFFICE,
+    READER,
     FieldProblem,
     Lead,
     Project,
@@ -26,7 +28,7 @@ from core.toolkit import (
     unit_by_code,
 )
 from plugins.ziyang import arena, fulfilment, incentives, organisation, six_ones, transfers
-from plugins.ziyang.access import require_office
+from plugins.ziyang.access import HOST_UNIT
 from plugins.ziyang.models import GroupOne, Meeting
 from plugins.ziyang.schemas import (
     ArenaYearSchema,
@@ -62,26 +64,26 @@ def _group(session, code: str) -> dict:
 
 
 @operation(blueprint, "/groups", summary="七个产业招商小组及其“六个一”（不完整或重复的列出问题）",
-           response=GroupSchema, many=True)
+           response=GroupSchema, many=True, who=READER)
 def list_groups():
     with transaction() as session:
         return jsonify(GroupSchema(many=True).dump(six_ones.group_status(current_city(), session)))
 
 
 @operation(blueprint, "/groups/<code>", summary="产业招商小组详情", response=GroupSchema,
-           errors=(404,))
+           errors=(404,), who=READER)
 def get_group(code: str):
     with transaction() as session:
         return respond(GroupSchema, _group(session, code))
 
 
 @operation(blueprint, "/groups/<code>/ones", "POST", summary="登记“六个一”中的一项",
-           body=GroupOneInput, response=GroupOneSchema, status=201, errors=(400, 403, 404))
+           body=GroupOneInput, response=GroupOneSchema, status=201, errors=(400, 403, 404),
+           who=OFFICE)
 def add_group_one(code: str):
     """A second item of the same kind is accepted and reported as doubled on the group."""
     data = load_body(GroupOneInput)
     actor = current_actor()
-    require_office(actor, "“六个一”工作机制")
     with transaction() as session:
         city = current_city()
         problems = six_ones.check_one(city, session, code, data)
@@ -94,11 +96,10 @@ def add_group_one(code: str):
 
 @operation(blueprint, "/groups/<code>/ones/<int:one_id>/end", "POST",
            summary="结束“六个一”中的一项（人员调整、地图更新等）", body=GroupOneEnd,
-           response=GroupOneSchema, errors=(400, 403, 404))
+           response=GroupOneSchema, errors=(400, 403, 404), who=OFFICE)
 def end_group_one(code: str, one_id: int):
     data = load_body(GroupOneEnd)
     actor = current_actor()
-    require_office(actor, "“六个一”工作机制")
     with transaction() as session:
         one = session.get(GroupOne, one_id)
         if one is None or one.group_code != code:
@@ -114,7 +115,7 @@ def end_group_one(code: str, one_id: int):
 
 
 @operation(blueprint, "/groups/<code>/projects", summary="按产业分派到本小组的项目",
-           response=RoutedProjectSchema, many=True, errors=(404,))
+           response=RoutedProjectSchema, many=True, errors=(404,), who=READER)
 def group_projects(code: str):
     with transaction() as session:
         _group(session, code)
@@ -123,7 +124,7 @@ def group_projects(code: str):
 
 
 @operation(blueprint, "/groups/<code>/leads", summary="分派到本小组研判的线索（含是否超期）",
-           response=RoutedLeadSchema, many=True, errors=(404,))
+           response=RoutedLeadSchema, many=True, errors=(404,), who=READER)
 def group_leads(code: str):
     with transaction() as session:
         _group(session, code)
@@ -140,7 +141,7 @@ def group_leads(code: str):
 
 
 @operation(blueprint, "/incentive-policies", summary="“1+N”招商引资优惠政策清单",
-           query=IncentiveQuery, response=IncentivePolicySchema, many=True)
+           query=IncentiveQuery, response=IncentivePolicySchema, many=True, who=READER)
 def list_incentive_policies():
     params = load_query(IncentiveQuery)
     city = current_city()
@@ -156,7 +157,7 @@ def list_incentive_policies():
 
 @operation(blueprint, "/projects/<int:project_id>/fulfilment", "POST",
            summary="登记履约评估结论：严格履约兑现、二次招商或清退", body=FulfilmentInput,
-           response=FulfilmentSchema, status=201, errors=(400, 403, 404, 409, 422))
+           response=FulfilmentSchema, status=201, errors=(400, 403, 404, 409, 422), who=HOST_UNIT)
 def record_fulfilment(project_id: int):
     data = load_body(FulfilmentInput)
     with transaction() as session:
@@ -167,7 +168,7 @@ def record_fulfilment(project_id: int):
 
 
 @operation(blueprint, "/projects/<int:project_id>/fulfilment", summary="项目履约评估结论记录",
-           response=FulfilmentSchema, many=True, errors=(404,))
+           response=FulfilmentSchema, many=True, errors=(404,), who=READER)
 def list_fulfilment(project_id: int):
     with transaction() as session:
         get_or_404(session, Project, project_id)
@@ -179,7 +180,7 @@ def list_fulfilment(project_id: int):
 
 
 @operation(blueprint, "/transfers/split", summary="流转项目指标分享（签约、到位 3:7，税收 1:9）",
-           query=TransferSplitQuery, response=TransferSplitSchema, many=True)
+           query=TransferSplitQuery, response=TransferSplitSchema, many=True, who=READER)
 def transfer_split():
     params = load_query(TransferSplitQuery)
     with transaction() as session:
@@ -192,11 +193,10 @@ def transfer_split():
 
 
 @operation(blueprint, "/meetings", "POST", summary="登记领导小组例会", body=MeetingInput,
-           response=MeetingSchema, status=201, errors=(400, 403))
+           response=MeetingSchema, status=201, errors=(400, 403), who=OFFICE)
 def record_meeting():
     data = load_body(MeetingInput)
     actor = current_actor()
-    require_office(actor, "领导小组例会")
     with transaction() as session:
         unknown = organisation.unknown_projects(session, data["project_ids"])
         if unknown:
@@ -208,7 +208,7 @@ def record_meeting():
 
 
 @operation(blueprint, "/meetings", summary="领导小组例会记录", query=YearQuery,
-           response=MeetingSchema, many=True)
+           response=MeetingSchema, many=True, who=READER)
 def list_meetings():
     params = load_query(YearQuery)
     year = params["year"]
@@ -220,7 +220,7 @@ def list_meetings():
 
 
 @operation(blueprint, "/meetings/cadence", summary="例会制度执行情况（组长每季度、副组长每月）",
-           query=YearQuery, response=CadenceSchema, many=True)
+           query=YearQuery, response=CadenceSchema, many=True, who=READER)
 def meeting_cadence():
     params = load_query(YearQuery)
     with transaction() as session:
@@ -233,7 +233,7 @@ def meeting_cadence():
 
 
 @operation(blueprint, "/arena", summary="擂台赛：全年各月公布的排名及带入年终考核的平均得分",
-           query=YearQuery, response=ArenaYearSchema)
+           query=YearQuery, response=ArenaYearSchema, who=READER)
 def arena_year():
     params = load_query(YearQuery)
     with transaction() as session:

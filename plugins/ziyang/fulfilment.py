@@ -36,7 +36,6 @@ from core.toolkit import (
     transition_project,
     update_project,
 )
-from plugins.ziyang.access import require_host
 from plugins.ziyang.incentives import applicable_policies
 from plugins.ziyang.models import FulfilmentResult
 from plugins.ziyang.review import FULFILMENT
@@ -93,8 +92,11 @@ def result_event_data(result: FulfilmentResult, project: Project) -> dict[str, A
 def record_outcome(
     session: Session, city: City, project: Project, data: dict[str, Any], actor: Actor
 ) -> FulfilmentResult:
-    """Record a fulfilment evaluation's outcome and carry it out on the project."""
-    require_host(actor, project)
+    """Record a fulfilment evaluation's outcome and carry it out on the project.
+
+    Who may (the host unit's clerk, or the office) is the operation's rule,
+    :data:`plugins.ziyang.access.HOST_UNIT`, enforced before this runs.
+    """
     if project.stage not in SIGNED_STAGES:
         raise refused([Refusal("ziyang.fulfilment.not_signed",
                                "项目尚未签约（或已终止、清退），不能开展履约评估")])

@@ -3,11 +3,14 @@ industry groups, with the problems found, and the sharing of transferred project
 
 from __future__ import annotations
 
-from core.toolkit import WebColumn, WebPage, WebSection, report_section
+from core.toolkit import DECIDER, READER, WebColumn, WebPage, WebSection, report_section
 from plugins.ziyang import six_ones
 from plugins.ziyang.reports import ziyang_reports
 
-BOARD_ROLES = ("clerk", "officer", "leader", "province", "admin")
+# Whose menu shows a page, from the vocabulary (the system account never signs in to the web):
+# every reader of the city, or the office and the city's leaders.
+BOARD_ROLES = tuple(sorted(READER.roles - {"system"}))
+OFFICE_AND_LEADERS = tuple(sorted(DECIDER.roles - {"system"}))
 
 
 def web_pages() -> list[WebPage]:
@@ -24,5 +27,5 @@ def web_pages() -> list[WebPage]:
                 description="七个产业招商小组的" + "、".join(six_ones.SIX_ONES.values())),
         WebPage("ziyang_transfer_split", "流转项目指标分享",
                 (report_section(by_code["ziyang_transfer_split"]),),
-                roles=("officer", "leader", "admin")),
+                roles=OFFICE_AND_LEADERS),
     ]

@@ -18,7 +18,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from core.toolkit import City, Dimension, EvaluationForm
+from core.toolkit import DECIDER, LEADER, City, Dimension, EvaluationForm
 from plugins.ziyang.settings import settings
 
 MAJOR_REVIEW = "ziyang_major_review"
@@ -54,7 +54,10 @@ def review_forms(city: City) -> list[EvaluationForm]:
             code=MAJOR_REVIEW, name="重大招商项目评审", dimensions=review_dimensions,
             pass_score=config["review_pass_score"], steps=tuple(MAJOR_REVIEW_STEPS),
             step_labels=dict(MAJOR_REVIEW_STEPS), required_before="signed",
-            applies_to=is_major, level_for=lambda project: "city"),
+            applies_to=is_major, level_for=lambda project: "city",
+            # 组长、副组长确定: the leader's own step; the meeting's decision is recorded by the
+            # office (its minutes) or by the leader when it does not go to the meeting.
+            step_rules={"leader_decision": LEADER, "meeting_decision": DECIDER}),
         EvaluationForm(
             code=COUNTY_REVIEW, name="县（区）、园区招商项目评审", dimensions=review_dimensions,
             pass_score=config["review_pass_score"], steps=tuple(COUNTY_REVIEW_STEPS),

@@ -11,9 +11,11 @@ Before a project is signed:
 * the construction timetable the agreement sets — 开工、竣工、投产 — is entered as the project's
   three milestones.
 
-Clerks record these with ``PATCH /api/v1/projects/<id>`` (``attributes``); the values are
+They are recorded with ``PATCH /api/v1/projects/<id>`` (``attributes``); the values are
 checked by :mod:`plugins.ziyang.project_fields`, so a malformed record is refused and nothing
-is written.
+is written. The legal review and the executive meeting are gate evidence the office records: a
+clerk may record the signatory and the timetable, not attest those two (403 ``forbidden_field``,
+:mod:`plugins.ziyang.access`).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from core.city import City
 from core.credit_code import make_credit_code, organisation_check_character
 from tests.support.cities import built_in_city
+from tests.support.http import call
 
 CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
 _serials = itertools.count(1)
@@ -74,12 +75,6 @@ def new_lead(client: Any, **overrides: Any) -> dict[str, Any]:
     return response.json
 
 
-def call(client: Any, method: str, path: str, body: Any = None, status: int = 200) -> Any:
-    response = client.request(method, path, json=body)
-    assert response.status_code == status, response.json
-    return response.json
-
-
 def pass_evaluation(client: Any, project_id: int, form: str, score: str = "80",
                     approve: bool = True) -> dict[str, Any]:
     """Run a core evaluation of ``form`` to its end: one reviewer, every dimension scored."""
@@ -92,8 +87,10 @@ def pass_evaluation(client: Any, project_id: int, form: str, score: str = "80",
                                               for d in forms[form]["dimensions"]]})
     steps = forms[form]["steps"]
     for step in steps[:-1]:
+        # 组长、副组长确定 is the leader's own step (review.py step_rules).
         call(client, "POST", f"/evaluations/{evaluation['id']}/steps",
-             {"step": step, "opinion": "同意"})
+             {"step": step, "opinion": "同意"},
+             as_=("leader", None) if step == "leader_decision" else None)
     return call(client, "POST", f"/evaluations/{evaluation['id']}/steps",
                 {"step": steps[-1], "opinion": "同意" if approve else "不同意",
                  "decision": "approved" if approve else "rejected"})
