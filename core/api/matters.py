@@ -17,7 +17,7 @@ from core.api.support import (
     transaction,
 )
 from core.models import Matter, Unit
-from core.models.matters import AWAITING_DECISION
+from core.models.matters import AWAITING_DECISION, MatterStatus
 from core.permissions import DECIDER, OFFICE, OWN_UNIT, READER
 from core.schemas.matters import (
     ConditionCheck,
@@ -61,7 +61,8 @@ def list_matters():
             awaiting = Matter.status.in_([status.value for status in AWAITING_DECISION])
             query = query.where(awaiting if params["awaiting_decision"] else sa.not_(awaiting))
         if params.get("awaiting"):
-            query = query.where(Matter.status.in_([status.value for status in AWAITING_DECISION]),
+            # What that level can decide now: a proposal is made (the office drafts it first).
+            query = query.where(Matter.status == MatterStatus.PROPOSED.value,
                                 Matter.decision_level == params["awaiting"])
         if params.get("owner_unit"):
             query = query.join(Unit, Matter.owner_unit_id == Unit.id).where(

@@ -52,8 +52,8 @@ class MatterQuery(Page):
     level = fields.String(validate=validate.OneOf(list(DECISION_LEVELS)))
     awaiting_decision = fields.Boolean()
     awaiting = fields.String(validate=validate.OneOf(list(DECISION_LEVELS)), metadata={
-        "description": "待该层级决定的事项：office 招商主管部门, leader 市领导, "
-                       "executive_meeting 市政府常务会议"})
+        "description": "待该层级现在即可决定的事项（已拟定办理意见）：office 招商主管部门, "
+                       "leader 市领导, executive_meeting 市政府常务会议"})
     owner_unit = fields.String()
 
 

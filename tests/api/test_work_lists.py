@@ -28,7 +28,7 @@ class LevelByAmount:
         return "leader" if (matter.requested_amount or 0) >= 1000 else None
 
 
-def test_matters_awaiting_a_level_are_those_still_undecided_at_that_level(client_for):
+def test_matters_awaiting_a_level_are_those_that_level_can_decide_now(client_for):
     client = client_for(make_city(extra_plugins=[("levels", LevelByAmount())]))
     project_id = create_project(client)["id"]
 
@@ -40,12 +40,17 @@ def test_matters_awaiting_a_level_are_those_still_undecided_at_that_level(client
         return response.json["id"]
 
     for_leader, for_office, decided = matter("5000"), matter("100"), matter("2000")
-    client.post(f"/matters/{decided}/proposal", json={"proposal": "建议支持"})
+    not_proposed = matter("3000")  # the leader cannot decide it before the office proposes
+    for ready in (for_leader, for_office, decided):
+        client.post(f"/matters/{ready}/proposal", json={"proposal": "建议支持"})
     response = client.post(f"/matters/{decided}/decision", as_=("leader", None),
                            json={"decision": "approved", "decision_text": "同意"})
     assert response.status_code == 200, response.json
 
     assert item_ids(client, "/matters?awaiting=leader") == [for_leader]
+    response = client.post(f"/matters/{not_proposed}/decision", as_=("leader", None),
+                           json={"decision": "approved", "decision_text": "同意"})
+    assert response.status_code == 409  # what 待我决定 leaves out, the leader could not decide
     assert item_ids(client, "/matters?awaiting=office") == [for_office]
     response = client.get("/matters?awaiting=mayor")
     assert response.status_code == 400
