@@ -25,9 +25,12 @@ install: $(STAMP) $(ECHARTS)
 up: install
 	$(PY) -m infra.suite up
 
+# Tests run in parallel, one worker per CPU (pytest-xdist); a module stays on one worker so its
+# module-scoped fixtures are built once. TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
 test: install
 	$(PY) -m infra.kafka_cluster fetch
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -181,8 +181,10 @@ def office_only_fields(schema: type[Schema] | Schema) -> dict[str, str]:
     return found
 
 
-def office_only_problems(schema: type[Schema], payload: Any, actor: Actor) -> list[FieldProblem]:
-    """A field-level refusal for each office-only field a non-office ``actor`` sent."""
+def office_only_problems(schema: type[Schema] | Schema, payload: Any, actor: Actor,
+                         prefix: str = "") -> list[FieldProblem]:
+    """A field-level refusal for each office-only field a non-office ``actor`` sent (named
+    ``prefix`` + its key: ``attributes.key_project`` for a city's ``attributes`` schema)."""
     if actor.role in OFFICE.roles or not isinstance(payload, Mapping):
         return []
     problems = []
@@ -194,9 +196,14 @@ def office_only_problems(schema: type[Schema], payload: Any, actor: Actor) -> li
             value = value[part]
         else:
             role = ROLE_LABELS.get(actor.role, actor.role)
-            problems.append(FieldProblem(path, "field.office_only",
+            problems.append(FieldProblem(prefix + path, "field.office_only",
                                          f"{label}由市招商部门填写，{role}不能填写或清除"))
     return problems
+
+
+def forbidden_fields(problems: list[FieldProblem]) -> Problem:
+    return Problem(403, "forbidden_field", "无权填写",
+                   "；".join(f"{e.field}：{e.message}" for e in problems), problems)
 
 
 def ensure_permission(permission: Permission, actor: Actor) -> None:

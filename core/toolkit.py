@@ -20,6 +20,7 @@ from core.api.support import (
     load_body,
     load_query,
     paginate,
+    refuse_office_only,
     respond,
     transaction,
 )
@@ -254,6 +255,6 @@ from core.permissions import (  # noqa: E402
 )
 
 __all__ += ["ADMIN", "DECIDER", "LEADER", "OFFICE", "OFFICE_ONLY", "OWN_UNIT", "PARTIES", "READER",
-            "REVIEWER", "evaluation_units",
+            "REVIEWER", "evaluation_units", "refuse_office_only",
             "AccessRequest", "Permission", "body_units", "ensure_permission", "matter_owner", "path_record",
             "project_units", "work_order_unit"]

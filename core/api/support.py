@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context, jsonify, request
+from flask import current_app, g, has_app_context, has_request_context, jsonify, request
 from marshmallow import Schema
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,7 +19,7 @@ from core.city import City
 from core.clock import CHINA
 from core.db import unit_of_work
 from core.identity import Actor
-from core.permissions import office_only_problems
+from core.permissions import forbidden_fields, office_only_problems
 from core.policy import FieldProblem
 from core.problems import Problem, invalid_input
 
@@ -76,11 +76,20 @@ def load_body(schema: type[Schema], partial: bool = False) -> dict[str, Any]:
         json.dumps(payload, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         raise invalid_input([FieldProblem("_body", "invalid_utf8", "不是有效的文本")]) from None
-    refused_fields = office_only_problems(schema, payload, current_actor())
-    if refused_fields:
-        raise Problem(403, "forbidden_field", "无权填写",
-                      "；".join(f"{e.field}：{e.message}" for e in refused_fields), refused_fields)
+    refuse_office_only(schema, payload)
     return schema(partial=partial).load(payload)
+
+
+def refuse_office_only(schema: type[Schema] | Schema, payload: Any, prefix: str = "") -> None:
+    """403 ``forbidden_field`` when the request's actor, not the office, sends (even to clear)
+    a field marked ``OFFICE_ONLY``. A city's ``attributes`` schema is checked with
+    ``prefix="attributes."`` from its ``validate_project`` hook; outside a request (the demo,
+    commands) the caller is the system itself."""
+    if not has_request_context() or "actor" not in g:
+        return
+    problems = office_only_problems(schema, payload, current_actor(), prefix)
+    if problems:
+        raise forbidden_fields(problems)
 
 
 def load_query(schema: type[Schema]) -> dict[str, Any]:

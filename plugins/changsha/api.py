@@ -6,9 +6,10 @@ from flask import Blueprint, jsonify
 from marshmallow import fields, validate
 
 from core.toolkit import (
+    OFFICE,
+    READER,
     BaseSchema,
     Page,
-    Problem,
     current_actor,
     current_city,
     load_body,
@@ -23,8 +24,6 @@ from plugins.changsha.models import TARGET_STATUSES, ChangshaTarget
 from plugins.changsha.settings import CHAIN_LINKS
 
 blueprint = Blueprint("changsha", __name__)
-
-WRITER_ROLES = ("officer", "admin", "system")
 
 
 class TargetCreate(BaseSchema):
@@ -90,7 +89,7 @@ class ParkSchema(BaseSchema):
 
 
 @operation(blueprint, "/targets", summary="招商目标企业库", query=TargetQuery, response=TargetSchema,
-           many=True)
+           many=True, who=READER)
 def list_targets():
     params = load_query(TargetQuery)
     with transaction() as session:
@@ -100,20 +99,17 @@ def list_targets():
 
 
 @operation(blueprint, "/targets", "POST", summary="加入招商目标企业", body=TargetCreate,
-           response=TargetSchema, status=201, errors=(400, 403, 422))
+           response=TargetSchema, status=201, errors=(400, 403, 422), who=OFFICE)
 def add_target():
     """Only the city office adds targets; every target belongs to at least one library."""
     data = load_body(TargetCreate)
-    actor = current_actor()
-    if actor.role not in WRITER_ROLES:
-        raise Problem(403, "forbidden_role", "无权操作", "招商目标企业库由市招商部门维护")
     with transaction() as session:
-        target = targets.add_target(session, current_city(), data, actor.user)
+        target = targets.add_target(session, current_city(), data, current_actor().user)
         return respond(TargetSchema, target, 201)
 
 
 @operation(blueprint, "/targets/libraries", summary="各目标库企业数", response=LibrarySchema,
-           many=True)
+           many=True, who=READER)
 def list_libraries():
     with transaction() as session:
         return jsonify(LibrarySchema(many=True).dump(
@@ -121,13 +117,13 @@ def list_libraries():
 
 
 @operation(blueprint, "/map", summary="产业数字地图：产业链、环节、已落地企业、目标与缺口",
-           response=MapSchema)
+           response=MapSchema, who=READER)
 def industrial_map():
     with transaction() as session:
         return jsonify({"chains": chain_map.industrial_map(session, current_city())})
 
 
 @operation(blueprint, "/parks", summary="园区产业定位（两主一特、一主一特）核对", response=ParkSchema,
-           many=True)
+           many=True, who=READER)
 def park_positioning():
     return jsonify(ParkSchema(many=True).dump(parks.positioning_report(current_city())))

@@ -7,21 +7,19 @@ from __future__ import annotations
 from core.toolkit import WebChart, WebFilter, WebPage, report_section
 from plugins.changsha import cadence, matters
 
-OFFICE = ("officer", "leader", "admin")
-
 
 def web_pages() -> list[WebPage]:
+    """Every page is for the office and the leaders: the core's default menu roles of a page."""
     weekly, monthly, half_year, site_tour = cadence.cadence_reports()
     ledger = report_section(matters.ledger_report(), {
         "requested_amount": "amount", "support_amount": "amount"})
     return [
-        WebPage("changsha_matters", "一事一议台账", (ledger,), roles=OFFICE,
+        WebPage("changsha_matters", "一事一议台账", (ledger,),
                 description="重大项目“一事一议”：申请、拟办、决策层级、决定及附加条件落实"),
         WebPage("changsha_cadence", "调度清单", (
             report_section(weekly, {"amount": "amount", "last_progress": "date"}),
             report_section(monthly, {"arrived": "amount"}),
-        ), roles=OFFICE, filters=(WebFilter("week", "周（如 2024-W19）"),
-                                  WebFilter("month", "月份", "month")),
+        ), filters=(WebFilter("week", "周（如 2024-W19）"), WebFilter("month", "月份", "month")),
             description="重点招商项目周调度、月通报交办（默认本周、本月）"),
         WebPage("changsha_review", "讲评与观摩", (
             report_section(half_year, {
@@ -31,7 +29,6 @@ def web_pages() -> list[WebPage]:
                          (("major_signed_amount", "重大项目签约额"),)),)),
             report_section(site_tour, {"amount": "amount", "started_on": "date",
                                        "completed_on": "date"}),
-        ), roles=OFFICE, filters=(WebFilter("half", "半年（如 2024-H1）"),
-                                  WebFilter("year", "年度", "year")),
+        ), filters=(WebFilter("half", "半年（如 2024-H1）"), WebFilter("year", "年度", "year")),
             description="半年度讲评排名与年度重大项目观摩清单"),
     ]

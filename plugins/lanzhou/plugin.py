@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.toolkit import hookimpl
+from core.toolkit import hookimpl, refuse_office_only
 from plugins.lanzhou import (
     assessment,
     evaluations,
@@ -19,7 +19,6 @@ from plugins.lanzhou import (
     rewards,
 )
 from plugins.lanzhou import demo as lanzhou_demo
-from plugins.lanzhou.access import refuse_office_only_attributes
 from plugins.lanzhou.api import blueprint
 from plugins.lanzhou.attributes import LeadAttributes, ProjectAttributes, attribute_problems
 from plugins.lanzhou.settings import AWARDS, PLUGIN_NAME, LanzhouSettings, settings
@@ -60,7 +59,7 @@ def validate_lead(city: Any, data: dict[str, Any], session: Any) -> list:
 
 @hookimpl
 def validate_project(city: Any, data: dict[str, Any], project: Any, session: Any) -> list:
-    refuse_office_only_attributes(ProjectAttributes, data.get("attributes"))
+    refuse_office_only(ProjectAttributes, data.get("attributes"), "attributes.")
     return attribute_problems(ProjectAttributes, data.get("attributes") or {}, session)
 
 

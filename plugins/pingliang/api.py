@@ -7,11 +7,12 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify
 
 from core.toolkit import (
+    OFFICE,
+    READER,
     Project,
     Unit,
     current_actor,
     current_city,
-    ensure_office,
     get_or_404,
     load_body,
     load_query,
@@ -24,6 +25,7 @@ from core.toolkit import (
     unit_by_code,
 )
 from plugins.pingliang import (
+    access,
     assessment,
     baozhua,
     information,
@@ -115,20 +117,23 @@ def _register_list_routes(spec: lists.ListSpec) -> None:
         return "", 204
 
     path = f"/{spec.path}"
+    who = access.list_rules(spec)
     for view, rule, method, extra in (
         (list_items, path, "GET", {"query": ListQuery, "response": spec.item_schema,
-                                   "many": True, "summary": spec.name}),
+                                   "many": True, "summary": spec.name, "who": who["list"]}),
         (add_item, path, "POST", {"body": spec.input_schema, "response": spec.item_schema,
                                   "status": 201, "errors": (400, 403),
-                                  "summary": f"列入{spec.name}"}),
+                                  "summary": f"列入{spec.name}", "who": who["add"]}),
         (get_item, f"{path}/<int:item_id>", "GET", {"response": spec.item_schema,
                                                     "errors": (404,),
-                                                    "summary": f"{spec.name}条目"}),
+                                                    "summary": f"{spec.name}条目",
+                                                    "who": who["get"]}),
         (change_item, f"{path}/<int:item_id>", "PATCH", {
             "body": spec.input_schema, "response": spec.item_schema,
-            "errors": (400, 403, 404), "summary": f"修改{spec.name}条目"}),
+            "errors": (400, 403, 404), "summary": f"修改{spec.name}条目", "who": who["change"]}),
         (remove_item, f"{path}/<int:item_id>", "DELETE", {
-            "status": 204, "errors": (403, 404, 409), "summary": f"移出{spec.name}"}),
+            "status": 204, "errors": (403, 404, 409), "summary": f"移出{spec.name}",
+            "who": who["remove"]}),
     ):
         view.__name__ = f"{view.__name__}_{spec.code}"
         operation(blueprint, rule, method, **extra)(view)
@@ -138,7 +143,7 @@ for _spec in lists.LISTS.values():
     _register_list_routes(_spec)
 
 
-@operation(blueprint, "/task-forces", summary="9条重点产业链招商专班")
+@operation(blueprint, "/task-forces", summary="9条重点产业链招商专班", who=READER)
 def list_task_forces():
     with transaction() as session:
         rows = task_forces.task_force_rows(current_city(), session)
@@ -153,14 +158,15 @@ def rows_json(rows):
 # -- the five mechanisms -----------------------------------------------------------------
 
 
-@operation(blueprint, "/baozhua", summary="重大招商引资项目包抓（领导包抓项目和企业）")
+@operation(blueprint, "/baozhua", summary="重大招商引资项目包抓（领导包抓项目和企业）",
+           who=READER)
 def list_baozhua():
     with transaction() as session:
         return jsonify(rows_json(baozhua.leader_rows(session, lists.open_warning_levels)))
 
 
 @operation(blueprint, "/maturing", summary="趋熟项目调度", query=AsOfQuery, response=MaturingSchema,
-           many=True)
+           many=True, who=READER)
 def list_maturing():
     as_of = load_query(AsOfQuery)["as_of"]
     with transaction() as session:
@@ -170,7 +176,7 @@ def list_maturing():
 
 @operation(blueprint, "/projects/<int:project_id>/schedulings", "POST", summary="登记趋熟项目调度",
            body=SchedulingInput, response=SchedulingSchema, status=201,
-           errors=(400, 403, 404, 409))
+           errors=(400, 403, 404, 409), who=access.SCHEDULING)
 def record_scheduling(project_id: int):
     data = load_body(SchedulingInput)
     with transaction() as session:
@@ -187,7 +193,7 @@ def _information_row(item):
 
 
 @operation(blueprint, "/information", summary="招商信息共享", query=InformationQuery,
-           response=InformationSchema, many=True)
+           response=InformationSchema, many=True, who=READER)
 def list_information():
     params = load_query(InformationQuery)
     with transaction() as session:
@@ -203,7 +209,7 @@ def list_information():
 
 
 @operation(blueprint, "/information", "POST", summary="共享招商信息", body=InformationInput,
-           response=InformationSchema, status=201, errors=(400, 403))
+           response=InformationSchema, status=201, errors=(400, 403), who=access.SHARING)
 def share_information():
     data = load_body(InformationInput)
     with transaction() as session:
@@ -213,7 +219,7 @@ def share_information():
 
 @operation(blueprint, "/information/<int:item_id>/follow-up", "POST",
            summary="登记据共享信息报送的线索", body=FollowUpInput, response=InformationSchema,
-           errors=(400, 403, 404, 409))
+           errors=(400, 403, 404, 409), who=access.FOLLOW_UP)
 def follow_up_information(item_id: int):
     data = load_body(FollowUpInput)
     with transaction() as session:
@@ -227,7 +233,7 @@ def follow_up_information(item_id: int):
 
 
 @operation(blueprint, "/targets", summary="招商引资任务目标及完成情况", query=YearQuery,
-           response=TargetProgressSchema, many=True)
+           response=TargetProgressSchema, many=True, who=READER)
 def list_targets():
     year = load_query(YearQuery)["year"]
     with transaction() as session:
@@ -235,7 +241,7 @@ def list_targets():
 
 
 @operation(blueprint, "/targets", "POST", summary="下达招商引资任务目标", body=TargetInput,
-           response=TargetProgressSchema, status=201, errors=(400, 403, 409))
+           response=TargetProgressSchema, status=201, errors=(400, 403, 409), who=OFFICE)
 def set_target():
     data = load_body(TargetInput)
     with transaction() as session:
@@ -251,7 +257,7 @@ def _point_row(item):
 
 
 @operation(blueprint, "/points", summary="正向加分、反向扣分记录", query=PointQuery,
-           response=PointItemSchema, many=True)
+           response=PointItemSchema, many=True, who=READER)
 def list_points():
     params = load_query(PointQuery)
     with transaction() as session:
@@ -268,11 +274,10 @@ def list_points():
 
 
 @operation(blueprint, "/points", "POST", summary="登记加分或扣分", body=PointItemInput,
-           response=PointItemSchema, status=201, errors=(400, 403))
+           response=PointItemSchema, status=201, errors=(400, 403), who=OFFICE)
 def record_points():
     data = load_body(PointItemInput)
     actor = current_actor()
-    ensure_office(actor, "登记考核加减分")
     with transaction() as session:
         unit = unit_by_code(session, data["unit"], "unit")
         item = PointItem(unit_id=unit.id, occurred_on=data["occurred_on"],
@@ -286,7 +291,8 @@ def record_points():
         return respond(PointItemSchema, _point_row(item), 201)
 
 
-@operation(blueprint, "/summons", summary="约谈问责名单（考核排名靠后）", query=SchemeQuery)
+@operation(blueprint, "/summons", summary="约谈问责名单（考核排名靠后）", query=SchemeQuery,
+           who=READER)
 def list_summons():
     scheme = load_query(SchemeQuery)["scheme"]
     with transaction() as session:
@@ -297,7 +303,7 @@ def list_summons():
 
 
 @operation(blueprint, "/monthly-statistics", summary="月统计（各县区、部门当月招商指标）",
-           query=MonthQuery)
+           query=MonthQuery, who=READER)
 def monthly_statistics():
     month = load_query(MonthQuery)["month"]
     with transaction() as session:
@@ -307,7 +313,7 @@ def monthly_statistics():
 
 
 @operation(blueprint, "/out-of-province", summary="省外招商引资项目和资金（单独统计）",
-           query=RangeQuery)
+           query=RangeQuery, who=READER)
 def out_of_province():
     params = load_query(RangeQuery)
     with transaction() as session:
@@ -315,7 +321,7 @@ def out_of_province():
     return jsonify(rows_json(body))
 
 
-@operation(blueprint, "/channels", summary="各招商方式成效", query=RangeQuery)
+@operation(blueprint, "/channels", summary="各招商方式成效", query=RangeQuery, who=READER)
 def channels():
     params = load_query(RangeQuery)
     with transaction() as session:

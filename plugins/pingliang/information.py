@@ -6,6 +6,8 @@ A county or department shares what it learned (an investor's plans, a trip's fin
 every unit: everyone reads the feed (``GET /api/v1/pingliang/information``), a unit's clerk
 shares in its own unit's name, and the unit that reports a lead from a piece of information
 records the follow-up (``…/<id>/follow-up``), so the city sees which information became leads.
+Who may is the operations' rules (``access.SHARING``, ``access.FOLLOW_UP``), checked before
+these functions run.
 """
 
 from __future__ import annotations
@@ -17,11 +19,9 @@ import sqlalchemy as sa
 from core.toolkit import (
     FieldProblem,
     Lead,
-    Problem,
     Refusal,
     Unit,
     invalid_input,
-    may_write_unit,
     record_event,
     refused,
     unit_by_code,
@@ -41,8 +41,6 @@ def share(session: Any, city: Any, data: dict[str, Any], actor: Any) -> SharedIn
     if problems:
         raise invalid_input(problems)
     unit = unit_by_code(session, data["unit"], "unit")
-    if not may_write_unit(actor, unit.code):
-        raise Problem(403, "forbidden_unit", "无权操作", f"只能以本单位名义共享信息（{unit.code}）")
     values = {key: value for key, value in data.items() if key != "unit"}
     item = SharedInformation(unit_id=unit.id, recorded_by=actor.user, **values)
     session.add(item)
@@ -57,8 +55,6 @@ def follow_up(session: Any, city: Any, item: SharedInformation, lead_id: int,
     lead = session.get(Lead, lead_id)
     if lead is None:
         raise invalid_input([FieldProblem("lead_id", "lead.unknown", f"线索 {lead_id} 不存在")])
-    if not may_write_unit(actor, lead.reporting_unit_code):
-        raise Problem(403, "forbidden_unit", "无权操作", "只能登记本单位报送的线索")
     if item.lead_id is not None:
         raise refused([Refusal("pingliang.information.followed",
                                f"该信息已由线索 {item.lead_id} 跟进")])

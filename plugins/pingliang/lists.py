@@ -11,7 +11,9 @@ refreshes that project's red/yellow/blue warnings at once.
 
 Who keeps what: a county or department keeps its own opportunities and target enterprises
 (a clerk writes only their unit's rows); the key list and the customised policies are the
-city's (the office).
+city's (the office). The operations declare it (``access.list_rules``) and the city service
+enforces it before these functions run; a change is checked once more here, so that a clerk
+cannot hand their row over to another unit either.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from core.toolkit import (
     Problem,
     Project,
     Unit,
-    ensure_office,
     invalid_input,
     may_write_unit,
     record_event,
@@ -304,12 +305,11 @@ def shown(session: Any, city: Any, spec: ListSpec, rows: list[Any]) -> list[dict
     return [spec.show(city, row, context) for row in rows]
 
 
-def _ensure_writer(spec: ListSpec, actor: Any, unit_code: str) -> None:
-    if spec.office_only:
-        ensure_office(actor, f"维护{spec.name}")
-    elif not may_write_unit(actor, unit_code):
+def _ensure_kept_by_writer(spec: ListSpec, actor: Any, unit_code: str) -> None:
+    """After a change: a clerk may not hand a row over to another unit."""
+    if not spec.office_only and not may_write_unit(actor, unit_code):
         raise Problem(403, "forbidden_unit", "无权操作",
-                      f"只能维护本单位的{spec.name}条目（条目属于 {unit_code}）")
+                      f"只能维护本单位的{spec.name}条目，不能把条目转给其他单位（{unit_code}）")
 
 
 def _event(session: Any, city: Any, spec: ListSpec, row: Any, fact: str) -> None:
@@ -331,7 +331,6 @@ def add_item(session: Any, city: Any, spec: ListSpec, data: dict[str, Any], acto
     session.add(row)
     session.flush()
     session.refresh(row)
-    _ensure_writer(spec, actor, spec.owner_unit(row))
     _refresh(session, city, row)
     _event(session, city, spec, row, "added")
     return row
@@ -339,20 +338,17 @@ def add_item(session: Any, city: Any, spec: ListSpec, data: dict[str, Any], acto
 
 def update_item(session: Any, city: Any, spec: ListSpec, row: Any, data: dict[str, Any],
                 actor: Any) -> Any:
-    _ensure_writer(spec, actor, spec.owner_unit(row))
     for key, value in spec.prepare(session, city, data, row).items():
         setattr(row, key, value)
     session.flush()
     session.refresh(row)
-    # A clerk may not hand a row over to another unit either.
-    _ensure_writer(spec, actor, spec.owner_unit(row))
+    _ensure_kept_by_writer(spec, actor, spec.owner_unit(row))
     _refresh(session, city, row)
     _event(session, city, spec, row, "updated")
     return row
 
 
 def remove_item(session: Any, city: Any, spec: ListSpec, row: Any, actor: Any) -> None:
-    _ensure_writer(spec, actor, spec.owner_unit(row))
     if isinstance(row, TargetEnterprise) and session.scalar(sa.select(PolicySupport.id).where(
             PolicySupport.target_enterprise_id == row.id).limit(1)) is not None:
         raise Problem(409, "target_enterprise.has_supports", "不能移出",

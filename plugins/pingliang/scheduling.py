@@ -63,7 +63,8 @@ def record_scheduling(session: Any, city: Any, project: Any, data: dict[str, Any
     if data["scheduled_on"] > city.clock.today():
         raise invalid_input([FieldProblem("scheduled_on", "scheduling.future",
                                           "调度日期不能晚于今天")])
-    # The core checks the writer (the host unit's clerk or the office) and records progress.
+    # Who may (the host county's clerk or the office) is the operation's rule
+    # (access.SCHEDULING); the core records the progress.
     note = f"趋熟项目调度：{data['progress']}"
     update_project(session, city, project, {"progress_note": note,
                                             "progress_on": data["scheduled_on"]}, actor)

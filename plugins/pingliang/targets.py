@@ -22,7 +22,6 @@ from core.toolkit import (
     Refusal,
     Unit,
     compute_figures,
-    ensure_office,
     record_event,
     refused,
     unit_by_code,
@@ -33,7 +32,6 @@ ZERO = Decimal(0)
 
 
 def set_target(session: Any, city: Any, data: dict[str, Any], actor: Any) -> Target:
-    ensure_office(actor, "下达招商引资任务目标")
     if data.get("unit"):
         assignee = f"unit:{unit_by_code(session, data['unit'], 'unit').code}"
     else:

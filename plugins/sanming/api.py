@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify
 
 from core.toolkit import (
+    OFFICE,
+    READER,
     Project,
     current_actor,
     current_city,
@@ -30,6 +32,13 @@ from plugins.sanming import (
     park_resources,
     rolling_evaluation,
     tax_settlement,
+)
+from plugins.sanming.access import (
+    GROUP_BODY,
+    LANDING_SIDE,
+    PARK_BODY,
+    PARK_OF_RESOURCE,
+    SETTLEMENT_SIDES,
 )
 from plugins.sanming.key_projects import key_list_rows
 from plugins.sanming.models import AccountabilityCase, Meeting, ParkResource, TaxSettlement
@@ -80,24 +89,26 @@ def _get(session, model, ident: int, what: str):
 
 
 @operation(blueprint, "/industry-system", summary="“433”现代产业体系（主导、优势、扶持产业及产业链）",
-           response=IndustryTierSchema, many=True)
+           response=IndustryTierSchema, many=True, who=READER)
 def industry_system():
     return jsonify(IndustryTierSchema(many=True).dump(chains.industry_system(current_city())))
 
 
-@operation(blueprint, "/chains", summary="百亿特色产业链", response=ChainSchema, many=True)
+@operation(blueprint, "/chains", summary="百亿特色产业链", response=ChainSchema, many=True,
+           who=READER)
 def list_chains():
     with transaction() as session:
         return jsonify(ChainSchema(many=True).dump(chains.chain_rows(current_city(), session)))
 
 
-@operation(blueprint, "/maps", summary="招商地图", response=MapSummarySchema, many=True)
+@operation(blueprint, "/maps", summary="招商地图", response=MapSummarySchema, many=True,
+           who=READER)
 def list_maps():
     return jsonify(MapSummarySchema(many=True).dump(chains.map_rows(current_city())))
 
 
 @operation(blueprint, "/maps/<code>", summary="招商地图详情（上中下游：已有企业、招引目标、缺失环节）",
-           response=MapSchema, errors=(404,))
+           response=MapSchema, errors=(404,), who=READER)
 def get_map(code: str):
     with transaction() as session:
         return jsonify(MapSchema().dump(chains.map_detail(current_city(), session, code)))
@@ -107,7 +118,7 @@ def get_map(code: str):
 
 
 @operation(blueprint, "/key-projects", summary="重点招商项目推介清单（认定依据、招商专员）",
-           response=KeyProjectSchema, many=True)
+           response=KeyProjectSchema, many=True, who=READER)
 def list_key_projects():
     with transaction() as session:
         rows = key_list_rows(current_city(), session, matter_counts(session))
@@ -115,7 +126,7 @@ def list_key_projects():
 
 
 @operation(blueprint, "/lead-points", summary="线索积分表（首招负责制：积分归首报单位）",
-           query=LeadPointsQuery, response=LeadPointsSchema)
+           query=LeadPointsQuery, response=LeadPointsSchema, who=READER)
 def get_lead_points():
     params = load_query(LeadPointsQuery)
     with transaction() as session:
@@ -131,7 +142,7 @@ def get_lead_points():
 
 
 @operation(blueprint, "/battle-report", summary="每月战报", query=BattleQuery,
-           response=BattleReportSchema, errors=(400,))
+           response=BattleReportSchema, errors=(400,), who=READER)
 def get_battle_report():
     """The same rows as the report ``sanming_battle``, whose ``.xlsx`` the core exports."""
     params = load_query(BattleQuery)
@@ -148,7 +159,7 @@ def get_battle_report():
 
 
 @operation(blueprint, "/rolling-evaluations", summary="落地项目三年滚动考评安排与结果",
-           query=RollingQuery, response=RollingScheduleSchema, many=True)
+           query=RollingQuery, response=RollingScheduleSchema, many=True, who=READER)
 def rolling_schedule():
     params = load_query(RollingQuery)
     with transaction() as session:
@@ -158,7 +169,8 @@ def rolling_schedule():
 
 @operation(blueprint, "/projects/<int:project_id>/rolling-evaluations", "POST",
            summary="录入滚动考评（入统、税收、投资额）", body=RollingCheckInput,
-           response=RollingCheckSchema, status=201, errors=(400, 403, 404, 409))
+           response=RollingCheckSchema, status=201, errors=(400, 403, 404, 409),
+           who=OFFICE)
 def record_rolling_check(project_id: int):
     """Any "no" flags a false report: a red warning, a case and an assessment penalty."""
     data = load_body(RollingCheckInput)
@@ -170,7 +182,7 @@ def record_rolling_check(project_id: int):
 
 
 @operation(blueprint, "/accountability-cases", summary="问责案件（非客观原因流失、迁出、弄虚作假）",
-           query=CaseQuery, response=CaseSchema, many=True)
+           query=CaseQuery, response=CaseSchema, many=True, who=READER)
 def list_cases():
     params = load_query(CaseQuery)
     with transaction() as session:
@@ -180,7 +192,7 @@ def list_cases():
 
 
 @operation(blueprint, "/accountability-cases", "POST", summary="登记问责案件（如竣工项目迁出）",
-           body=CaseCreate, response=CaseSchema, status=201, errors=(400, 403, 409))
+           body=CaseCreate, response=CaseSchema, status=201, errors=(400, 403, 409), who=OFFICE)
 def create_case():
     data = load_body(CaseCreate)
     with transaction() as session:
@@ -190,7 +202,7 @@ def create_case():
 
 @operation(blueprint, "/accountability-cases/<int:case_id>/decision", "POST",
            summary="决定问责措施", body=CaseDecision, response=CaseSchema,
-           errors=(400, 403, 404, 409))
+           errors=(400, 403, 404, 409), who=OFFICE)
 def decide_case(case_id: int):
     data = load_body(CaseDecision)
     with transaction() as session:
@@ -203,7 +215,7 @@ def decide_case(case_id: int):
 
 
 @operation(blueprint, "/park-resources", summary="园区要素资源库（闲置土地、厂房、资产，不良资产，烂尾项目）",
-           query=ResourceQuery, response=ResourceSchema, many=True)
+           query=ResourceQuery, response=ResourceSchema, many=True, who=READER)
 def list_resources():
     params = load_query(ResourceQuery)
     with transaction() as session:
@@ -214,7 +226,7 @@ def list_resources():
 
 
 @operation(blueprint, "/park-resources/summary", summary="要素资源库汇总（按园区、类别、状态）",
-           response=ResourceSummarySchema, many=True)
+           response=ResourceSummarySchema, many=True, who=READER)
 def resource_summary():
     with transaction() as session:
         return jsonify(ResourceSummarySchema(many=True).dump(
@@ -222,7 +234,7 @@ def resource_summary():
 
 
 @operation(blueprint, "/park-resources", "POST", summary="登记要素资源", body=ResourceCreate,
-           response=ResourceSchema, status=201, errors=(400, 403))
+           response=ResourceSchema, status=201, errors=(400, 403), who=PARK_BODY)
 def add_resource():
     data = load_body(ResourceCreate)
     with transaction() as session:
@@ -231,7 +243,8 @@ def add_resource():
 
 
 @operation(blueprint, "/park-resources/<int:resource_id>/offer", "POST", summary="对外推介资源",
-           body=ResourceOffer, response=ResourceSchema, errors=(400, 403, 404, 409))
+           body=ResourceOffer, response=ResourceSchema, errors=(400, 403, 404, 409),
+           who=PARK_OF_RESOURCE)
 def offer_resource(resource_id: int):
     data = load_body(ResourceOffer)
     with transaction() as session:
@@ -242,7 +255,7 @@ def offer_resource(resource_id: int):
 
 @operation(blueprint, "/park-resources/<int:resource_id>/take", "POST",
            summary="资源由项目盘活", body=ResourceTake, response=ResourceSchema,
-           errors=(400, 403, 404, 409))
+           errors=(400, 403, 404, 409), who=PARK_OF_RESOURCE)
 def take_resource(resource_id: int):
     data = load_body(ResourceTake)
     with transaction() as session:
@@ -256,7 +269,8 @@ def take_resource(resource_id: int):
 
 @operation(blueprint, "/projects/<int:project_id>/tax-settlements", "POST",
            summary="申报异地落户项目年度税收分成（落户方）", body=SettlementCreate,
-           response=SettlementSchema, status=201, errors=(400, 403, 404, 409))
+           response=SettlementSchema, status=201, errors=(400, 403, 404, 409),
+           who=LANDING_SIDE)
 def propose_settlement(project_id: int):
     data = load_body(SettlementCreate)
     with transaction() as session:
@@ -267,7 +281,7 @@ def propose_settlement(project_id: int):
 
 
 @operation(blueprint, "/projects/<int:project_id>/tax-settlements", summary="项目税收分成记录",
-           response=SettlementSchema, many=True, errors=(404,))
+           response=SettlementSchema, many=True, errors=(404,), who=READER)
 def list_settlements(project_id: int):
     with transaction() as session:
         get_or_404(session, Project, project_id)
@@ -278,7 +292,7 @@ def list_settlements(project_id: int):
 
 @operation(blueprint, "/tax-settlements/<int:settlement_id>/confirmation", "POST",
            summary="招商方或落户方确认税收分成", body=SettlementConfirm,
-           response=SettlementSchema, errors=(400, 403, 404, 409))
+           response=SettlementSchema, errors=(400, 403, 404, 409), who=SETTLEMENT_SIDES)
 def confirm_settlement(settlement_id: int):
     data = load_body(SettlementConfirm)
     with transaction() as session:
@@ -288,7 +302,8 @@ def confirm_settlement(settlement_id: int):
 
 
 @operation(blueprint, "/meetings", "POST", summary="登记联席会议或工作组推进会",
-           body=MeetingCreate, response=MeetingSchema, status=201, errors=(400, 403))
+           body=MeetingCreate, response=MeetingSchema, status=201, errors=(400, 403),
+           who=GROUP_BODY)
 def record_meeting():
     data = load_body(MeetingCreate)
     with transaction() as session:
@@ -297,7 +312,7 @@ def record_meeting():
 
 
 @operation(blueprint, "/meetings", summary="会议记录", query=ComplianceQuery,
-           response=MeetingSchema, many=True)
+           response=MeetingSchema, many=True, who=READER)
 def list_meetings():
     year = load_query(ComplianceQuery)["year"]
     with transaction() as session:

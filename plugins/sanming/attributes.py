@@ -3,6 +3,11 @@
 A bad value is a field problem on ``attributes.<key>`` with a stable code and a Chinese
 message, and the write is refused (422) with nothing stored. On an update a key set to null
 is removed (the core merges attributes), so every field here accepts null.
+
+The key-project flags (省重点, 市县认定) are the office's: the commerce bureau keeps the key list
+(Seed 三(一)2). They carry ``OFFICE_ONLY`` like any office-only schema field, and a project
+write by anyone else that sends one — even null, to clear it — is refused with a field-level
+403 ``forbidden_field`` naming it, before anything is written (:func:`refuse_office_only`).
 """
 
 from __future__ import annotations
@@ -11,7 +16,13 @@ from typing import Any
 
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
-from core.toolkit import CodedMessage, FieldProblem, MoneyField, field_problems
+from core.toolkit import (
+    OFFICE_ONLY,
+    CodedMessage,
+    FieldProblem,
+    MoneyField,
+    field_problems,
+)
 from plugins.sanming.discipline import REASON_CATEGORIES
 from plugins.sanming.settings import LINK_POSITIONS, settings
 
@@ -61,14 +72,23 @@ class CommonAttributes(Schema):
 
 class ProjectAttributes(CommonAttributes):
     commissioner = _text(100)  # 招商专员
-    provincial_key = StrictBoolean(allow_none=True)
-    recognised_key = StrictBoolean(allow_none=True)
-    recognised_by = fields.String(allow_none=True, validate=validate.OneOf(["city", "county"]))
+    provincial_key = StrictBoolean(allow_none=True, metadata={
+        OFFICE_ONLY: True, "description": "省招商引资重点项目"})
+    recognised_key = StrictBoolean(allow_none=True, metadata={
+        OFFICE_ONLY: True, "description": "市、县认定重点招商项目"})
+    recognised_by = fields.String(allow_none=True, validate=validate.OneOf(["city", "county"]),
+                                  metadata={OFFICE_ONLY: True, "description": "认定层级"})
     first_tax_on = fields.Date(allow_none=True)  # the project's first tax: tax sharing starts
     reason_category = fields.String(allow_none=True,
                                     validate=validate.OneOf(list(REASON_CATEGORIES)))
     economic_account = fields.Nested(EconomicAccount, allow_none=True)
     legal_account = fields.Nested(LegalAccount, allow_none=True)
+
+
+def office_only_attributes(schema: type[Schema]) -> dict[str, str]:
+    """The attributes of ``schema`` only the office sets (key → Chinese label)."""
+    return {key: str(declared.metadata.get("description") or key)
+            for key, declared in schema().fields.items() if declared.metadata.get(OFFICE_ONLY)}
 
 
 def _catalogue_problems(city: Any, merged: dict[str, Any]) -> list[FieldProblem]:

@@ -24,7 +24,6 @@ from core.toolkit import (
     Refusal,
     StageTransition,
     Unit,
-    ensure_office,
     invalid_input,
     latest_published_run,
     ranking_end,
@@ -109,7 +108,6 @@ def after_lost(city: Any, project: Project, target: str, actor: str, session: An
 
 def record_case(session: Any, city: Any, data: dict[str, Any], actor: Any) -> AccountabilityCase:
     """A case the office opens itself (e.g. a completed project that moved out)."""
-    ensure_office(actor, "登记问责案件")
     project = session.get(Project, data["project_id"])
     if project is None:
         raise invalid_input([FieldProblem("project_id", "project.unknown",
@@ -124,7 +122,6 @@ def record_case(session: Any, city: Any, data: dict[str, Any], actor: Any) -> Ac
 def decide_case(session: Any, city: Any, case: AccountabilityCase, data: dict[str, Any],
                 actor: Any) -> AccountabilityCase:
     """The office's decision on a case: the measure taken and why."""
-    ensure_office(actor, "决定问责措施")
     if case.measure is not None:
         raise refused([Refusal("sanming.case.decided",
                                f"案件已于 {case.decided_on} 决定（{MEASURES[case.measure]}）")])

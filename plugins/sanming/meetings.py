@@ -13,15 +13,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from core.toolkit import FieldProblem, Unit, ensure_office, invalid_input, record_event, unit_by_code
+from core.toolkit import FieldProblem, Unit, invalid_input, record_event, unit_by_code
 from plugins.sanming.models import MEETING_KINDS, Meeting
 from plugins.sanming.organisation import working_groups
 from plugins.sanming.settings import settings
 
 
 def record_meeting(session: Any, city: Any, data: dict[str, Any], actor: Any) -> Meeting:
-    """Record a joint meeting, or a working group's meeting (``group`` required)."""
-    ensure_office(actor, "登记联席会议")
+    """Record a joint meeting, or a working group's meeting (``group`` required).
+
+    The office records any; a working group's clerk its own group's (``access.GROUP_BODY``)."""
     group = None
     if data["kind"] == "working_group":
         if not data.get("group"):

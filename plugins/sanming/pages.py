@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.toolkit import WebChart, WebFilter, WebPage, report_section
+from core.toolkit import READER, WebChart, WebFilter, WebPage, report_section
 from plugins.sanming.reports import reports
 
-EVERYONE = ("clerk", "officer", "leader", "province", "admin")
+# Pages every reader of the city sees (the vocabulary's READER; the system account never signs
+# in to the web). The key list keeps the core's default: the office and the leaders.
+EVERYONE = tuple(sorted(READER.roles - {"system"}))
 BATTLE_FORMATS = {"leads_reported": "count", "leads_linked": "count", "lead_points": "count",
                   "signed_count": "count", "signed_amount": "amount", "key_signed": "count",
                   "started_count": "count", "arrived_amount": "amount"}
@@ -31,6 +33,5 @@ def web_pages(city: Any) -> list[WebPage]:
                 description="各县（市、区）、园区当月报送线索、签约、开工、到位资金及排名（默认本月）"),
         WebPage("sanming_lead_points", "线索积分表", (points,), roles=EVERYONE,
                 description="首招负责制：积分归首报单位"),
-        WebPage("sanming_key_list", "重点招商项目推介清单", (key_list,),
-                roles=("officer", "leader", "admin")),
+        WebPage("sanming_key_list", "重点招商项目推介清单", (key_list,)),
     ]

@@ -3,7 +3,8 @@
 Each park lists its idle land, idle buildings, idle assets, bad assets and stalled projects
 (闲置土地、闲置厂房、闲置资产、不良资产、烂尾项目) and offers them to investors
 (对外招引推介) until a project takes one (盘活). A park's clerk keeps its own inventory; the
-office may keep any.
+office may keep any (the operations' rules, ``access.PARK_BODY`` and ``access.PARK_OF_RESOURCE``,
+checked before these functions run).
 """
 
 from __future__ import annotations
@@ -14,12 +15,10 @@ import sqlalchemy as sa
 
 from core.toolkit import (
     FieldProblem,
-    Problem,
     Project,
     Refusal,
     Unit,
     invalid_input,
-    may_write_unit,
     record_event,
     refused,
     unit_by_code,
@@ -35,19 +34,12 @@ def resource_event_data(resource: ParkResource) -> dict[str, Any]:
             "project_id": resource.project_id, "taken_on": resource.taken_on}
 
 
-def _ensure_park_writer(actor: Any, park: Unit) -> None:
-    if not may_write_unit(actor, park.code):
-        raise Problem(403, "forbidden_unit", "无权操作",
-                      f"只能维护本园区的要素资源（资源属于 {park.code}）")
-
-
 def add_resource(session: Any, city: Any, data: dict[str, Any], actor: Any) -> ParkResource:
     """Inventory a resource of a park (a unit of kind ``park``)."""
     park = unit_by_code(session, data["park"], "park")
     if park.kind != "park":
         raise invalid_input([FieldProblem("park", "park.not_a_park",
                                           f"{park.name} 不是园区，要素资源须登记在园区名下")])
-    _ensure_park_writer(actor, park)
     resource = ParkResource(
         park=park, kind=data["kind"], name=data["name"], location=data.get("location"),
         area=data.get("area"), area_unit=data.get("area_unit"),
@@ -69,7 +61,6 @@ def _ensure_open(resource: ParkResource, action: str) -> None:
 def offer_resource(session: Any, city: Any, resource: ParkResource, data: dict[str, Any],
                    actor: Any) -> ParkResource:
     """Record that the resource was offered (推介) to an investor."""
-    _ensure_park_writer(actor, resource.park)
     _ensure_open(resource, "推介")
     resource.status = "offered"
     resource.offered_to = data["offered_to"]
@@ -83,7 +74,6 @@ def offer_resource(session: Any, city: Any, resource: ParkResource, data: dict[s
 def take_resource(session: Any, city: Any, resource: ParkResource, data: dict[str, Any],
                   actor: Any) -> ParkResource:
     """Record that a project took the resource (盘活)."""
-    _ensure_park_writer(actor, resource.park)
     _ensure_open(resource, "盘活")
     project = session.get(Project, data["project_id"])
     if project is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.toolkit import WarningRule, hookimpl
+from core.toolkit import WarningRule, hookimpl, refuse_office_only
 from plugins.sanming import (
     assessment,
     chains,
@@ -27,7 +27,11 @@ from plugins.sanming import (
     reports as sanming_reports,
 )
 from plugins.sanming.api import blueprint
-from plugins.sanming.attributes import CommonAttributes, ProjectAttributes, attribute_problems
+from plugins.sanming.attributes import (
+    CommonAttributes,
+    ProjectAttributes,
+    attribute_problems,
+)
 from plugins.sanming.settings import PLUGIN_NAME, SanmingSettings, settings
 
 # -- configuration ----------------------------------------------------------------------
@@ -78,6 +82,7 @@ def after_lead_reported(city: Any, lead: Any, session: Any) -> None:
 
 @hookimpl
 def validate_project(city: Any, data: dict[str, Any], project: Any, session: Any) -> list:
+    refuse_office_only(ProjectAttributes, data.get("attributes"), "attributes.")
     problems = attribute_problems(city, ProjectAttributes, data.get("attributes") or {},
                                   project.attributes if project is not None else None)
     if project is None:

@@ -20,7 +20,6 @@ from core.toolkit import (
     Project,
     Refusal,
     WarningFinding,
-    ensure_office,
     invalid_input,
     record_event,
     refresh_warnings,
@@ -66,7 +65,6 @@ def check_event_data(check: RollingCheck) -> dict[str, Any]:
 def record_check(session: Any, city: Any, project: Project, data: dict[str, Any],
                  actor: Any) -> RollingCheck:
     """Record one year's check; a "no" opens a false-report case against the host unit."""
-    ensure_office(actor, "进行滚动考评")
     dues = due_dates(city, project)
     if not dues:
         raise refused([Refusal("sanming.rolling.not_landed",

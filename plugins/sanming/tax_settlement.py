@@ -20,9 +20,11 @@ from core.toolkit import (
     Project,
     Refusal,
     credit_shares,
+    ensure_permission,
     record_event,
     refused,
 )
+from plugins.sanming.access import SETTLEMENT_SIDES
 from plugins.sanming.models import TaxSettlement
 
 CENTS = Decimal("0.0001")  # amounts in 万元 to one yuan
@@ -39,7 +41,10 @@ def settlement_event_data(settlement: TaxSettlement) -> dict[str, Any]:
 
 def propose_settlement(session: Any, city: Any, project: Project, data: dict[str, Any],
                        actor: Any) -> TaxSettlement:
-    """The landing side states the year's local tax; the split follows the transfer."""
+    """The landing side states the year's local tax; the split follows the transfer.
+
+    Who may (the landing side's clerk or the office) is the operation's rule
+    (``access.LANDING_SIDE``), enforced before this runs."""
     transfer = project.transfers[-1] if project.transfers else None
     if transfer is None or transfer.from_unit_id == transfer.to_unit_id:
         raise refused([Refusal("sanming.tax.not_transferred",
@@ -48,8 +53,6 @@ def propose_settlement(session: Any, city: Any, project: Project, data: dict[str
     if session.scalar(sa.select(TaxSettlement).where(TaxSettlement.project_id == project.id,
                                                      TaxSettlement.year == year)):
         raise refused([Refusal("sanming.tax.exists", f"项目 {year} 年度税收分成已登记")])
-    if actor.role == "clerk" and actor.unit != transfer.to_unit.code:
-        raise Problem(403, "forbidden_unit", "无权操作", "税收分成由落户方据实申报")
     shares = credit_shares(project, dt.date(year, 12, 31), "tax")
     from_share = Decimal(shares.get(transfer.from_unit_id, 0))
     local_tax = data["local_tax"]
@@ -67,10 +70,14 @@ def propose_settlement(session: Any, city: Any, project: Project, data: dict[str
 
 def confirm_settlement(session: Any, city: Any, settlement: TaxSettlement, data: dict[str, Any],
                        actor: Any) -> TaxSettlement:
-    """One side confirms (its own clerk); when both have, the settlement is made."""
+    """One side confirms (its own clerk); when both have, the settlement is made.
+
+    The operation's rule (``access.SETTLEMENT_SIDES``) admits only the two sides' clerks; the
+    side confirmed is the clerk's own."""
+    ensure_permission(SETTLEMENT_SIDES, actor)
     side = {settlement.from_unit_code: "confirmed_by_from",
             settlement.to_unit_code: "confirmed_by_to"}.get(actor.unit or "")
-    if actor.role != "clerk" or side is None:
+    if side is None:
         raise Problem(403, "forbidden_unit", "无权操作", "税收分成须由招商方和落户方各自确认")
     if settlement.settled_on is not None:
         raise refused([Refusal("sanming.tax.settled", f"已于 {settlement.settled_on} 完成结算")])

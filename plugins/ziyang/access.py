@@ -14,21 +14,10 @@ Each operation declares its rule with the core's vocabulary (``READER``, ``OWN_U
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from flask import has_request_context
-from marshmallow import Schema
-
 from core.toolkit import (
-    OFFICE,
-    OFFICE_ONLY,
     OWN_UNIT,
     AccessRequest,
-    FieldProblem,
-    Problem,
     Project,
-    current_actor,
 )
 
 ROLE_NAMES = {"clerk": "经办人", "leader": "市领导", "province": "省级用户"}
@@ -42,28 +31,3 @@ def host_unit(request: AccessRequest) -> list[str] | None:
 
 
 HOST_UNIT = OWN_UNIT.of(host_unit)
-
-
-def office_only_attributes(schema: Schema) -> dict[str, str]:
-    """The office-only keys of an ``attributes`` schema (key → Chinese name)."""
-    return {declared.data_key or name: str(declared.metadata.get("description") or name)
-            for name, declared in schema.fields.items() if declared.metadata.get(OFFICE_ONLY)}
-
-
-def refuse_office_only_attributes(schema: Schema, attributes: Any) -> None:
-    """403 ``forbidden_field`` when a non-office actor sends an office-only attribute.
-
-    Outside a request (the demo, the command line) the caller is the system itself.
-    """
-    if not has_request_context() or not isinstance(attributes, Mapping):
-        return
-    actor = current_actor()
-    if actor.role in OFFICE.roles:
-        return
-    who = ROLE_NAMES.get(actor.role, "该账号")
-    problems = [FieldProblem(f"attributes.{key}", "field.office_only",
-                             f"{label}由市招商部门填写，{who}不能填写或清除")
-                for key, label in office_only_attributes(schema).items() if key in attributes]
-    if problems:
-        raise Problem(403, "forbidden_field", "无权填写",
-                      "；".join(f"{p.field}：{p.message}" for p in problems), problems)

@@ -12,8 +12,15 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
-from core.toolkit import OFFICE_ONLY, BaseSchema, City, FieldProblem, MoneyField, field_problems
-from plugins.ziyang.access import refuse_office_only_attributes
+from core.toolkit import (
+    OFFICE_ONLY,
+    BaseSchema,
+    City,
+    FieldProblem,
+    MoneyField,
+    field_problems,
+    refuse_office_only,
+)
 from plugins.ziyang.settings import settings
 from plugins.ziyang.signing import SIGNATORIES, ExecutiveMeeting, LegalReview
 
@@ -49,7 +56,7 @@ def attribute_problems(city: City, data: dict[str, Any], for_project: bool) -> l
     if not isinstance(attributes, dict):
         return []
     schema = _attribute_schema(city, for_project)
-    refuse_office_only_attributes(schema, attributes)
+    refuse_office_only(schema, attributes, "attributes.")
     try:
         schema.load(attributes)
     except ValidationError as exc:

@@ -1,0 +1,54 @@
+"""Who may do what in Sanming's own operations (``docs/cities/sanming.md`` § who may do what).
+
+The rules are the core's vocabulary (``core.toolkit``: ``READER``, ``OWN_UNIT``, ``OFFICE`` …)
+bound to the unit a Sanming record belongs to, plus one rule of Sanming's own: a year-end tax
+settlement is confirmed by the clerks of its two sides, each for its own side
+(:data:`SETTLEMENT_SIDES`). The city service enforces each rule before the view runs.
+
+Fields only the office sets — the key-project flags on a project's ``attributes`` — are declared
+on :class:`plugins.sanming.attributes.ProjectAttributes` and refused there
+(:func:`plugins.sanming.attributes.refuse_office_only`).
+"""
+
+from __future__ import annotations
+
+from core.toolkit import OWN_UNIT, AccessRequest, Permission, Project, body_units
+from plugins.sanming.models import ParkResource, TaxSettlement
+
+
+def _row(request: AccessRequest, model: type, arg: str):
+    ident = request.view_args.get(arg)
+    return request.session.get(model, ident) if isinstance(ident, int) else None
+
+
+def resource_park(request: AccessRequest) -> list[str] | None:
+    """要素资源所属园区"""
+    resource = _row(request, ParkResource, "resource_id")
+    return None if resource is None else [resource.park_code]
+
+
+def landing_unit(request: AccessRequest) -> list[str] | None:
+    """项目的落户单位（落户方）"""
+    project = _row(request, Project, "project_id")
+    return None if project is None else [project.host_unit.code]
+
+
+def settlement_sides(request: AccessRequest) -> list[str] | None:
+    """税收分成的招商方和落户方"""
+    settlement = _row(request, TaxSettlement, "settlement_id")
+    return None if settlement is None else [settlement.from_unit_code, settlement.to_unit_code]
+
+
+# A park's clerk keeps its own inventory (Seed 三(二)7); the office keeps any.
+PARK_BODY = OWN_UNIT.of(body_units("park"), "请求中的 park（园区）")
+PARK_OF_RESOURCE = OWN_UNIT.of(resource_park)
+# The landing side states the year's local tax (Seed 三(二)11: 落户方据实申报).
+LANDING_SIDE = OWN_UNIT.of(landing_unit)
+# A working group's clerk records its own group's meetings; joint meetings are the office's.
+GROUP_BODY = OWN_UNIT.of(body_units("group"), "请求中的 group（工作组；联席会议只由市招商部门登记）")
+
+# Both sides confirm a settlement, each its own side: their clerks, not the office for them.
+SETTLEMENT_SIDES = Permission(
+    "sanming_settlement_sides", "税收分成的招商方、落户方经办人（各自确认本方）",
+    frozenset({"clerk"}), unit_scoped=True,
+).of(settlement_sides)
