@@ -19,17 +19,13 @@ from core.toolkit import (
     AccessRequest,
     Permission,
     Project,
+    path_record,
 )
 
-ROLE_NAMES = {"clerk": "经办人", "leader": "市领导", "province": "省级用户"}
 
-
-def introducing_unit(request: AccessRequest) -> list[str] | None:
+def introducing_unit(request: AccessRequest) -> list[str]:
     """报备的引进单位（默认为项目的招商单位；经办人只能报备本单位为引进单位，且须为项目的招商单位或落户单位）"""
-    project_id = request.view_args.get("project_id")
-    project = request.session.get(Project, project_id) if isinstance(project_id, int) else None
-    if project is None:
-        return None
+    project = path_record(request, Project, "project_id", "项目")
     named = request.body.get("introducing_unit") or project.finding_unit.code
     own = {project.finding_unit.code, project.host_unit.code}
     return [named] if isinstance(named, str) and named in own else []

@@ -18,16 +18,13 @@ from core.toolkit import (
     OWN_UNIT,
     AccessRequest,
     Project,
+    path_record,
 )
 
-ROLE_NAMES = {"clerk": "经办人", "leader": "市领导", "province": "省级用户"}
 
-
-def host_unit(request: AccessRequest) -> list[str] | None:
+def host_unit(request: AccessRequest) -> list[str]:
     """项目的载体（落户）单位"""
-    project_id = request.view_args.get("project_id")
-    project = request.session.get(Project, project_id) if isinstance(project_id, int) else None
-    return None if project is None else [project.host_unit.code]
+    return [path_record(request, Project, "project_id", "项目").host_unit.code]
 
 
 HOST_UNIT = OWN_UNIT.of(host_unit)
