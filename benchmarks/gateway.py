@@ -123,7 +123,8 @@ ACTOR = Actor("bench", "officer", city="lanzhou")
 
 
 def direct_headers(path: str) -> dict[str, str]:
-    return signed_identity_headers(GATEWAY_SECRET, ACTOR, "GET", path.split("?")[0])
+    path_only, _, query = path.partition("?")
+    return signed_identity_headers(GATEWAY_SECRET, ACTOR, "GET", path_only, query=query)
 
 
 def run_load(label: str, url_for: Callable[[str], str], headers_for: Callable[[str], dict],

@@ -1,15 +1,14 @@
-"""Who may do what where: the gateway's role and city rules (table in ``docs/gateway.md``).
+"""Where a signed-in person may go: the gateway's city scope and the province's read-only rule.
 
-The gateway decides on the city and the kind of operation; the services check the
-forwarded identity again, and a city service also refuses a clerk writing another
-unit's data (``core.identity.may_write_unit``), which only it can see.
+The gateway authenticates and keeps each person to their own city (province users and
+administrators read every city); what a role or a unit may do there is decided by the city
+service, once, from the declaration on each operation (``core.permissions``,
+``docs/permissions.md``). The gateway has no list of paths per role.
 """
 
 from __future__ import annotations
 
-from fnmatch import fnmatchcase
-
-from core.identity import READ_METHODS
+from core.identity import CITY_ROLES, READ_METHODS
 from core.problems import Problem
 from gateway.config import GatewaySettings
 from gateway.tokens import Claims
@@ -19,33 +18,25 @@ def forbidden(code: str, detail: str) -> Problem:
     return Problem(403, code, "无权操作", detail)
 
 
-def _matches(path: str, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatchcase(path, pattern) for pattern in patterns)
+def city_refusal(claims: Claims, method: str, city: str, settings: GatewaySettings
+                 ) -> Problem | None:
+    """Why ``claims`` may not send ``method`` to ``city``'s service at all, or ``None``.
 
-
-def city_refusal(claims: Claims, method: str, city: str, path: str,
-                 settings: GatewaySettings) -> Problem | None:
-    """Why ``claims`` may not send ``method`` to ``path`` of ``city``'s service, or ``None``.
-
-    ``path`` is relative to the city's ``/api/v1/`` (``projects/3/transitions``).
+    A city user reaches only their own city; a province user only reads; an administrator
+    goes anywhere. Everything else is the city service's decision.
     """
-    reading = method.upper() in READ_METHODS
     if claims.role == "admin":
         return None
     if claims.role == "province":
-        return None if reading else forbidden("read_only", "省级账号只能查看数据，不能修改")
-    if claims.role not in ("clerk", "officer", "leader"):
+        if method.upper() in READ_METHODS:
+            return None
+        return forbidden("read_only", "省级账号只能查看数据，不能修改")
+    if claims.role not in CITY_ROLES:
         return forbidden("forbidden_role", f"角色 {claims.role} 不能访问城市数据")
     if claims.city != city:
         own = settings.cities.get(claims.city or "")
         return forbidden("forbidden_city",
                          f"只能访问本市（{own.name if own else claims.city}）的数据")
-    if reading or claims.role == "officer":
-        return None
-    if claims.role == "clerk" and not _matches(path, settings.clerk_writes):
-        return forbidden("forbidden_role", "经办人只能填报本单位的线索和项目")
-    if claims.role == "leader" and not _matches(path, settings.leader_writes):
-        return forbidden("forbidden_role", "领导账号只能作出决定和评审意见")
     return None
 
 

@@ -1,10 +1,12 @@
 """The gateway's application factory: ``create_app(config)``.
 
-Per request: a request id; the bearer token read (not yet enforced); rate limits per
-address and per user (``flask-limiter``); then the view authenticates, checks the role
-and city (``gateway.access``) and forwards with a signed identity (``gateway.upstream``).
-Every response gets the security headers and the request id; every write and every
-refusal gets an audit entry.
+Per request: the path normalised before anything looks at it (``gateway.paths``); a request
+id; the bearer token read and checked against its account (not yet enforced); rate limits
+(``flask-limiter``): per user when signed in, per address when not, and for sign-in per
+address and per account; then the view authenticates, keeps the city scope
+(``gateway.access``) and forwards with a signed identity (``gateway.upstream``). Every
+response gets the security headers and the request id; every write and every refusal gets
+an audit entry carrying the service's real outcome (``gateway.audit``).
 """
 
 from __future__ import annotations
@@ -16,21 +18,25 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, request, session
 from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded
 from werkzeug.datastructures import MultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.db import make_engine, make_session_factory
+from core.identity import Actor
 from core.problems import Problem, problem_response, register_error_handlers
 from gateway import routes, web
-from gateway.audit import Attempt, record, worth_auditing
+from gateway.audit import Attempt, ServiceWrite, record, worth_auditing
 from gateway.config import GatewaySettings, load_settings
+from gateway.declarations import Declarations
 from gateway.openapi import CachedDocument
+from gateway.paths import ENVIRON_KEY, ORIGINAL_KEY, NormalisedPaths, bad_path
 from gateway.runtime import EXTENSION, Gateway, gateway
 from gateway.store import upgrade
 from gateway.tokens import Claims, verify_token
 from gateway.upstream import Upstream
+from gateway.users import token_refusal
 from gateway.web.session import session_claims as web_session_claims
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -57,6 +63,8 @@ def create_app(config: GatewaySettings | dict[str, Any] | str | Path | None = No
     app.json.sort_keys = False
     app.config["MAX_CONTENT_LENGTH"] = settings.max_content_length
     app.config["ZHAOSHANG_BLUEPRINT_PREFIXES"] = {routes.blueprint.name: routes.API_PREFIX}
+    # Routing, limits, scope decisions, forwarding and the audit log see one normalised path.
+    app.wsgi_app = NormalisedPaths(app.wsgi_app)  # type: ignore[method-assign]
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,  # type: ignore[method-assign]
                                 x_proto=settings.trusted_proxies)
@@ -68,9 +76,13 @@ def create_app(config: GatewaySettings | dict[str, Any] | str | Path | None = No
     limiter = Limiter(
         key_func=_address,
         application_limits=[
-            ApplicationLimit(settings.limits["per_address"], scope="address"),
+            # Per address only what nobody signed in sends: a noisy client behind an office's
+            # one address spends its own user's allowance, not the office's.
+            ApplicationLimit(settings.limits["per_address"], scope="address",
+                             exempt_when=_exempt_from_address_limit),
             ApplicationLimit(settings.limits["per_user"], key_function=_user, scope="user",
                              exempt_when=lambda: g.get("claims") is None),
+            # Sign-in per address (high: an office shares one); per account in routes.sign_in.
             ApplicationLimit(settings.limits["login"], scope="login",
                              exempt_when=lambda: not _signing_in()),
         ],
@@ -79,9 +91,10 @@ def create_app(config: GatewaySettings | dict[str, Any] | str | Path | None = No
         strategy="fixed-window",
     )
     limiter.init_app(app)
+    app.before_request(_refuse_bad_path)  # after the limits: refused paths count too
     app.extensions[EXTENSION] = Gateway(
         settings=settings, engine=engine, sessions=make_session_factory(engine),
-        upstream=upstream, limiter=limiter,
+        upstream=upstream, limiter=limiter, declarations=Declarations(settings, upstream),
         openapi=CachedDocument(lambda: routes.merged_openapi(app), settings.openapi_ttl))
     app.register_blueprint(routes.blueprint, url_prefix=routes.API_PREFIX)
     web.init_app(app, settings.jwt_secret)
@@ -104,6 +117,18 @@ def _signing_in() -> bool:
         request.endpoint == "web.login" and request.method == "POST")
 
 
+def _exempt_from_address_limit() -> bool:
+    """Signed-in requests have their per-user limit; sign-in (and its page) has its own."""
+    return g.get("claims") is not None or _signing_in() or request.endpoint in (
+        "web.login", "web.static")
+
+
+def _refuse_bad_path() -> None:
+    refused = request.environ.get(ENVIRON_KEY)
+    if refused:
+        raise bad_path(refused)
+
+
 def _begin() -> None:
     """Request id and token, before anything else (the rate limits need the user)."""
     incoming = request.headers.get("X-Request-Id", "")
@@ -115,7 +140,8 @@ def _begin() -> None:
         body = request.get_json(silent=True) if request.is_json else request.form
         if isinstance(body, dict | MultiDict) and isinstance(body.get("username"), str):
             g.attempted_user = body["username"][:64]
-    settings = gateway().settings  # tokens expire by the gateway's clock, not the host's
+    state = gateway()
+    settings = state.settings  # tokens expire by the gateway's clock, not the host's
     if request.blueprint == "web":
         # The web interface signs in with a cookie; the API only ever with a bearer token.
         g.claims, g.auth_problem = web_session_claims(settings.jwt_secret, settings.clock)
@@ -125,6 +151,20 @@ def _begin() -> None:
                                     settings.clock)
         except Problem as problem:
             g.auth_problem = problem
+    if g.claims is not None:
+        # A token speaks for its account only while the account is as it was when the token
+        # was issued: disabled, deleted or changed since, it is refused at once.
+        with state.sessions() as db:
+            refusal = token_refusal(db, g.claims)
+        if refusal is not None:
+            g.attempted_user = g.claims.user
+            g.claims, g.auth_problem = None, refusal
+            if request.blueprint == "web":
+                session.clear()
+    # The acting identity, for the core's helpers the gateway's own views use (load_body).
+    claims = g.claims
+    g.actor = Actor(user=claims.user, role=claims.role, unit=claims.unit, city=claims.city) \
+        if claims is not None else Actor(user="anonymous", role="anonymous")
 
 
 def _rate_limited(error: RateLimitExceeded) -> Response:
@@ -142,6 +182,8 @@ def _finish(response: Response) -> Response:
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if response.status_code == 401:
         response.headers.setdefault("WWW-Authenticate", 'Bearer realm="zhaoshang"')
+    if response.status_code == 429 and g.get("retry_after"):
+        response.headers.setdefault("Retry-After", str(g.retry_after))
     request_id = g.get("request_id") or uuid.uuid4().hex
     response.headers["X-Request-Id"] = request_id
     claims: Claims | None = g.get("claims")
@@ -149,12 +191,28 @@ def _finish(response: Response) -> Response:
     elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
     access_log.info("%s %s %s %d %.1fms user=%s rid=%s", request.remote_addr, request.method,
                     request.path, response.status_code, elapsed, username or "-", request_id)
-    if worth_auditing(request.method, response.status_code):
-        record(state.sessions, Attempt(
+    if request.environ.get(ENVIRON_KEY):  # the path as sent: it was never routed
+        path = request.environ.get(ORIGINAL_KEY, request.path)
+    else:
+        path = request.path
+    via = "web" if request.blueprint == "web" else "api"
+    writes: list[ServiceWrite] = g.get("service_writes") or []
+    entries = [Attempt(
+        username=username, role=claims.role if claims else None,
+        city=claims.city if claims else None, target=write.target, method=write.method,
+        path=path[:2000], status=write.status, reason=write.reason,
+        remote_addr=request.remote_addr, request_id=request_id, record=write.record,
+        service_path=write.service_path[:2000], via=via) for write in writes]
+    if not entries and (worth_auditing(request.method, response.status_code)
+                        or request.environ.get(ENVIRON_KEY)):
+        entries.append(Attempt(
             username=username, role=claims.role if claims else None,
             city=claims.city if claims else None, target=g.get("target"),
-            method=request.method, path=request.path[:2000], status=response.status_code,
-            reason=_reason(response), remote_addr=request.remote_addr, request_id=request_id))
+            method=request.method, path=path[:2000], status=response.status_code,
+            reason=_reason(response), remote_addr=request.remote_addr, request_id=request_id,
+            via=via))
+    for entry in entries:
+        record(state.sessions, entry)
     return response
 
 

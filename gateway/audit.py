@@ -1,11 +1,21 @@
-"""The audit log: every write and every refused attempt, with who, what, when and from where."""
+"""The audit log: every write and every refused attempt, with who, what, when and from where.
+
+A write's entry carries the service's real outcome — its status, ``done`` / ``refused`` /
+``failed``, the problem ``code`` of a refusal and the record written or refused — for the API
+and the web interface alike: a page's form posts to the gateway, which answers with a redirect,
+but the entry records each call the page made to the service behind it
+(:func:`note_service_write`), not the redirect.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import sqlalchemy as sa
+from flask import g
 from marshmallow import fields, validate
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,6 +27,10 @@ from gateway.store import AuditEntry
 # Statuses that mean "you may not": the attempt is audited even when it only read.
 REFUSED_STATUSES = frozenset({401, 403, 413, 429})
 OUTCOMES = ("done", "refused", "failed")
+OUTCOME_LABELS = {"done": "已执行", "refused": "被拒绝", "failed": "失败"}
+VIA = ("api", "web")
+API_PREFIX = "/api/v1/"
+_RECORD_ID = re.compile(r"^\d{1,18}$")
 
 log = logging.getLogger("zhaoshang.gateway.audit")
 
@@ -35,12 +49,64 @@ class Attempt:
     reason: str | None
     remote_addr: str | None
     request_id: str | None
+    record: str | None = None
+    service_path: str | None = None
+    via: str | None = None
 
     @property
     def outcome(self) -> str:
-        if self.status in REFUSED_STATUSES:
-            return "refused"
-        return "done" if self.status < 400 else "failed"
+        return outcome_of(self.status)
+
+
+def outcome_of(status: int) -> str:
+    """``done`` below 400; ``refused`` for a 4xx (nothing was written); ``failed`` for a 5xx
+    (the service failed or could not be reached: a write's result may be unknown)."""
+    if status < 400:
+        return "done"
+    return "refused" if status < 500 else "failed"
+
+
+@dataclass(frozen=True)
+class ServiceWrite:
+    """One write a request sent on to a service (or was refused before it), and its answer."""
+
+    target: str
+    method: str
+    service_path: str
+    status: int
+    reason: str | None
+    record: str | None
+
+
+def record_of(service_path: str, status: int, body: Any) -> str | None:
+    """The record a write touched: the path's last record (``leads/5`` of
+    ``/api/v1/leads/5/assign``), else the one a 201 created (``leads/7``)."""
+    relative = service_path.removeprefix(API_PREFIX).strip("/")
+    parts = relative.split("/") if relative else []
+    for index in range(len(parts) - 1, 0, -1):
+        if _RECORD_ID.match(parts[index]):
+            return "/".join(parts[:index + 1])[:200]
+    if status == 201 and isinstance(body, dict) and body.get("id") is not None and parts:
+        return f"{relative}/{body['id']}"[:200]
+    return None
+
+
+def reason_of(status: int, body: Any) -> str | None:
+    """The problem ``code`` of a refusal or failure, else ``None``."""
+    if status < 400 or not isinstance(body, dict) or not body.get("code"):
+        return None
+    return str(body["code"])[:64]
+
+
+def note_service_write(target: str, method: str, service_path: str, status: int,
+                       body: Any) -> None:
+    """Keep a write's real outcome for the request's audit entry (``gateway.app``)."""
+    if method.upper() in READ_METHODS:
+        return
+    writes = g.setdefault("service_writes", [])
+    writes.append(ServiceWrite(target=target, method=method.upper(), service_path=service_path,
+                               status=status, reason=reason_of(status, body),
+                               record=record_of(service_path, status, body)))
 
 
 def worth_auditing(method: str, status: int) -> bool:
@@ -57,34 +123,48 @@ def record(sessions: sessionmaker[Session], attempt: Attempt) -> None:
 
 
 class AuditQuery(Page):
-    username = fields.String()
-    city = fields.String()
-    outcome = fields.String(validate=validate.OneOf(OUTCOMES))
+    username = fields.String(metadata={"description": "用户名"})
+    city = fields.String(metadata={"description": "用户所属城市"})
+    target = fields.String(metadata={"description": "访问的城市编码或 province"})
+    outcome = fields.String(validate=validate.OneOf(OUTCOMES),
+                            metadata={"description": "done / refused / failed"})
     method = fields.String()
     status = fields.Integer()
+    record = fields.String(metadata={"description": "记录，如 leads/5"})
+    via = fields.String(validate=validate.OneOf(VIA), metadata={"description": "api / web"})
     request_id = fields.String()
 
 
 class AuditEntrySchema(BaseSchema):
-    id = fields.Integer()
-    at = fields.DateTime()
-    username = fields.String(allow_none=True)
-    role = fields.String(allow_none=True)
-    city = fields.String(allow_none=True, metadata={"description": "用户所属城市"})
-    target = fields.String(allow_none=True, metadata={"description": "访问的城市编码或 province"})
-    method = fields.String()
-    path = fields.String()
-    status = fields.Integer()
-    outcome = fields.String(metadata={"description": "done 已执行 / refused 被拒绝 / failed 失败"})
-    reason = fields.String(allow_none=True, metadata={"description": "问题代码"})
-    remote_addr = fields.String(allow_none=True)
-    request_id = fields.String(allow_none=True)
+    id = fields.Integer(metadata={"title": "编号"})
+    at = fields.DateTime(metadata={"title": "时间（UTC）"})
+    username = fields.String(allow_none=True, metadata={"title": "用户名"})
+    role = fields.String(allow_none=True, metadata={"title": "角色"})
+    city = fields.String(allow_none=True, metadata={"title": "用户所属城市",
+                                                    "description": "用户所属城市"})
+    target = fields.String(allow_none=True, metadata={"title": "访问对象",
+                                                      "description": "访问的城市编码或 province"})
+    method = fields.String(metadata={"title": "请求方法"})
+    path = fields.String(metadata={"title": "请求路径"})
+    service_path = fields.String(allow_none=True, metadata={
+        "title": "服务路径", "description": "城市或省级服务收到的路径（网页操作背后的接口）"})
+    record = fields.String(allow_none=True, metadata={
+        "title": "记录", "description": "写入或被拒绝的记录，如 leads/5"})
+    status = fields.Integer(metadata={"title": "状态码", "description": "服务的真实状态码"})
+    outcome = fields.String(metadata={"title": "结果",
+                                      "description": "done 已执行 / refused 被拒绝 / failed 失败"})
+    reason = fields.String(allow_none=True, metadata={"title": "问题代码",
+                                                      "description": "问题代码"})
+    via = fields.String(allow_none=True, metadata={"title": "渠道", "description": "api / web"})
+    remote_addr = fields.String(allow_none=True, metadata={"title": "来源地址"})
+    request_id = fields.String(allow_none=True, metadata={"title": "请求编号"})
 
 
 def audit_query(params: dict) -> sa.Select:
     """The entries matching the filters of :class:`AuditQuery`, newest first."""
     query = sa.select(AuditEntry)
-    for name in ("username", "city", "outcome", "status", "request_id"):
+    for name in ("username", "city", "target", "outcome", "status", "record", "via",
+                 "request_id"):
         if params.get(name) is not None:
             query = query.where(getattr(AuditEntry, name) == params[name])
     if params.get("method"):

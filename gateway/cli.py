@@ -75,22 +75,67 @@ def list_users(config: str | None) -> None:
                        f"{user.unit or '-':<12} {user.display_name}{state}")
 
 
+def _change(config: str | None, username: str, change, done: str) -> None:
+    """Run ``change(session, settings)`` on the gateway database; a UserError is the message."""
+    from core.db import unit_of_work
+    from gateway.users import UserError
+
+    settings = _settings(config)
+    try:
+        with unit_of_work(_sessions(settings)) as session:
+            change(session, settings)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"user {username} {done}")
+
+
 @users.command("disable")
 @config_option
 @click.argument("username")
 def disable(config: str | None, username: str) -> None:
-    """Stop a user from signing in (tokens already issued run out at their expiry)."""
-    import sqlalchemy as sa
+    """Stop a user: no new sign-ins, and their issued tokens stop working at once."""
+    from gateway.users import set_active
 
-    from core.db import unit_of_work
-    from gateway.store import User
+    _change(config, username, lambda session, _: set_active(session, username, False),
+            "disabled (existing tokens no longer work)")
 
-    with unit_of_work(_sessions(_settings(config))) as session:
-        user = session.scalar(sa.select(User).where(User.username == username))
-        if user is None:
-            raise click.ClickException(f"no user {username}")
-        user.active = False
-    click.echo(f"user {username} disabled")
+
+@users.command("enable")
+@config_option
+@click.argument("username")
+def enable(config: str | None, username: str) -> None:
+    """Let a disabled user sign in again (with new tokens)."""
+    from gateway.users import set_active
+
+    _change(config, username, lambda session, _: set_active(session, username, True), "enabled")
+
+
+@users.command("update")
+@config_option
+@click.argument("username")
+@click.option("--role", default=None,
+              type=click.Choice(["clerk", "officer", "leader", "province", "admin"]))
+@click.option("--city", default=None, help="city code (clerk, officer, leader)")
+@click.option("--unit", default=None, help="the clerk's own unit code")
+@click.option("--display-name", default=None)
+def update(config: str | None, username: str, role: str | None, city: str | None,
+           unit: str | None, display_name: str | None) -> None:
+    """Change a user's role, city, unit or name; a new role, city or unit ends their tokens."""
+    from gateway.users import change_user
+
+    _change(config, username, lambda session, settings: change_user(
+        session, username, role=role, city=city, unit=unit, display_name=display_name,
+        city_codes=set(settings.cities)), "updated")
+
+
+@users.command("delete")
+@config_option
+@click.argument("username")
+def delete(config: str | None, username: str) -> None:
+    """Remove a user; their issued tokens stop working at once."""
+    from gateway.users import delete_user
+
+    _change(config, username, lambda session, _: delete_user(session, username), "deleted")
 
 
 @click.group("gateway")

@@ -1,7 +1,8 @@
 """The gateway's configuration: its own TOML file (default ``gateway/config.toml``).
 
-Targets (one service per city, one province service), timeouts, rate limits, the
-write rules of the roles and where users and the audit log live. The two secrets
+Targets (one service per city, one province service), timeouts, rate limits and where
+users and the audit log live. Who may do what is not the gateway's configuration: each city
+service decides it from its operations' declarations (``docs/permissions.md``). The two secrets
 come from the environment (``ZHAOSHANG_JWT_SECRET``, ``ZHAOSHANG_GATEWAY_SECRET``);
 a ``[secrets]`` table is accepted for tests. Without a JWT secret a development one
 is generated under ``var/`` with a warning.
@@ -68,15 +69,10 @@ class LimitsSection(_Strict):
     storage_uri = fields.String(load_default="memory://")
     per_user = fields.String(load_default="600/minute", validate=_rate)
     per_address = fields.String(load_default="1200/minute", validate=_rate)
-    login = fields.String(load_default="20/minute", validate=_rate)
-
-
-class RolesSection(_Strict):
-    clerk_writes = fields.List(fields.String(), load_default=lambda: ["leads", "leads/*",
-                                                                      "projects", "projects/*"])
-    leader_writes = fields.List(fields.String(), load_default=lambda: [
-        "matters/*/decision", "*/matters/*/decision", "evaluations/*/steps",
-        "*/evaluations/*/steps"])
+    # Sign-in attempts per address: high enough for an office behind one NAT address.
+    login = fields.String(load_default="300/minute", validate=_rate)
+    # Failed sign-ins per account, from any address: guessing one password stays slow.
+    login_account = fields.String(load_default="10/minute", validate=_rate)
 
 
 class TargetSection(_Strict):
@@ -99,7 +95,6 @@ class GatewayConfigSchema(_Strict):
     gateway = fields.Nested(GatewaySection, load_default=lambda: GatewaySection().load({}))
     upstream = fields.Nested(UpstreamSection, load_default=lambda: UpstreamSection().load({}))
     limits = fields.Nested(LimitsSection, load_default=lambda: LimitsSection().load({}))
-    roles = fields.Nested(RolesSection, load_default=lambda: RolesSection().load({}))
     province = fields.Nested(ProvinceSection, load_default=None, allow_none=True)
     cities = fields.List(fields.Nested(TargetSection), required=True)
     secrets = fields.Nested(SecretsSection, load_default=lambda: SecretsSection().load({}))
@@ -131,8 +126,6 @@ class GatewaySettings:
     health_timeout: float
     openapi_ttl: float
     limits: dict[str, str]
-    clerk_writes: tuple[str, ...]
-    leader_writes: tuple[str, ...]
     jwt_secret: str
     gateway_secret: str | None
     clock: Clock = field(default_factory=Clock)
@@ -147,6 +140,10 @@ def load_settings(config: GatewaySettings | dict[str, Any] | str | Path | None =
     if not isinstance(config, dict):
         path = Path(config or os.environ.get("ZHAOSHANG_GATEWAY_CONFIG") or DEFAULT_CONFIG)
         origin, config = str(path), read_toml(path)
+    if "roles" in config:
+        raise ConfigError(f"{origin}: [roles] is no longer read: who may do what is declared on "
+                          "each operation and decided by the city service (docs/permissions.md);"
+                          " remove the table")
     try:
         raw = GatewayConfigSchema().load(config)
     except ValidationError as exc:
@@ -174,8 +171,6 @@ def load_settings(config: GatewaySettings | dict[str, Any] | str | Path | None =
         health_timeout=raw["upstream"]["health_timeout"],
         openapi_ttl=raw["upstream"]["openapi_ttl_seconds"],
         limits=dict(raw["limits"]),
-        clerk_writes=tuple(raw["roles"]["clerk_writes"]),
-        leader_writes=tuple(raw["roles"]["leader_writes"]),
         jwt_secret=raw["secrets"]["jwt"] or os.environ.get(JWT_SECRET_ENV)
         or development_secret(var / "gateway-jwt.secret"),
         gateway_secret=raw["secrets"]["gateway"] or os.environ.get(GATEWAY_SECRET_ENV) or None,

@@ -21,7 +21,8 @@ SECURITY_SCHEME = "bearerAuth"
 PUBLIC_PATHS = ("/api/v1/auth/token", "/api/v1/health", "/api/v1/openapi.json")
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 # What the gateway itself may answer on any proxied operation.
-GATEWAY_ERRORS = {"401": "未登录或登录已失效", "403": "无权操作", "404": "未找到", "413": "请求过大",
+GATEWAY_ERRORS = {"400": "请求路径无效（bad_path）", "401": "未登录或登录已失效", "403": "无权操作",
+                  "404": "未找到", "413": "请求过大",
                   "429": "请求过于频繁", "502": "服务未能及时响应", "503": "服务暂不可用"}
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

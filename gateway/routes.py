@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, Response, g, jsonify, request
+from limits import parse
 from marshmallow import fields, validate
 
 from core.api.openapi import build_openapi
@@ -16,7 +17,7 @@ from core.problems import Problem
 from core.schemas.base import BaseSchema
 from gateway import tokens
 from gateway.access import admin_refusal, city_refusal, province_refusal
-from gateway.audit import AuditEntrySchema, AuditQuery, audit_query
+from gateway.audit import AuditEntrySchema, AuditQuery, audit_query, note_service_write
 from gateway.config import Target
 from gateway.openapi import merge_documents
 from gateway.runtime import EXTENSION, authenticated, gateway
@@ -84,21 +85,55 @@ def issue_token():
 
 
 def sign_in(username: str, password: str) -> dict[str, Any]:
-    """The token answer for a right name and password (API and web interface alike), else 401."""
+    """The token answer for a right name and password (API and web interface alike), else 401.
+
+    Failed attempts are counted per account, from any address (``[limits] login_account``):
+    beyond the limit the account's sign-in is refused (429) until the window passes, even with
+    the right password, so guessing one account's password stays slow however many addresses
+    guess it. (Attempts per address are limited by ``[limits] login``, in ``gateway.app``.)
+    """
     state = gateway()
+    guard = AccountGuard(state)
+    guard.check(username)
     with unit_of_work(state.sessions) as session:
         user = authenticate(session, username, password)
         if user is None:
+            guard.failed(username)
             raise Problem(401, "invalid_credentials", "登录失败", "用户名或密码错误")
+        session.flush()  # a password rehashed on the way in has its new version now
         token, expires = tokens.issue_token(state.settings.jwt_secret, user=user.username,
                                             role=user.role, city=user.city, unit=user.unit,
                                             name=user.display_name,
                                             lifetime=state.settings.token_lifetime,
-                                            clock=state.settings.clock)
+                                            clock=state.settings.clock,
+                                            auth_version=user.auth_version)
         return TokenSchema().dump({
             "access_token": token, "token_type": "Bearer",
             "expires_in": int(state.settings.token_lifetime.total_seconds()),
             "expires_at": expires, "user": user})
+
+
+class AccountGuard:
+    """Failed sign-ins per account in the limiter's storage (shared like its other counters)."""
+
+    def __init__(self, state: Any) -> None:
+        self.strategy = state.limiter.limiter
+        self.limit = parse(state.settings.limits["login_account"])
+
+    @staticmethod
+    def _key(username: str) -> str:
+        return username.strip().lower()[:64] or "-"
+
+    def check(self, username: str) -> None:
+        if self.strategy.test(self.limit, "login-account", self._key(username)):
+            return
+        wait = self.limit.get_expiry()  # the window's length: the latest it can reset
+        g.retry_after = wait
+        raise Problem(429, "rate_limited", "请求过于频繁",
+                      f"该账号登录失败次数过多，请 {wait} 秒后再试（限额 {self.limit}）")
+
+    def failed(self, username: str) -> None:
+        self.strategy.hit(self.limit, "login-account", self._key(username))
 
 
 @operation(blueprint, "/cities", summary="已部署的城市及其服务状态", response=CityHealthSchema,
@@ -134,14 +169,18 @@ def openapi_document():
 
 
 def city_proxy(city: str, rest: str) -> Response:
-    """``/api/v1/cities/<city>/<rest>`` → that city's ``/api/v1/<rest>``."""
+    """``/api/v1/cities/<city>/<rest>`` → that city's ``/api/v1/<rest>``.
+
+    The path is already normalised (``gateway.paths``): the city scope is decided on it and
+    exactly it is forwarded and signed. What the role may do there is the city's decision.
+    """
     claims = authenticated()
     state = gateway()
     target = state.settings.cities.get(city)
     if target is None:
         raise Problem(404, "unknown_city", "未找到", f"没有部署城市 {city}")
     g.target = city
-    refusal = city_refusal(claims, request.method, city, rest, state.settings)
+    refusal = city_refusal(claims, request.method, city, state.settings)
     if refusal:
         raise refusal
     return forward(target, f"{API_PREFIX}/{rest}", claims)
@@ -173,15 +212,31 @@ def forward(target: Target, path: str, claims: Claims) -> Response:
     headers["X-Forwarded-For"] = request.remote_addr or ""
     headers["X-Forwarded-Proto"] = request.scheme
     actor = Actor(user=claims.user, role=claims.role, unit=claims.unit, city=claims.city)
-    answer = gateway().upstream.send(target, request.method, path, actor,
-                                     query=request.query_string, body=request.get_data() or None,
-                                     headers=headers, request_id=g.request_id)
+    try:
+        answer = gateway().upstream.send(target, request.method, path, actor,
+                                         query=request.query_string,
+                                         body=request.get_data() or None, headers=headers,
+                                         request_id=g.request_id)
+    except Problem as problem:  # the service is down, too slow, or the path is not forwardable
+        note_service_write(target.code, request.method, path, problem.status, problem.body())
+        raise
+    note_service_write(target.code, request.method, path, answer.status_code, _json(answer))
     response = Response(answer.content, status=answer.status_code)
     response.headers.remove("Content-Type")
     for name, value in answer.headers.items():
         if name.lower() not in HOP_HEADERS and name.lower() != "x-request-id":
             response.headers[name] = value
     return response
+
+
+def _json(answer: Any) -> Any:
+    """A service's JSON or problem body (for the audit entry), else ``None``."""
+    if "json" not in answer.headers.get("Content-Type", ""):
+        return None
+    try:
+        return answer.json()
+    except ValueError:
+        return None
 
 
 def merged_openapi(app: Flask) -> dict[str, Any]:

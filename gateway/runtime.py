@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.config import GatewaySettings
+from gateway.declarations import Declarations
 from gateway.openapi import CachedDocument
 from gateway.tokens import Claims, verify_token
 from gateway.upstream import Upstream
@@ -27,6 +28,7 @@ class Gateway:
     upstream: Upstream
     openapi: CachedDocument
     limiter: Limiter
+    declarations: Declarations  # each city's declared rules, to offer only allowed actions
 
 
 def gateway() -> Gateway:

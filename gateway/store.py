@@ -38,6 +38,21 @@ class User(GatewayBase):
     display_name: Mapped[str] = mapped_column(sa.String(100))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # Raised whenever the account is disabled or its role, city or unit change: every token
+    # carries the version it was issued under and dies when it no longer matches.
+    auth_version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+
+# What a token vouches for: changing any of them ends the account's tokens.
+TOKEN_BOUND = ("role", "city", "unit", "active", "password_hash")
+
+
+@sa.event.listens_for(User, "before_update")
+def _bump_auth_version(mapper: object, connection: object, user: User) -> None:
+    state = sa.inspect(user)
+    changed = [name for name in TOKEN_BOUND if state.attrs[name].history.has_changes()]
+    if changed and not state.attrs["auth_version"].history.has_changes():
+        user.auth_version = (user.auth_version or 1) + 1
 
 
 class AuditEntry(GatewayBase):
@@ -58,6 +73,11 @@ class AuditEntry(GatewayBase):
     reason: Mapped[str | None] = mapped_column(sa.String(64))
     remote_addr: Mapped[str | None] = mapped_column(sa.String(64))
     request_id: Mapped[str | None] = mapped_column(sa.String(128))
+    # The record written or refused (``leads/5``: the path's record, or the one a 201 created).
+    record: Mapped[str | None] = mapped_column(sa.String(200), index=True)
+    # The path the service received: for a page's write, the API call behind the page.
+    service_path: Mapped[str | None] = mapped_column(sa.String(2000))
+    via: Mapped[str | None] = mapped_column(sa.String(8))  # api | web
 
 
 def upgrade(engine: Engine) -> None:

@@ -19,7 +19,7 @@ from core.problems import Problem
 
 ALGORITHM = "HS256"
 ISSUER = "zhaoshang-gateway"
-REQUIRED_CLAIMS = ["sub", "role", "exp", "iat", "jti", "iss"]
+REQUIRED_CLAIMS = ["sub", "role", "exp", "iat", "jti", "iss", "ver"]
 # PyJWT's time checks read the host's clock: they are made against the gateway's (_check_times).
 DECODE_OPTIONS: dict[str, Any] = {"require": REQUIRED_CLAIMS, "verify_exp": False,
                                   "verify_iat": False, "verify_nbf": False}
@@ -36,17 +36,23 @@ class Claims:
     name: str
     expires_at: dt.datetime
     token_id: str
+    # The account's ``auth_version`` when the token was issued: a token whose account has
+    # been disabled, deleted or changed since (another version) is refused (gateway.accounts).
+    auth_version: int = 0
 
 
 def issue_token(secret: str, *, user: str, role: str, city: str | None, unit: str | None,
                 name: str, lifetime: dt.timedelta, now: dt.datetime | None = None,
-                clock: Clock = CHINA) -> tuple[str, dt.datetime]:
-    """A signed token for the user and when it expires (from ``now``, else the clock's now)."""
+                clock: Clock = CHINA, auth_version: int = 0) -> tuple[str, dt.datetime]:
+    """A signed token for the user and when it expires (from ``now``, else the clock's now).
+
+    ``auth_version`` is the account's (``ver``); the default matches no account.
+    """
     issued = now or clock.utcnow()
     expires = issued + lifetime
     payload: dict[str, Any] = {"sub": user, "role": role, "city": city, "unit": unit,
                                "name": name, "iss": ISSUER, "iat": issued, "exp": expires,
-                               "jti": uuid.uuid4().hex}
+                               "jti": uuid.uuid4().hex, "ver": auth_version}
     return jwt.encode(payload, secret, algorithm=ALGORITHM), expires
 
 
@@ -54,7 +60,7 @@ def unauthenticated(code: str, detail: str) -> Problem:
     return Problem(401, code, "未登录或登录已失效", detail)
 
 
-def _timestamp(payload: dict[str, Any], claim: str) -> int:
+def _integer(payload: dict[str, Any], claim: str) -> int:
     try:
         return int(payload[claim])
     except (ValueError, TypeError, OverflowError) as exc:
@@ -64,11 +70,11 @@ def _timestamp(payload: dict[str, Any], claim: str) -> int:
 def _check_times(payload: dict[str, Any], now: dt.datetime) -> None:
     """PyJWT's ``iat``/``nbf``/``exp`` checks, against the clock's instant."""
     current = now.timestamp()
-    if _timestamp(payload, "iat") > current:
+    if _integer(payload, "iat") > current:
         raise jwt.ImmatureSignatureError("The token is not yet valid (iat)")
-    if "nbf" in payload and _timestamp(payload, "nbf") > current:
+    if "nbf" in payload and _integer(payload, "nbf") > current:
         raise jwt.ImmatureSignatureError("The token is not yet valid (nbf)")
-    if _timestamp(payload, "exp") <= current:
+    if _integer(payload, "exp") <= current:
         raise jwt.ExpiredSignatureError("Signature has expired")
 
 
@@ -86,6 +92,7 @@ def verify_token(secret: str, authorization: str | None, clock: Clock = CHINA) -
         payload = jwt.decode(token.strip(), secret, algorithms=[ALGORITHM], issuer=ISSUER,
                              options=DECODE_OPTIONS)
         _check_times(payload, clock.utcnow())
+        version = _integer(payload, "ver")
     except jwt.ExpiredSignatureError as exc:
         raise unauthenticated("token_expired", "登录已过期，请重新登录") from exc
     except jwt.InvalidTokenError as exc:
@@ -94,4 +101,4 @@ def verify_token(secret: str, authorization: str | None, clock: Clock = CHINA) -
                   city=payload.get("city") or None, unit=payload.get("unit") or None,
                   name=str(payload.get("name") or payload["sub"]),
                   expires_at=dt.datetime.fromtimestamp(payload["exp"], dt.UTC),
-                  token_id=str(payload["jti"]))
+                  token_id=str(payload["jti"]), auth_version=version)

@@ -20,6 +20,7 @@ from requests.adapters import HTTPAdapter
 from core.identity import Actor, signed_identity_headers
 from core.problems import Problem
 from gateway.config import GatewaySettings, Target
+from gateway.paths import BadPath, bad_path, canonical_query, normalise_path
 
 IDEMPOTENT_READS = frozenset({"GET", "HEAD"})
 # Headers that describe one hop, or that the gateway sets itself.
@@ -69,18 +70,29 @@ class Upstream:
              request_id: str | None = None) -> requests.Response:
         """One request to ``target`` as ``actor``; reads are retried on connection failures.
 
-        ``path`` is the service's own path (``/api/v1/leads``), signed as such.
+        ``path`` is the service's own path (``/api/v1/leads``), already normalised
+        (``gateway.paths``): it is signed and sent exactly as it is, with the canonical form of
+        ``query`` and a digest of ``body``.
         """
         method = method.upper()
+        try:
+            normal = normalise_path(path)
+        except BadPath as refused:
+            raise bad_path(str(refused)) from None
+        if normal != path:  # decided on one path, about to send another: never
+            raise bad_path("路径未经规范化，网关不转发")
+        canonical = canonical_query(query)
         url = target.url + quote(path, safe="/:@!$&'()*+,;=-._~")
-        if query:
-            url += "?" + query.decode("latin-1")
+        if canonical:
+            url += "?" + canonical
         timeout = timeout or (self.settings.connect_timeout, self.settings.read_timeout)
         attempts = 1 + (self.settings.read_retries if method in IDEMPOTENT_READS else 0)
         for attempt in range(attempts):
-            # Signed per attempt: the service accepts a signature for a short time only.
+            # Signed per attempt, with a fresh nonce: a signature is good for one request,
+            # for a short time.
             sent = {**(headers or {}),
-                    **signed_identity_headers(self.settings.gateway_secret, actor, method, path)}
+                    **signed_identity_headers(self.settings.gateway_secret, actor, method, path,
+                                              query=canonical, body=body)}
             if request_id:
                 sent["X-Request-Id"] = request_id
             try:

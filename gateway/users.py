@@ -1,4 +1,11 @@
-"""Users: creating them, checking their passwords (argon2id, ``argon2-cffi``)."""
+"""Users: creating, changing, disabling and deleting them, checking their passwords (argon2id,
+``argon2-cffi``), and whether a token still speaks for its account.
+
+Every token carries the account's ``auth_version`` (``gateway.store``); disabling, deleting or
+changing an account's role, city, unit or password raises it, and the gateway checks the
+token's version against the account on every request, so the account's existing tokens stop
+working at once, not at their expiry.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +17,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
+from core.problems import Problem
 from gateway.store import User
+from gateway.tokens import Claims, unauthenticated
 
 USER_ROLES = ("clerk", "officer", "leader", "province", "admin")
+CITY_ROLES = ("clerk", "officer", "leader")
 ROLE_LABELS = {"clerk": "经办人", "officer": "招商干部", "leader": "领导", "province": "省级用户",
                "admin": "系统管理员"}
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
@@ -47,7 +57,7 @@ def user_problems(new: NewUser, city_codes: set[str] | None = None) -> list[str]
         problems.append(f"角色应为以下之一：{', '.join(USER_ROLES)}")
     if len(new.password) < MIN_PASSWORD:
         problems.append(f"密码至少 {MIN_PASSWORD} 位")
-    if new.role in ("clerk", "officer", "leader"):
+    if new.role in CITY_ROLES:
         if not new.city:
             problems.append("经办人、招商干部和领导必须指定城市（--city）")
         elif city_codes is not None and new.city not in city_codes:
@@ -60,6 +70,13 @@ def user_problems(new: NewUser, city_codes: set[str] | None = None) -> list[str]
     elif new.unit:
         problems.append("只有经办人绑定单位（--unit）")
     return problems
+
+
+def find_user(session: Session, username: str) -> User:
+    user = session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise UserError(f"没有用户 {username}")
+    return user
 
 
 def create_user(session: Session, new: NewUser, city_codes: set[str] | None = None) -> User:
@@ -89,3 +106,52 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return user
+
+
+def change_user(session: Session, username: str, *, role: str | None = None,
+                city: str | None = None, unit: str | None = None,
+                display_name: str | None = None, city_codes: set[str] | None = None) -> User:
+    """Change an account's role, city, unit or name; a new role, city or unit ends its tokens.
+
+    Options left ``None`` keep their value, except that a role without a city or a unit drops
+    them (a province user has no city). :class:`UserError` lists what is wrong.
+    """
+    user = find_user(session, username)
+    new_role = role or user.role
+    new_city = city if city is not None else (user.city if new_role in CITY_ROLES else None)
+    new_unit = unit if unit is not None else (user.unit if new_role == "clerk" else None)
+    problems = user_problems(NewUser(user.username, new_role, "x" * MIN_PASSWORD, new_city,
+                                     new_unit), city_codes)
+    if problems:
+        raise UserError("；".join(problems))
+    user.role, user.city, user.unit = new_role, new_city or None, new_unit or None
+    if display_name:
+        user.display_name = display_name
+    session.flush()
+    return user
+
+
+def set_active(session: Session, username: str, active: bool) -> User:
+    """Disable (ends the account's tokens at once and stops sign-ins) or enable an account."""
+    user = find_user(session, username)
+    user.active = active
+    session.flush()
+    return user
+
+
+def delete_user(session: Session, username: str) -> None:
+    """Remove an account; its tokens stop working at once (their account is gone)."""
+    session.delete(find_user(session, username))
+    session.flush()
+
+
+def token_refusal(session: Session, claims: Claims) -> Problem | None:
+    """Why ``claims`` no longer speak for their account, or ``None`` when they still do."""
+    row = session.execute(sa.select(User.auth_version, User.active, User.role, User.city,
+                                    User.unit).where(User.username == claims.user)).first()
+    if row is None or not row.active:
+        return unauthenticated("token_revoked", "账号已停用或已删除，请联系系统管理员")
+    if (row.auth_version, row.role, row.city, row.unit) != (
+            claims.auth_version, claims.role, claims.city, claims.unit):
+        return unauthenticated("token_revoked", "账号信息已变更，请重新登录")
+    return None

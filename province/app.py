@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.api import openapi as openapi_api
 from core.db import make_engine, make_session_factory
-from core.identity import forwarded_actor, gateway_secret
+from core.identity import NonceStore, gateway_secret, request_actor
 from core.problems import register_error_handlers
 from province import api
 from province.config import ProvinceConfig, load_config
@@ -56,7 +56,7 @@ def _identify() -> None:
     of province users and administrators pass (city roles are refused: ``service_city``
     is None), and province users only read."""
     config = current_app.extensions[api.EXTENSION].config
-    g.actor = forwarded_actor(request.headers, request.method, request.path,
-                              secret=gateway_secret(config.raw["gateway"]["secret"]),
-                              service_city=None,
-                              max_age=config.raw["gateway"]["max_age_seconds"])
+    nonces = current_app.extensions.setdefault("zhaoshang_nonces", NonceStore())
+    g.actor = request_actor(request, secret=gateway_secret(config.raw["gateway"]["secret"]),
+                            service_city=None, max_age=config.raw["gateway"]["max_age_seconds"],
+                            nonces=nonces)

@@ -54,7 +54,9 @@ def work_order_unit(request: AccessRequest) -> list[str]:
 
 
 def evaluation_units(request: AccessRequest) -> list[str]:
-    """评估项目的招商单位和落户单位（投资方评估无所属单位）"""
+    """县级评估：项目的招商单位和落户单位（市级评估、投资方评估由市里办理）"""
     evaluation = path_record(request, Evaluation, "evaluation_id", "评估")
-    project = request.session.get(Project, evaluation.project_id) if evaluation.project_id else None
+    if evaluation.level != "county" or not evaluation.project_id:
+        return []
+    project = request.session.get(Project, evaluation.project_id)
     return [project.finding_unit.code, project.host_unit.code] if project is not None else []

@@ -12,6 +12,7 @@ from flask import Flask, redirect, url_for
 from gateway.web import session
 from gateway.web.base import blueprint
 from gateway.web.pages import (  # noqa: F401 - each module adds its routes to the blueprint
+    audit,
     auth,
     city_pages,
     dashboard,

@@ -19,6 +19,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_limiter import RateLimitExceeded
 
 from gateway.runtime import gateway
 from gateway.web import formatting, menus
@@ -117,6 +118,16 @@ def filters(*names: str) -> dict[str, str]:
     """The query parameters a list page passes on to the API (empty ones dropped)."""
     return {name: request.args[name].strip() for name in names
             if request.args.get(name, "").strip()}
+
+
+@blueprint.errorhandler(RateLimitExceeded)
+def rate_limited(error: RateLimitExceeded) -> tuple[str, int]:
+    """Over a rate limit in the interface: a page in Chinese, not the API's problem JSON (the
+    limiter adds ``Retry-After``)."""
+    window = error.limit.limit.get_expiry() if error.limit else None
+    back = request.referrer if request.referrer and "/web/" in request.referrer else None
+    return render_template("rate_limited.html", user=None, retry_after=window,
+                           back=back or url_for("web.home")), 429
 
 
 @blueprint.app_template_global()

@@ -1,8 +1,10 @@
 """The web interface's calls to the API, as the signed-in person.
 
-Every call goes through the same role and city rules as ``/api/v1/cities/…`` (``gateway.access``)
-and the same signed forwarding (``gateway.upstream``), so a page can show only what the API would
-answer that person, and :meth:`ApiClient.may` tells a template whether to offer an action at all.
+Every call goes through the same city scope as ``/api/v1/cities/…`` (``gateway.access``) and the
+same signed forwarding (``gateway.upstream``); the city service decides what the role and unit may
+do, as for any API call. :meth:`ApiClient.may` tells a template whether to offer an action at all,
+from the operation's own declaration (``gateway.declarations``). Each write a page makes is kept
+for the audit log with the service's real answer (``gateway.audit.note_service_write``).
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from core.identity import Actor
+from core.identity import READ_METHODS, Actor
 from core.problems import Problem
 from gateway.access import city_refusal, province_refusal
+from gateway.audit import note_service_write
+from gateway.paths import BadPath, bad_path, normalise_path
 from gateway.runtime import gateway
 from gateway.tokens import Claims
 
@@ -72,9 +76,15 @@ class ApiClient:
         self.actor = Actor(user=claims.user, role=claims.role, unit=claims.unit, city=claims.city)
 
     def may(self, method: str, city: str, path: str) -> bool:
-        """Whether the gateway would let this person send ``method`` to ``path`` of ``city``."""
-        return city_refusal(self.claims, method, city, path.strip("/"),
-                            gateway().settings) is None
+        """Whether this person may send ``method`` to ``path`` of ``city``, as far as the
+        gateway can tell before asking: the city scope, and the roles the operation declares
+        (the unit of a record is checked by the city when the form is sent)."""
+        if city_refusal(self.claims, method, city, gateway().settings) is not None:
+            return False
+        if method.upper() in READ_METHODS:
+            return True
+        roles = gateway().declarations.roles(city, method, path.strip("/"))
+        return roles is None or self.claims.role in roles
 
     def may_see_province(self) -> bool:
         return province_refusal(self.claims, "GET") is None
@@ -86,10 +96,15 @@ class ApiClient:
         target = settings.cities.get(city)
         if target is None:
             return _answer(Problem(404, "unknown_city", "未找到", f"没有部署城市 {city}"))
-        refusal = city_refusal(self.claims, method, city, path.strip("/"), settings)
+        service_path = f"{API_PREFIX}/{path.strip('/')}"
+        try:
+            service_path = normalise_path(service_path)
+        except BadPath as refused:
+            return self._refused(city, method, service_path, bad_path(str(refused)))
+        refusal = city_refusal(self.claims, method, city, settings)
         if refusal:
-            return _answer(refusal)
-        return self._send(target, method, f"{API_PREFIX}/{path.strip('/')}", params, body)
+            return self._refused(city, method, service_path, refusal)
+        return self._send(target, method, service_path, params, body)
 
     def province(self, path: str, params: dict[str, Any] | None = None) -> Answer:
         """A read of the province service (``/api/v1/province/<path>``)."""
@@ -102,6 +117,12 @@ class ApiClient:
         return self._send(settings.province, "GET", f"{API_PREFIX}/province/{path.strip('/')}",
                           params, None)
 
+    @staticmethod
+    def _refused(target: str, method: str, service_path: str, problem: Problem) -> Answer:
+        """The gateway's own refusal, audited like the service's when it was a write."""
+        note_service_write(target, method, service_path, problem.status, problem.body())
+        return _answer(problem)
+
     def _send(self, target: Any, method: str, path: str, params: dict[str, Any] | None,
               body: Any) -> Answer:
         data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
@@ -110,11 +131,12 @@ class ApiClient:
                                              query=query_bytes(params), body=data,
                                              headers=JSON_HEADERS, request_id=self.request_id)
         except Problem as problem:  # the service is down or too slow
-            return _answer(problem)
+            return self._refused(target.code, method, path, problem)
         parsed = None
         if "json" in answer.headers.get("Content-Type", ""):
             try:
                 parsed = answer.json()
             except ValueError:
                 parsed = None
+        note_service_write(target.code, method, path, answer.status_code, parsed)
         return Answer(answer.status_code, parsed, answer.content, dict(answer.headers))

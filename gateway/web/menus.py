@@ -40,8 +40,9 @@ CITY_MENU = (
     MenuItem("预警", "web.warnings", ("officer", "leader", "province", "admin")),
     MenuItem("招商地图", "web.investment_map", ("clerk", "officer", "leader", "province", "admin")),
 )
-PROVINCE_MENU = (
+PROVINCE_MENU = (  # pages of no single city
     MenuItem("全省对比", "web.province", ("province", "admin")),
+    MenuItem("审计日志", "web.audit", ("admin",)),
 )
 
 

@@ -20,19 +20,14 @@ from core.toolkit import (
     Permission,
     Project,
     body_units,
+    path_record,
 )
 from plugins.pingliang.lists import ListSpec
 
 
-def _row(request: AccessRequest, model: type, arg: str):
-    ident = request.view_args.get(arg)
-    return request.session.get(model, ident) if isinstance(ident, int) else None
-
-
-def host_unit(request: AccessRequest) -> list[str] | None:
+def host_unit(request: AccessRequest) -> list[str]:
     """项目的落户单位"""
-    project = _row(request, Project, "project_id")
-    return None if project is None else [project.host_unit.code]
+    return [path_record(request, Project, "project_id", "项目").host_unit.code]
 
 
 def lead_reporting_unit(request: AccessRequest) -> list[str] | None:
@@ -44,10 +39,12 @@ def lead_reporting_unit(request: AccessRequest) -> list[str] | None:
     return None if lead is None else [lead.reporting_unit_code]
 
 
+lead_reporting_unit.record_fields = ("lead_id",)  # type: ignore[attr-defined]
+
+
 def _row_unit(spec: ListSpec):
-    def resolve(request: AccessRequest) -> list[str] | None:
-        row = _row(request, spec.model, "item_id")
-        return None if row is None else [spec.owner_unit(row)]
+    def resolve(request: AccessRequest) -> list[str]:
+        return [spec.owner_unit(path_record(request, spec.model, "item_id", spec.name))]
 
     resolve.__doc__ = f"{spec.name}条目所属单位"
     return resolve

@@ -10,6 +10,7 @@ import pytest
 from tests.gateway.harness import (
     CITY_NAMES,
     CityService,
+    Echo,
     Front,
     GatewayServer,
     ProvinceService,
@@ -59,3 +60,13 @@ def front(services: dict[str, Service], cities: dict[str, CityService],
         yield Front(server.url, app)
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def echo() -> Iterator[Echo]:
+    """A service that echoes what it received (for what the gateway sends on)."""
+    service = Echo()
+    service.server.start()
+    yield service
+    service.release.set()
+    service.server.stop()

@@ -17,6 +17,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import requests
 import waitress.server
@@ -98,12 +99,17 @@ class Service:
 
     def direct(self, method: str, path: str, actor: Actor | None = None,
                **kwargs: Any) -> requests.Response:
-        """A call around the gateway; signed like the gateway does when ``actor`` is given."""
-        headers = kwargs.pop("headers", {})
+        """A call around the gateway; signed like the gateway does when ``actor`` is given
+        (the path, query string and body exactly as they are sent)."""
+        prepared = requests.Request(method, self.url + path, headers=kwargs.pop("headers", {}),
+                                    **kwargs).prepare()
         if actor is not None:
-            headers |= signed_identity_headers(GATEWAY_SECRET, actor, method,
-                                               path.split("?")[0])
-        return requests.request(method, self.url + path, headers=headers, timeout=10, **kwargs)
+            path_only, _, query = (prepared.path_url or "/").partition("?")
+            body = prepared.body.encode() if isinstance(prepared.body, str) else prepared.body
+            prepared.headers.update(signed_identity_headers(
+                GATEWAY_SECRET, actor, method, unquote(path_only), query=query, body=body))
+        with requests.Session() as session:
+            return session.send(prepared, timeout=10)
 
     def stop(self) -> None:
         if self.process is None:
@@ -252,3 +258,61 @@ class Front:
         entries = self.call("admin", "GET", "/audit", params={"request_id": request_id})
         assert entries.status_code == 200, entries.text
         return entries.json()["items"]
+
+
+class Echo:
+    """A service that answers with what it was sent; ``/slow`` holds its first answer back.
+
+    A few paths answer as a city would: ``…/reject`` and ``refuse/…`` are refused (403 with a
+    problem code), a ``POST`` to ``created`` creates record 41 (201).
+    """
+
+    def __init__(self) -> None:
+        from flask import Flask, jsonify, request
+
+        self.calls: dict[str, int] = {}
+        self.release = threading.Event()
+        app = Flask("echo")
+
+        @app.route("/api/v1/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+        def echo(rest: str):
+            self.calls[rest] = self.calls.get(rest, 0) + 1
+            if rest == "slow" and self.calls[rest] == 1:
+                self.release.wait(10)  # longer than the gateway's read timeout
+            if rest.endswith("/reject") or rest.startswith("refuse/"):
+                refused = jsonify({"type": "about:blank", "title": "无权操作", "status": 403,
+                                   "code": "forbidden_role", "detail": "此操作限市招商部门办理"})
+                refused.status_code, refused.mimetype = 403, "application/problem+json"
+                return refused
+            if rest == "created" and request.method == "POST":
+                return jsonify({"id": 41}), 201
+            return jsonify({"method": request.method, "path": request.path,
+                            "query": request.query_string.decode("latin-1"),
+                            "body": request.get_data(as_text=True),
+                            "headers": dict(request.headers)}), 200, {"X-Echo": "1"}
+
+        self.server = GatewayServer(app)
+
+
+def make_gateway(echo: Echo, tmp_path: Path, **sections: Any) -> Any:
+    """A gateway in front of the echo service, as Lanzhou and Ziyang, with the test users."""
+    from gateway.app import create_app
+
+    config: dict[str, Any] = {
+        "gateway": {"database_url": f"sqlite:///{tmp_path / 'gw.db'}"},
+        "cities": [{"code": "lanzhou", "name": "兰州市", "url": echo.server.url},
+                   {"code": "ziyang", "name": "资阳市", "url": echo.server.url}],
+        "secrets": {"jwt": JWT_SECRET, "gateway": GATEWAY_SECRET}}
+    for name, values in sections.items():
+        config[name] = values
+    app = create_app(config, var_dir=tmp_path)
+    add_users(app)
+    return app
+
+
+def sign_in(client: Any, username: str, **kwargs: Any) -> dict[str, str]:
+    """The bearer header of a fresh token for ``username`` (Flask test client)."""
+    answer = client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD},
+                         **kwargs)
+    assert answer.status_code == 200, answer.json
+    return {"Authorization": f"Bearer {answer.json['access_token']}"}

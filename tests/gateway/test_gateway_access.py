@@ -1,4 +1,6 @@
-"""Through the gateway over real HTTP: who may do what where, and every refusal audited.
+"""Through the gateway over real HTTP: who may go where, what the cities refuse, and every
+refusal audited. The gateway keeps city scope and the province's read-only rule; what a role
+or a unit may do is the city's decision (``core.permissions``).
 
 Each refused write is checked three ways: the status and problem code the caller
 gets, the audit entry the gateway wrote, and the city's database (rows and outbox)
@@ -203,10 +205,15 @@ def test_a_clerk_writes_their_own_units_leads_but_not_another_units_project(
     assert lanzhou.snapshot()["outbox"] == before["outbox"] + 1
 
 
-def test_a_clerk_writes_nothing_but_leads_and_projects(front, cities):
+def test_the_city_not_the_gateway_refuses_a_clerk_deciding_a_matter(front, cities):
     before = cities["lanzhou"].snapshot()
     answer = front.call("lanzhou-clerk", "POST", "/cities/lanzhou/matters/1/decision", json={})
     assert_refused(front, answer, 403, "forbidden_role", user="lanzhou-clerk")
+    # The gateway has no path patterns any more: it forwarded the request, the city refused it
+    # from the operation's declaration.
+    [entry] = front.audit_of(answer)
+    assert entry["service_path"] == "/api/v1/matters/1/decision"
+    assert answer.json()["permission"] == "decider"
     assert cities["lanzhou"].snapshot() == before
 
 
@@ -232,6 +239,7 @@ def test_a_leader_reads_and_decides_but_does_not_report(front, cities):
     before = cities["lanzhou"].snapshot()
     report = front.call("lanzhou-leader", "POST", "/cities/lanzhou/leads", json=lead_payload())
     assert_refused(front, report, 403, "forbidden_role", user="lanzhou-leader")
+    assert front.audit_of(report)[0]["service_path"] == "/api/v1/leads"  # the city's refusal
     assert front.call("lanzhou-leader", "GET", "/cities/lanzhou/projects").status_code == 200
     # A decision is forwarded to the city (which knows no such matter): not the gateway's 403.
     decision = front.call("lanzhou-leader", "POST", "/cities/lanzhou/matters/999999/decision",
@@ -289,3 +297,19 @@ def test_a_city_service_refuses_a_call_that_bypasses_the_gateway(cities):
     assert replay.status_code == 401
     assert replay.json()["code"] == "bad_signature"
     assert lanzhou.snapshot() == before
+
+
+def test_a_clerk_does_their_units_duty_beyond_leads_and_projects(front, cities, east_project):
+    """The old path patterns let clerks write only ``leads`` and ``projects``; raising a matter
+    for their own unit's project is a clerk's duty, and the city now decides it."""
+    answer = front.call("lanzhou-clerk", "POST", "/cities/lanzhou/matters", json={
+        "project_id": east_project["id"], "kind": "land", "title": "用地协调",
+        "request": "请协调项目用地指标"})
+    assert answer.status_code == 201, answer.text
+    [entry] = front.audit_of(answer)
+    assert (entry["outcome"], entry["record"]) == ("done", f"matters/{answer.json()['id']}")
+    # Another unit's clerk is refused by the city, naming the units.
+    other = front.call("lanzhou-clerk-west", "POST", "/cities/lanzhou/matters", json={
+        "project_id": east_project["id"], "kind": "land", "title": "用地协调",
+        "request": "请协调项目用地指标"})
+    assert_refused(front, other, 403, "forbidden_unit", user="lanzhou-clerk-west")

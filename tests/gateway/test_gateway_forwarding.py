@@ -2,63 +2,8 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-
-import pytest
-from flask import Flask, jsonify, request
-
 from core.identity import Actor, forwarded_actor
-from tests.gateway.harness import GATEWAY_SECRET, JWT_SECRET, PASSWORD, GatewayServer, add_users
-
-
-class Echo:
-    """A service that answers with what it was sent; ``/slow`` holds its first answer back."""
-
-    def __init__(self) -> None:
-        self.calls: dict[str, int] = {}
-        self.release = threading.Event()
-        app = Flask("echo")
-
-        @app.route("/api/v1/<path:rest>", methods=["GET", "POST", "PATCH"])
-        def echo(rest: str):
-            self.calls[rest] = self.calls.get(rest, 0) + 1
-            if rest == "slow" and self.calls[rest] == 1:
-                self.release.wait(10)  # longer than the gateway's read timeout
-            return jsonify({"method": request.method, "path": request.path,
-                            "query": request.query_string.decode(),
-                            "body": request.get_data(as_text=True),
-                            "headers": dict(request.headers)}), 200, {"X-Echo": "1"}
-
-        self.server = GatewayServer(app)
-
-
-@pytest.fixture(scope="module")
-def echo() -> Iterator[Echo]:
-    service = Echo()
-    service.server.start()
-    yield service
-    service.release.set()
-    service.server.stop()
-
-
-def make_gateway(echo: Echo, tmp_path, **sections):
-    from gateway.app import create_app
-
-    config = {"gateway": {"database_url": f"sqlite:///{tmp_path / 'gw.db'}"},
-              "cities": [{"code": "lanzhou", "name": "兰州市", "url": echo.server.url}],
-              "secrets": {"jwt": JWT_SECRET, "gateway": GATEWAY_SECRET}}
-    for name, values in sections.items():
-        config[name] = values
-    app = create_app(config, var_dir=tmp_path)
-    add_users(app)
-    return app
-
-
-def sign_in(client, username: str) -> dict[str, str]:
-    answer = client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
-    assert answer.status_code == 200, answer.json
-    return {"Authorization": f"Bearer {answer.json['access_token']}"}
+from tests.gateway.harness import GATEWAY_SECRET, make_gateway, sign_in
 
 
 def test_the_service_gets_a_signed_identity_the_request_id_and_the_request(echo, tmp_path):
@@ -75,7 +20,8 @@ def test_the_service_gets_a_signed_identity_the_request_id_and_the_request(echo,
     received = seen["headers"]
     # The client's own identity headers were replaced by the signed ones from its token.
     actor = forwarded_actor(received, "POST", "/api/v1/leads", secret=GATEWAY_SECRET,
-                            service_city="lanzhou")
+                            service_city="lanzhou", query=seen["query"],
+                            body=seen["body"].encode())
     assert actor == Actor("lanzhou-clerk", "clerk", unit="east", city="lanzhou")
     assert received["X-Request-Id"] == "rid-42"
     assert "Authorization" not in received and "Cookie" not in received

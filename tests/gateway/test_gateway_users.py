@@ -76,3 +76,19 @@ def test_demo_logins_cover_every_role_and_city_once(tmp_path):
     assert (clerk.role, clerk.city) == ("clerk", "ziyang") and clerk.unit
     assert users["province"].city is None
     assert demo_logins(config) is None  # printed once: nothing new the second time
+
+
+def test_the_gateway_no_longer_reads_role_path_patterns(tmp_path):
+    import pytest
+
+    from core.config import ConfigError
+    from gateway.config import load_settings
+
+    config = {"gateway": {"database_url": f"sqlite:///{tmp_path / 'gw.db'}"}, "cities": CITIES,
+              "secrets": {"jwt": "j" * 32}, "roles": {"clerk_writes": ["leads"]}}
+    with pytest.raises(ConfigError, match="permissions.md"):
+        load_settings(config, tmp_path)
+    settings = load_settings({key: value for key, value in config.items() if key != "roles"},
+                             tmp_path)
+    assert not hasattr(settings, "clerk_writes")
+    assert settings.limits["login_account"] == "10/minute"

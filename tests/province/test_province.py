@@ -274,8 +274,7 @@ def test_the_province_configuration_is_validated(tmp_path):
 
 @sqlite_only
 def test_behind_the_gateway_only_signed_province_reads_pass(hub, monkeypatch):
-    from core.clock import utcnow
-    from core.identity import Actor, identity_signature
+    from core.identity import Actor, signed_identity_headers
 
     monkeypatch.setenv("ZHAOSHANG_GATEWAY_SECRET", "s3cret")
     client = hub.app.test_client()
@@ -283,13 +282,8 @@ def test_behind_the_gateway_only_signed_province_reads_pass(hub, monkeypatch):
     assert client.get(path).status_code == 401  # not through the gateway
 
     def signed(role: str, city: str | None = None) -> int:
-        actor, stamp = Actor(user=f"{role}1", role=role, city=city), str(int(utcnow().timestamp()))
-        headers = {"X-Zhaoshang-User": actor.user, "X-Zhaoshang-Role": role,
-                   "X-Zhaoshang-Timestamp": stamp,
-                   "X-Zhaoshang-Signature": identity_signature("s3cret", actor, stamp, "GET",
-                                                               path)}
-        if city:
-            headers["X-Zhaoshang-City"] = city
+        actor = Actor(user=f"{role}1", role=role, city=city)
+        headers = signed_identity_headers("s3cret", actor, "GET", path)
         return client.get(path, headers=headers).status_code
 
     assert signed("province") == 200

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, g, redirect, render_template, request, url_for
+from flask import Response, g, get_flashed_messages, redirect, render_template, request, url_for
 
 from core.problems import Problem
 from gateway import routes
@@ -25,7 +25,9 @@ def _safe_next(target: str | None) -> str | None:
 def login():
     next_page = _safe_next(request.args.get("next"))
     if request.method == "GET":
-        return render_template("login.html", next=next_page, user=None)
+        # Why the person is here again (an expired token, an account changed or disabled).
+        return render_template("login.html", next=next_page, user=None,
+                               notices=get_flashed_messages(category_filter=["notice"]))
     username = request.form.get("username", "").strip()
     try:
         answer = routes.sign_in(username, request.form.get("password", ""))

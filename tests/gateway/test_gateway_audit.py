@@ -1,0 +1,199 @@
+"""The audit log tells the truth: each write's entry carries the city service's real outcome
+(status, done or refused, the refusal's code, the record) for the API and the web interface
+alike, and administrators read it — filtered and exported — in the web interface.
+
+Against the real city services (``conftest``): the city, not the gateway, decides who may do
+what, so the gateway forwards a clerk's judgement of a lead and the city refuses it.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import itertools
+from urllib.parse import urlsplit
+
+import openpyxl
+import pytest
+
+from tests.gateway.harness import PASSWORD
+
+_numbers = itertools.count(1)
+
+
+def lead_payload(unit: str = "east") -> dict:
+    number = next(_numbers)
+    return {"title": f"审计测试线索{number}", "reporting_unit": unit,
+            "enterprise": {"name": f"审计测试企业{number}有限公司"}}
+
+
+@pytest.fixture(scope="module")
+def east_lead(front) -> dict:
+    answer = front.call("lanzhou-clerk", "POST", "/cities/lanzhou/leads", json=lead_payload())
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+@pytest.fixture(scope="module")
+def east_project(front) -> dict:
+    answer = front.call("lanzhou-officer", "POST", "/cities/lanzhou/projects", json={
+        "name": f"审计测试项目{next(_numbers)}", "amount": "900", "finding_unit": "east",
+        "enterprise": {"name": f"审计项目企业{next(_numbers)}有限公司"}})
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def browser_as(front, username: str):
+    """A web session of ``username`` and its CSRF token."""
+    browser = front.app.test_client()
+    signed_in = browser.post("/web/login", data={"username": username, "password": PASSWORD})
+    assert signed_in.status_code == 303
+    with browser.session_transaction() as session:
+        return browser, session["csrf_token"]
+
+
+def entries_of(front, **filters) -> list[dict]:
+    answer = front.call("admin", "GET", "/audit", params=filters)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["items"]
+
+
+def test_an_api_write_is_audited_with_the_record_it_created(front, east_lead):
+    answer = front.call("lanzhou-officer", "POST", "/cities/lanzhou/leads",
+                        json=lead_payload("west"))
+    assert answer.status_code == 201
+    [entry] = front.audit_of(answer)
+    assert (entry["status"], entry["outcome"], entry["reason"], entry["record"], entry["via"],
+            entry["service_path"]) == (201, "done", None, f"leads/{answer.json()['id']}", "api",
+                                       "/api/v1/leads")
+
+
+def test_the_city_decides_and_the_audit_keeps_its_refusal(front, cities, east_lead):
+    """A clerk judging a lead: the gateway forwards it (no path patterns), the city refuses."""
+    before = cities["lanzhou"].snapshot()
+    answer = front.call("lanzhou-clerk", "POST", f"/cities/lanzhou/leads/{east_lead['id']}/assign",
+                        json={"first_talk_unit": "east"})
+    assert (answer.status_code, answer.json()["code"]) == (403, "forbidden_role")
+    [entry] = front.audit_of(answer)
+    assert (entry["status"], entry["outcome"], entry["reason"], entry["record"],
+            entry["service_path"]) == (403, "refused", "forbidden_role",
+                                       f"leads/{east_lead['id']}",
+                                       f"/api/v1/leads/{east_lead['id']}/assign")
+    assert cities["lanzhou"].snapshot() == before
+
+
+def test_a_refused_web_write_is_audited_as_refused_not_as_a_redirect(front, cities, east_lead):
+    before = cities["lanzhou"].snapshot()
+    browser, csrf = browser_as(front, "lanzhou-clerk")
+    # The page offers a clerk no assignment; a crafted form is refused by the city all the same.
+    page = browser.get(f"/web/c/lanzhou/leads/{east_lead['id']}").get_data(as_text=True)
+    assert "assign-form" not in page
+    answer = browser.post(f"/web/c/lanzhou/leads/{east_lead['id']}/assign",
+                          data={"csrf_token": csrf, "first_talk_unit": "east"},
+                          headers={"X-Request-Id": "web-refused-1"})
+    assert answer.status_code == 303  # the browser is shown the refusal on the lead's page
+    shown = browser.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "无权操作" in shown
+    [entry] = entries_of(front, request_id="web-refused-1")
+    assert (entry["username"], entry["method"], entry["status"], entry["outcome"],
+            entry["reason"], entry["record"], entry["via"]) == (
+        "lanzhou-clerk", "POST", 403, "refused", "forbidden_role", f"leads/{east_lead['id']}",
+        "web")
+    assert entry["path"] == f"/web/c/lanzhou/leads/{east_lead['id']}/assign"
+    assert entry["service_path"] == f"/api/v1/leads/{east_lead['id']}/assign"
+    assert cities["lanzhou"].snapshot() == before
+
+
+def test_web_writes_carry_the_services_outcome_and_record(front, east_project):
+    west, csrf = browser_as(front, "lanzhou-clerk-west")
+    answer = west.post(f"/web/c/lanzhou/projects/{east_project['id']}/progress",
+                       data={"csrf_token": csrf, "progress_note": "西县填报东区项目"},
+                       headers={"X-Request-Id": "web-unit-1"})
+    assert answer.status_code == 303
+    [entry] = entries_of(front, request_id="web-unit-1")
+    assert (entry["method"], entry["status"], entry["outcome"], entry["reason"],
+            entry["record"]) == ("PATCH", 403, "refused", "forbidden_unit",
+                                 f"projects/{east_project['id']}")
+
+    east, csrf = browser_as(front, "lanzhou-clerk")
+    answer = east.post(f"/web/c/lanzhou/projects/{east_project['id']}/progress",
+                       data={"csrf_token": csrf, "progress_note": "东区本单位填报"},
+                       headers={"X-Request-Id": "web-done-1"})
+    assert answer.status_code == 303
+    [entry] = entries_of(front, request_id="web-done-1")
+    assert (entry["method"], entry["status"], entry["outcome"], entry["reason"],
+            entry["record"], entry["via"]) == ("PATCH", 200, "done", None,
+                                               f"projects/{east_project['id']}", "web")
+    # Filtered by the record, the log shows who touched it and how it ended.
+    touched = entries_of(front, record=f"projects/{east_project['id']}", via="web")
+    assert {(e["username"], e["outcome"]) for e in touched} >= {
+        ("lanzhou-clerk-west", "refused"), ("lanzhou-clerk", "done")}
+
+
+def test_pages_offer_only_what_the_operation_declares_for_the_role(front, east_project):
+    officer, _ = browser_as(front, "lanzhou-officer")
+    leader, _ = browser_as(front, "lanzhou-leader")
+    path = f"/web/c/lanzhou/projects/{east_project['id']}"
+    assert 'id="transition"' in officer.get(path).get_data(as_text=True)
+    assert 'id="transition"' not in leader.get(path).get_data(as_text=True)
+
+
+def test_a_path_trick_through_real_http_is_refused_and_nothing_is_read(front, cities):
+    """Sent byte for byte (a client library would normalise the dots itself)."""
+    token = front.token("lanzhou-clerk")
+    address = urlsplit(front.url)
+    for path in ("/api/v1/cities/lanzhou/../ziyang/leads",
+                 "/api/v1/cities/lanzhou/%2e%2e/ziyang/leads",
+                 "/api/v1/cities/lanzhou%2f..%2fziyang/leads"):
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+        connection.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+        response = connection.getresponse()
+        body = response.read().decode()
+        connection.close()
+        assert response.status == 400, (path, body)
+        assert '"bad_path"' in body
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    connection.request("GET", "/api/v1/cities/lanzhou//leads",
+                       headers={"Authorization": f"Bearer {token}"})
+    assert connection.getresponse().status == 200
+    connection.close()
+
+
+def test_administrators_read_filter_and_export_the_audit_log_in_the_web(front, east_lead):
+    front.call("lanzhou-clerk", "POST", f"/cities/lanzhou/leads/{east_lead['id']}/reject",
+               json={"reason": "经办人不能退回"})
+    admin, _ = browser_as(front, "admin")
+    home = admin.get("/web/province").get_data(as_text=True)
+    assert "审计日志" in home  # in the administrator's menu
+    page = admin.get("/web/audit", query_string={"outcome": "refused",
+                                                 "username": "lanzhou-clerk"})
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "审计日志" in text and "被拒绝" in text and "forbidden_role" in text
+    assert f"leads/{east_lead['id']}" in text
+    assert "已执行" not in text.split("<tbody>")[1]  # only refusals listed
+
+    workbook = admin.get("/web/audit.xlsx", query_string={"outcome": "refused",
+                                                           "username": "lanzhou-clerk"})
+    assert workbook.status_code == 200
+    assert workbook.mimetype.endswith("spreadsheetml.sheet")
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    headings = rows[0]
+    for heading in ("时间（UTC）", "用户名", "请求路径", "记录", "状态码", "结果", "问题代码", "渠道"):
+        assert heading in headings
+    outcome, user = headings.index("结果"), headings.index("用户名")
+    assert rows[1:] and all(row[outcome] == "refused" and row[user] == "lanzhou-clerk"
+                            for row in rows[1:])
+    bad = admin.get("/web/audit", query_string={"status": "abc"})
+    assert bad.status_code == 400 and "筛选条件有误" in bad.get_data(as_text=True)
+
+
+def test_only_administrators_see_the_audit_page(front):
+    officer, _ = browser_as(front, "lanzhou-officer")
+    page = officer.get("/web/audit")
+    assert page.status_code == 403
+    assert "仅系统管理员可查看" in page.get_data(as_text=True)
+    assert "审计日志" not in officer.get("/web/c/lanzhou/leads").get_data(as_text=True)
+    export = officer.get("/web/audit.xlsx")
+    assert export.status_code == 303
