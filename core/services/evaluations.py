@@ -38,7 +38,7 @@ from core.models import (
     Expert,
     Project,
 )
-from core.permissions import ensure_permission
+from core.permissions import DECIDER, ensure_permission
 from core.policy import EvaluationForm, FieldProblem, Refusal
 from core.problems import Problem, invalid_input, refused
 from core.services.lookups import unit_by_code
@@ -47,7 +47,8 @@ if TYPE_CHECKING:
     from core.city import City
     from core.models import Enterprise
 
-CITY_ROLES = ("officer", "leader", "admin", "system")
+# The city's own people, the office and its leaders (core.permissions.DECIDER).
+CITY_ROLES = DECIDER.roles
 
 
 # -- reading ------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from core.models.matters import (
     MATTER_STATUS_LABELS,
     MatterStatus,
 )
+from core.permissions import DECIDER
 from core.policy import FieldProblem, Refusal
 from core.problems import Problem, invalid_input, not_found, refused
 from core.services.lookups import unit_by_code
@@ -32,7 +33,8 @@ from core.services.warnings import refresh as refresh_warnings
 if TYPE_CHECKING:
     from core.city import City
 
-OFFICE_ROLES = ("officer", "leader", "admin", "system")
+# The office and the city's leaders, who run every matter (core.permissions.DECIDER).
+OFFICE_ROLES = DECIDER.roles
 # Who may record a decision at each level. A meeting's decision is recorded by
 # the office or a leader, and always with the meeting's reference.
 DECIDERS: dict[str, tuple[str, ...]] = {
