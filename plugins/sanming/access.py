@@ -6,37 +6,30 @@ settlement is confirmed by the clerks of its two sides, each for its own side
 (:data:`SETTLEMENT_SIDES`). The city service enforces each rule before the view runs.
 
 Fields only the office sets — the key-project flags on a project's ``attributes`` — are declared
-on :class:`plugins.sanming.attributes.ProjectAttributes` and refused there
-(:func:`plugins.sanming.attributes.refuse_office_only`).
+on :class:`plugins.sanming.attributes.ProjectAttributes` and refused by the core's
+``refuse_office_only`` from the ``validate_project`` hook.
 """
 
 from __future__ import annotations
 
-from core.toolkit import OWN_UNIT, AccessRequest, Permission, Project, body_units
+from core.toolkit import OWN_UNIT, AccessRequest, Permission, Project, body_units, path_record
 from plugins.sanming.models import ParkResource, TaxSettlement
 
 
-def _row(request: AccessRequest, model: type, arg: str):
-    ident = request.view_args.get(arg)
-    return request.session.get(model, ident) if isinstance(ident, int) else None
-
-
-def resource_park(request: AccessRequest) -> list[str] | None:
+def resource_park(request: AccessRequest) -> list[str]:
     """要素资源所属园区"""
-    resource = _row(request, ParkResource, "resource_id")
-    return None if resource is None else [resource.park_code]
+    return [path_record(request, ParkResource, "resource_id", "要素资源").park_code]
 
 
-def landing_unit(request: AccessRequest) -> list[str] | None:
+def landing_unit(request: AccessRequest) -> list[str]:
     """项目的落户单位（落户方）"""
-    project = _row(request, Project, "project_id")
-    return None if project is None else [project.host_unit.code]
+    return [path_record(request, Project, "project_id", "项目").host_unit.code]
 
 
-def settlement_sides(request: AccessRequest) -> list[str] | None:
+def settlement_sides(request: AccessRequest) -> list[str]:
     """税收分成的招商方和落户方"""
-    settlement = _row(request, TaxSettlement, "settlement_id")
-    return None if settlement is None else [settlement.from_unit_code, settlement.to_unit_code]
+    settlement = path_record(request, TaxSettlement, "settlement_id", "税收分成")
+    return [settlement.from_unit_code, settlement.to_unit_code]
 
 
 # A park's clerk keeps its own inventory (Seed 三(二)7); the office keeps any.

@@ -7,7 +7,7 @@ is removed (the core merges attributes), so every field here accepts null.
 The key-project flags (省重点, 市县认定) are the office's: the commerce bureau keeps the key list
 (Seed 三(一)2). They carry ``OFFICE_ONLY`` like any office-only schema field, and a project
 write by anyone else that sends one — even null, to clear it — is refused with a field-level
-403 ``forbidden_field`` naming it, before anything is written (:func:`refuse_office_only`).
+403 ``forbidden_field`` naming it, before anything is written (the core's ``refuse_office_only``).
 """
 
 from __future__ import annotations
