@@ -235,6 +235,7 @@ from core.api.record_units import (  # noqa: E402
     evaluation_units,
     matter_owner,
     path_record,
+    project_host_unit,
     project_units,
     work_order_unit,
 )
@@ -257,4 +258,5 @@ from core.permissions import (  # noqa: E402
 __all__ += ["ADMIN", "DECIDER", "LEADER", "OFFICE", "OFFICE_ONLY", "OWN_UNIT", "PARTIES", "READER",
             "REVIEWER", "evaluation_units", "refuse_office_only",
             "AccessRequest", "Permission", "body_units", "ensure_permission", "matter_owner", "path_record",
+            "project_host_unit",
             "project_units", "work_order_unit"]

@@ -43,6 +43,11 @@ def project_units(request: AccessRequest) -> list[str] | None:
 project_units.record_fields = ("project_id",)  # type: ignore[attr-defined]
 
 
+def project_host_unit(request: AccessRequest) -> list[str]:
+    """项目的落户单位"""
+    return [path_record(request, Project, "project_id", "项目").host_unit.code]
+
+
 def matter_owner(request: AccessRequest) -> list[str]:
     """协调事项的首问负责单位"""
     return [path_record(request, Matter, "matter_id", "协调事项").owner_unit_code]

@@ -18,16 +18,11 @@ from core.toolkit import (
     AccessRequest,
     Lead,
     Permission,
-    Project,
     body_units,
     path_record,
+    project_host_unit,
 )
 from plugins.pingliang.lists import ListSpec
-
-
-def host_unit(request: AccessRequest) -> list[str]:
-    """项目的落户单位"""
-    return [path_record(request, Project, "project_id", "项目").host_unit.code]
 
 
 def lead_reporting_unit(request: AccessRequest) -> list[str] | None:
@@ -61,7 +56,7 @@ def list_rules(spec: ListSpec) -> dict[str, Permission]:
 
 
 # The host county's clerk (or the office) schedules a maturing project.
-SCHEDULING = OWN_UNIT.of(host_unit)
+SCHEDULING = OWN_UNIT.of(project_host_unit)
 # A unit shares information in its own name; the unit that reported the lead records it.
 SHARING = OWN_UNIT.of(body_units("unit"))
 FOLLOW_UP = OWN_UNIT.of(lead_reporting_unit)

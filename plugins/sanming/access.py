@@ -12,18 +12,20 @@ on :class:`plugins.sanming.attributes.ProjectAttributes` and refused by the core
 
 from __future__ import annotations
 
-from core.toolkit import OWN_UNIT, AccessRequest, Permission, Project, body_units, path_record
+from core.toolkit import (
+    OWN_UNIT,
+    AccessRequest,
+    Permission,
+    body_units,
+    path_record,
+    project_host_unit,
+)
 from plugins.sanming.models import ParkResource, TaxSettlement
 
 
 def resource_park(request: AccessRequest) -> list[str]:
     """要素资源所属园区"""
     return [path_record(request, ParkResource, "resource_id", "要素资源").park_code]
-
-
-def landing_unit(request: AccessRequest) -> list[str]:
-    """项目的落户单位（落户方）"""
-    return [path_record(request, Project, "project_id", "项目").host_unit.code]
 
 
 def settlement_sides(request: AccessRequest) -> list[str]:
@@ -36,7 +38,7 @@ def settlement_sides(request: AccessRequest) -> list[str]:
 PARK_BODY = OWN_UNIT.of(body_units("park"), "请求中的 park（园区）")
 PARK_OF_RESOURCE = OWN_UNIT.of(resource_park)
 # The landing side states the year's local tax (Seed 三(二)11: 落户方据实申报).
-LANDING_SIDE = OWN_UNIT.of(landing_unit)
+LANDING_SIDE = OWN_UNIT.of(project_host_unit)
 # A working group's clerk records its own group's meetings; joint meetings are the office's.
 GROUP_BODY = OWN_UNIT.of(body_units("group"), "请求中的 group（工作组；联席会议只由市招商部门登记）")
 

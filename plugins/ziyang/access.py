@@ -14,17 +14,6 @@ Each operation declares its rule with the core's vocabulary (``READER``, ``OWN_U
 
 from __future__ import annotations
 
-from core.toolkit import (
-    OWN_UNIT,
-    AccessRequest,
-    Project,
-    path_record,
-)
+from core.toolkit import OWN_UNIT, project_host_unit
 
-
-def host_unit(request: AccessRequest) -> list[str]:
-    """项目的载体（落户）单位"""
-    return [path_record(request, Project, "project_id", "项目").host_unit.code]
-
-
-HOST_UNIT = OWN_UNIT.of(host_unit)
+HOST_UNIT = OWN_UNIT.of(project_host_unit)

@@ -12,11 +12,9 @@ from tests.gateway.harness import (
     CityService,
     Echo,
     Front,
-    GatewayServer,
     ProvinceService,
     Service,
-    add_users,
-    gateway_config,
+    running_gateway,
 )
 
 
@@ -49,17 +47,8 @@ def cities(services: dict[str, Service]) -> dict[str, CityService]:
 @pytest.fixture(scope="session")
 def front(services: dict[str, Service], cities: dict[str, CityService],
           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Front]:
-    from gateway.app import create_app
-
-    base = tmp_path_factory.mktemp("gateway")
-    app = create_app(gateway_config(cities, services["province"], base), var_dir=base)
-    add_users(app)
-    server = GatewayServer(app)
-    server.start()
-    try:
-        yield Front(server.url, app)
-    finally:
-        server.stop()
+    with running_gateway(cities, services["province"], tmp_path_factory.mktemp("gateway")) as gateway:
+        yield gateway
 
 
 @pytest.fixture(scope="module")

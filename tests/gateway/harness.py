@@ -8,6 +8,7 @@ settings. Everything talks over real HTTP on loopback.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import sqlite3
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -215,13 +217,31 @@ def gateway_config(cities: dict[str, CityService], province: ProvinceService, ba
     return config
 
 
-def add_users(app: Any) -> None:
+def add_users(app: Any, users: dict[str, tuple[str, str | None, str | None]] = USERS) -> None:
+    """Create ``users`` (username: role, city, unit), all with the test password."""
     from core.db import unit_of_work
     from gateway.users import NewUser, create_user
 
     with unit_of_work(app.extensions["zhaoshang_gateway"].sessions) as session:
-        for username, (role, city, unit) in USERS.items():
+        for username, (role, city, unit) in users.items():
             create_user(session, NewUser(username, role, PASSWORD, city, unit))
+
+
+@contextlib.contextmanager
+def running_gateway(cities: dict[str, Any], province: Any, base: Path,
+                    users: dict[str, tuple[str, str | None, str | None]] = USERS
+                    ) -> Iterator[Front]:
+    """The gateway in front of ``cities`` and ``province``, with ``users``, on a free port."""
+    from gateway.app import create_app
+
+    app = create_app(gateway_config(cities, province, base), var_dir=base)
+    add_users(app, users)
+    server = GatewayServer(app)
+    server.start()
+    try:
+        yield Front(server.url, app)
+    finally:
+        server.stop()
 
 
 class Front:

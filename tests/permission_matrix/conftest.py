@@ -12,10 +12,9 @@ from core.config import built_in_config_path
 from tests.gateway.harness import (
     CityService,
     Front,
-    GatewayServer,
     ProvinceService,
     Service,
-    gateway_config,
+    running_gateway,
 )
 
 BUILT_IN = ("lanzhou", "ziyang", "sanming", "changsha", "pingliang")
@@ -56,25 +55,12 @@ def five_cities(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
 
 @pytest.fixture(scope="session")
 def matrix_front(five_cities: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Front]:
-    from core.db import unit_of_work
-    from gateway.app import create_app
-    from gateway.users import NewUser, create_user
-    from tests.gateway.harness import PASSWORD
-
     cities = {code: service for code, service in five_cities.items() if code != "province"}
-    base = tmp_path_factory.mktemp("matrix-gateway")
-    app = create_app(gateway_config(cities, five_cities["province"], base), var_dir=base)
-    with unit_of_work(app.extensions["zhaoshang_gateway"].sessions) as session:
-        for code, city in cities.items():
-            for role in ("officer", "leader"):
-                create_user(session, NewUser(f"{code}-{role}", role, PASSWORD, code, None))
-            for unit in city.units:
-                create_user(session, NewUser(f"{code}-clerk-{unit}", "clerk", PASSWORD, code, unit))
-        create_user(session, NewUser("province", "province", PASSWORD, None, None))
-        create_user(session, NewUser("admin", "admin", PASSWORD, None, None))
-    server = GatewayServer(app)
-    server.start()
-    try:
-        yield Front(server.url, app)
-    finally:
-        server.stop()
+    users: dict[str, tuple[str, str | None, str | None]] = {
+        "province": ("province", None, None), "admin": ("admin", None, None)}
+    for code, city in cities.items():
+        users |= {f"{code}-{role}": (role, code, None) for role in ("officer", "leader")}
+        users |= {f"{code}-clerk-{unit}": ("clerk", code, unit) for unit in city.units}
+    with running_gateway(cities, five_cities["province"], tmp_path_factory.mktemp("matrix-gateway"),
+                         users) as gateway:
+        yield gateway
