@@ -1,8 +1,10 @@
 """Key projects 重点招商项目 (Seed 三(一)2, POLICIES.md § sanming 3).
 
-A project is key when its total investment is at least 10亿元 and it is neither real estate
-nor a 特色小镇; or it is listed as a provincial key project (省招商引资重点项目) of at least
-5亿元; or the city or a county recognised it (市、县认定). Key projects may get 一事一议 /
+A project is key when its total investment is at least 10亿元; or it is listed as a provincial
+key project (省招商引资重点项目) of at least 5亿元; or the city or a county recognised it
+(市、县认定). Real estate and 特色小镇 are excluded from every route: the seed's exclusion
+"(不含房地产、特色小镇等,下同)" carries "下同" (the same below), so it reaches the provincial and
+the recognised routes too. Key projects may get 一事一议 /
 一企一策 support (the core's matters) and must have a commissioner (招商专员) before signing;
 the commerce bureau keeps the key list (重点推介清单, a report).
 """
@@ -29,9 +31,10 @@ def key_basis(city: Any, project: Project) -> list[str]:
     rules = settings(city)["key_projects"]
     attributes = project.attributes or {}
     amount = project.amount
+    if project.industry in rules["excluded_industries"]:
+        return []  # 不含房地产、特色小镇等, 下同: no route makes them key
     basis = []
-    if (amount is not None and amount >= rules["amount_threshold"]
-            and project.industry not in rules["excluded_industries"]):
+    if amount is not None and amount >= rules["amount_threshold"]:
         basis.append("amount")
     if attributes.get("provincial_key") is True and amount is not None \
             and amount >= rules["provincial_threshold"]:

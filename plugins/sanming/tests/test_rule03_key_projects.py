@@ -1,6 +1,7 @@
-"""Rule 3 — key projects (Seed 三(一)2): ≥ 10亿元 (not real estate, not 特色小镇), or a
-provincial key project ≥ 5亿元, or recognised by the city or a county; a commissioner before
-signing, a passed pre-evaluation, matters decided at city level, the commerce bureau's list."""
+"""Rule 3 — key projects (Seed 三(一)2): ≥ 10亿元, or a provincial key project ≥ 5亿元, or
+recognised by the city or a county — never real estate or a 特色小镇, on any route ("下同");
+a commissioner before signing, a passed pre-evaluation, matters decided at city level, the
+commerce bureau's list."""
 
 from __future__ import annotations
 
@@ -26,10 +27,21 @@ def project(amount: str, industry: str = "new_materials", **attributes: object):
     (project("50000", provincial_key=True), ["provincial"]),  # 省重点 ≥ 5亿元
     (project("49999", provincial_key=True), []),
     (project("20000", recognised_key=True), ["recognised"]),  # 市、县认定
-    (project("120000", "real_estate", recognised_key=True), ["recognised"]),
 ])
 def test_what_makes_a_key_project(sanming, candidate, basis):
     assert key_basis(sanming, candidate) == basis
+
+
+# Seed 三(一)2: "投资总额在10亿元以上的重点项目(不含房地产、特色小镇等,下同),被列为省招商引资重点项目
+# (投资5亿元以上)及市、县认定的其他重点招商项目" — "下同" carries the exclusion to every route.
+@pytest.mark.parametrize("candidate", [
+    project("60000", "real_estate", provincial_key=True),  # 6亿元 provincial key, real estate
+    project("60000", "characteristic_town", provincial_key=True),
+    project("120000", "real_estate", recognised_key=True),
+    project("20000", "characteristic_town", recognised_key=True),
+])
+def test_real_estate_and_characteristic_towns_are_never_key_on_any_route(sanming, candidate):
+    assert key_basis(sanming, candidate) == []
 
 
 def test_the_key_tier_follows_the_project(client):
@@ -41,6 +53,10 @@ def test_the_key_tier_follows_the_project(client):
     assert "重点招商项目" in listed["tier_names"]
     estate = new_project(client, amount="200000", industry="real_estate")
     assert "key" not in estate["tiers"]
+    provincial_estate = new_project(client, amount="60000", industry="real_estate")
+    listed_estate = call(client, "PATCH", f"/projects/{provincial_estate['id']}",
+                         {"attributes": {"provincial_key": True}})
+    assert "key" not in listed_estate["tiers"]
     bad = client.patch(f"/projects/{small['id']}", json={"attributes": {"provincial_key": "yes"}})
     assert bad.status_code == 422
     assert bad.json["errors"][0] == {"field": "attributes.provincial_key",
