@@ -25,10 +25,13 @@ from core.api import stats as stats_api
 from core.api import warnings as warnings_api
 from core.api import web_pages as web_pages_api
 from core.api.access import enforce_permission, index_operations
+from core.api.idempotency import replay_idempotent
 from core.api.support import EXTENSION, Runtime
+from core.api.versions import add_etag
 from core.city import City, build_city, load_city
 from core.db import make_engine, make_session_factory
 from core.identity import NonceStore, gateway_secret, request_actor
+from core.input_rules import apply_input_rules
 from core.problems import register_error_handlers
 
 API_PREFIX = "/api/v1"
@@ -67,6 +70,7 @@ def create_app(config: City | dict[str, Any] | str | Path | None = None,
     """Build a city service: its configuration, database, core API and plugin API."""
     city = resolve_city(config)
     app = Flask(__name__)
+    apply_input_rules(app)  # JSON bodies: depth, exact numbers, text (core.input_rules)
     app.url_map.converters["int"] = IdConverter
     app.json.ensure_ascii = False  # Chinese stays readable in responses
     app.json.sort_keys = False
@@ -88,6 +92,8 @@ def create_app(config: City | dict[str, Any] | str | Path | None = None,
     index_operations(app)
     app.before_request(_identify)
     app.before_request(enforce_permission)
+    app.before_request(replay_idempotent)  # after the permission: a refused actor learns nothing
+    app.after_request(add_etag)
     app.after_request(_headers)
     from core.cli import register_commands
 

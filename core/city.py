@@ -39,6 +39,13 @@ class City:
     def province(self) -> str:
         return self.config["city"]["province"]
 
+    @property
+    def province_code(self) -> str | None:
+        """The city's province as a GB/T 2260 code (``620000``), from ``[city] province``."""
+        from core.divisions import normalise_province
+
+        return normalise_province(self.province)
+
     @cached_property
     def clock(self) -> Clock:
         """The city's clock: its "today" and "now" in ``[city] timezone`` (core.clock)."""

@@ -126,6 +126,46 @@ def warnings_command(city_code: str | None, config: str | None, today: dt.dateti
     click.echo(json.dumps(summary, ensure_ascii=False))
 
 
+@main.command("schedule")
+@with_city
+@click.option("--at", "at", default="00:30", show_default=True,
+              help="daily run time on the city's wall clock (HH:MM)")
+@click.option("--once", is_flag=True, help="run the daily jobs once now, then exit")
+def schedule_command(city_code: str | None, config: str | None, at: str, once: bool) -> None:
+    """Run a city's daily recomputation (warnings, overdue judgements) on a schedule in the
+    city's time zone, once at start and then daily (runs until stopped; see core/scheduler.py)."""
+    import logging
+    import signal
+
+    from core.api.support import runtime
+    from core.scheduler import build_scheduler, run_daily
+
+    try:
+        hour, minute = (int(part) for part in at.split(":"))
+        if not (0 <= hour < 24 and 0 <= minute < 60):
+            raise ValueError(at)
+    except ValueError:
+        raise click.BadParameter(f"expected HH:MM, got {at!r}", param_hint="--at") from None
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    app = city_app(city_code, config)  # the city service owns (and migrates) the database
+    with app.app_context():
+        state = runtime()
+
+    def run() -> dict:
+        return run_daily(state.sessions, state.city)
+
+    done = run()
+    click.echo(json.dumps(done, ensure_ascii=False, default=str))
+    if once:
+        return
+    scheduler = build_scheduler(state.city, run, hour, minute)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: scheduler.shutdown(wait=False))
+    click.echo(f"schedule {state.city.code}: daily at {at} {state.city.clock.zone_name}",
+               nl=True)
+    scheduler.start()
+
+
 @main.command()
 @with_city
 @click.option("--bootstrap-servers", default=None,
@@ -176,6 +216,20 @@ def snapshot(city_code: str | None, config: str | None) -> None:
             event = record_snapshot(session, state.city)
             body = {"id": event.id, "type": event.type, "data": event.data}
     click.echo(json.dumps(body, ensure_ascii=False))
+
+
+@main.command("prune-idempotency-keys")
+@with_city
+def prune_idempotency_keys(city_code: str | None, config: str | None) -> None:
+    """Delete the Idempotency-Keys kept longer than their 24 hours (for cron)."""
+    from core.api.idempotency import prune
+    from core.api.support import runtime
+    from core.db import unit_of_work
+
+    app = city_app(city_code, config)
+    with app.app_context(), unit_of_work(runtime().sessions) as session:
+        deleted = prune(session)
+    click.echo(json.dumps({"deleted": deleted}))
 
 
 @main.command()

@@ -17,9 +17,19 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    EXCLUDE,
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
 
 from core.clock import DEFAULT_ZONE, check_zone
+from core.divisions import normalise_province, province_name
 
 RATIO_PATTERN = re.compile(r"^\s*(\d+)\s*:\s*(\d+)\s*$")
 SHARING_STARTS = ("signing", "start", "first_tax")
@@ -58,14 +68,26 @@ def Ratio(**kwargs: Any) -> fields.String:  # noqa: N802 - used like a field cla
     return fields.String(validate=_check_ratio, **kwargs)
 
 
+def _check_province(value: str) -> None:
+    if normalise_province(value) is None:
+        raise ValidationError(f"省份“{value}”不是可识别的省级行政区（GB/T 2260），例如“甘肃省”")
+
+
 class CitySection(Schema):
     code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,31}$"))
     name = fields.String(required=True)
-    province = fields.String(required=True)
+    # The city's province, normalised to its canonical name (甘肃 → 甘肃省); 省外 is judged
+    # against it (City.province_code).
+    province = fields.String(required=True, validate=_check_province)
     policy_name = fields.String(load_default="")
     office_unit = fields.String(load_default="office")
     # The zone of the city's "today": deadlines, warnings and business dates (core.clock).
     timezone = fields.String(load_default=DEFAULT_ZONE, validate=check_zone)
+
+    @post_load
+    def _canonical_province(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        data["province"] = province_name(normalise_province(data["province"]))
+        return data
 
 
 class DatabaseSection(Schema):
@@ -97,7 +119,16 @@ class PolicySection(Schema):
     major_project_threshold = fields.Decimal(load_default=Decimal(100000))  # 万元 (10亿)
     no_progress_days = fields.Integer(load_default=30, validate=validate.Range(min=1))
     period_end_rush_days = fields.Integer(load_default=3, validate=validate.Range(min=1))
+    # A business date older than this many days is shown as back-dated (core.signals)…
+    backdate_days = fields.Integer(load_default=7, validate=validate.Range(min=0, max=365))
+    # …and one older than this is refused unless the office enters it (core.time_order).
+    max_backdate_days = fields.Integer(load_default=31, validate=validate.Range(min=1, max=3660))
     objection_window_days = fields.Integer(load_default=7, validate=validate.Range(min=1))
+    # Arrived funds (verified + pending) beyond agreement × this ratio need the office's explicit
+    # confirmation to be verified (core.services.projects.verify_funds); a string, e.g. "1.2".
+    funds_over_agreement_ratio = fields.Decimal(
+        load_default=Decimal("1.0"), places=None,
+        validate=validate.Range(min=Decimal("0.1"), max=Decimal(100)))
 
 
 class IndustrySection(Schema):

@@ -116,6 +116,15 @@ def is_valid_credit_code(code: Any) -> bool:
     return True
 
 
+def division_code(code: Any) -> str | None:
+    """The administrative division (positions 3–8, GB/T 2260) of a valid credit code, else
+    ``None``; :func:`core.divisions.province_of_code` gives its province."""
+    try:
+        return validate_credit_code(code)[2:8]
+    except (CreditCodeError, TypeError):
+        return None
+
+
 def make_credit_code(prefix17: str) -> str:
     """Complete the first 17 characters with the check character (e.g. for demo data).
 
@@ -136,6 +145,7 @@ __all__ = [
     "REGISTRY_CODES",
     "CreditCodeError",
     "check_character",
+    "division_code",
     "is_valid_credit_code",
     "make_credit_code",
     "organisation_check_character",

@@ -8,6 +8,7 @@ side.
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated
@@ -34,10 +35,23 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict: sa.JSON, list: sa.JSON}
 
 
+def _json_value(value: object) -> str:
+    # Request bodies parse numbers as exact Decimals (core.input_rules); in a JSON column one
+    # is kept as its exact text, as a clerk who sent the amount as a string would have it.
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def json_text(value: object) -> str:
+    """A JSON column's text (``create_engine(json_serializer=…)``)."""
+    return json.dumps(value, default=_json_value)
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets foreign keys and a busy timeout."""
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        engine = sa.create_engine(url, connect_args={"timeout": 30}, json_serializer=json_text)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
@@ -47,7 +61,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    return sa.create_engine(url, pool_pre_ping=True, json_serializer=json_text)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -25,7 +25,8 @@ CORE_STAGE_FIELDS: dict[str, list[str]] = {
     "negotiating": ["name", "enterprise_id", "industry", "amount", "finding_unit_id"],
     "signed": ["host_unit_id", "agreement_amount", "milestones.start"],
     "started": ["milestones.completion"],
-    "completed": ["milestones.production"],
+    # Completion has its own evidence: the actual completion date (a city may ask for more).
+    "completed": ["milestones.completion.actual_on", "milestones.production"],
 }
 
 

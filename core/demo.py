@@ -8,9 +8,10 @@ A city adds its own records — and shows its rules at work — through the
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -18,11 +19,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from core.api.support import Runtime
+from core.clock import travel, utcnow
 from core.credit_code import make_credit_code, organisation_check_character
 from core.db import unit_of_work
 from core.identity import SYSTEM
 from core.lifecycle import MAIN_LINE, Stage
-from core.models import Lead, Project, Unit
+from core.models import FundTranche, Lead, Project, Unit
 from core.services import leads as lead_service
 from core.services import projects as project_service
 
@@ -38,6 +40,9 @@ TRADES = ["科技", "能源", "材料", "实业", "智能装备", "生物科技"
           "新能源", "环保", "食品"]
 SUFFIXES = ["有限公司", "股份有限公司", "集团有限公司"]
 TAGS = ["世界500强", "中国500强", "民营500强", "央企", "上市公司", "行业龙头", "独角兽"]
+
+
+ONE_DAY = dt.timedelta(days=1)
 
 
 def wan(value: int | str | Decimal) -> Decimal:
@@ -84,6 +89,10 @@ class DemoBuilder:
         if province:
             choices = [r for r in REGIONS if r[1] == province] or choices
         region, origin_province, area = self.random.choice(choices or REGIONS)
+        if not out_of_province and origin_province != self.city.province:
+            # An investor of the city's own province: registered there (its XX0000 division),
+            # so the credit code and the province agree (core.services.enterprises).
+            region, area = self.city.name, self.city.province_code or area
         if name is None:
             name = (f"{region}{self.random.choice(WORDS)}{self.random.choice(WORDS)}"
                     f"{self.random.choice(TRADES)}{self.random.choice(SUFFIXES)}")
@@ -150,40 +159,74 @@ class DemoBuilder:
         for step in path[1:]:
             on = dates.get(step.value, signed if step != Stage.NEGOTIATING
                            else signed - dt.timedelta(days=30))
-            self._fill_gates(project, step, on)
-            project_service.transition(self.session, self.city, project,
-                                       {"target": step.value, "occurred_on": on,
-                                        "reason": "演示数据"}, SYSTEM)
+            with self.on_day(on):
+                self._fill_gates(project, step, on)
+                project_service.transition(self.session, self.city, project,
+                                           {"target": step.value, "occurred_on": on,
+                                            "reason": "演示数据"}, SYSTEM)
         if target not in MAIN_LINE:
             # A side exit has gates too (a city may ask why a project ended).
-            self._fill_gates(project, target, dates.get(target.value, self.today))
-            project_service.transition(self.session, self.city, project,
-                                       {"target": target.value, "occurred_on":
-                                        dates.get(target.value, self.today),
-                                        "reason": "演示数据：洽谈终止"}, SYSTEM)
+            on = dates.get(target.value, self.today)
+            with self.on_day(on):
+                self._fill_gates(project, target, on)
+                project_service.transition(self.session, self.city, project,
+                                           {"target": target.value, "occurred_on": on,
+                                            "reason": "演示数据：洽谈终止"}, SYSTEM)
+
+    @contextlib.contextmanager
+    def on_day(self, day: dt.date) -> Iterator[None]:
+        """Record what the block does as on ``day`` (10:00 in the city, never later than now):
+        evaluations decided, judgements made and stages entered on the day they are dated, so
+        the demo's record is in order (core.time_order) and shows no back-dating it did not mean."""
+        at = min(dt.datetime.combine(day, dt.time(10), self.city.clock.zone), utcnow())
+        with travel(at):
+            yield
 
     def _fill_gates(self, project: Project, stage: Stage, on: dt.date) -> None:
-        if stage == Stage.SIGNED:
+        # A milestone a city's preparation already agreed keeps its planned date.
+        if stage == Stage.SIGNED and project.milestone("start") is None:
             self.milestone(project, "start", on + dt.timedelta(days=60))
-        if stage == Stage.STARTED:
+        if stage == Stage.STARTED and project.milestone("completion") is None:
             self.milestone(project, "completion", on + dt.timedelta(days=540))
         if stage == Stage.COMPLETED:
-            self.milestone(project, "production", on + dt.timedelta(days=30))
+            # Completion's own gate: the actual completion date, on the day it completes.
+            completion = project.milestone("completion")
+            self.milestone(project, "completion",
+                           completion.planned_on if completion else on, actual_on=on)
+            if project.milestone("production") is None:
+                self.milestone(project, "production", on + dt.timedelta(days=30))
         for prepare in self._before.get(stage.value, []):
             prepare(project)
 
     def milestone(self, project: Project, kind: str, planned_on: dt.date,
                   actual_on: dt.date | None = None) -> None:
+        existing = project.milestone(kind)
+        if existing is not None and existing.planned_on != planned_on and not existing.replans:
+            # The demo states the date agreed from the start (it replaces the default the gates
+            # filled in); a clerk's later change is a re-plan (core.services.milestones).
+            existing.planned_on = existing.original_planned_on = planned_on
         project_service.set_milestone(self.session, self.city, project,
                                       {"kind": kind, "planned_on": planned_on,
                                        "actual_on": actual_on}, SYSTEM)
 
-    def funds(self, project: Project, amount: Decimal, arrived_on: dt.date) -> None:
+    def funds(self, project: Project, amount: Decimal, arrived_on: dt.date,
+              verified: bool = True) -> FundTranche:
+        """Report a tranche paid by the project's investor and, unless ``verified`` is false,
+        verify it as the office: the figures the demo reproduces are verified (已核实) ones."""
         self.counts["funds"] += 1
-        project_service.add_funds(self.session, self.city, project,
-                                  {"arrived_on": arrived_on, "amount": amount,
-                                   "evidence_ref": f"YH-{project.id:05d}-{self.counts['funds']:05d}"},
-                                  SYSTEM)
+        tranche = project_service.add_funds(
+            self.session, self.city, project,
+            {"arrived_on": arrived_on, "amount": amount,
+             "evidence_ref": f"YH-{project.id:05d}-{self.counts['funds']:05d}",
+             "payer_name": project.enterprise.name,
+             "payer_credit_code": project.enterprise.credit_code}, SYSTEM)
+        if verified:
+            project_service.verify_funds(
+                self.session, self.city, tranche,
+                {"verification": "verified", "confirm_over_agreement": tranche.over_agreement,
+                 "reason": "演示数据：按公开报道的到位资金核实" if tranche.over_agreement else None},
+                SYSTEM)
+        return tranche
 
     def transfer(self, project: Project, host: Unit, agreed_on: dt.date,
                  indicator_ratio: str | None = None, tax_ratio: str | None = None) -> None:
@@ -196,10 +239,10 @@ class DemoBuilder:
                                           "tax_ratio": tax_ratio}, SYSTEM)
 
     def assign_lead(self, lead: Lead, unit: Unit, assigned_on: dt.date) -> Lead:
-        """Judge ``lead`` valid and name ``unit`` its first-talk location."""
-        return lead_service.assign_lead(self.session, self.city, lead,
-                                        {"first_talk_unit": unit.code,
-                                         "assigned_on": assigned_on}, SYSTEM)
+        """Judge ``lead`` valid and name ``unit`` its first-talk location on ``assigned_on``."""
+        with self.on_day(assigned_on):
+            return lead_service.assign_lead(self.session, self.city, lead,
+                                            {"first_talk_unit": unit.code}, SYSTEM)
 
     def convert_lead(self, lead: Lead, amount: Decimal, *, name: str | None = None,
                      attributes: dict[str, Any] | None = None) -> Project:
@@ -226,9 +269,9 @@ def generic_records(demo: DemoBuilder) -> None:
                          channel=pick(["leader_led", "chain", "fair", "intermediary",
                                        "resident_office", "ambassador"]))
         if index % 4 == 1:
-            lead_service.assign_lead(demo.session, demo.city, lead,
-                                     {"first_talk_unit": pick(hosts).code,
-                                      "assigned_on": reported}, SYSTEM)
+            with demo.on_day(reported):
+                lead_service.assign_lead(demo.session, demo.city, lead,
+                                         {"first_talk_unit": pick(hosts).code}, SYSTEM)
         elif index % 4 == 2:
             lead_service.reject_lead(demo.session, demo.city, lead,
                                      {"reason": "投资主体信息不实，经核查无投资意向"}, SYSTEM)
@@ -238,9 +281,13 @@ def generic_records(demo: DemoBuilder) -> None:
     for index in range(24):
         unit = hosts[index % len(hosts)]
         stage = stages[index % len(stages)]
-        signed = year_start + dt.timedelta(days=(index * 11) % max(1, (today - year_start).days))
-        dates = {"signed": signed, "started": min(today, signed + dt.timedelta(days=45)),
-                 "completed": min(today, signed + dt.timedelta(days=200)), "lost": today}
+        # In order and never ahead of today: signed ≤ started < completed ≤ today.
+        span = max(1, (today - year_start).days - 2)
+        signed = min(today - 2 * ONE_DAY, year_start + dt.timedelta(days=(index * 11) % span))
+        started = min(today - ONE_DAY, signed + dt.timedelta(days=45))
+        dates = {"signed": signed, "started": started,
+                 "completed": max(started + ONE_DAY, min(today, signed + dt.timedelta(days=200))),
+                 "lost": today}
         amount = wan(pick([8000, 15000, 30000, 52000, 120000, 260000]))
         host = hosts[(index + 1) % len(hosts)] if index % 7 == 3 else None
         project = demo.project(name=f"{pick(TRADES)}产业化项目（{index + 1}）", unit=unit,

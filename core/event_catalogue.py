@@ -274,7 +274,8 @@ ENTERPRISE = {
     "name": string("企业名称 as entered"),
     "normalized_name": string("matching key of the name (core.names)"),
     "credit_code": string("统一社会信用代码", nullable=True),
-    "origin_province": string("the investor's home province", nullable=True),
+    "origin_province": string("the investor's home province, canonical GB/T 2260 name "
+                              "(甘肃省); null when unknown", nullable=True),
 }
 
 LEAD = {
@@ -305,17 +306,50 @@ PROJECT = {
     "finding_unit": string("招商方 unit code"),
     "host_unit": string("落户方 unit code"),
     "channel": string("招商方式 code"),
-    "out_of_province": boolean("省外 investor"),
+    "out_of_province": boolean("省外 investor, derived from its province; null when unknown",
+                               nullable=True),
     "signed_on": date("签约日期", nullable=True),
     "started_on": date("开工日期", nullable=True),
     "completed_on": date("竣工投产日期", nullable=True),
     "lost_on": date(nullable=True),
     "cleared_on": date(nullable=True),
-    "arrived_amount": decimal("到位资金 so far (tranches not rejected), 万元"),
+    "arrived_amount": decimal("到位资金 so far: tranches the office verified (已核实), 万元"),
+    "arrived_pending_amount": decimal("tranches awaiting verification (待核实), 万元; never in "
+                                      "figures", optional=True),
     "funds": array("every tranche of arrived funds", obj(fields={
         "id": integer(), "arrived_on": date(), "amount": decimal("万元"),
         "verification": string("pending, verified or rejected")})),
     "enterprise": obj("the investor", ENTERPRISE | {"tags": array("企业标签", string())}),
+}
+
+TRANCHE = {
+    "id": integer(), "arrived_on": date(), "amount": decimal(), "evidence_ref": string(),
+    "payer_name": string("出资方: the organisation that paid", nullable=True, optional=True),
+    "payer_credit_code": string("出资方统一社会信用代码", nullable=True, optional=True),
+    "over_agreement": boolean("the project's arrived total is beyond agreement × "
+                              "policy.funds_over_agreement_ratio", optional=True),
+    "over_agreement_ratio": decimal("that total over the agreement amount", nullable=True,
+                                    optional=True),
+}
+
+MILESTONE = {
+    "kind": string("start, completion or production"),
+    "planned_on": date("the agreed date"),
+    "original_planned_on": date("the first agreed date, kept forever"),
+    "actual_on": date(nullable=True),
+}
+
+REPLAN = {
+    "replan_id": integer(), "kind": string("start, completion or production"),
+    "original_planned_on": date("the milestone's first agreed date"),
+    "previous_on": date("the agreed date it replaces"),
+    "planned_on": date("the date asked for"),
+    "reason": string("调整理由"),
+    "status": string("pending, approved or rejected"),
+    "requested_by": string(), "decided_by": string(nullable=True),
+    "decided_on": date("the city's day of the decision", nullable=True),
+    "decision_reason": string("审批意见", nullable=True),
+    "late": boolean("approved after the replaced date had passed: still counted overdue"),
 }
 
 TRANSFER = {
@@ -332,7 +366,10 @@ register(
               LEAD | {"assigned_on": date(), "overdue": boolean("judged after its deadline")}),
     EventType("lead", "converted", "the lead became a project", LEAD),
     EventType("lead", "rejected", "the lead was turned back",
-              LEAD | {"reason": string("退回原因")}),
+              LEAD | {"reason": string("退回原因"),
+                      "judged_on": date("the day it was judged, by the server's clock",
+                                        nullable=True),
+                      "overdue": boolean("judged after its deadline")}),
     EventType("project", "created", "a project was registered", PROJECT,
               description="Every project event carries the project's full state, so a "
               "consumer keeps the latest one (by `ce_sequence`)."),
@@ -341,21 +378,40 @@ register(
     EventType("project", "stage_changed", "the project moved in its lifecycle",
               PROJECT | {"from_stage": string(), "to_stage": string(), "occurred_on": date(),
                          "reason": string(nullable=True)}),
+    EventType("project", "date_corrected",
+              "the office corrected a stage date, with its reason (更正阶段日期)",
+              PROJECT | {"correction": obj(fields={
+                  "field": string("signed_on, started_on, completed_on, lost_on or cleared_on"),
+                  "before": date("the date before the correction"),
+                  "after": date("the corrected date"), "reason": string("更正原因")})}),
     EventType("project", "funds_reported", "a tranche of arrived funds was reported",
-              PROJECT | {"tranche": obj(fields={"id": integer(), "arrived_on": date(),
-                                                "amount": decimal(), "evidence_ref": string()})}),
+              PROJECT | {"tranche": obj(fields=TRANCHE)}),
     EventType("project", "funds_verified", "the office verified or rejected a tranche",
-              PROJECT | {"tranche_id": integer(), "verification": string()}),
+              PROJECT | {"tranche_id": integer(), "verification": string(),
+                         "reason": string("the office's reason (required to confirm an arrival "
+                                          "over the agreement)", nullable=True, optional=True),
+                         "over_agreement_confirmed": boolean(
+                             "verified although over the agreement, on the office's "
+                             "confirmation", optional=True)}),
     EventType("project", "milestone_set", "a planned/actual milestone date was set",
               PROJECT | {"milestone": obj(fields={"kind": string(), "planned_on": date(),
                                                   "actual_on": date(nullable=True)})}),
+    EventType("project", "milestone_replan_requested",
+              "the owning unit asked to move a milestone's agreed date (节点调整申请)",
+              PROJECT | {"replan": obj(fields=REPLAN)}),
+    EventType("project", "milestone_replan_approved",
+              "the office approved a re-plan: the milestone's agreed date moved",
+              PROJECT | {"milestone": obj(fields=MILESTONE), "replan": obj(fields=REPLAN)}),
+    EventType("project", "milestone_replan_rejected",
+              "the office rejected a re-plan: the agreed date stays",
+              PROJECT | {"milestone": obj(fields=MILESTONE), "replan": obj(fields=REPLAN)}),
     EventType("project", "transferred", "the project moved to the unit where it lands (流转)",
               PROJECT | {"transfer": obj(fields=TRANSFER)}),
     EventType("city", "snapshot", "the city's periodic totals, for reconciliation", {
         "projects": integer("projects held"),
         "projects_by_stage": obj("stage → number of projects"),
         "signed_amount": decimal("total investment of every project ever signed, 万元"),
-        "arrived_amount": decimal("arrived funds (not rejected), 万元"),
+        "arrived_amount": decimal("arrived funds verified by the office (已核实), 万元"),
         "leads": integer("leads held"),
         "events_before": integer("outbox events written before this one"),
         "taken_at": datetime("when the snapshot was taken"),

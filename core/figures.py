@@ -54,6 +54,8 @@ class Figures:
     signed_amount: Decimal = ZERO
     started_count: Decimal = ZERO
     arrived_amount: Decimal = ZERO
+    # Reported in the period but not yet verified (待核实): shown beside the figures, never in them.
+    arrived_pending_amount: Decimal = ZERO
     previous_signed_amount: Decimal = ZERO
     fulfilling_count: Decimal = ZERO
     project_ids: set[int] = field(default_factory=set)
@@ -74,6 +76,7 @@ class Figures:
             "arrived_amount": self.arrived_amount,
             "arrived_amount_yi": (self.arrived_amount / YI).quantize(Decimal("0.01")),
             "arrival_rate": rate(self.arrived_amount, self.signed_amount),
+            "arrived_pending_amount": self.arrived_pending_amount,
             "previous_signed_amount": self.previous_signed_amount,
             "signed_amount_growth": growth,
             "fulfilling_count": self.fulfilling_count,
@@ -85,18 +88,20 @@ class Figures:
 class ProjectFacts:
     """One project as the figures see it, whoever holds it (a city database, the province).
 
-    ``arrivals`` are the tranches that count (not rejected on verification), as
-    ``(arrived_on, amount)``; ``credit`` answers ``{unit code: share}`` on a day and is
-    only needed to group by unit.
+    ``arrivals`` are the tranches that count (verified by the office, 已核实), as
+    ``(arrived_on, amount)``; ``pending`` those still awaiting verification (待核实),
+    shown beside the figures and never counted in them; ``credit`` answers
+    ``{unit code: share}`` on a day and is only needed to group by unit.
     """
 
     amount: Decimal
     stage: str
     status: str
-    out_of_province: bool
+    out_of_province: bool | None  # None: the investor's province is unknown (not 省外)
     signed_on: dt.date | None = None
     started_on: dt.date | None = None
     arrivals: tuple[tuple[dt.date, Decimal], ...] = ()
+    pending: tuple[tuple[dt.date, Decimal], ...] = ()
     industry: str | None = None
     channel: str | None = None
     credit: Callable[[dt.date], dict[str, Decimal]] | None = None
@@ -180,6 +185,13 @@ def tally(
                     f.arrived_amount += a * s
 
                 add(facts, arrived_on, _arrived)
+        for arrived_on, amount in facts.pending:
+            if in_range(arrived_on, start, end):
+
+                def _pending(f: Figures, s: Decimal, a: Decimal = amount) -> None:
+                    f.arrived_pending_amount += a * s
+
+                add(facts, arrived_on, _pending)
     ordered = []
     for key in sorted(groups, key=lambda k: (k is None, k or "")):
         figures = groups[key]
@@ -201,20 +213,25 @@ def project_facts(project: Project, unit_codes: dict[int, str] | None = None) ->
         out_of_province=project.out_of_province, signed_on=project.signed_on,
         started_on=project.started_on,
         arrivals=tuple((t.arrived_on, t.amount) for t in project.funds
-                       if t.verification != "rejected"),
+                       if t.verification == "verified"),
+        pending=tuple((t.arrived_on, t.amount) for t in project.funds
+                      if t.verification == "pending"),
         industry=project.industry, channel=project.channel, credit=credit,
     )
 
 
-def city_projects(session: Session, out_of_province: bool | None = None,
+def city_projects(session: Session, out_of_province: bool | str | None = None,
                   by_unit: bool = False,
                   keep: Callable[[list[Project]], list[Project]] | None = None
                   ) -> list[ProjectFacts]:
-    """Every project of the city database as facts (optionally only (not) out of province;
-    ``keep`` narrows the projects, e.g. to those that earn credit)."""
+    """Every project of the city database as facts (optionally only (not) out of province, or
+    ``"unknown"``: those whose investor's province is unknown; ``keep`` narrows the projects,
+    e.g. to those that earn credit)."""
     query = sa.select(Project).options(selectinload(Project.funds),
                                        selectinload(Project.transfers))
-    if out_of_province is not None:
+    if out_of_province == "unknown":
+        query = query.where(Project.out_of_province.is_(None))
+    elif out_of_province is not None:
         query = query.where(Project.out_of_province == out_of_province)
     unit_codes = dict(session.execute(sa.select(Unit.id, Unit.code)).all()) if by_unit else None
     projects = list(session.scalars(query))
@@ -228,7 +245,7 @@ def compute_figures(
     start: dt.date,
     end: dt.date,
     group_by: str | None = None,
-    out_of_province: bool | None = None,
+    out_of_province: bool | str | None = None,
     labels: dict[str, str] | None = None,
     keep: Callable[[list[Project]], list[Project]] | None = None,
 ) -> tuple[Figures, list[Figures]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from core.lifecycle import next_stage
+from core.lifecycle import MAIN_LINE, Stage, next_stage
 
 if TYPE_CHECKING:
     from core.city import City
@@ -27,6 +27,7 @@ FIELD_LABELS = {
     "milestones.start": "计划开工日期",
     "milestones.completion": "计划竣工日期",
     "milestones.production": "计划投产日期",
+    "milestones.completion.actual_on": "实际竣工日期",
 }
 
 
@@ -41,7 +42,9 @@ def field_present(project: Project, path: str) -> bool:
             value = value[part]
         return value not in (None, "", [], {})
     if head == "milestones" and rest:
-        return any(m.kind == rest for m in project.milestones)
+        kind, _, column = rest.partition(".")  # milestones.completion.actual_on: its date
+        return any(m.kind == kind and (not column or getattr(m, column, None) is not None)
+                   for m in project.milestones)
     value = getattr(project, path, None)
     return value not in (None, "", [], {})
 
@@ -60,6 +63,27 @@ def incomplete_fields(city: City, project: Project, stage: str | None = None) ->
         return []
     return [path for path in required_fields(city, project, target)
             if not field_present(project, path)]
+
+
+def reached_stages(project: Project) -> list[Stage]:
+    """The main-line stages a project has entered (after ``reserve``): up to its stage, or
+    for a side exit (lost, cleared) up to the last stage it has a date for."""
+    stage = Stage(project.stage)
+    if stage in MAIN_LINE:
+        return list(MAIN_LINE[1:MAIN_LINE.index(stage) + 1])
+    last = (Stage.STARTED if project.started_on else Stage.SIGNED if project.signed_on else None)
+    return list(MAIN_LINE[1:MAIN_LINE.index(last) + 1]) if last else []
+
+
+def missing_held_fields(city: City, project: Project) -> dict[str, Stage]:
+    """Fields a stage the project entered requires and that are missing now, with the stage
+    that first requires each (Data Hub: a field required at a stage stays required)."""
+    missing: dict[str, Stage] = {}
+    for stage in reached_stages(project):
+        for path in required_fields(city, project, stage):
+            if path not in missing and not field_present(project, path):
+                missing[path] = stage
+    return missing
 
 
 def field_labels(city: City) -> dict[str, str]:

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from core.policy import (
         Adjustment,
         AssessmentScheme,
+        DateBound,
         EvaluationForm,
         FieldProblem,
         MapTarget,
@@ -176,6 +177,19 @@ def transition_guard(
     city: City, project: Project, target: str, actor: str, session: Session
 ) -> list[Refusal] | None:
     """Refuse a stage transition with readable reasons (409). Collected."""
+
+
+@hookspec
+def date_bounds(
+    city: City, project: Project, field: str, session: Session
+) -> list[DateBound] | None:
+    """Dates the project's stage date ``field`` (``signed_on``, ``started_on``, ``completed_on``,
+    ``lost_on``, ``cleared_on``) may not precede: the legal review or the evaluations a signing
+    depends on, the signing a start follows… (:class:`core.policy.DateBound`).
+
+    Checked on every transition and date correction (``core.time_order``); a date before a bound
+    is refused with a field problem naming the other date (422). Collected.
+    """
 
 
 @hookspec

@@ -3,7 +3,8 @@
 Labels are what an office writes on a ranking: ``2024-W19`` (ISO week),
 ``2024-05``, ``2024-Q2``, ``2024-H1`` and ``2024``. :func:`period_bounds` turns a
 label into its first and last day; a label that does not fit its kind is a
-``ValueError`` with a Chinese message the API passes on.
+``ValueError`` with a Chinese message the API passes on, as is a year outside
+1900–2100 (``core.input_rules``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+
+from core.input_rules import EARLIEST_YEAR, LATEST_YEAR, year_in_range
 
 PERIOD_KINDS = {"week": "周", "month": "月", "quarter": "季度", "half_year": "半年", "year": "年"}
 
@@ -34,6 +37,9 @@ def period_bounds(kind: str, label: str) -> tuple[dt.date, dt.date]:
     if not match:
         raise ValueError(f"{PERIOD_KINDS[kind]}考核期的格式应如 {example}")
     year = int(match.group(1))
+    if not year_in_range(year):  # 0000-01, 9999-Q4: no year a city works in (core.input_rules)
+        raise ValueError(f"{label} 不是有效的{PERIOD_KINDS[kind]}考核期：年份应在 "
+                         f"{EARLIEST_YEAR} 至 {LATEST_YEAR} 之间")
     number = int(match.group(2)) if match.lastindex and match.lastindex > 1 else 1
     try:
         if kind == "week":

@@ -34,13 +34,14 @@ def get_plugin_manager(
     Plugins registered later are called first by pluggy; we register the
     enabled list in reverse so the first-listed plugin wins first-result hooks.
     """
-    from core import default_warnings, defaults, evaluation_gate
+    from core import default_warnings, defaults, evaluation_gate, time_order
 
     pm = pluggy.PluginManager(PROJECT_NAME)
     pm.add_hookspecs(hookspecs)
     pm.register(defaults, name="core.defaults")
     pm.register(default_warnings, name="core.default_warnings")
     pm.register(evaluation_gate, name="core.evaluation_gate")
+    pm.register(time_order, name="core.time_order")
     available = installed_plugins()
     missing = [name for name in enabled if name not in available]
     if missing:

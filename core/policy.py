@@ -38,6 +38,21 @@ class Refusal:
 
 
 @dataclass(frozen=True)
+class DateBound:
+    """A date another date of the project may not precede (``core.time_order``).
+
+    Returned by ``date_bounds`` for a stage date (``signed_on`` …): the stage date must be on
+    or after ``on`` — strictly after it when ``strict`` — and ``label`` names ``on`` in Chinese
+    for the refusal (``合法性审查日期``). ``code`` is the problem's stable code.
+    """
+
+    on: dt.date
+    label: str
+    code: str
+    strict: bool = False
+
+
+@dataclass(frozen=True)
 class TransferSharing:
     """How a transferred project's figures split between 招商方 (from) and 落户方 (to).
 

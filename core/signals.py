@@ -8,8 +8,13 @@
   least :data:`RUSH_SHARE_FACTOR` times what an even spread would give (and at
   least :data:`RUSH_SHARE_FLOOR`).
 - **倒签** (back-dating): a stage transition whose date is more than ``backdate_days``
-  before it was recorded, or a lead whose report date is that far before it was
-  entered.
+  before it was recorded, a lead whose report date is that far before it was
+  entered, or a tranche of funds reported that long after its arrival date (``kind``
+  ``transition``, ``lead``, ``funds``); and every stage date the office corrected
+  (``date_correction``, with the dates before and after and the reason).
+- **节点调整** (re-planning, ``replanning``): a milestone's agreed date moved or asked to be
+  moved, with the original, replaced and new dates, the reason and who approved; ``late``
+  when approved after the replaced date had passed (the overdue episode still counts).
 - **重复报送** (the same investor reported by two units): an enterprise with leads or
   projects from more than one unit, the earliest being the first reporter
   (首报/首招负责).
@@ -156,6 +161,52 @@ def backdating_signals(session: Session, clock: Clock, start: dt.date, end: dt.d
                 "message": f"线索“{lead.title}”于 {recorded_on} 录入，报送日期却填为 "
                            f"{lead.reported_on}，早 {lag} 天",
             })
+    funds = session.execute(
+        sa.select(FundTranche, Project).join(Project, FundTranche.project_id == Project.id)
+        .where(FundTranche.arrived_on.between(start, end), FundTranche.reported_at.is_not(None))
+        .order_by(FundTranche.id))
+    for tranche, project in funds:
+        recorded_on = clock.day_of(tranche.reported_at)
+        lag = (recorded_on - tranche.arrived_on).days
+        if lag > days:
+            signals.append({
+                "kind": "funds", "subject_type": "project", "subject_id": project.id,
+                "name": project.name, "unit": project.host_unit.code,
+                "actor": tranche.reported_by, "what": "到位资金", "tranche_id": tranche.id,
+                "dated_on": tranche.arrived_on, "recorded_on": recorded_on, "days": lag,
+                "message": f"项目“{project.name}”于 {recorded_on} 填报到位资金 {tranche.amount} 万元，"
+                           f"到位日期却填为 {tranche.arrived_on}，早 {lag} 天",
+            })
+    return signals
+
+
+def date_correction_signals(session: Session, clock: Clock, start: dt.date, end: dt.date
+                            ) -> list[dict[str, Any]]:
+    """Stage dates the office corrected (更正阶段日期), made in the range or moving a date into
+    it: each with the record, the dates before and after, who and why."""
+    from core.models import ProjectChange
+    from core.time_order import STAGE_DATE_LABELS
+
+    signals = []
+    rows = session.execute(
+        sa.select(ProjectChange, Project).join(Project, ProjectChange.project_id == Project.id)
+        .where(ProjectChange.action == "date_corrected").order_by(ProjectChange.id))
+    for change, project in rows:
+        recorded_on = clock.day_of(change.recorded_at)
+        field = next(key for key in change.changes if key != "reason")
+        before, after = (dt.date.fromisoformat(str(day)) for day in change.changes[field])
+        if not (start <= recorded_on <= end or start <= after <= end or start <= before <= end):
+            continue
+        label = STAGE_DATE_LABELS.get(field, field)
+        reason = change.changes.get("reason", [None, None])[1]
+        signals.append({
+            "kind": "date_correction", "subject_type": "project", "subject_id": project.id,
+            "name": project.name, "unit": project.host_unit.code, "actor": change.actor,
+            "what": label, "field": field, "dated_on": after, "before": before,
+            "recorded_on": recorded_on, "days": (before - after).days, "reason": reason,
+            "message": f"项目“{project.name}”的{label}于 {recorded_on} 由 {before} 更正为 {after}"
+                       f"（原因：{reason}）",
+        })
     return signals
 
 
@@ -200,16 +251,59 @@ def duplicate_enterprise_signals(session: Session, clock: Clock, start: dt.date,
     return signals
 
 
+def replanning_signals(session: Session, clock: Clock, start: dt.date, end: dt.date
+                       ) -> list[dict[str, Any]]:
+    """Milestone re-plans (节点调整) requested or decided in the range: each with the project,
+    the milestone, its original, replaced and new dates, the reason, its state and who
+    decided; ``late`` when approved after the replaced date had already passed."""
+    from core.models import MilestoneReplan
+    from core.schemas.projects import MILESTONE_KINDS
+
+    low, high = _day_bounds(clock, start, end)
+    signals = []
+    rows = session.execute(
+        sa.select(MilestoneReplan, Project).join(Project, MilestoneReplan.project_id == Project.id)
+        .order_by(MilestoneReplan.id))
+    for replan, project in rows:
+        moments = [_aware(replan.requested_at)] + (
+            [_aware(replan.decided_at)] if replan.decided_at is not None else [])
+        if not any(low <= moment < high for moment in moments):
+            continue
+        label = MILESTONE_KINDS.get(replan.kind, replan.kind)
+        state = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}[replan.status]
+        late = "（批准时原约定日期已过，超期照计）" if replan.status == "approved" and replan.late else ""
+        signals.append({
+            "kind": "replan", "subject_type": "project", "subject_id": project.id,
+            "name": project.name, "unit": project.host_unit.code, "replan_id": replan.id,
+            "milestone": replan.kind, "what": f"计划{label}日期",
+            "original_planned_on": replan.milestone.original_planned_on,
+            "previous_on": replan.previous_on, "planned_on": replan.planned_on,
+            "reason": replan.reason, "status": replan.status,
+            "requested_by": replan.requested_by,
+            "requested_on": clock.day_of(replan.requested_at),
+            "decided_by": replan.decided_by, "decided_on": replan.decided_on,
+            "decision_reason": replan.decision_reason, "late": replan.late,
+            "message": f"项目“{project.name}”计划{label}日期由 {replan.previous_on} 调整为 "
+                       f"{replan.planned_on}（最初约定 {replan.milestone.original_planned_on}；"
+                       f"理由：{replan.reason}）{state}"
+                       + (f"，审批人 {replan.decided_by}" if replan.decided_by else "") + late,
+        })
+    return signals
+
+
 def _aware(moment: dt.datetime) -> dt.datetime:
     # SQLite hands back naive datetimes for timezone-aware columns; they were stored as UTC.
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def compute_signals(session: Session, city: City, start: dt.date, end: dt.date,
-                    backdate_days: int = DEFAULT_BACKDATE_DAYS) -> dict[str, Any]:
+                    backdate_days: int | None = None) -> dict[str, Any]:
     """All three signals over ``start``–``end``."""
     return {
         "rush": rush_signals(session, city, start, end),
-        "backdating": backdating_signals(session, city.clock, start, end, backdate_days),
+        "backdating": backdating_signals(session, city.clock, start, end, city.policy[
+            "backdate_days"] if backdate_days is None else backdate_days)
+        + date_correction_signals(session, city.clock, start, end),
         "duplicate_enterprises": duplicate_enterprise_signals(session, city.clock, start, end),
+        "replanning": replanning_signals(session, city.clock, start, end),
     }

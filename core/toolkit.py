@@ -10,7 +10,7 @@ from __future__ import annotations
 from core import hookimpl
 
 # Routes of a plugin's own (mounted under /api/v1/<blueprint name>/)
-from core.api.registry import operation
+from core.api.registry import RecordRef, operation
 from core.api.support import (
     city as current_city,
 )
@@ -131,7 +131,13 @@ from core.workdays import WorkdayCalendar
 # Warnings, assessments, rewards, reports: what their hooks receive, and helpers for rules
 from core.assessments import METRICS as ASSESSMENT_METRICS
 from core.assessments import AssessmentContext
-from core.default_warnings import last_activity, milestone_reached, overdue_milestones
+from core.default_warnings import (
+    last_activity,
+    milestone_reached,
+    overdue_date,
+    overdue_milestones,
+    replanned_note,
+)
 from core.models import EarlyWarning
 from core.periods import period_bounds
 from core.reports import ReportContext
@@ -188,7 +194,8 @@ __all__ += [
 
 __all__ += [
     "ASSESSMENT_METRICS", "AssessmentContext", "EarlyWarning", "ReportContext", "RewardContext",
-    "WarningContext", "last_activity", "milestone_reached", "overdue_milestones", "period_bounds",
+    "WarningContext", "last_activity", "milestone_reached", "overdue_date", "overdue_milestones",
+    "period_bounds", "replanned_note",
 ]
 
 # Computing rewards for a period (a city's demo shows its reward rules at work)
@@ -260,3 +267,21 @@ __all__ += ["ADMIN", "DECIDER", "LEADER", "OFFICE", "OFFICE_ONLY", "OWN_UNIT", "
             "AccessRequest", "Permission", "body_units", "ensure_permission", "matter_owner", "path_record",
             "project_host_unit",
             "project_units", "work_order_unit"]
+
+# Time in order (core.time_order): a city's dated records checked against today and each other,
+# and the dates a stage date may not precede (the date_bounds hook)
+# isort: split
+from core.policy import DateBound  # noqa: E402
+from core.time_order import not_before, not_in_future  # noqa: E402
+
+__all__ += ["DateBound", "not_before", "not_in_future"]
+
+# Input rules (core.input_rules): names without control or invisible characters, period labels
+# and dates within 1900–2100, and a search word matched literally (% and _ are no wildcards).
+from core.input_rules import contains, like_pattern, parse_date  # noqa: E402
+from core.schemas.base import Name, PeriodLabel  # noqa: E402
+
+__all__ += ["Name", "PeriodLabel", "contains", "like_pattern", "parse_date"]
+
+# A plugin's versioned record named in its paths (ETag, If-Match: core.api.versions).
+__all__ += ["RecordRef"]

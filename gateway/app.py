@@ -25,6 +25,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.db import make_engine, make_session_factory
 from core.identity import Actor
+from core.input_rules import apply_input_rules
 from core.problems import Problem, problem_response, register_error_handlers
 from gateway import routes, web
 from gateway.audit import Attempt, ServiceWrite, record, worth_auditing
@@ -59,6 +60,7 @@ def create_app(config: GatewaySettings | dict[str, Any] | str | Path | None = No
         log.warning("ZHAOSHANG_GATEWAY_SECRET is not set: the identity sent to services is "
                     "unsigned, and services without the secret accept anyone's headers")
     app = Flask(__name__)
+    apply_input_rules(app)  # the sign-in's JSON too: depth, numbers, text
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.config["MAX_CONTENT_LENGTH"] = settings.max_content_length

@@ -93,6 +93,9 @@ def sign_in(username: str, password: str) -> dict[str, Any]:
     guess it. (Attempts per address are limited by ``[limits] login``, in ``gateway.app``.)
     """
     state = gateway()
+    if "\x00" in username or "\x00" in password:
+        # No account holds a NUL, and PostgreSQL cannot even compare one (the web form's post).
+        raise Problem(401, "invalid_credentials", "登录失败", "用户名或密码错误")
     guard = AccountGuard(state)
     guard.check(username)
     with unit_of_work(state.sessions) as session:

@@ -28,8 +28,11 @@ HOP_HEADERS = frozenset({"connection", "keep-alive", "proxy-authenticate", "prox
                          "te", "trailer", "trailers", "transfer-encoding", "upgrade",
                          "content-encoding", "content-length", "server", "date"})
 # Forwarded from the client to the service; identity and everything else the gateway decides.
+# ``If-Match`` (a record's version) and ``Idempotency-Key`` (a retried write) are the service's
+# to judge (core.api.versions, core.api.idempotency); its ``ETag`` and ``Idempotent-Replayed``
+# come back like every other answer header.
 CLIENT_HEADERS = ("Content-Type", "Accept", "Accept-Language", "If-None-Match",
-                  "If-Modified-Since")
+                  "If-Modified-Since", "If-Match", "Idempotency-Key")
 GATEWAY_ACTOR = Actor(user="gateway", role="system")
 POOL_SIZE = 32
 T = TypeVar("T")

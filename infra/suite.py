@@ -128,6 +128,18 @@ def relay_service(code: str, var_dir: Path, kafka_port: int = KAFKA_PORT) -> Ser
     )
 
 
+def scheduler_service(code: str, port: int, var_dir: Path) -> Service:
+    """City ``code``'s daily recomputation (warnings, overdue judgements): APScheduler in the
+    city's time zone, daily at 00:30 city time and once at start (``zhaoshang schedule``,
+    core/scheduler.py). No port of its own: ready once its city answers."""
+    return Service(
+        name=f"schedule-{code}", label=f"{city_label(code)}每日重算",
+        command=zhaoshang("schedule", "--city", code),
+        ready_url=f"http://{HOST}:{port}/api/v1/city", url="每日 00:30（本市时区）重算预警及超期研判",
+        env={"DATABASE_URL": f"sqlite:///{var_dir / f'{code}.db'}"},
+    )
+
+
 def province_services(var_dir: Path, port: int = PROVINCE_PORT,
                       kafka_port: int = KAFKA_PORT) -> list[Service]:
     """The province consumer (Kafka → ``<var>/province.db``) and the province API."""
@@ -176,8 +188,9 @@ def suite_services(var_dir: Path, cities: Sequence[str] = CITIES,
                    kafka_port: int = KAFKA_PORT, province_port: int = PROVINCE_PORT,
                    gateway_port: int = GATEWAY_PORT) -> list[Service]:
     """Everything ``up`` runs, in start order: the cities (8101–8105), Kafka (9092), one
-    relay per city, the province consumer and the province API (8100), and the gateway
-    (8000), the only entry people use; every service shares its signing secret."""
+    relay and one daily-recomputation scheduler per city, the province consumer and the
+    province API (8100), and the gateway (8000), the only entry people use; every service
+    shares its signing secret."""
     from gateway.suite import shared_secrets
 
     ports = {code: first_port + index for index, code in enumerate(cities)}
@@ -186,6 +199,7 @@ def suite_services(var_dir: Path, cities: Sequence[str] = CITIES,
         *city_services,
         kafka_service(var_dir, kafka_port),
         *(relay_service(code, var_dir, kafka_port) for code in cities),
+        *(scheduler_service(code, port, var_dir) for code, port in ports.items()),
         *province_services(var_dir, province_port, kafka_port),
     ]
     secrets = shared_secrets(var_dir)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.api import openapi as openapi_api
 from core.db import make_engine, make_session_factory
 from core.identity import NonceStore, gateway_secret, request_actor
+from core.input_rules import apply_input_rules
 from core.problems import register_error_handlers
 from province import api
 from province.config import ProvinceConfig, load_config
@@ -34,6 +35,7 @@ def create_app(config: ProvinceConfig | dict[str, Any] | str | Path | None = Non
     """Build the province service over its own database (migrated first if ``migrate``)."""
     loaded = load_config(config)
     app = Flask(__name__)
+    apply_input_rules(app)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     engine = make_engine(database_url or loaded.database_url)

@@ -25,12 +25,16 @@ RANKABLE = ("signed_amount", "signed_count", "started_count", "start_rate", "arr
 
 
 def project_facts(row: CityProject) -> ProjectFacts:
-    """A stored project as the figures see it (tranches rejected on verification excluded)."""
-    arrivals = tuple((dt.date.fromisoformat(t["arrived_on"]), Decimal(t["amount"]))
-                     for t in row.funds or [] if t.get("verification") != "rejected")
+    """A stored project as the figures see it: verified tranches count (已核实), pending ones
+    (待核实) are carried beside them, rejected ones are left out."""
+    def tranches(state: str) -> tuple[tuple[dt.date, Decimal], ...]:
+        return tuple((dt.date.fromisoformat(t["arrived_on"]), Decimal(t["amount"]))
+                     for t in row.funds or [] if t.get("verification") == state)
+
     return ProjectFacts(amount=row.amount, stage=row.stage, status=row.status,
                         out_of_province=row.out_of_province, signed_on=row.signed_on,
-                        started_on=row.started_on, arrivals=arrivals, industry=row.industry,
+                        started_on=row.started_on, arrivals=tranches("verified"),
+                        pending=tranches("pending"), industry=row.industry,
                         channel=row.channel)
 
 

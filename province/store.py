@@ -74,7 +74,10 @@ def _project_values(event: ReceivedEvent) -> dict[str, Any]:
         "channel": data.get("channel"), "out_of_province": bool(data.get("out_of_province")),
         "signed_on": _date(data.get("signed_on")), "started_on": _date(data.get("started_on")),
         "completed_on": _date(data.get("completed_on")),
-        "arrived_amount": Decimal(data.get("arrived_amount") or 0),
+        # Verified tranches only (已核实), whatever the city's own total said: events written
+        # before pending funds stopped counting carried them in ``arrived_amount``.
+        "arrived_amount": sum((Decimal(t["amount"]) for t in data.get("funds") or []
+                               if t.get("verification") == "verified"), Decimal(0)),
         "funds": list(data.get("funds") or []),
         "enterprise_name": enterprise["name"],
         "normalized_name": enterprise["normalized_name"],

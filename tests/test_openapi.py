@@ -112,3 +112,27 @@ def test_every_built_in_city_prints_a_valid_document(code, tmp_path):
     validate(document)
     assert document["paths"]
     assert not [name for name in document["components"]["schemas"] if name[-1].isdigit()]
+
+
+def test_versions_and_idempotency_keys_are_declared(pingliang):
+    """core.api.versions / core.api.idempotency: If-Match and its 412 on a record's writes, the
+    ETag on its answers, Idempotency-Key (and its 422) on every write."""
+    app, document = pingliang
+    patch = document["paths"]["/api/v1/projects/{project_id}"]["patch"]
+    headers = {param["name"] for param in patch["parameters"] if param.get("in") == "header"}
+    assert {"If-Match", "Idempotency-Key"} <= headers
+    assert patch["responses"]["412"]["content"]["application/problem+json"]["schema"] == {
+        "$ref": "#/components/schemas/Problem"}
+    assert "ETag" in patch["responses"]["200"]["headers"]
+    assert "ETag" in document["paths"]["/api/v1/projects/{project_id}"]["get"]["responses"][
+        "200"]["headers"]
+    for path, method, op in registered_operations(app):
+        item = document["paths"][path][method]
+        names = {param["name"] for param in item["parameters"] if param.get("in") == "header"}
+        assert ("Idempotency-Key" in names) == op.writes, (method, path)
+        if op.writes:
+            assert {"409", "422"} <= set(item["responses"]), (method, path)
+        if op.writes and op.record is not None:
+            assert "If-Match" in names and "412" in item["responses"], (method, path)
+    funds = document["paths"]["/api/v1/projects/{project_id}/funds"]["post"]
+    assert "Idempotent-Replayed" in funds["responses"]["201"]["headers"]

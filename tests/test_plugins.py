@@ -135,7 +135,7 @@ def test_a_missing_enabled_plugin_stops_startup_naming_it():
 
 def test_the_cli_reports_a_missing_plugin_without_a_traceback(tmp_path):
     path = tmp_path / "city.toml"
-    path.write_text('[city]\ncode = "nowhere"\nname = "无名市"\nprovince = "测试省"\n'
+    path.write_text('[city]\ncode = "nowhere"\nname = "无名市"\nprovince = "甘肃省"\n'
                     '[plugins]\nenabled = ["atlantis"]\n', encoding="utf-8")
     result = CliRunner().invoke(cli, ["openapi", "--config", str(path)])
     assert result.exit_code == 1

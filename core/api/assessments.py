@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify
 from sqlalchemy.orm import Session
 
 from core.api.exports import wants_xlsx
+from core.api.record_units import ASSESSMENT_RUN, OBJECTION
 from core.api.registry import operation
 from core.api.support import (
     city,
@@ -79,14 +80,16 @@ def _run(session: Session, run_id: int) -> AssessmentRun:
 
 
 @operation(blueprint, "/assessments/runs/<int:run_id>", summary="考核详情（含所用规则）",
-           response=RunSchema, errors=(404,), who=READER)
+           response=RunSchema, errors=(404,), record=ASSESSMENT_RUN,
+           who=READER)
 def get_run(run_id: int):
     with transaction() as session:
         return respond(RunSchema, _run(session, run_id))
 
 
 @operation(blueprint, "/assessments/runs/<int:run_id>/publish", "POST", summary="公布考核结果",
-           body=RunPublish, response=RunSchema, errors=(400, 403, 404, 409), who=OFFICE)
+           body=RunPublish, response=RunSchema, errors=(400, 403, 404, 409), record=ASSESSMENT_RUN,
+           who=OFFICE)
 def publish_run(run_id: int):
     """Publishes the run and opens its objection window (working days)."""
     data = load_body(RunPublish)
@@ -119,7 +122,8 @@ def export_run(run_id: int):
 
 @operation(blueprint, "/assessments/runs/<int:run_id>/objections", "POST", summary="对考核结果提出异议",
            body=ObjectionCreate, response=ObjectionSchema, status=201,
-           errors=(400, 403, 404, 409), who=OWN_UNIT.of(body_units("unit")))
+           errors=(400, 403, 404, 409), record=ASSESSMENT_RUN,
+           who=OWN_UNIT.of(body_units("unit")))
 def file_objection(run_id: int):
     """Only on a published run and within its objection window (409 with the reason otherwise)."""
     data = load_body(ObjectionCreate)
@@ -141,7 +145,8 @@ def list_objections(run_id: int):
 
 @operation(blueprint, "/assessments/objections/<int:objection_id>/answer", "POST",
            summary="答复考核异议", body=ObjectionAnswer, response=ObjectionSchema,
-           errors=(400, 403, 404, 409), who=OFFICE)
+           errors=(400, 403, 404, 409), record=OBJECTION,
+           who=OFFICE)
 def answer_objection(objection_id: int):
     data = load_body(ObjectionAnswer)
     with transaction() as session:

@@ -9,11 +9,27 @@ from flask import Blueprint, jsonify
 from marshmallow import fields
 
 from core.api.registry import operation
-from core.api.support import city, load_query, paginate, transaction
+from core.api.support import (
+    city,
+    current_actor,
+    load_body,
+    load_query,
+    paginate,
+    transaction,
+)
+from core.input_rules import contains
 from core.models import Enterprise, Unit
-from core.permissions import READER
+from core.permissions import OFFICE, READER
 from core.schemas.base import BaseSchema
-from core.schemas.organisation import EnterpriseQuery, EnterpriseSchema, UnitQuery, UnitSchema
+from core.schemas.organisation import (
+    EnterpriseCorrection,
+    EnterpriseQuery,
+    EnterpriseSchema,
+    UnitQuery,
+    UnitSchema,
+)
+from core.services.enterprises import correct_enterprise
+from core.services.lookups import get_or_404
 
 blueprint = Blueprint("city", __name__)
 
@@ -78,12 +94,22 @@ def list_enterprises():
     with transaction() as session:
         query = sa.select(Enterprise)
         if params.get("q"):
-            like = f"%{params['q']}%"
-            query = query.where(sa.or_(Enterprise.name.like(like),
-                                       Enterprise.credit_code.like(like)))
+            query = query.where(sa.or_(contains(Enterprise.name, params["q"]),
+                                       contains(Enterprise.credit_code, params["q"])))
         if params.get("tag"):
             # Tags are a JSON list; match the tag as JSON text, the same on SQLite and PostgreSQL.
-            query = query.where(sa.cast(Enterprise.tags, sa.Text).like(
-                f"%{json.dumps(params['tag'])}%"))
+            query = query.where(contains(sa.cast(Enterprise.tags, sa.Text),
+                                         json.dumps(params["tag"])))
         return paginate(session, query, params, {"name": Enterprise.name}, EnterpriseSchema,
                         Enterprise.id)
+
+
+@operation(blueprint, "/enterprises/<int:enterprise_id>", "PATCH",
+           summary="更正投资方的信用代码或省份（重新推定其项目是否省外）", body=EnterpriseCorrection,
+           response=EnterpriseSchema, errors=(400, 403, 404, 409), who=OFFICE)
+def correct_enterprise_view(enterprise_id: int):
+    data = load_body(EnterpriseCorrection)
+    with transaction() as session:
+        enterprise = get_or_404(session, Enterprise, enterprise_id)
+        correct_enterprise(session, city(), enterprise, data, current_actor())
+        return jsonify(EnterpriseSchema().dump(enterprise))

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify
 from marshmallow import Schema
 
-from core.api.record_units import evaluation_units, project_units
+from core.api.record_units import EVALUATION, PROJECT, evaluation_units, project_units
 from core.api.registry import operation
 from core.api.support import (
     city,
@@ -20,6 +20,7 @@ from core.api.support import (
     transaction,
 )
 from core.evaluation_rules import city_forms, form_rules
+from core.input_rules import contains
 from core.models import Enterprise, Evaluation, Expert, Project
 from core.permissions import OFFICE, OWN_UNIT, READER, REVIEWER
 from core.schemas.evaluations import (
@@ -82,7 +83,8 @@ def _act(body: type[Schema], evaluation_id: int, action: Callable[..., object]):
 
 @operation(blueprint, "/projects/<int:project_id>/evaluations", "POST", summary="发起项目评估",
            body=EvaluationCreate, response=EvaluationSchema, status=201,
-           errors=(400, 403, 404, 409), who=OWN_UNIT.of(project_units))
+           errors=(400, 403, 404, 409), record=PROJECT,
+           who=OWN_UNIT.of(project_units))
 def start_project_evaluation(project_id: int):
     """The level (city or county) comes from the form; reviewers may be assigned at once."""
     return _start(Project, project_id)
@@ -118,7 +120,8 @@ def list_enterprise_ratings(enterprise_id: int):
 
 
 @operation(blueprint, "/evaluations/<int:evaluation_id>", summary="评估详情（含目前得分）",
-           response=EvaluationSchema, errors=(404,), who=READER)
+           response=EvaluationSchema, errors=(404,), record=EVALUATION,
+           who=READER)
 def get_evaluation(evaluation_id: int):
     with transaction() as session:
         return respond(EvaluationSchema, get_or_404(session, Evaluation, evaluation_id))
@@ -126,21 +129,24 @@ def get_evaluation(evaluation_id: int):
 
 @operation(blueprint, "/evaluations/<int:evaluation_id>/reviewers", "POST",
            summary="指派评审专家、部门或人员", body=ReviewersAssign, response=EvaluationSchema,
-           errors=(400, 403, 404, 409), who=OFFICE)
+           errors=(400, 403, 404, 409), record=EVALUATION,
+           who=OFFICE)
 def assign_reviewers(evaluation_id: int):
     return _act(ReviewersAssign, evaluation_id, evaluation_service.assign_reviewers)
 
 
 @operation(blueprint, "/evaluations/<int:evaluation_id>/scores", "POST",
            summary="录入评审人评分、勾选一票否决事项", body=ScoresRecord, response=EvaluationSchema,
-           errors=(400, 403, 404, 409), who=REVIEWER.of(evaluation_units))
+           errors=(400, 403, 404, 409), record=EVALUATION,
+           who=REVIEWER.of(evaluation_units))
 def record_scores(evaluation_id: int):
     return _act(ScoresRecord, evaluation_id, evaluation_service.record_scores)
 
 
 @operation(blueprint, "/evaluations/<int:evaluation_id>/steps", "POST",
            summary="完成评审流程的下一步（附意见；最后一步作出决定）", body=StepComplete,
-           response=EvaluationSchema, errors=(400, 403, 404, 409), who=REVIEWER.of(evaluation_units))
+           response=EvaluationSchema, errors=(400, 403, 404, 409), record=EVALUATION,
+           who=REVIEWER.of(evaluation_units))
 def complete_step(evaluation_id: int):
     """Steps go in the form's order; 409 names the step still due or why approval is refused."""
     return _act(StepComplete, evaluation_id, evaluation_service.complete_step)
@@ -155,8 +161,8 @@ def list_experts():
         if params.get("field"):
             query = query.where(Expert.field == params["field"])
         if params.get("q"):
-            like = f"%{params['q']}%"
-            query = query.where(sa.or_(Expert.name.like(like), Expert.organisation.like(like)))
+            query = query.where(sa.or_(contains(Expert.name, params["q"]),
+                                       contains(Expert.organisation, params["q"])))
         return paginate(session, query, params, {"name": Expert.name, "field": Expert.field},
                         ExpertSchema, Expert.id)
 

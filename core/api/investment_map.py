@@ -15,6 +15,7 @@ from core.api.support import (
     respond,
     transaction,
 )
+from core.input_rules import contains
 from core.investment_map import investment_map
 from core.models import ChainTarget
 from core.permissions import OFFICE, READER
@@ -53,7 +54,7 @@ def list_targets():
             if params.get(key):
                 query = query.where(getattr(ChainTarget, key) == params[key])
         if params.get("q"):
-            query = query.where(ChainTarget.name.like(f"%{params['q']}%"))
+            query = query.where(contains(ChainTarget.name, params["q"]))
         return paginate(session, query, params,
                         {"name": ChainTarget.name, "created_at": ChainTarget.created_at},
                         ChainTargetSchema, ChainTarget.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, jsonify
 
+from core.api.record_units import LEAD
 from core.api.registry import operation
 from core.api.support import (
     city,
@@ -15,6 +16,7 @@ from core.api.support import (
     respond,
     transaction,
 )
+from core.input_rules import contains
 from core.models import Enterprise, Lead, Unit
 from core.models.leads import LeadStatus
 from core.permissions import OFFICE, OWN_UNIT, READER, body_units
@@ -64,8 +66,8 @@ def list_leads():
                               Lead.first_talk_due < city().clock.today())
             query = query.where(overdue if params["overdue"] else sa.not_(overdue))
         if params.get("q"):
-            like = f"%{params['q']}%"
-            query = query.where(sa.or_(Lead.title.like(like), Enterprise.name.like(like)))
+            query = query.where(sa.or_(contains(Lead.title, params["q"]),
+                                       contains(Enterprise.name, params["q"])))
         return paginate(session, query, params,
                         {"reported_on": Lead.reported_on, "first_talk_due": Lead.first_talk_due,
                          "title": Lead.title}, LeadSchema, Lead.id)
@@ -82,14 +84,16 @@ def lead_duplicates():
 
 
 @operation(blueprint, "/leads/<int:lead_id>", summary="线索详情", response=LeadSchema,
-           errors=(404,), who=READER)
+           errors=(404,), record=LEAD,
+           who=READER)
 def get_lead(lead_id: int):
     with transaction() as session:
         return respond(LeadSchema, get_or_404(session, Lead, lead_id))
 
 
 @operation(blueprint, "/leads/<int:lead_id>/assign", "POST", summary="研判线索并明确首谈地",
-           body=LeadAssign, response=LeadSchema, errors=(400, 404, 409), who=OFFICE)
+           body=LeadAssign, response=LeadSchema, errors=(400, 404, 409), record=LEAD,
+           who=OFFICE)
 def assign_lead(lead_id: int):
     data = load_body(LeadAssign)
     with transaction() as session:
@@ -99,7 +103,8 @@ def assign_lead(lead_id: int):
 
 
 @operation(blueprint, "/leads/<int:lead_id>/convert", "POST", summary="线索转为项目",
-           body=LeadConvert, response=ProjectSchema, status=201, errors=(400, 404, 409, 422), who=OFFICE)
+           body=LeadConvert, response=ProjectSchema, status=201, errors=(400, 404, 409, 422), record=LEAD,
+           who=OFFICE)
 def convert_lead(lead_id: int):
     data = load_body(LeadConvert)
     with transaction() as session:
@@ -111,7 +116,8 @@ def convert_lead(lead_id: int):
 
 
 @operation(blueprint, "/leads/<int:lead_id>/reject", "POST", summary="退回线索",
-           body=LeadReject, response=LeadSchema, errors=(400, 404, 409), who=OFFICE)
+           body=LeadReject, response=LeadSchema, errors=(400, 404, 409), record=LEAD,
+           who=OFFICE)
 def reject_lead(lead_id: int):
     data = load_body(LeadReject)
     with transaction() as session:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint
 
-from core.api.record_units import matter_owner, project_units, work_order_unit
+from core.api.record_units import (
+    CONDITION,
+    MATTER,
+    WORK_ORDER,
+    matter_owner,
+    project_units,
+    work_order_unit,
+)
 from core.api.registry import operation
 from core.api.support import (
     city,
@@ -73,7 +80,8 @@ def list_matters():
 
 
 @operation(blueprint, "/matters/<int:matter_id>", summary="协调事项详情", response=MatterSchema,
-           errors=(404,), who=READER)
+           errors=(404,), record=MATTER,
+           who=READER)
 def get_matter(matter_id: int):
     with transaction() as session:
         return respond(MatterSchema, get_or_404(session, Matter, matter_id))
@@ -81,6 +89,7 @@ def get_matter(matter_id: int):
 
 @operation(blueprint, "/matters/<int:matter_id>/proposal", "POST", summary="拟定办理意见",
            body=ProposalInput, response=MatterSchema, errors=(400, 403, 404, 409),
+           record=MATTER,
            who=OWN_UNIT.of(matter_owner))
 def propose(matter_id: int):
     """The decision level is asked again with the proposal and may rise (escalation)."""
@@ -93,7 +102,8 @@ def propose(matter_id: int):
 
 @operation(blueprint, "/matters/<int:matter_id>/work-orders", "POST", summary="工作派单",
            body=WorkOrderCreate, response=WorkOrderSchema, status=201,
-           errors=(400, 403, 404, 409), who=OWN_UNIT.of(matter_owner))
+           errors=(400, 403, 404, 409), record=MATTER,
+           who=OWN_UNIT.of(matter_owner))
 def issue_work_order(matter_id: int):
     """Due on a date, or ``due_workdays`` working days after issue on the official calendar."""
     data = load_body(WorkOrderCreate)
@@ -105,7 +115,8 @@ def issue_work_order(matter_id: int):
 
 @operation(blueprint, "/matters/<int:matter_id>/work-orders/<int:order_id>/done", "POST",
            summary="派单办结", body=WorkOrderDone, response=WorkOrderSchema,
-           errors=(400, 403, 404, 409), who=OWN_UNIT.of(work_order_unit))
+           errors=(400, 403, 404, 409), record=WORK_ORDER,
+           who=OWN_UNIT.of(work_order_unit))
 def complete_work_order(matter_id: int, order_id: int):
     data = load_body(WorkOrderDone)
     with transaction() as session:
@@ -117,7 +128,8 @@ def complete_work_order(matter_id: int, order_id: int):
 
 @operation(blueprint, "/matters/<int:matter_id>/decision", "POST",
            summary="作出决定（按决策层级；常务会议须填会议纪要）", body=DecisionInput,
-           response=MatterSchema, errors=(400, 404, 409, 422), who=DECIDER)
+           response=MatterSchema, errors=(400, 404, 409, 422), record=MATTER,
+           who=DECIDER)
 def decide(matter_id: int):
     """409 when the actor cannot decide at the matter's level, with the reason."""
     data = load_body(DecisionInput)
@@ -129,7 +141,8 @@ def decide(matter_id: int):
 
 @operation(blueprint, "/matters/<int:matter_id>/conditions/<int:condition_id>/check", "POST",
            summary="核查条件落实情况", body=ConditionCheck, response=ConditionSchema,
-           errors=(400, 403, 404, 409), who=OFFICE)
+           errors=(400, 403, 404, 409), record=CONDITION,
+           who=OFFICE)
 def check_condition(matter_id: int, condition_id: int):
     data = load_body(ConditionCheck)
     with transaction() as session:

@@ -33,7 +33,23 @@ PROBLEM_SCHEMA = {
     "required": ["type", "title", "status", "code"],
 }
 ERROR_TITLES = {400: "输入有误", 401: "未认证", 403: "无权操作", 404: "未找到",
-                409: "操作被拒绝", 422: "不符合本市规定"}
+                409: "操作被拒绝", 412: "记录已被他人修改（If-Match 的版本不是当前版本）",
+                422: "不符合本市规定"}
+# core.api.versions and core.api.idempotency: the headers every operation of a record, and every
+# write, understands.
+IF_MATCH_PARAMETER = {
+    "name": "If-Match", "in": "header", "required": False,
+    "description": "记录的 ETag（如 \"project-12-3\"）或版本号；不是当前版本时拒绝（412），不做任何修改",
+    "schema": {"type": "string"}}
+IDEMPOTENCY_PARAMETER = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "幂等键（1–200 个可见 ASCII 字符，如 UUID）：同一用户以同一键重试同一请求时"
+                   "返回首次结果、不再写入（响应头 Idempotent-Replayed: true）；"
+                   "同一键用于不同请求时拒绝（422）。保留 24 小时",
+    "schema": {"type": "string", "maxLength": 200}}
+ETAG_HEADER = {"description": "记录的版本（修改时作为 If-Match 发送）", "schema": {"type": "string"}}
+REPLAYED_HEADER = {"description": "true：按幂等键返回的首次结果，本次未写入",
+                   "schema": {"type": "string", "enum": ["true"]}}
 
 
 def _schema_name(schema: Any) -> str:
@@ -115,9 +131,21 @@ def build_openapi(app: Flask) -> dict[str, Any]:
                     "schema": {"type": "string", "enum": ["json", "xlsx"], "default": "json"}})
                 ok.setdefault("content", {})[XLSX_MIMETYPE] = {
                     "schema": {"type": "string", "contentMediaType": XLSX_MIMETYPE}}
+            errors = set(op.errors) | {400} if op.query or op.body or op.export else set(op.errors)
+            headers: dict[str, Any] = {}
+            if op.record is not None:
+                headers["ETag"] = ETAG_HEADER
+                if op.writes:
+                    item["parameters"].append(IF_MATCH_PARAMETER)
+                    errors.add(412)
+            if op.writes:
+                item["parameters"].append(IDEMPOTENCY_PARAMETER)
+                headers["Idempotent-Replayed"] = REPLAYED_HEADER
+                errors |= {400, 409, 422}  # a malformed, busy or reused key
+            if headers:
+                ok["headers"] = headers
             item["responses"][str(op.status)] = ok
-            for status in sorted(set(op.errors) | {400} if op.query or op.body or op.export
-                                 else op.errors):
+            for status in sorted(errors):
                 item["responses"][str(status)] = {
                     "description": ERROR_TITLES.get(status, "错误"),
                     "content": {"application/problem+json": {

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, jsonify
 
-from core.api.record_units import project_units
+from core.api.record_units import FUND, PROJECT, project_units
 from core.api.registry import operation
 from core.api.support import (
     city,
@@ -19,10 +19,12 @@ from core.api.support import (
     transaction,
 )
 from core.gates import field_labels, incomplete_fields, tier_labels
+from core.input_rules import contains
 from core.lifecycle import next_stage
 from core.models import (
     Enterprise,
     FundTranche,
+    MilestoneReplan,
     Project,
     ProjectChange,
     StageTransition,
@@ -31,6 +33,7 @@ from core.models import (
 from core.permissions import OFFICE, OWN_UNIT, READER, body_units
 from core.schemas.projects import (
     ChangeSchema,
+    DateCorrectionCreate,
     FundCreate,
     FundSchema,
     FundVerify,
@@ -40,11 +43,15 @@ from core.schemas.projects import (
     ProjectQuery,
     ProjectSchema,
     ProjectUpdate,
+    ReplanCreate,
+    ReplanDecision,
+    ReplanSchema,
     TransferCreate,
     TransferSchema,
     TransitionCreate,
     TransitionSchema,
 )
+from core.services import milestones as milestone_service
 from core.services import projects as project_service
 from core.services.lookups import get_or_404
 
@@ -85,12 +92,14 @@ def list_projects():
             query = query.where(Project.stage == params["stage"])
         if params.get("industry"):
             query = query.where(Project.industry == params["industry"])
-        if params.get("out_of_province") is not None:
+        if params.get("out_of_province") == "unknown":
+            query = query.where(Project.out_of_province.is_(None))
+        elif params.get("out_of_province") is not None:
             query = query.where(Project.out_of_province == params["out_of_province"])
         if params.get("leader"):
             query = query.where(Project.leader_name == params["leader"].strip())
         if params.get("tier"):
-            query = query.where(sa.cast(Project.tiers, sa.Text).like(f'%"{params["tier"]}"%'))
+            query = query.where(contains(sa.cast(Project.tiers, sa.Text), f'"{params["tier"]}"'))
         if params.get("unit"):
             from core.models import Unit
 
@@ -98,8 +107,8 @@ def list_projects():
             query = query.where(sa.or_(Project.finding_unit_id == unit_ids,
                                        Project.host_unit_id == unit_ids))
         if params.get("q"):
-            like = f"%{params['q']}%"
-            query = query.where(sa.or_(Project.name.like(like), Enterprise.name.like(like)))
+            query = query.where(sa.or_(contains(Project.name, params["q"]),
+                                       contains(Enterprise.name, params["q"])))
         return paginate(session, query, params,
                         {"amount": Project.amount, "signed_on": Project.signed_on,
                          "name": Project.name, "updated_at": Project.updated_at},
@@ -107,7 +116,8 @@ def list_projects():
 
 
 @operation(blueprint, "/projects/<int:project_id>", summary="项目详情（含下一阶段待补字段）",
-           response=ProjectSchema, errors=(404,), who=READER)
+           response=ProjectSchema, errors=(404,), record=PROJECT,
+           who=READER)
 def get_project(project_id: int):
     with transaction() as session:
         return jsonify(project_body(get_or_404(session, Project, project_id)))
@@ -115,6 +125,7 @@ def get_project(project_id: int):
 
 @operation(blueprint, "/projects/<int:project_id>", "PATCH", summary="修改项目或填报进展",
            body=ProjectUpdate, response=ProjectSchema, errors=(400, 403, 404, 422),
+           record=PROJECT,
            who=OWN_UNIT.of(project_units))
 def update_project(project_id: int):
     data = load_body(ProjectUpdate)
@@ -126,6 +137,7 @@ def update_project(project_id: int):
 
 @operation(blueprint, "/projects/<int:project_id>/transitions", "POST", summary="项目阶段流转",
            body=TransitionCreate, response=ProjectSchema, errors=(400, 403, 404, 409),
+           record=PROJECT,
            who=OWN_UNIT.of(project_units))
 def transition_project(project_id: int):
     """Moves the project; 409 lists every reason when the city's rules refuse the move."""
@@ -133,6 +145,18 @@ def transition_project(project_id: int):
     with transaction() as session:
         project = get_or_404(session, Project, project_id)
         project_service.transition(session, city(), project, data, current_actor())
+        return jsonify(project_body(project))
+
+
+@operation(blueprint, "/projects/<int:project_id>/date-corrections", "POST",
+           summary="更正阶段日期（市招商主管部门，须说明原因）", body=DateCorrectionCreate,
+           response=ProjectSchema, errors=(400, 403, 404, 409, 422), who=OFFICE)
+def correct_project_date(project_id: int):
+    """An audited correction of a stage date, checked against the same order rules."""
+    data = load_body(DateCorrectionCreate)
+    with transaction() as session:
+        project = get_or_404(session, Project, project_id)
+        project_service.correct_date(session, city(), project, data, current_actor())
         return jsonify(project_body(project))
 
 
@@ -148,6 +172,7 @@ def list_transitions(project_id: int):
 
 @operation(blueprint, "/projects/<int:project_id>/funds", "POST", summary="填报到位资金",
            body=FundCreate, response=FundSchema, status=201, errors=(400, 403, 404, 409),
+           record=PROJECT,
            who=OWN_UNIT.of(project_units))
 def add_funds(project_id: int):
     data = load_body(FundCreate)
@@ -165,7 +190,9 @@ def list_funds(project_id: int):
 
 
 @operation(blueprint, "/projects/<int:project_id>/funds/<int:fund_id>/verification", "POST",
-           summary="核实到位资金", body=FundVerify, response=FundSchema, errors=(400, 403, 404), who=OFFICE)
+           summary="核实到位资金", body=FundVerify, response=FundSchema, errors=(400, 403, 404, 409),
+           record=FUND,
+           who=OFFICE)
 def verify_funds(project_id: int, fund_id: int):
     data = load_body(FundVerify)
     with transaction() as session:
@@ -180,7 +207,8 @@ def verify_funds(project_id: int, fund_id: int):
 
 @operation(blueprint, "/projects/<int:project_id>/milestones", "PUT",
            summary="设置节点（计划与实际日期）", body=MilestoneInput, response=MilestoneSchema,
-           errors=(400, 403, 404), who=OWN_UNIT.of(project_units))
+           errors=(400, 403, 404), record=PROJECT,
+           who=OWN_UNIT.of(project_units))
 def set_milestone(project_id: int):
     data = load_body(MilestoneInput)
     with transaction() as session:
@@ -198,8 +226,48 @@ def list_milestones(project_id: int):
         return jsonify(MilestoneSchema(many=True).dump(project.milestones))
 
 
+@operation(blueprint, "/projects/<int:project_id>/milestones/<kind>/replans", "POST",
+           summary="申请节点调整（改期，须说明理由）", body=ReplanCreate, response=ReplanSchema,
+           status=201, errors=(400, 403, 404, 409), who=OWN_UNIT.of(project_units))
+def request_replan(project_id: int, kind: str):
+    """The agreed date moves only when the office approves; until then nothing changes."""
+    data = load_body(ReplanCreate)
+    with transaction() as session:
+        project = get_or_404(session, Project, project_id)
+        replan = milestone_service.request_replan(session, city(), project, kind, data,
+                                                  current_actor())
+        return respond(ReplanSchema, replan, 201)
+
+
+@operation(blueprint, "/projects/<int:project_id>/milestone-replans", summary="节点调整申请及审批记录",
+           response=ReplanSchema, many=True, errors=(404,), who=READER)
+def list_replans(project_id: int):
+    with transaction() as session:
+        get_or_404(session, Project, project_id)
+        rows = session.scalars(sa.select(MilestoneReplan).where(
+            MilestoneReplan.project_id == project_id).order_by(MilestoneReplan.id)).all()
+        return jsonify(ReplanSchema(many=True).dump(rows))
+
+
+@operation(blueprint, "/projects/<int:project_id>/milestone-replans/<int:replan_id>/decision", "POST",
+           summary="审批节点调整（批准后约定日期才变更）", body=ReplanDecision, response=ReplanSchema,
+           errors=(400, 403, 404, 409), who=OFFICE)
+def decide_replan(project_id: int, replan_id: int):
+    data = load_body(ReplanDecision)
+    with transaction() as session:
+        project = get_or_404(session, Project, project_id)
+        replan = get_or_404(session, MilestoneReplan, replan_id)
+        if replan.project_id != project_id:
+            from core.problems import not_found
+
+            raise not_found("节点调整申请", replan_id)
+        return respond(ReplanSchema, milestone_service.decide_replan(
+            session, city(), project, replan, data, current_actor()))
+
+
 @operation(blueprint, "/projects/<int:project_id>/transfers", "POST", summary="项目流转（异地落户）",
            body=TransferCreate, response=TransferSchema, status=201, errors=(400, 403, 404),
+           record=PROJECT,
            who=OWN_UNIT.of(project_units))
 def transfer_project(project_id: int):
     data = load_body(TransferCreate)

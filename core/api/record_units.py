@@ -11,11 +11,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.models import Project
+from core.api.registry import RecordRef
+from core.models import AssessmentObjection, AssessmentRun, FundTranche, Lead, Project
 from core.models.evaluations import Evaluation
-from core.models.matters import Matter, WorkOrder
+from core.models.matters import Matter, MatterCondition, WorkOrder
 from core.permissions import AccessRequest
 from core.problems import not_found
+
+# The versioned records the core's paths name (``operation(..., record=…)``: ETag, If-Match).
+PROJECT = RecordRef(Project, "project_id", "project")
+FUND = RecordRef(FundTranche, "fund_id", "fund")
+LEAD = RecordRef(Lead, "lead_id", "lead")
+MATTER = RecordRef(Matter, "matter_id", "matter")
+WORK_ORDER = RecordRef(WorkOrder, "order_id", "work-order")
+CONDITION = RecordRef(MatterCondition, "condition_id", "condition")
+EVALUATION = RecordRef(Evaluation, "evaluation_id", "evaluation")
+ASSESSMENT_RUN = RecordRef(AssessmentRun, "run_id", "assessment-run")
+OBJECTION = RecordRef(AssessmentObjection, "objection_id", "objection")
 
 
 def path_record(request: AccessRequest, model: type, key: str, label: str) -> Any:

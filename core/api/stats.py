@@ -31,7 +31,11 @@ def get_stats():
             labels = dict(LEAD_CHANNELS)
         total, groups = compute_figures(session, params["date_from"], params["date_to"],
                                         group_by, params.get("out_of_province"), labels)
+        # Projects whose investor's province is unknown are neither 省外 nor 省内: shown apart.
+        unknown, _ = compute_figures(session, params["date_from"], params["date_to"],
+                                     None, "unknown")
         body = {"date_from": params["date_from"], "date_to": params["date_to"],
                 "out_of_province": params.get("out_of_province"),
+                "out_of_province_unknown_count": unknown.signed_count,
                 "total": total.as_dict(), "groups": [g.as_dict() for g in groups]}
         return jsonify(StatsSchema().dump(body))

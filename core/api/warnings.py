@@ -49,10 +49,16 @@ def list_warnings():
 @operation(blueprint, "/warnings/recompute", "POST", summary="重新计算全市预警",
            body=WarningRecompute, response=WarningSummarySchema, errors=(400, 403), who=OFFICE)
 def recompute_warnings():
-    """Runs every warning rule now (what the scheduled ``zhaoshang warnings`` does)."""
+    """Runs every warning rule now (what the scheduled ``zhaoshang schedule`` does daily).
+
+    With ``today`` it is a dry run: it answers what would be raised, changed and cleared as of
+    that day and stores nothing (no warning, no event). Only a run as of the city's today writes.
+    """
     data = load_body(WarningRecompute)
     ensure_office(current_actor(), "重新计算预警")
+    dry_run = data.get("today") is not None
     today = data.get("today") or city().clock.today()
     with transaction() as session:
-        summary = warning_service.recompute(session, city(), today)
-        return jsonify(WarningSummarySchema().dump(summary.as_dict() | {"today": today}))
+        summary = warning_service.recompute(session, city(), today, dry_run=dry_run)
+        return jsonify(WarningSummarySchema().dump(
+            summary.as_dict() | {"today": today, "dry_run": dry_run, "details": summary.details}))

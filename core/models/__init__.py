@@ -17,6 +17,7 @@ from core.models.evaluations import (
     EvaluationStep,
     Expert,
 )
+from core.models.idempotency import IdempotentRequest
 from core.models.leads import Lead
 from core.models.matters import Matter, MatterCondition, WorkOrder
 from core.models.organisation import Intermediary, Person, Unit
@@ -24,6 +25,7 @@ from core.models.outbox import OutboxEvent
 from core.models.projects import (
     FundTranche,
     Milestone,
+    MilestoneReplan,
     Project,
     ProjectChange,
     StageTransition,
@@ -38,6 +40,7 @@ __all__ = [
     "Intermediary",
     "Lead",
     "Milestone",
+    "MilestoneReplan",
     "OutboxEvent",
     "Person",
     "Project",
@@ -58,3 +61,5 @@ __all__ += [
 ]
 
 __all__ += ["ChainTarget"]
+
+__all__ += ["IdempotentRequest"]

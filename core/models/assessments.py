@@ -42,11 +42,15 @@ class AssessmentRun(Base):
     published_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     published_by: Mapped[str | None] = mapped_column(sa.String(100))
     objection_deadline: Mapped[dt.date | None]
+    # Optimistic locking: the API's ETag; a stale If-Match is refused (core.api.versions).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     results: Mapped[list[AssessmentResult]] = relationship(
         back_populates="run", order_by="AssessmentResult.position")
     adjustments: Mapped[list[AssessmentAdjustment]] = relationship(
         back_populates="run", order_by="AssessmentAdjustment.id")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class AssessmentResult(Base):
@@ -110,5 +114,9 @@ class AssessmentObjection(Base):
     answer: Mapped[str | None] = mapped_column(sa.Text)
     answered_by: Mapped[str | None] = mapped_column(sa.String(100))
     answered_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Optimistic locking: the API's ETag; a stale If-Match is refused (core.api.versions).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     run: Mapped[AssessmentRun] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}

@@ -21,5 +21,11 @@ class Enterprise(Base):
     normalized_name: Mapped[str] = mapped_column(sa.String(200), index=True)
     credit_code: Mapped[str | None] = mapped_column(sa.String(18), unique=True)
     origin_region: Mapped[str | None] = mapped_column(sa.String(100))
+    # The canonical name of the investor's province (core.divisions), derived with the code.
     origin_province: Mapped[str | None] = mapped_column(sa.String(50))
+    # GB/T 2260: the province (XX0000) derived from the credit code's division, else from the
+    # typed province; NULL when unknown (core.services.enterprises.derive_origin).
+    province_code: Mapped[str | None] = mapped_column(sa.String(6))
+    # Positions 3–8 of the credit code: the registering office's division.
+    division_code: Mapped[str | None] = mapped_column(sa.String(6))
     tags: Mapped[list] = mapped_column(default=list)

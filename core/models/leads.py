@@ -61,6 +61,10 @@ class Lead(Base):
     first_talk_due_estimated: Mapped[bool] = mapped_column(default=False)
     first_talk_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
     assigned_on: Mapped[dt.date | None]
+    # When the lead was judged (assigned or rejected), recorded by the server: the instant and
+    # its business date in the city's zone (core.services.leads.record_judgement).
+    judged_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    judged_on: Mapped[dt.date | None]
     rejected_reason: Mapped[str | None] = mapped_column(sa.Text)
     # Another lead about the same investor reported earlier (by credit code or name).
     duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leads.id"))

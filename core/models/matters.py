@@ -100,8 +100,12 @@ class WorkOrder(Base):
     done_on: Mapped[dt.date | None]
     done_by: Mapped[str | None] = mapped_column(sa.String(100))
     done_note: Mapped[str | None] = mapped_column(sa.Text)
+    # Optimistic locking: the API's ETag; a stale If-Match is refused (core.api.versions).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     unit: Mapped[Unit] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def unit_code(self) -> str:
@@ -125,3 +129,7 @@ class MatterCondition(Base):
     checked_on: Mapped[dt.date | None]
     checked_by: Mapped[str | None] = mapped_column(sa.String(100))
     note: Mapped[str | None] = mapped_column(sa.Text)
+    # Optimistic locking: the API's ETag; a stale If-Match is refused (core.api.versions).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}

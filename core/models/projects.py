@@ -34,7 +34,9 @@ class Project(Base):
     intermediary_id: Mapped[int | None] = mapped_column(sa.ForeignKey("intermediaries.id"))
     lead_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leads.id", use_alter=True))
     channel: Mapped[str] = mapped_column(sa.String(32), default="other")
-    out_of_province: Mapped[bool] = mapped_column(default=False, index=True)
+    # 省外: derived from the investor's province and the city's (core.services.enterprises);
+    # NULL while the investor's province is unknown (shown as 未知, never counted as 省外).
+    out_of_province: Mapped[bool | None] = mapped_column(index=True)
     signed_on: Mapped[dt.date | None] = mapped_column(index=True)
     started_on: Mapped[dt.date | None]
     completed_on: Mapped[dt.date | None]
@@ -79,8 +81,13 @@ class Project(Base):
 
     @property
     def arrived_amount(self) -> Decimal:
-        """Arrived funds counted in figures: every tranche not rejected on verification."""
-        return sum((f.amount for f in self.funds if f.verification != "rejected"), Decimal(0))
+        """Arrived funds counted in figures: the tranches the office verified (已核实)."""
+        return sum((f.amount for f in self.funds if f.verification == "verified"), Decimal(0))
+
+    @property
+    def arrived_pending_amount(self) -> Decimal:
+        """Reported funds still awaiting the office's verification (待核实); never in figures."""
+        return sum((f.amount for f in self.funds if f.verification == "pending"), Decimal(0))
 
 
 class StageTransition(Base):
@@ -123,7 +130,25 @@ class FundTranche(Base):
     verified_by: Mapped[str | None] = mapped_column(sa.String(100))
     verified_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     reported_by: Mapped[str | None] = mapped_column(sa.String(100))
+    # When the tranche was entered (the server's time; a late entry raises a back-dating signal).
+    reported_at: Mapped[dt.datetime | None] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow)
+    # The evidence reference normalised (core.fund_rules): unique in the city's database.
+    evidence_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True, index=True)
+    # Who paid: the investing enterprise or its parent (required for new tranches).
+    payer_name: Mapped[str | None] = mapped_column(sa.String(200))
+    payer_credit_code: Mapped[str | None] = mapped_column(sa.String(18))
+    # Reported beyond agreement × policy.funds_over_agreement_ratio: verified only when confirmed.
+    over_agreement: Mapped[bool] = mapped_column(default=False)
+    # The project's arrived total (verified + pending) over its agreement when reported.
+    over_agreement_ratio: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 4))
+    over_agreement_confirmed: Mapped[bool] = mapped_column(default=False)
+    verification_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # Optimistic locking: the API's ETag; a stale If-Match is refused (core.api.versions).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     project: Mapped[Project] = relationship(back_populates="funds")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Milestone(Base):
@@ -135,9 +160,77 @@ class Milestone(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(32))
+    # The agreed date: set once, moved only by a re-plan the office approved.
     planned_on: Mapped[dt.date]
+    # The first agreed date, kept forever whatever re-plans follow.
+    original_planned_on: Mapped[dt.date] = mapped_column(
+        default=lambda context: context.get_current_parameters()["planned_on"])
     actual_on: Mapped[dt.date | None]
     project: Mapped[Project] = relationship(back_populates="milestones")
+    replans: Mapped[list[MilestoneReplan]] = relationship(
+        back_populates="milestone", order_by="MilestoneReplan.id", lazy="selectin")
+
+    def agreed_on(self, as_of: dt.date | None = None) -> dt.date:
+        """The agreed date as of ``as_of`` (now by default): the last approved re-plan's."""
+        agreed = self.original_planned_on or self.planned_on
+        if as_of is None:
+            return self.planned_on
+        for replan in self.approved_replans():
+            if replan.decided_on is not None and replan.decided_on <= as_of:
+                agreed = replan.planned_on
+        return agreed
+
+    def approved_replans(self) -> list[MilestoneReplan]:
+        return [r for r in self.replans if r.status == "approved"]
+
+    def overdue_from(self, as_of: dt.date) -> dt.date | None:
+        """The agreed date the milestone is judged overdue from as of ``as_of``, if any.
+
+        Past its agreed date as of that day, or re-planned after the agreed date had already
+        passed: a late re-plan never ends the overdue episode, only reaching the milestone does.
+        """
+        dates = [replan.previous_on for replan in self.approved_replans()
+                 if replan.decided_on is not None and replan.decided_on <= as_of
+                 and replan.previous_on < replan.decided_on]
+        agreed = self.agreed_on(as_of)
+        if agreed < as_of:
+            dates.append(agreed)
+        return min(dates) if dates else None
+
+
+REPLAN_STATUS_LABELS = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}
+
+
+class MilestoneReplan(Base):
+    """A request to move a milestone's agreed date, decided by the office (节点调整)."""
+
+    __tablename__ = "milestone_replans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"), index=True)
+    milestone_id: Mapped[int] = mapped_column(sa.ForeignKey("milestones.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    # The agreed date it replaces (as of the request; as of the approval once approved).
+    previous_on: Mapped[dt.date]
+    planned_on: Mapped[dt.date]  # the date asked for
+    reason: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending", index=True)
+    requested_by: Mapped[str] = mapped_column(sa.String(100))
+    requested_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(sa.String(100))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    decided_on: Mapped[dt.date | None]  # the city's day of the decision
+    decision_reason: Mapped[str | None] = mapped_column(sa.Text)
+    milestone: Mapped[Milestone] = relationship(back_populates="replans")
+
+    @property
+    def original_planned_on(self) -> dt.date:
+        return self.milestone.original_planned_on
+
+    @property
+    def late(self) -> bool:
+        """Approved after the date it replaced had already passed."""
+        return self.decided_on is not None and self.previous_on < self.decided_on
 
 
 class Transfer(Base):

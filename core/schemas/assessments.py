@@ -51,6 +51,7 @@ class RunPublish(BaseSchema):
 
 class RunSchema(BaseSchema):
     id = fields.Integer()
+    version = fields.Integer(dump_only=True)  # the ETag's version (core.api.versions)
     scheme_code = fields.String()
     scheme_name = fields.String()
     period_kind = fields.String()
@@ -107,6 +108,7 @@ class ObjectionAnswer(BaseSchema):
 
 class ObjectionSchema(BaseSchema):
     id = fields.Integer()
+    version = fields.Integer(dump_only=True)  # the ETag's version (core.api.versions)
     run_id = fields.Integer()
     unit = fields.String(attribute="unit_code")
     text = fields.String()

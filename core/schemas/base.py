@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from core.credit_code import CreditCodeError, validate_credit_code
+from core.input_rules import DATE_RANGE_MESSAGE, NUL_MESSAGE, date_in_range, name_problem
+from core.periods import period_bounds
 from core.problems import CodedMessage
 
 # Marshmallow's messages are English; a clerk reads Chinese. Field classes get
@@ -60,21 +62,32 @@ def _bounded_integer(self: fields.Integer, value: Any) -> int:
 
 fields.Integer._validated = _bounded_integer  # type: ignore[method-assign]
 
-# Dates a city works with lie well inside 1900–2100; outside it, date arithmetic (a day
-# after 9999-12-31, working days before year 1) fails, and a range over millennia is no query.
-EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+# Dates a city works with lie well inside 1900–2100 (core.input_rules, shared with periods);
+# outside it, date arithmetic (a day after 9999-12-31) fails, and a range over millennia is no query.
 _date_deserialize = fields.Date._deserialize
 
 
 def _bounded_date(self: fields.Date, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
     day = _date_deserialize(self, value, attr, data, **kwargs)
-    if isinstance(day, dt.date) and not EARLIEST_DATE <= day <= LATEST_DATE:
-        raise ValidationError(CodedMessage("date.out_of_range",
-                                           "日期应在 1900-01-01 至 2100-12-31 之间"))
+    if isinstance(day, dt.date) and not date_in_range(day):
+        raise ValidationError(CodedMessage("date.out_of_range", DATE_RANGE_MESSAGE))
     return day
 
 
 fields.Date._deserialize = _bounded_date  # type: ignore[method-assign]
+
+# PostgreSQL stores no NUL in text: refused in every string of every schema, query or body.
+_string_deserialize = fields.String._deserialize
+
+
+def _no_nul(self: fields.String, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+    text = _string_deserialize(self, value, attr, data, **kwargs)
+    if isinstance(text, str) and "\x00" in text:
+        raise ValidationError(CodedMessage("text.nul", NUL_MESSAGE))
+    return text
+
+
+fields.String._deserialize = _no_nul  # type: ignore[method-assign]
 
 # SQLite hands timezone-aware columns back naive. Every time the suite stores is UTC, so a
 # naive one is written out as UTC: output times always carry their offset (RFC 3339).
@@ -99,6 +112,9 @@ class BaseSchema(Schema):
 
 
 MONEY_LIMIT = Decimal(10) ** 14  # 万元; the columns are NUMERIC(18,4)
+MONEY_PLACES = 4
+PLAIN_AMOUNT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+MONEY_FORMAT_MESSAGE = "金额应为普通数字，如 12 或 12.50（单位万元；不含空格、科学计数法或全角数字）"
 
 
 class Money(fields.Decimal):
@@ -113,17 +129,72 @@ class Money(fields.Decimal):
         self.metadata.setdefault("description", "金额，单位万元")
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Decimal:
-        if isinstance(value, float):
-            # A float has already lost exactness; ask for a string or an integer.
-            raise ValidationError(CodedMessage("money.float", "金额请以字符串或整数提交（单位万元）"))
-        amount = super()._deserialize(value, attr, data, **kwargs)
-        if amount is not None and abs(amount) >= MONEY_LIMIT:
+        text = self._plain_text(value)
+        if text.startswith("-") and self._never_negative():
+            raise ValidationError(CodedMessage("money.negative", "金额不能为负数"))
+        if len(text.partition(".")[2]) > MONEY_PLACES:
+            # Rounding a clerk's figure silently is not exact.
+            raise ValidationError(CodedMessage("money.places", "金额最多保留4位小数（万元，精确到元）"))
+        if abs(Decimal(text)) >= MONEY_LIMIT:
             raise self.make_error("too_large", input=value)  # NUMERIC(18,4) holds no more
-        # The parent quantizes to 4 places; rounding a clerk's figure silently is not exact.
-        with contextlib.suppress(ArithmeticError, ValueError, TypeError):
-            if Decimal(str(value).strip()) != amount:
-                raise ValidationError(CodedMessage("money.places", "金额最多保留4位小数（万元，精确到元）"))
-        return amount
+        return super()._deserialize(text, attr, data, **kwargs)
+
+    def _plain_text(self, value: Any) -> str:
+        """The amount as plain ASCII decimal text: a JSON number (parsed exactly, as a Decimal,
+        by core.input_rules), an integer or a string such as ``"12"`` or ``"12.50"``."""
+        if isinstance(value, float):
+            # Only code, never a request, hands a float: it has already lost exactness.
+            raise ValidationError(CodedMessage("money.float", "金额请以字符串或整数提交（单位万元）"))
+        if isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, Decimal):
+            if not value.is_finite():
+                raise self.make_error("special", input=value)
+            if value.as_tuple().exponent > 0:  # a JSON literal such as 1e3
+                raise ValidationError(CodedMessage("money.format", MONEY_FORMAT_MESSAGE))
+            return format(value, "f")
+        if not isinstance(value, str):
+            raise self.make_error("invalid", input=value)
+        # Decimal() also takes "1e10", " 12 ", "NaN" and full-width or other non-ASCII digits.
+        if not PLAIN_AMOUNT.fullmatch(value):
+            raise ValidationError(CodedMessage("money.format", MONEY_FORMAT_MESSAGE))
+        return value
+
+    def _never_negative(self) -> bool:
+        return any(isinstance(rule, validate.Range) and rule.min is not None and rule.min >= 0
+                   for rule in self.validators)
+
+
+class Name(fields.String):
+    """A name or title (enterprise, project, lead, unit, person, intermediary…): one line of
+    visible text. Control characters (newline and tab included), bidirectional overrides and
+    zero-width characters are refused: they hide what a name says or forge another."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        problem = name_problem(text)
+        if problem is not None:
+            raise ValidationError(CodedMessage(*problem))
+        return text
+
+
+class PeriodLabel(fields.String):
+    """A period label of one kind (``2024-05``, ``2024-Q2``…), read with ``core.periods``: a label
+    that does not fit, or lies outside 1900–2100, is a field problem."""
+
+    def __init__(self, kind: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.kind = kind
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        label = super()._deserialize(value, attr, data, **kwargs).strip()
+        try:
+            period_bounds(self.kind, label)
+        except ValueError as exc:
+            raise ValidationError(CodedMessage("period.format", str(exc))) from None
+        return label
 
 
 class CreditCode(fields.String):

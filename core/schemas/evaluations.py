@@ -9,7 +9,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from core.evaluation_rules import DECISIONS, LEVELS, SUBJECTS
 from core.problems import CodedMessage
-from core.schemas.base import BaseSchema, Page
+from core.schemas.base import BaseSchema, Name, Page
 from core.services.evaluations import evaluation_outcome, next_step, status_label
 
 
@@ -34,7 +34,7 @@ class ReviewerInput(BaseSchema):
 
     expert_id = fields.Integer(load_default=None, allow_none=True)
     unit = fields.String(load_default=None, allow_none=True, metadata={"description": "单位编码"})
-    name = fields.String(load_default=None, allow_none=True,
+    name = Name(load_default=None, allow_none=True,
                          validate=validate.Length(min=2, max=200))
     role = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100),
                          metadata={"description": "评审角色，如 行业主管部门"})
@@ -88,12 +88,12 @@ class StepComplete(BaseSchema):
 
 
 class ExpertCreate(BaseSchema):
-    name = fields.String(required=True, validate=validate.Length(min=2, max=100))
+    name = Name(required=True, validate=validate.Length(min=2, max=100))
     field = fields.String(required=True, validate=validate.Length(min=2, max=100),
                           metadata={"description": "专业领域"})
-    organisation = fields.String(load_default=None, allow_none=True,
+    organisation = Name(load_default=None, allow_none=True,
                                  validate=validate.Length(max=200))
-    title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    title = Name(load_default=None, allow_none=True, validate=validate.Length(max=100))
     contact = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
 
@@ -190,6 +190,7 @@ class OutcomeSchema(BaseSchema):
 
 class EvaluationSchema(BaseSchema):
     id = fields.Integer()
+    version = fields.Integer(dump_only=True)  # the ETag's version (core.api.versions)
     form_code = fields.String()
     form_name = fields.String()
     subject = fields.String()

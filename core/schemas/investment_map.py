@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from core.models.chains import TARGET_STATUSES
 from core.models.enterprises import ENTERPRISE_TAGS
-from core.schemas.base import BaseSchema, CreditCode, Money, Page
+from core.schemas.base import BaseSchema, CreditCode, Money, Name, Page
 
 CODE = validate.Length(min=1, max=64)
 
@@ -92,7 +92,7 @@ class ChainTargetCreate(BaseSchema):
                           metadata={"title": "产业链", "description": "产业链编码"})
     link = fields.String(load_default=None, allow_none=True, validate=CODE,
                          metadata={"title": "环节", "description": "环节编码；不填表示整条链"})
-    name = fields.String(required=True, validate=validate.Length(min=2, max=200),
+    name = Name(required=True, validate=validate.Length(min=2, max=200),
                          metadata={"title": "目标企业"})
     credit_code = CreditCode(load_default=None, allow_none=True,
                              metadata={"title": "统一社会信用代码"})

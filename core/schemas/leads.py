@@ -10,7 +10,7 @@ from core.api.support import city_today
 from core.lifecycle import STAGE_LABELS, Stage
 from core.models.leads import LEAD_CHANNELS, LEAD_STATUS_LABELS
 from core.problems import CodedMessage
-from core.schemas.base import BaseSchema, CreditCode, Money, Page
+from core.schemas.base import BaseSchema, CreditCode, Money, Name, Page
 from core.schemas.organisation import EnterpriseInput, EnterpriseSchema
 
 
@@ -23,7 +23,7 @@ def _working_days_left(lead: Any) -> int | None:
 
 
 class LeadCreate(BaseSchema):
-    title = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    title = Name(required=True, validate=validate.Length(min=2, max=200))
     enterprise = fields.Nested(EnterpriseInput, required=True)
     industry = fields.String(load_default=None, allow_none=True)
     intended_amount = Money(load_default=None, allow_none=True)
@@ -36,12 +36,12 @@ class LeadCreate(BaseSchema):
 
 
 class LeadAssign(BaseSchema):
+    # The judgement's date and instant are the server's (judged_at); a client cannot set them.
     first_talk_unit = fields.String(required=True, metadata={"description": "首谈地单位编码"})
-    assigned_on = fields.Date(load_default=city_today)
 
 
 class LeadConvert(BaseSchema):
-    name = fields.String(load_default=None, validate=validate.Length(min=2, max=200))
+    name = Name(load_default=None, validate=validate.Length(min=2, max=200))
     amount = Money(required=True)
     industry = fields.String(load_default=None, allow_none=True)
     host_unit = fields.String(load_default=None, allow_none=True)
@@ -54,6 +54,7 @@ class LeadReject(BaseSchema):
 
 class LeadSchema(BaseSchema):
     id = fields.Integer()
+    version = fields.Integer(dump_only=True)  # the ETag's version (core.api.versions)
     title = fields.String(metadata={"title": "线索名称"})
     enterprise = fields.Nested(EnterpriseSchema)
     industry = fields.String(allow_none=True)
@@ -71,6 +72,9 @@ class LeadSchema(BaseSchema):
     first_talk_working_days_left = fields.Function(_working_days_left, allow_none=True, metadata={
         "description": "距首谈地研判期限的工作日数（官方日历），当天为 0，逾期为负数；已研判的为空"})
     assigned_on = fields.Date(allow_none=True)
+    judged_at = fields.DateTime(allow_none=True, metadata={
+        "description": "研判（明确首谈地或退回）时间，服务器记录"})
+    judged_on = fields.Date(allow_none=True, metadata={"description": "研判日期（本市日期）"})
     rejected_reason = fields.String(allow_none=True)
     duplicate_of_id = fields.Integer(allow_none=True)
     project_id = fields.Integer(allow_none=True)
@@ -87,7 +91,7 @@ class LeadQuery(Page):
 
 
 class DuplicateQuery(BaseSchema):
-    enterprise_name = fields.String(validate=validate.Length(min=2, max=200),
+    enterprise_name = Name(validate=validate.Length(min=2, max=200),
                                     metadata={"description": "正在填写的企业名称"})
     credit_code = CreditCode(metadata={"description": "统一社会信用代码（18位）"})
 

@@ -14,7 +14,7 @@ from core.models.matters import (
     MatterStatus,
 )
 from core.problems import CodedMessage
-from core.schemas.base import BaseSchema, Money, Page
+from core.schemas.base import BaseSchema, Money, Name, Page
 
 
 class DueInput(BaseSchema):
@@ -35,7 +35,7 @@ class DueInput(BaseSchema):
 class MatterCreate(BaseSchema):
     project_id = fields.Integer(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(list(MATTER_KINDS)))
-    title = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    title = Name(required=True, validate=validate.Length(min=2, max=200))
     request = fields.String(required=True, validate=validate.Length(min=2, max=10000),
                             metadata={"description": "诉求内容"})
     requested_amount = Money(load_default=None, allow_none=True,
@@ -103,6 +103,7 @@ class ConditionCheck(BaseSchema):
 
 class WorkOrderSchema(BaseSchema):
     id = fields.Integer()
+    version = fields.Integer(dump_only=True)  # the ETag's version (core.api.versions)
     unit = fields.Function(lambda w: w.unit_code)
     task = fields.String()
     issued_on = fields.Date()
@@ -117,6 +118,7 @@ class WorkOrderSchema(BaseSchema):
 
 class ConditionSchema(BaseSchema):
     id = fields.Integer()
+    version = fields.Integer(dump_only=True)  # the ETag's version (core.api.versions)
     text = fields.String()
     due_on = fields.Date(allow_none=True)
     met = fields.Boolean(allow_none=True)

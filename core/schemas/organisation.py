@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from core.models.enterprises import ENTERPRISE_TAGS
 from core.models.organisation import UNIT_KINDS
-from core.schemas.base import BaseSchema, CreditCode, Page
+from core.schemas.base import BaseSchema, CreditCode, Name, Page
 
 
 class UnitSchema(BaseSchema):
@@ -27,7 +27,7 @@ class UnitQuery(Page):
 class EnterpriseInput(BaseSchema):
     """An investor as a clerk reports it; matched to an existing one by credit code or name."""
 
-    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    name = Name(required=True, validate=validate.Length(min=2, max=200))
     credit_code = CreditCode(load_default=None, allow_none=True,
                              metadata={"description": "统一社会信用代码（18位）"})
     origin_region = fields.String(load_default=None, allow_none=True)
@@ -37,6 +37,20 @@ class EnterpriseInput(BaseSchema):
 
 class EnterpriseSchema(EnterpriseInput):
     id = fields.Integer(dump_only=True)
+    province_code = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "投资方省份的行政区划代码（GB/T 2260，如 620000）；null 为未知"})
+    division_code = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "统一社会信用代码第3–8位：登记机关的行政区划代码"})
+
+
+class EnterpriseCorrection(BaseSchema):
+    """The office corrects an investor's credit code or province, with a reason."""
+
+    credit_code = CreditCode(allow_none=True, metadata={"description": "统一社会信用代码（18位）"})
+    origin_province = fields.String(allow_none=True, validate=validate.Length(max=50))
+    origin_region = fields.String(allow_none=True, validate=validate.Length(max=100))
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500),
+                           metadata={"description": "更正原因"})
 
 
 class EnterpriseQuery(Page):

@@ -31,8 +31,9 @@ class FiguresSchema(BaseSchema):
     signed_amount_yi = fields.Decimal(as_string=True, metadata={"description": "亿元"})
     started_count = fields.Decimal(as_string=True)
     start_rate = fields.Decimal(as_string=True, allow_none=True)
-    arrived_amount = Money()
+    arrived_amount = Money(metadata={"description": "到位资金（已核实）"})
     arrived_amount_yi = fields.Decimal(as_string=True)
+    arrived_pending_amount = Money(metadata={"description": "待核实的到位资金，不计入统计"})
     arrival_rate = fields.Decimal(as_string=True, allow_none=True)
     previous_signed_amount = Money()
     signed_amount_growth = fields.Decimal(as_string=True, allow_none=True,
@@ -45,5 +46,7 @@ class StatsSchema(BaseSchema):
     date_from = fields.Date(data_key="from")
     date_to = fields.Date(data_key="to")
     out_of_province = fields.Boolean(allow_none=True)
+    out_of_province_unknown_count = fields.Decimal(as_string=True, metadata={
+        "description": "期内签约、投资方省份未知的项目数（不计入省外，也不计入省内）"})
     total = fields.Nested(FiguresSchema)
     groups = fields.List(fields.Nested(FiguresSchema))

@@ -36,13 +36,25 @@ class WarningSchema(BaseSchema):
 
 
 class WarningRecompute(BaseSchema):
-    today = fields.Date(load_default=None, allow_none=True,
-                        metadata={"description": "按此日期判断（默认今天）"})
+    today = fields.Date(load_default=None, allow_none=True, metadata={
+        "description": "按此日期试算（只返回将产生、变更、解除的预警，不保存）；不填则按今天计算并保存"})
+
+
+class WarningChange(BaseSchema):
+    action = fields.String(metadata={"description": "raised 产生、changed 变更、cleared 解除"})
+    subject_type = fields.String()
+    subject_id = fields.Integer()
+    rule_code = fields.String()
+    level = fields.String()
+    reason = fields.String()
+    since = fields.Date()
 
 
 class WarningSummarySchema(BaseSchema):
     today = fields.Date()
+    dry_run = fields.Boolean(metadata={"description": "是否为试算（未保存任何预警）"})
     raised = fields.Integer()
     changed = fields.Integer()
     cleared = fields.Integer()
     open = fields.Integer()
+    details = fields.List(fields.Nested(WarningChange))

@@ -2,13 +2,93 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from core.models import Enterprise
+from core.credit_code import division_code
+from core.divisions import division_name, normalise_province, province_name, province_of_code
+from core.models import Enterprise, Project
 from core.names import normalise_enterprise_name
+from core.policy import FieldProblem, Refusal
+from core.problems import invalid_input, refused
+
+if TYPE_CHECKING:
+    from core.city import City
+    from core.identity import Actor
+
+
+def derive_origin(credit_code: str | None, typed: str | None,
+                  field: str = "enterprise.origin_province") -> tuple[str | None, str | None]:
+    """The investor's province code and the credit code's division: the credit code's division
+    when the code is given and its division is a known province, else the typed province
+    normalised, else unknown (``None``).
+
+    A typed province nothing names (火星) or one the credit code contradicts is a field problem
+    on ``field``; nothing is stored.
+    """
+    division = division_code(credit_code) if credit_code else None
+    from_code = province_of_code(division)
+    from_text = normalise_province(typed) if typed and typed.strip() else None
+    if typed and typed.strip() and from_text is None:
+        raise invalid_input([FieldProblem(
+            field, "origin_province.unknown",
+            f"来源省份“{typed.strip()}”不是可识别的省级行政区，请填写如“广东省”“北京市”")])
+    if from_code and from_text and from_code != from_text:
+        raise invalid_input([FieldProblem(
+            field, "origin_province.contradicts_credit_code",
+            f"来源省份“{typed.strip()}”（{province_name(from_text)}）与统一社会信用代码第3–8位"
+            f"登记地“{division_name(division)}”（{province_name(from_code)}）不一致")])
+    return from_code or from_text, division
+
+
+def set_origin(enterprise: Enterprise, typed: str | None,
+               field: str = "enterprise.origin_province") -> bool:
+    """Derive the enterprise's province from its credit code and ``typed`` (its own stored text
+    when ``None``: a province typed earlier gives way to the credit code); whether the
+    province changed."""
+    checked = typed if typed else None
+    province, division = derive_origin(enterprise.credit_code, checked, field)
+    if province is None and not checked:
+        province = normalise_province(enterprise.origin_province)
+    before = enterprise.province_code
+    enterprise.province_code = province
+    enterprise.division_code = division
+    enterprise.origin_province = province_name(province) if province else None
+    return before != province
+
+
+def out_of_province(city: City, enterprise: Enterprise) -> bool | None:
+    """省外: the investor's province is known and is not the city's; ``None`` when unknown."""
+    if enterprise.province_code is None or city.province_code is None:
+        return None
+    return enterprise.province_code != city.province_code
+
+
+def rederive_projects(session: Session, city: City, enterprise: Enterprise, actor: Actor,
+                      changes: dict[str, list[Any]], reason: str | None = None) -> list[Project]:
+    """Re-derive 省外 for every project of a corrected enterprise: each one gets a history row
+    (``enterprise_corrected``) and an ``updated`` event, so the province's figures follow."""
+    from core.events import record_event
+    from core.services.history import record_change
+    from core.services.projects import project_event_data
+
+    projects = list(session.scalars(sa.select(Project).where(
+        Project.enterprise_id == enterprise.id).order_by(Project.id)))
+    for project in projects:
+        flag = out_of_province(city, enterprise)
+        project_changes = {f"enterprise.{key}": value for key, value in changes.items()}
+        if reason:
+            project_changes["reason"] = [None, reason]
+        if project.out_of_province != flag:
+            project_changes["out_of_province"] = [project.out_of_province, flag]
+            project.out_of_province = flag
+        session.flush()
+        record_change(session, project, actor.user, "enterprise_corrected", project_changes)
+        record_event(session, city, "project", project.id, "updated",
+                     project_event_data(project) | {"changed": sorted(project_changes)})
+    return projects
 
 
 def find_enterprise(session: Session, credit_code: str | None, name: str) -> Enterprise | None:
@@ -52,26 +132,71 @@ def matching_enterprises(session: Session, credit_code: str | None,
     return list(found.values())
 
 
-def upsert_enterprise(session: Session, data: dict[str, Any]) -> Enterprise:
-    """Return the matching enterprise (filling in what it lacked) or a new one."""
+def upsert_enterprise(session: Session, data: dict[str, Any], city: City | None = None,
+                      actor: Actor | None = None) -> Enterprise:
+    """Return the matching enterprise (filling in what it lacked) or a new one.
+
+    Its province is derived (:func:`derive_origin`): a typed one is checked against the credit
+    code. When a credit code or province it lacked changes its province, its projects are
+    re-derived (:func:`rederive_projects`, given ``city`` and ``actor``).
+    """
+    typed = data.get("origin_province")
     enterprise = find_enterprise(session, data.get("credit_code"), data["name"])
     if enterprise is None:
+        province, division = derive_origin(data.get("credit_code"), typed)
         enterprise = Enterprise(
             name=data["name"],
             normalized_name=normalise_enterprise_name(data["name"]),
             credit_code=data.get("credit_code"),
             origin_region=data.get("origin_region"),
-            origin_province=data.get("origin_province"),
+            origin_province=province_name(province) if province else None,
+            province_code=province,
+            division_code=division,
             tags=list(data.get("tags") or []),
         )
         session.add(enterprise)
         session.flush()
         return enterprise
+    before = {"credit_code": enterprise.credit_code, "origin_province": enterprise.origin_province}
     if data.get("credit_code") and not enterprise.credit_code:
         enterprise.credit_code = data["credit_code"]
-    for key in ("origin_region", "origin_province"):
-        if data.get(key) and not getattr(enterprise, key):
-            setattr(enterprise, key, data[key])
+    if data.get("origin_region") and not enterprise.origin_region:
+        enterprise.origin_region = data["origin_region"]
+    # A typed province is checked against the (possibly just filled) credit code either way;
+    # it replaces the stored one only when that one was unknown.
+    derive_origin(enterprise.credit_code, typed)
+    changed = set_origin(enterprise, typed if enterprise.province_code is None else None)
     if data.get("tags"):
         enterprise.tags = sorted(set(enterprise.tags or []) | set(data["tags"]))
+    changes = {key: [old, getattr(enterprise, key)] for key, old in before.items()
+               if getattr(enterprise, key) != old}
+    if changed and city is not None and actor is not None:
+        rederive_projects(session, city, enterprise, actor, changes)
+    return enterprise
+
+
+def correct_enterprise(session: Session, city: City, enterprise: Enterprise,
+                       data: dict[str, Any], actor: Actor) -> Enterprise:
+    """The office corrects an investor's credit code or province (``reason`` required): the
+    province is derived again and every project's 省外 with it."""
+    before = {key: getattr(enterprise, key)
+              for key in ("credit_code", "origin_province", "origin_region")}
+    if "credit_code" in data and data["credit_code"] != enterprise.credit_code:
+        code = data["credit_code"]
+        if code and session.scalar(sa.select(Enterprise.id).where(
+                Enterprise.credit_code == code, Enterprise.id != enterprise.id)):
+            raise refused([Refusal("enterprise.credit_code_taken",
+                                   f"统一社会信用代码 {code} 已属于另一家企业")])
+        enterprise.credit_code = code
+    if "origin_region" in data:
+        enterprise.origin_region = data["origin_region"]
+    typed = data.get("origin_province") if "origin_province" in data else None
+    if "origin_province" in data and not typed:
+        enterprise.origin_province = None  # cleared: the credit code alone decides
+    set_origin(enterprise, typed, "origin_province")
+    changes = {key: [old, getattr(enterprise, key)] for key, old in before.items()
+               if getattr(enterprise, key) != old}
+    if changes:
+        session.flush()
+        rederive_projects(session, city, enterprise, actor, changes, data["reason"].strip())
     return enterprise

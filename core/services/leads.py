@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from core.clock import utcnow
 from core.events import record_event
 from core.identity import Actor
 from core.models import Lead
@@ -19,6 +20,7 @@ from core.services.enterprises import matching_enterprises, upsert_enterprise
 from core.services.lookups import unit_by_code
 from core.services.office import ensure_unit
 from core.services.warnings import refresh as refresh_warnings
+from core.time_order import business_date_problems
 
 if TYPE_CHECKING:
     from core.city import City
@@ -105,10 +107,13 @@ def report_lead(session: Session, city: City, data: dict[str, Any], actor: Actor
     unit = unit_by_code(session, data["reporting_unit"], "reporting_unit")
     ensure_unit(session, actor, [unit.code])
     check_industry(city, data.get("industry"))
+    dated = business_date_problems(city, "reported_on", data["reported_on"], actor, "报送日期")
+    if dated:
+        raise invalid_input(dated, status=422)
     problems = city.call("validate_lead", data=data, session=session)
     if problems:
         raise invalid_input(problems, status=422)
-    enterprise = upsert_enterprise(session, data["enterprise"])
+    enterprise = upsert_enterprise(session, data["enterprise"], city, actor)
     earlier = earlier_lead_for(session, enterprise.id) if enterprise.id else None
     lead = Lead(
         title=data["title"],
@@ -151,22 +156,44 @@ def assign_lead(
     """Name the first-talk location (首谈地) after judging the lead."""
     _require_status(lead, {LeadStatus.REPORTED, LeadStatus.ASSIGNED}, "明确首谈地")
     unit = unit_by_code(session, data["first_talk_unit"], "first_talk_unit")
+    record_judgement(city, lead)
     lead.first_talk_unit = unit
-    lead.assigned_on = data["assigned_on"]
+    if lead.assigned_on is None:
+        lead.assigned_on = lead.judged_on
     lead.status = LeadStatus.ASSIGNED
     session.flush()
     payload = lead_event_data(lead) | {"assigned_on": lead.assigned_on,
-                                       "overdue": is_judgement_overdue(lead, lead.assigned_on)}
+                                       "overdue": is_judgement_overdue(lead, lead.judged_on)}
     record_event(session, city, "lead", lead.id, "assigned", payload)
     refresh_warnings(session, city, "lead", lead.id)
     return lead
 
 
+def record_judgement(city: City, lead: Lead) -> None:
+    """The server records when the lead was judged (assigned or rejected): the instant and the
+    city's business date, never before the report. The first judgement stands: naming another
+    first-talk unit later does not move it (nor hide that it came late)."""
+    if lead.judged_at is not None:
+        return
+    now = utcnow()
+    today = city.clock.day_of(now)
+    if today < lead.reported_on:
+        raise refused([Refusal("lead.judged_before_report",
+                               f"线索报送日期为 {lead.reported_on}，今天（{today}）尚不能研判")],
+                      "线索不能研判")
+    lead.judged_at, lead.judged_on = now, today
+
+
 def is_judgement_overdue(lead: Lead, today: dt.date) -> bool:
-    """Whether the first-talk judgement came (or is still missing) after its due date."""
+    """Whether the first-talk judgement came (or is still missing) after its due date.
+
+    A judgement is an assignment or a rejection: rejecting a lead late is as late as assigning
+    it late, so a late rejection cannot hide an overdue judgement.
+    """
     if lead.first_talk_due is None:
         return False
-    judged = lead.assigned_on or (None if lead.status != LeadStatus.REPORTED else today)
+    judged = lead.judged_on or lead.assigned_on or (
+        today if lead.status == LeadStatus.REPORTED else None)
     return judged is not None and judged > lead.first_talk_due
 
 
@@ -219,11 +246,13 @@ def reject_lead(
     session: Session, city: City, lead: Lead, data: dict[str, Any], actor: Actor
 ) -> Lead:
     _require_status(lead, {LeadStatus.REPORTED, LeadStatus.ASSIGNED}, "退回")
+    record_judgement(city, lead)
     lead.status = LeadStatus.REJECTED
     lead.rejected_reason = data["reason"]
     session.flush()
     record_event(session, city, "lead", lead.id, "rejected",
-                 lead_event_data(lead) | {"reason": data["reason"]})
+                 lead_event_data(lead) | {"reason": data["reason"], "judged_on": lead.judged_on,
+                                          "overdue": is_judgement_overdue(lead, lead.judged_on)})
     refresh_warnings(session, city, "lead", lead.id)
     return lead
 

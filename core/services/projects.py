@@ -6,22 +6,32 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session, object_session
 
 from core.clock import utcnow
 from core.config import ratio_share
 from core.events import record_event
-from core.gates import field_label, incomplete_fields
+from core.fund_rules import evidence_key, evidence_problem, over_agreement_ratio, percent
+from core.gates import field_label, incomplete_fields, missing_held_fields
 from core.identity import Actor
 from core.lifecycle import ALLOWED_MOVES, STAGE_DATE_FIELD, STAGE_LABELS, Stage
 from core.models import FundTranche, Lead, Milestone, Project, Transfer, Unit
 from core.policy import FieldProblem, Refusal, TransferSharing
 from core.problems import invalid_input, refused
-from core.services.enterprises import upsert_enterprise
+from core.services.enterprises import out_of_province, upsert_enterprise
 from core.services.history import apply_changes, record_change
 from core.services.lookups import unit_by_code
+from core.services.milestones import check_milestone
 from core.services.office import ensure_office, ensure_unit
 from core.services.warnings import refresh as refresh_warnings
+from core.time_order import (
+    STAGE_DATE_LABELS,
+    bound_problems,
+    business_date_problems,
+    not_before,
+    record_problems,
+)
 
 if TYPE_CHECKING:
     from core.city import City
@@ -55,7 +65,8 @@ def project_event_data(project: Project) -> dict[str, Any]:
         "completed_on": project.completed_on,
         "lost_on": project.lost_on,
         "cleared_on": project.cleared_on,
-        "arrived_amount": project.arrived_amount,
+        "arrived_amount": project.arrived_amount,  # verified (已核实) only
+        "arrived_pending_amount": project.arrived_pending_amount,  # 待核实, never in figures
         # Every tranche with its date, so the province counts arrivals in a date range.
         "funds": [{"id": t.id, "arrived_on": t.arrived_on, "amount": t.amount,
                    "verification": t.verification} for t in project.funds],
@@ -98,8 +109,12 @@ def create_project(
     host = unit_by_code(session, data["host_unit"], "host_unit") if data.get("host_unit") else finding
     ensure_unit(session, actor, [finding.code])
     _check_industry(city, data.get("industry"))
+    progress_on = data.get("last_progress_on")
+    if progress_on is not None and progress_on > city.clock.today():
+        raise invalid_input([FieldProblem("last_progress_on", "date.future",
+                                          f"最近进展日期 {progress_on} 晚于今天（{city.clock.today()}）")])
     _validate(city, data, None, session)
-    enterprise = upsert_enterprise(session, data["enterprise"])
+    enterprise = upsert_enterprise(session, data["enterprise"], city, actor)
     project = Project(
         name=data["name"],
         enterprise=enterprise,
@@ -113,9 +128,9 @@ def create_project(
         agreement_amount=data.get("agreement_amount"),
         leader_name=data.get("leader_name"),
         description=data.get("description"),
+        last_progress_on=data.get("last_progress_on"),
         attributes=data.get("attributes") or {},
-        out_of_province=bool(enterprise.origin_province)
-        and enterprise.origin_province != city.province,
+        out_of_province=out_of_province(city, enterprise),  # None: the province is unknown
         stage=Stage.RESERVE,
     )
     session.add(project)
@@ -139,6 +154,7 @@ def update_project(
     ensure_may_write(actor, project)
     _check_industry(city, data.get("industry"))
     _validate(city, data, project, session)
+    missing_before = missing_held_fields(city, project)
     values = {key: data[key] for key in UPDATABLE if key in data}
     if "progress_note" in data or "progress_on" in data:
         values["last_progress_on"] = data.get("progress_on") or city.clock.today()
@@ -153,6 +169,7 @@ def update_project(
         changes |= apply_changes(project, {"attributes": merged})
     if not changes:
         return project
+    ensure_gates_held(city, project, missing_before)
     classify(city, project)
     session.flush()
     record_change(session, project, actor.user, "updated", changes)
@@ -160,6 +177,17 @@ def update_project(
                  project_event_data(project) | {"changed": sorted(changes)})
     refresh_warnings(session, city, "project", project.id)
     return project
+
+
+def ensure_gates_held(city: City, project: Project, missing_before: dict[str, Stage]) -> None:
+    """Refuse (409) a change that empties a field a stage the project entered requires: a field
+    required at a stage stays required from then on. Fields already missing are left alone."""
+    lost = {path: stage for path, stage in missing_held_fields(city, project).items()
+            if path not in missing_before}
+    if lost:
+        raise refused([Refusal(f"gate.{path}", f"项目已进入“{STAGE_LABELS[stage]}”，"
+                                              f"{field_label(city, path)}为该阶段必填项，不能清空")
+                       for path, stage in lost.items()], f"项目 {project.id} 不能这样修改")
 
 
 def transition_refusals(
@@ -180,6 +208,29 @@ def transition_refusals(
     return refusals
 
 
+def transition_date_problems(session: Session, city: City, project: Project, target: str,
+                             occurred_on: dt.date, actor: Actor) -> list[FieldProblem]:
+    """The move's date: a bounded business date, not before the previous move, and not before
+    what the stage's date depends on (``date_bounds``; docs/mechanisms.md, Time in order)."""
+    from core.models import StageTransition
+
+    label = f"“{STAGE_LABELS[Stage(target)]}”日期"
+    problems = business_date_problems(city, "occurred_on", occurred_on, actor, label)
+    previous = session.scalar(
+        sa.select(StageTransition).where(StageTransition.project_id == project.id)
+        .order_by(StageTransition.id.desc()).limit(1))
+    if previous is not None:
+        problem = not_before("occurred_on", occurred_on, previous.occurred_on, label=label,
+                             other_label=f"进入“{STAGE_LABELS[Stage(previous.to_stage)]}”日期",
+                             code="date.before_previous_stage")
+        problems += [problem] if problem else []
+    if target in STAGE_DATE_FIELD:
+        problems += [p for p in bound_problems(city, project, STAGE_DATE_FIELD[Stage(target)],
+                                               occurred_on, session, "occurred_on")
+                     if p not in problems]
+    return problems
+
+
 def transition(
     session: Session, city: City, project: Project, data: dict[str, Any], actor: Actor
 ) -> Project:
@@ -189,6 +240,9 @@ def transition(
     if refusals:
         raise refused(refusals, f"项目 {project.id} 不能转入“{STAGE_LABELS[Stage(target)]}”")
     occurred_on: dt.date = data["occurred_on"]
+    problems = transition_date_problems(session, city, project, target, occurred_on, actor)
+    if problems:
+        raise invalid_input(problems, status=422)
     project.stage = target
     if target in STAGE_DATE_FIELD:
         setattr(project, STAGE_DATE_FIELD[target], occurred_on)
@@ -211,6 +265,35 @@ def transition(
     return project
 
 
+def correct_date(
+    session: Session, city: City, project: Project, data: dict[str, Any], actor: Actor
+) -> Project:
+    """更正阶段日期: the office corrects a stage date with a reason, under the same order rules;
+    history ``date_corrected``, event ``project.date_corrected``, signal ``date_correction``."""
+    ensure_office(actor, "更正项目阶段日期")
+    field, on = data["field"], data["date"]
+    label = STAGE_DATE_LABELS[field]
+    before = getattr(project, field)
+    if before is None:
+        raise refused([Refusal("date_correction.no_date", f"项目尚无{label}，无从更正")],
+                      f"项目 {project.id} 的{label}不能更正")
+    if before == on:
+        raise invalid_input([FieldProblem("date", "date_correction.unchanged",
+                                          f"更正后的{label}与原日期 {before} 相同")])
+    setattr(project, field, on)
+    problems = record_problems(city, project, session, "date")
+    if problems:
+        raise invalid_input(problems, status=422)
+    session.flush()
+    record_change(session, project, actor.user, "date_corrected",
+                  {field: [before, on], "reason": [None, data["reason"]]})
+    record_event(session, city, "project", project.id, "date_corrected",
+                 project_event_data(project) | {"correction": {
+                     "field": field, "before": before, "after": on, "reason": data["reason"]}})
+    refresh_warnings(session, city, "project", project.id)
+    return project
+
+
 def claim_project(project: Project) -> None:
     """Bump the project's version for a change to its child rows (funds, milestones).
 
@@ -221,48 +304,123 @@ def claim_project(project: Project) -> None:
     project.updated_at = utcnow()
 
 
+def _fund_problems(session: Session, city: City, project: Project,
+                   data: dict[str, Any]) -> list[FieldProblem]:
+    """What makes a reported tranche unacceptable, field by field (docs/mechanisms.md, Funds)."""
+    problems = []
+    today = city.clock.today()
+    if data["arrived_on"] > today:
+        problems.append(FieldProblem("arrived_on", "funds.in_future",
+                                     f"到位日期不能晚于今天（{today}）"))
+    elif data["arrived_on"] < project.signed_on:  # type: ignore[operator]
+        problems.append(FieldProblem("arrived_on", "funds.before_signing",
+                                     f"到位日期不能早于签约日期 {project.signed_on}"))
+    not_evidence = evidence_problem(data["evidence_ref"])
+    if not_evidence is not None:
+        problems.append(FieldProblem("evidence_ref", "funds.evidence_placeholder", not_evidence))
+    else:
+        holder = session.execute(
+            sa.select(FundTranche.id, Project.id, Project.name)
+            .join(Project, FundTranche.project_id == Project.id)
+            .where(FundTranche.evidence_key == evidence_key(data["evidence_ref"]))).first()
+        if holder is not None:
+            problems.append(FieldProblem(
+                "evidence_ref", "funds.evidence_used",
+                f"凭证编号“{data['evidence_ref'].strip()}”已用于项目“{holder[2]}”"
+                f"（项目编号 {holder[1]}）的到位资金，同一凭证不能重复填报"))
+    return problems
+
+
 def add_funds(
     session: Session, city: City, project: Project, data: dict[str, Any], actor: Actor
 ) -> FundTranche:
     ensure_may_write(actor, project)
     if project.signed_on is None:
         raise refused([Refusal("funds.not_signed", "项目尚未签约，不能填报到位资金")])
-    if data["arrived_on"] < project.signed_on:
-        raise invalid_input([FieldProblem("arrived_on", "funds.before_signing",
-                                          f"到位日期不能早于签约日期 {project.signed_on}")])
+    problems = _fund_problems(session, city, project, data)
+    if problems:
+        raise invalid_input(problems)
+    # Over the agreement: the project's arrived total (verified + pending) with this tranche.
+    base = project.agreement_amount or project.amount
+    total = project.arrived_amount + project.arrived_pending_amount + data["amount"]
+    ratio = over_agreement_ratio(total, base)
+    limit: Decimal = city.policy["funds_over_agreement_ratio"]
+    over = bool(base) and total > base * limit
     tranche = FundTranche(project_id=project.id, arrived_on=data["arrived_on"],
-                          amount=data["amount"], evidence_ref=data["evidence_ref"],
-                          reported_by=actor.user)
+                          amount=data["amount"], evidence_ref=data["evidence_ref"].strip(),
+                          evidence_key=evidence_key(data["evidence_ref"]),
+                          payer_name=data["payer_name"],
+                          payer_credit_code=data.get("payer_credit_code"),
+                          over_agreement=over, over_agreement_ratio=ratio if over else None,
+                          reported_by=actor.user, reported_at=utcnow())
     session.add(tranche)
     claim_project(project)
     session.flush()
     session.refresh(project, ["funds"])
     record_change(session, project, actor.user, "funds",
-                  {"arrived": [None, data["amount"]], "evidence_ref": [None, data["evidence_ref"]]})
+                  {"arrived": [None, data["amount"]], "evidence_ref": [None, tranche.evidence_ref],
+                   "payer_name": [None, tranche.payer_name]}
+                  | ({"over_agreement": [None, str(ratio)]} if over else {}))
     record_event(session, city, "project", project.id, "funds_reported",
-                 project_event_data(project) | {"tranche": {
-                     "id": tranche.id, "arrived_on": tranche.arrived_on, "amount": tranche.amount,
-                     "evidence_ref": tranche.evidence_ref}})
+                 project_event_data(project) | {"tranche": tranche_event_data(tranche)})
     refresh_warnings(session, city, "project", project.id)
     return tranche
+
+
+def tranche_event_data(tranche: FundTranche) -> dict[str, Any]:
+    """A tranche as its events carry it (core.event_catalogue, ``funds_reported``)."""
+    return {"id": tranche.id, "arrived_on": tranche.arrived_on, "amount": tranche.amount,
+            "evidence_ref": tranche.evidence_ref, "payer_name": tranche.payer_name,
+            "payer_credit_code": tranche.payer_credit_code,
+            "over_agreement": tranche.over_agreement,
+            "over_agreement_ratio": tranche.over_agreement_ratio}
 
 
 def verify_funds(
     session: Session, city: City, tranche: FundTranche, data: dict[str, Any], actor: Actor
 ) -> FundTranche:
+    """The office verifies or rejects a tranche; the time and officer are the server's.
+
+    A tranche reported over the agreement is verified only with ``confirm_over_agreement``
+    and a reason (refused otherwise, naming the percentage).
+    """
     ensure_office(actor, "核实到位资金")
+    reason = (data.get("reason") or "").strip() or None
+    confirmed = bool(data.get("confirm_over_agreement"))
+    if data["verification"] == "verified" and tranche.over_agreement:
+        limit: Decimal = city.policy["funds_over_agreement_ratio"]
+        if not confirmed:
+            raise refused([Refusal(
+                "funds.over_agreement",
+                f"该笔资金填报后项目累计到位资金达协议投资额的 "
+                f"{percent(tranche.over_agreement_ratio or Decimal(0))}，超过本市规定的 "
+                f"{percent(limit)}；确需认定的，请确认超出协议（confirm_over_agreement）并说明理由")])
+        if reason is None:
+            raise invalid_input([FieldProblem("reason", "funds.over_agreement_reason",
+                                              "确认超出协议投资额的到位资金，须说明理由")])
+    before = tranche.verification
     tranche.verification = data["verification"]
     tranche.verified_by = actor.user
     tranche.verified_at = utcnow()
+    tranche.verification_reason = reason
+    tranche.over_agreement_confirmed = (tranche.over_agreement and confirmed
+                                        and tranche.verification == "verified")
     project = tranche.project
     claim_project(project)
     session.flush()
     session.refresh(project, ["funds"])
     record_change(session, project, actor.user, "funds_verified",
-                  {"tranche": [tranche.id, tranche.verification]})
+                  {"tranche": [tranche.id, tranche.verification],
+                   "verification": [before, tranche.verification]}
+                  | ({"reason": [None, reason]} if reason else {})
+                  | ({"over_agreement_confirmed": [False, True]}
+                     if tranche.over_agreement_confirmed else {}))
     record_event(session, city, "project", project.id, "funds_verified",
                  project_event_data(project) | {"tranche_id": tranche.id,
-                                                "verification": tranche.verification})
+                                                "verification": tranche.verification,
+                                                "reason": reason,
+                                                "over_agreement_confirmed":
+                                                    tranche.over_agreement_confirmed})
     refresh_warnings(session, city, "project", project.id)
     return tranche
 
@@ -271,15 +429,17 @@ def set_milestone(
     session: Session, city: City, project: Project, data: dict[str, Any], actor: Actor
 ) -> Milestone:
     ensure_may_write(actor, project)
+    # The agreed date is set once; moving it is a re-plan (core.services.milestones).
+    check_milestone(city, project, data)
     milestone = project.milestone(data["kind"])
     if milestone is None:
         milestone = Milestone(project_id=project.id, kind=data["kind"],
-                              planned_on=data["planned_on"], actual_on=data.get("actual_on"))
+                              planned_on=data["planned_on"], original_planned_on=data["planned_on"],
+                              actual_on=data.get("actual_on"))
         session.add(milestone)
         changes = {data["kind"]: [None, [data["planned_on"], data.get("actual_on")]]}
     else:
         before = [milestone.planned_on, milestone.actual_on]
-        milestone.planned_on = data["planned_on"]
         milestone.actual_on = data.get("actual_on")
         changes = {data["kind"]: [before, [milestone.planned_on, milestone.actual_on]]}
     claim_project(project)

@@ -55,11 +55,15 @@ class RewardContext:
                                            selectinload(Project.transfers)).order_by(Project.id)))
         return self._cache["projects"]
 
-    def arrived_in_period(self, project: Project, verified_only: bool = False) -> Decimal:
-        """Funds of ``project`` that arrived in the period (not rejected; or only verified)."""
-        accepted = ("verified",) if verified_only else ("verified", "pending")
+    def arrived_in_period(self, project: Project, verified_only: bool = True) -> Decimal:
+        """Funds of ``project`` that arrived in the period, verified by the office (已核实).
+
+        Pending tranches never earn a reward; ``verified_only`` stays for rules written when
+        they did, and no longer changes anything.
+        """
+        del verified_only
         return sum((t.amount for t in project.funds
-                    if t.verification in accepted and self.start <= t.arrived_on <= self.end), ZERO)
+                    if t.verification == "verified" and self.start <= t.arrived_on <= self.end), ZERO)
 
     def withheld(self, candidates: list[RewardCandidate]) -> dict[int, tuple[str, str]]:
         """``{project_id: (name, reason)}`` of the candidates' projects that earn no credit."""

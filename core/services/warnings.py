@@ -96,10 +96,19 @@ class WarningSummary:
     changed: int = 0
     cleared: int = 0
     open: int = 0
+    dry_run: bool = False
+    # What was (or, in a dry run, would be) raised, changed and cleared, one row each.
+    details: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, int]:
         return {"raised": self.raised, "changed": self.changed, "cleared": self.cleared,
                 "open": self.open}
+
+    def note(self, action: str, subject_type: str, subject_id: int, rule_code: str,
+             level: str, reason: str, since: dt.date) -> None:
+        self.details.append({"action": action, "subject_type": subject_type,
+                             "subject_id": subject_id, "rule_code": rule_code, "level": level,
+                             "reason": reason, "since": since})
 
 
 def active_rules(city: City) -> list[WarningRule]:
@@ -168,8 +177,13 @@ def recompute(
     city: City,
     today: dt.date | None = None,
     subject: tuple[str, int] | None = None,
+    dry_run: bool = False,
 ) -> WarningSummary:
-    """Run every rule as of ``today`` (whole city, or one ``(type, id)`` subject)."""
+    """Run every rule as of ``today`` (whole city, or one ``(type, id)`` subject).
+
+    ``dry_run`` only reports what would be raised, changed and cleared: no warning row and no
+    outbox event is written (what ``POST /warnings/recompute`` with ``today`` does).
+    """
     session.flush()  # rules read what the caller has just written
     today = today or city.clock.today()
     context = WarningContext(session=session, city=city, today=today, subject=subject)
@@ -181,9 +195,21 @@ def recompute(
     open_warnings = {(w.subject_type, w.subject_id, w.rule_code): w
                      for w in session.scalars(query)}
     now = utcnow()
-    summary = WarningSummary()
+    summary = WarningSummary(dry_run=dry_run)
     for key, (rule, finding) in found.items():
         warning = open_warnings.pop(key, None)
+        if warning is None:
+            action = "raised"
+        elif (warning.level, warning.reason, warning.since) != (
+                finding.level, finding.reason, finding.since):
+            action = "changed"
+        else:
+            continue
+        summary.note(action, finding.subject_type, finding.subject_id, rule.code,
+                     finding.level, finding.reason, finding.since)
+        if dry_run:
+            setattr(summary, action, getattr(summary, action) + 1)
+            continue
         if warning is None:
             warning = EarlyWarning(
                 subject_type=finding.subject_type, subject_id=finding.subject_id,
@@ -195,8 +221,7 @@ def recompute(
             record_event(session, city, "warning", warning.id, "raised",
                          warning_event_data(warning))
             summary.raised += 1
-        elif (warning.level, warning.reason, warning.since) != (
-                finding.level, finding.reason, finding.since):
+        else:
             previous = warning.level
             warning.level, warning.reason, warning.since = (finding.level, finding.reason,
                                                             finding.since)
@@ -206,6 +231,11 @@ def recompute(
                          warning_event_data(warning) | {"previous_level": previous})
             summary.changed += 1
     for warning in open_warnings.values():
+        summary.note("cleared", warning.subject_type, warning.subject_id, warning.rule_code,
+                     warning.level, warning.reason, warning.since)
+        if dry_run:
+            summary.cleared += 1
+            continue
         warning.cleared_at = now
         warning.updated_at = now
         session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from typing import Any
 
 from flask import (
@@ -23,7 +24,7 @@ from flask_limiter import RateLimitExceeded
 
 from gateway.runtime import gateway
 from gateway.web import formatting, menus
-from gateway.web.client import Answer, ApiClient
+from gateway.web.client import IDEMPOTENCY_FIELD, IF_MATCH_FIELD, Answer, ApiClient
 from gateway.web.session import CSRF_FIELD, csrf_ok, csrf_token
 
 blueprint = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -132,9 +133,24 @@ def rate_limited(error: RateLimitExceeded) -> tuple[str, int]:
 
 @blueprint.app_template_global()
 def csrf_field() -> str:
+    """Every form's hidden fields: its CSRF token, and an ``Idempotency-Key`` drawn once per
+    display of the form, so a double click or a resubmission records once (gateway.web.client)."""
     from markupsafe import Markup, escape
 
-    return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token())}">')
+    return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token())}">'
+                  f'<input type="hidden" name="{IDEMPOTENCY_FIELD}" value="{uuid.uuid4().hex}">')
+
+
+@blueprint.app_template_global()
+def version_field(record: Any) -> str:
+    """A form that edits ``record`` carries the version it was shown: sent as ``If-Match``, a
+    change made by someone else meanwhile is refused (412) rather than overwritten."""
+    from markupsafe import Markup, escape
+
+    version = record.get("version") if isinstance(record, dict) else None
+    if version is None:
+        return Markup("")
+    return Markup(f'<input type="hidden" name="{IF_MATCH_FIELD}" value="{escape(str(version))}">')
 
 
 @blueprint.app_template_global()

@@ -9,10 +9,13 @@ for the audit log with the service's real answer (``gateway.audit.note_service_w
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
+
+from flask import has_request_context, request
 
 from core.identity import READ_METHODS, Actor
 from core.problems import Problem
@@ -24,6 +27,10 @@ from gateway.tokens import Claims
 
 API_PREFIX = "/api/v1"
 JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
+# Hidden fields of the web's forms (gateway.web.base): the form's Idempotency-Key, drawn once per
+# display, and the version of the record the form edits, sent as If-Match.
+IDEMPOTENCY_FIELD = "_idempotency_key"
+IF_MATCH_FIELD = "_if_match"
 
 
 @dataclass
@@ -74,6 +81,7 @@ class ApiClient:
         self.claims = claims
         self.request_id = request_id
         self.actor = Actor(user=claims.user, role=claims.role, unit=claims.unit, city=claims.city)
+        self.version_sent = False  # the form's If-Match goes with its first write only
 
     def may(self, method: str, city: str, path: str) -> bool:
         """Whether this person may send ``method`` to ``path`` of ``city``, as far as the
@@ -123,15 +131,40 @@ class ApiClient:
         note_service_write(target, method, service_path, problem.status, problem.body())
         return _answer(problem)
 
+    def _form_headers(self, method: str, path: str) -> dict[str, str]:
+        """For a write sent from a form: its ``Idempotency-Key`` (one per form display and
+        call, so a resubmitted form is applied once) and, on the submission's first write, the
+        version the form was shown as ``If-Match`` (core.api.versions)."""
+        if method.upper() in READ_METHODS or not has_request_context():
+            return {}
+        headers = {}
+        key = request.form.get(IDEMPOTENCY_FIELD, "").strip()
+        if key:
+            call = hashlib.sha256(f"{method.upper()} {path}".encode()).hexdigest()[:16]
+            headers["Idempotency-Key"] = f"{key[:100]}-{call}"
+        version = request.form.get(IF_MATCH_FIELD, "").strip()
+        if version.isdigit() and not self.version_sent:
+            headers["If-Match"] = f'"{version}"'
+            self.version_sent = True
+        return headers
+
     def _send(self, target: Any, method: str, path: str, params: dict[str, Any] | None,
               body: Any) -> Answer:
         data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
-        try:
-            answer = gateway().upstream.send(target, method, path, self.actor,
-                                             query=query_bytes(params), body=data,
-                                             headers=JSON_HEADERS, request_id=self.request_id)
-        except Problem as problem:  # the service is down or too slow
-            return self._refused(target.code, method, path, problem)
+        headers = {**JSON_HEADERS, **self._form_headers(method, path)}
+        attempts = 2 if "Idempotency-Key" in headers else 1
+        for attempt in range(attempts):
+            try:
+                answer = gateway().upstream.send(target, method, path, self.actor,
+                                                 query=query_bytes(params), body=data,
+                                                 headers=headers, request_id=self.request_id)
+                break
+            except Problem as problem:  # the service is down or too slow
+                # A write whose outcome is unknown (502) is retried once with the same key: the
+                # service applies it at most once and answers what it did.
+                if problem.status == 502 and attempt + 1 < attempts:
+                    continue
+                return self._refused(target.code, method, path, problem)
         parsed = None
         if "json" in answer.headers.get("Content-Type", ""):
             try:

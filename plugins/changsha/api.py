@@ -9,6 +9,7 @@ from core.toolkit import (
     OFFICE,
     READER,
     BaseSchema,
+    Name,
     Page,
     current_actor,
     current_city,
@@ -27,7 +28,7 @@ blueprint = Blueprint("changsha", __name__)
 
 
 class TargetCreate(BaseSchema):
-    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    name = Name(required=True, validate=validate.Length(min=2, max=200))
     library = fields.String(load_default=None, allow_none=True,
                             metadata={"description": "目标库：世界500强、中国500强、民营500强、行业前20强"})
     headquarters_type = fields.String(

@@ -38,6 +38,7 @@ from core.toolkit import (
     WorkOrder,
     compute_figures,
     last_activity,
+    overdue_date,
     overdue_milestones,
 )
 from plugins.changsha.major_metrics import major_metrics
@@ -89,7 +90,7 @@ def lagging_reasons(city: City, project: Project, matters: list[Matter], on: dt.
         reasons.append(f"已{days}天未报送进展")
     for milestone in overdue_milestones(project, on):
         reasons.append(f"计划{MILESTONE_LABELS.get(milestone.kind, milestone.kind)}日期"
-                       f"{milestone.planned_on}已过")
+                       f"{overdue_date(milestone, on)}已过")
     late = late_orders(matters, on)
     if late:
         reasons.append(f"{len(late)}项派单逾期")
@@ -181,7 +182,7 @@ def monthly_rows(context: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
             notice = "正常推进"
         arrived = session.scalar(sa.select(sa.func.coalesce(sa.func.sum(FundTranche.amount), 0))
                                  .where(FundTranche.project_id == project.id,
-                                        FundTranche.verification != "rejected",
+                                        FundTranche.verification == "verified",
                                         FundTranche.arrived_on.between(start, end)))
         rows.append({
             "project": project.name, "host_unit": project.host_unit.name,

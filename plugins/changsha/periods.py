@@ -6,7 +6,7 @@ import calendar
 import datetime as dt
 from typing import Any
 
-from core.toolkit import FieldProblem, invalid_input, period_bounds
+from core.toolkit import FieldProblem, invalid_input, parse_date, period_bounds
 
 DEFAULT_LABELS = {
     "week": lambda today: f"{today.isocalendar().year}-W{today.isocalendar().week:02d}",
@@ -46,10 +46,9 @@ def date_param(params: dict[str, Any], key: str, today: dt.date) -> dt.date:
     if not value:
         return today
     try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise invalid_input([FieldProblem(key, "changsha.report.date",
-                                          "日期格式应为 YYYY-MM-DD")]) from None
+        return parse_date(str(value))  # within 1900–2100, as every date of the suite
+    except ValueError as exc:
+        raise invalid_input([FieldProblem(key, "changsha.report.date", str(exc))]) from None
 
 
 def months_before(day: dt.date, months: int) -> dt.date:

@@ -24,9 +24,9 @@ ZERO = Decimal(0)
 
 
 def arrived_by(project: Project, end: Any) -> Decimal:
-    """Funds arrived (not rejected) up to ``end``."""
+    """Funds arrived and verified by the office (已核实) up to ``end``."""
     return sum((t.amount for t in project.funds
-                if t.verification != "rejected" and t.arrived_on <= end), ZERO)
+                if t.verification == "verified" and t.arrived_on <= end), ZERO)
 
 
 def candidates(city: City, context: Any) -> list[RewardCandidate]:

@@ -174,7 +174,8 @@ def _last_years_projects(demo: Any, units: dict[str, Any], experts: list[Any],
         attributes={"high_tech": True, "annual_tax": "8000", "fixed_assets": "240000",
                     "team": TEAMS[0]}, intermediary=people["firm"])
     five_fixed(demo, equipment, CADRES[0], TEAMS[0])
-    _before_signing(demo, equipment, expert_panel, score=88)
+    with demo.on_day(day(3, 1)):  # evaluated before it is signed
+        _before_signing(demo, equipment, expert_panel, score=88)
     demo.advance(equipment, "started", {"signed": day(3, 15), "started": day(6, 1)})
     demo.funds(equipment, Decimal(60000), day(9, 30))
     request_matter(demo.session, demo.city, {
@@ -195,7 +196,8 @@ def _last_years_projects(demo: Any, units: dict[str, Any], experts: list[Any],
         attributes={"high_tech": True, "annual_tax": "900", "fixed_assets": "38000",
                     "team": TEAMS[2], "responsible_person": CADRES[2]},
         intermediary=people["individual"])
-    _before_signing(demo, data_centre, expert_panel[:2], score=76)
+    with demo.on_day(day(6, 20)):
+        _before_signing(demo, data_centre, expert_panel[:2], score=76)
     demo.advance(data_centre, "started", {"signed": day(7, 1), "started": day(9, 1)})
     demo.funds(data_centre, Decimal(8000), day(10, 15))
 

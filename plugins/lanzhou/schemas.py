@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from marshmallow import fields, validate
 
-from core.toolkit import BaseSchema, city_today
+from core.toolkit import BaseSchema, Name, city_today
 from plugins.lanzhou.models import (
     EXEMPTION_CONDITIONS,
     REGISTRATION_STATUSES,
@@ -143,7 +143,7 @@ class PenaltySchema(BaseSchema):
 
 
 class TargetCreate(BaseSchema):
-    name = _text(200, required=True)
+    name = Name(required=True, validate=validate.Length(min=1, max=200))
     category = fields.String(required=True, metadata={"description": "如 世界500强、央企"})
     region = fields.String(required=True, metadata={"description": "长三角、珠三角、环渤海"})
     industry = fields.String(load_default=None, allow_none=True)

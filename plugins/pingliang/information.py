@@ -21,6 +21,7 @@ from core.toolkit import (
     Lead,
     Refusal,
     Unit,
+    contains,
     invalid_input,
     record_event,
     refused,
@@ -73,8 +74,7 @@ def information_query(params: dict[str, Any]) -> sa.Select:
         query = query.join(Unit, Unit.id == SharedInformation.unit_id).where(
             Unit.code == params["unit"])
     if params.get("q"):
-        pattern = f"%{params['q']}%"
-        query = query.where(sa.or_(SharedInformation.title.like(pattern),
-                                   SharedInformation.content.like(pattern),
-                                   SharedInformation.enterprise_name.like(pattern)))
+        query = query.where(sa.or_(contains(SharedInformation.title, params["q"]),
+                                   contains(SharedInformation.content, params["q"]),
+                                   contains(SharedInformation.enterprise_name, params["q"])))
     return query

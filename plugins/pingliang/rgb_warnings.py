@@ -29,7 +29,9 @@ from core.toolkit import (
     core_milestone_overdue,
     core_no_progress,
     last_activity,
+    overdue_date,
     overdue_milestones,
+    replanned_note,
 )
 from plugins.pingliang.models import ListedProject
 from plugins.pingliang.settings import settings
@@ -61,15 +63,18 @@ def graded_milestones(context: Any) -> list[WarningFinding]:
         if not late:
             continue
         first = late[0]
-        days = (context.today - first.planned_on).days
+        # Judged against the agreed date; a late re-plan does not end the episode.
+        due = overdue_date(first, context.today)
+        days = (context.today - due).days
         red = days > config["red_after_overdue_days"]
         label = MILESTONE_LABELS.get(first.kind, first.kind)
         findings.append(WarningFinding(
             "project", project.id, "red" if red else "yellow",
-            f"清单项目“{project.name}”计划{label}日期 {first.planned_on} 已超期 {days} 天"
-            f"（{'超过' if red else '未超过'} {config['red_after_overdue_days']} 天）",
-            first.planned_on + dt.timedelta(days=config["red_after_overdue_days"] + 1) if red
-            else first.planned_on + ONE_DAY))
+            f"清单项目“{project.name}”计划{label}日期 {due} 已超期 {days} 天"
+            f"（{'超过' if red else '未超过'} {config['red_after_overdue_days']} 天）"
+            f"{replanned_note(first, context.today)}",
+            due + dt.timedelta(days=config["red_after_overdue_days"] + 1) if red
+            else due + ONE_DAY))
     return findings
 
 

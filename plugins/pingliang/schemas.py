@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from core.toolkit import BaseSchema, CodedMessage, CreditCode, DateRange, MoneyField, Page, city_today
+from core.toolkit import (
+    BaseSchema,
+    CodedMessage,
+    CreditCode,
+    DateRange,
+    MoneyField,
+    Name,
+    Page,
+    PeriodLabel,
+    city_today,
+)
 from plugins.pingliang.models import (
     OPPORTUNITY_STATUSES,
     SUPPORT_KINDS,
@@ -23,8 +33,7 @@ class RangeQuery(DateRange):
 
 
 class MonthQuery(BaseSchema):
-    month = fields.String(required=True, validate=validate.Regexp(
-        r"^\d{4}-(0[1-9]|1[0-2])$", error="月份格式应如 2024-05"))
+    month = PeriodLabel("month", required=True)
 
 
 class YearQuery(BaseSchema):
@@ -42,7 +51,7 @@ class ListQuery(Page):
 
 
 class OpportunityInput(BaseSchema):
-    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    name = Name(required=True, validate=validate.Length(min=2, max=200))
     industry = fields.String(load_default=None, allow_none=True)
     unit = fields.String(required=True, metadata={"description": "发布单位编码"})
     location = fields.String(load_default=None, allow_none=True)
@@ -75,13 +84,13 @@ class OpportunitySchema(BaseSchema):
 
 
 class TargetEnterpriseInput(BaseSchema):
-    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    name = Name(required=True, validate=validate.Length(min=2, max=200))
     credit_code = CreditCode(load_default=None, allow_none=True)
     origin_province = fields.String(load_default=None, allow_none=True)
     tags = fields.List(fields.String(), load_default=list)
     industry = fields.String(load_default=None, allow_none=True)
     unit = fields.String(required=True, metadata={"description": "对接单位编码"})
-    leader_name = fields.String(load_default=None, allow_none=True,
+    leader_name = Name(load_default=None, allow_none=True,
                                 metadata={"description": "包抓领导"})
     approach = fields.String(load_default=None, allow_none=True,
                              metadata={"description": "点对点对接方案"})
@@ -180,7 +189,7 @@ class PolicySupportSchema(BaseSchema):
 class TargetInput(BaseSchema):
     year = fields.Integer(required=True, validate=validate.Range(min=1900, max=2100))
     unit = fields.String(load_default=None, allow_none=True)
-    leader_name = fields.String(load_default=None, allow_none=True)
+    leader_name = Name(load_default=None, allow_none=True)
     metric = fields.String(required=True, validate=_one_of(TARGET_METRICS))
     target = MoneyField(required=True, metadata={"description": "目标值（金额为万元）"})
 
@@ -241,9 +250,9 @@ class AsOfQuery(BaseSchema):
 
 
 class InformationInput(BaseSchema):
-    title = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    title = Name(required=True, validate=validate.Length(min=2, max=200))
     content = fields.String(required=True, validate=validate.Length(min=2))
-    enterprise_name = fields.String(load_default=None, allow_none=True)
+    enterprise_name = Name(load_default=None, allow_none=True)
     industry = fields.String(load_default=None, allow_none=True)
     unit = fields.String(required=True, metadata={"description": "共享单位编码"})
     shared_on = fields.Date(load_default=city_today)

@@ -48,12 +48,16 @@ def out_of_province(session: Any, start: dt.date, end: dt.date) -> dict[str, Any
     outside, units = compute_figures(session, start, end, "unit", True,
                                      dict(session.execute(sa.select(Unit.code, Unit.name)).all()))
     inside, _ = compute_figures(session, start, end, None, False)
+    unknown, _ = compute_figures(session, start, end, None, "unknown")
     total, _ = compute_figures(session, start, end)
     share = None
     if total.signed_amount:
         share = (outside.signed_amount / total.signed_amount).quantize(Decimal("0.0001"))
     return {"date_from": start, "date_to": end, "out_of_province": rounded(outside.as_dict()),
             "in_province": rounded(inside.as_dict()), "all": rounded(total.as_dict()),
+            # 省份未知: neither column; the office completes the investor (core divisions).
+            "province_unknown": rounded(unknown.as_dict()),
+            "out_of_province_unknown_count": rounded(unknown.as_dict())["signed_count"],
             "out_of_province_share": share,
             "out_of_province_by_unit": [rounded(group.as_dict()) for group in units]}
 

@@ -63,7 +63,7 @@ def _leader_actuals(session: Any, start: dt.date, end: dt.date) -> dict[str, dic
         if project.started_on and start <= project.started_on <= end:
             row["started_count"] += 1
         row["arrived_amount"] += sum((t.amount for t in project.funds
-                                      if t.verification != "rejected"
+                                      if t.verification == "verified"
                                       and start <= t.arrived_on <= end), ZERO)
     return actuals
 

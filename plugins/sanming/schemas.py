@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from core.toolkit import BaseSchema, CodedMessage, MoneyField, Page, city_today
+from core.toolkit import BaseSchema, CodedMessage, MoneyField, Name, Page, city_today
 from plugins.sanming.models import (
     ACCOUNTABILITY_KINDS,
     MEASURES,
@@ -260,7 +260,7 @@ class ResourceQuery(Page):
 class ResourceCreate(BaseSchema):
     park = fields.String(required=True, metadata={"description": "园区单位编码"})
     kind = fields.String(required=True, validate=validate.OneOf(list(RESOURCE_KINDS)))
-    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    name = Name(required=True, validate=validate.Length(min=2, max=200))
     location = fields.String(load_default=None, allow_none=True)
     area = fields.Decimal(load_default=None, allow_none=True, as_string=True, places=2,
                           validate=validate.Range(min=0, min_inclusive=False))
@@ -348,7 +348,7 @@ class MeetingCreate(BaseSchema):
     group = fields.String(load_default=None, allow_none=True,
                           metadata={"description": "工作组单位编码（工作组推进会）"})
     held_on = fields.Date(required=True)
-    chair = fields.String(required=True, validate=validate.Length(min=2, max=100))
+    chair = Name(required=True, validate=validate.Length(min=2, max=100))
     topics = fields.String(load_default=None, allow_none=True)
     decisions = fields.String(load_default=None, allow_none=True)
 

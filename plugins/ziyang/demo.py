@@ -95,8 +95,10 @@ def prepare_signing(demo: Any, project: Project) -> None:
         if project.milestone(kind) is None:
             demo.milestone(project, kind, base + dt.timedelta(days=days))
     attributes = dict(project.attributes or {})
+    # Reviewed before it is signed (the demo enters the signing on its day: the clock's today).
+    reviewed_on = demo.city.clock.today() - 10 * DAY
     attributes.setdefault("legal_review", {
-        "reviewer": "资阳市司法局法律顾问室", "reviewed_on": base.isoformat(),
+        "reviewer": "资阳市司法局法律顾问室", "reviewed_on": reviewed_on.isoformat(),
         "conclusion": "passed", "scope": ["agreement", "preferential_terms",
                                           "investor_rights_duties"]})
     attributes.setdefault("signatory", "county_government")
@@ -150,9 +152,8 @@ def lead_records(demo: Any) -> None:
     late = demo.lead(unit=unit(demo, "anyue"), reported_on=today - 20 * DAY,
                      industry="modern_agri", amount=Decimal(15000), channel="fair",
                      title="柠檬种植基地扩建项目信息（研判超期一天）")
-    assign_lead(demo.session, demo.city, late, {
-        "first_talk_unit": "anyue",
-        "assigned_on": demo.city.calendar.add_workdays(late.first_talk_due, 1)}, DEMO)
+    with demo.on_day(demo.city.calendar.add_workdays(late.first_talk_due, 1)):
+        assign_lead(demo.session, demo.city, late, {"first_talk_unit": "anyue"}, DEMO)
     demo.lead(unit=unit(demo, "ro_shenzhen"), reported_on=today - DAY,
               industry="advanced_manufacturing", amount=Decimal(60000),
               channel="resident_office", title="深圳驻点招商：智能终端零部件项目信息",

@@ -67,7 +67,13 @@ def route_lead(city: Any, lead: Any, session: Any) -> Any:
 
 @hookimpl
 def validate_project(city: Any, data: dict[str, Any], project: Any, session: Any) -> list:
-    return project_fields.attribute_problems(city, data, for_project=True)
+    return (project_fields.attribute_problems(city, data, for_project=True)
+            or signing.signing_date_problems(city, data, project))
+
+
+@hookimpl
+def date_bounds(city: Any, project: Any, field: str, session: Any) -> list:
+    return signing.signing_date_bounds(project, field)
 
 
 @hookimpl

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from core.toolkit import BaseSchema, MoneyField, city_today
+from core.toolkit import BaseSchema, MoneyField, Name, city_today
 from plugins.ziyang.fulfilment import OUTCOMES
 from plugins.ziyang.organisation import MEETING_KINDS
 from plugins.ziyang.six_ones import SIX_ONES
@@ -15,7 +15,7 @@ class GroupOneInput(BaseSchema):
                          metadata={"description": "六个一：leader 市级领导、lead_department 牵头部门、"
                                                   "functional_zone 产业功能区、team 招商队伍、"
                                                   "policy 招商支持政策、map 招商地图"})
-    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    name = Name(required=True, validate=validate.Length(min=2, max=200))
     unit = fields.String(load_default=None, allow_none=True,
                          metadata={"description": "牵头部门或产业功能区对应的单位编码"})
     reference = fields.String(load_default=None, allow_none=True,
@@ -153,8 +153,8 @@ class MeetingInput(BaseSchema):
                          metadata={"description": "leader 组长例会（每季度）、deputy 副组长例会暨调度会"
                                                   "（每月）、special 专题会议"})
     held_on = fields.Date(required=True)
-    chair = fields.String(required=True, validate=validate.Length(min=2, max=100))
-    title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    chair = Name(required=True, validate=validate.Length(min=2, max=100))
+    title = Name(load_default=None, allow_none=True, validate=validate.Length(max=200))
     topics = fields.String(load_default=None, allow_none=True)
     decisions = fields.String(load_default=None, allow_none=True)
     project_ids = fields.List(fields.Integer(), load_default=list)

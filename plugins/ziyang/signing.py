@@ -20,9 +20,21 @@ clerk may record the signatory and the timetable, not attest those two (403 ``fo
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from marshmallow import fields, validate
 
-from core.toolkit import BaseSchema, City, Project, Refusal
+from core.toolkit import (
+    BaseSchema,
+    City,
+    DateBound,
+    FieldProblem,
+    Project,
+    Refusal,
+    not_before,
+    not_in_future,
+)
 
 LEGAL_SCOPES = {
     "agreement": "投资协议合法性",
@@ -89,3 +101,51 @@ def signing_refusals(city: City, project: Project) -> list[Refusal]:
             refusals.append(Refusal("ziyang.executive_meeting",
                                     "以市政府名义签署的投资协议，须先经市政府常务会议审议通过"))
     return refusals
+
+
+# The dated signing records: (attribute, date key, Chinese name of the date).
+SIGNING_DATES = (("legal_review", "reviewed_on", "合法性审查日期"),
+                 ("executive_meeting", "held_on", "市政府常务会议日期"))
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def signing_date_bounds(project: Project, field: str) -> list[DateBound]:
+    """Signing comes after its legal review and the executive meeting (``date_bounds``)."""
+    if field != "signed_on":
+        return []
+    attributes = project.attributes or {}
+    bounds = []
+    for key, date_key, label in SIGNING_DATES:
+        on = _date((attributes.get(key) or {}).get(date_key))
+        if on is not None:
+            bounds.append(DateBound(on, label, f"ziyang.{key}.after_signing"))
+    return bounds
+
+
+def signing_date_problems(city: City, data: dict[str, Any],
+                          project: Project | None) -> list[FieldProblem]:
+    """A review or meeting date sent in ``attributes``: not in the future, and for a project
+    already signed not after its signing (a legal review dated after the signing is refused)."""
+    attributes = data.get("attributes")
+    if not isinstance(attributes, dict):
+        return []
+    signed_on = project.signed_on if project is not None else None
+    problems = []
+    for key, date_key, label in SIGNING_DATES:
+        record = attributes.get(key)
+        on = _date(record.get(date_key)) if isinstance(record, dict) else None
+        field = f"attributes.{key}.{date_key}"
+        for problem in (not_in_future(city, field, on, label),
+                        not_before(field, signed_on, on, label="签约日期", other_label=label,
+                                   code=f"ziyang.{key}.after_signing")):
+            if problem is not None:
+                problems.append(problem)
+    return problems

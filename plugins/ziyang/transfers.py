@@ -45,7 +45,7 @@ def transfer_split(project: Project, on: dt.date) -> dict[str, Any] | None:
     ids = transfer.from_unit_id, transfer.to_unit_id
     signed = project.amount if project.signed_on and project.signed_on <= on else Decimal(0)
     arrived = sum((t.amount for t in project.funds
-                   if t.verification != "rejected" and t.arrived_on <= on), Decimal(0))
+                   if t.verification == "verified" and t.arrived_on <= on), Decimal(0))
     row: dict[str, Any] = {
         "project_id": project.id, "project": project.name,
         "from_unit": transfer.from_unit.name, "to_unit": transfer.to_unit.name,

@@ -21,7 +21,8 @@ OFFICER = Actor("officer-a", role="officer")
 
 
 def tranche(amount: str, evidence: str) -> dict:
-    return {"arrived_on": dt.date(2024, 7, 1), "amount": Decimal(amount), "evidence_ref": evidence}
+    return {"arrived_on": dt.date(2024, 7, 1), "amount": Decimal(amount), "evidence_ref": evidence,
+            "payer_name": "测试投资集团有限公司"}
 
 
 def test_two_fund_reports_at_once_cannot_both_publish_a_stale_project(app, client):
@@ -33,24 +34,26 @@ def test_two_fund_reports_at_once_cannot_both_publish_a_stale_project(app, clien
         seen_by_first = first.get(Project, project_id)
         assert seen_by_first.funds == []  # both read the project before either writes
         seen_by_second = second.get(Project, project_id)
-        add_funds(second, runtime.city, seen_by_second, tranche("3000", "YH-B"), OFFICER)
+        add_funds(second, runtime.city, seen_by_second, tranche("3000", "YH-2024-B"), OFFICER)
         second.commit()
         before = row_counts(app, "fund_tranches")
         with pytest.raises(StaleDataError):
-            add_funds(first, runtime.city, seen_by_first, tranche("2000", "YH-A"), OFFICER)
+            add_funds(first, runtime.city, seen_by_first, tranche("2000", "YH-2024-A"), OFFICER)
         first.rollback()
     finally:
         first.close()
         second.close()
     assert row_counts(app, "fund_tranches") == before  # the refused report left nothing
     reported = events_of(app, "zhaoshang.project.funds_reported")
-    assert [Decimal(event.data["arrived_amount"]) for event in reported] == [Decimal(3000)]
+    # Reported, not yet verified: pending (待核实), not yet arrived in the figures.
+    assert [Decimal(event.data["arrived_pending_amount"]) for event in reported] == [Decimal(3000)]
     # Retried on the fresh state, the report's event carries both tranches.
     retried = client.post(f"/projects/{project_id}/funds", json={
-        "arrived_on": "2024-07-01", "amount": "2000", "evidence_ref": "YH-A"})
+        "arrived_on": "2024-07-01", "amount": "2000", "evidence_ref": "YH-2024-A",
+        "payer_name": "测试投资集团有限公司"})
     assert retried.status_code == 201, retried.json
     latest = events_of(app, "zhaoshang.project.funds_reported")[-1]
-    assert Decimal(latest.data["arrived_amount"]) == Decimal(5000)
+    assert Decimal(latest.data["arrived_pending_amount"]) == Decimal(5000)
     assert sorted(Decimal(t["amount"]) for t in latest.data["funds"]) == [2000, 3000]
 
 

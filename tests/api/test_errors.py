@@ -58,15 +58,15 @@ def test_a_malformed_credit_code_is_400_naming_the_field_and_writes_nothing(
     assert row_counts(app, *ALL_TABLES) == before
 
 
-def test_a_float_amount_is_refused(client, app):
+def test_an_amount_in_scientific_notation_is_refused_and_a_json_decimal_is_exact(client, app):
     before = row_counts(app, *ALL_TABLES)
-    response = client.post("/projects", json=project_body(amount=50000.5))
+    response = client.post("/projects", json=project_body(amount="5e4"))
     assert response.status_code == 400
     [error] = response.json["errors"]
-    assert (error["field"], error["code"]) == ("amount", "money.float")
+    assert (error["field"], error["code"]) == ("amount", "money.format")
     assert "万元" in error["message"]
-    # The same amount as a string or an integer is fine: exact decimals only.
-    assert client.post("/projects", json=project_body(amount="50000.5")).status_code == 201
+    # JSON numbers are read as exact decimals (core.input_rules), never as floats.
+    assert client.post("/projects", json=project_body(amount=50000.1)).json["amount"] == "50000.1000"
     assert client.post("/projects", json=project_body(2, amount=50000)).status_code == 201
     assert row_counts(app, "projects")["projects"] == before["projects"] + 2
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from core.clock import travel
 from tests.support.cities import make_city
 from tests.support.records import (
     credit_code,
@@ -105,8 +106,8 @@ def test_an_unknown_reporting_unit_or_industry_is_named(client, app):
 
 def test_judging_a_lead_names_its_first_talk_unit(client, app):
     lead = report(client)
-    response = client.post(f"/leads/{lead['id']}/assign",
-                           json={"first_talk_unit": "park", "assigned_on": "2024-03-05"})
+    with travel("2024-03-05T10:00:00+08:00"):  # the judgement's date is the server's
+        response = client.post(f"/leads/{lead['id']}/assign", json={"first_talk_unit": "park"})
     assert response.status_code == 200
     assert response.json["status"] == "assigned"
     assert response.json["first_talk_unit"] == "park"
@@ -118,8 +119,8 @@ def test_judging_a_lead_names_its_first_talk_unit(client, app):
 
 def test_a_late_judgement_is_marked_overdue_in_its_event(client, app):
     lead = report(client)  # due 2024-03-06
-    client.post(f"/leads/{lead['id']}/assign",
-                json={"first_talk_unit": "west", "assigned_on": "2024-03-07"})
+    with travel("2024-03-07T10:00:00+08:00"):
+        client.post(f"/leads/{lead['id']}/assign", json={"first_talk_unit": "west"})
     assert events_of(app, "zhaoshang.lead.assigned")[-1].data["overdue"] is True
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from tests.support.records import advance, create_project, lead_body, outbox_events
+from tests.support.records import add_funds, advance, create_project, lead_body, outbox_events
 
 
 def one_of_everything(client):
@@ -19,11 +19,7 @@ def one_of_everything(client):
     client.patch(f"/projects/{project['id']}", json={"leader_name": "张副市长"})
     advance(client, project["id"], "started")  # transitions and milestones
     client.post(f"/projects/{project['id']}/transfers", json={"to_unit": "west"})
-    tranche = client.post(f"/projects/{project['id']}/funds",
-                          json={"arrived_on": "2024-05-01", "amount": "100",
-                                "evidence_ref": "YH-1"}).json
-    client.post(f"/projects/{project['id']}/funds/{tranche['id']}/verification",
-                json={"verification": "verified"})
+    add_funds(client, project["id"], "100", "2024-05-01")
     other = create_project(client, 3)
     return {"lead": lead["id"], "project": project["id"], "other": other["id"]}
 

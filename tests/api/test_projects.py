@@ -9,6 +9,7 @@ from tests.support.records import (
     create_project,
     enterprise,
     events_of,
+    fund_body,
     item_ids,
     outbox_events,
     project_body,
@@ -26,7 +27,7 @@ def test_a_new_project_starts_in_reserve_at_its_finding_unit(client, app):
     assert project["status"] == "ongoing"
     assert project["finding_unit"] == project["host_unit"] == "east"
     assert project["amount"] == "50000.0000"
-    assert project["out_of_province"] is True  # a 广东省 investor in 测试省
+    assert project["out_of_province"] is True  # a 广东省 investor in 甘肃省
     assert project["tiers"] == []
     assert project["next_stage"] == "negotiating"
     assert project["incomplete_fields"] == []
@@ -38,7 +39,7 @@ def test_a_new_project_starts_in_reserve_at_its_finding_unit(client, app):
 
 
 def test_an_investor_from_the_citys_own_province_is_not_out_of_province(client):
-    project = create_project(client, enterprise=enterprise(1, origin_province="测试省"))
+    project = create_project(client, enterprise=enterprise(1, origin_province="甘肃省"))
     assert project["out_of_province"] is False
 
 
@@ -176,8 +177,7 @@ def test_funds_need_a_signed_project(client, app):
     project = create_project(client)
     before = row_counts(app, "fund_tranches")
     response = client.post(f"/projects/{project['id']}/funds",
-                           json={"arrived_on": "2024-04-01", "amount": "100",
-                                 "evidence_ref": "YH-001"})
+                           json=fund_body(project["id"], "100", "2024-04-01"))
     assert response.status_code == 409
     assert response.json["refusals"][0]["rule"] == "funds.not_signed"
     assert row_counts(app, "fund_tranches") == before
@@ -187,18 +187,18 @@ def test_the_funds_ledger_records_each_tranche_and_its_verification(client, app)
     project = create_project(client)
     advance(client, project["id"], "signed")  # signed 2024-03-01
     early = client.post(f"/projects/{project['id']}/funds",
-                        json={"arrived_on": "2024-02-28", "amount": "100", "evidence_ref": "YH-0"})
+                        json=fund_body(project["id"], "100", "2024-02-28"))
     assert early.status_code == 400
     assert early.json["errors"][0]["field"] == "arrived_on"
     first = client.post(f"/projects/{project['id']}/funds",
-                        json={"arrived_on": "2024-04-01", "amount": "12000.5",
-                              "evidence_ref": "YH-001"}, as_=("clerk", "east"))
+                        json=fund_body(project["id"], "12000.5", "2024-04-01",
+                                       evidence_ref="YH-001"), as_=("clerk", "east"))
     assert first.status_code == 201
     assert first.json["verification"] == "pending"
     assert first.json["reported_by"] == "clerk-east"
     second = client.post(f"/projects/{project['id']}/funds",
-                         json={"arrived_on": "2024-05-01", "amount": "3000",
-                               "evidence_ref": "YH-002"}).json
+                         json=fund_body(project["id"], "3000", "2024-05-01",
+                                        evidence_ref="YH-002")).json
     fund_url = f"/projects/{project['id']}/funds"
     # Only the city office verifies.
     assert client.post(f"{fund_url}/{first.json['id']}/verification",
@@ -222,27 +222,26 @@ def test_a_tranche_is_verified_only_under_its_own_project(client):
     one, other = create_project(client, 1), create_project(client, 2)
     advance(client, one["id"], "signed")
     tranche = client.post(f"/projects/{one['id']}/funds",
-                          json={"arrived_on": "2024-04-01", "amount": "10",
-                                "evidence_ref": "YH-9"}).json
+                          json=fund_body(one["id"], "10", "2024-04-01")).json
     response = client.post(f"/projects/{other['id']}/funds/{tranche['id']}/verification",
                            json={"verification": "verified"})
     assert response.status_code == 404
 
 
-def test_milestones_are_set_then_corrected_with_history(client):
+def test_milestones_are_set_then_reached_with_history(client):
     project = create_project(client)
     url = f"/projects/{project['id']}/milestones"
     assert client.put(url, json={"kind": "start", "planned_on": "2024-06-01"}).status_code == 200
-    corrected = client.put(url, json={"kind": "start", "planned_on": "2024-06-15",
-                                      "actual_on": "2024-06-20"})
-    assert corrected.status_code == 200
+    # The agreed date stays; the actual date is added (planned_on may be left out).
+    reached = client.put(url, json={"kind": "start", "actual_on": "2024-06-20"})
+    assert reached.status_code == 200
     client.put(url, json={"kind": "production", "planned_on": "2025-10-01"})
     milestones = {m["kind"]: m for m in client.get(url).json}
-    assert (milestones["start"]["planned_on"], milestones["start"]["actual_on"]) == (
-        "2024-06-15", "2024-06-20")
+    assert (milestones["start"]["planned_on"], milestones["start"]["original_planned_on"],
+            milestones["start"]["actual_on"]) == ("2024-06-01", "2024-06-01", "2024-06-20")
     assert milestones["production"]["planned_on"] == "2025-10-01"
     history = client.get(f"/projects/{project['id']}/history").json
-    assert history[-2]["changes"] == {"start": [["2024-06-01", None], ["2024-06-15", "2024-06-20"]]}
+    assert history[-2]["changes"] == {"start": [["2024-06-01", None], ["2024-06-01", "2024-06-20"]]}
     response = client.put(url, json={"kind": "groundbreaking_party", "planned_on": "2024-06-01"})
     assert response.status_code == 400
     assert response.json["errors"][0]["field"] == "kind"
@@ -294,7 +293,7 @@ def portfolio(client):
         "small_east": create_project(client, 2, amount="8000", industry="agriculture",
                                      name="高原夏菜基地")["id"],
         "west_local": create_project(client, 3, amount="20000", finding_unit="west",
-                                     enterprise=enterprise(3, origin_province="测试省"))["id"],
+                                     enterprise=enterprise(3, origin_province="甘肃省"))["id"],
         "moved": create_project(client, 4, amount="50000", host_unit="park",
                                 industry="tourism")["id"],
     }

@@ -10,7 +10,7 @@ from core import hookimpl
 from core.policy import WarningFinding, WarningRule
 from core.toolkit import overdue_milestones
 from tests.support.cities import make_city
-from tests.support.records import advance, create_project, events_of
+from tests.support.records import add_funds, advance, create_project, events_of
 
 pytestmark = pytest.mark.hard_days
 
@@ -54,6 +54,10 @@ def project_warnings(client, project_id, state="open"):
                       ).json["items"]
 
 
+def milestone_warnings(client, project_id):
+    return [w for w in project_warnings(client, project_id) if w["rule_code"] == "milestone_overdue"]
+
+
 def test_hook_warning_rules_raises_the_citys_rule_and_clears_it(client_for, today):
     client = client_for(make_city(extra_plugins=[("arrival", LowArrival())]))
     project = create_project(client, amount="10000")
@@ -64,17 +68,13 @@ def test_hook_warning_rules_raises_the_citys_rule_and_clears_it(client_for, toda
         "started": started})
     client.put(f"/projects/{project['id']}/milestones",
                json={"kind": "start", "planned_on": started, "actual_on": started})
-    client.post(f"/projects/{project['id']}/funds",
-                json={"arrived_on": (signed + dt.timedelta(days=61)).isoformat(), "amount": "1000",
-                      "evidence_ref": "YH-1"})
+    add_funds(client, project["id"], "1000", (signed + dt.timedelta(days=61)).isoformat())
     [warning] = [w for w in project_warnings(client, project["id"])
                  if w["rule_code"] == "low_arrival"]
     assert (warning["level"], warning["level_label"], warning["rule_name"]) == (
         "red", "红色预警", "资金到位率过低")
     assert warning["since"] == (signed + dt.timedelta(days=365)).isoformat()
-    client.post(f"/projects/{project['id']}/funds",
-                json={"arrived_on": (signed + dt.timedelta(days=92)).isoformat(), "amount": "2500",
-                      "evidence_ref": "YH-2"})
+    add_funds(client, project["id"], "2500", (signed + dt.timedelta(days=92)).isoformat())
     assert [w for w in project_warnings(client, project["id"])
             if w["rule_code"] == "low_arrival"] == []
 
@@ -85,16 +85,21 @@ def test_hook_warning_rules_replaces_a_core_rule_of_the_same_code(client_for, to
     advance(client, project["id"], "signed", {
         "negotiating": (today - dt.timedelta(days=150)).isoformat(),
         "signed": (today - dt.timedelta(days=120)).isoformat()})
+    client.put(f"/projects/{project['id']}/milestones", json={
+        "kind": "start", "actual_on": (today - dt.timedelta(days=120)).isoformat()})
     recent = today - dt.timedelta(days=10)
     client.put(f"/projects/{project['id']}/milestones",
-               json={"kind": "start", "planned_on": recent.isoformat()})
-    [warning] = project_warnings(client, project["id"])  # the core's own rule is not run
+               json={"kind": "completion", "planned_on": recent.isoformat()})
+    [warning] = milestone_warnings(client, project["id"])  # the core's own rule is not run
     assert (warning["rule_code"], warning["rule_name"], warning["level"]) == (
         "milestone_overdue", "节点超期（红黄）", "yellow")
+    # The agreed date moves only by an approved re-plan (here, to an earlier date).
     long_ago = today - dt.timedelta(days=90)
-    client.put(f"/projects/{project['id']}/milestones",
-               json={"kind": "start", "planned_on": long_ago.isoformat()})
-    [graver] = project_warnings(client, project["id"])
+    replan = client.post(f"/projects/{project['id']}/milestones/completion/replans",
+                         json={"planned_on": long_ago.isoformat(), "reason": "按合同更正"}).json
+    client.post(f"/projects/{project['id']}/milestone-replans/{replan['id']}/decision",
+                json={"decision": "approved"})
+    [graver] = milestone_warnings(client, project["id"])
     assert (graver["id"], graver["level"]) == (warning["id"], "red")
     flask_app = client.flask.application
     changed = events_of(flask_app, "zhaoshang.warning.changed")[-1]

@@ -284,6 +284,8 @@ def test_an_objection_after_the_window_is_refused_with_the_reason(client, app, t
     ({"scheme": "nope", "period": "2024-03"}, "scheme", "scheme.unknown"),
     ({"scheme": "arena", "period": "2024-13"}, "period", "period.format"),
     ({"scheme": "arena", "period": "2024-Q1"}, "period", "period.format"),
+    ({"scheme": "arena", "period": "0000-01"}, "period", "period.format"),  # a year no city has
+    ({"scheme": "arena", "period": "9999-12"}, "period", "period.format"),
     ({"scheme": "arena"}, "period", "required"),
 ])
 def test_bad_run_input_gets_field_errors_and_writes_nothing(client, app, body, field, code):

@@ -196,8 +196,8 @@ def test_bad_input_is_a_field_error_and_writes_nothing(client, app):
                                           "message": "单位编码 nowhere 不存在"}
     money = client.post("/matters", json={"project_id": project_id, "kind": "finance",
                                           "title": "设备补助", "request": "申请设备补助",
-                                          "owner_unit": "east", "requested_amount": 100.5})
-    assert money.json["errors"][0]["code"] == "money.float"
+                                          "owner_unit": "east", "requested_amount": "1e2"})
+    assert money.json["errors"][0]["code"] == "money.format"
     assert counts(app) == before
 
     matter = request(client, project_id)

@@ -12,7 +12,7 @@ from core import hookimpl
 from core.models import Intermediary
 from core.policy import RewardCandidate, RewardRule
 from tests.support.cities import make_city
-from tests.support.records import advance, create_project, events_of, row_counts
+from tests.support.records import add_funds, advance, create_project, events_of, row_counts
 
 D = Decimal
 REWARD_TABLES = ("reward_runs", "rewards")
@@ -69,10 +69,7 @@ def intermediaries(app):
 def project_with_funds(client, serial, intermediary_id, arrived):
     project = create_project(client, serial, intermediary_id=intermediary_id)
     advance(client, project["id"], "signed")
-    response = client.post(f"/projects/{project['id']}/funds",
-                           json={"arrived_on": "2024-05-10", "amount": arrived,
-                                 "evidence_ref": f"YH-2024-{serial:04d}"})
-    assert response.status_code == 201, response.json
+    add_funds(client, project["id"], arrived, "2024-05-10")
     return project
 
 

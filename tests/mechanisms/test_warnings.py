@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from core.clock import utcnow
+from core.clock import travel, utcnow
 from core.models import EarlyWarning
 from tests.support.records import advance, create_project, events_of, lead_body, row_counts
 
@@ -32,27 +32,33 @@ def test_an_overdue_milestone_raises_a_warning_that_clears_when_the_milestone_is
     signed = planned - dt.timedelta(days=30)
     advance(client, project["id"], "signed", {
         "negotiating": (signed - dt.timedelta(days=30)).isoformat(), "signed": signed.isoformat()})
+    # The signing gate agreed a start (2024-06-01); it was reached on signing.
+    client.put(f"/projects/{project['id']}/milestones",
+               json={"kind": "start", "actual_on": signed.isoformat()})
     response = client.put(f"/projects/{project['id']}/milestones",
-                          json={"kind": "start", "planned_on": planned.isoformat()})
+                          json={"kind": "completion", "planned_on": planned.isoformat()})
     assert response.status_code == 200
-    [warning] = open_warnings(client, subject_type="project", subject_id=project["id"])
+    # (Signed 40 days ago with no report since, it is also blue: that is another rule.)
+    [warning] = open_warnings(client, subject_type="project", subject_id=project["id"],
+                              rule="milestone_overdue")
     assert (warning["rule_code"], warning["level"], warning["level_label"]) == (
         "milestone_overdue", "overdue", "超期")
     assert warning["since"] == (planned + dt.timedelta(days=1)).isoformat()
     assert warning["unit"] == "east"
-    assert f"计划开工日期 {planned}" in warning["reason"]
+    assert f"计划竣工日期 {planned}" in warning["reason"]
     [raised] = [e for e in events_of(app, "zhaoshang.warning.raised")
                 if e.data["warning_id"] == warning["id"]]
     assert raised.data["subject_id"] == project["id"]
 
     client.put(f"/projects/{project['id']}/milestones",
-               json={"kind": "start", "planned_on": planned.isoformat(),
+               json={"kind": "completion", "planned_on": planned.isoformat(),
                      "actual_on": today.isoformat()})
-    assert open_warnings(client, subject_type="project", subject_id=project["id"]) == []
-    [cleared] = open_warnings(client, state="cleared", subject_id=project["id"])
-    assert cleared["id"] == warning["id"] and cleared["cleared_at"] is not None
-    [event] = events_of(app, "zhaoshang.warning.cleared")
-    assert event.data["warning_id"] == warning["id"]
+    assert open_warnings(client, subject_type="project", subject_id=project["id"],
+                         rule="milestone_overdue") == []
+    [cleared] = [w for w in open_warnings(client, state="cleared", subject_id=project["id"],
+                                          rule="milestone_overdue") if w["id"] == warning["id"]]
+    assert cleared["cleared_at"] is not None
+    assert warning["id"] in [e.data["warning_id"] for e in events_of(app, "zhaoshang.warning.cleared")]
 
 
 @pytest.mark.hard_days
@@ -85,22 +91,24 @@ def test_the_scheduled_recomputation_raises_no_progress_and_clears_it_again(clie
                 json={"target": "negotiating", "occurred_on": today.isoformat()})
     assert open_warnings(client) == []
     later = today + dt.timedelta(days=31)  # the test city keeps the default of 30 days
-    response = client.post("/warnings/recompute", json={"today": later.isoformat()})
-    assert response.status_code == 200
-    assert response.json == {"today": later.isoformat(), "raised": 1, "changed": 0, "cleared": 0,
-                             "open": 1}
-    [warning] = open_warnings(client, level="blue")
-    assert (warning["rule_code"], warning["subject_id"]) == ("no_progress", project["id"])
-    # Running again changes nothing: still one open warning for that project and rule.
-    again = client.post("/warnings/recompute", json={"today": later.isoformat()}).json
-    assert (again["raised"], again["open"]) == (0, 1)
-    # A progress report clears it at once (the write recomputes its project) …
-    client.patch(f"/projects/{project['id']}", json={"progress_note": "已完成第二轮洽谈",
-                                                     "progress_on": later.isoformat()})
-    assert open_warnings(client) == []
-    # … and the next scheduled run does not raise it again.
-    rerun = client.post("/warnings/recompute", json={"today": later.isoformat()}).json
-    assert (rerun["raised"], rerun["open"]) == (0, 0)
+    with travel(f"{later.isoformat()}T10:00:00+08:00"):
+        response = client.post("/warnings/recompute", json={})
+        assert response.status_code == 200
+        assert response.json | {"details": []} == {
+            "today": later.isoformat(), "dry_run": False, "raised": 1, "changed": 0,
+            "cleared": 0, "open": 1, "details": []}
+        [warning] = open_warnings(client, level="blue")
+        assert (warning["rule_code"], warning["subject_id"]) == ("no_progress", project["id"])
+        # Running again changes nothing: still one open warning for that project and rule.
+        again = client.post("/warnings/recompute", json={}).json
+        assert (again["raised"], again["open"]) == (0, 1)
+        # A progress report clears it at once (the write recomputes its project) …
+        client.patch(f"/projects/{project['id']}", json={"progress_note": "已完成第二轮洽谈",
+                                                         "progress_on": later.isoformat()})
+        assert open_warnings(client) == []
+        # … and the next scheduled run does not raise it again.
+        rerun = client.post("/warnings/recompute", json={}).json
+        assert (rerun["raised"], rerun["open"]) == (0, 0)
     assert [e.data["rule_code"] for e in events_of(app, "zhaoshang.warning.cleared")] == [
         "no_progress"]
 

@@ -24,6 +24,7 @@ from province.consumer import MalformedEvent, parse_record
 from province.models import CityProject, CityState
 from province.store import apply_events
 from tests.events.support import Province, city_node, province_config
+from tests.support.records import add_funds as records_add_funds
 from tests.support.records import advance, create_project, enterprise, lead_body, project_body
 
 Record = namedtuple("Record", "topic partition offset key value headers")
@@ -67,12 +68,9 @@ def beta(tmp_path):
     return city_node("beta", "乙市", "zs", f"sqlite:///{tmp_path / 'beta.db'}")
 
 
-def add_funds(client, project_id, amount, arrived_on):
-    response = client.post(f"/projects/{project_id}/funds",
-                           json={"arrived_on": arrived_on, "amount": amount,
-                                 "evidence_ref": f"YH-{project_id}-{arrived_on}"})
-    assert response.status_code == 201, response.json
-    return response.json
+def add_funds(client, project_id, amount, arrived_on, verified=True):
+    """A tranche reported and (unless ``verified`` is false) verified by the office."""
+    return records_add_funds(client, project_id, amount, arrived_on, verified=verified)
 
 
 def figures_city(client) -> None:
@@ -80,15 +78,17 @@ def figures_city(client) -> None:
     one = create_project(client, 1, amount="60000", channel="fair")["id"]
     advance(client, one, "started")
     add_funds(client, one, "30000", "2024-05-01")
+    # Reported, not yet verified: shown as pending (待核实), counted nowhere.
+    add_funds(client, one, "7000", "2024-06-01", verified=False)
     two = create_project(client, 2, amount="40000", industry="agriculture", channel="chain",
-                         finding_unit="west", enterprise=enterprise(2, origin_province="测试省"))
+                         finding_unit="west", enterprise=enterprise(2, origin_province="甘肃省"))
     advance(client, two["id"], "signed", {"negotiating": "2024-05-01", "signed": "2024-06-01"})
     three = create_project(client, 3, amount="50000", industry="tourism", channel="fair")["id"]
     advance(client, three, "started",
             {"negotiating": "2023-04-01", "signed": "2023-05-01", "started": "2023-06-01"})
     add_funds(client, three, "10000", "2024-02-01")
     # A tranche rejected on verification counts nowhere, in the city or the province.
-    rejected = add_funds(client, three, "5000", "2024-03-01")
+    rejected = add_funds(client, three, "5000", "2024-03-01", verified=False)
     response = client.post(f"/projects/{three}/funds/{rejected['id']}/verification",
                            json={"verification": "rejected"})
     assert response.status_code == 200, response.json
@@ -107,6 +107,8 @@ def test_the_province_computes_each_city_figure_as_the_city_does(hub, alpha, bet
         if name not in ("key", "label"):
             assert mine[name] == value, name
     assert (mine["label"], mine["leads_reported"], mine["projects"]) == ("甲市", 1, 4)
+    # Verified funds only; the pending tranche is shown beside, as in the city.
+    assert (mine["arrived_amount"], mine["arrived_pending_amount"]) == ("40000.0000", "7000.0000")
     assert mine["out_of_province_signed_amount"] == "60000.0000"
     assert mine["out_of_province_share"] == "0.6000"  # 60000 of 100000 signed in 2024
     assert rows["beta"]["signed_amount"] == "0.0000" and rows["beta"]["leads_reported"] == 1
@@ -289,3 +291,23 @@ def test_behind_the_gateway_only_signed_province_reads_pass(hub, monkeypatch):
     assert signed("province") == 200
     assert signed("admin") == 200
     assert signed("officer", "alpha") == 403  # a city's staff see their city, not the province
+
+
+def test_correcting_an_investor_moves_the_provinces_out_of_province_figures(hub, alpha):
+    """省外 is re-derived when the investor is corrected; the ``updated`` event carries it."""
+    from tests.support.records import credit_code
+
+    project = create_project(alpha.client, 1, amount="60000")  # a 广东省 investor: 省外
+    advance(alpha.client, project["id"], "signed")
+    deliver(hub, messages(alpha))
+    before = {row["key"]: row for row in hub.get(f"/cities?{YEAR}")["cities"]}["alpha"]
+    assert before["out_of_province_signed_amount"] == "60000.0000"
+    seen = max(r.offset for r in messages(alpha))
+    response = alpha.client.patch(f"/enterprises/{project['enterprise']['id']}",
+                                  json={"credit_code": credit_code(1, "620102"),
+                                        "origin_province": "甘肃省", "reason": "执照登记地为兰州"})
+    assert response.status_code == 200, response.json
+    deliver(hub, messages(alpha, after=seen))
+    after = {row["key"]: row for row in hub.get(f"/cities?{YEAR}")["cities"]}["alpha"]
+    assert after["out_of_province_signed_amount"] == "0.0000"
+    assert after["signed_amount"] == "60000.0000"

@@ -11,10 +11,13 @@ from flask import Flask
 from core.city import City, build_city
 
 TEST_CITY: dict[str, Any] = {
-    "city": {"code": "testcity", "name": "测试市", "province": "测试省",
+    "city": {"code": "testcity", "name": "测试市", "province": "甘肃省",
              "policy_name": "测试政策", "office_unit": "office"},
     "policy": {"first_talk_working_days": 2, "transfer_indicator_ratio": "3:7",
-               "transfer_tax_ratio": "1:9", "major_project_threshold": "100000"},
+               "transfer_tax_ratio": "1:9", "major_project_threshold": "100000",
+               # The test records are dated 2024 and entered by clerks too; the default bound
+               # (31 days) is tested with its own city (tests/api/test_time_in_order.py).
+               "max_backdate_days": 3660},
     "industries": [
         {"code": "manufacturing", "name": "先进制造"},
         {"code": "agriculture", "name": "现代农业"},

@@ -45,7 +45,9 @@ def demo_client_for(request: Any, tmp_path_factory: Any, city: City,
 # after the demo's day. Every other date of a demo record (reported, signed, arrived, decided,
 # held …) is on or before it.
 FORWARD_DATES = frozenset({
-    "planned_on",           # a milestone's plan
+    "planned_on",           # a milestone's plan (the agreed date; a re-plan's requested date)
+    "original_planned_on",  # a milestone's first agreed date
+    "previous_on",          # the agreed date a re-plan replaces
     "due_on",               # a condition's or a task's deadline
     "first_talk_due",       # a lead's first-talk deadline
     "objection_deadline",   # an assessment's objection window

@@ -7,16 +7,19 @@ states only what it is about.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
 
 from core.credit_code import make_credit_code, organisation_check_character
+from core.divisions import normalise_province
 from core.lifecycle import MAIN_LINE, Stage
 
-# 北京市朝阳区: any valid six-digit division code will do for test enterprises.
-TEST_AREA = "110105"
+# 深圳市南山区, as the investor's default province (广东省) says: the credit code's division
+# decides the investor's province (core.services.enterprises.derive_origin).
+TEST_AREA = "440305"
 
 
 def credit_code(serial: int, area: str = TEST_AREA) -> str:
@@ -26,8 +29,11 @@ def credit_code(serial: int, area: str = TEST_AREA) -> str:
 
 
 def enterprise(serial: int, **overrides: Any) -> dict[str, Any]:
-    """An out-of-province investor (the test city is in 测试省) with a valid code."""
-    body = {"name": f"测试投资{serial}号有限公司", "credit_code": credit_code(serial),
+    """An out-of-province investor (the test city is in 甘肃省) with a valid code; another
+    ``origin_province`` gets a code registered in that province (its ``XX0000`` division)."""
+    province = normalise_province(overrides.get("origin_province") or "广东省")
+    area = TEST_AREA if province in (None, "440000") else province
+    body = {"name": f"测试投资{serial}号有限公司", "credit_code": credit_code(serial, area),
             "origin_province": "广东省"}
     return body | overrides
 
@@ -50,7 +56,9 @@ GATE_FILLERS: dict[Stage, list[tuple[str, str, dict[str, Any]]]] = {
     Stage.SIGNED: [("PATCH", "", {"agreement_amount": "50000"}),
                    ("PUT", "/milestones", {"kind": "start", "planned_on": "2024-06-01"})],
     Stage.STARTED: [("PUT", "/milestones", {"kind": "completion", "planned_on": "2025-06-01"})],
-    Stage.COMPLETED: [("PUT", "/milestones", {"kind": "production", "planned_on": "2025-07-01"})],
+    Stage.COMPLETED: [("PUT", "/milestones", {"kind": "completion", "planned_on": "2025-06-01",
+                                              "actual_on": "2024-10-30"}),
+                      ("PUT", "/milestones", {"kind": "production", "planned_on": "2025-07-01"})],
 }
 STAGE_DATES = {Stage.NEGOTIATING: "2024-02-01", Stage.SIGNED: "2024-03-01",
                Stage.STARTED: "2024-04-01", Stage.COMPLETED: "2024-11-01"}
@@ -119,13 +127,40 @@ def item_ids(client: Any, path: str) -> list[int]:
     return [item["id"] for item in response.json["items"]]
 
 
-def add_funds(client: Any, project_id: int, amount: str, arrived_on: str) -> dict[str, Any]:
-    """Report one tranche of arrived funds (the evidence reference made up from its date)."""
+_EVIDENCE = itertools.count(1)
+PAYER = "测试投资集团有限公司"
+
+
+def fund_body(project_id: int, amount: str, arrived_on: str, **overrides: Any) -> dict[str, Any]:
+    """A tranche as a clerk reports it: a payer and an evidence reference used nowhere else."""
+    body = {"arrived_on": arrived_on, "amount": amount, "payer_name": PAYER,
+            "evidence_ref": f"YH-{project_id}-{arrived_on}-{next(_EVIDENCE):05d}"}
+    return body | overrides
+
+
+def verify_funds(client: Any, project_id: int, fund_id: int, verification: str = "verified",
+                 **body: Any) -> Any:
+    """The office's verification of a tranche (the response, whatever its status)."""
+    return client.post(f"/projects/{project_id}/funds/{fund_id}/verification",
+                       json={"verification": verification} | body)
+
+
+def add_funds(client: Any, project_id: int, amount: str, arrived_on: str,
+              verified: bool = True, **overrides: Any) -> dict[str, Any]:
+    """Report one tranche of arrived funds and, unless ``verified`` is false, verify it as the
+    office (only verified funds count in figures, assessments and rewards), confirming it if it
+    is over the agreement."""
     response = client.post(f"/projects/{project_id}/funds",
-                           json={"arrived_on": arrived_on, "amount": amount,
-                                 "evidence_ref": f"YH-{project_id}-{arrived_on}"})
+                           json=fund_body(project_id, amount, arrived_on, **overrides))
     assert response.status_code == 201, response.json
-    return response.json
+    if not verified:
+        return response.json
+    # A test's tranche over the agreement is one the office confirms (its figures need it).
+    confirm = {"confirm_over_agreement": True, "reason": "测试数据：经核实确认"} \
+        if response.json["over_agreement"] else {}
+    checked = verify_funds(client, project_id, response.json["id"], **confirm)
+    assert checked.status_code == 200, checked.json
+    return checked.json
 
 
 def figures_projects(client: Any) -> dict[str, int]:
@@ -135,7 +170,7 @@ def figures_projects(client: Any) -> dict[str, int]:
     project       unit   industry     channel  origin     signed      started / funds
     ============  =====  ===========  =======  =========  ==========  ===================
     1  60000      east   manufacturing fair    广东省     2024-03-01  2024-04-01 / 30000
-    2  40000      west   agriculture  chain    测试省     2024-06-01  — / —
+    2  40000      west   agriculture  chain    甘肃省     2024-06-01  — / —
     3  50000      east   tourism      fair     广东省     2023-05-01  2023-06-01 / 10000 in 2024
     4  90000      east   (reserve)
     ============  =====  ===========  =======  =========  ==========  ===================
@@ -146,7 +181,7 @@ def figures_projects(client: Any) -> dict[str, int]:
     advance(client, one, "started")
     add_funds(client, one, "30000", "2024-05-01")
     two = create_project(client, 2, amount="40000", industry="agriculture", channel="chain",
-                         finding_unit="west", enterprise=enterprise(2, origin_province="测试省"))
+                         finding_unit="west", enterprise=enterprise(2, origin_province="甘肃省"))
     advance(client, two["id"], "signed", {"negotiating": "2024-05-01", "signed": "2024-06-01"})
     three = create_project(client, 3, amount="50000", industry="tourism", channel="fair")["id"]
     advance(client, three, "started",

@@ -157,10 +157,16 @@ def test_a_lead_becomes_a_signed_project_and_the_figures_follow(suite, browser):
 
     # Arrived funds with their evidence.
     officer.page.fill("#funds input[name=amount]", "12000")
+    officer.page.fill("#funds input[name=payer_name]", "福建三钢闽光股份有限公司")
     officer.page.fill("#funds input[name=evidence_ref]", "闽银回单2024-0518")
-    officer.page.click("#funds button[type=submit]")
+    officer.page.click("#report-funds button[type=submit]")
     assert "到位资金已填报" in officer.page.inner_text(".notice")
     assert "闽银回单2024-0518" in officer.page.inner_text("#funds")
+    assert "待核实" in officer.page.inner_text("#funds")
+    # Only verified funds count: the office verifies the tranche (已核实).
+    officer.page.click("#funds button[value=verified]")
+    assert "核实" in officer.page.inner_text(".notice")
+    assert "已核实" in officer.page.inner_text("#funds")
     officer.shot("officer-project-signed")
 
     # The leader's dashboard counts the new signed project and its arrived funds.

@@ -21,7 +21,8 @@ FIGURE_COLUMNS = [
     {"key": "signed_amount", "heading": "签约总额", "format": "amount"},
     {"key": "started_count", "heading": "开工项目数", "format": "count"},
     {"key": "start_rate", "heading": "开工率", "format": "percent"},
-    {"key": "arrived_amount", "heading": "到位资金", "format": "amount"},
+    {"key": "arrived_amount", "heading": "到位资金（已核实）", "format": "amount"},
+    {"key": "arrived_pending_amount", "heading": "待核实（不计入）", "format": "amount"},
     {"key": "arrival_rate", "heading": "资金到位率", "format": "percent"},
     {"key": "signed_amount_growth", "heading": "签约额同比", "format": "growth"},
 ]

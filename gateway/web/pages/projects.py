@@ -20,7 +20,8 @@ PROJECT_COLUMNS = [
     {"key": "host_unit_name", "heading": "落户单位"},
     {"key": "industry_name", "heading": "产业"},
     {"key": "leader_name", "heading": "包抓领导"},
-    {"key": "arrived_amount", "heading": "到位资金", "format": "amount"},
+    {"key": "arrived_amount", "heading": "到位资金（已核实）", "format": "amount"},
+    {"key": "arrived_pending_amount", "heading": "待核实", "format": "amount"},
     {"key": "last_progress_on", "heading": "最近进展", "format": "date"},
 ]
 LIST_FILTERS = ("stage", "unit", "industry", "tier", "leader", "q", "page")
@@ -84,6 +85,7 @@ def _project_parts(city: str, project_id: int) -> dict[str, Any]:
         "transfers": client.city(city, "GET", f"{base}/transfers").items(),
         "transitions": client.city(city, "GET", f"{base}/transitions").items(),
         "history": client.city(city, "GET", f"{base}/history").items(),
+        "replans": client.city(city, "GET", f"{base}/milestone-replans").items(),
         "evaluations": client.city(city, "GET", f"{base}/evaluations").items(),
         "matters": client.city(city, "GET", "matters", {"project_id": project_id}).items(),
         "forms": client.city(city, "GET", "evaluation-forms").items(),
@@ -192,18 +194,52 @@ def record_progress(city: str, project_id: int):
 def report_funds(city: str, project_id: int):
     check_city(city)
     body = {"arrived_on": form_value("arrived_on") or "", "amount": form_value("amount") or "",
-            "evidence_ref": form_value("evidence_ref") or ""}
+            "evidence_ref": form_value("evidence_ref") or "",
+            "payer_name": form_value("payer_name") or "",
+            "payer_credit_code": form_value("payer_credit_code")}
     answer = api().city(city, "POST", f"projects/{project_id}/funds", body=body)
-    return done(answer, "到位资金已填报", "web.project", city=city, project_id=project_id)
+    return done(answer, "到位资金已填报（待核实）", "web.project", city=city, project_id=project_id)
+
+
+@blueprint.route("/c/<city>/projects/<int:project_id>/funds/<int:fund_id>/verification",
+                 methods=["POST"])
+def verify_funds(city: str, project_id: int, fund_id: int):
+    check_city(city)
+    body = {"verification": form_value("verification") or "",
+            "confirm_over_agreement": form_value("confirm_over_agreement") == "1",
+            "reason": form_value("reason")}
+    answer = api().city(city, "POST", f"projects/{project_id}/funds/{fund_id}/verification",
+                        body=body)
+    return done(answer, "到位资金核实结果已保存", "web.project", city=city, project_id=project_id)
 
 
 @blueprint.route("/c/<city>/projects/<int:project_id>/milestones", methods=["POST"])
 def set_milestone(city: str, project_id: int):
     check_city(city)
-    body = {"kind": form_value("kind") or "", "planned_on": form_value("planned_on") or "",
+    body = {"kind": form_value("kind") or "", "planned_on": form_value("planned_on") or None,
             "actual_on": form_value("actual_on")}
     answer = api().city(city, "PUT", f"projects/{project_id}/milestones", body=body)
     return done(answer, "节点已保存", "web.project", city=city, project_id=project_id)
+
+
+@blueprint.route("/c/<city>/projects/<int:project_id>/replans", methods=["POST"])
+def request_replan(city: str, project_id: int):
+    check_city(city)
+    kind = form_value("kind") or ""
+    body = {"planned_on": form_value("planned_on") or "", "reason": form_value("reason") or ""}
+    answer = api().city(city, "POST", f"projects/{project_id}/milestones/{kind}/replans", body=body)
+    return done(answer, "节点调整申请已提交，待市招商主管部门审批", "web.project", city=city,
+                project_id=project_id)
+
+
+@blueprint.route("/c/<city>/projects/<int:project_id>/replans/<int:replan_id>/decision",
+                 methods=["POST"])
+def decide_replan(city: str, project_id: int, replan_id: int):
+    check_city(city)
+    body = {"decision": form_value("decision") or "", "reason": form_value("reason")}
+    answer = api().city(city, "POST", f"projects/{project_id}/milestone-replans/{replan_id}/decision",
+                        body=body)
+    return done(answer, "节点调整审批结果已保存", "web.project", city=city, project_id=project_id)
 
 
 @blueprint.route("/c/<city>/projects/<int:project_id>/transfers", methods=["POST"])

@@ -10,7 +10,7 @@ from gateway.web.formatting import YI, chart
 from gateway.web.pages.dashboard import FIGURE_COLUMNS, period
 
 RANKINGS = {"signed_amount": "签约总额", "signed_count": "签约项目数", "started_count": "开工项目数",
-            "start_rate": "开工率", "arrived_amount": "到位资金", "arrival_rate": "资金到位率",
+            "start_rate": "开工率", "arrived_amount": "到位资金（已核实）", "arrival_rate": "资金到位率",
             "signed_amount_growth": "签约额同比", "out_of_province_share": "省外签约额占比",
             "leads_reported": "报送线索数"}
 CITY_COLUMNS = [{"key": "label", "heading": "城市"}, *FIGURE_COLUMNS[1:],

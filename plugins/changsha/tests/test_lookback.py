@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from plugins.changsha.lookback import lookback_rows
 from plugins.changsha.tests.conftest import changsha_city, major_body, new_project
-from tests.support.records import advance
+from tests.support.records import add_funds, advance
 
 LEADER = ("leader", None)
 
@@ -16,8 +16,7 @@ def landed(client, name: str, started: str, arrived: str, completion: str = "202
     project = new_project(client, **major_body(name=name))
     advance(client, project["id"], "started", {"negotiating": "2024-01-10", "signed": "2024-02-01",
                                                 "started": started})
-    client.post(f"/projects/{project['id']}/funds",
-                json={"arrived_on": started, "amount": arrived, "evidence_ref": "YH-0001"})
+    add_funds(client, project["id"], arrived, started)
     client.put(f"/projects/{project['id']}/milestones",
                json={"kind": "completion", "planned_on": completion})
     return project

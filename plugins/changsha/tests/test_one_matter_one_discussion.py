@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.clock import travel
 from core.models import Enterprise, Project
 from plugins.changsha import matters
 from plugins.changsha.tests.conftest import changsha_city, investor, major_body, new_project
@@ -104,14 +105,16 @@ def test_an_unmet_condition_raises_a_red_warning_for_the_owner(client):
     decided = client.post(f"/matters/{matter['id']}/decision", as_=LEADER, json={
         "decision": "approved", "decision_text": "同意", "decided_on": "2024-05-06",
         "conditions": [{"text": "2025年底前投产", "due_on": "2025-12-31"}]}).json
-    client.post("/warnings/recompute", json={"today": "2026-01-10"})
+    with travel("2026-01-10T10:00:00+08:00"):  # the daily run of that day (a `today` is a dry run)
+        client.post("/warnings/recompute", json={})
     [late] = client.get("/warnings?rule=changsha_matter_conditions").json["items"]
     assert (late["level"], late["unit"]) == ("overdue", "cs_econ_zone")
     assert late["since"] == "2026-01-01"
     condition = decided["conditions"][0]["id"]
     client.post(f"/matters/{matter['id']}/conditions/{condition}/check",
                 json={"met": False, "checked_on": "2026-01-12"})
-    client.post("/warnings/recompute", json={"today": "2026-01-15"})
+    with travel("2026-01-15T10:00:00+08:00"):
+        client.post("/warnings/recompute", json={})
     [unmet] = client.get("/warnings?rule=changsha_matter_conditions").json["items"]
     assert unmet["level"] == "red"
     assert unmet["reason"] == "“一期用地保障”的支持条件未落实：2025年底前投产"

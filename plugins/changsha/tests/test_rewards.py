@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.models import Intermediary
 from plugins.changsha.tests.conftest import investor, major_body, new_project
-from tests.support.records import advance
+from tests.support.records import add_funds, advance
 
 YEAR = {"from": "2024-01-01", "to": "2024-12-31"}
 
@@ -21,8 +21,7 @@ def landed(client, intermediary_id: int, arrived: str, **overrides) -> dict:
     """A project brought by ``intermediary_id``, started on 2024-04-01 with funds arrived."""
     project = new_project(client, intermediary_id=intermediary_id, **overrides)
     advance(client, project["id"], "started")
-    client.post(f"/projects/{project['id']}/funds",
-                json={"arrived_on": "2024-05-10", "amount": arrived, "evidence_ref": "YH-0001"})
+    add_funds(client, project["id"], arrived, "2024-05-10")
     return project
 
 

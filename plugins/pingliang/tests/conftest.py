@@ -43,10 +43,15 @@ def app(pingliang, db_url):
 
 
 def investor(**overrides: Any) -> dict[str, Any]:
-    """An investor from Shaanxi (out of province) with a valid credit code, new on every call."""
+    """An investor from Shaanxi (out of province) with a valid credit code, new on every call;
+    another ``origin_province`` gets a code registered there (the code decides the province)."""
+    from core.divisions import normalise_province
+
     serial = next(_serials)
     body = f"PL{serial:06d}"
-    code = make_credit_code("91610113" + body + organisation_check_character(body))
+    area = normalise_province(overrides.get("origin_province") or "陕西省") or "610113"
+    area = "610113" if area == "610000" else area
+    code = make_credit_code("91" + area + body + organisation_check_character(body))
     return {"name": f"西安平测{serial}号实业有限公司", "credit_code": code,
             "origin_province": "陕西省"} | overrides
 

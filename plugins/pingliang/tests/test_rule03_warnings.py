@@ -8,13 +8,17 @@ import datetime as dt
 
 import pytest
 
+from core.clock import travel
 from plugins.pingliang.tests.conftest import advance, call, list_project, new_project, own
+from tests.support.records import add_funds
 
 
 def _levels(client, project_id, today):
-    call(client, "POST", "/warnings/recompute", {"today": today})
-    rows = call(client, "GET", f"/warnings?subject_type=project&subject_id={project_id}")["items"]
-    return {row["rule_code"]: row["level"] for row in rows}
+    """The project's open warnings after the daily run of ``today`` (a `today` is a dry run)."""
+    with travel(f"{today}T10:00:00+08:00"):
+        call(client, "POST", "/warnings/recompute", {})
+        rows = call(client, "GET", f"/warnings?subject_type=project&subject_id={project_id}")
+    return {row["rule_code"]: row["level"] for row in rows["items"]}
 
 
 def test_an_overdue_milestone_is_yellow_up_to_60_days_then_red(client):
@@ -52,8 +56,7 @@ def test_an_arrival_rate_under_30_percent_a_year_after_signing_is_red(client):
         list_project(client, project["id"])
         own(client, project["id"])
         advance(client, project["id"], "signed", {"signed": "2024-03-01"})
-        call(client, "POST", f"/projects/{project['id']}/funds", {
-            "arrived_on": "2024-06-01", "amount": arrived, "evidence_ref": "YH-1"}, 201)
+        add_funds(client, project["id"], arrived, "2024-06-01")
     assert "pingliang_low_arrival" not in _levels(client, lagging["id"], "2025-02-28")
     assert _levels(client, lagging["id"], "2025-03-01")["pingliang_low_arrival"] == "red"
     assert "pingliang_low_arrival" not in _levels(client, on_track["id"], "2025-03-01")
@@ -64,7 +67,8 @@ def test_the_key_list_shows_each_projects_gravest_colour(client):
     list_project(client, project["id"])
     call(client, "PUT", f"/projects/{project['id']}/milestones",
          {"kind": "start", "planned_on": "2024-03-01"})
-    call(client, "POST", "/warnings/recompute", {"today": "2024-05-01"})
+    with travel("2024-05-01T10:00:00+08:00"):
+        call(client, "POST", "/warnings/recompute", {})
     row = call(client, "GET", "/pingliang/key-projects")["items"][0]
     assert (row["warning_level"], row["warning_label"]) == ("red", "红色预警")
 
@@ -78,3 +82,35 @@ def test_thresholds_are_configuration(client_for):
     call(client, "PUT", f"/projects/{project['id']}/milestones",
          {"kind": "start", "planned_on": "2024-03-01"})
     assert _levels(client, project["id"], "2024-03-12") == {"milestone_overdue": "red"}
+
+
+def test_a_red_warning_survives_a_planned_date_change_and_a_late_replan(client, today):
+    """Warnings cannot be hidden: the agreed date is not edited away, and a re-plan approved
+    after it had passed keeps the red episode until the milestone is actually reached."""
+    project = new_project(client)
+    list_project(client, project["id"])
+    url = f"/projects/{project['id']}/milestones"
+    call(client, "PUT", url, {"kind": "start", "planned_on": "2024-03-01"})
+
+    def red():
+        rows = call(client, "GET", f"/warnings?subject_type=project&subject_id={project['id']}"
+                                   "&rule=milestone_overdue")["items"]
+        return [(row["id"], row["level"], row["since"]) for row in rows]
+
+    [(warning_id, level, since)] = red()
+    assert (level, since) == ("red", "2024-05-01")
+    later = (today + dt.timedelta(days=180)).isoformat()
+    refused = call(client, "PUT", url, {"kind": "start", "planned_on": later}, 422)
+    assert refused["errors"][0]["field"] == "planned_on"
+    assert red() == [(warning_id, "red", "2024-05-01")]
+    replan = call(client, "POST", f"{url}/start/replans",
+                  {"planned_on": later, "reason": "用地手续未办结"}, 201)
+    decided = call(client, "POST",
+                   f"/projects/{project['id']}/milestone-replans/{replan['id']}/decision",
+                   {"decision": "approved", "reason": "同意调整"})
+    assert (decided["status"], decided["late"]) == ("approved", True)
+    assert call(client, "GET", url)[0]["planned_on"] == later
+    assert red() == [(warning_id, "red", "2024-05-01")]
+    assert _levels(client, project["id"], today.isoformat())["milestone_overdue"] == "red"
+    call(client, "PUT", url, {"kind": "start", "actual_on": today.isoformat()})
+    assert red() == []

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
+from core.clock import travel
 from plugins.pingliang.tests.conftest import (
     advance,
     call,
@@ -32,7 +33,8 @@ def _season(client):
     list_project(client, lagging["id"])
     call(client, "PUT", f"/projects/{lagging['id']}/milestones",
          {"kind": "start", "planned_on": "2024-01-01"})
-    call(client, "POST", "/warnings/recompute", {"today": "2024-03-10"})  # red since 03-02
+    with travel("2024-03-10T10:00:00+08:00"):  # the daily run of that day: red since 03-02
+        call(client, "POST", "/warnings/recompute", {})
     found = call(client, "POST", "/projects", {
         "name": "红牛肉食品精深加工项目", "enterprise": investor(), "industry": "red_cattle",
         "amount": "30000", "agreement_amount": "30000", "finding_unit": "dept_commerce",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from plugins.pingliang.tests.conftest import advance, call, investor, new_project
+from tests.support.records import add_funds
 
 
 def _signed(client, channel, province, amount, arrived=None):
@@ -12,8 +13,7 @@ def _signed(client, channel, province, amount, arrived=None):
                           enterprise=investor(origin_province=province))
     advance(client, project["id"], "started", {"signed": "2024-03-01", "started": "2024-04-01"})
     if arrived:
-        call(client, "POST", f"/projects/{project['id']}/funds", {
-            "arrived_on": "2024-05-01", "amount": arrived, "evidence_ref": "YH-1"}, 201)
+        add_funds(client, project["id"], arrived, "2024-05-01")
     return project
 
 

@@ -48,7 +48,7 @@ def test_inventory_filter_offer_and_take(client):
     (LAND | {"park": "yongan"}, 400, "park", "park.not_a_park"),
     (LAND | {"kind": "spare_office"}, 400, "kind", "invalid"),
     (LAND | {"area_unit": None}, 400, "area_unit", "area.unit"),
-    (LAND | {"reference_price": 3440.5}, 400, "reference_price", "money.float"),
+    (LAND | {"reference_price": " 3440.5 "}, 400, "reference_price", "money.format"),
 ])
 def test_bad_resources_write_nothing(client, app, body, status, field, code):
     before = row_counts(app, "sanming_park_resources")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from plugins.sanming.tests.conftest import advance, call, new_project
-from tests.support.records import row_counts
+from tests.support.records import add_funds, row_counts
 
 
 def by_unit(client, date_from="2024-01-01", date_to="2024-12-31"):
@@ -46,8 +46,7 @@ def test_indicators_stay_with_the_landing_side_until_construction_starts(client)
     assert Decimal(before["sm_hitech"]["signed_amount"]) == 50000
     assert "yongan" not in before
     advance(client, project["id"], "started", {"started": "2024-04-01"})
-    call(client, "POST", f"/projects/{project['id']}/funds",
-         {"arrived_on": "2024-05-02", "amount": "10000", "evidence_ref": "YH-2024-001"}, 201)
+    add_funds(client, project["id"], "10000", "2024-05-02")
     after = by_unit(client)
     # From the start on, the negotiated 4:6: 0.4 of a start and of the funds to 永安市.
     assert Decimal(after["yongan"]["started_count"]) == Decimal("0.4")
@@ -87,7 +86,7 @@ def test_a_project_that_did_not_move_has_no_tax_to_share(client, app):
     assert refused.status_code == 409
     assert refused.json["refusals"][0]["rule"] == "sanming.tax.not_transferred"
     floated = client.post(f"/sanming/projects/{project['id']}/tax-settlements",
-                          json={"year": 2024, "local_tax": 100.5})
+                          json={"year": 2024, "local_tax": "1e2"})
     assert floated.status_code == 400
-    assert floated.json["errors"][0]["code"] == "money.float"
+    assert floated.json["errors"][0]["code"] == "money.format"
     assert row_counts(app, "sanming_tax_settlements") == before

@@ -9,8 +9,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.clock import travel
 from plugins.sanming.tests.conftest import advance, call, new_project
-from tests.support.records import row_counts
+from tests.support.records import add_funds, row_counts
 
 ALL_YES = {"in_statistics": True, "paying_tax": True, "investment_as_declared": True}
 
@@ -34,7 +35,8 @@ def test_three_yearly_checks_are_scheduled_from_the_start(client):
     years = next(r for r in rows if r["project_id"] == project["id"])["years"]
     assert [(y["year"], y["due_on"], y["status"]) for y in years] == [
         (1, "2024-04-10", "passed"), (2, "2025-04-10", "overdue"), (3, "2026-04-10", "pending")]
-    call(client, "POST", "/warnings/recompute", {"today": "2025-06-01"})
+    with travel("2025-06-01T10:00:00+08:00"):  # the daily run of that day
+        call(client, "POST", "/warnings/recompute", {})
     overdue = call(client, "GET", f"/warnings?rule=sanming_rolling_overdue&subject_id={project['id']}")
     assert overdue["items"][0]["level"] == "overdue"
     assert "第 2 年滚动考评应于 2025-04-10 前完成" in overdue["items"][0]["reason"]
@@ -89,11 +91,9 @@ def test_a_no_flags_a_false_report_with_warning_case_and_penalty(client):
 
 def test_a_serious_false_report_takes_the_unit_out_of_the_ranking(client):
     good = landed(client, finding_unit="sanyuan")
-    call(client, "POST", f"/projects/{good['id']}/funds",
-         {"arrived_on": "2024-05-01", "amount": "20000", "evidence_ref": "YH-01"}, 201)
+    add_funds(client, good["id"], "20000", "2024-05-01")
     cheat = landed(client, finding_unit="shaxian")
-    call(client, "POST", f"/projects/{cheat['id']}/funds",
-         {"arrived_on": "2024-05-01", "amount": "40000", "evidence_ref": "YH-02"}, 201)
+    add_funds(client, cheat["id"], "40000", "2024-05-01")
     check(client, cheat["id"], 1, paying_tax=False, investment_as_declared=False, serious=True)
     case = call(client, "GET", "/sanming/accountability-cases?unit=shaxian")[0]
     assert case["proposed_measure"] == "disqualification"

@@ -38,8 +38,8 @@ def test_no_signing_without_both_accounts(client):
 
 
 @pytest.mark.parametrize(("account", "field", "code"), [
-    ({"economic_account": {"tax": 800.5, "jobs": 10}}, "attributes.economic_account.tax",
-     "money.float"),
+    ({"economic_account": {"tax": "８００", "jobs": 10}}, "attributes.economic_account.tax",
+     "money.format"),
     ({"economic_account": {"tax": "800", "jobs": -3}}, "attributes.economic_account.jobs",
      "invalid"),
     ({"legal_account": {"noise": "达标"}}, "attributes.legal_account.noise", "unknown"),

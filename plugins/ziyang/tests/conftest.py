@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.city import City
+from core.clock import travel
 from core.credit_code import make_credit_code, organisation_check_character
 from tests.support.cities import built_in_city
 from tests.support.http import call
@@ -96,6 +97,9 @@ def pass_evaluation(client: Any, project_id: int, form: str, score: str = "80",
                  "decision": "approved" if approve else "rejected"})
 
 
+REVIEW_DECIDED = "2024-02-25T10:00:00+08:00"
+
+
 def ready_to_sign(client: Any, project_id: int, *, review: str | None = "ziyang_county_review",
                   attributes: dict[str, Any] | None = None,
                   timetable: dict[str, str] | None = None) -> None:
@@ -109,7 +113,9 @@ def ready_to_sign(client: Any, project_id: int, *, review: str | None = "ziyang_
     call(client, "PATCH", f"/projects/{project_id}",
          {"attributes": defaults if attributes is None else attributes})
     if review:
-        pass_evaluation(client, project_id, review)
+        # Decided before the signing it allows (core.time_order: signing follows its reviews).
+        with travel(REVIEW_DECIDED):
+            pass_evaluation(client, project_id, review)
 
 
 def sign(client: Any, project_id: int, on: str = "2024-03-01") -> Any:

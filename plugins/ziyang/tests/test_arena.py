@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from core.clock import travel
 from plugins.ziyang.tests.conftest import call, new_lead, new_project, ready_to_sign, sign
+from tests.support.records import add_funds
 
 ARENA_UNITS = {"yanjiang", "lezhi", "anyue", "hightech_zone", "lingang_zone"}
 
@@ -33,8 +35,7 @@ def may_and_june(client) -> None:
     yanjiang = signed(client, "yanjiang", "50000", "2024-05-10")
     call(client, "POST", f"/projects/{yanjiang}/transitions",
          {"target": "started", "occurred_on": "2024-05-20"})
-    call(client, "POST", f"/projects/{yanjiang}/funds",
-         {"arrived_on": "2024-05-25", "amount": "10000", "evidence_ref": "YH-0525"}, 201)
+    add_funds(client, yanjiang, "10000", "2024-05-25")
     for _ in range(2):
         new_lead(client, reporting_unit="yanjiang", reported_on="2024-05-06")
     signed(client, "lezhi", "25000", "2024-05-12")
@@ -87,8 +88,8 @@ def test_a_department_gets_at_most_three_points_either_way(client):
                  reported_on="2024-04-01")
     lead = new_lead(client, industry="modern_services", reporting_unit="dept_commerce",
                     reported_on="2024-04-01")
-    call(client, "POST", f"/leads/{lead['id']}/assign",
-         {"first_talk_unit": "lingang_zone", "assigned_on": "2024-04-02"})
+    with travel("2024-04-02T10:00:00+08:00"):  # the judgement's date is the server's
+        call(client, "POST", f"/leads/{lead['id']}/assign", {"first_talk_unit": "lingang_zone"})
     project = call(client, "POST", f"/leads/{lead['id']}/convert", {"amount": "30000"}, 201)
     call(client, "PATCH", f"/projects/{project['id']}", {"agreement_amount": "30000"})
     ready_to_sign(client, project["id"])

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.clock import travel
 from plugins.ziyang.tests.conftest import call, new_lead
 
 
@@ -28,8 +29,9 @@ def test_the_first_talk_location_is_due_two_working_days_after_the_report(client
 def test_a_lead_not_judged_in_time_is_warned_to_its_group(client):
     waiting = new_lead(client, reported_on="2024-09-29")
     judged = new_lead(client, reported_on="2024-09-29")
-    call(client, "POST", f"/leads/{judged['id']}/assign",
-         {"first_talk_unit": "hightech_zone", "assigned_on": "2024-10-08"})
+    with travel("2024-10-08T10:00:00+08:00"):  # the judgement's date is the server's
+        call(client, "POST", f"/leads/{judged['id']}/assign",
+             {"first_talk_unit": "hightech_zone"})
 
     warnings = call(client, "GET", "/warnings?subject_type=lead&rule=first_talk_overdue")["items"]
 
@@ -45,8 +47,9 @@ def test_a_lead_is_warned_once_its_first_talk_due_day_is_over(client, today):
     leads = {days: new_lead(client, reported_on=(today - dt.timedelta(days=days)).isoformat())
              for days in (0, 1, 2, 3, 4, 6, 10, 30)}
     judged = new_lead(client, reported_on=(today - dt.timedelta(days=30)).isoformat())
-    call(client, "POST", f"/leads/{judged['id']}/assign",
-         {"first_talk_unit": "hightech_zone", "assigned_on": judged["first_talk_due"]})
+    with travel(judged["first_talk_due"] + "T10:00:00+08:00"):  # judged on its due day
+        call(client, "POST", f"/leads/{judged['id']}/assign",
+             {"first_talk_unit": "hightech_zone"})
 
     late = {lead["id"] for lead in leads.values() if lead["first_talk_due"] < today.isoformat()}
     assert leads[30]["id"] in late and leads[0]["first_talk_due"] > today.isoformat()
@@ -62,12 +65,14 @@ def test_late_and_missing_judgements_are_counted_against_the_groups_lead_departm
         "kind": "lead_department", "name": "市经济和信息化局", "unit": "dept_economy",
         "appointed_on": "2024-01-01"}, 201)
     late = new_lead(client, reported_on="2024-09-29")            # due 2024-10-08
-    call(client, "POST", f"/leads/{late['id']}/assign",
-         {"first_talk_unit": "hightech_zone", "assigned_on": "2024-10-09"})
+    with travel("2024-10-09T10:00:00+08:00"):  # the judgement's date is the server's
+        call(client, "POST", f"/leads/{late['id']}/assign",
+             {"first_talk_unit": "hightech_zone"})
     new_lead(client, reported_on="2024-09-30")                   # never judged
     on_time = new_lead(client, reported_on="2024-09-30")
-    call(client, "POST", f"/leads/{on_time['id']}/assign",
-         {"first_talk_unit": "yanjiang", "assigned_on": "2024-10-09"})
+    with travel("2024-10-09T10:00:00+08:00"):  # the judgement's date is the server's
+        call(client, "POST", f"/leads/{on_time['id']}/assign",
+             {"first_talk_unit": "yanjiang"})
     new_lead(client, reported_on="2024-09-30", industry="modern_agri")  # a group with no lead dept
 
     run = call(client, "POST", "/assessments/runs",

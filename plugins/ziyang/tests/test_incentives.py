@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from core.toolkit import Intermediary
 from plugins.ziyang.tests.conftest import call, new_project, ready_to_sign, sign
+from tests.support.records import add_funds
 
 
 def intermediary(app, name: str) -> int:
@@ -25,12 +26,8 @@ def commissioned_project(client, intermediary_id: int, funds: list[tuple[str, bo
     ready_to_sign(client, project["id"])
     assert sign(client, project["id"], "2024-03-01").status_code == 200
     for index, (amount, verified) in enumerate(funds):
-        tranche = call(client, "POST", f"/projects/{project['id']}/funds",
-                       {"arrived_on": "2024-05-10", "amount": amount,
-                        "evidence_ref": f"YH-{project['id']}-{index}"}, 201)
-        if verified:
-            call(client, "POST", f"/projects/{project['id']}/funds/{tranche['id']}/verification",
-                 {"verification": "verified"})
+        add_funds(client, project["id"], amount, "2024-05-10", verified=verified,
+                  evidence_ref=f"YH-{project['id']}-{index:04d}")
     return project["id"]
 
 

@@ -4,7 +4,15 @@ meeting → the meeting decides; other projects are reviewed by their county or 
 
 from __future__ import annotations
 
-from plugins.ziyang.tests.conftest import call, new_project, pass_evaluation, ready_to_sign, sign
+from core.clock import travel
+from plugins.ziyang.tests.conftest import (
+    REVIEW_DECIDED,
+    call,
+    new_project,
+    pass_evaluation,
+    ready_to_sign,
+    sign,
+)
 
 MAJOR_STEPS = ["group_review", "expert_review", "authority_opinion", "office_opinion",
                "leader_decision", "meeting_decision"]
@@ -32,7 +40,8 @@ def test_ten_yi_is_major_and_needs_the_major_review_before_signing(client):
 
     assert response.status_code == 409
     assert [r["rule"] for r in response.json["refusals"]] == ["evaluation.ziyang_major_review.missing"]
-    pass_evaluation(client, project["id"], "ziyang_major_review")
+    with travel(REVIEW_DECIDED):  # decided before the signing it allows
+        pass_evaluation(client, project["id"], "ziyang_major_review")
     assert sign(client, project["id"]).status_code == 200
 
 
@@ -45,7 +54,8 @@ def test_just_under_ten_yi_is_reviewed_by_its_county(client):
     assert [r["rule"] for r in response.json["refusals"]] == [
         "evaluation.ziyang_county_review.missing"]
 
-    evaluation = pass_evaluation(client, project["id"], "ziyang_county_review")
+    with travel(REVIEW_DECIDED):
+        evaluation = pass_evaluation(client, project["id"], "ziyang_county_review")
     assert evaluation["level"] == "county"
     assert sign(client, project["id"]).status_code == 200
 

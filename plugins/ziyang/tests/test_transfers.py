@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from plugins.ziyang.tests.conftest import call, new_project, ready_to_sign, sign, ziyang_city
+from tests.support.records import add_funds
 
 
 def transferred_and_signed(client) -> dict:
@@ -17,8 +18,7 @@ def transferred_and_signed(client) -> dict:
                      "reason": "首谈地不具备用地条件"}, 201)
     ready_to_sign(client, project["id"])
     assert sign(client, project["id"], "2024-03-01").status_code == 200
-    call(client, "POST", f"/projects/{project['id']}/funds",
-         {"arrived_on": "2024-04-15", "amount": "10000", "evidence_ref": "YH-2024-0415"}, 201)
+    add_funds(client, project["id"], "10000", "2024-04-15")
     call(client, "PATCH", f"/projects/{project['id']}", {"attributes": {"tax_paid": "500"}})
     return transfer
 
@@ -81,7 +81,7 @@ def test_the_ratios_are_not_negotiable_per_project(client):
 
 def test_tax_paid_must_be_an_exact_amount(client):
     project = new_project(client)
-    response = client.patch(f"/projects/{project['id']}", json={"attributes": {"tax_paid": 12.5}})
+    response = client.patch(f"/projects/{project['id']}", json={"attributes": {"tax_paid": "12.5e0"}})
     assert response.status_code == 422
-    assert response.json["errors"][0] == {"field": "attributes.tax_paid", "code": "money.float",
-                                          "message": "金额请以字符串或整数提交（单位万元）"}
+    assert response.json["errors"][0]["field"] == "attributes.tax_paid"
+    assert response.json["errors"][0]["code"] == "money.format"

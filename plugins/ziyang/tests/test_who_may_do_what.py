@@ -180,7 +180,8 @@ def test_the_county_s_clerk_runs_the_county_review_to_its_decision(client):
         response = client.post(f"/evaluations/{evaluation['id']}/steps", json=body, as_=clerk)
         assert response.status_code == 200, response.json
 
-    assert sign(client, project["id"]).status_code == 200
+    # Signed after the review was decided (today): a signing never precedes its review.
+    assert sign(client, project["id"], "2026-06-16").status_code == 200
 
 
 def test_an_officer_may_not_record_the_leader_s_step_of_the_major_review(app, client):

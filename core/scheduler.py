@@ -1,0 +1,87 @@
+"""The daily recomputation, on a schedule in the city's time zone (``zhaoshang schedule``).
+
+Time-based judgements change with the calendar, not only with writes: a milestone's agreed
+date passes, a lead's first-talk deadline passes, a project stays silent for
+``policy.no_progress_days``. Each city runs one scheduler process (``make up`` starts one per
+city, :mod:`infra.suite`) built with APScheduler 3 (:func:`build_scheduler`): a
+:class:`~apscheduler.triggers.cron.CronTrigger` in the city's zone (``city.clock.zone``), daily
+at 00:30 city time by default, plus one run at start so a process started mid-day catches up.
+
+Each run (:func:`run_daily`) does the jobs of :data:`DAILY_JOBS` as of the city's today, in one
+transaction each: today the whole-city warning recomputation — every warning rule of the
+city and the core, which is where overdue judgements (milestones against their agreed date,
+first-talk judgements, Sanming's yearly checks, Pingliang's red/yellow/blue) and the no-progress
+cadence live. Every raise, change and clear writes its warning row and outbox event as usual,
+and the run writes one log line (``zhaoshang.scheduler``) saying what it did.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from core.db import unit_of_work
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from core.city import City
+
+log = logging.getLogger("zhaoshang.scheduler")
+
+DAILY_HOUR = 0
+DAILY_MINUTE = 30
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """One daily job: ``run(session, city, today)`` answers what it did (for the log)."""
+
+    code: str
+    name: str
+    run: Callable[[Session, City, dt.date], dict[str, Any]]
+
+
+def recompute_warnings(session: Session, city: City, today: dt.date) -> dict[str, Any]:
+    from core.services.warnings import recompute
+
+    return recompute(session, city, today).as_dict()
+
+
+DAILY_JOBS = (ScheduledJob("warnings", "预警与超期研判重算", recompute_warnings),)
+
+
+def run_daily(sessions: sessionmaker[Session], city: City,
+              jobs: tuple[ScheduledJob, ...] = DAILY_JOBS) -> dict[str, dict[str, Any]]:
+    """Run every daily job as of the city's today, each in its own transaction."""
+    today = city.clock.today()
+    done: dict[str, dict[str, Any]] = {}
+    for job in jobs:
+        with unit_of_work(sessions) as session:
+            done[job.code] = job.run(session, city, today)
+        log.info("scheduled run city=%s today=%s job=%s %s", city.code, today, job.code,
+                 " ".join(f"{key}={value}" for key, value in done[job.code].items()))
+    return done
+
+
+def daily_trigger(city: City, hour: int = DAILY_HOUR, minute: int = DAILY_MINUTE) -> CronTrigger:
+    """Every day at ``hour:minute`` on the city's wall clock."""
+    return CronTrigger(hour=hour, minute=minute, timezone=city.clock.zone)
+
+
+def build_scheduler(city: City, run: Callable[[], Any], hour: int = DAILY_HOUR,
+                    minute: int = DAILY_MINUTE) -> BlockingScheduler:
+    """A scheduler in the city's zone running ``run`` daily; a missed run (the process was
+    down at 00:30) still happens once when it is back, never twice."""
+    scheduler = BlockingScheduler(timezone=city.clock.zone)
+    scheduler.add_job(run, daily_trigger(city, hour, minute), id=f"daily-{city.code}",
+                      name=f"{city.code} daily recomputation", coalesce=True,
+                      misfire_grace_time=6 * 3600, max_instances=1)
+    return scheduler
