@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -104,24 +105,37 @@ def openapi(city_code: str | None, config: str | None) -> None:
         sys.stdout.write("\n")
 
 
-def recompute_warnings(app: Flask, today: dt.date | None) -> dict[str, int]:
-    """Run every warning rule over the whole city (what a cron calls daily)."""
+def recompute_warnings(app: Flask, today: dt.date | None) -> dict[str, Any]:
+    """Run every warning rule over the whole city (what a cron calls daily).
+
+    With ``today`` it is a dry run, like the API's ``POST /warnings/recompute`` with ``today``:
+    it answers what would be raised, changed and cleared as of that day and stores nothing.
+    """
     from core.api.support import runtime
     from core.db import unit_of_work
+    from core.events import to_json_value
     from core.services.warnings import recompute
 
+    dry_run = today is not None
     with app.app_context():
         state = runtime()
         with unit_of_work(state.sessions) as session:
-            return recompute(session, state.city, today).as_dict()
+            summary = recompute(session, state.city, today, dry_run=dry_run)
+            if not dry_run:
+                return summary.as_dict()
+            session.rollback()  # nothing of a dry run is kept
+            return to_json_value(summary.as_dict() | {
+                "today": today, "dry_run": True, "details": summary.details})
 
 
 @main.command("warnings")
 @with_city
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="judge deadlines as of this day (YYYY-MM-DD); default today")
+              help="dry run: show what would change as of this day (YYYY-MM-DD), store nothing; "
+                   "without it, recompute as of the city's today and store the result")
 def warnings_command(city_code: str | None, config: str | None, today: dt.datetime | None) -> None:
-    """Recompute a city's warnings: raise new ones, clear resolved ones (for cron)."""
+    """Recompute a city's warnings: raise new ones, clear resolved ones (for cron); with
+    ``--today`` only print what would change."""
     summary = recompute_warnings(city_app(city_code, config), today.date() if today else None)
     click.echo(json.dumps(summary, ensure_ascii=False))
 

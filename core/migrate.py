@@ -43,3 +43,15 @@ def upgrade(city: City, engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "heads")
+    after_upgrade(city, engine)
+
+
+def after_upgrade(city: City, engine: Engine) -> dict[str, list[int]]:
+    """What only the running city can do after the schema changed, idempotent like the
+    upgrade: re-derive every project's 省外 from its investor (migration 0010 knew the
+    investors' provinces, not the city's; :func:`core.services.enterprises.rederive_origins`)."""
+    from core.db import make_session_factory, unit_of_work
+    from core.services.enterprises import rederive_origins
+
+    with unit_of_work(make_session_factory(engine)) as session:
+        return {"origins_rederived": rederive_origins(session, city)}

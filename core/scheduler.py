@@ -11,8 +11,10 @@ Each run (:func:`run_daily`) does the jobs of :data:`DAILY_JOBS` as of the city'
 transaction each: today the whole-city warning recomputation — every warning rule of the
 city and the core, which is where overdue judgements (milestones against their agreed date,
 first-talk judgements, Sanming's yearly checks, Pingliang's red/yellow/blue) and the no-progress
-cadence live. Every raise, change and clear writes its warning row and outbox event as usual,
-and the run writes one log line (``zhaoshang.scheduler``) saying what it did.
+cadence live. Every raise, change and clear writes its warning row and outbox event as usual;
+then the Idempotency-Keys older than their retention are deleted (``zhaoshang
+prune-idempotency-keys`` does the same by hand). Each job writes one log line
+(``zhaoshang.scheduler``) saying what it did.
 """
 
 from __future__ import annotations
@@ -55,7 +57,15 @@ def recompute_warnings(session: Session, city: City, today: dt.date) -> dict[str
     return recompute(session, city, today).as_dict()
 
 
-DAILY_JOBS = (ScheduledJob("warnings", "预警与超期研判重算", recompute_warnings),)
+def prune_idempotency_keys(session: Session, city: City, today: dt.date) -> dict[str, Any]:
+    """Delete the Idempotency-Keys kept past their retention (core.api.idempotency.prune)."""
+    from core.api.idempotency import prune
+
+    return {"deleted": prune(session)}
+
+
+DAILY_JOBS = (ScheduledJob("warnings", "预警与超期研判重算", recompute_warnings),
+              ScheduledJob("idempotency_keys", "清理过期的幂等键", prune_idempotency_keys))
 
 
 def run_daily(sessions: sessionmaker[Session], city: City,

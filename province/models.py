@@ -56,7 +56,8 @@ class CityProject(ProvinceBase):
     stage: Mapped[str] = mapped_column(sa.String(16))
     status: Mapped[str] = mapped_column(sa.String(16))
     channel: Mapped[str | None] = mapped_column(sa.String(32))
-    out_of_province: Mapped[bool]
+    # None: the investor's province is unknown — neither 省外 nor 省内 (counted apart).
+    out_of_province: Mapped[bool | None]
     signed_on: Mapped[dt.date | None]
     started_on: Mapped[dt.date | None]
     completed_on: Mapped[dt.date | None]

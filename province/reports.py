@@ -56,12 +56,16 @@ def city_figures(session: Session, config: ProvinceConfig, start: dt.date,
     for city in config.cities:
         facts = projects.get(city, [])
         total, _ = tally(facts, start, end)
-        outside, _ = tally([f for f in facts if f.out_of_province], start, end)
+        outside, _ = tally([f for f in facts if f.out_of_province is True], start, end)
+        # An investor whose province is unknown is neither 省外 nor 省内: counted apart.
+        unknown, _ = tally([f for f in facts if f.out_of_province is None], start, end)
         figures = total.as_dict() | {"key": city, "label": config.city_name(city)}
         figures |= {
             "out_of_province_signed_count": outside.signed_count,
             "out_of_province_signed_amount": outside.signed_amount,
             "out_of_province_share": rate(outside.signed_amount, total.signed_amount),
+            "out_of_province_unknown_count": unknown.signed_count,
+            "out_of_province_unknown_amount": unknown.signed_amount,
             "leads_reported": leads.get(city, 0),
             "projects": len(facts),
         }

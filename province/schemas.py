@@ -39,6 +39,10 @@ class CityFiguresSchema(FiguresSchema):
     out_of_province_signed_amount = Money()
     out_of_province_share = fields.Decimal(as_string=True, allow_none=True,
                                            metadata={"description": "省外签约额占比"})
+    out_of_province_unknown_count = fields.Decimal(as_string=True, metadata={
+        "description": "投资方省份未知（既非省外也非省内）的签约项目数"})
+    out_of_province_unknown_amount = Money(metadata={
+        "description": "投资方省份未知的签约额（万元）"})
     leads_reported = fields.Integer(metadata={"description": "期间报送线索数"})
     projects = fields.Integer(metadata={"description": "省级掌握的项目总数"})
 

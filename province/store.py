@@ -58,6 +58,11 @@ def _money(value: str | None) -> Decimal | None:
     return Decimal(value) if value is not None else None
 
 
+def _flag(value: Any) -> bool | None:
+    """省外 as the city said: ``None`` (the investor's province is unknown) stays unknown."""
+    return None if value is None else bool(value)
+
+
 def _newer(event: ReceivedEvent, held: Any) -> bool:
     """Whether ``event`` is newer than the state ``held`` (None: nothing held yet)."""
     if held is None or held.sequence is None or event.sequence is None:
@@ -71,7 +76,7 @@ def _project_values(event: ReceivedEvent) -> dict[str, Any]:
     return {
         "name": data["name"], "industry": data.get("industry"),
         "amount": Decimal(data["amount"]), "stage": data["stage"], "status": data["status"],
-        "channel": data.get("channel"), "out_of_province": bool(data.get("out_of_province")),
+        "channel": data.get("channel"), "out_of_province": _flag(data.get("out_of_province")),
         "signed_on": _date(data.get("signed_on")), "started_on": _date(data.get("started_on")),
         "completed_on": _date(data.get("completed_on")),
         # Verified tranches only (已核实), whatever the city's own total said: events written

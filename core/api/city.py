@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify
 from marshmallow import fields
 
+from core.api.record_units import ENTERPRISE
 from core.api.registry import operation
 from core.api.support import (
     city,
@@ -104,9 +105,17 @@ def list_enterprises():
                         Enterprise.id)
 
 
+@operation(blueprint, "/enterprises/<int:enterprise_id>", summary="企业（客商）详情",
+           response=EnterpriseSchema, errors=(404,), record=ENTERPRISE, who=READER)
+def get_enterprise(enterprise_id: int):
+    """The investor with its version (``ETag``), which a correction sends as ``If-Match``."""
+    with transaction() as session:
+        return jsonify(EnterpriseSchema().dump(get_or_404(session, Enterprise, enterprise_id)))
+
+
 @operation(blueprint, "/enterprises/<int:enterprise_id>", "PATCH",
            summary="更正投资方的信用代码或省份（重新推定其项目是否省外）", body=EnterpriseCorrection,
-           response=EnterpriseSchema, errors=(400, 403, 404, 409), who=OFFICE)
+           response=EnterpriseSchema, errors=(400, 403, 404, 409), record=ENTERPRISE, who=OFFICE)
 def correct_enterprise_view(enterprise_id: int):
     data = load_body(EnterpriseCorrection)
     with transaction() as session:

@@ -150,7 +150,7 @@ def transition_project(project_id: int):
 
 @operation(blueprint, "/projects/<int:project_id>/date-corrections", "POST",
            summary="更正阶段日期（市招商主管部门，须说明原因）", body=DateCorrectionCreate,
-           response=ProjectSchema, errors=(400, 403, 404, 409, 422), who=OFFICE)
+           response=ProjectSchema, errors=(400, 403, 404, 409, 422), record=PROJECT, who=OFFICE)
 def correct_project_date(project_id: int):
     """An audited correction of a stage date, checked against the same order rules."""
     data = load_body(DateCorrectionCreate)
@@ -228,7 +228,8 @@ def list_milestones(project_id: int):
 
 @operation(blueprint, "/projects/<int:project_id>/milestones/<kind>/replans", "POST",
            summary="申请节点调整（改期，须说明理由）", body=ReplanCreate, response=ReplanSchema,
-           status=201, errors=(400, 403, 404, 409), who=OWN_UNIT.of(project_units))
+           status=201, errors=(400, 403, 404, 409), record=PROJECT,
+           who=OWN_UNIT.of(project_units))
 def request_replan(project_id: int, kind: str):
     """The agreed date moves only when the office approves; until then nothing changes."""
     data = load_body(ReplanCreate)
@@ -251,7 +252,7 @@ def list_replans(project_id: int):
 
 @operation(blueprint, "/projects/<int:project_id>/milestone-replans/<int:replan_id>/decision", "POST",
            summary="审批节点调整（批准后约定日期才变更）", body=ReplanDecision, response=ReplanSchema,
-           errors=(400, 403, 404, 409), who=OFFICE)
+           errors=(400, 403, 404, 409), record=PROJECT, who=OFFICE)
 def decide_replan(project_id: int, replan_id: int):
     data = load_body(ReplanDecision)
     with transaction() as session:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.api.registry import RecordRef
-from core.models import AssessmentObjection, AssessmentRun, FundTranche, Lead, Project
+from core.models import AssessmentObjection, AssessmentRun, Enterprise, FundTranche, Lead, Project
 from core.models.evaluations import Evaluation
 from core.models.matters import Matter, MatterCondition, WorkOrder
 from core.permissions import AccessRequest
@@ -28,6 +28,7 @@ CONDITION = RecordRef(MatterCondition, "condition_id", "condition")
 EVALUATION = RecordRef(Evaluation, "evaluation_id", "evaluation")
 ASSESSMENT_RUN = RecordRef(AssessmentRun, "run_id", "assessment-run")
 OBJECTION = RecordRef(AssessmentObjection, "objection_id", "objection")
+ENTERPRISE = RecordRef(Enterprise, "enterprise_id", "enterprise")
 
 
 def path_record(request: AccessRequest, model: type, key: str, label: str) -> Any:

@@ -29,3 +29,7 @@ class Enterprise(Base):
     # Positions 3–8 of the credit code: the registering office's division.
     division_code: Mapped[str | None] = mapped_column(sa.String(6))
     tags: Mapped[list] = mapped_column(default=list)
+    # Optimistic locking: the API's ETag; a stale If-Match is refused (core.api.versions).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}

@@ -41,6 +41,8 @@ class EnterpriseSchema(EnterpriseInput):
         "description": "投资方省份的行政区划代码（GB/T 2260，如 620000）；null 为未知"})
     division_code = fields.String(dump_only=True, allow_none=True, metadata={
         "description": "统一社会信用代码第3–8位：登记机关的行政区划代码"})
+    version = fields.Integer(dump_only=True, metadata={
+        "description": "记录版本（ETag）；更正时以 If-Match 发送"})
 
 
 class EnterpriseCorrection(BaseSchema):

@@ -91,6 +91,37 @@ def rederive_projects(session: Session, city: City, enterprise: Enterprise, acto
     return projects
 
 
+def rederive_origins(session: Session, city: City) -> list[int]:
+    """Re-derive 省外 for every project of the city from its investor's province (after an
+    upgrade: migration 0010 derives the investors' provinces but cannot know the city's).
+
+    Idempotent: only a project whose stored flag differs changes, with a history row
+    (``origin_rederived``) and an ``updated`` event so the province's figures follow; the ids
+    of the changed projects are answered. Nothing happens while the city's province is unknown.
+    """
+    from core.events import record_event
+    from core.identity import SYSTEM
+    from core.services.history import record_change
+    from core.services.projects import project_event_data
+
+    if city.province_code is None:
+        return []
+    changed = []
+    for project in session.scalars(sa.select(Project).order_by(Project.id)):
+        flag = out_of_province(city, project.enterprise)
+        if project.out_of_province == flag:
+            continue
+        before = project.out_of_province
+        project.out_of_province = flag
+        session.flush()
+        record_change(session, project, SYSTEM.user, "origin_rederived",
+                      {"out_of_province": [before, flag]})
+        record_event(session, city, "project", project.id, "updated",
+                     project_event_data(project) | {"changed": ["out_of_province"]})
+        changed.append(project.id)
+    return changed
+
+
 def find_enterprise(session: Session, credit_code: str | None, name: str) -> Enterprise | None:
     """The known enterprise with this credit code, else with this normalised name.
 

@@ -19,6 +19,7 @@ from gateway.web.pages import (  # noqa: F401 - each module adds its routes to t
     exports,
     leads,
     mechanisms,
+    office,
     projects,
     province,
 )

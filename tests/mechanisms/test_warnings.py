@@ -121,14 +121,22 @@ def test_the_warnings_command_recomputes_the_whole_city(app, client, monkeypatch
     client.post("/leads", json=lead_body(reported_on=reported.isoformat()))
     assert len(open_warnings(client)) == 1
     monkeypatch.setattr(cli, "city_app", lambda city_code, config: app)
-    # As of the report day the judgement was not yet due: the command clears the warning.
+    before = row_counts(app, "warnings", "outbox")
+    # As of the report day the judgement was not yet due: with --today the command only says
+    # it would clear the warning (a dry run, like the API's), and stores nothing.
     result = CliRunner().invoke(cli.main, ["warnings", "--city", "testcity",
                                            "--today", reported.isoformat()])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {"raised": 0, "changed": 0, "cleared": 1, "open": 0}
-    assert open_warnings(client) == []
+    dry = json.loads(result.output)
+    assert (dry["dry_run"], dry["today"]) == (True, reported.isoformat())
+    assert {key: dry[key] for key in ("raised", "changed", "cleared", "open")} == {
+        "raised": 0, "changed": 0, "cleared": 1, "open": 0}
+    assert [(d["action"], d["subject_type"]) for d in dry["details"]] == [("cleared", "lead")]
+    assert row_counts(app, "warnings", "outbox") == before
+    assert len(open_warnings(client)) == 1
+    # Without --today it recomputes as of the city's today and stores: the warning holds.
     result = CliRunner().invoke(cli.main, ["warnings", "--city", "testcity"])
-    assert json.loads(result.output) == {"raised": 1, "changed": 0, "cleared": 0, "open": 1}
+    assert json.loads(result.output) == {"raised": 0, "changed": 0, "cleared": 0, "open": 1}
     bad = CliRunner().invoke(cli.main, ["warnings", "--city", "testcity", "--today", "tomorrow"])
     assert bad.exit_code != 0
 

@@ -18,6 +18,9 @@ def upgrade() -> None:
     with op.batch_alter_table("enterprises") as batch_op:
         batch_op.add_column(sa.Column("province_code", sa.String(length=6), nullable=True))
         batch_op.add_column(sa.Column("division_code", sa.String(length=6), nullable=True))
+        # The version the API shows as the investor's ETag (core.api.versions).
+        batch_op.add_column(sa.Column("version", sa.Integer(), server_default="1",
+                                      nullable=False))
     # An investor whose province is unknown makes a project neither in nor out of province.
     with op.batch_alter_table("projects") as batch_op:
         batch_op.alter_column("out_of_province", existing_type=sa.Boolean(), nullable=True)
@@ -25,8 +28,8 @@ def upgrade() -> None:
 
 
 def _derive_existing() -> None:
-    """Fill the new columns of the enterprises already recorded (projects keep their flag until
-    their investor is next corrected: the city's province is not known here)."""
+    """Fill the new columns of the enterprises already recorded (the projects' flags are
+    re-derived after the upgrade, where the city's province is known: core.migrate)."""
     from core.credit_code import division_code
     from core.divisions import normalise_province, province_name, province_of_code
 
@@ -50,5 +53,6 @@ def downgrade() -> None:
     with op.batch_alter_table("projects") as batch_op:
         batch_op.alter_column("out_of_province", existing_type=sa.Boolean(), nullable=False)
     with op.batch_alter_table("enterprises") as batch_op:
+        batch_op.drop_column("version")
         batch_op.drop_column("division_code")
         batch_op.drop_column("province_code")

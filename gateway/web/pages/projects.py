@@ -15,6 +15,7 @@ from gateway.web.pages.reference import STAGES, industries, matter_kinds, unit_n
 PROJECT_COLUMNS = [
     {"key": "name", "heading": "项目名称"},
     {"key": "enterprise.name", "heading": "投资企业"},
+    {"key": "out_of_province_label", "heading": "省外/省内"},  # 未知: the investor's province
     {"key": "amount", "heading": "总投资", "format": "amount"},
     {"key": "stage_label", "heading": "阶段"},
     {"key": "host_unit_name", "heading": "落户单位"},

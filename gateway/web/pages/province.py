@@ -15,6 +15,9 @@ RANKINGS = {"signed_amount": "签约总额", "signed_count": "签约项目数", 
             "leads_reported": "报送线索数"}
 CITY_COLUMNS = [{"key": "label", "heading": "城市"}, *FIGURE_COLUMNS[1:],
                 {"key": "out_of_province_share", "heading": "省外签约额占比", "format": "percent"},
+                # Neither 省外 nor 省内: the investor's province is not known (未知).
+                {"key": "out_of_province_unknown_count", "heading": "投资方省份未知的签约项目",
+                 "format": "count"},
                 {"key": "leads_reported", "heading": "报送线索", "format": "count"},
                 {"key": "projects", "heading": "项目总数", "format": "count"}]
 COMPLETENESS = {"complete": "一致", "behind": "滞后", "changed_since_snapshot": "快照后有变化",

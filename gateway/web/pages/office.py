@@ -1,0 +1,188 @@
+"""The office's checks on the record (issue 18): the anti-gaming signals (异常信号) with the record
+each concerns, a stage date's audited correction, an investor's page and its correction, and a
+project's history in words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+from core.time_order import STAGE_DATE_LABELS
+from gateway.web.base import api, blueprint, check_city, done, form_value, render
+from gateway.web.pages.dashboard import period
+from gateway.web.pages.reference import STAGES, unit_names
+
+SIGNAL_KINDS = {  # the API's kinds, as the office reads them
+    "rush": "突击上报",
+    "backdating": "倒签",
+    "replanning": "节点调整",
+    "duplicate_enterprises": "同一企业多单位报送",
+}
+BACKDATING_KINDS = {"transition": "阶段日期倒签", "lead": "线索报送日期倒签",
+                    "funds": "到位资金日期倒签", "date_correction": "阶段日期更正"}
+REPLAN_STATES = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}
+REPORT_KINDS = {"lead": "线索", "project": "项目"}
+OUT_OF_PROVINCE = {True: "省外", False: "省内", None: "未知"}
+ACTIONS = {  # a project's history rows (core.services.history.record_change)
+    "created": "登记项目", "updated": "修改项目", "transition": "阶段流转",
+    "date_corrected": "更正阶段日期", "funds": "填报到位资金", "funds_verified": "核实到位资金",
+    "milestone": "设置节点", "transfer": "项目流转", "replan_requested": "申请节点调整",
+    "replan_approved": "批准节点调整", "replan_rejected": "驳回节点调整",
+    "enterprise_corrected": "更正投资方信息", "origin_rederived": "重新推定省外/省内",
+}
+FIELDS = {**STAGE_DATE_LABELS, "out_of_province": "省外/省内", "stage": "阶段",
+          "occurred_on": "日期", "enterprise.credit_code": "投资方信用代码",
+          "enterprise.origin_province": "投资方省份", "enterprise.origin_region": "投资方地区"}
+
+
+def _record_link(city: str, subject_type: str | None, subject_id: Any, anchor: str = "") -> str:
+    if subject_type == "project":
+        return url_for("web.project", city=city, project_id=subject_id) + anchor
+    if subject_type == "lead":
+        return url_for("web.lead", city=city, lead_id=subject_id)
+    return ""
+
+
+def signal_rows(city: str, body: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Every signal as a row: its kind in Chinese, the record (a link), the unit, what it says."""
+    names = unit_names(city)
+    rows: dict[str, list[dict[str, Any]]] = {kind: [] for kind in SIGNAL_KINDS}
+    for signal in body.get("rush") or []:
+        rows["rush"].append({
+            "kind": SIGNAL_KINDS["rush"], "name": signal.get("unit_name") or signal.get("unit"),
+            "href": url_for("web.projects", city=city, unit=signal.get("unit")),
+            "unit": signal.get("unit_name") or names.get(signal.get("unit"), signal.get("unit")),
+            "message": signal.get("message"), "on": None})
+    for signal in body.get("backdating") or []:
+        rows["backdating"].append({
+            "kind": BACKDATING_KINDS.get(signal.get("kind"), signal.get("kind")),
+            "name": signal.get("name"),
+            "href": _record_link(city, signal.get("subject_type"), signal.get("subject_id"),
+                                 "#history"),
+            "unit": names.get(signal.get("unit"), signal.get("unit")),
+            "message": signal.get("message"), "on": signal.get("recorded_on")})
+    for signal in body.get("replanning") or []:
+        rows["replanning"].append({
+            "kind": f"节点调整（{REPLAN_STATES.get(signal.get('status'), signal.get('status'))}）",
+            "name": signal.get("name"),
+            "href": _record_link(city, "project", signal.get("subject_id"), "#replans"),
+            "unit": names.get(signal.get("unit"), signal.get("unit")),
+            "message": signal.get("message"),
+            "on": signal.get("decided_on") or signal.get("requested_on")})
+    for signal in body.get("duplicate_enterprises") or []:
+        rows["duplicate_enterprises"].append({
+            "kind": SIGNAL_KINDS["duplicate_enterprises"], "name": signal.get("enterprise"),
+            "href": url_for("web.enterprise", city=city,
+                            enterprise_id=signal.get("enterprise_id")),
+            "unit": "、".join(names.get(code, code) for code in signal.get("units") or []),
+            "message": signal.get("message"), "on": signal.get("first_on"),
+            "reports": [{"label": f"{REPORT_KINDS.get(r.get('kind'), r.get('kind'))} "
+                                  f"{r.get('id')}（{names.get(r.get('unit'), r.get('unit'))}）",
+                         "href": _record_link(city, r.get("kind"), r.get("id"))}
+                        for r in signal.get("reports") or []]})
+    return rows
+
+
+@blueprint.route("/c/<city>/signals")
+def signals(city: str):
+    check_city(city)
+    start, end = period()
+    answer = api().city(city, "GET", "signals", {"from": start, "to": end})
+    rows = signal_rows(city, answer.body) if answer.ok and isinstance(answer.body, dict) else {}
+    return render("signals.html", 200 if answer.ok else answer.status, city=city, answer=answer,
+                  start=start, end=end, kinds=SIGNAL_KINDS, rows=rows)
+
+
+# -- a stage date's correction (the office, with a reason) ---------------------------------------
+
+
+@blueprint.app_template_global()
+def stage_date_labels() -> dict[str, str]:
+    """The stage dates the office may correct, with their Chinese names (the form's select)."""
+    return dict(STAGE_DATE_LABELS)
+
+
+@blueprint.route("/c/<city>/projects/<int:project_id>/date-corrections", methods=["POST"])
+def correct_date(city: str, project_id: int):
+    check_city(city)
+    field = form_value("field") or ""
+    body = {"field": field, "date": form_value("date") or "", "reason": form_value("reason") or ""}
+    answer = api().city(city, "POST", f"projects/{project_id}/date-corrections", body=body)
+    return done(answer, f"{STAGE_DATE_LABELS.get(field, '阶段日期')}已更正", "web.project", city=city,
+                project_id=project_id)
+
+
+# -- the investor ----------------------------------------------------------------------------------
+
+
+def _records_of(city: str, enterprise: dict[str, Any]) -> tuple[list[dict], list[dict]]:
+    """The investor's projects and leads (found by its name, kept when the id matches)."""
+    client = api()
+    params = {"q": enterprise.get("name") or "", "per_page": 100}
+    projects = [p for p in client.city(city, "GET", "projects", params).items()
+                if (p.get("enterprise") or {}).get("id") == enterprise.get("id")]
+    leads = [lead for lead in client.city(city, "GET", "leads", params).items()
+             if (lead.get("enterprise") or {}).get("id") == enterprise.get("id")]
+    return projects, leads
+
+
+@blueprint.route("/c/<city>/enterprises/<int:enterprise_id>")
+def enterprise(city: str, enterprise_id: int):
+    check_city(city)
+    answer = api().city(city, "GET", f"enterprises/{enterprise_id}")
+    if not answer.ok:
+        return render("enterprise.html", answer.status, city=city, answer=answer, enterprise=None)
+    projects, leads = _records_of(city, answer.body)
+    return render("enterprise.html", city=city, answer=answer, enterprise=answer.body,
+                  projects=projects, leads=leads, stage_labels=STAGES)
+
+
+@blueprint.route("/c/<city>/enterprises/<int:enterprise_id>", methods=["POST"])
+def correct_enterprise(city: str, enterprise_id: int):
+    """The office corrects the investor's credit code or province, with a reason; its projects'
+    省外 is derived again by the city."""
+    check_city(city)
+    body = {"credit_code": form_value("credit_code"),
+            "origin_province": form_value("origin_province"),
+            "reason": form_value("reason") or ""}
+    answer = api().city(city, "PATCH", f"enterprises/{enterprise_id}", body=body)
+    return done(answer, "投资方信息已更正，其项目的省外/省内已重新推定", "web.enterprise", city=city,
+                enterprise_id=enterprise_id)
+
+
+# -- a project's history in words ------------------------------------------------------------------
+
+
+def _value(key: str, value: Any) -> str:
+    if key == "out_of_province" or isinstance(value, bool):
+        return OUT_OF_PROVINCE.get(value, str(value))
+    if value is None or value == "":
+        return "（空）"
+    return str(value)
+
+
+@blueprint.app_template_global()
+def change_text(change: dict[str, Any]) -> str:
+    """One history row as a sentence: what was done, each field from → to, and the reason."""
+    action = change.get("action") or ""
+    changes = dict(change.get("changes") or {})
+    reason = (changes.pop("reason", None) or [None, None])[-1]
+    parts = []
+    for key, values in changes.items():
+        label = FIELDS.get(key, key)
+        if isinstance(values, list) and len(values) == 2:
+            before, after = values
+            if action == "transition" and key == "stage":
+                before, after = STAGES.get(before, before), STAGES.get(after, after)
+            parts.append(f"{label}：{_value(key, after)}" if before is None
+                         and key != "out_of_province"
+                         else f"{label}由 {_value(key, before)} 改为 {_value(key, after)}")
+        else:
+            parts.append(label)
+    text = ACTIONS.get(action, action)
+    if parts:
+        text += "：" + "；".join(parts)
+    if reason:
+        text += f"（原因：{reason}）"
+    return text
