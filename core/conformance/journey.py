@@ -8,6 +8,12 @@ core's one source of truth for gates) and fills it: columns, milestones and ``at
 guard refuses for a missing evaluation is answered by running that evaluation through the
 API (every dimension at full score, decided ``approved``). Anything else a city's rules need
 first is the city test class's ``prepare_stage``.
+
+The walk takes two days, as the rules of time require (docs/mechanisms.md, "Time in order"):
+no date is in the future, signing is not before the day its evaluations were decided (the
+server's time) and completion is strictly after the start. So the service runs yesterday
+(restarted under :func:`core.clock.travel`) from the lead to the start, and today again for the
+completion, which the actual completion date (``milestones.completion.actual_on``) gates.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.clock import DEFAULT_ZONE, Clock
+from core.clock import DEFAULT_ZONE, Clock, travel
 from core.conformance.service import CityProcess
 from core.credit_code import make_credit_code, organisation_check_character
 from core.lifecycle import MAIN_LINE
@@ -26,6 +32,7 @@ from core.lifecycle import MAIN_LINE
 STAGES = [stage.value for stage in MAIN_LINE]
 MILESTONE_OF = {"milestones.start": "start", "milestones.completion": "completion",
                 "milestones.production": "production"}
+ACTUAL = ".actual_on"  # milestones.<kind>.actual_on: the milestone was reached (today)
 AMOUNT = "50000"  # 万元: 5亿元, below the core's default major threshold
 COLUMN_VALUES: dict[str, Any] = {"agreement_amount": AMOUNT, "leader_name": "王建国",
                                  "description": "一致性检查项目"}
@@ -60,6 +67,7 @@ class JourneyRecord:
     transfer: dict[str, Any] | None = None
     fund: dict[str, Any] = field(default_factory=dict)
     refused: dict[str, Any] = field(default_factory=dict)  # stage → the 409 body, if stuck
+    began_on: dt.date | None = None  # the walk's first day (the lead's report)
 
 
 class Journey:
@@ -85,12 +93,26 @@ class Journey:
 
     # -- the walk ---------------------------------------------------------------------------
     def run(self) -> JourneyRecord:
+        """The lead up to the start yesterday, the completion today (see the module)."""
+        with travel(self.clock.now() - dt.timedelta(days=1)):
+            self.api.restart()  # the service's clock: yesterday
+            record, project = self.begin()
+            project = self.walk(project, STAGES[1:-1], record)
+        self.api.restart()  # today again
+        if project.get("stage") == STAGES[-2]:
+            project = self.walk(project, STAGES[-1:], record)
+        record.project = self.api.call("GET", f"/projects/{project['id']}").expect(200)
+        return record
+
+    def begin(self) -> tuple[JourneyRecord, dict[str, Any]]:
+        """A lead reported, judged and converted; its project transferred if it can be."""
         units = self.api.call("GET", "/units", per_page=100).expect(200)["items"]
         office = self.raw["city"].get("office_unit", "office")
         others = [unit["code"] for unit in units if unit["code"] != office]
         reporter = others[0] if others else office
         industry = self.raw["industries"][0]["code"]
-        record = JourneyRecord(reporter, others[1] if len(others) > 1 else None, industry)
+        record = JourneyRecord(reporter, others[1] if len(others) > 1 else None, industry,
+                               began_on=self.today)
         lead = self.api.call("POST", "/leads", {
             "title": "一致性检查线索", "enterprise": investor(), "industry": industry,
             "intended_amount": AMOUNT, "reporting_unit": reporter, "channel": "other",
@@ -105,16 +127,28 @@ class Journey:
             record.transfer = self.api.call("POST", f"/projects/{project['id']}/transfers",
                                             {"to_unit": record.other_unit,
                                              "reason": "首谈地不具备落地条件"}).expect(201)
-        for stage in STAGES[1:]:
+        return record, project
+
+    def walk(self, project: dict[str, Any], stages: list[str],
+             record: JourneyRecord) -> dict[str, Any]:
+        """Enter ``stages`` in turn, stopping at the first refused; funds arrive once signed."""
+        for stage in stages:
             project = self.enter(project["id"], stage, record)
             if project.get("stage") != stage:
                 break
             if stage == "signed":
-                record.fund = self.api.call("POST", f"/projects/{project['id']}/funds", {
-                    "arrived_on": self.today.isoformat(), "amount": "10000",
-                    "evidence_ref": "一致性检查-银行回单-0001"}).expect(201)
-        record.project = self.api.call("GET", f"/projects/{project['id']}").expect(200)
-        return record
+                record.fund = self.arrive(project)
+        return project
+
+    def arrive(self, project: dict[str, Any]) -> dict[str, Any]:
+        """A tranche from the investor with its own evidence, verified by the office (only
+        verified funds count in the figures the province compares)."""
+        fund = self.api.call("POST", f"/projects/{project['id']}/funds", {
+            "arrived_on": self.today.isoformat(), "amount": "10000",
+            "payer_name": project["enterprise"]["name"],
+            "evidence_ref": f"一致性检查-银行回单-{project['id']:04d}"}).expect(201)
+        return self.api.call("POST", f"/projects/{project['id']}/funds/{fund['id']}/verification",
+                             {"verification": "verified"}).expect(200)
 
     def enter(self, project_id: int, stage: str, record: JourneyRecord) -> dict[str, Any]:
         """Fill what ``stage`` needs, then move; one retry after answering refusals."""
@@ -150,6 +184,8 @@ class Journey:
                 planned = self.today + dt.timedelta(days=30 * (1 + list(MILESTONE_OF).index(path)))
                 self.api.call("PUT", f"/projects/{project_id}/milestones", {
                     "kind": MILESTONE_OF[path], "planned_on": planned.isoformat()}).expect(200, 201)
+            elif path.startswith("milestones.") and path.endswith(ACTUAL):
+                self.reach(project, path.removeprefix("milestones.").removesuffix(ACTUAL))
             elif path.startswith("attributes."):
                 guesses[path] = 0
             elif path in COLUMN_VALUES:
@@ -172,6 +208,13 @@ class Journey:
                 return
             for path in retry:
                 guesses[path] += 1
+
+    def reach(self, project: dict[str, Any], kind: str) -> None:
+        """The milestone ``kind`` reached today (agreed for today first if it was not yet)."""
+        body = {"kind": kind, "actual_on": self.today.isoformat()}
+        if not any(m["kind"] == kind for m in project.get("milestones") or []):
+            body["planned_on"] = body["actual_on"]
+        self.api.call("PUT", f"/projects/{project['id']}/milestones", body).expect(200, 201)
 
     def answer_refusals(self, project_id: int, body: dict[str, Any]) -> None:
         """Run every evaluation a refusal says is missing, decided and passed."""

@@ -108,6 +108,16 @@ class CityProcess:
         self.process = None
         self.http.close()
 
+    def restart(self) -> None:
+        """The service again, on a fresh port, on the clock the environment now gives
+        (``ZHAOSHANG_CLOCK_AT``: started inside :func:`core.clock.travel`, it runs at that time)."""
+        if self.process is not None:
+            stop_process(self.process)
+        self.process = None
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/api/v1"
+        self.start()
+
     def log_tail(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:] if self.log_path.exists() else ""
 

@@ -216,7 +216,9 @@ class CityConformance:
                 CityProject.city == code, CityProject.project_id == journey.project["id"]))
             assert held is not None and held.stage == journey.project["stage"]
         today = deployment.city.clock.today()
-        year = f"from={today.year}-01-01&to={today.year}-12-31"
+        # The walk began yesterday (core.conformance.journey): on 1 January, last year too.
+        began = journey.began_on or today
+        year = f"from={began.year}-01-01&to={today.year}-12-31"
         path = "/api/v1/province/cities"
         # Signed as the gateway signs, should the environment give the province its secret.
         headers = signed_identity_headers(gateway_secret(), Actor("conformance", "province"),

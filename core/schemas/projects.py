@@ -176,7 +176,8 @@ class ReplanSchema(BaseSchema):
     decided_at = fields.DateTime(allow_none=True)
     decided_on = fields.Date(allow_none=True)
     decision_reason = fields.String(allow_none=True)
-    late = fields.Boolean(metadata={"description": "批准时原约定日期是否已过（超期照计）"})
+    late = fields.Boolean(metadata={"title": "批准时已超期",
+                                    "description": "批准时原约定日期是否已过（超期照计）"})
 
 
 class TransferCreate(BaseSchema):

@@ -75,6 +75,10 @@ GLOSSARY: dict[str, str] = {
     "eligible": "是否符合条件", "ineligible_reason": "不符合原因", "basis": "计算依据",
     "project_ids": "相关项目", "columns": "列", "roles": "角色", "filters": "筛选条件",
     "sections": "内容", "chain": "产业链", "link": "环节",
+    "province_code": "投资方省份代码", "division_code": "登记机关区划代码",
+    "judged_at": "研判时间", "judged_on": "研判日期（服务器记录）",
+    "original_planned_on": "最初约定日期", "previous_on": "原约定日期",
+    "requested_by": "申请人", "requested_at": "申请时间", "decision_reason": "审批意见",
 }
 
 

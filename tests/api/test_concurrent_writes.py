@@ -59,8 +59,7 @@ def test_two_fund_reports_at_once_cannot_both_publish_a_stale_project(app, clien
 
 def test_one_lead_converted_twice_at_once_becomes_one_project(app, client):
     lead = client.post("/leads", json=lead_body()).json
-    assigned = client.post(f"/leads/{lead['id']}/assign",
-                           json={"first_talk_unit": "east", "assigned_on": "2024-03-05"})
+    assigned = client.post(f"/leads/{lead['id']}/assign", json={"first_talk_unit": "east"})
     assert assigned.status_code == 200, assigned.json
     runtime = app.extensions[EXTENSION]
     first, second = runtime.sessions(), runtime.sessions()

@@ -19,8 +19,7 @@ class KeyLeads:
 
 def convert(client, lead_attributes, convert_attributes=None):
     lead = client.post("/leads", json=lead_body(attributes=lead_attributes)).json
-    assigned = client.post(f"/leads/{lead['id']}/assign",
-                           json={"first_talk_unit": "east", "assigned_on": "2024-03-05"})
+    assigned = client.post(f"/leads/{lead['id']}/assign", json={"first_talk_unit": "east"})
     assert assigned.status_code == 200, assigned.json
     converted = client.post(f"/leads/{lead['id']}/convert", json={
         "amount": "20000", "attributes": convert_attributes or {}})

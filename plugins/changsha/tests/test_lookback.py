@@ -14,11 +14,14 @@ LEADER = ("leader", None)
 def landed(client, name: str, started: str, arrived: str, completion: str = "2026-01-01") -> dict:
     """A major project (agreement 5亿元) started on ``started`` with ``arrived`` 万元 arrived."""
     project = new_project(client, **major_body(name=name))
-    advance(client, project["id"], "started", {"negotiating": "2024-01-10", "signed": "2024-02-01",
-                                                "started": started})
+    advance(client, project["id"], "signed", {"negotiating": "2024-01-10", "signed": "2024-02-01"})
+    # The completion date is agreed before the start (a later PUT cannot move it: a re-plan).
+    for path, payload in (("/milestones", {"kind": "completion", "planned_on": completion}),
+                          ("/transitions", {"target": "started", "occurred_on": started})):
+        response = client.request("PUT" if path == "/milestones" else "POST",
+                                  f"/projects/{project['id']}{path}", json=payload)
+        assert response.status_code == 200, response.json
     add_funds(client, project["id"], arrived, started)
-    client.put(f"/projects/{project['id']}/milestones",
-               json={"kind": "completion", "planned_on": completion})
     return project
 
 

@@ -33,12 +33,24 @@ def rows(client, code: str, **params) -> list[dict]:
     return response.json["rows"]
 
 
+def sign_with_planned_start(client, project_id: int, negotiating: str, signed: str,
+                            start: str) -> None:
+    """Talks, then signing with the start date agreed at signing (an agreed date is not
+    moved by ``PUT``: that would be a re-plan)."""
+    for method, path, payload in (
+        ("POST", "/transitions", {"target": "negotiating", "occurred_on": negotiating}),
+        ("PATCH", "", {"agreement_amount": "50000"}),
+        ("PUT", "/milestones", {"kind": "start", "planned_on": start}),
+        ("POST", "/transitions", {"target": "signed", "occurred_on": signed}),
+    ):
+        response = client.request(method, f"/projects/{project_id}{path}", json=payload)
+        assert response.status_code == 200, response.json
+
+
 def signed_today_with_progress(client, today: dt.date) -> dict:
     project = new_project(client, **major_body(name="新能源整车项目"))
-    advance(client, project["id"], "signed", {"negotiating": today.isoformat(),
-                                             "signed": today.isoformat()})
-    client.put(f"/projects/{project['id']}/milestones",
-               json={"kind": "start", "planned_on": (today + dt.timedelta(days=60)).isoformat()})
+    sign_with_planned_start(client, project["id"], today.isoformat(), today.isoformat(),
+                            (today + dt.timedelta(days=60)).isoformat())
     client.patch(f"/projects/{project['id']}", json={"progress_note": "完成项目备案"})
     return project
 
@@ -46,10 +58,8 @@ def signed_today_with_progress(client, today: dt.date) -> dict:
 def lagging_with_a_late_work_order(client, today: dt.date) -> dict:
     """Signed 100 days ago, planned to start 3 days ago, never started; a work order gone late."""
     project = new_project(client, **major_body(name="储能材料项目", amount="200000"))
-    advance(client, project["id"], "signed", {"negotiating": days_ago(today, 120),
-                                             "signed": days_ago(today, 100)})
-    client.put(f"/projects/{project['id']}/milestones",
-               json={"kind": "start", "planned_on": days_ago(today, 3)})
+    sign_with_planned_start(client, project["id"], days_ago(today, 120), days_ago(today, 100),
+                            days_ago(today, 3))
     matter = client.post("/matters", json={
         "project_id": project["id"], "kind": "land", "title": "用地保障", "request": "请求保障用地",
         "owner_unit": "cs_econ_zone"}).json
@@ -63,7 +73,8 @@ def lagging_with_a_late_work_order(client, today: dt.date) -> dict:
 def test_the_weekly_list_holds_major_projects_with_what_to_press_on(client, today):
     signed_today_with_progress(client, today)
     lagging_with_a_late_work_order(client, today)
-    advance(client, new_project(client, amount="20000", name="普通项目")["id"], "signed")
+    advance(client, new_project(client, amount="20000", name="普通项目")["id"], "signed",
+            {"negotiating": days_ago(today, 20), "signed": days_ago(today, 10)})  # not in future
     new_project(client, **major_body(name="储备重大项目"))  # in reserve: not scheduled weekly
     listed = {row["project"]: row for row in rows(client, "changsha_weekly",
                                                    week=this_week(today))}
@@ -72,7 +83,10 @@ def test_the_weekly_list_holds_major_projects_with_what_to_press_on(client, toda
     assert (fresh["leader"], fresh["task_force"], fresh["progress"]) == (
         "张副市长", "项目专班", "完成项目备案")
     assert fresh["scheduling"] == "本周已报送进展，正常推进"
-    assert late["scheduling"] == f"列入督办：计划开工日期{days_ago(today, 3)}已过；1项派单逾期"
+    # Silent since its signing 100 days ago (progress counts from the last report, not from
+    # the record's creation), its start date passed, a work order late.
+    assert late["scheduling"] == (f"列入督办：已100天未报送进展；计划开工日期{days_ago(today, 3)}已过；"
+                                  "1项派单逾期")
     assert late["open_matters"] == 1
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from core.city import City
+from core.clock import travel
 from core.credit_code import make_credit_code, organisation_check_character
 from tests.support.cities import built_in_city, serve
 from tests.support.http import call
@@ -77,11 +78,18 @@ def evaluate(client: Any, form_code: str, path: str, score: int | str = 80,
                 {"step": "decided", "decision": decision}, as_=as_)
 
 
+# The server's decision time of the evaluations ``admit`` passes: before the signing they allow
+# (core.time_order: signing follows its evaluations).
+DECIDED = "2024-02-25T10:00:00+08:00"
+
+
 def admit(client: Any, project: dict[str, Any], score: int = 80) -> None:
-    """Pass the admission evaluation of the project and the investor evaluation of its investor."""
-    evaluate(client, "lanzhou_admission", f"/projects/{project['id']}/evaluations", score)
-    evaluate(client, "lanzhou_investor", f"/enterprises/{project['enterprise']['id']}/evaluations",
-             score)
+    """Pass the admission evaluation of the project and the investor evaluation of its investor,
+    both decided on 2024-02-25 (before ``STAGE_DATES["signed"]``)."""
+    with travel(DECIDED):
+        evaluate(client, "lanzhou_admission", f"/projects/{project['id']}/evaluations", score)
+        evaluate(client, "lanzhou_investor",
+                 f"/enterprises/{project['enterprise']['id']}/evaluations", score)
 
 
 def recognise(client: Any, project_id: int, **registration: Any) -> dict[str, Any]:

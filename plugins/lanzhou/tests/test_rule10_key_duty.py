@@ -3,6 +3,7 @@ of 五定包抓 (Seed 三(四)3)."""
 
 from __future__ import annotations
 
+from core.clock import travel
 from plugins.lanzhou.tests.conftest import (
     FIVE_FIXED,
     admit,
@@ -35,8 +36,8 @@ def test_the_key_leads_leader_and_team_stay_with_its_project(client):
     """一抓到底: converted, the key lead's project is key, led by the same leader and team."""
     lead = call(client, "POST", "/leads", LEAD | {"enterprise": investor(), "attributes": {
         "key_lead": True, "leader": "市政府常务副市长", "team": "新区氢能产业招商专班"}}, 201)
-    call(client, "POST", f"/leads/{lead['id']}/assign",
-         {"first_talk_unit": "lz_new_area", "assigned_on": "2024-03-05"})
+    with travel("2024-03-05T10:00:00+08:00"):  # the assignment's date is the server's
+        call(client, "POST", f"/leads/{lead['id']}/assign", {"first_talk_unit": "lz_new_area"})
     project = call(client, "POST", f"/leads/{lead['id']}/convert", {"amount": "20000"}, 201)
     assert project["leader_name"] == "市政府常务副市长"
     assert project["attributes"]["team"] == "新区氢能产业招商专班"

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from core.city import City
+from core.clock import travel
 from core.credit_code import make_credit_code, organisation_check_character
 from tests.support.cities import built_in_city
 from tests.support.http import call
@@ -85,20 +86,27 @@ def advance(client: Any, project_id: int, stage: str,
     return body
 
 
-def pass_evaluation(client: Any, project_id: int, score: str = "80") -> dict[str, Any]:
-    """A 项目评估 scored ``score`` on every dimension by the commerce bureau, decided."""
+# Before the signing dates the tests use (2024-03-01 …): signing follows the evaluation it
+# needs, and the evaluation's decision day is the server's (core.time_order).
+EVALUATION_DECIDED = "2024-02-20T10:00:00+08:00"
+
+
+def pass_evaluation(client: Any, project_id: int, score: str = "80",
+                    at: str = EVALUATION_DECIDED) -> dict[str, Any]:
+    """A 项目评估 scored ``score`` on every dimension by the commerce bureau, decided at ``at``."""
     forms = {form["code"]: form for form in call(client, "GET", "/evaluation-forms")}
     form = forms["pingliang_project_evaluation"]
-    evaluation = call(client, "POST", f"/projects/{project_id}/evaluations",
-                      {"form": form["code"], "reviewers": [{"unit": "dept_commerce"}]}, 201)
-    reviewer = evaluation["reviewers"][0]["id"]
-    call(client, "POST", f"/evaluations/{evaluation['id']}/scores", {
-        "reviewer_id": reviewer,
-        "scores": [{"dimension": d["code"], "score": score} for d in form["dimensions"]]})
-    call(client, "POST", f"/evaluations/{evaluation['id']}/steps", {"step": "submitted"})
-    decision = "approved" if int(score) >= 60 else "rejected"
-    return call(client, "POST", f"/evaluations/{evaluation['id']}/steps",
-                {"step": "decided", "decision": decision})
+    with travel(at):
+        evaluation = call(client, "POST", f"/projects/{project_id}/evaluations",
+                          {"form": form["code"], "reviewers": [{"unit": "dept_commerce"}]}, 201)
+        reviewer = evaluation["reviewers"][0]["id"]
+        call(client, "POST", f"/evaluations/{evaluation['id']}/scores", {
+            "reviewer_id": reviewer,
+            "scores": [{"dimension": d["code"], "score": score} for d in form["dimensions"]]})
+        call(client, "POST", f"/evaluations/{evaluation['id']}/steps", {"step": "submitted"})
+        decision = "approved" if int(score) >= 60 else "rejected"
+        return call(client, "POST", f"/evaluations/{evaluation['id']}/steps",
+                    {"step": "decided", "decision": decision})
 
 
 def own(client: Any, project_id: int) -> None:

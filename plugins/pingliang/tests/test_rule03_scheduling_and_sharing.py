@@ -60,7 +60,7 @@ def test_shared_information_is_read_by_all_and_followed_up_by_a_lead(client):
     assert [row["id"] for row in feed["items"]] == [item["id"]]
     lead = call(client, "POST", "/leads", {
         "title": "光伏组件生产基地", "enterprise": {"name": "某光伏科技有限公司"},
-        "reporting_unit": "chongxin", "channel": "chain", "reported_on": "2024-03-04"}, 201,
+        "reporting_unit": "chongxin", "channel": "chain"}, 201,  # reported today
         as_=("clerk", "chongxin"))
     followed = call(client, "POST", f"/pingliang/information/{item['id']}/follow-up",
                     {"lead_id": lead["id"]}, as_=("clerk", "chongxin"))

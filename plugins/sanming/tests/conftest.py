@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from core.city import City
+from core.clock import travel
 from core.credit_code import make_credit_code, organisation_check_character
 from tests.support.cities import built_in_city
 
@@ -78,30 +79,45 @@ def new_lead(client: Any, **overrides: Any) -> dict[str, Any]:
 
 def advance(client: Any, project_id: int, stage: str,
             dates: dict[str, str] | None = None) -> dict[str, Any]:
-    """Fill the core's gates and move a project along the main line to ``stage``."""
+    """Fill the core's gates and move a project along the main line to ``stage``.
+
+    A milestone not yet agreed is planned for 2026-06-01 (an agreed one stays: only a re-plan
+    moves it); completion is entered with its actual completion date on the same day."""
     body = call(client, "GET", f"/projects/{project_id}")
     for step in MAIN_LINE[MAIN_LINE.index(body["stage"]) + 1: MAIN_LINE.index(stage) + 1]:
+        on = (dates or {}).get(step, STAGE_DATES[step])
         if step == "signed" and body["agreement_amount"] is None:
             call(client, "PATCH", f"/projects/{project_id}", {"agreement_amount": body["amount"]})
         kinds = {"signed": "start", "started": "completion", "completed": "production"}
-        if step in kinds:
+        agreed = {m["kind"] for m in call(client, "GET", f"/projects/{project_id}")["milestones"]}
+        if step in kinds and kinds[step] not in agreed:
             call(client, "PUT", f"/projects/{project_id}/milestones",
                  {"kind": kinds[step], "planned_on": "2026-06-01"})
+        if step == "completed":
+            call(client, "PUT", f"/projects/{project_id}/milestones",
+                 {"kind": "completion", "actual_on": on})
         body = call(client, "POST", f"/projects/{project_id}/transitions",
-                    {"target": step, "occurred_on": (dates or {}).get(step, STAGE_DATES[step])})
+                    {"target": step, "occurred_on": on})
     return body
 
 
+# The server's decision time of ``pass_pre_evaluation``: before the signing it allows
+# (core.time_order: signing follows its evaluations).
+DECIDED = "2024-02-25T10:00:00+08:00"
+
+
 def pass_pre_evaluation(client: Any, project_id: int) -> dict[str, Any]:
-    """A 前期评价 scored 80 on every dimension by the development commission, approved."""
+    """A 前期评价 scored 80 on every dimension by the development commission, approved on
+    2024-02-25 (before ``STAGE_DATES["signed"]``)."""
     forms = {form["code"]: form for form in call(client, "GET", "/evaluation-forms")}
     form = forms["sanming_pre_evaluation"]
-    evaluation = call(client, "POST", f"/projects/{project_id}/evaluations",
-                      {"form": form["code"], "reviewers": [{"unit": "dept_development"}]}, 201)
-    reviewer = evaluation["reviewers"][0]["id"]
-    call(client, "POST", f"/evaluations/{evaluation['id']}/scores", {
-        "reviewer_id": reviewer,
-        "scores": [{"dimension": d["code"], "score": "80"} for d in form["dimensions"]]})
-    call(client, "POST", f"/evaluations/{evaluation['id']}/steps", {"step": "submitted"})
-    return call(client, "POST", f"/evaluations/{evaluation['id']}/steps",
-                {"step": "decided", "decision": "approved"})
+    with travel(DECIDED):
+        evaluation = call(client, "POST", f"/projects/{project_id}/evaluations",
+                          {"form": form["code"], "reviewers": [{"unit": "dept_development"}]}, 201)
+        reviewer = evaluation["reviewers"][0]["id"]
+        call(client, "POST", f"/evaluations/{evaluation['id']}/scores", {
+            "reviewer_id": reviewer,
+            "scores": [{"dimension": d["code"], "score": "80"} for d in form["dimensions"]]})
+        call(client, "POST", f"/evaluations/{evaluation['id']}/steps", {"step": "submitted"})
+        return call(client, "POST", f"/evaluations/{evaluation['id']}/steps",
+                    {"step": "decided", "decision": "approved"})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from core.clock import travel
 from plugins.sanming.tests.conftest import advance, call, investor, new_lead, sanming_city
 from tests.support.http import ApiClient
 from tests.support.records import events_of, row_counts
@@ -22,8 +23,8 @@ def owned_investor_to_start(client):
     first = new_lead(client, enterprise=company, reporting_unit="yongan", reported_on="2024-03-04")
     later = new_lead(client, enterprise=dict(company), reporting_unit="sanyuan",
                      reported_on="2024-03-10")
-    call(client, "POST", f"/leads/{first['id']}/assign",
-         {"first_talk_unit": "yongan", "assigned_on": "2024-03-06"})
+    with travel("2024-03-06T10:00:00+08:00"):  # the assignment's date is the server's
+        call(client, "POST", f"/leads/{first['id']}/assign", {"first_talk_unit": "yongan"})
     project = call(client, "POST", f"/leads/{first['id']}/convert", {"amount": "30000"}, 201)
     call(client, "PATCH", f"/projects/{project['id']}", {"attributes": {
         "economic_account": {"tax": "600", "jobs": 120},

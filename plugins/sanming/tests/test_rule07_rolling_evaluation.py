@@ -18,7 +18,9 @@ ALL_YES = {"in_statistics": True, "paying_tax": True, "investment_as_declared": 
 
 def landed(client, **overrides):
     project = new_project(client, **overrides)
-    advance(client, project["id"], "started", {"started": "2023-04-10"})
+    # Started on 2023-04-10, after its talks and its signing (core.time_order).
+    advance(client, project["id"], "started",
+            {"negotiating": "2023-02-01", "signed": "2023-03-01", "started": "2023-04-10"})
     return project
 
 

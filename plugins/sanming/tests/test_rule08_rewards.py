@@ -3,6 +3,7 @@ list (no money) for advisors who brought key projects, 金牌服务单位 for un
 
 from __future__ import annotations
 
+from core.clock import travel
 from core.toolkit import Intermediary
 from plugins.sanming.tests.conftest import (
     ACCOUNTS,
@@ -39,8 +40,8 @@ def test_the_four_honours(client, app):
     small = new_project(client, amount="20000", intermediary_id=wang)
     advance(client, small["id"], "signed", {"signed": "2024-06-01"})
     lead = new_lead(client, enterprise=investor(), intermediary_id=wang, reported_on="2024-04-01")
-    call(client, "POST", f"/leads/{lead['id']}/assign",
-         {"first_talk_unit": "yongan", "assigned_on": "2024-04-03"})
+    with travel("2024-04-03T10:00:00+08:00"):  # the assignment's date is the server's
+        call(client, "POST", f"/leads/{lead['id']}/assign", {"first_talk_unit": "yongan"})
     matter = call(client, "POST", "/matters", {
         "project_id": key["id"], "kind": "land", "title": "用地保障", "request": "新增用地",
         "owner_unit": "yongan", "requested_on": "2024-05-02"}, 201)
