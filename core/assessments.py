@@ -13,6 +13,11 @@ full points), capped at the indicator's ``cap``. Adjustments not exempted are
 summed and the sum is held within ±``adjustment_cap``; exempted ones (容错免责)
 are listed but not counted. The total is capped at ``total_cap``; units are
 ranked by total, equal totals sharing a rank (1, 1, 3).
+
+An item that cannot be computed says so (:class:`~core.policy.NotComputable`, with a Chinese
+reason): a metric hook returns it for a unit's value or for a whole metric, an adjustment hook
+among its items. The unit's result keeps the item as not computed — no value, no points — and
+the run lists every item not computed (``not_computed``): its ranking is incomplete.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from core.credit import credited
 from core.figures import compute_figures
 from core.models import Lead, Unit
 from core.models.leads import LeadStatus
-from core.policy import Adjustment, AssessmentScheme, Indicator
+from core.policy import Adjustment, AssessmentScheme, Indicator, NotComputable
 from core.services.leads import is_judgement_overdue
 
 if TYPE_CHECKING:
@@ -111,6 +116,8 @@ class AssessmentContext:
     units: list[Unit]
     today: dt.date = field(default_factory=dt.date.today)
     metrics: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    # {metric: {unit_code: NotComputable}}: values a metric could not compute.
+    not_computed: dict[str, dict[str, NotComputable]] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -154,16 +161,33 @@ def compute_metrics(context: AssessmentContext) -> dict[str, dict[str, Decimal]]
     wanted = needed_metrics(context.scheme)
     for name in wanted:
         if name in METRICS:
-            context.metrics[name] = METRICS[name][1](context)
+            _store_metric(context, name, METRICS[name][1](context))
     for extra in context.city.call("assessment_metrics", context=context):
         for name, values in extra.items():
-            context.metrics[name] = {code: exact(value) for code, value in values.items()}
+            _store_metric(context, name, values)
     missing = [name for name in wanted if name not in context.metrics]
     if missing:
         raise KeyError(", ".join(missing))
     codes = context.unit_codes
     return {name: {code: Decimal(context.metrics[name].get(code, ZERO)) for code in codes}
             for name in wanted}
+
+
+def _store_metric(context: AssessmentContext, name: str,
+                  values: dict[str, Any] | NotComputable) -> None:
+    """Keep a metric's values; a :class:`NotComputable` (for a unit, or for the whole metric)
+    is kept apart, with its reason, and gives no value."""
+    if isinstance(values, NotComputable):
+        context.metrics[name] = {}
+        context.not_computed[name] = {code: values for code in context.unit_codes}
+        return
+    context.metrics[name] = {}
+    context.not_computed.pop(name, None)
+    for code, value in values.items():
+        if isinstance(value, NotComputable):
+            context.not_computed.setdefault(name, {})[code] = value
+        else:
+            context.metrics[name][code] = exact(value)
 
 
 @dataclass
@@ -174,6 +198,8 @@ class UnitScore:
     values: dict[str, Decimal]
     points: dict[str, Decimal]
     adjustments: list[Adjustment]
+    # Items not computed: {item code: {"name": …, "reason": …}}.
+    not_computed: dict[str, dict[str, str]] = field(default_factory=dict)
     indicator_total: Decimal = ZERO
     adjustment_uncapped: Decimal = ZERO
     adjustment_total: Decimal = ZERO
@@ -217,23 +243,46 @@ def score_units(
     scheme: AssessmentScheme,
     metrics: dict[str, dict[str, Decimal]],
     unit_codes: list[str],
-    adjustments: Iterable[Adjustment] = (),
+    adjustments: Iterable[Adjustment | NotComputable] = (),
+    not_computed: dict[str, dict[str, NotComputable]] | None = None,
 ) -> list[UnitScore]:
-    """Score and rank ``unit_codes`` by ``scheme`` from their metric values."""
+    """Score and rank ``unit_codes`` by ``scheme`` from their metric values.
+
+    ``not_computed`` (``{metric: {unit: NotComputable}}``) and :class:`NotComputable` items
+    among ``adjustments`` are kept on each unit's score as items not computed: no value, no
+    points, the reason said.
+    """
+    blocked = not_computed or {}
     items: dict[str, list[Adjustment]] = defaultdict(list)
+    missing: dict[str, dict[str, dict[str, str]]] = defaultdict(dict)
     for item in adjustments:
+        if isinstance(item, NotComputable):
+            for code in [item.unit_code] if item.unit_code else unit_codes:
+                missing[code][item.item or "adjustments"] = {
+                    "name": item.name or item.item or "加减分", "reason": item.reason}
+            continue
         items[item.unit_code].append(item)
-    best = {indicator.code: max((metrics[indicator.metric].get(code, ZERO) for code in unit_codes),
-                                default=ZERO)
+
+    def computed(metric: str, code: str) -> bool:
+        return code not in blocked.get(metric, {})
+
+    best = {indicator.code: max((metrics[indicator.metric].get(code, ZERO) for code in unit_codes
+                                 if computed(indicator.metric, code)), default=ZERO)
             for indicator in scheme.indicators}
     scores = []
     for code in unit_codes:
         values = {name: metrics[name].get(code, ZERO).quantize(VALUE_PLACES, ROUND_HALF_UP)
-                  for name in metrics}
-        points = {indicator.code: indicator_points(
-            indicator, metrics[indicator.metric].get(code, ZERO), best[indicator.code])
-            for indicator in scheme.indicators}
-        score = UnitScore(unit_code=code, values=values, points=points, adjustments=items[code])
+                  for name in metrics if computed(name, code)}
+        points = {}
+        for indicator in scheme.indicators:
+            if not computed(indicator.metric, code):
+                missing[code][indicator.code] = {
+                    "name": indicator.name, "reason": blocked[indicator.metric][code].reason}
+                continue
+            points[indicator.code] = indicator_points(
+                indicator, metrics[indicator.metric].get(code, ZERO), best[indicator.code])
+        score = UnitScore(unit_code=code, values=values, points=points, adjustments=items[code],
+                          not_computed=dict(missing[code]))
         score.indicator_total = sum(points.values(), ZERO)
         score.adjustment_uncapped = sum((exact(item.points) for item in items[code]
                                          if not item.exempted), ZERO)
@@ -242,6 +291,17 @@ def score_units(
         score.total = min(total, scheme.total_cap) if scheme.total_cap is not None else total
         scores.append(score)
     return rank_scores(scores)
+
+
+def not_computed_summary(scores: Iterable[UnitScore]) -> list[dict[str, Any]]:
+    """The run's items not computed: ``[{item, name, reason, units}]``, one per item and reason."""
+    summary: dict[tuple[str, str], dict[str, Any]] = {}
+    for score in scores:
+        for item, entry in score.not_computed.items():
+            row = summary.setdefault((item, entry["reason"]), {
+                "item": item, "name": entry["name"], "reason": entry["reason"], "units": []})
+            row["units"].append(score.unit_code)
+    return [summary[key] for key in sorted(summary)]
 
 
 def scheme_snapshot(scheme: AssessmentScheme) -> dict[str, Any]:

@@ -182,6 +182,16 @@ class ChainSection(Schema):
                         validate=validate.Length(min=1, error="产业链至少应有一个环节"))
 
 
+class IntroducerRoleSection(Schema):
+    """A role the city gives those who introduce investment (金牌顾问, 招商大使, 委托招商机构…),
+    held by entries of the registry (core.introducers); ``kinds`` limits who may hold it."""
+
+    code = fields.String(required=True, validate=CHAIN_CODE)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    kinds = fields.List(fields.String(validate=validate.OneOf(
+        ["firm", "advisor", "ambassador", "individual"])), load_default=list)
+
+
 class PluginsSection(Schema):
     class Meta:
         unknown = EXCLUDE  # plugin tables are validated by each plugin's own schema
@@ -214,7 +224,15 @@ class DeploymentSchema(Schema):
     industries = fields.List(fields.Nested(IndustrySection), load_default=list)
     units = fields.List(fields.Nested(UnitSection), load_default=list)
     chains = fields.List(fields.Nested(ChainSection), load_default=list)
+    introducer_roles = fields.List(fields.Nested(IntroducerRoleSection), load_default=list)
     plugins = fields.Nested(PluginsSection, required=True)
+
+    @validates_schema
+    def _introducer_roles_once(self, data: dict, **_: Any) -> None:
+        codes = [role["code"] for role in data.get("introducer_roles", [])]
+        doubled = sorted({c for c in codes if codes.count(c) > 1})
+        if doubled:
+            raise ValidationError(f"引荐人角色编码重复：{', '.join(doubled)}", "introducer_roles")
 
     @validates_schema
     def _chains_fit_the_catalogue(self, data: dict, **_: Any) -> None:

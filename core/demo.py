@@ -24,7 +24,7 @@ from core.credit_code import make_credit_code, organisation_check_character
 from core.db import unit_of_work
 from core.identity import SYSTEM
 from core.lifecycle import MAIN_LINE, Stage
-from core.models import FundTranche, Lead, Project, Unit
+from core.models import FundTranche, Intermediary, Lead, Project, Unit
 from core.services import leads as lead_service
 from core.services import projects as project_service
 
@@ -105,6 +105,30 @@ class DemoBuilder:
         return {"name": name, "credit_code": code, "origin_region": region,
                 "origin_province": origin_province if out_of_province else self.city.province,
                 "tags": tags}
+
+    def firm_credit_code(self, area: str = "440300") -> str:
+        """A valid unified social credit code for a demo intermediary firm (中介机构)."""
+        self._serial += 1
+        body = f"MJ{self._serial:06d}"
+        return make_credit_code("91" + area + body + organisation_check_character(body))
+
+    def introducer(self, name: str, kind: str, phone: str, *, credit_code: str | None = None,
+                   contact_person: str | None = None, roles: tuple[str, ...] = (),
+                   public_official: str | None = None, basis: str | None = None,
+                   notes: str | None = None) -> Intermediary:
+        """An entry of the introducer registry (引荐人名录), registered by the office through its
+        service; ``public_official`` (``yes``/``no``) is confirmed by the office on ``basis``,
+        ``None`` leaves it unknown."""
+        from core.services import introducers as introducer_service
+
+        row = introducer_service.register(self.session, self.city, {
+            "name": name, "kind": kind, "phone": phone, "credit_code": credit_code,
+            "contact_person": contact_person, "roles": list(roles), "notes": notes}, SYSTEM)
+        if public_official is not None:
+            introducer_service.confirm_public_official(self.session, self.city, row, {
+                "public_official": public_official,
+                "basis": basis or "演示数据：本人书面承诺及所在单位证明"}, SYSTEM)
+        return row
 
     # -- records -------------------------------------------------------------
     def lead(self, *, unit: Unit, reported_on: dt.date, industry: str | None = None,

@@ -437,8 +437,18 @@ RUN = {
     "run_id": integer(), "scheme_code": string(), "scheme_name": string(),
     "period_kind": string("month, quarter, half or year"), "period": string("e.g. 2024Q1"),
     "period_start": date(), "period_end": date(), "rules_year": integer(),
-    "status": string("draft or published"), "published_on": date(nullable=True),
+    "status": string("draft, published or superseded"),
+    "published_on": date("the day of publication in the city's zone", nullable=True),
+    "published_at": datetime("the server's time of publication", nullable=True),
+    "published_by": string(nullable=True),
     "objection_deadline": date(nullable=True),
+    "supersedes_run_id": integer("the run this one replaced as published", nullable=True),
+    "superseded_by_run_id": integer("the corrected run that replaced this one", nullable=True),
+    "superseded_at": datetime(nullable=True), "superseded_by": string(nullable=True),
+    "supersession_reason": string(nullable=True),
+    "not_computed": array("items that could not be computed, with the reason", obj(fields={
+        "item": string(), "name": string(), "reason": string(),
+        "units": array(items=string())})),
     "ranking": array("each unit's rank and total score", obj(fields={
         "unit": string(), "rank": integer(), "total": decimal()})),
 }
@@ -469,7 +479,10 @@ register(
               WARNING | {"previous_level": string()}),
     EventType("warning", "cleared", "the lag is over", WARNING),
     EventType("assessment", "computed", "a unit assessment was computed (draft)", RUN),
-    EventType("assessment", "published", "an assessment ranking was published", RUN),
+    EventType("assessment", "published", "an assessment ranking was published", RUN | {
+        "acknowledged_incomplete": boolean("published with items not computed, acknowledged")}),
+    EventType("assessment", "superseded",
+              "a published ranking was replaced by a corrected run of the same period (kept)", RUN),
     EventType("assessment", "objection_filed", "a unit disputed its result", OBJECTION),
     EventType("assessment", "objection_answered", "the office answered an objection",
               OBJECTION),
@@ -544,11 +557,41 @@ REWARD = {
     "cap": decimal(nullable=True), "capped": boolean(), "eligible": boolean(),
     "ineligible_reason": string(nullable=True), "basis": string(),
     "project_ids": array(items=integer()),
+    "state": string("proposed, approved, rejected, paid or superseded"),
+    "scope_key": string("rule|recipient|year or ranking the cap applies within", nullable=True),
+    "items": array(items=obj(fields={"key": string("tranche:<id>, ranking:…, period:…"),
+                                     "amount": decimal("万元 before the cap")})),
+    "reductions": array(items=string("a reduction or refusal, Chinese")),
+    "ranking_run_id": integer(nullable=True), "superseded_by_id": integer(nullable=True),
+    "decided_by": string(nullable=True), "decision_reason": string(nullable=True),
+    "voucher_ref": string(nullable=True), "paid_on": date(nullable=True),
 }
 register(
-    EventType("reward", "granted", "a reward was granted", REWARD),
-    EventType("reward", "refused", "a reward candidate was refused (e.g. a public official)",
-              REWARD),
+    EventType("reward", "proposed", "a reward run proposed a ledger line (eligible or refused, "
+              "capped against what is already approved or paid)", REWARD),
+    EventType("reward", "superseded", "a later run proposed the same items again", REWARD),
+    EventType("reward", "approved", "the office approved a reward line", REWARD),
+    EventType("reward", "rejected", "the office rejected a reward line, with the reason", REWARD),
+    EventType("reward", "paid", "the office recorded the payment of an approved line", REWARD),
+)
+
+
+INTERMEDIARY = {
+    "intermediary_id": integer(), "name": string(), "kind": string(
+        "firm (中介机构), advisor, ambassador or individual"),
+    "credit_code": string(nullable=True), "roles": array(items=string()),
+    "status": string("active or inactive"),
+    "public_official": string("yes, no or unknown (是否国家公职人员)"),
+    "public_official_confirmed_at": datetime(nullable=True),
+}
+register(
+    EventType("intermediary", "registered",
+              "the office registered someone who introduces investment (引荐人名录)", INTERMEDIARY),
+    EventType("intermediary", "updated", "the office corrected a registry entry", INTERMEDIARY),
+    EventType("intermediary", "public_official_confirmed",
+              "the office confirmed whether an entry is a state public official", INTERMEDIARY),
+    EventType("intermediary", "status_changed", "an entry was deactivated or restored",
+              INTERMEDIARY),
 )
 
 

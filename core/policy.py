@@ -161,6 +161,23 @@ class Adjustment:
 
 
 @dataclass(frozen=True)
+class NotComputable:
+    """An assessment item that cannot be computed, with the reason in Chinese.
+
+    A metric hook (``assessment_metrics``) returns it in place of a unit's value, or in place
+    of a metric's whole ``{unit: value}`` (no unit can be computed); an adjustment hook
+    (``assessment_adjustments``) returns it among its ``Adjustment``s, naming its ``item``
+    (and ``unit_code``, ``None`` for every assessed unit). The run keeps the item with the
+    reason — no value, no points — and says it is incomplete (``core.assessments``).
+    """
+
+    reason: str
+    item: str = ""
+    name: str = ""
+    unit_code: str | None = None
+
+
+@dataclass(frozen=True)
 class WarningFinding:
     """One raised warning found by a rule: level red, yellow, blue or overdue."""
 
@@ -193,14 +210,25 @@ class RewardCandidate:
     basis: str
     project_ids: tuple[int, ...] = ()
     is_public_official: bool = False
+    # What the amount is made of, each rewarded once per rule and recipient: ``(key, amount)``
+    # with keys like ``tranche:17`` or ``ranking:<scheme>:<from>:<to>``. Empty: the whole
+    # amount rests on the run's period (``period:<from>:<to>``).
+    items: tuple[tuple[str, Decimal], ...] = ()
+    # The scope its cap and its once-only apply within, when the rule's own (``RewardRule.
+    # scope``) does not say it: e.g. ``ranking:<scheme>:<from>:<to>`` for a ranking's award.
+    scope: str | None = None
+    ranking_run_id: int | None = None  # the assessment run it rests on (basis)
 
 
 @dataclass(frozen=True)
 class RewardRule:
     """A reward: ``candidates(context)`` proposes, the core caps and checks eligibility.
 
-    ``cap`` is per recipient (万元). ``excludes_public_officials`` refuses state
-    public officials with a readable reason.
+    ``cap`` is per recipient and ``scope`` (万元): ``scope`` is ``"year"`` (the calendar year
+    in which the run's period ends) or ``"period"``
+    (the run's period); a candidate's own ``scope`` overrides it. The core subtracts what is
+    already approved or paid in that scope before capping. ``excludes_public_officials``
+    refuses state public officials with a readable reason.
     """
 
     code: str
@@ -208,6 +236,7 @@ class RewardRule:
     candidates: Callable[[Any], list[RewardCandidate]]
     cap: Decimal | None = None
     excludes_public_officials: bool = False
+    scope: str = "period"
 
 
 @dataclass(frozen=True)

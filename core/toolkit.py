@@ -76,6 +76,7 @@ from core.policy import (
     HardRefusal,
     Indicator,
     MapTarget,
+    NotComputable,
     Refusal,
     Report,
     RewardCandidate,
@@ -142,6 +143,9 @@ from core.models import EarlyWarning
 from core.periods import period_bounds
 from core.reports import ReportContext
 from core.services.rewards import RewardContext, compute_rewards
+from core.services.rewards import approve as approve_reward
+from core.services.rewards import pay as pay_reward
+from core.services.rewards import reject as reject_reward
 from core.services.warnings import WarningContext
 
 # isort: split
@@ -168,12 +172,21 @@ from core.default_warnings import milestone_overdue as core_milestone_overdue
 from core.default_warnings import no_progress as core_no_progress
 from core.models.leads import LEAD_CHANNELS
 from core.services.assessments import latest_published_run, ranking_end
+from core.services.rewards import ranking_key
+
+# isort: split
+# The introducer registry (引荐人名录): naming an introducer, the public-official status a rule
+# that never pays officials reads, and registering entries (a city's demo)
+from core.introducers import check_intermediary, public_official_status
+from core.services.introducers import confirm_public_official as confirm_intermediary_official
+from core.services.introducers import register as register_intermediary
 
 __all__ = [
     "Actor", "Adjustment", "AssessmentScheme", "Base", "BaseSchema", "City", "CodedMessage",
     "CreditCode", "Dimension", "Enterprise", "EvaluationForm", "FieldProblem", "FundTranche",
     "HardRefusal", "Indicator", "Intermediary", "Lead", "MAIN_LINE", "Milestone", "Money",
-    "MoneyField", "Page", "Person", "Problem", "Project", "ProjectStatus", "Refusal", "Report",
+    "MoneyField", "NotComputable", "Page", "Person", "Problem", "Project", "ProjectStatus",
+    "Refusal", "Report",
     "RewardCandidate", "RewardRule", "STAGE_LABELS", "Stage", "StageTransition", "Transfer",
     "TransferSharing", "Unit", "WarningFinding", "WarningRule", "WorkdayCalendar",
     "credit_shares", "current_actor", "current_city", "field_present", "field_problems",
@@ -199,7 +212,7 @@ __all__ += [
 ]
 
 # Computing rewards for a period (a city's demo shows its reward rules at work)
-__all__ += ["compute_rewards"]
+__all__ += ["approve_reward", "compute_rewards", "pay_reward", "reject_reward"]
 
 __all__ += [
     "complete_work_order", "compute_figures", "ensure_office", "find_enterprise",
@@ -213,7 +226,7 @@ __all__ += [
 
 __all__ += [
     "LEAD_CHANNELS", "core_milestone_overdue", "core_no_progress", "latest_published_run",
-    "ranking_end", "to_json_value", "DateRange",
+    "ranking_end", "ranking_key", "to_json_value", "DateRange",
 ]
 
 # Pages of the web interface a city declares (the web_pages hook)
@@ -285,3 +298,6 @@ __all__ += ["Name", "PeriodLabel", "contains", "like_pattern", "parse_date"]
 
 # A plugin's versioned record named in its paths (ETag, If-Match: core.api.versions).
 __all__ += ["RecordRef"]
+
+__all__ += ["check_intermediary", "confirm_intermediary_official", "public_official_status",
+            "register_intermediary"]

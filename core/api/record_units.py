@@ -12,7 +12,16 @@ from __future__ import annotations
 from typing import Any
 
 from core.api.registry import RecordRef
-from core.models import AssessmentObjection, AssessmentRun, Enterprise, FundTranche, Lead, Project
+from core.models import (
+    AssessmentObjection,
+    AssessmentRun,
+    Enterprise,
+    FundTranche,
+    Intermediary,
+    Lead,
+    Project,
+    Reward,
+)
 from core.models.evaluations import Evaluation
 from core.models.matters import Matter, MatterCondition, WorkOrder
 from core.permissions import AccessRequest
@@ -29,6 +38,8 @@ EVALUATION = RecordRef(Evaluation, "evaluation_id", "evaluation")
 ASSESSMENT_RUN = RecordRef(AssessmentRun, "run_id", "assessment-run")
 OBJECTION = RecordRef(AssessmentObjection, "objection_id", "objection")
 ENTERPRISE = RecordRef(Enterprise, "enterprise_id", "enterprise")
+REWARD = RecordRef(Reward, "reward_id", "reward")
+INTERMEDIARY = RecordRef(Intermediary, "intermediary_id", "intermediary")
 
 
 def path_record(request: AccessRequest, model: type, key: str, label: str) -> Any:

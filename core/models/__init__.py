@@ -20,7 +20,7 @@ from core.models.evaluations import (
 from core.models.idempotency import IdempotentRequest
 from core.models.leads import Lead
 from core.models.matters import Matter, MatterCondition, WorkOrder
-from core.models.organisation import Intermediary, Person, Unit
+from core.models.organisation import Intermediary, IntermediaryChange, Person, Unit
 from core.models.outbox import OutboxEvent
 from core.models.projects import (
     FundTranche,
@@ -31,13 +31,14 @@ from core.models.projects import (
     StageTransition,
     Transfer,
 )
-from core.models.rewards import Reward, RewardRun
+from core.models.rewards import Reward, RewardChange, RewardRun
 from core.models.warnings import EarlyWarning
 
 __all__ = [
     "Enterprise",
     "FundTranche",
     "Intermediary",
+    "IntermediaryChange",
     "Lead",
     "Milestone",
     "MilestoneReplan",
@@ -57,7 +58,7 @@ __all__ += [
 
 __all__ += [
     "AssessmentAdjustment", "AssessmentObjection", "AssessmentResult", "AssessmentRun",
-    "EarlyWarning", "Reward", "RewardRun",
+    "EarlyWarning", "Reward", "RewardChange", "RewardRun",
 ]
 
 __all__ += ["ChainTarget"]

@@ -42,6 +42,15 @@ class AssessmentRun(Base):
     published_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     published_by: Mapped[str | None] = mapped_column(sa.String(100))
     objection_deadline: Mapped[dt.date | None]
+    # Items that could not be computed: [{item, name, reason, units}] (core.assessments.NotComputable).
+    not_computed: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
+    # Supersession: one published run per scheme and period; publishing a corrected run marks the
+    # previous one superseded (kept, readable) with who, when and why.
+    supersedes_run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assessment_runs.id"))
+    superseded_by_run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assessment_runs.id"))
+    superseded_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    superseded_by: Mapped[str | None] = mapped_column(sa.String(100))
+    supersession_reason: Mapped[str | None] = mapped_column(sa.Text)
     # Optimistic locking: the API's ETag; a stale If-Match is refused (core.api.versions).
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
@@ -51,6 +60,17 @@ class AssessmentRun(Base):
         back_populates="run", order_by="AssessmentAdjustment.id")
 
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        # One published result per scheme and period (a superseded run keeps its rows).
+        sa.Index("uq_assessment_runs_published", "scheme_code", "period_start", "period_end",
+                 unique=True, sqlite_where=sa.text("status = 'published'"),
+                 postgresql_where=sa.text("status = 'published'")),
+    )
+
+    @property
+    def complete(self) -> bool:
+        """Every item of every unit was computed."""
+        return not self.not_computed
 
 
 class AssessmentResult(Base):
@@ -72,6 +92,8 @@ class AssessmentResult(Base):
     adjustment_uncapped: Mapped[Decimal] = mapped_column(Points)
     adjustment_total: Mapped[Decimal] = mapped_column(Points)
     total: Mapped[Decimal] = mapped_column(Points)
+    # Items not computed for this unit: {item code: {name, reason}}; no value, no points.
+    not_computed: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
 
     run: Mapped[AssessmentRun] = relationship(back_populates="results")
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from typing import Any
+
+from marshmallow import ValidationError, fields, validate, validates
 
 from core.periods import PERIOD_KINDS
+from core.problems import CodedMessage
 from core.schemas.base import BaseSchema, Page
 
 
@@ -41,12 +44,23 @@ class RunCreate(BaseSchema):
 
 class RunQuery(Page):
     scheme = fields.String()
-    status = fields.String(validate=validate.OneOf(["draft", "published"]))
+    status = fields.String(validate=validate.OneOf(["draft", "published", "superseded"]))
 
 
 class RunPublish(BaseSchema):
-    published_on = fields.Date(load_default=None, allow_none=True,
-                               metadata={"description": "公布日期（默认今天），异议期自此起算"})
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000),
+                           metadata={"description": "更正理由：同一方案同一考核期已公布过结果时必填，"
+                                                    "原结果标记为已被取代"})
+    acknowledge_incomplete = fields.Boolean(load_default=False, metadata={
+        "description": "确认公布含无法计算项目的（不完整的）结果"})
+    # Publication time is the server's: a date sent by the client is refused, never used.
+    published_on = fields.Raw(allow_none=True, metadata={
+        "description": "不接受：公布时间由服务器记录，异议期自公布当日起按工作日计算"})
+
+    @validates("published_on")
+    def _server_time_only(self, value: Any, **kwargs: Any) -> None:
+        raise ValidationError(CodedMessage(
+            "published_on.server_time", "公布时间由服务器记录，不能指定公布日期"))
 
 
 class RunSchema(BaseSchema):
@@ -67,6 +81,16 @@ class RunSchema(BaseSchema):
     published_at = fields.DateTime(allow_none=True)
     published_by = fields.String(allow_none=True)
     objection_deadline = fields.Date(allow_none=True)
+    supersedes_run_id = fields.Integer(allow_none=True, metadata={"title": "取代的考核批次"})
+    superseded_by_run_id = fields.Integer(allow_none=True, metadata={"title": "被取代于批次"})
+    superseded_at = fields.DateTime(allow_none=True, metadata={"title": "被取代时间"})
+    superseded_by = fields.String(allow_none=True, metadata={"title": "取代操作人"})
+    supersession_reason = fields.String(allow_none=True, metadata={"title": "取代原因"})
+    not_computed = fields.List(fields.Dict(), metadata={
+        "title": "无法计算的考核项目",
+        "description": "无法计算的考核项目：[{item, name, reason, units}]；非空即排名不完整"})
+    complete = fields.Boolean(metadata={"title": "考核项目是否全部计算",
+                                        "description": "全部考核项目均已计算"})
 
 
 class AdjustmentSchema(BaseSchema):
@@ -77,6 +101,14 @@ class AdjustmentSchema(BaseSchema):
     exemption_reason = fields.String(allow_none=True)
     approver = fields.String(allow_none=True)
     counted = fields.Boolean()
+
+
+class RankingItemSchema(BaseSchema):
+    code = fields.String()
+    name = fields.String()
+    points = fields.String(allow_none=True)
+    computable = fields.Boolean()
+    reason = fields.String(allow_none=True)
 
 
 class RankingRowSchema(BaseSchema):
@@ -90,6 +122,9 @@ class RankingRowSchema(BaseSchema):
     adjustment_total = _points()
     total = _points()
     adjustments = fields.List(fields.Nested(AdjustmentSchema))
+    complete = fields.Boolean()
+    items = fields.List(fields.Nested(RankingItemSchema), metadata={
+        "description": "各考核项目：得分，或无法计算（computable: false）及原因"})
 
 
 class RankingSchema(BaseSchema):

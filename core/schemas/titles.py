@@ -17,7 +17,7 @@ GLOSSARY: dict[str, str] = {
     "description": "说明", "note": "备注", "reason": "原因", "attributes": "本市字段",
     "tags": "企业标签", "industry": "产业", "channel": "招商方式", "enterprise": "企业名称",
     "enterprise_id": "企业编号", "project_id": "项目编号", "lead_id": "线索编号",
-    "run_id": "考核编号", "evaluation_id": "评估编号", "intermediary_id": "中介编号",
+    "run_id": "考核编号", "evaluation_id": "评估编号", "intermediary_id": "引荐人编号",
     "credit_code": "统一社会信用代码", "origin_region": "来源地区", "origin_province": "来源省份",
     "parent_code": "上级单位", "park_level": "园区级别", "designated_industries": "主导产业",
     "amount": "金额（万元）", "intended_amount": "意向投资额（万元）",

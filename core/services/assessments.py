@@ -20,6 +20,7 @@ from core.assessments import (
     compute_metrics,
     exact,
     find_scheme,
+    not_computed_summary,
     scheme_snapshot,
     score_units,
 )
@@ -34,7 +35,7 @@ from core.models import (
     Unit,
 )
 from core.periods import PERIOD_KINDS, period_bounds
-from core.policy import FieldProblem, Refusal
+from core.policy import Adjustment, FieldProblem, NotComputable, Refusal
 from core.problems import invalid_input, refused
 from core.services.office import ensure_office, ensure_unit
 from core.xlsx import table_workbook
@@ -42,7 +43,7 @@ from core.xlsx import table_workbook
 if TYPE_CHECKING:
     from core.city import City
 
-RUN_STATUS_LABELS = {"draft": "草稿", "published": "已公布"}
+RUN_STATUS_LABELS = {"draft": "草稿", "published": "已公布", "superseded": "已被更正取代"}
 
 
 def run_event_data(run: AssessmentRun) -> dict[str, Any]:
@@ -57,7 +58,15 @@ def run_event_data(run: AssessmentRun) -> dict[str, Any]:
         "rules_year": run.rules_year,
         "status": run.status,
         "published_on": run.published_on,
+        "published_at": run.published_at,
+        "published_by": run.published_by,
         "objection_deadline": run.objection_deadline,
+        "supersedes_run_id": run.supersedes_run_id,
+        "superseded_by_run_id": run.superseded_by_run_id,
+        "superseded_at": run.superseded_at,
+        "superseded_by": run.superseded_by,
+        "supersession_reason": run.supersession_reason,
+        "not_computed": list(run.not_computed or []),
         "ranking": [{"unit": r.unit_code, "rank": r.rank, "total": r.total} for r in run.results],
     }
 
@@ -90,14 +99,16 @@ def create_run(session: Session, city: City, data: dict[str, Any], actor: Actor,
         raise invalid_input([FieldProblem("scheme", "scheme.unknown_metric",
                                           f"考核方案引用的指标无人计算：{exc.args[0]}")], 422) from None
     codes = set(context.unit_codes)
-    adjustments = [item for item in city.call("assessment_adjustments", context=context)
-                   if item.unit_code in codes]
-    scores = score_units(scheme, metrics, context.unit_codes, adjustments)
+    items = [item for item in city.call("assessment_adjustments", context=context)
+             if item.unit_code in codes
+             or (isinstance(item, NotComputable) and item.unit_code is None)]
+    adjustments = [item for item in items if isinstance(item, Adjustment)]
+    scores = score_units(scheme, metrics, context.unit_codes, items, context.not_computed)
     run = AssessmentRun(
         scheme_code=scheme.code, scheme_name=scheme.name, period_kind=kind,
         period_label=data["period"].strip(), period_start=start, period_end=end,
         rules_year=scheme.year or start.year, scheme=scheme_snapshot(scheme), status="draft",
-        computed_by=actor.user)
+        computed_by=actor.user, not_computed=not_computed_summary(scores))
     session.add(run)
     session.flush()
     units_by_code = {unit.code: unit for unit in units}
@@ -109,7 +120,8 @@ def create_run(session: Session, city: City, data: dict[str, Any], actor: Actor,
             values={k: format(v, "f") for k, v in score.values.items()},
             points={k: format(v, "f") for k, v in score.points.items()},
             indicator_total=score.indicator_total, adjustment_uncapped=score.adjustment_uncapped,
-            adjustment_total=score.adjustment_total, total=score.total))
+            adjustment_total=score.adjustment_total, total=score.total,
+            not_computed=score.not_computed))
     for item in adjustments:
         session.add(AssessmentAdjustment(
             run_id=run.id, unit_code=item.unit_code, points=exact(item.points),
@@ -121,23 +133,77 @@ def create_run(session: Session, city: City, data: dict[str, Any], actor: Actor,
     return run
 
 
+def current_published_run(session: Session, scheme_code: str, start: dt.date,
+                          end: dt.date) -> AssessmentRun | None:
+    """The run currently published for a scheme and period (at most one), if any."""
+    return session.scalar(sa.select(AssessmentRun).where(
+        AssessmentRun.scheme_code == scheme_code, AssessmentRun.period_start == start,
+        AssessmentRun.period_end == end, AssessmentRun.status == "published"))
+
+
+def _not_computed_text(run: AssessmentRun) -> str:
+    return "；".join(f"{item['name']}（{item['reason']}）" for item in run.not_computed)
+
+
 def publish_run(session: Session, city: City, run: AssessmentRun, data: dict[str, Any],
                 actor: Actor) -> AssessmentRun:
-    """Publish a draft run; its objection window runs ``objection_window_days`` working days."""
+    """Publish a draft run, at the server's time, once its period is over.
+
+    One published result per scheme and period: a run already published for them is
+    superseded — only with a ``reason`` — and stays readable. A run with items not computed is
+    published only with ``acknowledge_incomplete``. The objection window runs
+    ``objection_window_days`` working days from the day of publication in the city's zone.
+    """
     ensure_office(actor, "公布考核结果")
     if run.status == "published":
         raise refused([Refusal("assessment.published",
                                f"考核结果已于 {run.published_on} 公布，不能重复公布；如需更正请重新考核")],
                       "不能公布")
-    published_on: dt.date = data.get("published_on") or city.clock.today()
+    if run.status == "superseded":
+        raise refused([Refusal("assessment.superseded",
+                               f"该考核结果已被第 {run.superseded_by_run_id} 号考核取代，不能再次公布")],
+                      "不能公布")
+    today = city.clock.today()
+    if run.period_end >= today:
+        raise refused([Refusal("assessment.period_not_ended",
+                               f"考核期 {run.period_label} 至 {run.period_end} 结束，"
+                               f"考核期结束后（{run.period_end + dt.timedelta(days=1)} 起）方可公布")],
+                      "不能公布")
+    refusals = []
+    if run.not_computed and not data.get("acknowledge_incomplete"):
+        refusals.append(Refusal("assessment.not_computable",
+                                f"以下考核项目无法计算：{_not_computed_text(run)}；"
+                                "确认按不完整结果公布的，请勾选“确认公布不完整的结果”"))
+    previous = current_published_run(session, run.scheme_code, run.period_start, run.period_end)
+    reason = (data.get("reason") or "").strip()
+    if previous is not None and not reason:
+        refusals.append(Refusal("assessment.already_published",
+                                f"{run.scheme_name}{run.period_label} 已于 {previous.published_on} "
+                                f"公布第 {previous.id} 号考核结果；如需更正，请说明理由后重新公布"
+                                "（原结果将标记为已被取代）"))
+    if refusals:
+        raise refused(refusals, "不能公布")
+    now = utcnow()
+    if previous is not None:
+        previous.status = "superseded"
+        previous.superseded_by_run_id = run.id
+        previous.superseded_at = now
+        previous.superseded_by = actor.user
+        previous.supersession_reason = reason
+        run.supersedes_run_id = previous.id
+        session.flush()  # the previous one leaves "published" before this one enters it
     run.status = "published"
-    run.published_on = published_on
-    run.published_at = utcnow()
+    run.published_at = now
+    run.published_on = city.clock.day_of(now)
     run.published_by = actor.user
     run.objection_deadline = city.calendar.add_workdays(
-        published_on, city.policy["objection_window_days"])
+        run.published_on, city.policy["objection_window_days"])
     session.flush()
-    record_event(session, city, "assessment", run.id, "published", run_event_data(run))
+    if previous is not None:
+        record_event(session, city, "assessment", previous.id, "superseded",
+                     run_event_data(previous))
+    record_event(session, city, "assessment", run.id, "published",
+                 run_event_data(run) | {"acknowledged_incomplete": bool(run.not_computed)})
     return run
 
 
@@ -157,12 +223,17 @@ def file_objection(session: Session, city: City, run: AssessmentRun, data: dict[
         raise invalid_input([FieldProblem("unit", "objection.unit_not_assessed",
                                           f"单位 {data['unit']} 不在本次考核范围内")])
     ensure_unit(session, actor, [data["unit"]])
+    if run.status == "superseded":
+        raise refused([Refusal("objection.superseded",
+                               f"该考核结果已于 {city.clock.day_of(run.superseded_at)} 被第 "
+                               f"{run.superseded_by_run_id} 号考核更正取代，请对现行结果提出异议")],
+                      "不能提出异议")
     if run.status != "published":
         raise refused([Refusal("objection.not_published", "考核结果尚未公布，不能提出异议")],
                       "不能提出异议")
     if today > run.objection_deadline:
         raise refused([Refusal("objection.window_closed",
-                               f"异议期已于 {run.objection_deadline} 截止（公布后 "
+                               f"异议期已于 {run.objection_deadline} 截止（{run.published_on} 公布后 "
                                f"{city.policy['objection_window_days']} 个工作日内可提出异议）")],
                       "不能提出异议")
     objection = AssessmentObjection(run_id=run.id, unit_code=data["unit"], text=data["text"],
@@ -207,6 +278,15 @@ def ranking_rows(run: AssessmentRun) -> list[dict[str, Any]]:
         "adjustment_total": result.adjustment_total,
         "total": result.total,
         "adjustments": items.get(result.unit_code, []),
+        "complete": not result.not_computed,
+        "items": [{"code": indicator["code"], "name": indicator["name"],
+                   "points": result.points.get(indicator["code"]),
+                   "computable": indicator["code"] not in result.not_computed,
+                   "reason": (result.not_computed.get(indicator["code"]) or {}).get("reason")}
+                  for indicator in run.scheme["indicators"]]
+        + [{"code": code, "name": entry["name"], "points": None, "computable": False,
+            "reason": entry["reason"]} for code, entry in result.not_computed.items()
+           if code not in {indicator["code"] for indicator in run.scheme["indicators"]}],
     } for result in run.results]
 
 
@@ -243,12 +323,17 @@ def ranking_end(run: AssessmentRun, count: int, end: str) -> list[AssessmentResu
     raise ValueError(f"end must be top or bottom, not {end!r}")
 
 
+def names_of(run: AssessmentRun) -> dict[str, str]:
+    return {result.unit_code: result.unit_name for result in run.results}
+
+
 def export_run(run: AssessmentRun) -> bytes:
     """The ranking as ``.xlsx``: 排名, 单位, each indicator, 加减分, 总分."""
     indicators = run.scheme["indicators"]
     headings = ["排名", "单位", *[i["name"] for i in indicators], "加减分", "总分"]
     rows = [[result.rank, result.unit_name,
-             *[Decimal(result.points[i["code"]]) for i in indicators],
+             *[Decimal(result.points[i["code"]]) if i["code"] in result.points else "无法计算"
+               for i in indicators],
              result.adjustment_total, result.total] for result in run.results]
     notes = [("考核方案", run.scheme_name),
              ("考核期", f"{run.period_label}（{PERIOD_KINDS[run.period_kind]}）"),
@@ -256,7 +341,15 @@ def export_run(run: AssessmentRun) -> bytes:
              ("规则版本", f"{run.rules_year} 年"), ("状态", RUN_STATUS_LABELS[run.status]),
              ("公布日期", run.published_on), ("异议截止", run.objection_deadline),
              ("计算时间", run.computed_at)]
-    names = {result.unit_code: result.unit_name for result in run.results}
+    if run.status == "superseded":
+        notes.append(("已被取代", f"被第 {run.superseded_by_run_id} 号考核取代（{run.superseded_by}，"
+                                 f"{run.superseded_at}）：{run.supersession_reason}"))
+    if run.supersedes_run_id:
+        notes.append(("取代", f"第 {run.supersedes_run_id} 号考核"))
+    for item in run.not_computed:
+        units = "、".join(names_of(run).get(code, code) for code in item["units"])
+        notes.append((f"无法计算：{item['name']}", f"{item['reason']}（{units}）"))
+    names = names_of(run)
     for item in run.adjustments:
         counted = (f"免责不计（{item.exemption_reason or '未注明理由'}，批准人：{item.approver or '未注明'}）"
                    if item.exempted else "计入")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from core.clock import utcnow
 from core.events import record_event
 from core.identity import Actor
+from core.introducers import check_intermediary
 from core.models import Lead
 from core.models.leads import LeadStatus
 from core.policy import FieldProblem, Refusal
@@ -107,6 +108,9 @@ def report_lead(session: Session, city: City, data: dict[str, Any], actor: Actor
     unit = unit_by_code(session, data["reporting_unit"], "reporting_unit")
     ensure_unit(session, actor, [unit.code])
     check_industry(city, data.get("industry"))
+    introducer = check_intermediary(session, data.get("intermediary_id"))
+    if introducer:
+        raise invalid_input(introducer)
     dated = business_date_problems(city, "reported_on", data["reported_on"], actor, "报送日期")
     if dated:
         raise invalid_input(dated, status=422)

@@ -17,6 +17,7 @@ ModelT = TypeVar("ModelT", bound=Base)
 LABELS = {"Lead": "线索", "Project": "项目", "Unit": "单位", "Enterprise": "企业",
           "FundTranche": "到位资金记录"}
 LABELS |= {"Evaluation": "评估", "Expert": "专家", "Matter": "事项"}
+LABELS |= {"Intermediary": "引荐人"}
 
 
 def get_or_404(session: Session, model: type[ModelT], ident: int, what: str | None = None

@@ -15,6 +15,7 @@ from core.events import record_event
 from core.fund_rules import evidence_key, evidence_problem, over_agreement_ratio, percent
 from core.gates import field_label, incomplete_fields, missing_held_fields
 from core.identity import Actor
+from core.introducers import check_intermediary
 from core.lifecycle import ALLOWED_MOVES, STAGE_DATE_FIELD, STAGE_LABELS, Stage
 from core.models import FundTranche, Lead, Milestone, Project, Transfer, Unit
 from core.policy import FieldProblem, Refusal, TransferSharing
@@ -109,6 +110,11 @@ def create_project(
     host = unit_by_code(session, data["host_unit"], "host_unit") if data.get("host_unit") else finding
     ensure_unit(session, actor, [finding.code])
     _check_industry(city, data.get("industry"))
+    if lead is None or data.get("intermediary_id") != lead.intermediary_id:
+        # Who introduced it is an active entry of the registry (a converted lead keeps its own).
+        introducer = check_intermediary(session, data.get("intermediary_id"))
+        if introducer:
+            raise invalid_input(introducer)
     progress_on = data.get("last_progress_on")
     if progress_on is not None and progress_on > city.clock.today():
         raise invalid_input([FieldProblem("last_progress_on", "date.future",

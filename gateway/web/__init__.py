@@ -17,11 +17,13 @@ from gateway.web.pages import (  # noqa: F401 - each module adds its routes to t
     city_pages,
     dashboard,
     exports,
+    introducers,
     leads,
     mechanisms,
     office,
     projects,
     province,
+    rewards,
 )
 
 WEB_PREFIX = "/web"

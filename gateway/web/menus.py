@@ -37,8 +37,10 @@ CITY_MENU = (
     MenuItem("待我决定", "web.matters", ("leader",), (("awaiting", "leader"),)),
     MenuItem("协调事项", "web.matters", ("officer", "leader", "admin")),
     MenuItem("考核与擂台赛", "web.assessments", ("officer", "leader", "admin")),
+    MenuItem("奖励台账", "web.rewards", ("officer", "leader", "admin")),
     MenuItem("预警", "web.warnings", ("officer", "leader", "province", "admin")),
     MenuItem("异常信号", "web.signals", ("officer", "admin")),  # the office's (GET /signals)
+    MenuItem("引荐人名录", "web.intermediaries", ("clerk", "officer", "leader", "province", "admin")),
     MenuItem("招商地图", "web.investment_map", ("clerk", "officer", "leader", "province", "admin")),
 )
 PROVINCE_MENU = (  # pages of no single city

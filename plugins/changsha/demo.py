@@ -46,11 +46,11 @@ LEADER = Actor(user="分管副市长", role="leader")
 DEMO = Actor(user="演示数据", role="system")
 
 AMBASSADORS = (
-    # key, name, kind, state public official
-    ("liu", "长沙招商大使·刘建国（香港湖南商会）", "ambassador", False),
-    ("chen", "长沙招商大使·陈思远（深圳市湖南商会）", "ambassador", False),
-    ("wang", "长沙招商大使·王志刚（市直机关干部）", "ambassador", True),
-    ("firm", "湖南中商投资咨询有限公司", "firm", False),
+    # key, name, kind, phone, public official as the office confirmed it (None: not yet)
+    ("liu", "长沙招商大使·刘建国（香港湖南商会）", "ambassador", "13807310001", None),
+    ("chen", "长沙招商大使·陈思远（深圳市湖南商会）", "ambassador", "13807310002", "no"),
+    ("wang", "长沙招商大使·王志刚（市直机关干部）", "ambassador", "0731-88665000", "yes"),
+    ("firm", "湖南中商投资咨询有限公司", "firm", "0731-88665001", "no"),
 )
 
 TARGETS = (
@@ -119,13 +119,15 @@ class ChangshaDemo:
         return self.today - dt.timedelta(days=days_ago)
 
     def intermediaries(self) -> dict[str, Intermediary]:
+        """The ambassadors and the firm, registered in the introducer registry (引荐人名录):
+        one confirmed a state public official, one whose status nobody has confirmed yet."""
         rows = {}
-        for key, name, kind, official in AMBASSADORS:
-            row = Intermediary(name=name, kind=kind, is_public_official=official,
-                               contact="0731-88665000")
-            self.session.add(row)
-            rows[key] = row
-        self.session.flush()
+        for key, name, kind, phone, official in AMBASSADORS:
+            rows[key] = self.demo.introducer(
+                name, kind, phone, public_official=official,
+                credit_code=self.demo.firm_credit_code("430100") if kind == "firm" else None,
+                roles=("ambassador",) if kind == "ambassador" else (),
+                basis="市委组织部函复：系市直机关在编干部" if official == "yes" else None)
         return rows
 
     def major(self, name: str, investor: str, unit_code: str, industry: str, amount: int,

@@ -4,8 +4,9 @@
 whose intermediary (firm, individual or 长沙招商大使) brought it counts once it has
 landed — reached ``rewards.landed_stage`` within the period. The reward is
 ``rewards.rate_of_arrived`` of the funds arrived by the period's end, summed per
-recipient and capped at ``rewards.cap``; the core refuses public officials with
-the reason (``excludes_public_officials``).
+recipient and capped at ``rewards.cap`` per recipient and year (the core counts what is
+already approved or paid, and rewards each tranche once); the core refuses public
+officials with the reason (``excludes_public_officials``).
 """
 
 from __future__ import annotations
@@ -23,10 +24,14 @@ LANDED_ON = {"signed": "signed_on", "started": "started_on", "completed": "compl
 ZERO = Decimal(0)
 
 
+def tranches_by(project: Project, end: Any) -> list[Any]:
+    """Tranches arrived and verified by the office (已核实) up to ``end``."""
+    return [t for t in project.funds if t.verification == "verified" and t.arrived_on <= end]
+
+
 def arrived_by(project: Project, end: Any) -> Decimal:
     """Funds arrived and verified by the office (已核实) up to ``end``."""
-    return sum((t.amount for t in project.funds
-                if t.verification == "verified" and t.arrived_on <= end), ZERO)
+    return sum((t.amount for t in tranches_by(project, end)), ZERO)
 
 
 def candidates(city: City, context: Any) -> list[RewardCandidate]:
@@ -51,6 +56,9 @@ def candidates(city: City, context: Any) -> list[RewardCandidate]:
             recipient_name=intermediary.name, amount=arrived * config["rate_of_arrived"],
             basis=f"引进重大项目{names}，按到位资金的 {plain(config['rate_of_arrived'] * 100)}% 奖励",
             project_ids=tuple(p.id for p in projects),
+            # Each verified tranche is rewarded once, whichever runs overlap (the core).
+            items=tuple((f"tranche:{t.id}", t.amount * config["rate_of_arrived"])
+                        for p in projects for t in tranches_by(p, context.end)),
             is_public_official=intermediary.is_public_official))
     return result
 
@@ -59,4 +67,5 @@ def reward_rules(city: City) -> list[RewardRule]:
     """Changsha's one reward rule, with its cap and the public-official exclusion."""
     return [RewardRule(code=CODE, name="成功引进重大项目中介机构和个人奖励",
                        candidates=lambda context: candidates(city, context),
-                       cap=settings(city)["rewards"]["cap"], excludes_public_officials=True)]
+                       cap=settings(city)["rewards"]["cap"], excludes_public_officials=True,
+                       scope="year")]

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from core.toolkit import City, FieldProblem, Intermediary, invalid_input, record_event
+from core.toolkit import City, FieldProblem, check_intermediary, invalid_input, record_event
 from plugins.changsha.models import TARGET_STATUSES, ChangshaTarget
 from plugins.changsha.settings import CHAIN_LINKS, settings
 from plugins.changsha.wording import listing
@@ -47,9 +47,8 @@ def target_problems(session: Session, city: City, data: dict[str, Any]) -> list[
     if data.get("industry") and data["industry"] not in city.industries:
         problems.append(FieldProblem("industry", "industry.unknown",
                                      f"产业 {data['industry']} 不在本市产业目录中"))
-    if data.get("intermediary_id") and session.get(Intermediary, data["intermediary_id"]) is None:
-        problems.append(FieldProblem("intermediary_id", "changsha.target.intermediary",
-                                     f"招商大使/中介 {data['intermediary_id']} 不存在"))
+    if data.get("intermediary_id"):
+        problems += check_intermediary(session, data["intermediary_id"])  # 引荐人名录, active
     return problems
 
 

@@ -21,10 +21,12 @@ from core.toolkit import (
     Intermediary,
     Project,
     add_expert,
+    approve_reward,
     complete_evaluation_step,
     compute_rewards,
     create_assessment_run,
     latest_decided_evaluation,
+    pay_reward,
     publish_assessment_run,
     record_evaluation_scores,
     request_matter,
@@ -59,10 +61,24 @@ def load(demo: Any) -> None:
     _promotions(demo, year)
     run = create_assessment_run(demo.session, demo.city, {"scheme": SCHEME, "period": str(year)},
                                 SYSTEM, today=demo.today)
-    publish_assessment_run(demo.session, demo.city, run,
-                           {"published_on": min(dt.date(year + 1, 1, 20), demo.today)}, SYSTEM)
-    compute_rewards(demo.session, demo.city, {"date_from": dt.date(year, 1, 1),
-                                              "date_to": dt.date(year, 12, 31)}, SYSTEM)
+    with demo.on_day(min(dt.date(year + 1, 1, 20), demo.today)):  # the server's publication time
+        publish_assessment_run(demo.session, demo.city, run, {}, SYSTEM)
+    run = compute_rewards(demo.session, demo.city, {"date_from": dt.date(year, 1, 1),
+                                                    "date_to": dt.date(year, 12, 31)}, SYSTEM)
+    _capped_reward_paid(demo, run, year)
+
+
+def _capped_reward_paid(demo: Any, run: Any, year: int) -> None:
+    """The ledger: the intermediary over the 40万元 cap is approved (the reduction shown) and
+    paid with its voucher."""
+    capped = next(line for line in run.rewards
+                  if line.rule_code == "lanzhou_merit" and line.eligible and line.capped)
+    with demo.on_day(demo.today):  # decided and paid on the demo's day, by the server's clock
+        approve_reward(demo.session, demo.city, capped,
+                       {"reason": "经市招商引资工作领导小组办公室审核，按年度上限 40 万元核定"},
+                       OFFICE)
+        pay_reward(demo.session, demo.city, capped,
+                   {"voucher_ref": f"兰财招奖〔{year + 1}〕0001 号", "paid_on": demo.today}, OFFICE)
 
 
 # -- what signing needs ------------------------------------------------------------------
@@ -140,12 +156,16 @@ def _experts(demo: Any) -> list[Any]:
 
 
 def _intermediaries(demo: Any) -> dict[str, Intermediary]:
-    rows = {"firm": Intermediary(name="上海华信招商咨询有限公司", kind="firm"),
-            "association": Intermediary(name="深圳市甘肃商会", kind="firm"),
-            "individual": Intermediary(name="王建国", kind="individual")}
-    demo.session.add_all(rows.values())
-    demo.session.flush()
-    return rows
+    """The intermediaries of the 1‰ merit reward, registered in the introducer registry with
+    their public-official status confirmed (not officials), so the reward may be paid."""
+    return {"firm": demo.introducer("上海华信招商咨询有限公司", "firm", "021-58881234",
+                                    credit_code=demo.firm_credit_code("310115"),
+                                    contact_person="周明", public_official="no"),
+            "association": demo.introducer("深圳市甘肃商会", "firm", "0755-83456789",
+                                           credit_code=demo.firm_credit_code("440300"),
+                                           contact_person="马立新", public_official="no"),
+            "individual": demo.introducer("王建国", "individual", "13919312345",
+                                          public_official="no")}
 
 
 # -- last year's projects ------------------------------------------------------------------

@@ -16,9 +16,9 @@ import sqlalchemy as sa
 
 from core.toolkit import (
     FieldProblem,
-    Intermediary,
     Project,
     Refusal,
+    check_intermediary,
     invalid_input,
     record_event,
     refused,
@@ -53,9 +53,11 @@ def register(session: Any, city: Any, project: Project, data: dict[str, Any],
     introducing = unit_by_code(session, data.get("introducing_unit") or project.finding_unit.code,
                                "introducing_unit")
     intermediary_id = data.get("intermediary_id", project.intermediary_id)
-    if intermediary_id is not None and session.get(Intermediary, intermediary_id) is None:
-        raise invalid_input([FieldProblem("intermediary_id", "intermediary.unknown",
-                                          f"中介人 {intermediary_id} 不存在")])
+    if intermediary_id != project.intermediary_id:
+        # Another introducer than the project's: an active entry of the registry (引荐人名录).
+        problems = check_intermediary(session, intermediary_id)
+        if problems:
+            raise invalid_input(problems)
     row = registration_of(session, project.id)
     if row is not None and row.status != "refused":
         raise refused([Refusal("lanzhou.registration.exists",

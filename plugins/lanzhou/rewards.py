@@ -2,8 +2,9 @@
 
 * 招商有功奖励 under 《兰州市招商引资鼓励政策》: the intermediary recorded at registration
   (an enterprise, NGO, intermediary firm or individual) earns ``merit_rate`` (1‰) of the funds
-  its projects received in the period, at most ``merit_cap`` (40万元) each; the core cuts the
-  excess and records that it did. What unrecognised projects would have given is proposed
+  its projects received in the period, at most ``merit_cap`` (40万元) each per year; the core
+  rewards each verified tranche once and cuts what would pass the year's cap, counting what is
+  already approved or paid, and records that it did. What unrecognised projects would have given is proposed
   apart, so the core refuses it with the reason (报备认定 is the basis of rewards).
 * The awards of the yearly results, each over recognised projects only:
   - 招商引资先进单位奖: the top units of the published yearly assessment (more than 0 points);
@@ -51,6 +52,7 @@ def merit(city: Any, context: Any) -> list[RewardCandidate]:
     rate = settings(city)["rewards"]["merit_rate"]
     rows = _registrations(context)
     funds: dict[tuple[int, bool], list[tuple[Project, Decimal]]] = defaultdict(list)
+    tranches: dict[tuple[int, bool], list[tuple[str, Decimal]]] = defaultdict(list)
     for project in context.projects():
         row = rows.get(project.id)
         intermediary_id = row.intermediary_id if row is not None else project.intermediary_id
@@ -58,6 +60,9 @@ def merit(city: Any, context: Any) -> list[RewardCandidate]:
         if intermediary_id is not None and arrived > 0:
             recognised = row is not None and row.status == "recognised"
             funds[(intermediary_id, recognised)].append((project, arrived))
+            # Each verified tranche is rewarded once, whichever runs overlap it (the core).
+            tranches[(intermediary_id, recognised)] += [
+                (f"tranche:{t.id}", t.amount * rate) for t in context.arrived_tranches(project)]
     names = {i.id: i.name for i in context.session.scalars(
         sa.select(Intermediary).where(Intermediary.id.in_({key[0] for key in funds})))}
     candidates = []
@@ -68,7 +73,8 @@ def merit(city: Any, context: Any) -> list[RewardCandidate]:
             recipient_type="intermediary", recipient_id=intermediary_id,
             recipient_name=names[intermediary_id], amount=total * rate,
             basis=f"引进的{which}本期到位资金 {total} 万元 × {rate}",
-            project_ids=tuple(project.id for project, _ in items)))
+            project_ids=tuple(project.id for project, _ in items),
+            items=tuple(tranches[(intermediary_id, recognised)])))
     return candidates
 
 
@@ -87,17 +93,24 @@ def _signed_amount(projects: Iterable[Project]) -> Decimal:
 
 
 def _award(city: Any, recipient_type: str, key: Any, name: str, basis: str,
-           projects: Iterable[Project] = ()) -> RewardCandidate:
+           projects: Iterable[Project] = (), item: str | None = None,
+           **extra: Any) -> RewardCandidate:
+    """One award; ``item`` is what it is for (a ranking, a project), awarded once — by default
+    the run's period (the core's)."""
+    amount = settings(city)["rewards"]["award_amount"]
     return RewardCandidate(recipient_type=recipient_type,
                            recipient_id=key if isinstance(key, int) else None,
-                           recipient_name=name, amount=settings(city)["rewards"]["award_amount"],
-                           basis=basis, project_ids=tuple(p.id for p in projects))
+                           recipient_name=name, amount=amount,
+                           basis=basis, project_ids=tuple(p.id for p in projects),
+                           items=((item, amount),) if item else (), **extra)
 
 
 def advanced_units(city: Any, context: Any) -> list[RewardCandidate]:
     top = settings(city)["rewards"]["advanced_unit_top"]
     return [_award(city, "unit", row["unit_id"], row["unit_name"],
-                   f"年度招商引资目标考核第 {row['rank']} 名（{row['total']} 分）")
+                   f"年度招商引资目标考核第 {row['rank']} 名（{row['total']} 分）",
+                   item=row["ranking_key"], scope=row["ranking_key"],
+                   ranking_run_id=row["run_id"])
             # Units that share a rank share the award; a unit that scored nothing earns none.
             for row in context.latest_ranking(SCHEME) if row["rank"] <= top and row["total"] > 0]
 
@@ -124,7 +137,8 @@ def big_investors(city: Any, context: Any) -> list[RewardCandidate]:
 
 def major_projects(city: Any, context: Any) -> list[RewardCandidate]:
     return [_award(city, "unit", row.introducing_unit.id, row.introducing_unit.name,
-                   f"引进重大产业项目“{project.name}”，总投资 {project.amount} 万元", [project])
+                   f"引进重大产业项目“{project.name}”，总投资 {project.amount} 万元", [project],
+                   item=f"project:{project.id}")
             for project, row in _recognised(context)
             if _in_period(context, project.signed_on) and "major" in (project.tiers or [])]
 
@@ -164,7 +178,8 @@ def rules(city: Any) -> list[RewardRule]:
     config = settings(city)["rewards"]
     merit_rule = RewardRule("lanzhou_merit", "招商有功奖励（《兰州市招商引资鼓励政策》）",
                             lambda context: merit(city, context), cap=config["merit_cap"],
-                            excludes_public_officials=config["merit_excludes_public_officials"])
+                            excludes_public_officials=config["merit_excludes_public_officials"],
+                            scope="year")  # 40万元 per intermediary per year
     return [merit_rule] + [
         RewardRule(f"lanzhou_{code}", AWARDS[code],
                    lambda context, build=build: build(city, context))

@@ -39,6 +39,7 @@ from core.toolkit import (
     credit_shares,
     latest_published_run,
     ranking_end,
+    ranking_key,
 )
 from plugins.pingliang.models import ListedProject, PointItem
 from plugins.pingliang.settings import settings
@@ -139,11 +140,14 @@ def _fund_candidates(city: Any, context: Any, family: str) -> list[RewardCandida
                                context.start, context.end)
     if run is None:
         return []
+    # The fund is granted once per ranking (scheme and period), whichever run publishes it.
+    ranking = ranking_key(run)
     return [RewardCandidate(
         recipient_type="unit", recipient_id=result.unit_id, recipient_name=result.unit_name,
         amount=amount,
         basis=f"{run.scheme_name} {run.period_label} 第 {result.rank} 名（{result.total} 分），"
-              f"补助招商经费并通报表扬")
+              f"补助招商经费并通报表扬",
+        items=((ranking, amount),), scope=ranking, ranking_run_id=run.id)
         for result in ranking_end(run, count, "top")]
 
 

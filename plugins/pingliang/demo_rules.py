@@ -280,7 +280,8 @@ def _assessments(demo: Any) -> None:
             run = create_assessment_run(demo.session, demo.city,
                                         {"scheme": scheme_code(family, period), "period": label},
                                         SYSTEM, today=today)
-            publish_assessment_run(demo.session, demo.city, run, {"published_on": today}, SYSTEM)
+            with demo.on_day(today):  # published at the server's time, on the demo's day
+                publish_assessment_run(demo.session, demo.city, run, {}, SYSTEM)
     compute_rewards(demo.session, demo.city, {
         "date_from": dt.date(today.year - 1, 1, 1), "date_to": dt.date(today.year - 1, 12, 31),
         "rules": ["pingliang_county_fund", "pingliang_department_fund"]}, SYSTEM)

@@ -124,12 +124,13 @@ def _before_loss(demo: Any, project: Project) -> None:
 
 
 def _advisors(demo: Any) -> list[Intermediary]:
-    names = ["深圳招商顾问 李国栋", "上海招商顾问 王思远", "台湾招商顾问 陈志明"]
-    advisors = [Intermediary(name=name, kind="advisor", contact="招商顾问聘书在册")
-                for name in names]
-    demo.session.add_all(advisors)
-    demo.session.flush()
-    return advisors
+    """三明招商顾问 in the introducer registry (引荐人名录), 金牌顾问 among them; the last one's
+    public-official status is not confirmed yet."""
+    rows = [("深圳招商顾问 李国栋", "13805981001", ("gold_advisor",), "no"),
+            ("上海招商顾问 王思远", "13805981002", ("gold_advisor",), "no"),
+            ("台湾招商顾问 陈志明", "13805981003", (), None)]
+    return [demo.introducer(name, "advisor", phone, roles=roles, public_official=official,
+                            notes="招商顾问聘书在册") for name, phone, roles, official in rows]
 
 
 def _ago(demo: Any, days: int) -> dt.date:
@@ -319,5 +320,5 @@ def _published_runs(demo: Any) -> None:
                           ("sanming_month", month.strftime("%Y-%m"))):
         run = create_assessment_run(demo.session, demo.city, {"scheme": scheme, "period": label},
                                     SYSTEM, today=demo.today)
-        publish_assessment_run(demo.session, demo.city, run, {"published_on": demo.today},
-                               SYSTEM)
+        with demo.on_day(demo.today):  # published at the server's time, on the demo's day
+            publish_assessment_run(demo.session, demo.city, run, {}, SYSTEM)

@@ -73,7 +73,9 @@ def gold_leads(city: Any, context: Any) -> list[RewardCandidate]:
         recipient_name=advisors[leads[lead_id].intermediary_id].name,
         amount=config["gold_lead_amount"],
         basis=f"推荐线索“{leads[lead_id].title}”（线索 {lead_id}）本期积分 {points[lead_id]} 分",
-        project_ids=tuple(sorted(projects[lead_id])))
+        project_ids=tuple(sorted(projects[lead_id])),
+        # One advisor may bring two gold leads: each lead is honoured once per period.
+        items=((f"lead:{lead_id}:{context.start}:{context.end}", config["gold_lead_amount"]),))
         for lead_id in ranked[: config["gold_lead_top"]]]
 
 

@@ -10,7 +10,10 @@
 * 市级部门加减分 ``ziyang_department_year`` — departments get bonus or deduction items only,
   held within ±``department_adjustment_cap`` (3): a bonus for each lead a department reported
   that was signed in the year, a deduction for each first-talk judgement its industry group
-  made late (a department is answerable as its group's lead department, 六个一).
+  made late (a department is answerable as its group's lead department, 六个一). In a year
+  when no lead department was in office at all, the deduction cannot be computed and the run
+  says so (``NotComputable``); a group with late judgements but no lead department at the
+  year's end says so too, rather than dropping them.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from core.toolkit import (
     AssessmentScheme,
     City,
     Indicator,
+    NotComputable,
     Project,
 )
 from plugins.ziyang.models import GroupOne
@@ -136,7 +140,19 @@ def lead_departments(session: Session, on: dt.date) -> dict[str, str]:
     return departments
 
 
-def department_adjustments(city: City, context: Any) -> list[Adjustment]:
+DEPARTMENT_DEDUCTION = "department_deduction"
+NO_LEAD_DEPARTMENT = "该年度未任命牵头部门（六个一），无法计算部门扣分"
+
+
+def lead_department_appointed(session: Session, start: dt.date, end: dt.date) -> bool:
+    """Whether any group had a lead department in office at some time in ``start``–``end``."""
+    return session.scalar(sa.select(sa.func.count()).select_from(GroupOne).where(
+        GroupOne.kind == "lead_department", GroupOne.unit_code.is_not(None),
+        GroupOne.appointed_on <= end,
+        sa.or_(GroupOne.ended_on.is_(None), GroupOne.ended_on > start))) > 0
+
+
+def department_adjustments(city: City, context: Any) -> list[Adjustment | NotComputable]:
     """Bonus for departments' signed leads, deduction for their groups' late judgements."""
     if context.scheme.code != DEPARTMENT_YEAR:
         return []
@@ -153,12 +169,20 @@ def department_adjustments(city: City, context: Any) -> list[Adjustment]:
             items.append(Adjustment(
                 lead.reporting_unit.code, bonus,
                 f"报送的招商项目信息“{lead.title}”于 {project.signed_on} 签约", f"lead:{lead.id}"))
+    if not lead_department_appointed(context.session, context.start, context.end):
+        items.append(NotComputable(NO_LEAD_DEPARTMENT, DEPARTMENT_DEDUCTION, "部门扣分"))
+        return items
     overdue = ASSESSMENT_METRICS["overdue_judgements"][1](context)
     leads_by = lead_departments(context.session, context.end)
     names = {group.code: group.name for group in industry_groups(city)}
     for group_code, count in sorted(overdue.items()):
         department = leads_by.get(group_code)
-        if department in departments and count:
+        if department is None and count and group_code in names:
+            group_name = names[group_code]
+            items.append(NotComputable(
+                f"{group_name}年末未任命牵头部门（六个一），其首谈地研判超期 {count} 条无法计入部门扣分",
+                f"{DEPARTMENT_DEDUCTION}:{group_code}", f"部门扣分（{group_name}）"))
+        elif department in departments and count:
             items.append(Adjustment(
                 department, -deduction * Decimal(count),
                 f"牵头的{names.get(group_code, group_code)}首谈地研判超期 {count} 条"

@@ -266,17 +266,27 @@ def month_start(today: dt.date, months_ago: int) -> dt.date:
 
 
 def arena_ranking(demo: Any) -> None:
-    """Last month's arena: a few projects signed in it, then the ranking computed and published."""
+    """Last month's arena: a few projects signed in it, the ranking computed and published, then
+    a signing entered late and a corrected ranking published superseding the first, with the
+    reason (both kept; the correction opens a new objection window)."""
     first = month_start(demo.today, 1)
+    period = first.strftime("%Y-%m")
+    published = min(demo.city.calendar.add_workdays(month_start(demo.today, 0), 3), demo.today)
     for index, (code, amount) in enumerate((("anyue", 45000), ("hightech_zone", 65000),
                                             ("yanjiang", 25000))):
+        if index == 2:  # 雁江区's signing is entered after the first publication
+            run = create_assessment_run(demo.session, demo.city, {
+                "scheme": ARENA, "period": period}, DEMO, today=demo.today)
+            # Published at the server's time: the clock is set to the day the office published.
+            with demo.on_day(published):
+                publish_assessment_run(demo.session, demo.city, run, {}, DEMO)
         project = demo.project(
             name=f"擂台赛演示签约项目（{index + 1}）", unit=unit(demo, code), amount=Decimal(amount),
             stage="signed", dates={"signed": first + (3 + index * 5) * DAY},
             industry="advanced_manufacturing")
         demo.funds(project, Decimal(amount) / 5, first + (8 + index * 5) * DAY)
-    run = create_assessment_run(demo.session, demo.city, {
-        "scheme": ARENA, "period": first.strftime("%Y-%m")}, DEMO, today=demo.today)
-    publish_assessment_run(demo.session, demo.city, run,
-                           {"published_on": min(demo.city.calendar.add_workdays(
-                               month_start(demo.today, 0), 3), demo.today)}, DEMO)
+    corrected = create_assessment_run(demo.session, demo.city, {
+        "scheme": ARENA, "period": period}, DEMO, today=demo.today)
+    with demo.on_day(min(demo.city.calendar.add_workdays(published, 1), demo.today)):
+        publish_assessment_run(demo.session, demo.city, corrected, {
+            "reason": "雁江区上月签约项目漏报，补录后更正排名"}, DEMO)

@@ -8,7 +8,8 @@ is paid under one of them (see :mod:`plugins.ziyang.fulfilment`).
 委托招商: investment-promotion agencies, chambers and intermediaries commissioned by the city
 are rewarded for projects they bring (channel ``commissioned``). Default formula:
 ``commission_reward_rate`` × verified arrived funds, capped at ``commission_reward_cap`` 万元
-per intermediary — the core applies the cap and keeps each candidate traceable to its projects.
+per intermediary and year — the core applies the cap (against what is already approved or
+paid) and keeps each candidate traceable to its projects.
 """
 
 from __future__ import annotations
@@ -46,8 +47,7 @@ def commission_candidates(context: Any) -> list[RewardCandidate]:
             by_intermediary[project.intermediary_id].append(project)
     candidates = []
     for intermediary_id, own in sorted(by_intermediary.items()):
-        base = sum((context.arrived_in_period(project, verified_only=True) for project in own),
-                   Decimal(0))
+        base = sum((context.arrived_in_period(project) for project in own), Decimal(0))
         if not base:
             continue
         intermediary = context.session.get(Intermediary, intermediary_id)
@@ -56,6 +56,9 @@ def commission_candidates(context: Any) -> list[RewardCandidate]:
             recipient_name=intermediary.name, amount=base * rate,
             basis=f"委托招商：期内已核实到位资金 {base} 万元 × {rate}",
             project_ids=tuple(project.id for project in own),
+            # Each verified tranche is rewarded once, whichever runs overlap (the core).
+            items=tuple((f"tranche:{t.id}", t.amount * rate)
+                        for project in own for t in context.arrived_tranches(project)),
             is_public_official=intermediary.is_public_official,
         ))
     return candidates
@@ -65,4 +68,4 @@ def reward_rules(city: City) -> list[RewardRule]:
     """The 委托招商 reward as a core reward rule (capped per intermediary)."""
     return [RewardRule(code="ziyang_commissioned_attraction", name="委托招商奖励",
                        candidates=commission_candidates,
-                       cap=settings(city)["commission_reward_cap"])]
+                       cap=settings(city)["commission_reward_cap"], scope="year")]

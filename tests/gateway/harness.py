@@ -195,6 +195,8 @@ USERS = {  # username: (role, city, unit)
     "lanzhou-officer": ("officer", "lanzhou", None),
     "lanzhou-leader": ("leader", "lanzhou", None),
     "ziyang-officer": ("officer", "ziyang", None),
+    "sanming-officer": ("officer", "sanming", None),
+    "sanming-clerk": ("clerk", "sanming", "sanyuan"),
     "province": ("province", None, None),
     "admin": ("admin", None, None),
 }

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from core import hookimpl
 from core.assessments import score_units
+from core.clock import CHINA, travel
 from core.policy import Adjustment, AssessmentScheme, Indicator
 from tests.support.cities import make_city
 from tests.support.records import (
@@ -268,8 +269,9 @@ def test_an_objection_is_taken_within_the_window_and_answered_by_the_office(clie
 def test_an_objection_after_the_window_is_refused_with_the_reason(client, app, today):
     long_ago = today - dt.timedelta(days=60)
     created = run(client, last_month(long_ago))
-    published = client.post(f"/assessments/runs/{created['id']}/publish",
-                            json={"published_on": long_ago.isoformat()}).json
+    with travel(dt.datetime.combine(long_ago, dt.time(10), CHINA.zone)):  # published back then
+        published = client.post(f"/assessments/runs/{created['id']}/publish", json={}).json
+    assert published["published_on"] == long_ago.isoformat()
     assert published["objection_deadline"] < today.isoformat()
     before = row_counts(app, *RUN_TABLES)
     late = client.post(f"/assessments/runs/{created['id']}/objections",

@@ -15,7 +15,7 @@ from tests.support.cities import make_city
 from tests.support.records import add_funds, advance, create_project, events_of, row_counts
 
 D = Decimal
-REWARD_TABLES = ("reward_runs", "rewards")
+REWARD_TABLES = ("reward_runs", "rewards", "reward_changes")
 
 
 def merit_candidates(context):
@@ -58,8 +58,8 @@ def city():
 def intermediaries(app):
     sessions = app.extensions["zhaoshang"].sessions
     with sessions() as session:
-        rows = [Intermediary(name="华南招商顾问有限公司", kind="firm"),
-                Intermediary(name="李某", kind="individual"),
+        rows = [Intermediary(name="华南招商顾问有限公司", kind="firm", is_public_official=False),
+                Intermediary(name="李某", kind="individual", is_public_official=False),
                 Intermediary(name="张某（区发改局干部）", kind="individual", is_public_official=True)]
         session.add_all(rows)
         session.commit()
@@ -93,9 +93,11 @@ def test_a_reward_over_its_cap_is_cut_to_the_cap_and_keeps_its_basis(client, app
     assert (uncapped["amount"], uncapped["capped"]) == ("20.0000", False)
     assert uncapped["project_ids"] == [small["id"]]
     assert run["rules"] == [{"code": "merit", "name": "招商有功奖", "cap": "40",
-                             "excludes_public_officials": False}]
-    granted = events_of(app, "zhaoshang.reward.granted")
-    assert sorted(e.data["amount"] for e in granted) == ["20.0000", "40.0000"]
+                             "excludes_public_officials": False, "scope": "period"}]
+    assert capped["state"] == "proposed"
+    assert capped["reductions"] == ["超过本期上限 40 万元，本次核减 460 万元"]
+    proposed = events_of(app, "zhaoshang.reward.proposed")
+    assert sorted(e.data["amount"] for e in proposed) == ["20.0000", "40.0000"]
 
 
 def test_an_ineligible_recipient_gets_none_with_the_reason(client, app, intermediaries):
@@ -111,7 +113,8 @@ def test_an_ineligible_recipient_gets_none_with_the_reason(client, app, intermed
     [paid] = [r for r in run["rewards"] if r["eligible"]]
     assert (paid["recipient_id"], paid["amount"], paid["ineligible_reason"]) == (
         intermediaries[1], "10.0000", None)
-    assert len(events_of(app, "zhaoshang.reward.refused")) == 2
+    assert [e.data["eligible"] for e in events_of(app, "zhaoshang.reward.proposed")].count(
+        False) == 2
     listed = client.get(f"/rewards?run={run['id']}&eligible=false").json
     assert listed["total"] == 2
 

@@ -3,10 +3,12 @@ runs with their ranking (擂台赛) and objections, and warnings."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import url_for
 
+from gateway.runtime import gateway
 from gateway.web.base import api, blueprint, check_city, done, filters, form_value, render
 from gateway.web.formatting import chart
 from gateway.web.pages.reference import decision_levels, matter_kinds, unit_names, units
@@ -109,17 +111,39 @@ def assessment(city: str, run_id: int):
     objections = client.city(city, "GET", f"assessments/runs/{run_id}/objections")
     body = ranking.body if ranking.ok else {}
     rows = body.get("rows", [])
+    run = body.get("run")
+    if run:
+        for key in ("published_at", "superseded_at"):
+            run[f"{key}_local"] = local_time(run.get(key))
+        deadline = run.get("objection_deadline")
+        run["window_open"] = run.get("status") == "published" and bool(deadline) and (
+            dt.date.fromisoformat(deadline) >= gateway().settings.clock.today())
     return render("assessment.html", 200 if ranking.ok else ranking.status, city=city,
-                  answer=ranking, run=body.get("run"), rows=rows, units=units(city),
+                  answer=ranking, run=run, rows=rows, units=units(city),
                   objections=objections.items(), chart_spec=ranking_chart(rows),
                   export_url=url_for("web.export", city=city,
                                      rest=f"assessments/runs/{run_id}/export.xlsx"))
 
 
+def local_time(value: str | None) -> str:
+    """A stored instant as the gateway's wall clock shows it (``2024-04-15 10:00``)."""
+    if not value:
+        return ""
+    return gateway().settings.clock.local(dt.datetime.fromisoformat(value)).strftime(
+        "%Y-%m-%d %H:%M")
+
+
 @blueprint.route("/c/<city>/assessments/<int:run_id>/publish", methods=["POST"])
 def publish_run(city: str, run_id: int):
+    """Publish at the server's time; a correction names its reason, an incomplete run its
+    acknowledgement."""
     check_city(city)
-    answer = api().city(city, "POST", f"assessments/runs/{run_id}/publish", body={})
+    body: dict[str, Any] = {}
+    if form_value("reason"):
+        body["reason"] = form_value("reason")
+    if form_value("acknowledge_incomplete"):
+        body["acknowledge_incomplete"] = True
+    answer = api().city(city, "POST", f"assessments/runs/{run_id}/publish", body=body)
     return done(answer, "考核结果已公布", "web.assessment", city=city, run_id=run_id)
 
 

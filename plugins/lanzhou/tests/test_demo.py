@@ -58,6 +58,11 @@ def test_a_capped_reward_a_refused_one_and_the_awards(demo_client):
     capped = merit[("上海华信招商咨询有限公司", True)]
     assert (capped["uncapped_amount"], capped["amount"], capped["capped"]) == (
         "60.0000", "40.0000", True)
+    # The ledger: approved with its reduction, paid with a voucher.
+    assert capped["reductions"] == ["超过本年度上限 40 万元，本次核减 20 万元"]
+    assert capped["state"] == "paid" and capped["voucher_ref"].startswith("兰财招奖〔")
+    history = call(demo_client, "GET", f"/rewards/{capped['id']}")["changes"]
+    assert [c["action"] for c in history] == ["proposed", "approved", "paid"]
     refused = merit[("王建国", False)]
     assert "七里河区商贸物流综合体" in refused["ineligible_reason"]
     assert merit[("王建国", True)]["amount"] == "8.0000"

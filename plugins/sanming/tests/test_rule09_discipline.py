@@ -79,7 +79,7 @@ def test_the_lowest_ranked_units_are_summoned(client):
         advance(client, project["id"], "signed", {"signed": "2024-05-10"})
     run = call(client, "POST", "/assessments/runs", {"scheme": "sanming_month",
                                                      "period": "2024-05"}, 201)
-    call(client, "POST", f"/assessments/runs/{run['id']}/publish", {"published_on": "2024-06-05"})
+    call(client, "POST", f"/assessments/runs/{run['id']}/publish", {})
     rows = call(client, "GET", "/reports/sanming_summons")["rows"]
     summoned = {row["unit"] for row in rows}
     # Every unit with nothing signed shares the last rank: all are summoned, none who signed.

@@ -22,9 +22,9 @@ def signed(client, unit: str, amount: str, on: str) -> int:
 
 def run(client, scheme: str, period: str, publish_on: str | None = None) -> dict:
     created = call(client, "POST", "/assessments/runs", {"scheme": scheme, "period": period}, 201)
-    if publish_on:
-        call(client, "POST", f"/assessments/runs/{created['id']}/publish",
-             {"published_on": publish_on})
+    if publish_on:  # publication time is the server's: the clock is set to that day
+        with travel(f"{publish_on}T10:00:00+08:00"):
+            call(client, "POST", f"/assessments/runs/{created['id']}/publish", {})
     return {row["unit"]: row for row in
             call(client, "GET", f"/assessments/runs/{created['id']}/ranking")["rows"]}
 
@@ -104,3 +104,40 @@ def test_a_department_gets_at_most_three_points_either_way(client):
     assert Decimal(commerce["total"]) == Decimal("-3")
     assert set(rows) == {"dept_economy", "dept_health", "dept_commerce", "dept_culture",
                          "dept_agri", "dept_transport"}
+
+
+def test_the_department_deduction_of_a_year_without_any_lead_department_cannot_be_computed(client):
+    for _ in range(2):  # late judgements that no lead department answers for
+        new_lead(client, industry="modern_services", reporting_unit="anyue",
+                 reported_on="2024-04-01")
+
+    created = call(client, "POST", "/assessments/runs",
+                   {"scheme": "ziyang_department_year", "period": "2024"}, 201)
+    ranking = call(client, "GET", f"/assessments/runs/{created['id']}/ranking")
+
+    reason = "该年度未任命牵头部门（六个一），无法计算部门扣分"
+    assert created["complete"] is False
+    [missing] = created["not_computed"]
+    assert (missing["item"], missing["name"], missing["reason"]) == (
+        "department_deduction", "部门扣分", reason)
+    assert len(missing["units"]) == 6  # every department
+    commerce = next(row for row in ranking["rows"] if row["unit"] == "dept_commerce")
+    assert commerce["complete"] is False
+    assert {"code": "department_deduction", "name": "部门扣分", "points": None,
+            "computable": False, "reason": reason} in commerce["items"]
+    # Not published as if complete: the office must acknowledge the gap.
+    refused = call(client, "POST", f"/assessments/runs/{created['id']}/publish", {}, 409)
+    assert refused["refusals"][0]["rule"] == "assessment.not_computable"
+    assert reason in refused["refusals"][0]["message"]
+    published = call(client, "POST", f"/assessments/runs/{created['id']}/publish",
+                     {"acknowledge_incomplete": True})
+    assert (published["status"], published["complete"]) == ("published", False)
+
+
+def test_with_a_lead_department_appointed_the_deduction_is_computed(client):
+    call(client, "POST", "/ziyang/groups/g_services/ones", {
+        "kind": "lead_department", "name": "市商务局", "unit": "dept_commerce",
+        "appointed_on": "2024-01-01"}, 201)
+    created = call(client, "POST", "/assessments/runs",
+                   {"scheme": "ziyang_department_year", "period": "2024"}, 201)
+    assert (created["complete"], created["not_computed"]) == (True, [])

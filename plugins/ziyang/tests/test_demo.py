@@ -72,10 +72,17 @@ def test_the_demo_shows_a_refused_signing_and_the_fulfilment_outcomes(demo_clien
 
 
 def test_the_demo_publishes_last_months_arena_ranking(demo_client):
-    [run] = call(demo_client, "GET", "/assessments/runs?scheme=ziyang_arena")["items"]
+    [run] = call(demo_client, "GET",
+                 "/assessments/runs?scheme=ziyang_arena&status=published")["items"]
     ranking = call(demo_client, "GET", f"/assessments/runs/{run['id']}/ranking")["rows"]
 
     assert (run["period"], run["status"]) == ("2024-10", "published")
+    # The first publication was corrected: superseded with the reason, kept, readable.
+    superseded = call(demo_client, "GET", f"/assessments/runs/{run['supersedes_run_id']}")
+    assert (superseded["period"], superseded["status"]) == ("2024-10", "superseded")
+    assert superseded["superseded_by_run_id"] == run["id"]
+    assert "漏报" in superseded["supersession_reason"]
+    assert run["objection_deadline"] > superseded["objection_deadline"]
     assert {row["unit"] for row in ranking} == {"yanjiang", "lezhi", "anyue", "hightech_zone",
                                                 "lingang_zone"}
     totals = [Decimal(row["total"]) for row in ranking]
@@ -105,7 +112,8 @@ def test_loaded_on_any_day_the_demo_shows_last_months_arena_and_nothing_later(zi
         load_demo(app)
         assert dated_after(app.extensions[EXTENSION].engine, today, utcnow()) == []
         client = ApiClient(app.test_client())
-        [run] = call(client, "GET", "/assessments/runs?scheme=ziyang_arena")["items"]
+        [run] = call(client, "GET",
+                     "/assessments/runs?scheme=ziyang_arena&status=published")["items"]
         assert (run["period"], run["status"]) == (months_before(today, 1), "published")
         skipped = months_before(today, 3)
         missed = [(r["kind"], r["period"]) for r in call(client, "GET", "/ziyang/meetings/cadence")

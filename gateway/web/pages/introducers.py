@@ -1,0 +1,106 @@
+"""引荐人名录: the registry of those who introduce investment — the list with its search, filters
+and export, an entry's page with its history, and the office's forms to register, correct,
+confirm the public-official status (是否国家公职人员) and deactivate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request, url_for
+
+from gateway.web.base import api, blueprint, check_city, done, filters, form_value, render
+
+KINDS = {"firm": "中介机构", "advisor": "顾问", "ambassador": "招商大使", "individual": "个人"}
+STATUSES = {"active": "在册", "inactive": "已停用"}
+PUBLIC_OFFICIAL = {"unknown": "未确认", "yes": "是国家公职人员", "no": "非国家公职人员"}
+ACTIONS = {"registered": "登记", "updated": "修改", "public_official_confirmed": "确认公职人员身份",
+           "status_changed": "停用/恢复"}
+COLUMNS = [
+    {"key": "name", "heading": "引荐人"},
+    {"key": "kind_label", "heading": "类别"},
+    {"key": "role_names", "heading": "本市角色", "format": "list"},
+    {"key": "contact_person", "heading": "联系人"},
+    {"key": "phone", "heading": "联系电话"},
+    {"key": "public_official_label", "heading": "是否国家公职人员"},
+    {"key": "status_label", "heading": "状态"},
+]
+FIELDS = ("name", "kind", "credit_code", "contact_person", "phone", "email", "address", "notes")
+
+
+def city_roles(city: str) -> dict[str, str]:
+    """The roles the city declares for introducers (``[[introducer_roles]]``): code → name."""
+    answer = api().city(city, "GET", "city")
+    config = answer.body.get("configuration", {}) if answer.ok and isinstance(answer.body,
+                                                                              dict) else {}
+    return {role["code"]: role["name"] for role in config.get("introducer_roles", [])}
+
+
+def _form_body(partial: bool = False) -> dict[str, Any]:
+    body: dict[str, Any] = {key: form_value(key) for key in FIELDS}
+    body["roles"] = [code for code in request.form.getlist("roles") if code]
+    if partial:
+        body = {key: value for key, value in body.items()
+                if key in ("roles", "credit_code", "email", "address", "notes", "contact_person")
+                or value is not None}
+    return body
+
+
+@blueprint.route("/c/<city>/intermediaries")
+def intermediaries(city: str):
+    check_city(city)
+    params = filters("q", "kind", "role", "status", "public_official", "page")
+    answer = api().city(city, "GET", "intermediaries", {"sort": "name", **params})
+    export = {key: value for key, value in params.items() if key != "page"}
+    return render("intermediaries.html", city=city, answer=answer, rows=answer.items(),
+                  params=params, columns=COLUMNS, kinds=KINDS, statuses=STATUSES,
+                  officials=PUBLIC_OFFICIAL, roles=city_roles(city),
+                  export_url=url_for("web.export", city=city, rest="intermediaries", **export))
+
+
+@blueprint.route("/c/<city>/intermediaries", methods=["POST"])
+def register_intermediary(city: str):
+    check_city(city)
+    answer = api().city(city, "POST", "intermediaries", body=_form_body())
+    if answer.ok:
+        return done(answer, "引荐人已登记（公职人员身份待确认）", "web.intermediary", city=city,
+                    intermediary_id=answer.body["id"])
+    return done(answer, "", "web.intermediaries", city=city)
+
+
+@blueprint.route("/c/<city>/intermediaries/<int:intermediary_id>")
+def intermediary(city: str, intermediary_id: int):
+    check_city(city)
+    answer = api().city(city, "GET", f"intermediaries/{intermediary_id}")
+    return render("intermediary.html", 200 if answer.ok else answer.status, city=city,
+                  answer=answer, row=answer.body if answer.ok else None, kinds=KINDS,
+                  roles=city_roles(city), actions=ACTIONS, officials=PUBLIC_OFFICIAL)
+
+
+@blueprint.route("/c/<city>/intermediaries/<int:intermediary_id>", methods=["POST"])
+def update_intermediary(city: str, intermediary_id: int):
+    check_city(city)
+    body = _form_body(partial=True) | {"reason": form_value("reason")}
+    answer = api().city(city, "PATCH", f"intermediaries/{intermediary_id}", body=body)
+    return done(answer, "引荐人信息已修改", "web.intermediary", city=city,
+                intermediary_id=intermediary_id)
+
+
+@blueprint.route("/c/<city>/intermediaries/<int:intermediary_id>/public-official",
+                 methods=["POST"])
+def confirm_public_official(city: str, intermediary_id: int):
+    check_city(city)
+    answer = api().city(city, "POST", f"intermediaries/{intermediary_id}/public-official", body={
+        "public_official": form_value("public_official") or "",
+        "basis": form_value("basis") or ""})
+    return done(answer, "公职人员身份已确认", "web.intermediary", city=city,
+                intermediary_id=intermediary_id)
+
+
+@blueprint.route("/c/<city>/intermediaries/<int:intermediary_id>/status", methods=["POST"])
+def set_intermediary_status(city: str, intermediary_id: int):
+    check_city(city)
+    status = form_value("status") or ""
+    answer = api().city(city, "POST", f"intermediaries/{intermediary_id}/status",
+                        body={"status": status, "reason": form_value("reason") or ""})
+    return done(answer, "引荐人已停用" if status == "inactive" else "引荐人已恢复",
+                "web.intermediary", city=city, intermediary_id=intermediary_id)
