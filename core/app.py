@@ -34,6 +34,7 @@ from core.db import make_engine, make_session_factory
 from core.identity import NonceStore, gateway_secret, request_actor
 from core.input_rules import apply_input_rules
 from core.problems import register_error_handlers
+from core.services.lookups import MAX_ID
 
 API_PREFIX = "/api/v1"
 CORE_BLUEPRINTS = (city_api.blueprint, leads_api.blueprint, projects_api.blueprint,
@@ -49,10 +50,28 @@ log = logging.getLogger("zhaoshang.city")
 
 
 class IdConverter(IntegerConverter):
-    """``<int:…>`` path ids that fit 64 bits: a longer number matches no route (404), where it
-    would overflow the database driver (500)."""
+    """``<int:…>`` path ids that fit the id columns (32 bits, ``MAX_ID``): a larger number
+    matches no route (404), where PostgreSQL would refuse the lookup (500) — for every record
+    route of the core and of the plugins alike."""
 
-    regex = r"\d{1,18}"
+    regex = ""  # set below: the decimal numbers up to MAX_ID, as a pattern
+
+
+def digits_up_to(limit: int) -> str:
+    """A pattern matching exactly the decimal numbers ``0 … limit`` (fewer digits than
+    ``limit``'s, or as many and not greater): an id beyond it matches no route, whatever the
+    method, rather than a route that then refuses it (which Werkzeug answers 405)."""
+    text = str(limit)
+    choices = [rf"\d{{1,{len(text) - 1}}}"] if len(text) > 1 else []
+    for index, digit in enumerate(text):
+        if digit != "0":
+            rest = len(text) - index - 1
+            choices.append(f"{text[:index]}[0-{int(digit) - 1}]" + (rf"\d{{{rest}}}" if rest else ""))
+    choices.append(text)
+    return "(?:" + "|".join(choices) + ")"
+
+
+IdConverter.regex = digits_up_to(MAX_ID)
 
 
 def resolve_city(config: City | dict[str, Any] | str | Path | None) -> City:

@@ -26,6 +26,7 @@ from core.models.evaluations import Evaluation
 from core.models.matters import Matter, MatterCondition, WorkOrder
 from core.permissions import AccessRequest
 from core.problems import not_found
+from core.services.lookups import is_record_id
 
 # The versioned records the core's paths name (``operation(..., record=…)``: ETag, If-Match).
 PROJECT = RecordRef(Project, "project_id", "project")
@@ -44,7 +45,8 @@ INTERMEDIARY = RecordRef(Intermediary, "intermediary_id", "intermediary")
 
 def path_record(request: AccessRequest, model: type, key: str, label: str) -> Any:
     """The record the path names by ``key``; 404 when there is none."""
-    record = request.session.get(model, request.view_args.get(key))
+    ident = request.view_args.get(key)
+    record = request.session.get(model, ident) if is_record_id(ident) else None
     if record is None:
         raise not_found(label, request.view_args.get(key))
     return record
@@ -56,7 +58,7 @@ def project_units(request: AccessRequest) -> list[str] | None:
         project = path_record(request, Project, "project_id", "项目")
     else:
         project_id = request.body.get("project_id")
-        if not isinstance(project_id, int) or isinstance(project_id, bool):
+        if not is_record_id(project_id):
             return None
         project = request.session.get(Project, project_id)
         if project is None:

@@ -53,6 +53,8 @@ class ProjectUpdate(BaseSchema):
     status = fields.String(validate=validate.OneOf(list(STATUS_LABELS)))
     progress_note = fields.String(allow_none=True)
     progress_on = fields.Date(metadata={"description": "进展日期（填写进展时）"})
+    intermediary_id = fields.Integer(allow_none=True, metadata={
+        "description": "引荐人（引荐人名录中在册的编号）；null 表示无"})
     attributes = fields.Dict(keys=fields.String(),
                              metadata={"description": "本市字段，按键合并；值为 null 表示删除"})
 

@@ -18,12 +18,20 @@ LABELS = {"Lead": "线索", "Project": "项目", "Unit": "单位", "Enterprise":
           "FundTranche": "到位资金记录"}
 LABELS |= {"Evaluation": "评估", "Expert": "专家", "Matter": "事项"}
 LABELS |= {"Intermediary": "引荐人"}
+# Record ids are 32-bit integer columns: a larger number names no record, and PostgreSQL refuses
+# to compare it with one (integer out of range). Path ids beyond it match no route (core.app).
+MAX_ID = 2**31 - 1
+
+
+def is_record_id(ident: object) -> bool:
+    """Whether ``ident`` could be a record's id (a positive integer within the id columns)."""
+    return isinstance(ident, int) and not isinstance(ident, bool) and 0 < ident <= MAX_ID
 
 
 def get_or_404(session: Session, model: type[ModelT], ident: int, what: str | None = None
                ) -> ModelT:
     """The row, or a 404 naming it in Chinese (``what``, e.g. a plugin's own model)."""
-    row = session.get(model, ident)
+    row = session.get(model, ident) if is_record_id(ident) else None
     if row is None:
         raise not_found(what or LABELS.get(model.__name__, model.__name__), ident)
     return row

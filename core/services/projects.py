@@ -151,7 +151,7 @@ def create_project(
 
 
 UPDATABLE = ("name", "industry", "amount", "agreement_amount", "leader_name",
-             "description", "status", "progress_note")
+             "description", "status", "progress_note", "intermediary_id")
 
 
 def update_project(
@@ -159,6 +159,11 @@ def update_project(
 ) -> Project:
     ensure_may_write(actor, project)
     _check_industry(city, data.get("industry"))
+    if "intermediary_id" in data and data["intermediary_id"] != project.intermediary_id:
+        # A new introducer is an active entry of the registry; the one it names stays valid.
+        introducer = check_intermediary(session, data["intermediary_id"])
+        if introducer:
+            raise invalid_input(introducer)
     _validate(city, data, project, session)
     missing_before = missing_held_fields(city, project)
     values = {key: data[key] for key in UPDATABLE if key in data}

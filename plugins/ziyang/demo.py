@@ -10,6 +10,8 @@
   in its progress note), and a 12亿元 project signed in the city government's name after the
   six-step major review and the executive meeting;
 * fulfilment outcomes: incentives paid, 二次招商, 清退;
+* 委托招商: the commissioned agency in the introducer registry (role 委托招商机构, confirmed not a
+  public official) and the project it brought, with verified funds the reward rule pays on;
 * the leading group's meetings (one monthly meeting missed) and last month's arena ranking,
   computed and published.
 
@@ -80,6 +82,7 @@ def load(demo: Any) -> None:
     six_ones_records(demo, start)
     lead_records(demo)
     major_project_id = project_records(demo)
+    commissioned_records(demo)
     meeting_records(demo, major_project_id)
     arena_ranking(demo)
 
@@ -195,6 +198,25 @@ def project_records(demo: Any) -> int:
     # Rule 6: the three fulfilment outcomes.
     fulfilment_records(demo, signed_on)
     return major.id
+
+
+def commissioned_records(demo: Any) -> None:
+    """委托招商: the agency the city commissioned, registered in the introducer registry through
+    its service with its role (委托招商机构) and confirmed not a state public official, and the
+    project it brought (channel ``commissioned``) — started, its funds verified — for which the
+    委托招商 reward rule proposes its reward."""
+    agency = demo.introducer(
+        "成渝双城招商服务有限公司", "firm", "028-86123456",
+        credit_code=demo.firm_credit_code("510100"), contact_person="陈经理",
+        roles=("commissioned_agency",), public_official="no",
+        basis="演示数据：受托机构为企业法人，非国家机关；委托招商协议已备案")
+    signed_on = demo.today - 120 * DAY
+    project = demo.project(
+        name="牙科种植体生产基地项目（委托招商）", unit=unit(demo, "hightech_zone"),
+        amount=Decimal(36000), stage="started", industry="advanced_manufacturing",
+        dates={"signed": signed_on, "started": signed_on + 30 * DAY}, channel="commissioned",
+        intermediary_id=agency.id)
+    demo.funds(project, Decimal(9000), signed_on + 45 * DAY)
 
 
 def attempt_signing_without_legal_review(demo: Any, project: Project) -> None:

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from core import hookimpl
+from core.clock import travel
 from core.credit_code import make_credit_code, organisation_check_character
 from core.models import Intermediary
 from core.policy import RewardCandidate, RewardRule
@@ -116,12 +117,14 @@ def test_duplicates_are_refused_naming_the_entry_already_registered(client):
 
 def test_confirmation_records_who_and_when_and_keeps_the_history(client, app):
     row = register(client)
-    confirmed = client.post(f"/intermediaries/{row['id']}/public-official",
-                            json={"public_official": "yes", "basis": "区组织部函复：在编干部"})
+    # The server's clock, not the client, stamps the confirmation (UTC in the API).
+    with travel("2026-06-17T09:30+08:00"):
+        confirmed = client.post(f"/intermediaries/{row['id']}/public-official",
+                                json={"public_official": "yes", "basis": "区组织部函复：在编干部"})
     assert confirmed.status_code == 200, confirmed.json
     body = confirmed.json
     assert (body["public_official"], body["public_official_confirmed_by"]) == ("yes", "officer1")
-    assert body["public_official_confirmed_at"].startswith("2026-06-16T02:00")
+    assert body["public_official_confirmed_at"].startswith("2026-06-17T01:30")
     assert body["history"][-1]["changes"] == {"public_official": ["unknown", "yes"]}
     assert body["history"][-1]["reason"] == "区组织部函复：在编干部"
     assert events_of(app, "zhaoshang.intermediary.public_official_confirmed")

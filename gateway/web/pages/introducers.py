@@ -35,6 +35,38 @@ def city_roles(city: str) -> dict[str, str]:
     return {role["code"]: role["name"] for role in config.get("introducer_roles", [])}
 
 
+def introducer_choices(city: str) -> list[dict[str, Any]]:
+    """The active entries a lead or project may name as who introduced it, by name, each with
+    its kind (the select of the lead and project forms)."""
+    answer = api().city(city, "GET", "intermediaries",
+                        {"status": "active", "sort": "name", "per_page": 500})
+    return [{"id": row["id"], "name": row["name"],
+             "kind_label": row.get("kind_label") or KINDS.get(row.get("kind"), row.get("kind"))}
+            for row in answer.items()]
+
+
+def introducer_of(city: str, intermediary_id: Any) -> dict[str, Any] | None:
+    """The entry a lead or project names (its name, kind and status for the page), or None."""
+    if not intermediary_id:
+        return None
+    answer = api().city(city, "GET", f"intermediaries/{intermediary_id}")
+    if not answer.ok or not isinstance(answer.body, dict):
+        return {"id": intermediary_id, "name": f"引荐人 {intermediary_id}", "kind_label": "",
+                "status": None}
+    row = answer.body
+    return {"id": row["id"], "name": row["name"],
+            "kind_label": row.get("kind_label") or KINDS.get(row.get("kind"), row.get("kind")),
+            "status": row.get("status")}
+
+
+def introducer_value(text: str | None) -> int | str | None:
+    """The form's ``intermediary_id`` as the API takes it: a number, empty for none; anything
+    else is sent as typed, for the API to name the field."""
+    if text is None:
+        return None
+    return int(text) if text.isdigit() and len(text) <= 18 else text
+
+
 def _form_body(partial: bool = False) -> dict[str, Any]:
     body: dict[str, Any] = {key: form_value(key) for key in FIELDS}
     body["roles"] = [code for code in request.form.getlist("roles") if code]

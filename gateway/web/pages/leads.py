@@ -8,6 +8,7 @@ from typing import Any
 from flask import g, jsonify, request, url_for
 
 from gateway.web.base import api, blueprint, check_city, done, filters, form_value, render
+from gateway.web.pages.introducers import introducer_choices, introducer_of, introducer_value
 from gateway.web.pages.reference import CHANNELS, LEAD_STATUSES, industries, unit_names, units
 
 LEAD_COLUMNS = [
@@ -51,7 +52,8 @@ def leads(city: str):
 
 
 def _new_lead_form(city: str) -> dict[str, Any]:
-    return {"units": units(city), "industries": industries(city), "channels": CHANNELS}
+    return {"units": units(city), "industries": industries(city), "channels": CHANNELS,
+            "introducers": introducer_choices(city)}
 
 
 @blueprint.route("/c/<city>/leads/new")
@@ -69,13 +71,15 @@ def lead_body(form: Any, clerk_unit: str | None) -> dict[str, Any]:
             "industry": form_value("industry"), "intended_amount": form_value("intended_amount"),
             "reporting_unit": clerk_unit or form_value("reporting_unit") or "",
             "channel": form_value("channel") or "other",
+            "intermediary_id": introducer_value(form_value("intermediary_id")),
             "description": form_value("description")}
 
 
 FORM_FIELDS = {"title": "线索名称", "enterprise.name": "企业名称",
                "enterprise.credit_code": "统一社会信用代码", "industry": "所属产业",
                "intended_amount": "意向投资额", "reporting_unit": "报送单位", "channel": "招商方式",
-               "enterprise.origin_province": "来源省份", "description": "说明"}
+               "enterprise.origin_province": "来源省份", "description": "说明",
+               "intermediary_id": "引荐人"}
 
 
 @blueprint.route("/c/<city>/leads/new", methods=["POST"])
@@ -111,8 +115,10 @@ def lead(city: str, lead_id: int):
     check_city(city)
     answer = api().city(city, "GET", f"leads/{lead_id}")
     lead = _named(city, [answer.body])[0] if answer.ok else None
+    introducer = introducer_of(city, lead.get("intermediary_id")) if lead else None
     return render("lead.html", answer.status if not answer.ok else 200, city=city, answer=answer,
-                  lead=lead, units=units(city), industries=industries(city))
+                  lead=lead, units=units(city), industries=industries(city),
+                  introducer=introducer)
 
 
 @blueprint.route("/c/<city>/leads/<int:lead_id>/assign", methods=["POST"])

@@ -10,6 +10,7 @@ from flask import g, request, url_for
 
 from gateway.web.base import api, blueprint, check_city, done, filters, form_value, render, today
 from gateway.web.formatting import chart
+from gateway.web.pages.introducers import introducer_choices, introducer_of, introducer_value
 from gateway.web.pages.reference import STAGES, industries, matter_kinds, unit_names, units
 
 PROJECT_COLUMNS = [
@@ -100,7 +101,11 @@ def project(city: str, project_id: int):
     if not answer.ok:
         return render("project.html", answer.status, city=city, answer=answer, project=None)
     project = named(city, [answer.body])[0]
+    may_edit = api().may("PATCH", city, f"projects/{project_id}")
     return render("project.html", city=city, answer=answer, project=project,
+                  introducer=introducer_of(city, project.get("intermediary_id")),
+                  introducers=introducer_choices(city) if may_edit else [],
+                  labels={"intermediary_id": "引荐人"},
                   stage_labels=STAGES, milestone_kinds=MILESTONES, units=units(city),
                   unit_names=unit_names(city), today=today().isoformat(),
                   matter_kinds=matter_kinds(), industries=industries(city),
@@ -168,6 +173,15 @@ def fill_checklist(city: str, project_id: int):
     if patch:
         answer = client.city(city, "PATCH", f"projects/{project_id}", body=patch)
     return done(answer, "已补充下一阶段所需信息", "web.project", city=city, project_id=project_id)
+
+
+@blueprint.route("/c/<city>/projects/<int:project_id>/introducer", methods=["POST"])
+def set_introducer(city: str, project_id: int):
+    """Who introduced the project, picked from the registry (none: empty)."""
+    check_city(city)
+    body = {"intermediary_id": introducer_value(form_value("intermediary_id"))}
+    answer = api().city(city, "PATCH", f"projects/{project_id}", body=body)
+    return done(answer, "引荐人已保存", "web.project", city=city, project_id=project_id)
 
 
 @blueprint.route("/c/<city>/projects/<int:project_id>/transition", methods=["POST"])

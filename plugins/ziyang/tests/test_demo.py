@@ -121,3 +121,22 @@ def test_loaded_on_any_day_the_demo_shows_last_months_arena_and_nothing_later(zi
         assert missed == ([("deputy", skipped)] if skipped.startswith(str(today.year)) else [])
     finally:
         app.extensions[EXTENSION].engine.dispose()
+
+
+def test_the_demo_registers_its_commissioned_agency_and_rewards_it(demo_client):
+    """委托招商: the agency is an entry of the introducer registry with the city's role,
+    confirmed not a public official; its project names it and the reward rule pays on it."""
+    [agency] = call(demo_client, "GET", "/intermediaries?role=commissioned_agency")["items"]
+    assert (agency["name"], agency["kind"], agency["public_official"]) == (
+        "成渝双城招商服务有限公司", "firm", "no")
+    [project] = call(demo_client, "GET", "/projects?q=委托招商")["items"]
+    assert (project["channel"], project["intermediary_id"]) == ("commissioned", agency["id"])
+
+    run = call(demo_client, "POST", "/rewards", {
+        "from": "2024-01-01", "to": "2024-10-31", "rules": ["ziyang_commissioned_attraction"]},
+        status=201)
+    [line] = run["rewards"]
+    assert (line["recipient_type"], line["recipient_id"], line["eligible"]) == (
+        "intermediary", agency["id"], True)
+    assert Decimal(line["amount"]) == Decimal(9)  # 0.001 × 9000万元 verified, under the cap
+    assert line["project_ids"] == [project["id"]]
