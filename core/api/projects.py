@@ -53,7 +53,7 @@ from core.schemas.projects import (
 )
 from core.services import milestones as milestone_service
 from core.services import projects as project_service
-from core.services.lookups import get_or_404
+from core.services.lookups import child_or_404, get_or_404
 
 blueprint = Blueprint("projects", __name__)
 
@@ -196,11 +196,7 @@ def list_funds(project_id: int):
 def verify_funds(project_id: int, fund_id: int):
     data = load_body(FundVerify)
     with transaction() as session:
-        tranche = get_or_404(session, FundTranche, fund_id)
-        if tranche.project_id != project_id:
-            from core.problems import not_found
-
-            raise not_found("到位资金记录", fund_id)
+        tranche = child_or_404(session, FundTranche, fund_id, project_id)
         return respond(FundSchema, project_service.verify_funds(session, city(), tranche, data,
                                                                 current_actor()))
 
@@ -257,11 +253,7 @@ def decide_replan(project_id: int, replan_id: int):
     data = load_body(ReplanDecision)
     with transaction() as session:
         project = get_or_404(session, Project, project_id)
-        replan = get_or_404(session, MilestoneReplan, replan_id)
-        if replan.project_id != project_id:
-            from core.problems import not_found
-
-            raise not_found("节点调整申请", replan_id)
+        replan = child_or_404(session, MilestoneReplan, replan_id, project_id)
         return respond(ReplanSchema, milestone_service.decide_replan(
             session, city(), project, replan, data, current_actor()))
 

@@ -15,7 +15,7 @@ from core.problems import invalid_input, not_found
 ModelT = TypeVar("ModelT", bound=Base)
 
 LABELS = {"Lead": "线索", "Project": "项目", "Unit": "单位", "Enterprise": "企业",
-          "FundTranche": "到位资金记录"}
+          "FundTranche": "到位资金记录", "MilestoneReplan": "节点调整申请"}
 LABELS |= {"Evaluation": "评估", "Expert": "专家", "Matter": "事项"}
 LABELS |= {"Intermediary": "引荐人"}
 # Record ids are 32-bit integer columns: a larger number names no record, and PostgreSQL refuses
@@ -33,6 +33,15 @@ def get_or_404(session: Session, model: type[ModelT], ident: int, what: str | No
     """The row, or a 404 naming it in Chinese (``what``, e.g. a plugin's own model)."""
     row = session.get(model, ident) if is_record_id(ident) else None
     if row is None:
+        raise not_found(what or LABELS.get(model.__name__, model.__name__), ident)
+    return row
+
+
+def child_or_404(session: Session, model: type[ModelT], ident: int, project_id: int,
+                 what: str | None = None) -> ModelT:
+    """A project's own row (a tranche, a re-plan): a 404 when it belongs to another project."""
+    row = get_or_404(session, model, ident, what)
+    if row.project_id != project_id:  # type: ignore[attr-defined]
         raise not_found(what or LABELS.get(model.__name__, model.__name__), ident)
     return row
 
