@@ -399,11 +399,16 @@ def approve(session: Session, city: City, reward: Reward, data: dict[str, Any],
                 f"{plain(reward.amount)} 万元将超过上限 {plain(reward.cap)} 万元，请重新核定"))
     if problems:
         raise refused(problems, "不能批准")
-    reward.state = "approved"
+    return _decide(session, city, reward, "approved", actor, reason)
+
+
+def _decide(session: Session, city: City, reward: Reward, state: str, actor: Actor,
+            reason: str) -> Reward:
+    """Record the office's decision on a proposed line: who, when, why; audited."""
+    reward.state = state
     reward.decided_by, reward.decided_at, reward.decision_reason = actor.user, utcnow(), reason
     session.flush()
-    _audit(session, city, reward, "approved", actor.user, reason,
-           {"state": ["proposed", "approved"]})
+    _audit(session, city, reward, state, actor.user, reason, {"state": ["proposed", state]})
     return reward
 
 
@@ -413,12 +418,7 @@ def reject(session: Session, city: City, reward: Reward, data: dict[str, Any],
     ensure_office(actor, "审批奖励")
     reason = _reason(data, "驳回")
     _must_be(reward, "proposed", "驳回")
-    reward.state = "rejected"
-    reward.decided_by, reward.decided_at, reward.decision_reason = actor.user, utcnow(), reason
-    session.flush()
-    _audit(session, city, reward, "rejected", actor.user, reason,
-           {"state": ["proposed", "rejected"]})
-    return reward
+    return _decide(session, city, reward, "rejected", actor, reason)
 
 
 def pay(session: Session, city: City, reward: Reward, data: dict[str, Any], actor: Actor) -> Reward:
