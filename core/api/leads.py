@@ -56,6 +56,8 @@ def list_leads():
         query = sa.select(Lead).join(Lead.enterprise)
         if params.get("status"):
             query = query.where(Lead.status == params["status"])
+        if params.get("enterprise_id"):
+            query = query.where(Lead.enterprise_id == params["enterprise_id"])
         if params.get("channel"):
             query = query.where(Lead.channel == params["channel"])
         if params.get("reporting_unit"):

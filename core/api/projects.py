@@ -92,6 +92,8 @@ def list_projects():
             query = query.where(Project.stage == params["stage"])
         if params.get("industry"):
             query = query.where(Project.industry == params["industry"])
+        if params.get("enterprise_id"):
+            query = query.where(Project.enterprise_id == params["enterprise_id"])
         if params.get("out_of_province") == "unknown":
             query = query.where(Project.out_of_province.is_(None))
         elif params.get("out_of_province") is not None:

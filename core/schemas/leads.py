@@ -84,6 +84,7 @@ class LeadSchema(BaseSchema):
 
 class LeadQuery(Page):
     status = fields.String(validate=validate.OneOf(list(LEAD_STATUS_LABELS)))
+    enterprise_id = fields.Integer(validate=validate.Range(min=1), metadata={"description": "投资企业编号"})
     reporting_unit = fields.String()
     channel = fields.String(validate=validate.OneOf(list(LEAD_CHANNELS)))
     overdue = fields.Boolean(metadata={"description": "首谈地研判已逾期"})

@@ -257,6 +257,7 @@ class ProjectSchema(BaseSchema):
 
 class ProjectQuery(Page):
     stage = fields.String(validate=validate.OneOf([s.value for s in Stage]))
+    enterprise_id = fields.Integer(validate=validate.Range(min=1), metadata={"description": "投资企业编号"})
     unit = fields.String(metadata={"description": "招商或落户单位编码"})
     industry = fields.String()
     tier = fields.String()

@@ -117,14 +117,11 @@ def correct_date(city: str, project_id: int):
 
 
 def _records_of(city: str, enterprise: dict[str, Any]) -> tuple[list[dict], list[dict]]:
-    """The investor's projects and leads (found by its name, kept when the id matches)."""
+    """The investor's projects and leads (the lists filtered by its id)."""
     client = api()
-    params = {"q": enterprise.get("name") or "", "per_page": 100}
-    projects = [p for p in client.city(city, "GET", "projects", params).items()
-                if (p.get("enterprise") or {}).get("id") == enterprise.get("id")]
-    leads = [lead for lead in client.city(city, "GET", "leads", params).items()
-             if (lead.get("enterprise") or {}).get("id") == enterprise.get("id")]
-    return projects, leads
+    params = {"enterprise_id": enterprise.get("id"), "per_page": 100}
+    return (client.city(city, "GET", "projects", params).items(),
+            client.city(city, "GET", "leads", params).items())
 
 
 @blueprint.route("/c/<city>/enterprises/<int:enterprise_id>")
