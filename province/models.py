@@ -102,6 +102,10 @@ class CityState(ProvinceBase):
     last_event_time: Mapped[dt.datetime | None] = mapped_column(Moment)
     last_event_type: Mapped[str | None] = mapped_column(sa.String(100))
     last_received_at: Mapped[dt.datetime | None] = mapped_column(Moment)
+    # Inbox rows pruned (province.pruning): counted here so completeness stays exact. Every
+    # pruned row's sequence is below the city's newest snapshot at the time it was pruned.
+    pruned_events: Mapped[int] = mapped_column(default=0)
+    pruned_through_sequence: Mapped[int | None] = mapped_column(Position)
 
 
 class CitySnapshot(ProvinceBase):
@@ -114,3 +118,56 @@ class CitySnapshot(ProvinceBase):
     sequence: Mapped[int | None] = mapped_column(Position)
     event_time: Mapped[dt.datetime] = mapped_column(Moment)
     data: Mapped[dict] = mapped_column(default=dict)
+
+
+class PartitionPosition(ProvinceBase):
+    """The next offset of a city topic's partition whose record has no fate yet.
+
+    Written in the same transaction as the fates (applied or dead-lettered) of the records
+    before it, so a record redelivered after a crash (its offset below ``next_offset``) is
+    known as handled even after its inbox row was pruned. Kafka's committed offsets follow.
+    """
+
+    __tablename__ = "province_partitions"
+
+    topic: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    partition: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    next_offset: Mapped[int] = mapped_column(Position)
+    updated_at: Mapped[dt.datetime] = mapped_column(Moment)
+
+
+class DeadLetter(ProvinceBase):
+    """A record set aside: not a valid event of the city whose topic it came on.
+
+    The raw record is kept byte for byte (key, headers, value) with the reason, so an operator
+    can inspect it and replay it once the cause is fixed. ``status``: ``held`` (waiting),
+    ``replayed`` (applied on a replay), ``discarded`` (an operator's decision, with a reason).
+    ``published_at``: when it reached the dead-letter topic (None: not yet; retried).
+    """
+
+    __tablename__ = "province_dead_letters"
+    __table_args__ = (sa.UniqueConstraint("topic", "partition", "offset"),
+                      sa.Index("ix_province_dead_letters_city_status", "city", "status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic: Mapped[str] = mapped_column(sa.String(200))
+    partition: Mapped[int]
+    offset: Mapped[int] = mapped_column(Position)
+    city: Mapped[str] = mapped_column(sa.String(32))  # whose topic it came on
+    key: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    # [[name, base64 of the raw bytes or null], ...] in the record's order
+    headers: Mapped[list] = mapped_column(default=list)
+    value: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    record_time: Mapped[dt.datetime | None] = mapped_column(Moment)  # the Kafka timestamp
+    reason: Mapped[str] = mapped_column(sa.String(64))  # a code, e.g. header.not_utf8
+    detail: Mapped[str] = mapped_column(sa.Text)  # readable (Chinese) explanation
+    event_id: Mapped[str | None] = mapped_column(sa.String(200))  # as claimed, if readable
+    event_type: Mapped[str | None] = mapped_column(sa.String(200))
+    sequence: Mapped[int | None] = mapped_column(Position)
+    received_at: Mapped[dt.datetime] = mapped_column(Moment)
+    status: Mapped[str] = mapped_column(sa.String(16), default="held")
+    attempts: Mapped[int] = mapped_column(default=0)  # replays tried
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(Moment)
+    resolved_by: Mapped[str | None] = mapped_column(sa.String(100))
+    resolution: Mapped[str | None] = mapped_column(sa.Text)
+    published_at: Mapped[dt.datetime | None] = mapped_column(Moment, index=True)

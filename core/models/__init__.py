@@ -21,7 +21,7 @@ from core.models.idempotency import IdempotentRequest
 from core.models.leads import Lead
 from core.models.matters import Matter, MatterCondition, WorkOrder
 from core.models.organisation import Intermediary, IntermediaryChange, Person, Unit
-from core.models.outbox import OutboxEvent
+from core.models.outbox import OutboxEvent, OutboxPruning
 from core.models.projects import (
     FundTranche,
     Milestone,
@@ -43,6 +43,7 @@ __all__ = [
     "Milestone",
     "MilestoneReplan",
     "OutboxEvent",
+    "OutboxPruning",
     "Person",
     "Project",
     "ProjectChange",

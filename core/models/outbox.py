@@ -32,3 +32,17 @@ class OutboxEvent(Base):
     aggregate_id: Mapped[str] = mapped_column(sa.String(64), index=True)
     data: Mapped[dict] = mapped_column(default=dict)
     sent_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
+
+
+class OutboxPruning(Base):
+    """What pruning removed from the outbox (one row): the count keeps the snapshot's
+    ``events_before`` exact, and the position says where the outbox's own history begins."""
+
+    __tablename__ = "outbox_pruning"
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    pruned_count: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+                                              default=0)
+    pruned_through_position: Mapped[int | None] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"))
+    pruned_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
