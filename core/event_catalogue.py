@@ -115,6 +115,15 @@ class EventType:
     def type(self) -> str:
         return f"{EVENT_TYPE_PREFIX}.{self.aggregate}.{self.fact}"
 
+    @property
+    def carries(self) -> str | None:
+        """The aggregate whose full state every event of this type carries (``project`` or
+        ``lead``), or None. Declared by the data: a project (lead) type whose fields include
+        every field of :data:`PROJECT` (:data:`LEAD`) carries its state, so a consumer keeps
+        the newest such event as the aggregate's state."""
+        full = {"project": PROJECT, "lead": LEAD}.get(self.aggregate)
+        return self.aggregate if full is not None and self.data.keys() >= full.keys() else None
+
 
 CATALOGUE: dict[str, EventType] = {}
 
