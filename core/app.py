@@ -13,6 +13,7 @@ from werkzeug.routing import IntegerConverter
 from core.api import assessments as assessments_api
 from core.api import city as city_api
 from core.api import evaluations as evaluations_api
+from core.api import events as events_api
 from core.api import introducers as introducers_api
 from core.api import investment_map as investment_map_api
 from core.api import leads as leads_api
@@ -45,6 +46,7 @@ CORE_BLUEPRINTS += (warnings_api.blueprint, assessments_api.blueprint, rewards_a
                     web_pages_api.blueprint)
 CORE_BLUEPRINTS += (investment_map_api.blueprint,)
 CORE_BLUEPRINTS += (introducers_api.blueprint,)
+CORE_BLUEPRINTS += (events_api.blueprint,)
 
 log = logging.getLogger("zhaoshang.city")
 

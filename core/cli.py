@@ -180,16 +180,20 @@ def schedule_command(city_code: str | None, config: str | None, at: str, once: b
     scheduler.start()
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @with_city
 @click.option("--bootstrap-servers", default=None,
               help="Kafka bootstrap servers (default: [events] bootstrap_servers, "
                    "KAFKA_BOOTSTRAP_SERVERS, 127.0.0.1:9092)")
 @click.option("--batch-size", default=500, type=int, show_default=True)
 @click.option("--once", is_flag=True, help="publish what is waiting, then exit")
-def relay(city_code: str | None, config: str | None, bootstrap_servers: str | None,
-          batch_size: int, once: bool) -> None:
-    """Publish a city's outbox to its Kafka topic (runs until stopped; see core/relay.py)."""
+@click.pass_context
+def relay(ctx: click.Context, city_code: str | None, config: str | None,
+          bootstrap_servers: str | None, batch_size: int, once: bool) -> None:
+    """Publish a city's outbox to its Kafka topic (runs until stopped; see core/relay.py);
+    its subcommands look after the outbox (``relay status``, ``relay prune``)."""
+    if ctx.invoked_subcommand is not None:
+        return  # a subcommand (status, prune, ...) takes its own --city/--config
     import logging
     import signal
     import threading
@@ -213,6 +217,68 @@ def relay(city_code: str | None, config: str | None, bootstrap_servers: str | No
         signal.signal(signum, lambda *_: stop.set())
     click.echo(f"relay {state.city.code} → {state.city.topic}")
     worker.run(stop)
+
+
+@relay.command("status")
+@with_city
+def relay_status(city_code: str | None, config: str | None) -> None:
+    """Print the outbox's figures as JSON: unsent backlog, oldest unsent, newest sent, pruned."""
+    from core.api.support import runtime
+    from core.clock import utcnow
+    from core.outbox_pruning import outbox_status
+
+    app = city_app(city_code, config)
+    with app.app_context(), runtime().sessions() as session:
+        status = outbox_status(session, utcnow())
+    click.echo(json.dumps(status, ensure_ascii=False))
+
+
+@relay.command("prune")
+@with_city
+def relay_prune(city_code: str | None, config: str | None) -> None:
+    """Delete the outbox rows sent more than ``[events] outbox_keep_days`` ago (the daily
+    schedule does it too; see core/outbox_pruning.py)."""
+    from core.api.support import runtime
+    from core.clock import utcnow
+    from core.db import unit_of_work
+    from core.outbox_pruning import prune_outbox
+
+    app = city_app(city_code, config)
+    with app.app_context():
+        state = runtime()
+        with unit_of_work(state.sessions) as session:
+            deleted = prune_outbox(session, state.city, utcnow())
+    click.echo(json.dumps({"deleted": deleted}))
+
+
+@relay.command("republish")
+@with_city
+@click.option("--outbox", "from_outbox", is_flag=True,
+              help="mark the outbox rows still held unsent: the relay re-sends them, same ids")
+@click.option("--from-position", type=click.IntRange(min=1), default=None,
+              help="with --outbox: only rows from this outbox position on")
+@click.option("--state", "from_state", is_flag=True,
+              help="write every project's and lead's current state as new events, "
+                   "then a snapshot")
+def relay_republish(city_code: str | None, config: str | None, from_outbox: bool,
+                    from_position: int | None, from_state: bool) -> None:
+    """Re-send a city's history for a new or rebuilt province (the running relay sends it;
+    see core/republish.py and docs/events.md, "Retention, replay and rebuild")."""
+    from core.api.support import runtime
+    from core.db import unit_of_work
+    from core.republish import republish_outbox, republish_state
+
+    if from_outbox == from_state:
+        raise click.UsageError("give exactly one of --outbox or --state")
+    if from_position is not None and not from_outbox:
+        raise click.UsageError("--from-position goes with --outbox")
+    app = city_app(city_code, config)
+    with app.app_context():
+        state = runtime()
+        with unit_of_work(state.sessions) as session:
+            done = (republish_outbox(session, from_position) if from_outbox
+                    else republish_state(session, state.city))
+    click.echo(json.dumps(done.as_dict() | {"topic": state.city.topic}))
 
 
 @main.command()

@@ -33,6 +33,8 @@ from core.divisions import normalise_province, province_name
 
 RATIO_PATTERN = re.compile(r"^\s*(\d+)\s*:\s*(\d+)\s*$")
 SHARING_STARTS = ("signing", "start", "first_tax")
+# [events] cleanup_policy: "compact,delete" is refused (core.config.EventsSection).
+CLEANUP_POLICIES = ("delete", "compact")
 
 
 class ConfigError(Exception):
@@ -100,6 +102,38 @@ class EventsSection(Schema):
     replication = fields.Integer(load_default=1, validate=validate.Range(min=1))
     # Where the relay publishes; else KAFKA_BOOTSTRAP_SERVERS, else 127.0.0.1:9092 (core.relay).
     bootstrap_servers = fields.String(load_default=None, allow_none=True)
+    # How long the broker keeps the city topic's records (retention.ms); None keeps them
+    # forever, so a province can always be rebuilt from the topic (docs/events.md, "Retention,
+    # replay and rebuild"; core.relay.topic_configs).
+    retention_days = fields.Integer(load_default=None, allow_none=True,
+                                    validate=validate.Range(min=1))
+    # delete: records go only by retention_days. compact: the broker keeps the newest record
+    # per key once it is compaction_lag_days old — only the project and lead tables survive
+    # that intact, so a rebuild then goes through ``relay republish --state``.
+    cleanup_policy = fields.String(load_default="delete",
+                                   validate=validate.OneOf(CLEANUP_POLICIES))
+    # compact only: min.compaction.lag.ms and delete.retention.ms, in days.
+    compaction_lag_days = fields.Integer(load_default=None, allow_none=True,
+                                         validate=validate.Range(min=1))
+    # Sent outbox rows older than this are pruned daily (core.outbox_pruning).
+    outbox_keep_days = fields.Integer(load_default=30, validate=validate.Range(min=1))
+
+    @validates_schema
+    def _compaction_is_whole(self, data: dict, **_: Any) -> None:
+        if data.get("cleanup_policy") != "compact":
+            if data.get("compaction_lag_days") is not None:
+                raise ValidationError("only with cleanup_policy = \"compact\"",
+                                      "compaction_lag_days")
+            return
+        if data.get("retention_days") is not None:
+            # compact,delete would drop the newest state of an aggregate left unchanged for
+            # longer than the retention: the province would lose the project itself.
+            raise ValidationError("not with cleanup_policy = \"compact\": a compacted topic keeps "
+                                  "each aggregate's newest state forever", "retention_days")
+        if data.get("compaction_lag_days") is None:
+            raise ValidationError("required with cleanup_policy = \"compact\": records younger "
+                                  "than this are never compacted (longer than the province may "
+                                  "be stopped)", "compaction_lag_days")
 
 
 class PolicySection(Schema):

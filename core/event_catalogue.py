@@ -374,6 +374,8 @@ register(
     EventType("lead", "assigned", "the office named the first-talk location (首谈地)",
               LEAD | {"assigned_on": date(), "overdue": boolean("judged after its deadline")}),
     EventType("lead", "converted", "the lead became a project", LEAD),
+    EventType("lead", "restated", "the lead's current state, re-sent as a new event", LEAD,
+              description="Written for every lead by `zhaoshang relay republish --state`."),
     EventType("lead", "rejected", "the lead was turned back",
               LEAD | {"reason": string("退回原因"),
                       "judged_on": date("the day it was judged, by the server's clock",
@@ -416,6 +418,9 @@ register(
               PROJECT | {"milestone": obj(fields=MILESTONE), "replan": obj(fields=REPLAN)}),
     EventType("project", "transferred", "the project moved to the unit where it lands (流转)",
               PROJECT | {"transfer": obj(fields=TRANSFER)}),
+    EventType("project", "restated", "the project's current state, re-sent as a new event",
+              PROJECT, description="Written for every project by `zhaoshang relay republish "
+              "--state` (a new or rebuilt province): nothing changed."),
     EventType("city", "snapshot", "the city's periodic totals, for reconciliation", {
         "projects": integer("projects held"),
         "projects_by_stage": obj("stage → number of projects"),

@@ -20,6 +20,9 @@
    CloudEvents 1.0 Kafka binary-mode message (headers ``ce_*``, ``content-type``; value =
    the JSON data), with an idempotent ``acks=all`` producer. ``ce_sequence`` carries the
    position (zero-padded) so a consumer can tell a stale redelivery from a newer state.
+   The record's timestamp is the event's time. Before the first round the topic is created
+   (or brought) to the city's retention settings (:func:`topic_configs`: keep everything
+   unless ``[events] retention_days`` says otherwise).
 4. **Flush and mark.** Only rows the broker acknowledged are marked ``sent_at``, and only
    the prefix before the first failure: a later event of the same key is never marked
    before an earlier one. A broker outage just makes the flush time out: the same batch is
@@ -89,6 +92,9 @@ class OutgoingEvent:
     key: bytes
     value: bytes
     headers: list[tuple[str, bytes]]
+    # The record's Kafka timestamp: when the change happened (the row's ``time``), not when
+    # it was sent, so the broker's time-based retention and every reader see the event's age.
+    timestamp_ms: int | None = None
 
 
 def cloudevent_message(row: OutboxEvent | sa.Row) -> OutgoingEvent:
@@ -107,7 +113,8 @@ def cloudevent_message(row: OutboxEvent | sa.Row) -> OutgoingEvent:
     }
     value = json.dumps(row.data, ensure_ascii=False, separators=(",", ":")).encode()
     return OutgoingEvent(position=row.position, key=row.aggregate_id.encode(), value=value,
-                         headers=[(name, text.encode()) for name, text in attributes.items()])
+                         headers=[(name, text.encode()) for name, text in attributes.items()],
+                         timestamp_ms=round(utc(row.time).timestamp() * 1000))
 
 
 # --------------------------------------------------------------------------- leadership
@@ -213,7 +220,8 @@ def leadership_for(engine: Engine, city_code: str) -> Leadership:
 class Delivery(Protocol):
     """What the relay needs of a Kafka producer (a fake one in unit tests)."""
 
-    def send(self, topic: str, value: bytes, key: bytes, headers: list[tuple[str, bytes]]) -> Any:
+    def send(self, topic: str, value: bytes, key: bytes, headers: list[tuple[str, bytes]],
+             timestamp_ms: int | None = None) -> Any:
         ...
 
     def flush(self, timeout: float | None = None) -> None:
@@ -264,22 +272,82 @@ def kafka_producer(servers: str, **overrides: Any) -> Any:
     return KafkaProducer(**config)
 
 
+DAY_MS = 24 * 3600 * 1000
+
+
+LONG_MAX = 2**63 - 1
+
+
+def topic_configs(events_config: dict[str, Any]) -> dict[str, str]:
+    """The topic settings a city's ``[events]`` section asks for (docs/events.md, "Retention,
+    replay and rebuild").
+
+    ``retention.ms`` is -1 (keep every record) unless ``retention_days`` is set: the broker's
+    own default (7 days) would leave nothing to rebuild a province from. With ``compact``,
+    records younger than ``compaction_lag_days`` are never compacted (``min.compaction.lag.ms``)
+    and a null-value record — the suite writes none — stays as long (``delete.retention.ms``),
+    so a running province sees every record and sets a stray tombstone aside.
+    """
+    days = events_config.get("retention_days")
+    policy = events_config.get("cleanup_policy") or "delete"
+    configs = {"retention.ms": str(days * DAY_MS) if days else "-1", "cleanup.policy": policy,
+               # Records carry the event's time (the city's clock). Kafka 4 refuses timestamps
+               # more than an hour ahead of the broker's clock by default; a city host whose
+               # clock runs ahead would then block its relay for ever. The order per key comes
+               # from the outbox position, never from these timestamps.
+               "message.timestamp.after.max.ms": str(LONG_MAX)}
+    if policy == "compact":
+        lag = str(events_config["compaction_lag_days"] * DAY_MS)
+        configs |= {"min.compaction.lag.ms": lag, "delete.retention.ms": lag}
+    replication = events_config.get("replication", 1)
+    if replication > 1:
+        configs["min.insync.replicas"] = str(min(2, replication))
+    return configs
+
+
 def ensure_topic(servers: str, topic: str, partitions: int, replication: int,
-                 admin_factory: Callable[..., Any] | None = None) -> bool:
-    """Create ``topic`` with the configured layout; True if created, False if it existed."""
+                 admin_factory: Callable[..., Any] | None = None,
+                 configs: dict[str, str] | None = None) -> bool:
+    """Create ``topic`` with the configured layout and ``configs``; True if created.
+
+    When the topic exists, its settings named in ``configs`` are compared with the broker's
+    and those that differ are altered (each change logged): the configuration file, not
+    the topic's history, decides the retention. Partitions are never changed (that would
+    move keys to other partitions and break the order per key).
+    """
     from kafka import KafkaAdminClient
+    from kafka.admin import ConfigResource, ConfigResourceType
     from kafka.errors import TopicAlreadyExistsError
 
+    wanted = {"min.insync.replicas": str(min(2, replication))} if replication > 1 else {}
+    wanted |= configs or {}
     admin = (admin_factory or KafkaAdminClient)(
         bootstrap_servers=servers, client_id="zhaoshang-relay-admin",
         request_timeout_ms=15_000, bootstrap_timeout_ms=5_000)
-    configs = {"min.insync.replicas": str(min(2, replication))} if replication > 1 else {}
     try:
-        admin.create_topics({topic: {"num_partitions": partitions,
-                                     "replication_factor": replication, "configs": configs}},
-                            timeout_ms=30_000, wait_for_metadata=True)
-        return True
-    except TopicAlreadyExistsError:
+        try:
+            admin.create_topics({topic: {"num_partitions": partitions,
+                                         "replication_factor": replication, "configs": wanted}},
+                                timeout_ms=30_000, wait_for_metadata=True)
+            return True
+        except TopicAlreadyExistsError:
+            pass
+        if wanted:
+            described = admin.describe_configs(
+                [ConfigResource(ConfigResourceType.TOPIC, topic, dict.fromkeys(wanted))],
+                config_filter="all")
+            held = described.get("topic", {}).get(topic, {})
+            changes = {name: value for name, value in wanted.items()
+                       if (held.get(name) or {}).get("value") != value}
+            if changes:
+                result = admin.alter_configs(
+                    [ConfigResource(ConfigResourceType.TOPIC, topic, dict(changes))])
+                outcome = result.get("topic", {}).get(topic, "OK")
+                if outcome != "OK":
+                    raise RuntimeError(f"altering {topic} {changes} failed: {outcome}")
+                for name, value in changes.items():
+                    log.info("topic %s: %s changed from %s to %s", topic, name,
+                             (held.get(name) or {}).get("value"), value)
         return False
     finally:
         admin.close()
@@ -377,7 +445,8 @@ class Relay:
         try:
             for event in events:
                 futures.append(delivery.send(self.topic, value=event.value, key=event.key,
-                                             headers=event.headers))
+                                             headers=event.headers,
+                                             timestamp_ms=event.timestamp_ms))
         finally:
             # What was handed over is awaited; the rest is read again next round.
             if futures:
@@ -496,9 +565,11 @@ def city_relay(city: Any, engine: Engine, servers: str | None = None,
     settings = settings or RelaySettings()
 
     def prepare() -> None:
-        if ensure_topic(servers, city.topic, events["partitions"], events["replication"]):
-            log.info("created topic %s (%d partitions, replication %d)", city.topic,
-                     events["partitions"], events["replication"])
+        configs = topic_configs(events)
+        if ensure_topic(servers, city.topic, events["partitions"], events["replication"],
+                        configs=configs):
+            log.info("created topic %s (%d partitions, replication %d, %s)", city.topic,
+                     events["partitions"], events["replication"], configs)
 
     return Relay(
         sessions=make_session_factory(engine),

@@ -13,7 +13,8 @@ city and the core, which is where overdue judgements (milestones against their a
 first-talk judgements, Sanming's yearly checks, Pingliang's red/yellow/blue) and the no-progress
 cadence live. Every raise, change and clear writes its warning row and outbox event as usual;
 then the Idempotency-Keys older than their retention are deleted (``zhaoshang
-prune-idempotency-keys`` does the same by hand). Each job writes one log line
+prune-idempotency-keys`` does the same by hand), and the outbox rows sent more than ``[events]
+outbox_keep_days`` ago are pruned (``zhaoshang relay prune``). Each job writes one log line
 (``zhaoshang.scheduler``) saying what it did.
 """
 
@@ -64,8 +65,18 @@ def prune_idempotency_keys(session: Session, city: City, today: dt.date) -> dict
     return {"deleted": prune(session)}
 
 
+def prune_sent_events(session: Session, city: City, today: dt.date) -> dict[str, Any]:
+    """Delete the sent outbox rows older than ``[events] outbox_keep_days`` (core.outbox_pruning;
+    ``zhaoshang relay prune`` does the same by hand)."""
+    from core.clock import utcnow
+    from core.outbox_pruning import prune_outbox
+
+    return {"deleted": prune_outbox(session, city, utcnow())}
+
+
 DAILY_JOBS = (ScheduledJob("warnings", "预警与超期研判重算", recompute_warnings),
-              ScheduledJob("idempotency_keys", "清理过期的幂等键", prune_idempotency_keys))
+              ScheduledJob("idempotency_keys", "清理过期的幂等键", prune_idempotency_keys),
+              ScheduledJob("outbox", "清理已发送的事件", prune_sent_events))
 
 
 def run_daily(sessions: sessionmaker[Session], city: City,

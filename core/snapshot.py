@@ -17,6 +17,7 @@ from core.clock import utcnow
 from core.events import record_event
 from core.figures import city_projects, holdings
 from core.models import Lead, OutboxEvent
+from core.outbox_pruning import pruned_count_query
 
 if TYPE_CHECKING:
     from core.city import City
@@ -25,7 +26,11 @@ if TYPE_CHECKING:
 def snapshot_data(session: Session) -> dict[str, Any]:
     """The city's holdings now, and the number of events written so far."""
     leads = session.scalar(sa.select(sa.func.count()).select_from(Lead)) or 0
-    events = session.scalar(sa.select(sa.func.count()).select_from(OutboxEvent)) or 0
+    # Rows still in the outbox plus those pruning removed (core.outbox_pruning): every event
+    # the city ever wrote before this one, however short the outbox is kept. One statement, so
+    # a pruning batch committing meanwhile is seen either wholly or not at all.
+    rows = sa.select(sa.func.count()).select_from(OutboxEvent).scalar_subquery()
+    events = session.scalar(sa.select(rows + pruned_count_query())) or 0
     return holdings(city_projects(session), leads) | {
         "events_before": events, "taken_at": utcnow()}
 

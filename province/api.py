@@ -1,23 +1,31 @@
-"""``/api/v1/province/…``: every city side by side, read-only."""
+"""``/api/v1/province/…``: every city side by side (province users and administrators read),
+and the dead letters an administrator replays or discards."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, g, jsonify
 
 from core.api.registry import operation
-from core.api.support import load_query
+from core.api.support import load_body, load_query, paginate
 from core.db import unit_of_work
-from province import reports
+from core.permissions import ADMIN, READER
+from province import dead_letters, reports
+from province.models import DeadLetter
 from province.schemas import (
     CitiesSchema,
     CompletenessSchema,
+    DeadLetterDetailSchema,
+    DeadLetterQuery,
+    DeadLetterSchema,
+    DiscardBody,
     FreshnessQuery,
     FreshnessSchema,
     RangeQuery,
     RankingQuery,
     RankingSchema,
+    ReplaySchema,
     SharedInvestorsQuery,
     SharedInvestorsSchema,
 )
@@ -32,7 +40,7 @@ def _runtime():
 
 
 @operation(blueprint, "/cities", summary="各市招商指标对比：签约、开工、到位资金、同比、省外占比",
-           query=RangeQuery, response=CitiesSchema)
+           query=RangeQuery, response=CitiesSchema, who=READER)
 def get_cities():
     params = load_query(RangeQuery)
     state = _runtime()
@@ -43,7 +51,7 @@ def get_cities():
 
 
 @operation(blueprint, "/ranking", summary="各市按指标排名", query=RankingQuery,
-           response=RankingSchema)
+           response=RankingSchema, who=READER)
 def get_ranking():
     params = load_query(RankingQuery)
     state = _runtime()
@@ -58,7 +66,7 @@ def get_ranking():
 
 
 @operation(blueprint, "/shared-investors", summary="多个城市同时洽谈的客商（同一信用代码或同名）",
-           query=SharedInvestorsQuery, response=SharedInvestorsSchema)
+           query=SharedInvestorsQuery, response=SharedInvestorsSchema, who=READER)
 def get_shared_investors():
     params = load_query(SharedInvestorsQuery)
     state = _runtime()
@@ -68,7 +76,7 @@ def get_shared_investors():
 
 
 @operation(blueprint, "/freshness", summary="各市数据时效：最新事件时间、延迟、未消费消息数",
-           query=FreshnessQuery, response=FreshnessSchema)
+           query=FreshnessQuery, response=FreshnessSchema, who=READER)
 def get_freshness():
     params = load_query(FreshnessQuery)
     state = _runtime()
@@ -87,9 +95,61 @@ def get_freshness():
 
 
 @operation(blueprint, "/completeness", summary="各市数据完整性：最新快照与省级数据核对",
-           response=CompletenessSchema)
+           response=CompletenessSchema, who=READER)
 def get_completeness():
     state = _runtime()
     with unit_of_work(state.sessions) as session:
         rows = reports.completeness(session, state.config)
     return jsonify(CompletenessSchema().dump({"cities": rows}))
+
+
+@operation(blueprint, "/dead-letters", summary="死信（被搁置的消息）列表", query=DeadLetterQuery,
+           response=DeadLetterSchema, many=True, who=READER)
+def list_dead_letters():
+    params = load_query(DeadLetterQuery)
+    with unit_of_work(_runtime().sessions) as session:
+        query = dead_letters.dead_letter_query(params.get("city"), params.get("status"))
+        return paginate(session, query.order_by(None), params,
+                        {"received_at": DeadLetter.received_at, "city": DeadLetter.city,
+                         "sequence": DeadLetter.sequence}, DeadLetterSchema, DeadLetter.id)
+
+
+@operation(blueprint, "/dead-letters/<int:letter_id>", summary="死信详情（原始键、消息头与消息体）",
+           response=DeadLetterDetailSchema, errors=(404,), who=READER)
+def get_dead_letter(letter_id: int):
+    with unit_of_work(_runtime().sessions) as session:
+        letter = dead_letters.get(session, letter_id)
+        return jsonify(DeadLetterSchema().dump(letter) | DeadLetterDetailSchema(
+            only=("key", "headers", "value", "value_text")).dump(dead_letters.inspected(letter)))
+
+
+@operation(blueprint, "/dead-letters/<int:letter_id>/replay", "POST",
+           summary="重放死信：按当前目录与配置重新读取并应用", response=ReplaySchema,
+           errors=(403, 404, 409), who=ADMIN)
+def replay_dead_letter(letter_id: int):
+    """Still not a valid event: 409 with the reason; the letter stays held (attempts + 1)."""
+    state = _runtime()
+    with unit_of_work(state.sessions) as session:
+        outcome = dead_letters.replay(session, state.config, letter_id, _actor_label())
+        body = ReplaySchema().dump({"outcome": outcome.outcome,
+                                    "letter": dead_letters.get(session, letter_id)})
+    if not outcome.resolved:
+        raise outcome.refusal()  # after the commit: the attempt and its reason are kept
+    return jsonify(body)
+
+
+@operation(blueprint, "/dead-letters/<int:letter_id>/discard", "POST",
+           summary="放弃死信（须填写理由）", body=DiscardBody, response=DeadLetterSchema,
+           errors=(400, 403, 404, 409), who=ADMIN)
+def discard_dead_letter(letter_id: int):
+    params = load_body(DiscardBody)
+    state = _runtime()
+    with unit_of_work(state.sessions) as session:
+        letter = dead_letters.discard(session, letter_id, _actor_label(), params["reason"],
+                                      now=state.config.clock.utcnow())
+        return jsonify(DeadLetterSchema().dump(letter))
+
+
+def _actor_label() -> str:
+    """Who acted, as the letter records it: the signed-in user the gateway forwarded."""
+    return str(g.actor.user)[:100]

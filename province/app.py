@@ -11,9 +11,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.api import openapi as openapi_api
+from core.api.access import OPERATIONS, index_operations
 from core.db import make_engine, make_session_factory
 from core.identity import NonceStore, gateway_secret, request_actor
 from core.input_rules import apply_input_rules
+from core.permissions import AccessRequest, authorise
 from core.problems import register_error_handlers
 from province import api
 from province.config import ProvinceConfig, load_config
@@ -49,7 +51,9 @@ def create_app(config: ProvinceConfig | dict[str, Any] | str | Path | None = Non
     app.config["ZHAOSHANG_BLUEPRINT_PREFIXES"] = {api.blueprint.name: API_PREFIX,
                                                   openapi_api.blueprint.name: API_PREFIX}
     register_error_handlers(app)
+    index_operations(app)  # an operation without who= stops the service here
     app.before_request(_identify)
+    app.before_request(_enforce_permission)
     return app
 
 
@@ -62,3 +66,17 @@ def _identify() -> None:
     g.actor = request_actor(request, secret=gateway_secret(config.raw["gateway"]["secret"]),
                             service_city=None, max_age=config.raw["gateway"]["max_age_seconds"],
                             nonces=nonces)
+
+
+def _enforce_permission() -> None:
+    """The province's one enforcement point, as a city's (``core.api.access``): each
+    operation's declared rule, checked before its view — a refused write is a 403 problem
+    and writes nothing. No province rule is scoped to units, so no record is looked up."""
+    op = current_app.config[OPERATIONS].get(request.endpoint or "")
+    if op is None or op.who is None:
+        return  # the API document, or no route at all (404)
+
+    def no_units() -> AccessRequest:
+        raise AssertionError("province operations are not scoped to units")
+
+    authorise(op.who, g.actor, request.method, no_units, dict)

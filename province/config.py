@@ -50,6 +50,11 @@ class KafkaSection(_Strict):
     # Static group membership: a restarted consumer with the same id takes its old place at
     # once, without a rebalance. Give every running consumer process its own id.
     instance_id = fields.String(load_default=None, allow_none=True)
+    # Where set-aside records are republished (province.dead_letter_topic); default
+    # ``<topic_prefix>.dead-letters`` (a hyphen: no city code can take that topic).
+    dead_letter_topic = fields.String(load_default=None, allow_none=True,
+                                      validate=validate.Regexp(r"^[A-Za-z0-9._-]{1,249}$"))
+    dead_letter_replication = fields.Integer(load_default=1, validate=validate.Range(min=1))
 
 
 class DatabaseSection(_Strict):
@@ -64,12 +69,19 @@ class GatewaySection(_Strict):
     max_age_seconds = fields.Integer(load_default=60, validate=validate.Range(min=1, max=3600))
 
 
+class RetentionSection(_Strict):
+    """How long the province keeps its inbox ids and city snapshots (province.pruning)."""
+
+    inbox_keep_days = fields.Integer(load_default=30, validate=validate.Range(min=1))
+
+
 class ProvinceConfigSchema(_Strict):
     province = fields.Nested(ProvinceSection, load_default=lambda: ProvinceSection().load({}))
     cities = fields.Nested(CitiesSection, required=True)
     kafka = fields.Nested(KafkaSection, load_default=lambda: KafkaSection().load({}))
     database = fields.Nested(DatabaseSection, load_default=lambda: DatabaseSection().load({}))
     gateway = fields.Nested(GatewaySection, load_default=lambda: GatewaySection().load({}))
+    retention = fields.Nested(RetentionSection, load_default=lambda: RetentionSection().load({}))
 
 
 @dataclass(frozen=True)
@@ -106,6 +118,19 @@ class ProvinceConfig:
     def topics(self) -> list[str]:
         return [self.topic(city) for city in self.cities]
 
+    def city_of_topic(self, topic: str) -> str | None:
+        """The collected city whose topic ``topic`` is (None: not a collected city's)."""
+        return next((city for city in self.cities if self.topic(city) == topic), None)
+
+    @property
+    def dead_letter_topic(self) -> str:
+        kafka = self.raw["kafka"]
+        return kafka["dead_letter_topic"] or f"{kafka['topic_prefix']}.dead-letters"
+
+    @property
+    def dead_letter_replication(self) -> int:
+        return self.raw["kafka"]["dead_letter_replication"]
+
     @property
     def bootstrap_servers(self) -> str:
         return (self.raw["kafka"]["bootstrap_servers"]
@@ -123,6 +148,11 @@ class ProvinceConfig:
                 "session_timeout_ms": kafka["session_timeout_ms"],
                 "heartbeat_interval_ms": kafka["session_timeout_ms"] // 3,
                 "group_instance_id": kafka["instance_id"]}
+
+    @property
+    def inbox_keep_days(self) -> int:
+        """Inbox rows received longer ago than this may be pruned (below the newest snapshot)."""
+        return int(self.raw["retention"]["inbox_keep_days"])
 
     @property
     def database_url(self) -> str:

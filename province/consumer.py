@@ -1,67 +1,61 @@
 """The province consumer: a Kafka consumer group over the configured cities' topics.
 
-Each poll's records are applied in ONE database transaction (inbox + changes,
-:func:`province.store.apply_events`); the offsets are committed to Kafka only after that
-transaction committed. A crash between the two redelivers records the inbox already holds:
-they are skipped, so figures never double. If the database transaction fails, the consumer
-seeks back to the first uncommitted offset of each partition and tries again.
+Every record gets exactly one fate, recorded (docs/events.md, "Every record has one fate"):
+applied (:func:`province.store.apply_events`, its id in the inbox) or set aside as a dead
+letter (:func:`province.dead_letters.set_aside`, raw bytes and reason). Reading a record is
+total (:func:`province.records.read_event`), so a bad record is a dead letter, not a failed
+round.
+
+One round is one poll and ONE database transaction: the good events applied, the bad records
+set aside, and each polled partition's :class:`~province.models.PartitionPosition` moved to
+the offset after its last polled record. Only then are those offsets committed to Kafka. The
+database is the truth: a record below its partition's position was decided in an earlier
+round (a redelivery after a crash between the two commits) and is skipped, and a partition
+assigned to this consumer is sought to its position.
+
+If the transaction fails because the database is away (``OperationalError``, ...), the round
+fails. Any other failure is one record's: the round is redone record by record, each in a
+SAVEPOINT, and a record whose apply raises is set aside as ``apply.failed``. A failed round
+seeks every polled partition back to its first polled offset: nothing is ever skipped.
+
+kafka-python decodes header NAMES itself and, left alone, stops for good at a name that is
+not UTF-8. Our consumer reads such a name without loss (:mod:`province.header_names`, scoped to
+this consumer), so that record is delivered like any other and set aside as
+``header.not_utf8`` with its bytes (the name kept as ``base64:<its bytes>``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import unit_of_work
 from core.retry import run_rounds
 from province.config import ProvinceConfig
+from province.dead_letter_topic import DeadLetterPublisher
+from province.dead_letters import set_aside
+from province.header_names import read_header_names_losslessly
+from province.models import PartitionPosition
+from province.records import BadRecord, RawRecord, read_event
 from province.store import ReceivedEvent, apply_events
 
 log = logging.getLogger("zhaoshang.province.consumer")
 
-REQUIRED_HEADERS = ("ce_id", "ce_source", "ce_type", "ce_time")
+# The database is away or contended: no record is to blame, the round is tried again later.
+DATABASE_DOWN = (OperationalError, InterfaceError, DisconnectionError)
+PUBLISH_EVERY = 30.0  # seconds: dead letters not yet on the dead-letter topic are retried
+PRUNE_EVERY = 3600.0  # seconds between inbox prunings (province.pruning)
 
 
-class MalformedEvent(ValueError):
-    """A record that is not a CloudEvent of a city (it is logged and passed over)."""
-
-
-def parse_time(text: str) -> dt.datetime:
-    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-def parse_record(record: Any) -> ReceivedEvent:
-    """A Kafka record in CloudEvents binary mode → :class:`ReceivedEvent`."""
-    headers = {name: value.decode() for name, value in (record.headers or [])
-               if value is not None}
-    missing = [name for name in REQUIRED_HEADERS if name not in headers]
-    if missing:
-        raise MalformedEvent(f"missing headers {', '.join(missing)}")
-    try:
-        data = json.loads(record.value) if record.value else {}
-        sequence = int(headers["ce_sequence"]) if "ce_sequence" in headers else None
-        schema_version = int(headers["ce_schemaversion"]) if "ce_schemaversion" in headers else None
-        moment = parse_time(headers["ce_time"])
-    except ValueError as exc:
-        raise MalformedEvent(str(exc)) from exc
-    if not isinstance(data, dict):
-        raise MalformedEvent("data is not a JSON object")
-    city = headers.get("ce_city") or headers["ce_source"].rstrip("/").rsplit("/", 1)[-1]
-    return ReceivedEvent(id=headers["ce_id"], source=headers["ce_source"], type=headers["ce_type"],
-                         city=city, time=moment, data=data, sequence=sequence,
-                         subject=headers.get("ce_subject"), schema_version=schema_version,
-                         topic=record.topic, partition=record.partition, offset=record.offset)
-
-
-def kafka_consumer(config: ProvinceConfig, **overrides: Any) -> Any:
+def kafka_consumer(config: ProvinceConfig, listener: Any = None, **overrides: Any) -> Any:
     """The province's group consumer: offsets committed by hand, from the earliest record."""
     from kafka import KafkaConsumer
 
@@ -79,20 +73,55 @@ def kafka_consumer(config: ProvinceConfig, **overrides: Any) -> Any:
     }
     settings.update(overrides)
     consumer = KafkaConsumer(**settings)
-    consumer.subscribe(config.topics)
+    read_header_names_losslessly(consumer)  # a header name that is not UTF-8: a dead letter
+    consumer.subscribe(config.topics, listener=listener)
     return consumer
 
 
+@dataclass
+class _Fates:
+    """What one round decided."""
+
+    applied: int = 0
+    set_aside: int = 0
+    skipped: int = 0
+
+
+def load_positions(session: Session, partitions: set[tuple[str, int]]) -> dict[tuple[str, int], int]:
+    """``next_offset`` of each of ``partitions`` the database holds one for."""
+    if not partitions:
+        return {}
+    topics = {topic for topic, _ in partitions}
+    rows = session.scalars(sa.select(PartitionPosition).where(PartitionPosition.topic.in_(topics)))
+    return {(row.topic, row.partition): row.next_offset for row in rows
+            if (row.topic, row.partition) in partitions}
+
+
+def _move_positions(session: Session, nexts: dict[tuple[str, int], int], now: Any) -> None:
+    """Upsert each partition's position; never backwards (another member may be further)."""
+    for (topic, partition), next_offset in nexts.items():
+        row = session.get(PartitionPosition, (topic, partition))
+        if row is None:
+            session.add(PartitionPosition(topic=topic, partition=partition,
+                                          next_offset=next_offset, updated_at=now))
+        elif row.next_offset < next_offset:
+            row.next_offset, row.updated_at = next_offset, now
+
+
 class ProvinceConsumer:
-    """Polls, applies, commits. ``poll_once()`` is one round; ``run()`` loops."""
+    """Polls, decides each record's fate, commits. ``poll_once()`` is one round; ``run()``
+    loops."""
 
     def __init__(self, config: ProvinceConfig, sessions: sessionmaker[Session],
-                 consumer_factory: Callable[[], Any] | None = None) -> None:
+                 consumer_factory: Callable[[], Any] | None = None,
+                 publisher: DeadLetterPublisher | None = None) -> None:
         self.config = config
         self.sessions = sessions
-        self.consumer_factory = consumer_factory or (lambda: kafka_consumer(config))
+        self.consumer_factory = consumer_factory or (
+            lambda: kafka_consumer(config, listener=self._listener()))
+        self.publisher = publisher or DeadLetterPublisher(config, sessions)
         self.applied = 0  # events newly applied by this consumer
-        self.malformed = 0
+        self.dead_lettered = 0  # records this consumer set aside
         self._consumer: Any = None
 
     @property
@@ -101,58 +130,182 @@ class ProvinceConsumer:
             self._consumer = self.consumer_factory()
         return self._consumer
 
+    def _listener(self) -> Any:
+        from kafka import ConsumerRebalanceListener
+
+        owner = self
+
+        class SeekToPositions(ConsumerRebalanceListener):
+            """A partition handed to this consumer starts where the database says: Kafka's
+            committed offset lags when a consumer died between the two commits."""
+
+            def on_partitions_revoked(self, revoked: Any) -> None:
+                pass
+
+            def on_partitions_assigned(self, assigned: Any) -> None:
+                try:
+                    with owner.sessions() as session:
+                        positions = load_positions(session, {(tp.topic, tp.partition)
+                                                             for tp in assigned})
+                except Exception as exc:  # the offset rule still skips decided records
+                    log.warning("partition positions not read on assignment: %s", exc)
+                    return
+                for tp in assigned:
+                    position = positions.get((tp.topic, tp.partition))
+                    if position is not None:
+                        owner._consumer.seek(tp, position)
+
+        return SeekToPositions()
+
+    # ------------------------------------------------------------------ one round
+
     def poll_once(self, timeout_ms: int = 500) -> int:
-        """One poll: apply its records in one transaction, then commit their offsets.
+        """One poll: decide its records' fates in one transaction, then commit their offsets.
 
-        Returns the number of records polled (applied or skipped as seen before).
+        Returns the number of records polled (applied, set aside or skipped as decided).
         """
-        from kafka.errors import CommitFailedError
-
         consumer = self.consumer
         polled = consumer.poll(timeout_ms=timeout_ms)
-        records = [record for batch in polled.values() for record in batch]
-        if not records:
+        polled = {tp: batch for tp, batch in polled.items() if batch}
+        if not polled:
             return 0
-        events = []
-        for record in records:
+        try:
+            raws = [RawRecord.of(record) for batch in polled.values() for record in batch]
+            fates = self._decide_round(raws)
+            self._commit_offsets({tp: batch[-1].offset + 1 for tp, batch in polled.items()})
+        except BaseException:
+            self._rewind({tp: batch[0].offset for tp, batch in polled.items()})
+            raise
+        self.applied += fates.applied
+        self.dead_lettered += fates.set_aside
+        if fates.set_aside:
+            self.publish_dead_letters()
+        return len(raws)
+
+    def _rewind(self, firsts: dict[Any, int]) -> None:
+        """Nothing of a failed round counts as done: read its records again."""
+        for tp, offset in firsts.items():
             try:
-                events.append(parse_record(record))
-            except MalformedEvent as exc:
-                self.malformed += 1
-                log.warning("skipping record %s-%d@%d: %s", record.topic, record.partition,
-                            record.offset, exc)
+                self.consumer.seek(tp, offset)
+            except Exception as exc:  # revoked meanwhile: its new owner starts at the position
+                log.info("not rewinding %s: %s", tp, exc)
+
+    def _decide_round(self, raws: list[RawRecord]) -> _Fates:
         try:
             with unit_of_work(self.sessions) as session:
-                applied = apply_events(session, events)
-        except Exception:
-            # Nothing was applied: read these records again.
-            for partition, batch in polled.items():
-                consumer.seek(partition, batch[0].offset)
+                return self._decide(session, raws, one_by_one=False)
+        except DATABASE_DOWN:
             raise
-        self.applied += applied
+        except Exception as exc:
+            log.warning("round of %d records failed (%r); redone record by record", len(raws), exc)
+        with unit_of_work(self.sessions) as session:
+            return self._decide(session, raws, one_by_one=True)
+
+    def _decide(self, session: Session, raws: list[RawRecord], one_by_one: bool) -> _Fates:
+        now = self.config.clock.utcnow()
+        polled = {(raw.topic, raw.partition) for raw in raws}
+        positions = load_positions(session, polled)
+        fates = _Fates()
+        good: list[tuple[RawRecord, ReceivedEvent]] = []
+        bad: list[tuple[RawRecord, BadRecord]] = []
+        for raw in raws:
+            if raw.offset < positions.get((raw.topic, raw.partition), -1):
+                fates.skipped += 1  # its fate was committed in an earlier round
+                continue
+            try:
+                good.append((raw, read_event(raw, self.config)))
+            except BadRecord as exc:
+                bad.append((raw, exc))
+        if not one_by_one:
+            fates.applied = apply_events(session, [event for _, event in good], now)
+        else:
+            for raw, event in good:
+                try:
+                    with session.begin_nested():  # flushed at its end: a failure shows here
+                        fates.applied += apply_events(session, [event], now)
+                except DATABASE_DOWN:
+                    raise
+                except Exception as exc:
+                    log.warning("event %s of %s (%s-%d@%d) not applicable: %r", event.id,
+                                event.city, raw.topic, raw.partition, raw.offset, exc)
+                    bad.append((raw, BadRecord("apply.failed", f"应用失败：{exc}"[:2000],
+                                               event.id, event.type, event.sequence)))
+        for raw, exc in sorted(bad, key=lambda pair: (pair[0].topic, pair[0].partition,
+                                                      pair[0].offset)):
+            city = self.config.city_of_topic(raw.topic) or raw.topic
+            set_aside(session, raw, city, exc, now)
+            log.warning("record %s-%d@%d set aside: %s", raw.topic, raw.partition, raw.offset,
+                        exc)
+        fates.set_aside = len(bad)
+        nexts: dict[tuple[str, int], int] = {}
+        for raw in raws:
+            key = (raw.topic, raw.partition)
+            nexts[key] = max(nexts.get(key, 0), raw.offset + 1)
+        _move_positions(session, nexts, now)
+        return fates
+
+    def _commit_offsets(self, offsets: dict[Any, int]) -> None:
+        """Commit to Kafka exactly the offsets whose records' fates the database holds."""
+        from kafka.errors import CommitFailedError
+        from kafka.structs import OffsetAndMetadata
+
         try:
-            consumer.commit()  # the positions after this poll: everything applied above
+            self.consumer.commit({tp: OffsetAndMetadata(offset, "", -1)
+                                  for tp, offset in offsets.items()})
         except CommitFailedError as exc:
-            # A rebalance took the partitions; their new owner re-reads and skips them.
-            log.warning("offset commit failed (%s); records will be redelivered", exc)
-        return len(records)
+            # A rebalance took the partitions; their new owner starts at the database's
+            # positions (the rebalance listener), so nothing is redone.
+            log.warning("offset commit failed (%s); positions are in the database", exc)
+
+    # ------------------------------------------------------------------ housekeeping
+
+    def publish_dead_letters(self) -> int:
+        """Copy unpublished dead letters to the dead-letter topic; failures wait for later."""
+        try:
+            return self.publisher.publish_pending()
+        except Exception as exc:
+            log.warning("dead letters not published to %s (retried later): %s",
+                        self.publisher.topic, exc)
+            return 0
+
+    def prune(self) -> None:
+        """Prune old inbox rows (province.pruning); a failure is logged, never fatal."""
+        try:
+            from province.pruning import prune_inbox
+
+            pruned = prune_inbox(self.sessions, self.config)
+            log.info("inbox pruned: %d rows", pruned)
+        except Exception as exc:
+            log.warning("inbox pruning failed (retried in an hour): %s", exc)
 
     def run(self, stop: threading.Event | None = None) -> None:
-        """Consume until ``stop`` is set; errors are logged and retried with backoff."""
+        """Consume until ``stop`` is set; errors are logged and retried with backoff.
+        Dead letters are republished at least every 30 s, the inbox pruned hourly."""
+        due = {"publish": time.monotonic() + PUBLISH_EVERY, "prune": time.monotonic() + PRUNE_EVERY}
 
         def one_round() -> float:
             self.poll_once()  # waits for records itself
+            now = time.monotonic()
+            if now >= due["publish"]:
+                due["publish"] = now + PUBLISH_EVERY
+                self.publish_dead_letters()
+            if now >= due["prune"]:
+                due["prune"] = now + PRUNE_EVERY
+                self.prune()
             return 0.0
 
         def failed(_exc: Exception, failures: int) -> None:
             if failures > 3:
                 self.close()  # start over with a fresh consumer (and group membership)
 
+        self.prune()
+        self.publish_dead_letters()
         try:
             run_rounds(one_round, stop or threading.Event(),
                        what="province consumer round", log=log, on_failure=failed)
         finally:
             self.close()
+            self.publisher.close()
 
     def consume_until(self, condition: Callable[[], bool], timeout: float = 60.0) -> None:
         """Poll until ``condition()`` holds (tests, one-shot catch-up)."""
@@ -160,7 +313,8 @@ class ProvinceConsumer:
         while not condition():
             if time.monotonic() > deadline:
                 raise TimeoutError(f"province consumer: condition not met after {timeout}s "
-                                   f"({self.applied} events applied)")
+                                   f"({self.applied} events applied, {self.dead_lettered} "
+                                   "set aside)")
             try:
                 self.poll_once(timeout_ms=200)
             except Exception as exc:

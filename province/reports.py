@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.figures import ProjectFacts, holdings, rate, tally
 from province.config import ProvinceConfig
-from province.models import CityLead, CityProject, CitySnapshot, CityState, InboxEvent
+from province.models import CityLead, CityProject, CitySnapshot, CityState, DeadLetter, InboxEvent
 
 RANKABLE = ("signed_amount", "signed_count", "started_count", "start_rate", "arrived_amount",
             "arrival_rate", "signed_amount_growth", "out_of_province_share", "leads_reported")
@@ -178,10 +178,18 @@ def _aware(moment: dt.datetime | None) -> dt.datetime | None:
 
 def freshness(session: Session, config: ProvinceConfig, now: dt.datetime | None = None,
               consumer_lag: dict[str, int | None] | None = None) -> list[dict[str, Any]]:
-    """Per city: the newest event time, how old it is, and (when given) the consumer lag
-    in records still to read from the city's topic."""
+    """Per city: the newest event time, how old it is, (when given) the consumer lag in
+    records still to read from the city's topic, and apart from the applied events the
+    records set aside: ``dead_letters`` still held and when the newest dead letter (any
+    status) arrived."""
     now = now or config.clock.utcnow()
     states = {s.city: s for s in session.scalars(sa.select(CityState))}
+    held = dict(session.execute(sa.select(DeadLetter.city, sa.func.count())
+                                .where(DeadLetter.status == "held")
+                                .group_by(DeadLetter.city)).all())
+    newest_letter = dict(session.execute(sa.select(DeadLetter.city,
+                                                   sa.func.max(DeadLetter.received_at))
+                                         .group_by(DeadLetter.city)).all())
     rows = []
     for city in config.cities:
         state = states.get(city)
@@ -194,6 +202,8 @@ def freshness(session: Session, config: ProvinceConfig, now: dt.datetime | None 
             "last_received_at": _aware(state.last_received_at) if state else None,
             "lag_seconds": round((now - last).total_seconds(), 3) if last else None,
             "consumer_lag": (consumer_lag or {}).get(config.topic(city)),
+            "dead_letters": held.get(city, 0),
+            "last_dead_letter_at": _aware(newest_letter.get(city)),
         })
     return rows
 
@@ -243,16 +253,25 @@ COMPARED = ("projects", "projects_by_stage", "signed_amount", "arrived_amount", 
 def completeness(session: Session, config: ProvinceConfig) -> list[dict[str, Any]]:
     """Each city's newest snapshot event against what the province holds.
 
-    ``missing_events``: events the city wrote before its snapshot that the province has not
-    received. ``differences``: totals that disagree. The status says which explanation holds:
-    ``complete``, ``behind`` (events still missing), ``changed_since_snapshot`` (totals
-    differ but newer events arrived, so compare with the next snapshot), ``mismatch``
-    (totals differ with nothing missing and nothing newer: the copies diverged), or
-    ``no_snapshot``.
+    The city's ``events_before`` (events it wrote before the snapshot) are accounted for
+    as ``received_before`` (applied: inbox rows below the snapshot's sequence plus the inbox
+    rows pruned, all of which were below it) and ``dead_letters_before_snapshot`` (held dead
+    letters of the city below the snapshot's sequence whose sequence was never applied, each
+    sequence once); ``missing_events`` is what is left after those and the discarded letters
+    below the snapshot (never below 0): events neither applied nor set aside.
+    ``differences``: totals that disagree. The status, first match:
+
+    ``no_snapshot``; ``behind`` (``missing_events`` > 0: events still on the way);
+    ``dead_letters`` (nothing missing, but records before the snapshot are set aside: the
+    shortfall is exactly them, and any difference may be theirs — replay or discard them);
+    ``complete`` (totals agree); ``changed_since_snapshot`` (totals differ but newer events
+    arrived, so compare with the next snapshot); ``mismatch`` (totals differ with nothing
+    missing, nothing set aside and nothing newer: the copies diverged).
     """
     projects = _projects_by_city(session)
     leads = dict(session.execute(sa.select(CityLead.city, sa.func.count())
                                  .group_by(CityLead.city)).all())
+    pruned = dict(session.execute(sa.select(CityState.city, CityState.pruned_events)).all())
     rows = []
     for city in config.cities:
         snapshot = session.scalars(
@@ -264,12 +283,20 @@ def completeness(session: Session, config: ProvinceConfig) -> list[dict[str, Any
                                "province": {k: held[k] for k in COMPARED}}
         if snapshot is None:
             rows.append(row | {"status": "no_snapshot", "snapshot": None, "differences": [],
-                               "missing_events": None, "events_after_snapshot": None})
+                               "missing_events": None, "events_after_snapshot": None,
+                               "received_before_snapshot": None,
+                               "dead_letters_before_snapshot": None,
+                               "discarded_before_snapshot": None})
             continue
         inbox = sa.select(sa.func.count()).select_from(InboxEvent).where(InboxEvent.city == city)
-        received_before = session.scalar(inbox.where(InboxEvent.sequence < snapshot.sequence))
+        received_before = (session.scalar(inbox.where(InboxEvent.sequence < snapshot.sequence))
+                           or 0) + (pruned.get(city) or 0)
         after = session.scalar(inbox.where(InboxEvent.sequence > snapshot.sequence))
-        missing = max(0, int(snapshot.data.get("events_before", 0)) - (received_before or 0))
+        set_aside = _dead_letters_before(session, city, snapshot.sequence, "held")
+        # Discarded: an operator accepted the gap; not missing, not waiting either.
+        discarded = _dead_letters_before(session, city, snapshot.sequence, "discarded")
+        missing = max(0, int(snapshot.data.get("events_before", 0)) - received_before - set_aside
+                      - discarded)
         differences = [
             {"field": name, "city": snapshot.data.get(name), "province": held[name]}
             for name in COMPARED
@@ -277,6 +304,8 @@ def completeness(session: Session, config: ProvinceConfig) -> list[dict[str, Any
         ]
         if missing:
             status = "behind"
+        elif set_aside:
+            status = "dead_letters"
         elif not differences:
             status = "complete"
         elif after:
@@ -285,9 +314,24 @@ def completeness(session: Session, config: ProvinceConfig) -> list[dict[str, Any
             status = "mismatch"
         rows.append(row | {
             "status": status, "differences": differences, "missing_events": missing,
-            "events_after_snapshot": after,
+            "events_after_snapshot": after, "received_before_snapshot": received_before,
+            "dead_letters_before_snapshot": set_aside, "discarded_before_snapshot": discarded,
             "snapshot": {"event_id": snapshot.event_id, "sequence": snapshot.sequence,
                          "taken_at": snapshot.data.get("taken_at"),
                          **{k: snapshot.data.get(k) for k in COMPARED}},
         })
     return rows
+
+
+def _dead_letters_before(session: Session, city: str, sequence: int | None,
+                         status: str) -> int:
+    """Dead letters of ``city`` in ``status`` below ``sequence``: each sequence once, and none
+    the province applied anyway (a bad copy of a record whose good copy arrived)."""
+    if sequence is None:
+        return 0
+    applied = sa.select(InboxEvent.sequence).where(InboxEvent.city == city,
+                                                   InboxEvent.sequence.is_not(None))
+    return session.scalar(
+        sa.select(sa.func.count(sa.distinct(DeadLetter.sequence)))
+        .where(DeadLetter.city == city, DeadLetter.status == status,
+               DeadLetter.sequence < sequence, DeadLetter.sequence.not_in(applied))) or 0

@@ -5,8 +5,9 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from core.problems import CodedMessage
-from core.schemas.base import BaseSchema, Money
+from core.schemas.base import BaseSchema, Money, Page
 from core.schemas.stats import FiguresSchema
+from province.dead_letters import MAX_REASON, STATUSES
 from province.reports import RANKABLE
 
 
@@ -106,6 +107,9 @@ class FreshnessRowSchema(BaseSchema):
     last_received_at = fields.DateTime(allow_none=True)
     lag_seconds = fields.Float(allow_none=True, metadata={"description": "当前时间与最新事件时间之差（秒）"})
     consumer_lag = fields.Integer(allow_none=True, metadata={"description": "尚未消费的消息数"})
+    dead_letters = fields.Integer(metadata={"description": "被搁置、待处理的消息数（未计入 events）"})
+    last_dead_letter_at = fields.DateTime(allow_none=True,
+                                          metadata={"description": "最近一条死信的收到时间"})
 
 
 class FreshnessSchema(BaseSchema):
@@ -137,14 +141,97 @@ class DifferenceSchema(BaseSchema):
 class CompletenessRowSchema(BaseSchema):
     city = fields.String()
     city_name = fields.String()
-    status = fields.String(metadata={"description": "complete, behind, changed_since_snapshot, "
-                                                    "mismatch, no_snapshot"})
+    status = fields.String(metadata={"description": "complete, behind, dead_letters, "
+                                                    "changed_since_snapshot, mismatch, no_snapshot"})
     snapshot = fields.Nested(SnapshotSchema, allow_none=True)
     province = fields.Nested(HoldingsSchema)
     differences = fields.List(fields.Nested(DifferenceSchema))
-    missing_events = fields.Integer(allow_none=True)
+    missing_events = fields.Integer(allow_none=True, metadata={
+        "description": "快照前市里写出、省里既未应用也未搁置的事件数"})
     events_after_snapshot = fields.Integer(allow_none=True)
+    received_before_snapshot = fields.Integer(allow_none=True, metadata={
+        "description": "快照前的事件中省里已应用的数量（含已清理的收件记录）"})
+    dead_letters_before_snapshot = fields.Integer(allow_none=True, metadata={
+        "description": "快照前的事件中被搁置、待处理的数量"})
+    discarded_before_snapshot = fields.Integer(allow_none=True, metadata={
+        "description": "快照前的事件中被搁置后已放弃的数量（不计为缺失）"})
 
 
 class CompletenessSchema(BaseSchema):
     cities = fields.List(fields.Nested(CompletenessRowSchema))
+
+
+# --------------------------------------------------------------------------- dead letters
+
+
+def _city_name(code: str) -> str:
+    """A city's name as the serving province configures it (its code outside a request)."""
+    from flask import current_app, has_app_context
+
+    runtime = current_app.extensions.get("zhaoshang_province") if has_app_context() else None
+    return runtime.config.city_name(code) if runtime is not None else code
+
+
+class DeadLetterQuery(Page):
+    city = fields.String(metadata={"description": "城市编码（死信来自该市的主题）"})
+    status = fields.String(validate=validate.OneOf(STATUSES),
+                           metadata={"description": "held（待处理）/ replayed（已重放）/ "
+                                                    "discarded（已放弃）"})
+
+
+class DeadLetterSchema(BaseSchema):
+    id = fields.Integer(metadata={"title": "编号"})
+    city = fields.String(metadata={"title": "城市编码", "description": "死信所在主题的城市"})
+    city_name = fields.Method("_name", metadata={"title": "城市"})
+    topic = fields.String(metadata={"title": "主题"})
+    partition = fields.Integer(metadata={"title": "分区"})
+    offset = fields.Integer(metadata={"title": "偏移量"})
+    reason = fields.String(metadata={"title": "原因代码"})
+    detail = fields.String(metadata={"title": "原因说明"})
+    event_id = fields.String(allow_none=True, metadata={"title": "事件编号（如可读）"})
+    event_type = fields.String(allow_none=True, metadata={"title": "事件类型（如可读）"})
+    sequence = fields.Integer(allow_none=True, metadata={"title": "序号（如可读）"})
+    record_time = fields.DateTime(allow_none=True, metadata={"title": "Kafka 记录时间"})
+    received_at = fields.DateTime(metadata={"title": "收到时间"})
+    status = fields.String(metadata={"title": "状态", "description": "held / replayed / discarded"})
+    status_label = fields.Function(lambda letter: STATUSES.get(letter.status, letter.status),
+                                   metadata={"title": "状态说明"})
+    attempts = fields.Integer(metadata={"title": "重放次数"})
+    resolved_at = fields.DateTime(allow_none=True, metadata={"title": "处理时间"})
+    resolved_by = fields.String(allow_none=True, metadata={"title": "处理人"})
+    resolution = fields.String(allow_none=True, metadata={"title": "处理结果"})
+    published_at = fields.DateTime(allow_none=True,
+                                   metadata={"title": "写入死信主题时间（空：尚未写入）"})
+
+    def _name(self, letter: object) -> str:
+        return _city_name(letter.city)  # type: ignore[attr-defined]
+
+
+class RawBytesSchema(BaseSchema):
+    encoding = fields.String(metadata={"description": "utf-8（data 为原文）或 base64"})
+    data = fields.String(allow_none=True)
+    hex = fields.String(allow_none=True, metadata={"description": "非 UTF-8 时的十六进制"})
+    size = fields.Integer(metadata={"description": "字节数"})
+
+
+class RawHeaderSchema(RawBytesSchema):
+    name = fields.String()
+    encoding = fields.String(allow_none=True, metadata={"description": "utf-8、base64；空值为 null"})
+
+
+class DeadLetterDetailSchema(DeadLetterSchema):
+    key = fields.Nested(RawBytesSchema, allow_none=True)
+    headers = fields.List(fields.Nested(RawHeaderSchema))
+    value = fields.Nested(RawBytesSchema, allow_none=True)
+    value_text = fields.String(allow_none=True,
+                               metadata={"description": "消息体的可读文本（JSON 缩进显示）"})
+
+
+class DiscardBody(BaseSchema):
+    reason = fields.String(required=True, validate=validate.Length(max=MAX_REASON),
+                           metadata={"description": "放弃的理由"})
+
+
+class ReplaySchema(BaseSchema):
+    outcome = fields.String(metadata={"description": "applied（已应用）或 duplicate（已应用过）"})
+    letter = fields.Nested(DeadLetterSchema)

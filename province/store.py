@@ -5,9 +5,14 @@ event id in the inbox and makes the change the event describes, so both commit o
 does. An event whose id (``ce_source`` + ``ce_id``) is already in the inbox is skipped —
 a redelivery after a crash never counts twice.
 
-Project and lead events carry the aggregate's full state; the store keeps the newest by
-``ce_sequence`` (the city's outbox position), so a stale redelivery arriving after a newer
-event never rolls a project back.
+Which events carry a project's or a lead's full state is the catalogue's word
+(:attr:`core.event_catalogue.EventType.carries`), not the payload's shape; the store keeps the
+newest by ``ce_sequence`` (the city's outbox position), so a stale redelivery arriving after a
+newer event never rolls a project back.
+
+Events reach here validated (:func:`province.records.read_event`). An apply that still fails
+raises: the consumer then sets that one record aside (``apply.failed``) and applies the rest,
+so the inbox holds exactly the events that were applied.
 """
 
 from __future__ import annotations
@@ -23,12 +28,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
+from core.event_catalogue import CATALOGUE
 from province.models import CityLead, CityProject, CitySnapshot, CityState, InboxEvent
 
 log = logging.getLogger("zhaoshang.province.store")
 
-PROJECT_PREFIX = "zhaoshang.project."
-LEAD_PREFIX = "zhaoshang.lead."
 SNAPSHOT_TYPE = "zhaoshang.city.snapshot"
 
 
@@ -120,9 +124,8 @@ class _Batch:
         self.leads: dict[tuple[str, int], CityLead] = {}
         self.states: dict[str, CityState] = {}
         project_keys = {(e.city, e.data["project_id"]) for e in events
-                        if e.type.startswith(PROJECT_PREFIX) and "project_id" in e.data}
-        lead_keys = {(e.city, e.data["lead_id"]) for e in events
-                     if e.type.startswith(LEAD_PREFIX) and "lead_id" in e.data}
+                        if _carries(e) == "project"}
+        lead_keys = {(e.city, e.data["lead_id"]) for e in events if _carries(e) == "lead"}
         for city in {e.city for e in events}:
             self._load(CityProject, CityProject.project_id, city,
                        [k[1] for k in project_keys if k[0] == city], self.projects)
@@ -188,39 +191,37 @@ def _sequence_order(event: ReceivedEvent) -> int:
     return event.sequence if event.sequence is not None else -1
 
 
+def _carries(event: ReceivedEvent) -> str | None:
+    """``project`` or ``lead`` when the event's type carries that aggregate's full state."""
+    entry = CATALOGUE.get(event.type)
+    return entry.carries if entry is not None else None
+
+
 def _state_key(event: ReceivedEvent) -> tuple[str, str, Any] | None:
     """Which aggregate's full state the event carries, if any."""
-    if event.type.startswith(PROJECT_PREFIX) and event.data.keys() >= PROJECT_STATE:
-        return ("project", event.city, event.data["project_id"])
-    if event.type.startswith(LEAD_PREFIX) and event.data.keys() >= LEAD_STATE:
-        return ("lead", event.city, event.data["lead_id"])
-    return None
+    carries = _carries(event)
+    if carries is None:
+        return None
+    return (carries, event.city, event.data[f"{carries}_id"])
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-# The fields by which an event's data is recognised as an aggregate's full state (a city
-# plugin may write other facts about a project or lead, which carry less).
-PROJECT_STATE = frozenset({"project_id", "name", "amount", "stage", "status", "enterprise"})
-LEAD_STATE = frozenset({"lead_id", "title", "status", "reported_on", "enterprise"})
-
-
 def _apply(batch: _Batch, event: ReceivedEvent) -> None:
-    try:
-        _apply_state(batch, event)
-    except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
-        # A malformed state must not stop the stream; the event stays counted (inbox).
-        log.warning("event %s (%s) of %s not applied: %r", event.id, event.type, event.city, exc)
+    """Make the change ``event`` describes. Raises when it cannot (never swallowed: the
+    consumer sets the record aside rather than count an event it did not apply)."""
+    _apply_state(batch, event)
 
 
 def _apply_state(batch: _Batch, event: ReceivedEvent) -> None:
-    if event.type.startswith(PROJECT_PREFIX) and event.data.keys() >= PROJECT_STATE:
+    carries = _carries(event)
+    if carries == "project":
         key = (event.city, event.data["project_id"])
         _upsert(batch, batch.projects, key, event, _project_values,
                 lambda: CityProject(city=key[0], project_id=key[1]))
-    elif event.type.startswith(LEAD_PREFIX) and event.data.keys() >= LEAD_STATE:
+    elif carries == "lead":
         key = (event.city, event.data["lead_id"])
         _upsert(batch, batch.leads, key, event, _lead_values,
                 lambda: CityLead(city=key[0], lead_id=key[1]))

@@ -210,7 +210,7 @@ class CityConformance:
             consumer.consume_until(lambda: published <= inbox(), timeout=PROVINCE_DEADLINE)
         finally:
             consumer.close()
-        assert consumer.malformed == 0
+        assert consumer.dead_lettered == 0
         with sessions() as session:
             held = session.scalar(sa.select(CityProject).where(
                 CityProject.city == code, CityProject.project_id == journey.project["id"]))

@@ -16,6 +16,7 @@ from gateway.web.pages import (  # noqa: F401 - each module adds its routes to t
     auth,
     city_pages,
     dashboard,
+    dead_letters,
     exports,
     introducers,
     leads,

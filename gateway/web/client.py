@@ -114,16 +114,22 @@ class ApiClient:
             return self._refused(city, method, service_path, refusal)
         return self._send(target, method, service_path, params, body)
 
-    def province(self, path: str, params: dict[str, Any] | None = None) -> Answer:
-        """A read of the province service (``/api/v1/province/<path>``)."""
+    def may_act_on_province(self) -> bool:
+        """Whether this person may write to the province at all (administrators: replaying or
+        discarding a dead letter); the province service decides each operation itself."""
+        return province_refusal(self.claims, "POST") is None
+
+    def province(self, path: str, params: dict[str, Any] | None = None, method: str = "GET",
+                 body: Any = None) -> Answer:
+        """``method`` on the province service's ``/api/v1/province/<path>``."""
         settings = gateway().settings
         if settings.province is None:
             return _answer(Problem(404, "no_province", "未找到", "本网关未配置省级服务"))
-        refusal = province_refusal(self.claims, "GET")
+        service_path = f"{API_PREFIX}/province/{path.strip('/')}"
+        refusal = province_refusal(self.claims, method)
         if refusal:
-            return _answer(refusal)
-        return self._send(settings.province, "GET", f"{API_PREFIX}/province/{path.strip('/')}",
-                          params, None)
+            return self._refused("province", method, service_path, refusal)
+        return self._send(settings.province, method, service_path, params, body)
 
     @staticmethod
     def _refused(target: str, method: str, service_path: str, problem: Problem) -> Answer:

@@ -45,6 +45,7 @@ CITY_MENU = (
 )
 PROVINCE_MENU = (  # pages of no single city
     MenuItem("全省对比", "web.province", ("province", "admin")),
+    MenuItem("死信", "web.dead_letters", ("province", "admin")),
     MenuItem("审计日志", "web.audit", ("admin",)),
 )
 

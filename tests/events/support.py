@@ -75,10 +75,11 @@ class CityNode:
 
 def city_node(code: str, name: str, prefix: str, db_url: str, partitions: int = 3,
               replication: int = 1, **sections: Any) -> CityNode:
-    """A migrated plugin-free city publishing to ``<prefix>.<code>``."""
+    """A migrated plugin-free city publishing to ``<prefix>.<code>`` (``events={...}`` adds
+    keys to its ``[events]`` section, e.g. a retention)."""
+    events = {"topic_prefix": prefix, "partitions": partitions, "replication": replication}
     city = make_city(city={"code": code, "name": name},
-                     events={"topic_prefix": prefix, "partitions": partitions,
-                             "replication": replication}, **sections)
+                     events=events | sections.pop("events", {}), **sections)
     app = ready_app(city, db_url)
     return CityNode(city, app, ApiClient(app.test_client()))
 

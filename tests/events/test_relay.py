@@ -39,7 +39,8 @@ class ScriptedProducer:
         self.outage = outage or threading.Event()
         self.futures: list[tuple[int, ScriptedFuture]] = []
 
-    def send(self, topic: str, value: bytes, key: bytes, headers: list[tuple[str, bytes]]) -> Any:
+    def send(self, topic: str, value: bytes, key: bytes, headers: list[tuple[str, bytes]],
+             timestamp_ms: int | None = None) -> Any:
         position = int(dict(headers)["ce_sequence"])
         self.log.append(position)
         future = ScriptedFuture()

@@ -1,7 +1,7 @@
 """The province store and its views, fed the exact messages the relay would publish.
 
 No broker here: each city's outbox rows are turned into their Kafka messages
-(:func:`core.relay.cloudevent_message`) and read back (:func:`province.consumer.parse_record`),
+(:func:`core.relay.cloudevent_message`) and read back (:func:`province.records.read_event`),
 so the wire format is exercised end to end; tests/events runs the same over a real broker.
 """
 
@@ -20,8 +20,8 @@ from core.models import OutboxEvent
 from core.relay import cloudevent_message
 from core.snapshot import record_snapshot
 from province.config import build_config, load_config
-from province.consumer import MalformedEvent, parse_record
 from province.models import CityProject, CityState
+from province.records import BadRecord, RawRecord, read_event
 from province.store import apply_events
 from tests.events.support import Province, city_node, province_config
 from tests.support.records import add_funds as records_add_funds
@@ -44,7 +44,7 @@ def messages(node, after: int = 0) -> list[Record]:
 
 def deliver(hub: Province, records: list[Record]) -> int:
     with unit_of_work(hub.sessions) as session:
-        return apply_events(session, [parse_record(r) for r in records])
+        return apply_events(session, [read_event(RawRecord.of(r), hub.config) for r in records])
 
 
 @pytest.fixture
@@ -256,12 +256,15 @@ def test_bad_queries_are_field_problems(hub):
 
 
 def test_a_record_that_is_not_a_cloudevent_is_refused():
-    with pytest.raises(MalformedEvent):
-        parse_record(Record("t", 0, 0, b"k", b"{}", [("ce_id", b"1")]))
-    with pytest.raises(MalformedEvent):
-        parse_record(Record("t", 0, 0, b"k", b"[1]", [
-            ("ce_id", b"1"), ("ce_source", b"/zhaoshang/cities/alpha"), ("ce_type", b"x"),
-            ("ce_time", b"2024-01-01T00:00:00Z")]))
+    config = build_config(province_config("zs", ["alpha"], "127.0.0.1:1", "sqlite://"))
+    with pytest.raises(BadRecord) as missing:
+        read_event(RawRecord.of(Record("zs.alpha", 0, 0, b"k", b"{}", [("ce_id", b"1")])), config)
+    assert missing.value.reason == "headers.missing"
+    with pytest.raises(BadRecord) as not_object:
+        read_event(RawRecord.of(Record("zs.alpha", 0, 0, b"k", b"[1]", [
+            ("ce_specversion", b"1.0"), ("ce_id", b"1"), ("ce_source", b"/zhaoshang/cities/alpha"),
+            ("ce_type", b"x"), ("ce_time", b"2024-01-01T00:00:00Z")])), config)
+    assert not_object.value.reason == "value.not_object"
 
 
 def test_the_province_configuration_is_validated(tmp_path):

@@ -26,6 +26,8 @@ def upgrade() -> None:
         sa.Column("pruned_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_pruning")),
     )
+    # The one row exists from the start: two first prunes at once never race to insert it.
+    op.execute("INSERT INTO outbox_pruning (id, pruned_count) VALUES (1, 0)")
 
 
 def downgrade() -> None:

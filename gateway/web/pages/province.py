@@ -20,8 +20,8 @@ CITY_COLUMNS = [{"key": "label", "heading": "城市"}, *FIGURE_COLUMNS[1:],
                  "format": "count"},
                 {"key": "leads_reported", "heading": "报送线索", "format": "count"},
                 {"key": "projects", "heading": "项目总数", "format": "count"}]
-COMPLETENESS = {"complete": "一致", "behind": "滞后", "changed_since_snapshot": "快照后有变化",
-                "mismatch": "不一致", "no_snapshot": "尚无快照"}
+COMPLETENESS = {"complete": "一致", "behind": "滞后", "dead_letters": "有被搁置的消息",
+                "changed_since_snapshot": "快照后有变化", "mismatch": "不一致", "no_snapshot": "尚无快照"}
 
 
 @blueprint.route("/province")
