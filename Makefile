@@ -37,7 +37,7 @@ lint: install
 
 bench: install
 	$(PY) -m infra.kafka_cluster fetch
-	$(PY) -m benchmarks
+	$(PY) -m benchmarks $(BENCH_ARGS)
 	$(PY) -m benchmarks.gateway
 
 clean:

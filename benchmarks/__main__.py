@@ -1,5 +1,5 @@
 import sys
 
-from benchmarks.pipeline import main
+from benchmarks.side_by_side import main
 
 sys.exit(main())

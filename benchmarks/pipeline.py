@@ -281,3 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sys.stdout.write(report(run(args.events, args.duration, args.backend, args.keep)))
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

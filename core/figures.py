@@ -222,13 +222,15 @@ def project_facts(project: Project, unit_codes: dict[int, str] | None = None) ->
 
 def city_projects(session: Session, out_of_province: bool | str | None = None,
                   by_unit: bool = False,
-                  keep: Callable[[list[Project]], list[Project]] | None = None
-                  ) -> list[ProjectFacts]:
+                  keep: Callable[[list[Project]], list[Project]] | None = None,
+                  where: Any = None) -> list[ProjectFacts]:
     """Every project of the city database as facts (optionally only (not) out of province, or
     ``"unknown"``: those whose investor's province is unknown; ``keep`` narrows the projects,
-    e.g. to those that earn credit)."""
+    e.g. to those that earn credit; ``where``, a SQL criterion, before they are loaded)."""
     query = sa.select(Project).options(selectinload(Project.funds),
                                        selectinload(Project.transfers))
+    if where is not None:
+        query = query.where(where)
     if out_of_province == "unknown":
         query = query.where(Project.out_of_province.is_(None))
     elif out_of_province is not None:
@@ -249,7 +251,15 @@ def compute_figures(
     labels: dict[str, str] | None = None,
     keep: Callable[[list[Project]], list[Project]] | None = None,
 ) -> tuple[Figures, list[Figures]]:
-    """The city total and, if ``group_by`` is set, the groups (which sum to the total)."""
+    """The city total and, if ``group_by`` is set, the groups (which sum to the total).
+
+    Summed by the database (:func:`core.figure_queries.city_figures`); a ``keep`` callable
+    (assessments: only the projects that earn credit) needs the projects loaded, so it runs
+    :func:`tally` over them."""
+    if keep is None:
+        from core.figure_queries import city_figures
+
+        return city_figures(session, start, end, group_by, out_of_province, labels)
     projects = city_projects(session, out_of_province, by_unit=group_by == "unit", keep=keep)
     return tally(projects, start, end, group_by, labels)
 
@@ -267,6 +277,12 @@ def holdings(projects: Iterable[ProjectFacts], leads: int) -> dict[str, Any]:
         if facts.signed_on is not None:
             signed_amount += facts.amount
         arrived_amount += sum((amount for _, amount in facts.arrivals), ZERO)
+    return holdings_of(by_stage, signed_amount, arrived_amount, leads)
+
+
+def holdings_of(by_stage: Counter[str], signed_amount: Decimal, arrived_amount: Decimal,
+                leads: int) -> dict[str, Any]:
+    """:func:`holdings` from its sums (the province sums them in SQL)."""
     return {
         "projects": sum(by_stage.values()),
         "projects_by_stage": {stage.value: by_stage.get(stage.value, 0) for stage in Stage},

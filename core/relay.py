@@ -11,23 +11,31 @@
    of one project could overtake an earlier one, and it holds a transaction open for as
    long as the broker takes to answer (an outage: minutes). One publisher, in ``position``
    order, keeps the order per key, and its transactions stay short (read; later, mark).
-2. **Read** unsent rows (``sent_at IS NULL``) by ``position``, at most ``batch_size``.
-   On PostgreSQL positions come from a sequence and are taken before commit, so a row with
-   a higher position can commit first. The relay stops at a gap in the positions until the
+2. **Read** the next unsent rows (``sent_at IS NULL``) by ``position``, at most
+   ``batch_size``, after the highest position already handed to the producer — while the
+   earlier rows are still in flight, unless ``max_in_flight`` rows await the broker. On
+   PostgreSQL positions come from a sequence and are taken before commit, so a row with a
+   higher position can commit first. The relay stops at a gap in the positions until the
    gap is older than ``gap_timeout`` seconds (then it was a rollback, or a very long
-   transaction whose event is published late) — so events go out in commit order.
+   transaction whose event is published late: once nothing is in flight, reading starts
+   again at the oldest unsent row) — so events go out in commit order.
 3. **Publish** each row to ``<topic prefix>.<city>`` keyed by the aggregate id, as a
    CloudEvents 1.0 Kafka binary-mode message (headers ``ce_*``, ``content-type``; value =
    the JSON data), with an idempotent ``acks=all`` producer. ``ce_sequence`` carries the
    position (zero-padded) so a consumer can tell a stale redelivery from a newer state.
-   The record's timestamp is the event's time. Before the first round the topic is created
-   (or brought) to the city's retention settings (:func:`topic_configs`: keep everything
-   unless ``[events] retention_days`` says otherwise).
-4. **Flush and mark.** Only rows the broker acknowledged are marked ``sent_at``, and only
-   the prefix before the first failure: a later event of the same key is never marked
-   before an earlier one. A broker outage just makes the flush time out: the same batch is
-   awaited again next round (the producer retries it), rows wait in the outbox, nothing is
-   lost; after a failed delivery the producer is rebuilt and the rest is read again.
+   The record's timestamp is the event's time. Messages are built from the stored JSON text
+   (:class:`MessageBuilder`, byte for byte :func:`cloudevent_message`). Before the first
+   round the topic is created (or brought) to the city's retention settings
+   (:func:`topic_configs`: keep everything unless ``[events] retention_days`` says otherwise).
+4. **Mark** the acknowledged prefix. The rows in flight are kept oldest first; each round
+   takes the prefix whose every row the broker acknowledged (a later batch answered first
+   waits for the earlier one, so a later event of a key is never marked before an earlier
+   one) and marks it in one transaction, one ``UPDATE … BETWEEN`` per run of consecutive
+   positions (a passed gap splits the runs: its row may still commit, unsent). The relay
+   waits for the oldest row's answer only when it has nothing else to do. A broker outage
+   just makes that wait time out: the same rows are awaited again next round (the producer
+   retries them), rows wait in the outbox, nothing is lost. After a failed delivery the
+   prefix before it is marked, the producer is rebuilt and the rest is read again.
 
 Duplicates are possible only when delivery is uncertain (a timeout, a crash between the
 broker's ack and the ``sent_at`` commit); consumers dedupe by ``ce_source`` + ``ce_id``.
@@ -35,6 +43,7 @@ broker's ack and the ``sent_at`` commit); consumers dedupe by ``ce_source`` + ``
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import fcntl
@@ -115,6 +124,54 @@ def cloudevent_message(row: OutboxEvent | sa.Row) -> OutgoingEvent:
     return OutgoingEvent(position=row.position, key=row.aggregate_id.encode(), value=value,
                          headers=[(name, text.encode()) for name, text in attributes.items()],
                          timestamp_ms=round(utc(row.time).timestamp() * 1000))
+
+
+_SPECVERSION_HEADER = ("ce_specversion", SPECVERSION.encode())
+_CONTENT_TYPE_HEADER = ("content-type", CONTENT_TYPE.encode())
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_parse = json.JSONDecoder().decode
+
+
+class MessageBuilder:
+    """:func:`cloudevent_message`, byte for byte, at the relay's pace.
+
+    The relay reads the ``data`` column as its stored text (``CAST(data AS TEXT)``: no JSON
+    processing by SQLAlchemy or the driver) and re-encodes it compactly once; the stored text
+    itself (``core.db.json_text``: spaces, ``\\uXXXX`` escapes) is not the wire form. Header
+    values that repeat from row to row (source, type, city, schema version) are encoded once.
+    """
+
+    def __init__(self) -> None:
+        self._encoded: dict[str, bytes] = {}
+
+    def _bytes(self, text: str) -> bytes:
+        encoded = self._encoded.get(text)
+        if encoded is None:
+            if len(self._encoded) > 10_000:  # bounded: only repeating values belong here
+                self._encoded.clear()
+            encoded = self._encoded[text] = text.encode()
+        return encoded
+
+    def message(self, row: Any) -> OutgoingEvent:
+        """The message of a row read by :meth:`Relay._read_batch` (``data`` as text)."""
+        moment = utc(row.time)
+        cached = self._bytes
+        headers = [
+            _SPECVERSION_HEADER,
+            ("ce_id", row.id.encode()),
+            ("ce_source", cached(row.source)),
+            ("ce_type", cached(row.type)),
+            ("ce_time", moment.isoformat().replace("+00:00", "Z").encode()),
+            ("ce_subject", row.subject.encode()),
+            ("ce_city", cached(row.city)),
+            ("ce_schemaversion", cached(str(row.schema_version))),
+            ("ce_sequence", format_sequence(row.position).encode()),
+            _CONTENT_TYPE_HEADER,
+        ]
+        return OutgoingEvent(position=row.position, key=row.aggregate_id.encode(),
+                             value=b"null" if row.data is None else _compact(_parse(row.data)).encode(),
+                             headers=headers,
+                             timestamp_ms=round(moment.timestamp() * 1000))
 
 
 # --------------------------------------------------------------------------- leadership
@@ -235,9 +292,12 @@ class Delivery(Protocol):
 class RelaySettings:
     """Tuning of one relay; the defaults suit a city service."""
 
-    batch_size: int = 500
+    batch_size: int = 2000  # rows per read
+    # Rows handed to the producer and not yet acknowledged: reading stops at this many, so
+    # the producer's buffer (32 MB by default) never blocks a send for long.
+    max_in_flight: int = 8000
     poll_interval: float = 0.1  # seconds between reads when the outbox is empty
-    flush_timeout: float = 10.0  # seconds to wait for the broker's acks in one round
+    flush_timeout: float = 10.0  # seconds to wait for the broker's next ack in one round
     gap_timeout: float = 2.0  # seconds a position gap may stay open before it is skipped
     backoff_max: float = 30.0  # longest wait between rounds after errors
     producer: dict[str, Any] = field(default_factory=dict)  # extra KafkaProducer settings
@@ -353,16 +413,14 @@ def ensure_topic(servers: str, topic: str, partitions: int, replication: int,
         admin.close()
 
 
-@dataclass
-class _Pending:
-    """A batch handed to the producer and not yet settled."""
-
-    events: list[OutgoingEvent]
-    futures: list[Any]
-
-
 class Relay:
-    """Publishes one city's outbox. ``publish_round()`` does one round; ``run()`` loops."""
+    """Publishes one city's outbox. ``publish_round()`` does one round; ``run()`` loops.
+
+    Rows handed to the producer wait in ``_in_flight`` (position, future) in position order,
+    across reads, until the broker answers; a round reads the next batch while earlier ones
+    are in flight and marks the acknowledged prefix. ``_cursor`` is the highest position
+    handed over: the next read starts after it, so in-flight rows are not read twice.
+    """
 
     def __init__(
         self,
@@ -382,8 +440,11 @@ class Relay:
         self.published = 0  # rows marked sent by this relay
         self._prepared = prepare is None
         self._delivery: Delivery | None = None
-        self._pending: _Pending | None = None
+        self._in_flight: collections.deque[tuple[int, Any]] = collections.deque()
+        self._acknowledged: list[int] = []  # acknowledged, not yet marked (a failed mark)
+        self._cursor: int | None = None  # highest position handed to the producer
         self._gaps: dict[int, float] = {}  # missing position -> when first seen
+        self._messages = MessageBuilder()
 
     # -- one round ----------------------------------------------------------------
     def publish_round(self) -> int | None:
@@ -393,17 +454,32 @@ class Relay:
         whatever was not acknowledged stays unsent.
         """
         if not self.leadership.acquire():
-            self._drop_pending()
+            self._drop_in_flight()
             return None
         if not self._prepared:
             self.prepare()  # type: ignore[misc]
             self._prepared = True
-        if self._pending is None:
+        failure = self._collect()
+        if not self._in_flight and not self._acknowledged:
+            # All caught up: read from the oldest unsent row again, so a row whose position
+            # gap was passed (a transaction that committed very late) goes out now.
+            self._cursor = None
+        progressed = bool(self._acknowledged)
+        idle = True  # nothing else to do this round: wait for the broker
+        if failure is None and len(self._in_flight) < self.settings.max_in_flight:
             events = self._read_batch()
-            if not events:
-                return 0
-            self._send(events)
-        return self._settle()
+            if events:
+                self._send(events)
+            idle = len(events) < self.settings.batch_size  # the outbox (or its ready part) is read
+        if failure is None and not progressed and idle and self._in_flight:
+            self._await_head()
+            failure = self._collect()
+        marked = self._mark_acknowledged()
+        if failure is not None:
+            self._drop_in_flight()
+            raise RelayError(f"delivery failed after {marked} events marked sent: {failure!r}"
+                             ) from failure
+        return marked
 
     def _delivery_channel(self) -> Delivery:
         if self._delivery is None:
@@ -412,15 +488,25 @@ class Relay:
 
     def _read_batch(self) -> list[OutgoingEvent]:
         outbox = OutboxEvent.__table__  # plain rows: the relay needs no ORM objects
+        columns = [outbox.c.position, outbox.c.id, outbox.c.source, outbox.c.type,
+                   outbox.c.time, outbox.c.subject, outbox.c.city, outbox.c.schema_version,
+                   outbox.c.aggregate_id,
+                   # The stored JSON text, untouched by SQLAlchemy and the driver.
+                   sa.cast(outbox.c.data, sa.Text).label("data")]
+        query = (sa.select(*columns).where(outbox.c.sent_at.is_(None))
+                 .order_by(outbox.c.position).limit(self.settings.batch_size))
+        if self._cursor is not None:
+            query = query.where(outbox.c.position > self._cursor)
         with self.sessions() as session, session.begin():
-            query = (sa.select(outbox).where(outbox.c.sent_at.is_(None))
-                     .order_by(outbox.c.position).limit(self.settings.batch_size))
             rows = list(session.execute(query))
             if not rows:
                 return []
-            before = session.scalar(sa.select(sa.func.max(OutboxEvent.position))
-                                    .where(OutboxEvent.position < rows[0].position))
-            return [cloudevent_message(row) for row in self._in_commit_order(rows, before)]
+            before = self._cursor
+            if before is None:
+                before = session.scalar(sa.select(sa.func.max(outbox.c.position))
+                                        .where(outbox.c.position < rows[0].position))
+        message = self._messages.message
+        return [message(row) for row in self._in_commit_order(rows, before)]
 
     def _in_commit_order(self, rows: list[Any], before: int | None) -> list[Any]:
         """The rows up to the first gap in positions that may still be an open transaction."""
@@ -440,56 +526,72 @@ class Relay:
         return ready
 
     def _send(self, events: list[OutgoingEvent]) -> None:
-        delivery = self._delivery_channel()
-        futures: list[Any] = []
-        try:
-            for event in events:
-                futures.append(delivery.send(self.topic, value=event.value, key=event.key,
-                                             headers=event.headers,
-                                             timestamp_ms=event.timestamp_ms))
-        finally:
-            # What was handed over is awaited; the rest is read again next round.
-            if futures:
-                self._pending = _Pending(events[:len(futures)], futures)
+        send = self._delivery_channel().send
+        topic, in_flight = self.topic, self._in_flight
+        for event in events:
+            # What was handed over is awaited; after a failed send() the rest is read again.
+            in_flight.append((event.position, send(topic, value=event.value, key=event.key,
+                                                   headers=event.headers,
+                                                   timestamp_ms=event.timestamp_ms)))
+            self._cursor = event.position
 
-    def _settle(self) -> int:
-        pending = self._pending
-        assert pending is not None
+    def _collect(self) -> BaseException | None:
+        """Move the acknowledged prefix of the in-flight rows to ``_acknowledged``; the failure
+        that ends it, if a send failed (nothing after a failure counts as acknowledged)."""
+        in_flight, acknowledged = self._in_flight, self._acknowledged
+        while in_flight:
+            position, future = in_flight[0]
+            if not future.is_done:
+                return None
+            if not future.succeeded():
+                return future.exception or RelayError("delivery failed")
+            acknowledged.append(position)
+            in_flight.popleft()
+        return None
+
+    def _await_head(self) -> None:
+        """Wait up to ``flush_timeout`` for the oldest in-flight row's answer.
+
+        A broker outage makes this time out: the rows stay in flight (the producer retries
+        them) and the next round waits on them again — never sends them twice.
+        """
+        timeout = self.settings.flush_timeout
+        _, future = self._in_flight[0]
+        wait = getattr(future, "get", None)  # kafka-python's future; a scripted one has none
         try:
-            self._delivery_channel().flush(timeout=self.settings.flush_timeout)
+            if wait is None:
+                self._delivery_channel().flush(timeout=timeout)
+            else:
+                wait(timeout=timeout)
         except Exception as exc:
-            # Still in flight (broker away): keep waiting on the same batch next round.
-            raise RelayError(f"broker did not acknowledge {len(pending.events)} events "
-                             f"in {self.settings.flush_timeout:g}s: {exc!r}") from exc
-        acknowledged: list[int] = []
-        failure: BaseException | None = None
-        for event, future in zip(pending.events, pending.futures, strict=True):
-            error = _future_error(future)
-            if error is not None:
-                failure = error
-                break
-            acknowledged.append(event.position)
-        self._pending = None
-        if acknowledged:
-            self._mark_sent(acknowledged)
-        if failure is not None:
-            self._reset_delivery()
-            raise RelayError(f"delivery failed after {len(acknowledged)} of "
-                             f"{len(pending.events)} events: {failure!r}") from failure
-        return len(acknowledged)
+            if not future.is_done:
+                raise RelayError(f"broker did not acknowledge {len(self._in_flight)} events "
+                                 f"in {timeout:g}s: {exc!r}") from exc
 
-    def _mark_sent(self, positions: list[int]) -> None:
+    def _mark_acknowledged(self) -> int:
+        """Mark the acknowledged rows sent: one UPDATE per run of consecutive positions."""
+        positions = self._acknowledged
+        if not positions:
+            return 0
+        outbox = OutboxEvent.__table__
         now = utcnow()
         with self.sessions() as session, session.begin():
-            session.execute(sa.update(OutboxEvent).where(OutboxEvent.position.in_(positions))
-                            .values(sent_at=now))
+            for runs in _chunks(position_runs(positions), 100):
+                session.execute(sa.update(outbox).where(sa.or_(
+                    *(outbox.c.position.between(first, last) for first, last in runs)))
+                    .values(sent_at=now))
+        self._acknowledged = []
         self.published += len(positions)
+        return len(positions)
 
-    def _drop_pending(self) -> None:
-        if self._pending is not None:
-            # Not the leader any more: the new leader re-reads these rows.
-            self._pending = None
+    def _drop_in_flight(self) -> None:
+        """Forget what is in flight (a failed delivery, or not the leader any more): those
+        rows are read again from the oldest unsent one, by this relay or the new leader."""
+        if self._in_flight or self._cursor is not None:
             self._reset_delivery()
+        self._in_flight.clear()
+        self._acknowledged = []
+        self._cursor = None
 
     def _reset_delivery(self) -> None:
         delivery, self._delivery = self._delivery, None
@@ -506,10 +608,10 @@ class Relay:
             count = self.publish_round()
             if count is None:  # standing by: another relay publishes
                 return max(poll, 0.5)
-            return poll if count == 0 or self._pending is not None else 0.0
+            return 0.0 if count or self._in_flight else poll
 
         def failed(exc: Exception, _failures: int) -> None:
-            if not isinstance(exc, RelayError) and self._pending is None:
+            if not isinstance(exc, RelayError) and not self._in_flight:
                 self._reset_delivery()  # e.g. the producer could not be built: a fresh one
 
         try:
@@ -527,11 +629,11 @@ class Relay:
             except Exception as exc:  # broker not (yet) reachable: retry until the deadline
                 log.info("relay round failed (%s); retrying", exc)
                 count = None
-            if count == 0 and self._pending is None and self.unsent() == 0:
+            if count == 0 and not self._in_flight and self.unsent() == 0:
                 return self.published
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{self.unsent()} outbox rows still unsent after {timeout}s")
-            if not count:
+            if not count and not self._in_flight:
                 time.sleep(self.settings.poll_interval)
 
     def unsent(self) -> int:
@@ -540,7 +642,9 @@ class Relay:
                                   .where(OutboxEvent.sent_at.is_(None))) or 0
 
     def close(self) -> None:
-        self._pending = None
+        self._in_flight.clear()
+        self._acknowledged = []
+        self._cursor = None
         if self._delivery is not None:
             with contextlib.suppress(Exception):
                 self._delivery.close(timeout=5)
@@ -548,11 +652,27 @@ class Relay:
         self.leadership.release()
 
 
-def _future_error(future: Any) -> BaseException | None:
-    """The failure of a settled send, or None if the broker acknowledged it."""
-    if not future.is_done:
-        return RelayError("not acknowledged in time")
-    return None if future.succeeded() else future.exception
+def position_runs(positions: list[int]) -> list[tuple[int, int]]:
+    """Ascending positions as runs of consecutive ones, ``(first, last)``.
+
+    ``position BETWEEN first AND last`` then names exactly these rows: a position missing
+    from the list (a gap the relay passed) may still commit later, unsent, and must not be
+    marked with its neighbours.
+    """
+    runs: list[tuple[int, int]] = []
+    first = last = positions[0]
+    for position in positions[1:]:
+        if position != last + 1:
+            runs.append((first, last))
+            first = position
+        last = position
+    runs.append((first, last))
+    return runs
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def city_relay(city: Any, engine: Engine, servers: str | None = None,

@@ -103,6 +103,9 @@ class WorkdayCalendar:
         self._workdays: set[date] = set()
         self._years: set[int] = set()
         self._warned_years: set[int] = set()
+        # Per year, the working days up to and including each day of it (index: day of year
+        # - 1): a count over any span is then two look-ups a year, not one test a day.
+        self._running: dict[int, list[int]] = {}
         if library_data:
             self._holidays.update(chinese_calendar.holidays)
             self._workdays.update(chinese_calendar.workdays)
@@ -142,6 +145,7 @@ class WorkdayCalendar:
         self._holidays = {d for d in self._holidays if d.year != year} | holidays
         self._workdays = {d for d in self._workdays if d.year != year} | workdays
         self._years.add(year)
+        self._running.pop(year, None)
         return year
 
     def load_notice_file(self, path: str | os.PathLike[str]) -> int:
@@ -209,7 +213,25 @@ class WorkdayCalendar:
         a, b = _as_date(a), _as_date(b)
         if b < a:
             return -self.workdays_between(b, a)
-        return sum(self.is_workday(a + timedelta(days=i)) for i in range(1, (b - a).days + 1))
+        counted = self._worked_through(b) - self._worked_through(a)
+        for year in range(a.year, b.year):
+            counted += self._running_count(year)[-1]
+        return counted
+
+    def _running_count(self, year: int) -> list[int]:
+        running = self._running.get(year)
+        if running is None:
+            running, total, day = [], 0, date(year, 1, 1)
+            while day.year == year:
+                total += self.is_workday(day)
+                running.append(total)
+                day += _ONE_DAY
+            self._running[year] = running
+        return running
+
+    def _worked_through(self, d: date) -> int:
+        """Working days from 1 January of ``d``'s year up to and including ``d``."""
+        return self._running_count(d.year)[d.timetuple().tm_yday - 1]
 
 
 def _as_date(d: date) -> date:

@@ -11,12 +11,12 @@ from sqlalchemy.engine import Engine
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the province database to the newest schema."""
+def upgrade(engine: Engine, target: str = "heads") -> None:
+    """Bring the province database to the newest schema (or to revision ``target``)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("version_locations", str(MIGRATIONS / "versions"))
     config.set_main_option("path_separator", "space")
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "heads")
+        command.upgrade(config, target)

@@ -47,6 +47,9 @@ class CityProject(ProvinceBase):
     """A city's project as of the newest project event (by ``ce_sequence``)."""
 
     __tablename__ = "province_projects"
+    # The figures read a period's signings and starts per city (core.figure_queries).
+    __table_args__ = (sa.Index("ix_province_projects_city_signed_on", "city", "signed_on"),
+                      sa.Index("ix_province_projects_city_started_on", "city", "started_on"))
 
     city: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     project_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
@@ -69,6 +72,24 @@ class CityProject(ProvinceBase):
     origin_province: Mapped[str | None] = mapped_column(sa.String(50))
     sequence: Mapped[int | None] = mapped_column(Position)
     event_time: Mapped[dt.datetime] = mapped_column(Moment)
+
+
+class CityTranche(ProvinceBase):
+    """One tranche of a project's funds as the project's newest state carried it.
+
+    Kept beside ``province_projects.funds`` (province.store replaces a project's rows whenever
+    it writes the project) so the figures sum arrivals by date in SQL (core.figure_queries).
+    """
+
+    __tablename__ = "province_tranches"
+    __table_args__ = (sa.Index("ix_province_tranches_city_arrived_on", "city", "arrived_on"),)
+
+    city: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    project_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    tranche_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    arrived_on: Mapped[dt.date]
+    amount: Mapped[Decimal] = mapped_column(Money)
+    verification: Mapped[str] = mapped_column(sa.String(16))
 
 
 class CityLead(ProvinceBase):

@@ -1,14 +1,15 @@
 """The province's cross-city views, computed over its own store.
 
-City figures use the same :func:`core.figures.tally` as the city service itself, over
-:class:`core.figures.ProjectFacts` built from the project states the events carried —
-one definition of every figure for the city and the province.
+City figures are the SQL definition the city service itself runs
+(:func:`core.figure_queries.figure_rows`), over ``province_projects`` and
+``province_tranches`` with the city as an extra key — one definition of every figure for the
+city and the province, summed by the database: no view loads every project.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -16,9 +17,26 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from core.figures import ProjectFacts, holdings, rate, tally
+from core.figure_queries import (
+    FigureTables,
+    ProjectColumns,
+    TrancheColumns,
+    add_up,
+    amount,
+    figure_rows,
+    money,
+)
+from core.figures import ZERO, Figures, ProjectFacts, holdings_of, rate
 from province.config import ProvinceConfig
-from province.models import CityLead, CityProject, CitySnapshot, CityState, DeadLetter, InboxEvent
+from province.models import (
+    CityLead,
+    CityProject,
+    CitySnapshot,
+    CityState,
+    CityTranche,
+    DeadLetter,
+    InboxEvent,
+)
 
 RANKABLE = ("signed_amount", "signed_count", "started_count", "start_rate", "arrived_amount",
             "arrival_rate", "signed_amount_growth", "out_of_province_share", "leads_reported")
@@ -38,27 +56,38 @@ def project_facts(row: CityProject) -> ProjectFacts:
                         channel=row.channel)
 
 
-def _projects_by_city(session: Session) -> dict[str, list[ProjectFacts]]:
-    grouped: dict[str, list[ProjectFacts]] = defaultdict(list)
-    for row in session.scalars(sa.select(CityProject)):
-        grouped[row.city].append(project_facts(row))
-    return grouped
+PROVINCE = FigureTables(
+    ProjectColumns(CityProject.__table__, CityProject.amount, CityProject.stage,
+                   CityProject.status, CityProject.out_of_province, CityProject.signed_on,
+                   CityProject.started_on, CityProject.industry, CityProject.channel),
+    TrancheColumns(CityTranche.__table__, CityTranche.arrived_on, CityTranche.amount,
+                   CityTranche.verification,
+                   sa.and_(CityTranche.city == CityProject.city,
+                           CityTranche.project_id == CityProject.project_id)))
 
 
 def city_figures(session: Session, config: ProvinceConfig, start: dt.date,
                  end: dt.date) -> list[dict[str, Any]]:
-    """Each collected city's figures over ``start``..``end`` (DOMAIN.md), side by side."""
-    projects = _projects_by_city(session)
+    """Each collected city's figures over ``start``..``end`` (DOMAIN.md), side by side.
+
+    One pass over the projects and one over the tranches, grouped by city and 省外 flag;
+    a city's total is the sum of its three flags."""
+    by_city: dict[str, dict[bool | None, Figures]] = defaultdict(dict)
+    for (city, flag), figures in figure_rows(session, PROVINCE, start, end,
+                                             (CityProject.city, "out_of_province")).items():
+        by_city[city][flag] = figures
+    counts = dict(session.execute(sa.select(CityProject.city, sa.func.count())
+                                  .group_by(CityProject.city)).all())
     leads = dict(session.execute(
         sa.select(CityLead.city, sa.func.count()).where(CityLead.reported_on.between(start, end))
         .group_by(CityLead.city)).all())
     rows = []
     for city in config.cities:
-        facts = projects.get(city, [])
-        total, _ = tally(facts, start, end)
-        outside, _ = tally([f for f in facts if f.out_of_province is True], start, end)
+        flags = by_city.get(city, {})
+        total = add_up(flags.values())
+        outside = flags.get(True) or Figures()
         # An investor whose province is unknown is neither 省外 nor 省内: counted apart.
-        unknown, _ = tally([f for f in facts if f.out_of_province is None], start, end)
+        unknown = flags.get(None) or Figures()
         figures = total.as_dict() | {"key": city, "label": config.city_name(city)}
         figures |= {
             "out_of_province_signed_count": outside.signed_count,
@@ -67,7 +96,7 @@ def city_figures(session: Session, config: ProvinceConfig, start: dt.date,
             "out_of_province_unknown_count": unknown.signed_count,
             "out_of_province_unknown_amount": unknown.signed_amount,
             "leads_reported": leads.get(city, 0),
-            "projects": len(facts),
+            "projects": counts.get(city, 0),
         }
         rows.append(figures)
     return rows
@@ -106,19 +135,45 @@ class _Sighting:
     credit_code: str | None
 
 
-def _sightings(session: Session) -> list[_Sighting]:
-    found = [
-        _Sighting(p.city, "project", p.project_id, p.name, p.stage, p.amount, p.enterprise_name,
-                  p.normalized_name, p.credit_code)
-        for p in session.scalars(sa.select(CityProject))
-    ]
-    found += [
-        _Sighting(lead.city, "lead", lead.lead_id, lead.title, lead.status,
-                  lead.intended_amount, lead.enterprise_name, lead.normalized_name,
-                  lead.credit_code)
-        for lead in session.scalars(sa.select(CityLead))
-    ]
-    return found
+def _shared_sightings(session: Session, min_cities: int) -> list[tuple[str, str, _Sighting]]:
+    """``(match, key, sighting)`` for the records of the groups seen in ``min_cities`` cities
+    or more: the groups are formed and counted in SQL, only their members are loaded."""
+    def records(kind: str, model: Any, id_: Any, title: Any, state: Any, amount_: Any) -> Any:
+        return sa.select(model.city, sa.literal(kind, sa.String).label("kind"),
+                         id_.label("id"), title.label("title"), state.label("state"),
+                         amount_.label("amount"), model.enterprise_name.label("name"),
+                         model.normalized_name.label("normalized_name"),
+                         # An empty code is no code (as ``if s.credit_code`` read it).
+                         sa.func.nullif(model.credit_code, "").label("credit_code"))
+
+    sightings = sa.union_all(
+        records("project", CityProject, CityProject.project_id, CityProject.name,
+                CityProject.stage, CityProject.amount),
+        records("lead", CityLead, CityLead.lead_id, CityLead.title, CityLead.status,
+                CityLead.intended_amount)).cte("sightings")
+    s = sightings.c
+    codes = (sa.select(s.normalized_name, sa.func.count(sa.distinct(s.credit_code)).label("n"),
+                       sa.func.min(s.credit_code).label("code"))
+             .where(s.credit_code.is_not(None)).group_by(s.normalized_name).cte("codes"))
+    # A record without a code joins the one code its normalised name has, else its name's group.
+    by_code = sa.or_(s.credit_code.is_not(None), codes.c.n == 1)
+    keyed = (sa.select(sightings, sa.case((by_code, "credit_code"), else_="name").label("match"),
+                       sa.case((s.credit_code.is_not(None), s.credit_code),
+                               (codes.c.n == 1, codes.c.code),
+                               else_=s.normalized_name).label("key"))
+             .select_from(sightings.outerjoin(codes, codes.c.normalized_name == s.normalized_name))
+             .cte("keyed"))
+    k = keyed.c
+    shared = (sa.select(k.match, k.key).group_by(k.match, k.key)
+              .having(sa.func.count(sa.distinct(k.city)) >= min_cities).subquery("shared"))
+    members = (sa.select(k.match, k.key, k.city, k.kind, k.id, k.title, k.state, k.amount,
+                         k.name, k.normalized_name, k.credit_code)
+               .join(shared, sa.and_(k.match == shared.c.match, k.key == shared.c.key))
+               .order_by(k.match, k.key, k.city, k.kind, k.id))
+    return [(row.match, row.key, _Sighting(row.city, row.kind, row.id, row.title, row.state,
+                                           row.amount, row.name, row.normalized_name,
+                                           row.credit_code))
+            for row in session.execute(members)]
 
 
 def shared_investors(session: Session, config: ProvinceConfig,
@@ -129,25 +184,12 @@ def shared_investors(session: Session, config: ProvinceConfig,
     Two different codes are two investors even when their names normalise alike (the rule
     of :func:`core.services.enterprises.find_enterprise`).
     """
-    sightings = _sightings(session)
-    codes_by_name: dict[str, set[str]] = defaultdict(set)
-    for s in sightings:
-        if s.credit_code:
-            codes_by_name[s.normalized_name].add(s.credit_code)
     groups: dict[tuple[str, str], list[_Sighting]] = defaultdict(list)
-    for s in sightings:
-        if s.credit_code:
-            groups[("credit_code", s.credit_code)].append(s)
-        elif len(codes_by_name.get(s.normalized_name, ())) == 1:
-            (code,) = codes_by_name[s.normalized_name]
-            groups[("credit_code", code)].append(s)
-        else:
-            groups[("name", s.normalized_name)].append(s)
+    for match, key, sighting in _shared_sightings(session, min_cities):
+        groups[(match, key)].append(sighting)
     result = []
     for (match, key), members in groups.items():
         cities = sorted({m.city for m in members})
-        if len(cities) < min_cities:
-            continue
         result.append({
             "match": match,
             "key": key,
@@ -163,7 +205,7 @@ def shared_investors(session: Session, config: ProvinceConfig,
                             if m.city == city],
             } for city in cities],
         })
-    result.sort(key=lambda g: (-g["city_count"], g["names"][0]))
+    result.sort(key=lambda g: (-g["city_count"], g["names"][0], g["match"], g["key"]))
     return result
 
 
@@ -268,7 +310,7 @@ def completeness(session: Session, config: ProvinceConfig) -> list[dict[str, Any
     arrived, so compare with the next snapshot); ``mismatch`` (totals differ with nothing
     missing, nothing set aside and nothing newer: the copies diverged).
     """
-    projects = _projects_by_city(session)
+    holdings = _holdings(session)
     leads = dict(session.execute(sa.select(CityLead.city, sa.func.count())
                                  .group_by(CityLead.city)).all())
     pruned = dict(session.execute(sa.select(CityState.city, CityState.pruned_events)).all())
@@ -278,7 +320,8 @@ def completeness(session: Session, config: ProvinceConfig) -> list[dict[str, Any
             sa.select(CitySnapshot).where(CitySnapshot.city == city)
             .order_by(CitySnapshot.sequence.desc().nulls_last(), CitySnapshot.event_time.desc())
             .limit(1)).first()
-        held = holdings(projects.get(city, []), leads.get(city, 0))
+        by_stage, signed, arrived = holdings.get(city, (Counter(), ZERO, ZERO))
+        held = holdings_of(by_stage, signed, arrived, leads.get(city, 0))
         row: dict[str, Any] = {"city": city, "city_name": config.city_name(city),
                                "province": {k: held[k] for k in COMPARED}}
         if snapshot is None:
@@ -321,6 +364,26 @@ def completeness(session: Session, config: ProvinceConfig) -> list[dict[str, Any
                          **{k: snapshot.data.get(k) for k in COMPARED}},
         })
     return rows
+
+
+def _holdings(session: Session) -> dict[str, tuple[Counter[str], Any, Any]]:
+    """Per city: projects by stage, signed amount, arrived (verified) amount — summed in SQL,
+    exactly as :func:`core.figures.holdings` sums them."""
+    found: dict[str, tuple[Counter[str], Any, Any]] = {}
+    signed = sa.func.sum(sa.case((CityProject.signed_on.is_not(None), money(CityProject.amount))))
+    for city, stage, count, signed_sum in session.execute(
+            sa.select(CityProject.city, CityProject.stage, sa.func.count(), signed)
+            .group_by(CityProject.city, CityProject.stage)):
+        by_stage, signed_amount, arrived = found.setdefault(city, (Counter(), ZERO, ZERO))
+        by_stage[stage] = count
+        found[city] = (by_stage, signed_amount + amount(signed_sum), arrived)
+    for city, arrived_sum in session.execute(
+            sa.select(CityTranche.city, sa.func.sum(money(CityTranche.amount)))
+            .select_from(CityTranche.__table__.join(CityProject.__table__, PROVINCE.tranches.project))
+            .where(CityTranche.verification == "verified").group_by(CityTranche.city)):
+        by_stage, signed_amount, _ = found.get(city, (Counter(), ZERO, ZERO))
+        found[city] = (by_stage, signed_amount, amount(arrived_sum))
+    return found
 
 
 def _dead_letters_before(session: Session, city: str, sequence: int | None,

@@ -29,7 +29,14 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.event_catalogue import CATALOGUE
-from province.models import CityLead, CityProject, CitySnapshot, CityState, InboxEvent
+from province.models import (
+    CityLead,
+    CityProject,
+    CitySnapshot,
+    CityState,
+    CityTranche,
+    InboxEvent,
+)
 
 log = logging.getLogger("zhaoshang.province.store")
 
@@ -96,6 +103,17 @@ def _project_values(event: ReceivedEvent) -> dict[str, Any]:
     }
 
 
+def tranche_rows(city: str, project_id: int, funds: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``province_tranches`` rows for the ``funds`` a project's state carried (every tranche,
+    whatever its verification: the figures choose)."""
+    return [{"city": city, "project_id": project_id,
+             # A tranche without an id (never in the catalogue) still gets a row of its own.
+             "tranche_id": t.get("id", -position),
+             "arrived_on": dt.date.fromisoformat(str(t["arrived_on"])),
+             "amount": Decimal(str(t["amount"])), "verification": t.get("verification") or ""}
+            for position, t in enumerate(funds, start=1)]
+
+
 def _lead_values(event: ReceivedEvent) -> dict[str, Any]:
     data = event.data
     enterprise = data["enterprise"]
@@ -123,6 +141,8 @@ class _Batch:
         self.projects: dict[tuple[str, int], CityProject] = {}
         self.leads: dict[tuple[str, int], CityLead] = {}
         self.states: dict[str, CityState] = {}
+        # Projects written in this batch: their tranche rows, replaced at the end.
+        self.tranches: dict[tuple[str, int], list[dict[str, Any]]] = {}
         project_keys = {(e.city, e.data["project_id"]) for e in events
                         if _carries(e) == "project"}
         lead_keys = {(e.city, e.data["lead_id"]) for e in events if _carries(e) == "lead"}
@@ -183,7 +203,22 @@ def apply_events(session: Session, events: Iterable[ReceivedEvent],
         state.last_received_at = received_at
     if inbox:
         session.execute(sa.insert(InboxEvent), inbox)
+    _replace_tranches(session, batch.tranches)
     return len(fresh)
+
+
+def _replace_tranches(session: Session, written: dict[tuple[str, int], list[dict[str, Any]]]
+                      ) -> None:
+    """Each written project's tranche rows become those of its newest state."""
+    by_city: dict[str, list[int]] = {}
+    for city, project_id in written:
+        by_city.setdefault(city, []).append(project_id)
+    for city, ids in by_city.items():
+        session.execute(sa.delete(CityTranche).where(CityTranche.city == city,
+                                                     CityTranche.project_id.in_(ids)))
+    rows = [row for rows in written.values() for row in rows]
+    if rows:
+        session.execute(sa.insert(CityTranche), rows)
 
 
 def _sequence_order(event: ReceivedEvent) -> int:
@@ -219,8 +254,11 @@ def _apply_state(batch: _Batch, event: ReceivedEvent) -> None:
     carries = _carries(event)
     if carries == "project":
         key = (event.city, event.data["project_id"])
-        _upsert(batch, batch.projects, key, event, _project_values,
-                lambda: CityProject(city=key[0], project_id=key[1]))
+        # Read before anything is written: malformed funds raise with nothing touched.
+        tranches = tranche_rows(key[0], key[1], list(event.data.get("funds") or []))
+        if _upsert(batch, batch.projects, key, event, _project_values,
+                   lambda: CityProject(city=key[0], project_id=key[1])):
+            batch.tranches[key] = tranches
     elif carries == "lead":
         key = (event.city, event.data["lead_id"])
         _upsert(batch, batch.leads, key, event, _lead_values,
@@ -233,13 +271,15 @@ def _apply_state(batch: _Batch, event: ReceivedEvent) -> None:
 
 
 def _upsert(batch: _Batch, rows: dict, key: tuple[str, int], event: ReceivedEvent,
-            values: Any, make: Any) -> None:
+            values: Any, make: Any) -> bool:
+    """Write the state ``event`` carries if it is newer than the one held; whether it was."""
     held = rows.get(key)
     if not _newer(event, held):
-        return
+        return False
     state = values(event)  # may raise on malformed data: before anything is touched
     if held is None:
         held = rows[key] = make()
         batch.session.add(held)
     for name, value in state.items():
         setattr(held, name, value)
+    return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, jsonify
+from sqlalchemy.orm import joinedload
 
 from core.api.record_units import LEAD
 from core.api.registry import operation
@@ -53,7 +54,9 @@ def report_lead():
 def list_leads():
     params = load_query(LeadQuery)
     with transaction() as session:
-        query = sa.select(Lead).join(Lead.enterprise)
+        # LeadSchema dumps the routed and first-talk units too: joined, never one select per row.
+        query = sa.select(Lead).join(Lead.enterprise).options(
+            joinedload(Lead.routed_to_unit), joinedload(Lead.first_talk_unit))
         if params.get("status"):
             query = query.where(Lead.status == params["status"])
         if params.get("enterprise_id"):
@@ -90,7 +93,8 @@ def lead_duplicates():
            who=READER)
 def get_lead(lead_id: int):
     with transaction() as session:
-        return respond(LeadSchema, get_or_404(session, Lead, lead_id))
+        lead = get_or_404(session, Lead, lead_id)  # held for the ETag (see get_project)
+        return respond(LeadSchema, lead)
 
 
 @operation(blueprint, "/leads/<int:lead_id>/assign", "POST", summary="研判线索并明确首谈地",

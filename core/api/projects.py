@@ -6,12 +6,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, jsonify
+from sqlalchemy.orm import lazyload, selectinload
 
 from core.api.record_units import FUND, PROJECT, project_units
 from core.api.registry import operation
 from core.api.support import (
     city,
     current_actor,
+    dumper,
     load_body,
     load_query,
     paginate,
@@ -24,6 +26,7 @@ from core.lifecycle import next_stage
 from core.models import (
     Enterprise,
     FundTranche,
+    Milestone,
     MilestoneReplan,
     Project,
     ProjectChange,
@@ -57,10 +60,16 @@ from core.services.lookups import child_or_404, get_or_404
 
 blueprint = Blueprint("projects", __name__)
 
+# What ProjectSchema dumps beyond the row and its joined enterprise and units: every project's
+# funds (the arrived totals) and milestones, one statement each for the whole page rather than
+# two per project. The milestones' re-plans are not dumped, so they load only if read.
+PROJECT_LOADS = (selectinload(Project.funds),
+                 selectinload(Project.milestones).options(lazyload(Milestone.replans)))
+
 
 def project_body(project: Project) -> dict[str, Any]:
     """The project with what its next stage still needs (the gates' one source of truth)."""
-    body = ProjectSchema().dump(project)
+    body = dumper(ProjectSchema).dump(project)
     upcoming = next_stage(project.stage)
     body["next_stage"] = upcoming.value if upcoming else None
     missing = incomplete_fields(city(), project)
@@ -87,7 +96,7 @@ def create_project():
 def list_projects():
     params = load_query(ProjectQuery)
     with transaction() as session:
-        query = sa.select(Project).join(Project.enterprise)
+        query = sa.select(Project).join(Project.enterprise).options(*PROJECT_LOADS)
         if params.get("stage"):
             query = query.where(Project.stage == params["stage"])
         if params.get("industry"):
@@ -122,7 +131,10 @@ def list_projects():
            who=READER)
 def get_project(project_id: int):
     with transaction() as session:
-        return jsonify(project_body(get_or_404(session, Project, project_id)))
+        # Held until the transaction ends: the ETag reads it from the session's identity map,
+        # which keeps no row nobody references (it would be selected again).
+        project = get_or_404(session, Project, project_id)
+        return jsonify(project_body(project))
 
 
 @operation(blueprint, "/projects/<int:project_id>", "PATCH", summary="修改项目或填报进展",

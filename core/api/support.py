@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -121,8 +122,15 @@ def load_query(schema: type[Schema]) -> dict[str, Any]:
     return schema().load(args)
 
 
+@functools.cache
+def dumper(schema: type[Schema], many: bool = False) -> Schema:
+    """One instance per schema class, built once per process: building one copies every field
+    (a cost per request otherwise), and dumping keeps no state on it."""
+    return schema(many=many)
+
+
 def respond(schema: type[Schema], obj: Any, status: int = 200, **extra: Any) -> Any:
-    body = schema().dump(obj) | extra
+    body = dumper(schema).dump(obj) | extra
     return jsonify(body), status
 
 
@@ -156,7 +164,7 @@ def paginate(
                 f"共 {total} 行，超过导出上限 {EXPORT_ROW_LIMIT} 行，请缩小筛选范围")])
         page, per_page = 1, max(total, 1)
     rows = session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
-    return jsonify({"items": schema(many=True).dump(rows), "total": total, "page": page,
+    return jsonify({"items": dumper(schema, many=True).dump(rows), "total": total, "page": page,
                     "per_page": per_page})
 
 

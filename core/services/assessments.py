@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.assessments import (
     AssessmentContext,
+    UnitScore,
     compute_metrics,
     exact,
     find_scheme,
@@ -111,26 +112,37 @@ def create_run(session: Session, city: City, data: dict[str, Any], actor: Actor,
         computed_by=actor.user, not_computed=not_computed_summary(scores))
     session.add(run)
     session.flush()
-    units_by_code = {unit.code: unit for unit in units}
-    for position, score in enumerate(scores, start=1):
-        unit = units_by_code[score.unit_code]
-        session.add(AssessmentResult(
-            run_id=run.id, unit_id=unit.id, unit_code=unit.code, unit_name=unit.name,
-            position=position, rank=score.rank,
-            values={k: format(v, "f") for k, v in score.values.items()},
-            points={k: format(v, "f") for k, v in score.points.items()},
-            indicator_total=score.indicator_total, adjustment_uncapped=score.adjustment_uncapped,
-            adjustment_total=score.adjustment_total, total=score.total,
-            not_computed=score.not_computed))
-    for item in adjustments:
-        session.add(AssessmentAdjustment(
-            run_id=run.id, unit_code=item.unit_code, points=exact(item.points),
-            reason=item.reason, source=item.source, exempted=item.exempted,
-            exemption_reason=item.exemption_reason, approver=item.approver))
-    session.flush()
+    _store_results(session, run, units, scores, adjustments)
     session.refresh(run, ["results", "adjustments"])
     record_event(session, city, "assessment", run.id, "computed", run_event_data(run))
     return run
+
+
+def _store_results(session: Session, run: AssessmentRun, units: list[Unit],
+                   scores: list[UnitScore], adjustments: list[Adjustment]) -> None:
+    """Write a run's results and adjustment items in bulk: one multi-row INSERT per table
+    (``insertmanyvalues``) rather than one per unit — a city assesses hundreds of units."""
+    units_by_code = {unit.code: unit for unit in units}
+    results = []
+    for position, score in enumerate(scores, start=1):
+        unit = units_by_code[score.unit_code]
+        results.append({
+            "run_id": run.id, "unit_id": unit.id, "unit_code": unit.code,
+            "unit_name": unit.name, "position": position, "rank": score.rank,
+            "values": {k: format(v, "f") for k, v in score.values.items()},
+            "points": {k: format(v, "f") for k, v in score.points.items()},
+            "indicator_total": score.indicator_total,
+            "adjustment_uncapped": score.adjustment_uncapped,
+            "adjustment_total": score.adjustment_total, "total": score.total,
+            "not_computed": score.not_computed})
+    if results:
+        session.execute(sa.insert(AssessmentResult), results)
+    items = [{"run_id": run.id, "unit_code": item.unit_code, "points": exact(item.points),
+              "reason": item.reason, "source": item.source, "exempted": item.exempted,
+              "exemption_reason": item.exemption_reason, "approver": item.approver}
+             for item in adjustments]
+    if items:
+        session.execute(sa.insert(AssessmentAdjustment), items)
 
 
 def current_published_run(session: Session, scheme_code: str, start: dt.date,

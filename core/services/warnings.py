@@ -37,6 +37,11 @@ SEVERITY = {WarningLevel.RED: 4, WarningLevel.OVERDUE: 3, WarningLevel.YELLOW: 2
             WarningLevel.BLUE: 1}
 
 
+# What the rules read of a project: loaded with it, never one select per project.
+_PROJECT_LOADS = (selectinload(Project.milestones), selectinload(Project.funds),
+                  selectinload(Project.transfers))
+
+
 @dataclass
 class WarningContext:
     """What a warning rule reads: the session, the city, today, and the records in scope.
@@ -66,11 +71,22 @@ class WarningContext:
     def projects(self, stages: Iterable[str] = OPEN_STAGES) -> list[Project]:
         """Projects in ``stages`` (open ones by default) with milestones, funds and transfers."""
         key = ("projects", tuple(sorted(stages)))
+        if self.subject is not None and key not in self._cache:
+            # One subject (the refresh after a write): loaded once, whatever its stage, and
+            # filtered here — each rule asking for its own stages would load it again.
+            self._cache[key] = [project for project in self._subject_project()
+                                if project.stage in key[1]]
         if key not in self._cache:
             query = self._scoped("project", sa.select(Project).where(
-                Project.stage.in_(key[1])).options(
-                selectinload(Project.milestones), selectinload(Project.funds),
-                selectinload(Project.transfers)).order_by(Project.id), Project.id)
+                Project.stage.in_(key[1])).options(*_PROJECT_LOADS).order_by(Project.id), Project.id)
+            self._cache[key] = [] if query is None else list(self.session.scalars(
+                query.execution_options(populate_existing=True)).unique())
+        return self._cache[key]
+
+    def _subject_project(self) -> list[Project]:
+        key = ("subject_project",)
+        if key not in self._cache:
+            query = self._scoped("project", sa.select(Project).options(*_PROJECT_LOADS), Project.id)
             self._cache[key] = [] if query is None else list(self.session.scalars(
                 query.execution_options(populate_existing=True)).unique())
         return self._cache[key]

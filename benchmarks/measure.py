@@ -1,0 +1,77 @@
+"""Timing, memory and the side-by-side table the benchmarks report.
+
+Every measure is a ratio to its baseline, measured in the same run on the same rows (a ratio
+holds across machines and load far better than an absolute time, which is kept as context).
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+def median_seconds(work: Callable[[], Any], repeat: int = 3, warmup: int = 1) -> float:
+    """The median wall time of ``repeat`` calls of ``work``, after ``warmup`` untimed ones."""
+    for _ in range(warmup):
+        work()
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        began = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+def traced_peak_mb(work: Callable[[], Any]) -> float:
+    """The peak of Python memory allocated during one call of ``work``, in MB (tracemalloc;
+    measured apart from the timed calls, which tracing would slow down)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        work()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / 1_000_000
+
+
+@dataclass
+class Row:
+    """One line of the table: a measure, its baseline, and the goal it is held to."""
+
+    section: str
+    measure: str
+    value: float  # seconds, or requests/s when ``higher_is_better``
+    baseline: float
+    baseline_name: str
+    goal: str = ""
+    met: bool | None = None
+    higher_is_better: bool = False
+    note: str = ""
+    unit: str = ""  # how the value reads: " s" (the default), "/s", " MB"
+
+    @property
+    def ratio(self) -> float:
+        return self.value / self.baseline if self.baseline else float("inf")
+
+    def cells(self) -> list[str]:
+        unit = self.unit or ("/s" if self.higher_is_better else " s")
+        met = "" if self.met is None else ("yes" if self.met else "**no**")
+        return [self.section, self.measure, f"{self.value:,.4g}{unit}",
+                f"{self.baseline:,.4g}{unit} ({self.baseline_name})", f"{self.ratio:,.3g}×",
+                self.goal, met, self.note]
+
+
+HEADINGS = ["part", "measure", "value", "baseline", "ratio", "goal", "met", "note"]
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| " + " | ".join(HEADINGS) + " |", "|" + "---|" * len(HEADINGS)]
+    lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
+    return "\n".join(lines) + "\n"

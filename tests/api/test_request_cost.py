@@ -1,0 +1,145 @@
+"""What a request costs in SQL statements: lists and reads never grow with their rows, a write
+recomputes only its own record's warnings (``docs/mechanisms.md``, "A lean request path")."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from core.api.support import EXTENSION
+from core.models import Enterprise, FundTranche, Lead, Milestone, Project, Unit
+from tests.support.records import lead_body
+
+OLD = dt.date(2024, 3, 1)  # well before any test day: milestones overdue, progress stale
+
+
+@contextlib.contextmanager
+def statements(app) -> Iterator[list[str]]:
+    """The SQL statements the app sends while the block runs."""
+    engine = app.extensions[EXTENSION].engine
+    sent: list[str] = []
+
+    def note(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        sent.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield sent
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+
+
+def add_projects(app, count: int, funds: int = 2, stage: str = "signed", batch: str = "a"
+                 ) -> list[int]:
+    """``count`` signed projects, each with ``funds`` tranches and start and completion dates,
+    half of them hosted by another unit than the one that found them."""
+    with app.extensions[EXTENSION].sessions() as session:
+        units = {unit.code: unit for unit in session.scalars(sa.select(Unit))}
+        projects = []
+        for serial in range(count):
+            name = f"成本测试企业{batch}{serial}"
+            investor = Enterprise(name=name, normalized_name=name)
+            project = Project(name=f"成本测试项目{serial}", enterprise=investor,
+                              industry="manufacturing", amount=Decimal(1000 + serial),
+                              finding_unit=units["east"], host_unit=units[("east", "west")[serial % 2]],
+                              stage=stage, tiers=[], attributes={}, signed_on=OLD,
+                              agreement_amount=Decimal(5000), last_progress_on=OLD)
+            session.add(project)
+            for number in range(funds):
+                session.add(FundTranche(
+                    project=project, arrived_on=OLD + dt.timedelta(days=number), amount=Decimal(10),
+                    evidence_ref=f"RC{batch}{serial}-{number}", evidence_key=f"rc{batch}{serial}-{number}",
+                    verification=("pending", "verified")[number % 2]))
+            session.add(Milestone(project=project, kind="start", planned_on=OLD))
+            session.add(Milestone(project=project, kind="completion", planned_on=OLD.replace(year=2030)))
+            projects.append(project)
+        session.commit()
+        return [project.id for project in projects]
+
+
+def add_leads(app, count: int) -> None:
+    """``count`` leads routed to the office, every other one assigned to a unit."""
+    with app.extensions[EXTENSION].sessions() as session:
+        units = {unit.code: unit for unit in session.scalars(sa.select(Unit))}
+        for serial in range(count):
+            assigned = serial % 2 == 1
+            session.add(Lead(
+                title=f"成本测试线索{serial}", channel="fair", reported_on=OLD, attributes={},
+                enterprise=Enterprise(name=f"线索企业{serial}", normalized_name=f"线索企业{serial}"),
+                reporting_unit=units[("east", "west")[serial % 2]], routed_to_unit=units["office"],
+                first_talk_unit=units["park"] if assigned else None,
+                status="assigned" if assigned else "reported", first_talk_due=OLD))
+        session.commit()
+
+
+def cost(app, client, path: str) -> int:
+    with statements(app) as sent:
+        response = client.get(path)
+    assert response.status_code == 200, response.json
+    return len(sent)
+
+
+def test_the_project_list_costs_the_same_statements_for_5_or_50_rows(app, client):
+    add_projects(app, 50)
+    small, large = cost(app, client, "/projects?per_page=5"), cost(app, client, "/projects?per_page=50")
+    # The count, the page (its investor and units joined), the page's funds, its milestones.
+    assert small == large == 4
+    page = client.get("/projects?per_page=50").json["items"]
+    assert len(page) == 50
+    # What the eager loads feed is what the lazy loads fed: verified funds only, every milestone.
+    assert {p["arrived_amount"] for p in page} == {"10.0000"}
+    assert {p["arrived_pending_amount"] for p in page} == {"10.0000"}
+    assert {len(p["milestones"]) for p in page} == {2}
+    assert {p["host_unit"] for p in page} == {"east", "west"}
+
+
+def test_a_project_costs_the_same_statements_whatever_its_funds(app, client):
+    few, many = add_projects(app, 1, funds=1)[0], add_projects(app, 1, funds=20, batch="b")[0]
+    assert cost(app, client, f"/projects/{few}") == cost(app, client, f"/projects/{many}")
+    detail = client.get(f"/projects/{many}")
+    assert detail.json["arrived_amount"] == "100.0000"
+    assert detail.headers["ETag"] == f'"project-{many}-1"'
+
+
+def test_the_lead_list_costs_the_same_statements_for_5_or_50_rows(app, client):
+    add_leads(app, 50)
+    small, large = cost(app, client, "/leads?per_page=5"), cost(app, client, "/leads?per_page=50")
+    assert small == large == 2  # the count and the page, its units joined
+    page = client.get("/leads?per_page=50").json["items"]
+    assert {lead["routed_to_unit"] for lead in page} == {"office"}
+    assert {lead["first_talk_unit"] for lead in page} == {"park", None}
+
+
+def test_a_lead_report_stays_within_its_statements_and_raises_its_own_warning(app, client):
+    add_leads(app, 30)  # other overdue leads: a report never recomputes them
+    with statements(app) as sent:
+        response = client.post("/leads", json=lead_body(1), as_=("clerk", "east"))
+    assert response.status_code == 201, response.json
+    # 9 for the lead (unit, investor match and insert, earlier lead, lead, routing, event),
+    # 2 to read its warnings, 2 to raise the one its late report deserves (row and event).
+    assert len(sent) <= 13
+    warnings = client.get("/warnings?per_page=100").json["items"]
+    assert [(w["subject_type"], w["subject_id"], w["rule_code"]) for w in warnings] == [
+        ("lead", response.json["id"], "first_talk_overdue")]
+
+
+def test_a_project_write_raises_and_clears_its_warnings_from_one_load(app, client):
+    project_id = add_projects(app, 1)[0]
+    add_projects(app, 10, batch="b")  # overdue too: a write to one project never recomputes the others
+    with statements(app) as sent:
+        assert client.patch(f"/projects/{project_id}", json={"name": "改名后的项目"}).status_code == 200
+    assert sum(statement.lstrip().startswith("SELECT projects") for statement in sent) <= 2
+
+    def open_rules() -> list[tuple[int, str]]:
+        items = client.get("/warnings?per_page=100").json["items"]
+        return sorted((w["subject_id"], w["rule_code"]) for w in items if w["cleared_at"] is None)
+
+    # Signed in 2024, its start date passed, nothing reported since: both rules find it.
+    assert open_rules() == [(project_id, "milestone_overdue"), (project_id, "no_progress")]
+    progress = {"progress_note": "设备进场"}  # reported today
+    assert client.patch(f"/projects/{project_id}", json=progress).status_code == 200
+    assert open_rules() == [(project_id, "milestone_overdue")]

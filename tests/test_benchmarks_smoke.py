@@ -1,0 +1,59 @@
+"""``make bench``'s pieces still run, at a tiny scale, so they do not rot between runs.
+
+Nothing here measures speed: each piece must build its rows, run what it measures and its
+baseline, and give a row with a positive value and baseline (the ratios are for the benchmark).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import api, assessment, figures
+from benchmarks.side_by_side import city_app, identity_headers, parse
+
+
+@pytest.fixture
+def bench_city(postgres_server, tmp_path):
+    url = postgres_server.create_database("smoke_bench_city")
+    app = city_app(url, units=5, projects=50)
+    yield url, app
+    app.extensions["zhaoshang"].engine.dispose()
+    postgres_server.drop_database("smoke_bench_city")
+
+
+def positive(rows):
+    assert rows
+    for row in rows:
+        assert row.value > 0 and row.baseline > 0, row
+    return rows
+
+
+def test_city_figures_and_an_assessment_run_are_measured_against_one_sql_pass(bench_city):
+    _, app = bench_city
+    [stats] = positive(figures.city_stats(app, identity_headers(), repeat=1))
+    assert stats.measure == "/stats, one year, 50 projects"
+    [run] = positive(assessment.run(app, repeat=1))
+    assert run.measure == "a run: 50 projects × 6 units"  # the five counties and west
+
+
+def test_the_request_paths_run_on_the_city_and_on_the_bare_app(bench_city, tmp_path):
+    url, app = bench_city
+    app.extensions["zhaoshang"].engine.dispose()
+    rows = positive(api.run(url, 5, tmp_path, requests_per_path=8, rounds=1))
+    assert [row.measure.split(" (")[0] for row in rows] == [
+        "project list, 20 per page", "/stats, one year", "lead POST"]
+
+
+def test_the_province_figures_are_measured_at_each_size_with_growth_and_memory(
+        postgres_server):
+    rows = positive(figures.province(postgres_server, "tiny", cities=5, repeat=1))
+    assert [row.measure for row in rows] == [
+        "50 projects, 5 cities, one year", "500 projects, 5 cities, one year",
+        "growth 50 → 500", "memory 50 → 500"]
+
+
+def test_the_default_run_is_the_issues_scale_with_every_section():
+    options = parse([])
+    assert figures.SCALES[options.scale] == (10_000, 100_000, 1_700_000)
+    assert (options.projects, options.units, options.cities) == (5_000, 200, 333)
+    assert set(options.only) == {"city", "assessment", "api", "province", "relay", "pipeline"}
