@@ -23,6 +23,7 @@ on PostgreSQL and on SQLite, which stores numerics as floats and would add them 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -134,22 +135,45 @@ def _month(year: Any, month: Any, shift: int = 0) -> str:
     return f"{int(year) + shift:04d}-{int(month):02d}"
 
 
-def figure_rows(session: Session, tables: FigureTables, start: dt.date, end: dt.date,
-                keys: Sequence[Any] = (), out_of_province: bool | str | None = None,
-                where: Any = None) -> dict[tuple, Figures]:
-    """The figures over ``start``..``end`` per combination of ``keys``.
+@dataclass(frozen=True)
+class FigureStatements:
+    """The passes of :func:`figure_rows` for one set of keys, the dates left as parameters
+    (``start``, ``end``, ``previous_start``, ``previous_end``)."""
 
-    A key is a project column's name (``"industry"``, ``"channel"``, ``"out_of_province"``),
-    a column of the project table (the province's ``city``), or ``"month"`` (the month of
-    each contribution's date; at most one, last). ``where``: a SQL criterion on the project
-    table narrowing the projects counted. Only combinations with a contribution appear.
-    """
+    by_month: bool
+    width: int  # the plain keys' columns leading each row
+    passes: tuple[tuple[Any, str], ...]  # (statement, which dates it reads) over the projects
+    tranches: Any
+
+
+# Built once per process for each combination a service asks for (keys are names, no extra
+# criterion): building the expressions cost more than running them (``/stats``).
+_BUILT: dict[tuple, tuple[FigureTables, FigureStatements]] = {}
+_BUILT_LOCK = threading.Lock()
+
+
+def _statements(tables: FigureTables, keys: tuple, out_of_province: bool | str | None,
+                where: Any) -> FigureStatements:
+    if where is not None or not all(isinstance(key, str) for key in keys):
+        return _build(tables, keys, out_of_province, where)
+    cache_key = (id(tables), keys, out_of_province)
+    built = _BUILT.get(cache_key)
+    if built is None or built[0] is not tables:
+        with _BUILT_LOCK:
+            built = _BUILT[cache_key] = (tables, _build(tables, keys, out_of_province, None))
+    return built[1]
+
+
+def _build(tables: FigureTables, keys: tuple, out_of_province: bool | str | None,
+           where: Any) -> FigureStatements:
     p, t = tables.projects, tables.tranches
     by_month = bool(keys) and isinstance(keys[-1], str) and keys[-1] == MONTH
     plain = [tables.column(k) for k in (keys[:-1] if by_month else keys)]
     narrow = sa.and_(out_of_province_filter(p, out_of_province),
                      where if where is not None else sa.true())
-    previous_start, previous_end = _ranges(start, end)
+    start, end, previous_start, previous_end = (
+        sa.bindparam(name, type_=sa.Date())
+        for name in ("start", "end", "previous_start", "previous_end"))
     signed = p.signed_on.between(start, end)
     started = p.started_on.between(start, end)
     previous = p.signed_on.between(previous_start, previous_end)
@@ -162,18 +186,44 @@ def figure_rows(session: Session, tables: FigureTables, start: dt.date, end: dt.
     def total(condition: Any, column: Any) -> Any:
         return sa.func.sum(sa.case((condition, money(column))))
 
-    rows: dict[tuple, Figures] = defaultdict(Figures)
     measures = [count(signed), total(signed, p.amount), count(fulfilling), count(started),
                 total(previous, p.amount)]
     # By month the signing and start dates key different months: one pass for each date.
     passes = ([(p.signed_on, sa.or_(signed, previous), "signed"), (p.started_on, started, "started")]
               if by_month else [(None, sa.or_(signed, started, previous), "all")])
+    statements = []
     for day, relevant, reads in passes:
         month = _month_key(day) if by_month else []
-        query = (sa.select(*plain, *month, *measures).select_from(p.table)
-                 .where(relevant, narrow).group_by(*plain, *month))
-        for row in session.execute(query):
-            key, month_of = tuple(row[:len(plain)]), row[len(plain):len(plain) + len(month)]
+        statements.append((sa.select(*plain, *month, *measures).select_from(p.table)
+                           .where(relevant, narrow).group_by(*plain, *month), reads))
+    month = _month_key(t.arrived_on) if by_month else []
+    tranches = (sa.select(*plain, *month, total(t.verification == "verified", t.amount),
+                          total(t.verification == "pending", t.amount))
+                .select_from(t.table.join(p.table, t.project))
+                .where(t.arrived_on.between(start, end), t.verification.in_(COUNTED), narrow)
+                .group_by(*plain, *month))
+    return FigureStatements(by_month, len(plain), tuple(statements), tranches)
+
+
+def figure_rows(session: Session, tables: FigureTables, start: dt.date, end: dt.date,
+                keys: Sequence[Any] = (), out_of_province: bool | str | None = None,
+                where: Any = None) -> dict[tuple, Figures]:
+    """The figures over ``start``..``end`` per combination of ``keys``.
+
+    A key is a project column's name (``"industry"``, ``"channel"``, ``"out_of_province"``),
+    a column of the project table (the province's ``city``), or ``"month"`` (the month of
+    each contribution's date; at most one, last). ``where``: a SQL criterion on the project
+    table narrowing the projects counted. Only combinations with a contribution appear.
+    """
+    statements = _statements(tables, tuple(keys), out_of_province, where)
+    by_month, width = statements.by_month, statements.width
+    previous_start, previous_end = _ranges(start, end)
+    dates = {"start": start, "end": end, "previous_start": previous_start,
+             "previous_end": previous_end}
+    rows: dict[tuple, Figures] = defaultdict(Figures)
+    for query, reads in statements.passes:
+        for row in session.execute(query, dates):
+            key, month_of = tuple(row[:width]), row[width:width + (2 if by_month else 0)]
             signed_n, signed_sum, fulfilling_n, started_n, previous_sum = row[-5:]
 
             def at(shift: int = 0, key: tuple = key, month_of: Any = month_of) -> Figures:
@@ -193,15 +243,8 @@ def figure_rows(session: Session, tables: FigureTables, start: dt.date, end: dt.
             if previous_sum is not None:
                 # Last year's signings line up with this year's month (DOMAIN.md's 同比).
                 at(1).previous_signed_amount += amount(previous_sum)
-    month = _month_key(t.arrived_on) if by_month else []
-    tranches = (sa.select(*plain, *month, total(t.verification == "verified", t.amount),
-                          total(t.verification == "pending", t.amount))
-                .select_from(t.table.join(p.table, t.project))
-                .where(t.arrived_on.between(start, end), t.verification.in_(COUNTED), narrow)
-                .group_by(*plain, *month))
-    for row in session.execute(tranches):
-        key = tuple(row[:len(plain)]) + ((_month(*row[len(plain):len(plain) + 2]),)
-                                         if by_month else ())
+    for row in session.execute(statements.tranches, dates):
+        key = tuple(row[:width]) + ((_month(*row[width:width + 2]),) if by_month else ())
         verified, pending = row[-2:]
         figures = rows[key]
         if verified is not None:

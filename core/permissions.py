@@ -30,6 +30,7 @@ it) is refused with a field-level 403 naming the field (:func:`office_only_probl
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -169,7 +170,18 @@ def authorise(permission: Permission, actor: Actor, method: str,
 
 def office_only_fields(schema: type[Schema] | Schema) -> dict[str, str]:
     """The office-only fields of ``schema`` (data key → label), nested schemas included."""
-    instance = schema() if isinstance(schema, type) else schema
+    if isinstance(schema, type):
+        # A class's fields are fixed: found once per process, not on every clerk's write.
+        return dict(_office_only_fields_of_class(schema))
+    return _office_only_fields(schema)
+
+
+@functools.cache
+def _office_only_fields_of_class(schema: type[Schema]) -> dict[str, str]:
+    return _office_only_fields(schema())
+
+
+def _office_only_fields(instance: Schema) -> dict[str, str]:
     found: dict[str, str] = {}
     for name, declared in instance.fields.items():
         key = declared.data_key or name

@@ -13,6 +13,7 @@ from core.api.registry import operation
 from core.api.support import (
     city,
     current_actor,
+    dumper,
     load_body,
     load_query,
     paginate,
@@ -73,7 +74,7 @@ def get_city():
         "industries": list(current.industries.values()),
         "extensions": extensions,
     }
-    return jsonify(CityProfileSchema().dump(profile))
+    return jsonify(dumper(CityProfileSchema).dump(profile))
 
 
 @operation(blueprint, "/units", summary="单位列表", query=UnitQuery, response=UnitSchema, many=True,
@@ -110,7 +111,7 @@ def list_enterprises():
 def get_enterprise(enterprise_id: int):
     """The investor with its version (``ETag``), which a correction sends as ``If-Match``."""
     with transaction() as session:
-        return jsonify(EnterpriseSchema().dump(get_or_404(session, Enterprise, enterprise_id)))
+        return jsonify(dumper(EnterpriseSchema).dump(get_or_404(session, Enterprise, enterprise_id)))
 
 
 @operation(blueprint, "/enterprises/<int:enterprise_id>", "PATCH",
@@ -121,4 +122,4 @@ def correct_enterprise_view(enterprise_id: int):
     with transaction() as session:
         enterprise = get_or_404(session, Enterprise, enterprise_id)
         correct_enterprise(session, city(), enterprise, data, current_actor())
-        return jsonify(EnterpriseSchema().dump(enterprise))
+        return jsonify(dumper(EnterpriseSchema).dump(enterprise))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from core.api.registry import operation
-from core.api.support import transaction
+from core.api.support import dumper, transaction
 from core.clock import utcnow
 from core.outbox_pruning import outbox_status
 from core.permissions import OFFICE
@@ -20,4 +20,4 @@ def get_events_status():
     """Operational data (backlog, oldest unsent event, pruning), for the office and the
     administrators who run the service; ``zhaoshang relay status`` prints the same."""
     with transaction() as session:
-        return jsonify(OutboxStatusSchema().dump(outbox_status(session, utcnow())))
+        return jsonify(dumper(OutboxStatusSchema).dump(outbox_status(session, utcnow())))

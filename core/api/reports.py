@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from core.api.registry import operation
-from core.api.support import city, transaction
+from core.api.support import city, dumper, transaction
 from core.events import to_json_value
 from core.permissions import READER
 from core.policy import Report
@@ -56,4 +56,4 @@ def get_report(code: str):
     with transaction() as session:
         rows = report_rows(session, city(), report, params)
     body = _info(report) | {"params": params, "rows": to_json_value(rows)}
-    return jsonify(ReportRowsSchema().dump(body))
+    return jsonify(dumper(ReportRowsSchema).dump(body))

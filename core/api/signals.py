@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from core.api.registry import operation
-from core.api.support import city, current_actor, load_query, transaction
+from core.api.support import city, current_actor, dumper, load_query, transaction
 from core.events import to_json_value
 from core.permissions import OFFICE
 from core.schemas.signals import SignalQuery, SignalsSchema
@@ -24,4 +24,4 @@ def get_signals():
         body = to_json_value(compute_signals(session, city(), params["date_from"],
                                              params["date_to"], params["backdate_days"]))
         body |= {"date_from": params["date_from"], "date_to": params["date_to"]}
-        return jsonify(SignalsSchema().dump(body))
+        return jsonify(dumper(SignalsSchema).dump(body))

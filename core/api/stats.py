@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify
 
 from core.api.registry import operation
-from core.api.support import city, load_query, transaction
+from core.api.support import city, dumper, load_query, transaction
 from core.figure_queries import city_figures
 from core.models import Unit
 from core.models.leads import LEAD_CHANNELS
@@ -39,4 +39,4 @@ def get_stats():
                 "out_of_province": params.get("out_of_province"),
                 "out_of_province_unknown_count": unknown.signed_count,
                 "total": total.as_dict(), "groups": [g.as_dict() for g in groups]}
-        return jsonify(StatsSchema().dump(body))
+        return jsonify(dumper(StatsSchema).dump(body))

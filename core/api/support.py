@@ -98,7 +98,7 @@ def load_body(schema: type[Schema], partial: bool = False) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise invalid_input([FieldProblem("_body", "body.not_object", "请求体应为 JSON 对象")])
     refuse_office_only(schema, payload)
-    return schema(partial=partial).load(payload)
+    return loader(schema, partial).load(payload)
 
 
 def refuse_office_only(schema: type[Schema] | Schema, payload: Any, prefix: str = "") -> None:
@@ -119,7 +119,7 @@ def load_query(schema: type[Schema]) -> dict[str, Any]:
     args = request.args.to_dict()
     if "export_format" in g:
         args.pop("format", None)  # checked by core.api.exports for every list
-    return schema().load(args)
+    return loader(schema).load(args)
 
 
 @functools.cache
@@ -127,6 +127,13 @@ def dumper(schema: type[Schema], many: bool = False) -> Schema:
     """One instance per schema class, built once per process: building one copies every field
     (a cost per request otherwise), and dumping keeps no state on it."""
     return schema(many=many)
+
+
+@functools.cache
+def loader(schema: type[Schema], partial: bool = False) -> Schema:
+    """As :func:`dumper`, for loading: ``load`` keeps no state on the instance either (defaults
+    such as ``city_today`` are called on each load, not when the instance is built)."""
+    return schema(partial=partial)
 
 
 def respond(schema: type[Schema], obj: Any, status: int = 200, **extra: Any) -> Any:

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify
 
 from core.api.registry import operation
-from core.api.support import city, current_actor, load_body, load_query, paginate, transaction
+from core.api.support import city, current_actor, dumper, load_body, load_query, paginate, transaction
 from core.models import EarlyWarning
 from core.permissions import OFFICE, READER
 from core.schemas.warnings import (
@@ -60,5 +60,5 @@ def recompute_warnings():
     today = data.get("today") or city().clock.today()
     with transaction() as session:
         summary = warning_service.recompute(session, city(), today, dry_run=dry_run)
-        return jsonify(WarningSummarySchema().dump(
+        return jsonify(dumper(WarningSummarySchema).dump(
             summary.as_dict() | {"today": today, "dry_run": dry_run, "details": summary.details}))
