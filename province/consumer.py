@@ -123,6 +123,7 @@ class ProvinceConsumer:
         self.applied = 0  # events newly applied by this consumer
         self.dead_lettered = 0  # records this consumer set aside
         self._consumer: Any = None
+        self._left_out_since: float | None = None  # monotonic time of an empty assignment
 
     @property
     def consumer(self) -> Any:
@@ -168,7 +169,9 @@ class ProvinceConsumer:
         polled = consumer.poll(timeout_ms=timeout_ms)
         polled = {tp: batch for tp, batch in polled.items() if batch}
         if not polled:
+            self._rejoin_if_left_out(consumer)
             return 0
+        self._left_out_since = None
         try:
             raws = [RawRecord.of(record) for batch in polled.values() for record in batch]
             fates = self._decide_round(raws)
@@ -181,6 +184,31 @@ class ProvinceConsumer:
         if fates.set_aside:
             self.publish_dead_letters()
         return len(raws)
+
+    def _rejoin_if_left_out(self, consumer: Any) -> None:
+        """Start over with a fresh membership when this consumer has held no partition for
+        longer than two session timeouts while the cities' topics have partitions.
+
+        kafka-python may assign a member nothing when the group formed before the topics'
+        metadata arrived, and then not rejoin when it does: the province would wait for ever
+        with nothing to read. A member that legitimately has no partition (more consumers
+        than partitions) only rejoins the same group, which changes nothing for the others.
+        """
+        if consumer.assignment():
+            self._left_out_since = None
+            return
+        now = time.monotonic()
+        if self._left_out_since is None:
+            self._left_out_since = now
+            return
+        patience = 2 * self.config.consumer_settings["session_timeout_ms"] / 1000
+        if now - self._left_out_since < patience:
+            return
+        if any(consumer.partitions_for_topic(topic) for topic in self.config.topics):
+            log.warning("no partition assigned for %.0fs while the topics have some; rejoining",
+                        now - self._left_out_since)
+            self._left_out_since = None
+            self.close()
 
     def _rewind(self, firsts: dict[Any, int]) -> None:
         """Nothing of a failed round counts as done: read its records again."""
