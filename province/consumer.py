@@ -123,7 +123,9 @@ class ProvinceConsumer:
         self.applied = 0  # events newly applied by this consumer
         self.dead_lettered = 0  # records this consumer set aside
         self._consumer: Any = None
-        self._left_out_since: float | None = None  # monotonic time of an empty assignment
+        self._left_out_since: float | None = None  # when a topic was first seen left out
+        self._topics_at_join: set[str] = set()  # topics with partitions at the last assignment
+        self._assigned_anew = False  # set by the rebalance listener
 
     @property
     def consumer(self) -> Any:
@@ -144,6 +146,8 @@ class ProvinceConsumer:
                 pass
 
             def on_partitions_assigned(self, assigned: Any) -> None:
+                # Read the metadata after the poll (this runs on kafka-python's IO thread).
+                owner._assigned_anew = True
                 try:
                     with owner.sessions() as session:
                         positions = load_positions(session, {(tp.topic, tp.partition)
@@ -168,10 +172,9 @@ class ProvinceConsumer:
         consumer = self.consumer
         polled = consumer.poll(timeout_ms=timeout_ms)
         polled = {tp: batch for tp, batch in polled.items() if batch}
+        self._rejoin_if_left_out(consumer)  # a metadata lookup in the client's cache: cheap
         if not polled:
-            self._rejoin_if_left_out(consumer)
             return 0
-        self._left_out_since = None
         try:
             raws = [RawRecord.of(record) for batch in polled.values() for record in batch]
             fates = self._decide_round(raws)
@@ -185,16 +188,22 @@ class ProvinceConsumer:
             self.publish_dead_letters()
         return len(raws)
 
-    def _rejoin_if_left_out(self, consumer: Any) -> None:
-        """Start over with a fresh membership when this consumer has held no partition for
-        longer than two session timeouts while the cities' topics have partitions.
+    def _topics_with_partitions(self, consumer: Any) -> set[str]:
+        return {topic for topic in self.config.topics if consumer.partitions_for_topic(topic)}
 
-        kafka-python may assign a member nothing when the group formed before the topics'
-        metadata arrived, and then not rejoin when it does: the province would wait for ever
-        with nothing to read. A member that legitimately has no partition (more consumers
-        than partitions) only rejoins the same group, which changes nothing for the others.
+    def _rejoin_if_left_out(self, consumer: Any) -> None:
+        """Start over with a fresh membership when a city topic has had partitions for longer
+        than two session timeouts and the group's last assignment was made without it.
+
+        kafka-python may form the group before a topic's metadata arrives (a city's relay
+        creates its topic on its first run) and then not rebalance when it does: the province
+        would never read that city. Rejoining the same group costs the others one rebalance.
         """
-        if consumer.assignment():
+        if self._assigned_anew:
+            self._assigned_anew = False
+            self._topics_at_join = self._topics_with_partitions(consumer)
+        missing = self._topics_with_partitions(consumer) - self._topics_at_join
+        if not missing:
             self._left_out_since = None
             return
         now = time.monotonic()
@@ -202,12 +211,11 @@ class ProvinceConsumer:
             self._left_out_since = now
             return
         patience = 2 * self.config.consumer_settings["session_timeout_ms"] / 1000
-        if now - self._left_out_since < patience:
-            return
-        if any(consumer.partitions_for_topic(topic) for topic in self.config.topics):
-            log.warning("no partition assigned for %.0fs while the topics have some; rejoining",
-                        now - self._left_out_since)
+        if now - self._left_out_since >= patience:
+            log.warning("topics %s have partitions but were not in the group's assignment for "
+                        "%.0fs; rejoining", ", ".join(sorted(missing)), now - self._left_out_since)
             self._left_out_since = None
+            self._topics_at_join = set()
             self.close()
 
     def _rewind(self, firsts: dict[Any, int]) -> None:

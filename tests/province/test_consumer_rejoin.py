@@ -1,4 +1,4 @@
-"""A province consumer left without partitions while the topics have some rejoins the group."""
+"""A province consumer whose group was formed without a topic that has partitions now rejoins."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ class LeftOut:
         self.closed = True
 
 
-def run_for(seconds: float, partitions: set[int] | None, monkeypatch) -> list[LeftOut]:
+def run_for(seconds: float, partitions: set[int] | None, monkeypatch,
+            known: set[str] | None = None) -> list[LeftOut]:
     config = build_config(province_config("zs", ["alpha"], "127.0.0.1:1", "sqlite://"))
     made: list[LeftOut] = []
 
@@ -41,6 +42,7 @@ def run_for(seconds: float, partitions: set[int] | None, monkeypatch) -> list[Le
     clock = {"now": 1000.0}
     monkeypatch.setattr(consumer_module.time, "monotonic", lambda: clock["now"])
     consumer = ProvinceConsumer(config, sessions=None, consumer_factory=factory)  # type: ignore[arg-type]
+    consumer._topics_at_join = set(known or ())  # what the last assignment knew
     while clock["now"] < 1000.0 + seconds:
         consumer.poll_once(timeout_ms=0)
         clock["now"] += 1.0
@@ -55,3 +57,7 @@ def test_a_consumer_left_without_partitions_rejoins_after_two_session_timeouts(m
 def test_it_waits_while_the_topics_have_no_partitions_or_within_its_patience(monkeypatch):
     assert len(run_for(60, None, monkeypatch)) == 1
     assert len(run_for(15, {0}, monkeypatch)) == 1
+
+
+def test_a_consumer_whose_assignment_knew_the_topic_stays(monkeypatch):
+    assert len(run_for(60, {0}, monkeypatch, known={"zs.alpha"})) == 1
