@@ -65,7 +65,9 @@ class City:
 
     @property
     def event_source(self) -> str:
-        return f"/zhaoshang/cities/{self.code}"
+        from core.events import event_source  # core.events imports the models, not at load
+
+        return event_source(self.code)
 
     def plugin_config(self, name: str) -> dict[str, Any]:
         """A plugin's validated configuration (defaults applied)."""

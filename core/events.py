@@ -24,6 +24,11 @@ SCHEMA_VERSION = 1
 EVENT_TYPE_PREFIX = "zhaoshang"
 
 
+def event_source(city_code: str) -> str:
+    """``ce_source`` of a city's events: the province accepts a city's topic only from it."""
+    return f"/zhaoshang/cities/{city_code}"
+
+
 def to_json_value(value: Any) -> Any:
     """Event data is JSON: decimals travel as strings (exact), dates as ISO strings."""
     if isinstance(value, Decimal):

@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from core.event_catalogue import CATALOGUE, check_event
+from core.events import event_source
 from province.config import ProvinceConfig
 from province.header_names import undecodable_names
 from province.models import CityLead, CityProject, InboxEvent
@@ -34,7 +35,6 @@ DIGITS = re.compile(r"[0-9]+")
 MAX_SEQUENCE = 2**63  # ce_sequence goes in a BIGINT column
 MAX_ID = 2**31 - 1  # project and lead ids go in INTEGER columns
 MAX_MONEY = Decimal(10) ** 14  # Numeric(18, 4): 14 digits before the point
-SOURCE_PREFIX = "/zhaoshang/cities/"  # core.city.City.event_source
 
 # Reason codes and what they mean (docs/events.md shows the same table).
 REASONS = {
@@ -253,9 +253,9 @@ class _Reader:
         if claimed is not None and claimed != city:
             raise self.bad("city.not_this_topic",
                            f"ce_city 为 {claimed[:40]!r}，但消息来自 {city} 的主题 {self.raw.topic}")
-        if source != f"{SOURCE_PREFIX}{city}":
+        if source != event_source(city):
             raise self.bad("city.not_this_topic",
-                           f"ce_source 为 {source[:80]!r}，{city} 的主题只接受 {SOURCE_PREFIX}{city}")
+                           f"ce_source 为 {source[:80]!r}，{city} 的主题只接受 {event_source(city)}")
 
     def _data(self) -> dict[str, Any]:
         value = self.raw.value
