@@ -39,6 +39,7 @@ from core.cli import prepare_database
 from core.clock import CHINA, utcnow
 from core.db import make_engine, unit_of_work
 from core.demo import DemoBuilder, generic_records
+from core.events import wire_value
 from core.models import OutboxEvent
 from infra.kafka_cluster import KafkaCluster
 from province.migrate import upgrade as upgrade_province
@@ -115,7 +116,7 @@ def event_rows(templates: list[dict[str, Any]], count: int, first_id: int,
             "subject": f"{aggregate}/{number}", "time": now or utcnow(),
             "city": template["city"], "schema_version": template["schema_version"],
             "aggregate_type": aggregate, "aggregate_id": f"{CITY}:{aggregate}:{number}",
-            "data": data, "sent_at": None,
+            "data": data, "wire": wire_value(data), "sent_at": None,  # as record_event writes
         })
     return rows
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from core.credit import credited
+from core.credit import credited, credited_units
 from core.figures import compute_figures
 from core.models import Lead, Unit
 from core.models.leads import LeadStatus
@@ -126,11 +126,13 @@ class AssessmentContext:
 
     def unit_figures(self) -> dict[str, Any]:
         """:mod:`core.figures` for the period grouped by unit (transfer credit applied; projects
-        the city withholds credit from, through ``credit_withheld``, left out)."""
+        the city withholds credit from, through ``credit_withheld``, left out; the 招商方 a
+        city credits in place of the finding unit, through ``credited_unit``)."""
         if "figures" not in self._cache:
             _, groups = compute_figures(
                 self.session, self.start, self.end, "unit",
-                keep=lambda projects: credited(self.city, self.session, projects))
+                keep=lambda projects: credited(self.city, self.session, projects),
+                finders=lambda projects: credited_units(self.city, self.session, projects))
             self._cache["figures"] = {group.key: group for group in groups}
         return self._cache["figures"]
 
@@ -317,7 +319,7 @@ def scheme_snapshot(scheme: AssessmentScheme) -> dict[str, Any]:
         "unit_kinds": list(scheme.unit_kinds),
         "indicators": [{"code": i.code, "name": i.name, "metric": i.metric,
                         "points": number(i.points), "target": number(i.target),
-                        "cap": number(i.cap)} for i in scheme.indicators],
+                        "cap": number(i.cap), "basis": i.basis} for i in scheme.indicators],
         "adjustment_cap": number(scheme.adjustment_cap),
         "total_cap": number(scheme.total_cap),
         "year": scheme.year,

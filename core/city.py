@@ -82,6 +82,17 @@ class City:
         return self.industries.get(code, {}).get("name") if code else None
 
     @cached_property
+    def vocabularies(self) -> dict[str, dict[str, str]]:
+        """Every open vocabulary: the core's codes plus the city's own (core.vocabularies)."""
+        from core.vocabularies import merged
+
+        return merged(self.config.get("vocabularies", {}))
+
+    def vocabulary(self, name: str) -> dict[str, str]:
+        """Code → Chinese label of one open vocabulary (``lead_channels``, ``matter_kinds``)."""
+        return self.vocabularies[name]
+
+    @cached_property
     def chains(self) -> dict[str, dict[str, Any]]:
         """The industrial chains of the investment map (``[[chains]]``), in file order."""
         return {chain["code"]: chain for chain in self.config["chains"]}

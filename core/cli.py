@@ -1,4 +1,10 @@
-"""The ``zhaoshang`` command: serve, migrate, demo data, OpenAPI, relay, province.
+"""The ``zhaoshang`` command: serve, migrate, demo data, OpenAPI, relay — and what the other
+parts register.
+
+The core holds the city's commands only. The province, the gateway (and any installed
+package) add theirs through the ``zhaoshang.commands`` entry points, and a service that
+``zhaoshang serve <what>`` starts through ``zhaoshang.services``: the core never imports
+the parts built on it (tests/test_layering.py).
 
 City commands take ``--city <code>`` (the built-in configuration of that city) or
 ``--config <file>`` (a deployment file). They are also registered on each city
@@ -18,8 +24,9 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from core.config import ConfigError, built_in_config_path
-from gateway.cli import gateway_group, users
-from province.cli import province_group
+
+COMMANDS_GROUP = "zhaoshang.commands"
+SERVICES_GROUP = "zhaoshang.services"
 
 
 def city_app(city_code: str | None, config: str | None) -> Flask:
@@ -70,7 +77,32 @@ def load_demo(app: Flask) -> dict[str, int]:
         return load_demo_data(runtime())
 
 
-@click.group()
+def _entry_points(group: str) -> dict[str, Any]:
+    from importlib.metadata import entry_points
+
+    return {ep.name: ep for ep in entry_points(group=group)}
+
+
+class AssembledGroup(click.Group):
+    """The core's commands plus those registered under ``zhaoshang.commands``.
+
+    The registered ones load only when asked for (their name, or the list for ``--help``), so a
+    city command does not import the province or the gateway, and a part that is not installed
+    simply has no commands. A registered name never shadows a core command.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(_entry_points(COMMANDS_GROUP)))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            return command
+        registered = _entry_points(COMMANDS_GROUP).get(cmd_name)
+        return registered.load() if registered is not None else None
+
+
+@click.group(cls=AssembledGroup)
 def main() -> None:
     """Zhaoshang 招商引资: city services, relay, province."""
 
@@ -316,21 +348,23 @@ def prune_idempotency_keys(city_code: str | None, config: str | None) -> None:
 @click.argument("what", default="city")
 @with_city
 @click.option("--host", default="127.0.0.1")
-@click.option("--port", default=None, type=int, help="default 8000 (city), 8100 (province)")
+@click.option("--port", default=None, type=int,
+              help="default 8000 (city); a registered service has its own (province: 8100)")
 @click.option("--threads", default=8, type=int)
 def serve(what: str, city_code: str | None, config: str | None, host: str, port: int | None,
           threads: int) -> None:
-    """Serve a city (``serve --city lanzhou``) or the province (``serve province [--config]``)
-    with waitress."""
+    """Serve a city (``serve --city lanzhou``) or a registered service (``serve province
+    [--config]``, from the ``zhaoshang.services`` entry points) with waitress."""
     import waitress
 
-    if what == "province":
-        from province.cli import serve_province
-
-        serve_province(config, host, port or 8100, threads)
-        return
     if what != "city":
-        raise click.UsageError(f"unknown service {what!r}")
+        services = _entry_points(SERVICES_GROUP)
+        if what not in services:
+            raise click.UsageError(f"unknown service {what!r}; known: "
+                                   f"{', '.join(['city', *sorted(services)])}")
+        # A service is called as serve(config, host, port or None, threads).
+        services[what].load()(config, host, port, threads)
+        return
     port = port or 8000
     app = city_app(city_code, config)
     prepare_database(app)
@@ -354,11 +388,6 @@ def new_city(code: str, name: str, province: str, dest: str) -> None:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"已生成 {name}（{code}）：{root}\n"
                f"  pip install -e {root}   # 安装后运行其测试：cd {root} && pytest")
-
-
-main.add_command(users)
-main.add_command(province_group)
-main.add_command(gateway_group)
 
 
 def register_commands(app: Flask) -> None:

@@ -245,6 +245,13 @@ class GatewaySection(Schema):
     max_age_seconds = fields.Integer(load_default=60, validate=validate.Range(min=1, max=3600))
 
 
+class LeadsSection(Schema):
+    """How the city takes leads: the channels whose leads must give a contact phone."""
+
+    phone_required_channels = fields.List(fields.String(), load_default=list, metadata={
+        "description": "招商方式 codes whose leads must give contact_phone"})
+
+
 class DeploymentSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -260,6 +267,24 @@ class DeploymentSchema(Schema):
     chains = fields.List(fields.Nested(ChainSection), load_default=list)
     introducer_roles = fields.List(fields.Nested(IntroducerRoleSection), load_default=list)
     plugins = fields.Nested(PluginsSection, required=True)
+    # The city's own codes of the open vocabularies (core.vocabularies), e.g.
+    # [vocabularies.lead_channels] online = "网络招商".
+    vocabularies = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict)
+    leads = fields.Nested(LeadsSection, load_default=lambda: LeadsSection().load({}))
+
+    @validates_schema
+    def _vocabularies_are_codes_and_labels(self, data: dict, **_: Any) -> None:
+        from core.vocabularies import configuration_problems, merged
+
+        problems = configuration_problems(data.get("vocabularies", {}))
+        if problems:
+            raise ValidationError(problems, "vocabularies")
+        channels = merged(data.get("vocabularies", {}))["lead_channels"]
+        unknown = [c for c in data.get("leads", {}).get("phone_required_channels", [])
+                   if c not in channels]
+        if unknown:
+            raise ValidationError(f"须填联系电话的招商方式 {', '.join(unknown)} 不在招商方式中",
+                                  "leads")
 
     @validates_schema
     def _introducer_roles_once(self, data: dict, **_: Any) -> None:

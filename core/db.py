@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated
@@ -61,7 +62,37 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, json_serializer=json_text)
+    engine = sa.create_engine(url, json_serializer=json_text)
+    ping_after_idle(engine)
+    return engine
+
+
+# A pooled connection is pinged before use only when it sat idle this long: a server restart
+# or an idle timeout is found before a request uses the connection, while a busy service (its
+# connections never idle that long) spends no round trip per request on it (``pool_pre_ping``
+# pings on every checkout). A connection that dies while busy fails its one statement, and
+# SQLAlchemy then discards the whole pool's older connections.
+IDLE_PING_SECONDS = 10.0
+
+
+def ping_after_idle(engine: Engine, idle_seconds: float = IDLE_PING_SECONDS) -> None:
+    """Ping a checked-out connection that was idle over ``idle_seconds``; replace a dead one."""
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection, record):  # type: ignore[no-untyped-def]
+        record.info["idle_from"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy):  # type: ignore[no-untyped-def]
+        idle_from = record.info.get("idle_from")
+        if idle_from is None or time.monotonic() - idle_from <= idle_seconds:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise sa.exc.DisconnectionError(str(exc)) from exc  # the pool connects anew
+        if not alive:
+            raise sa.exc.DisconnectionError("connection did not answer its ping")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

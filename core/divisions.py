@@ -111,5 +111,29 @@ def normalise_province(text: str | None) -> str | None:
     return None
 
 
-__all__ = ["PROVINCES", "clean", "division_name", "normalise_province", "province_name",
-           "province_of_code"]
+def city_division(province_code: str | None, name: str) -> str | None:
+    """The code of the prefecture-level city ``name`` (``兰州市``) in ``province_code``."""
+    if not province_code:
+        return None
+    wanted = clean(name)
+    return next((code for code, known in DIVISION_DATA.items()
+                 if code[:2] == province_code[:2] and code.endswith("00")
+                 and not code.endswith("0000") and known == wanted), None)
+
+
+def counties_of(city_code: str | None) -> dict[str, str]:
+    """The county-level divisions (县、区、县级市) of a city's code, code → name, in code order."""
+    if not city_code:
+        return {}
+    return {code: name for code, name in sorted(DIVISION_DATA.items())
+            if code[:4] == city_code[:4] and code != city_code}
+
+
+def place_key(name: str) -> str:
+    """A county's name without its suffix (``华亭市``, ``华亭县`` → ``华亭``): boundary data
+    drawn before a county became a city or a district still names the same place."""
+    return _short(clean(name), _PLACE_SUFFIX)
+
+
+__all__ = ["PROVINCES", "city_division", "clean", "counties_of", "division_name",
+           "normalise_province", "place_key", "province_name", "province_of_code"]

@@ -293,7 +293,10 @@ LEAD = {
     "status": string("reported, assigned, converted or rejected"),
     "industry": string("industry code of the city's catalogue", nullable=True),
     "intended_amount": decimal("意向投资额, 万元", nullable=True),
-    "channel": string("招商方式 code"),
+    "channel": string("招商方式 code: the core's defaults plus the city's [vocabularies]"),
+    "contact_name": string("联系人 at the investor", nullable=True, optional=True),
+    "contact_phone": string("联系电话: 11-digit mobile or area-number[-extension] landline",
+                            nullable=True, optional=True),
     "reported_on": date("报送日期"),
     "reporting_unit": string("报送单位 code"),
     "first_talk_due": date("deadline to name the first-talk location", nullable=True),
@@ -684,6 +687,12 @@ register(
                     investment_as_declared="boolean", declared_amount="decimal",
                     verified_amount="decimal", false_report="boolean", serious="boolean"),
               owner="sanming"),
+    EventType("sanming_legal_review", "recorded",
+              "an item of a project's 法规账 was reviewed (a re-recording supersedes the last)",
+              loose(review_id="integer", project_id="integer", item="string",
+                    finding="string", reason="string", department="string", reviewer="string",
+                    reviewed_on="date", note="string", supersedes_id="integer",
+                    change_reason="string"), owner="sanming"),
 )
 
 PINGLIANG_LIST_ITEM = loose(list="string", item_id="integer", name="string", unit="string",
@@ -715,6 +724,28 @@ register(
                     reason="string"), owner="pingliang"),
 )
 
+# 帮办代办 (Pingliang rule 7): a request's state after each step, and the step itself.
+PINGLIANG_SERVICE_REQUEST = loose(
+    request_id="integer", project_id="integer", kind="string", need="string", unit="string",
+    raised_by_unit="string", raised_on="date", due_on="date", due_workdays="integer",
+    status="string", closed_on="date", outcome="string", actor="string")
+PINGLIANG_SERVICE_STEP = PINGLIANG_SERVICE_REQUEST | loose(step="string", occurred_on="date",
+                                                           note="string")
+
+register(
+    EventType("pingliang_service_request", "raised",
+              "a 帮办代办 request was raised for a project and assigned to a service unit",
+              PINGLIANG_SERVICE_REQUEST, owner="pingliang"),
+    EventType("pingliang_service_request", "accepted", "the service unit accepted (受理) it",
+              PINGLIANG_SERVICE_STEP, owner="pingliang"),
+    EventType("pingliang_service_request", "in_progress", "the service unit is handling it (办理中)",
+              PINGLIANG_SERVICE_STEP, owner="pingliang"),
+    EventType("pingliang_service_request", "completed", "the request was closed with its result (办结)",
+              PINGLIANG_SERVICE_STEP, owner="pingliang"),
+    EventType("pingliang_service_request", "returned", "the request was returned with a reason (退回)",
+              PINGLIANG_SERVICE_STEP, owner="pingliang"),
+)
+
 LANZHOU_REGISTRATION = loose(registration_id="integer", project_id="integer",
                              introducing_unit="string", intermediary_id="integer",
                              registered_on="date", status="string", decided_on="date",
@@ -735,6 +766,10 @@ register(
               LANZHOU_REGISTRATION, owner="lanzhou"),
     EventType("lanzhou_registration", "refused", "the office refused to recognise a registration",
               LANZHOU_REGISTRATION, owner="lanzhou"),
+    EventType("lanzhou_registration", "changed",
+              "the office changed a decided registration (变更认定: introducing unit, intermediary "
+              "or decision), with the reason and what it replaced",
+              LANZHOU_REGISTRATION | loose(change="object"), owner="lanzhou"),
     EventType("lanzhou_penalty", "recorded", "a unit's assessment penalty was recorded",
               LANZHOU_PENALTY, owner="lanzhou"),
     EventType("lanzhou_penalty", "exempted",

@@ -8,6 +8,7 @@ Event types are ``zhaoshang.<aggregate>.<fact>`` (see ``docs/events.md``).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,18 @@ def to_json_value(value: Any) -> Any:
     return value
 
 
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def wire_value(data: Any) -> bytes:
+    """The Kafka record value of an event's data: compact JSON, UTF-8 (docs/events.md).
+
+    Encoded once, when the event is recorded, and stored beside ``data`` (``outbox.wire``):
+    the relay passes it through instead of parsing and re-encoding every row it publishes.
+    """
+    return _compact(data).encode()
+
+
 def record_event(
     session: Session,
     city: City,
@@ -51,6 +64,7 @@ def record_event(
     data: dict[str, Any],
 ) -> OutboxEvent:
     """Add one event row to ``session``; it commits with the change it describes."""
+    data = to_json_value(data)
     event = OutboxEvent(
         id=str(uuid.uuid4()),
         source=city.event_source,
@@ -61,7 +75,8 @@ def record_event(
         schema_version=SCHEMA_VERSION,
         aggregate_type=aggregate_type,
         aggregate_id=f"{city.code}:{aggregate_type}:{aggregate_id}",
-        data=to_json_value(data),
+        data=data,
+        wire=wire_value(data),
     )
     session.add(event)
     return event

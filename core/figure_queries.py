@@ -298,3 +298,35 @@ def city_figures(session: Session, start: dt.date, end: dt.date, group_by: str |
     if group_by is None:
         return add_up(rows.values()), []
     return grouped(rows, labels)
+
+
+def _is_kept(flag: bool | None, out_of_province: bool | str | None) -> bool:
+    """:func:`out_of_province_filter` on a row's 省外 flag."""
+    if out_of_province == "unknown":
+        return flag is None
+    return out_of_province is None or (flag is not None and flag == bool(out_of_province))
+
+
+def city_stats(session: Session, start: dt.date, end: dt.date, group_by: str | None = None,
+               out_of_province: bool | str | None = None,
+               labels: dict[str, str] | None = None) -> tuple[Figures, list[Figures], Decimal]:
+    """:func:`city_figures` and the signed count of the projects whose investor's province is
+    unknown (``/stats`` shows it beside them), from the same two passes: the rows are grouped
+    by the 省外 flag as well, then the flag the caller asked for is kept and summed. By unit
+    (``tally``'s credit), the count takes its own passes."""
+    if group_by == "unit":
+        total, groups = city_figures(session, start, end, group_by, out_of_province, labels)
+        unknown, _ = city_figures(session, start, end, None, "unknown")
+        return total, groups, unknown.signed_count
+    rows = figure_rows(session, CITY, start, end,
+                       ("out_of_province", group_by) if group_by else ("out_of_province",))
+    unknown = add_up(figures for (flag, *_), figures in rows.items() if flag is None)
+    kept: dict[tuple, list[Figures]] = defaultdict(list)
+    for (flag, *key), figures in rows.items():
+        if _is_kept(flag, out_of_province):
+            kept[tuple(key)].append(figures)
+    if group_by is None:
+        return add_up(figures for parts in kept.values() for figures in parts), [], (
+            unknown.signed_count)
+    total, groups = grouped({key: add_up(parts) for key, parts in kept.items()}, labels)
+    return total, groups, unknown.signed_count

@@ -201,12 +201,15 @@ def tally(
     return total, ordered
 
 
-def project_facts(project: Project, unit_codes: dict[int, str] | None = None) -> ProjectFacts:
-    """A city project's facts; with ``unit_codes`` (unit id → code) it can be grouped by unit."""
+def project_facts(project: Project, unit_codes: dict[int, str] | None = None,
+                  finder: int | None = None) -> ProjectFacts:
+    """A city project's facts; with ``unit_codes`` (unit id → code) it can be grouped by unit
+    (``finder``: the unit credited as its 招商方 in place of the finding unit)."""
     credit = None
     if unit_codes is not None:
         def credit(on: dt.date, p: Project = project) -> dict[str, Decimal]:
-            return {unit_codes[unit]: share for unit, share in credit_shares(p, on).items()}
+            return {unit_codes[unit]: share
+                    for unit, share in credit_shares(p, on, finder=finder).items()}
 
     return ProjectFacts(
         amount=project.amount, stage=project.stage, status=project.status,
@@ -223,10 +226,13 @@ def project_facts(project: Project, unit_codes: dict[int, str] | None = None) ->
 def city_projects(session: Session, out_of_province: bool | str | None = None,
                   by_unit: bool = False,
                   keep: Callable[[list[Project]], list[Project]] | None = None,
-                  where: Any = None) -> list[ProjectFacts]:
+                  where: Any = None,
+                  finders: Callable[[list[Project]], dict[int, int]] | None = None,
+                  ) -> list[ProjectFacts]:
     """Every project of the city database as facts (optionally only (not) out of province, or
     ``"unknown"``: those whose investor's province is unknown; ``keep`` narrows the projects,
-    e.g. to those that earn credit; ``where``, a SQL criterion, before they are loaded)."""
+    e.g. to those that earn credit; ``where``, a SQL criterion, before they are loaded;
+    ``finders`` names the unit credited as a project's 招商方, :func:`core.credit.credited_units`)."""
     query = sa.select(Project).options(selectinload(Project.funds),
                                        selectinload(Project.transfers))
     if where is not None:
@@ -239,7 +245,8 @@ def city_projects(session: Session, out_of_province: bool | str | None = None,
     projects = list(session.scalars(query))
     if keep is not None:
         projects = keep(projects)
-    return [project_facts(project, unit_codes) for project in projects]
+    found = finders(projects) if finders is not None and by_unit else {}
+    return [project_facts(project, unit_codes, found.get(project.id)) for project in projects]
 
 
 def compute_figures(
@@ -250,17 +257,19 @@ def compute_figures(
     out_of_province: bool | str | None = None,
     labels: dict[str, str] | None = None,
     keep: Callable[[list[Project]], list[Project]] | None = None,
+    finders: Callable[[list[Project]], dict[int, int]] | None = None,
 ) -> tuple[Figures, list[Figures]]:
     """The city total and, if ``group_by`` is set, the groups (which sum to the total).
 
     Summed by the database (:func:`core.figure_queries.city_figures`); a ``keep`` callable
-    (assessments: only the projects that earn credit) needs the projects loaded, so it runs
-    :func:`tally` over them."""
-    if keep is None:
+    (assessments: only the projects that earn credit) or ``finders`` (the unit credited as
+    each project's 招商方) needs the projects loaded, so it runs :func:`tally` over them."""
+    if keep is None and finders is None:
         from core.figure_queries import city_figures
 
         return city_figures(session, start, end, group_by, out_of_province, labels)
-    projects = city_projects(session, out_of_province, by_unit=group_by == "unit", keep=keep)
+    projects = city_projects(session, out_of_province, by_unit=group_by == "unit", keep=keep,
+                             finders=finders)
     return tally(projects, start, end, group_by, labels)
 
 

@@ -284,6 +284,19 @@ def credit_withheld(
     """
 
 
+@hookspec
+def credited_unit(
+    city: City, projects: list[Project], session: Session
+) -> dict[int, int] | None:
+    """Which unit an assessment credits as each project's 招商方, in place of its finding unit:
+    ``{project_id: unit_id}`` (Lanzhou: the introducing unit its office recognised).
+
+    That unit takes the finding side's share (the whole of a project never transferred); the
+    host keeps its share of a transferred one. The city's own figures (``/stats``) keep
+    the finding unit. Collected; the first unit given for a project is kept.
+    """
+
+
 # ---------------------------------------------------------------------------
 # API, reports, demo data
 # ---------------------------------------------------------------------------

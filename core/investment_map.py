@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from core.city import City
 from core.config import LINK_POSITIONS
 from core.lifecycle import Stage
+from core.map_geography import Places, city_places, geography
 from core.models import ChainTarget, Project
 from core.models.chains import TARGET_STATUSES
 from core.policy import MapTarget
@@ -76,7 +77,8 @@ def map_targets(session: Session, city: City) -> list[MapTarget]:
                            .order_by(ChainTarget.id))
     targets = [MapTarget(chain=row.chain, link=row.link, name=row.name,
                          source=CORE_TARGET_SOURCE, status_label=TARGET_STATUSES.get(row.status),
-                         reference=f"chain_targets/{row.id}") for row in rows]
+                         reference=f"chain_targets/{row.id}", credit_code=row.credit_code)
+               for row in rows]
     targets += city.call("investment_map_targets", session=session)
     return [target for target in targets if target.chain in city.chains and (
         target.link is None
@@ -89,7 +91,8 @@ def _target_row(target: MapTarget) -> dict[str, Any]:
 
 
 def chain_entry(city: City, chain: dict[str, Any], projects: list[Project],
-                targets: list[MapTarget], unit_names: dict[str, str]) -> dict[str, Any]:
+                targets: list[MapTarget], unit_names: dict[str, str],
+                places: Places | None = None) -> dict[str, Any]:
     """One chain of the map: its links in order upstream → downstream, present, targets, gaps."""
     placed: dict[str | None, list[Project]] = {}
     for project in projects:
@@ -129,6 +132,9 @@ def chain_entry(city: City, chain: dict[str, Any], projects: list[Project],
             "projects": len(on_chain), "amount": sum((p.amount for p in on_chain), Decimal(0)),
             "targets": sum(1 for t in targets if t.chain == chain["code"]),
         },
+        # Where they are: the chain's enterprises and targets per county and park.
+        "geography": geography(places, on_chain, [t for t in targets if t.chain == chain["code"]])
+        if places is not None else None,
     }
 
 
@@ -140,5 +146,7 @@ def investment_map(session: Session, city: City, chain: str | None = None) -> di
     targets = map_targets(session, city)
     unit_names = {code: name for code, name in session.execute(sa.select(Unit.code, Unit.name))}
     chains = [c for code, c in city.chains.items() if chain is None or code == chain]
+    places = city_places(session, city)
     return {"city": city.code, "city_name": city.name,
-            "chains": [chain_entry(city, c, projects, targets, unit_names) for c in chains]}
+            "chains": [chain_entry(city, c, projects, targets, unit_names, places)
+                       for c in chains]}

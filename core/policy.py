@@ -122,7 +122,8 @@ class Indicator:
     :data:`core.assessments.METRICS`) or one a plugin supplies through
     ``assessment_metrics``. A unit earns ``points × min(actual / target, 1)``
     when ``target`` is set, else ``points × actual / best actual``; the result is
-    capped at ``cap`` (defaults to ``points``).
+    capped at ``cap`` (defaults to ``points``). ``basis`` (说明) says in Chinese what the
+    indicator counts, shown with the scheme in the API and the web.
     """
 
     code: str
@@ -131,6 +132,7 @@ class Indicator:
     points: Decimal
     target: Decimal | None = None
     cap: Decimal | None = None
+    basis: str | None = None
 
 
 @dataclass(frozen=True)
@@ -264,6 +266,8 @@ class MapTarget:
     link: str | None = None
     status_label: str | None = None
     reference: str | None = None  # the row in the plugin's own list, e.g. "changsha_targets/7"
+    # Places the target on the map's counties (core.map_geography) by its registering division.
+    credit_code: str | None = None
 
 
 # -- pages of the web interface -----------------------------------------------------------------
@@ -354,7 +358,9 @@ class WebFilter:
 class WebPage:
     """A city's own page of the web interface, declared as data: plugins ship no HTML.
 
-    ``roles`` are the gateway roles whose menu shows it.
+    ``roles`` are the gateway roles whose menu shows it. A page with a filter named
+    ``project_id`` is about one project: the gateway shows its sections on the project's page
+    (with that project's id) to those roles, and not in the menu.
     """
 
     code: str

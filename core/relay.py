@@ -54,15 +54,17 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any, NamedTuple, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import utcnow
+from core.events import wire_value
 from core.models import OutboxEvent
 from core.retry import run_rounds
 
@@ -93,9 +95,8 @@ def format_sequence(position: int) -> str:
     return f"{position:020d}"
 
 
-@dataclass(frozen=True)
-class OutgoingEvent:
-    """One outbox row as it goes on the wire."""
+class OutgoingEvent(NamedTuple):
+    """One outbox row as it goes on the wire (a named tuple: the relay builds one per row)."""
 
     position: int
     key: bytes
@@ -120,7 +121,7 @@ def cloudevent_message(row: OutboxEvent | sa.Row) -> OutgoingEvent:
         "ce_sequence": format_sequence(row.position),
         "content-type": CONTENT_TYPE,
     }
-    value = json.dumps(row.data, ensure_ascii=False, separators=(",", ":")).encode()
+    value = wire_value(row.data)
     return OutgoingEvent(position=row.position, key=row.aggregate_id.encode(), value=value,
                          headers=[(name, text.encode()) for name, text in attributes.items()],
                          timestamp_ms=round(utc(row.time).timestamp() * 1000))
@@ -128,50 +129,65 @@ def cloudevent_message(row: OutboxEvent | sa.Row) -> OutgoingEvent:
 
 _SPECVERSION_HEADER = ("ce_specversion", SPECVERSION.encode())
 _CONTENT_TYPE_HEADER = ("content-type", CONTENT_TYPE.encode())
-_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _parse = json.JSONDecoder().decode
 
 
 class MessageBuilder:
     """:func:`cloudevent_message`, byte for byte, at the relay's pace.
 
-    The relay reads the ``data`` column as its stored text (``CAST(data AS TEXT)``: no JSON
-    processing by SQLAlchemy or the driver) and re-encodes it compactly once; the stored text
-    itself (``core.db.json_text``: spaces, ``\\uXXXX`` escapes) is not the wire form. Header
-    values that repeat from row to row (source, type, city, schema version) are encoded once.
+    The value is the row's ``wire`` column, encoded when the event was recorded
+    (:func:`core.events.wire_value`), passed through untouched. A row recorded before it
+    existed (``wire`` NULL) has its ``data`` read as the stored text (``CAST(data AS TEXT)``:
+    no JSON processing by SQLAlchemy or the driver) and encoded here; the stored text itself
+    (``core.db.json_text``: spaces, ``\\uXXXX`` escapes) is not the wire form. The headers
+    that repeat from row to row (source, type, city, schema version) are built once, as the
+    ``(name, bytes)`` tuples kafka-python takes.
     """
 
     def __init__(self) -> None:
-        self._encoded: dict[str, bytes] = {}
+        self._headers: dict[tuple[str, str], tuple[str, bytes]] = {}
 
-    def _bytes(self, text: str) -> bytes:
-        encoded = self._encoded.get(text)
-        if encoded is None:
-            if len(self._encoded) > 10_000:  # bounded: only repeating values belong here
-                self._encoded.clear()
-            encoded = self._encoded[text] = text.encode()
-        return encoded
+    def _header(self, name: str, text: str) -> tuple[str, bytes]:
+        header = self._headers.get((name, text))
+        if header is None:
+            if len(self._headers) > 10_000:  # bounded: only repeating values belong here
+                self._headers.clear()
+            header = self._headers[(name, text)] = (name, text.encode())
+        return header
+
+    @staticmethod
+    def columns() -> list[Any]:
+        """What :meth:`message` reads of an outbox row, in this order."""
+        outbox = OutboxEvent.__table__
+        return [outbox.c.position, outbox.c.id, outbox.c.source, outbox.c.type, outbox.c.time,
+                outbox.c.subject, outbox.c.city, outbox.c.schema_version, outbox.c.aggregate_id,
+                outbox.c.wire,
+                # Only for a row without ``wire`` (recorded before it existed): the stored
+                # JSON text, untouched by SQLAlchemy and the driver.
+                sa.case((outbox.c.wire.is_(None), sa.cast(outbox.c.data, sa.Text))
+                        ).label("data")]
 
     def message(self, row: Any) -> OutgoingEvent:
-        """The message of a row read by :meth:`Relay._read_batch` (``data`` as text)."""
-        moment = utc(row.time)
-        cached = self._bytes
-        headers = [
+        """The message of a row of :meth:`columns` (``wire``, or ``data`` as text)."""
+        # Unpacked once: a Row's attribute access costs more than the rest of the message.
+        (position, event_id, source, event_type, moment, subject, city, version, aggregate_id,
+         value, data) = row
+        moment = utc(moment)
+        header = self._header
+        if value is None:
+            value = b"null" if data is None else wire_value(_parse(data))
+        return OutgoingEvent(position, aggregate_id.encode(), bytes(value), [
             _SPECVERSION_HEADER,
-            ("ce_id", row.id.encode()),
-            ("ce_source", cached(row.source)),
-            ("ce_type", cached(row.type)),
+            ("ce_id", event_id.encode()),
+            header("ce_source", source),
+            header("ce_type", event_type),
             ("ce_time", moment.isoformat().replace("+00:00", "Z").encode()),
-            ("ce_subject", row.subject.encode()),
-            ("ce_city", cached(row.city)),
-            ("ce_schemaversion", cached(str(row.schema_version))),
-            ("ce_sequence", format_sequence(row.position).encode()),
+            ("ce_subject", subject.encode()),
+            header("ce_city", city),
+            header("ce_schemaversion", str(version)),
+            ("ce_sequence", format_sequence(position).encode()),
             _CONTENT_TYPE_HEADER,
-        ]
-        return OutgoingEvent(position=row.position, key=row.aggregate_id.encode(),
-                             value=b"null" if row.data is None else _compact(_parse(row.data)).encode(),
-                             headers=headers,
-                             timestamp_ms=round(moment.timestamp() * 1000))
+        ], round(moment.timestamp() * 1000))
 
 
 # --------------------------------------------------------------------------- leadership
@@ -445,6 +461,7 @@ class Relay:
         self._cursor: int | None = None  # highest position handed to the producer
         self._gaps: dict[int, float] = {}  # missing position -> when first seen
         self._messages = MessageBuilder()
+        self._marker: ThreadPoolExecutor | None = None  # the marking thread, once needed
 
     # -- one round ----------------------------------------------------------------
     def publish_round(self) -> int | None:
@@ -466,15 +483,21 @@ class Relay:
             self._cursor = None
         progressed = bool(self._acknowledged)
         idle = True  # nothing else to do this round: wait for the broker
-        if failure is None and len(self._in_flight) < self.settings.max_in_flight:
-            events = self._read_batch()
-            if events:
-                self._send(events)
-            idle = len(events) < self.settings.batch_size  # the outbox (or its ready part) is read
-        if failure is None and not progressed and idle and self._in_flight:
-            self._await_head()
-            failure = self._collect()
-        marked = self._mark_acknowledged()
+        # The acknowledged prefix is marked on the marking thread while this thread reads and
+        # sends the next batch: the database's work (GIL released) overlaps the producer's.
+        marking = self._start_marking() if failure is None else None
+        try:
+            if failure is None and len(self._in_flight) < self.settings.max_in_flight:
+                events = self._read_batch()
+                if events:
+                    self._send(events)
+                idle = len(events) < self.settings.batch_size  # the outbox (or its ready part) is read
+            if failure is None and not progressed and idle and self._in_flight:
+                self._await_head()
+                failure = self._collect()
+        finally:
+            marked = self._finish_marking(marking)
+        marked += self._mark_acknowledged()  # collected after the wait, or before a failure
         if failure is not None:
             self._drop_in_flight()
             raise RelayError(f"delivery failed after {marked} events marked sent: {failure!r}"
@@ -488,12 +511,7 @@ class Relay:
 
     def _read_batch(self) -> list[OutgoingEvent]:
         outbox = OutboxEvent.__table__  # plain rows: the relay needs no ORM objects
-        columns = [outbox.c.position, outbox.c.id, outbox.c.source, outbox.c.type,
-                   outbox.c.time, outbox.c.subject, outbox.c.city, outbox.c.schema_version,
-                   outbox.c.aggregate_id,
-                   # The stored JSON text, untouched by SQLAlchemy and the driver.
-                   sa.cast(outbox.c.data, sa.Text).label("data")]
-        query = (sa.select(*columns).where(outbox.c.sent_at.is_(None))
+        query = (sa.select(*MessageBuilder.columns()).where(outbox.c.sent_at.is_(None))
                  .order_by(outbox.c.position).limit(self.settings.batch_size))
         if self._cursor is not None:
             query = query.where(outbox.c.position > self._cursor)
@@ -504,7 +522,7 @@ class Relay:
             before = self._cursor
             if before is None:
                 before = session.scalar(sa.select(sa.func.max(outbox.c.position))
-                                        .where(outbox.c.position < rows[0].position))
+                                        .where(outbox.c.position < rows[0][0]))
         message = self._messages.message
         return [message(row) for row in self._in_commit_order(rows, before)]
 
@@ -514,26 +532,26 @@ class Relay:
         expected = (before or 0) + 1
         ready: list[Any] = []
         for row in rows:
-            if row.position > expected:
+            position = row[0]  # the first of MessageBuilder.columns()
+            if position > expected:
                 first_seen = self._gaps.setdefault(expected, now)
                 if now - first_seen < self.settings.gap_timeout:
                     break
                 log.info("outbox positions %d..%d never committed; going on", expected,
-                         row.position - 1)
+                         position - 1)
             ready.append(row)
-            expected = row.position + 1
+            expected = position + 1
         self._gaps = {p: t for p, t in self._gaps.items() if p >= expected}
         return ready
 
     def _send(self, events: list[OutgoingEvent]) -> None:
         send = self._delivery_channel().send
         topic, in_flight = self.topic, self._in_flight
-        for event in events:
+        for position, key, value, headers, timestamp_ms in events:
             # What was handed over is awaited; after a failed send() the rest is read again.
-            in_flight.append((event.position, send(topic, value=event.value, key=event.key,
-                                                   headers=event.headers,
-                                                   timestamp_ms=event.timestamp_ms)))
-            self._cursor = event.position
+            in_flight.append((position, send(topic, value=value, key=key, headers=headers,
+                                             timestamp_ms=timestamp_ms)))
+            self._cursor = position
 
     def _collect(self) -> BaseException | None:
         """Move the acknowledged prefix of the in-flight rows to ``_acknowledged``; the failure
@@ -569,10 +587,41 @@ class Relay:
                                  f"in {timeout:g}s: {exc!r}") from exc
 
     def _mark_acknowledged(self) -> int:
-        """Mark the acknowledged rows sent: one UPDATE per run of consecutive positions."""
+        """Mark the acknowledged rows sent, here and now."""
         positions = self._acknowledged
         if not positions:
             return 0
+        self._mark(positions)
+        self._acknowledged = []
+        self.published += len(positions)
+        return len(positions)
+
+    def _start_marking(self) -> tuple[list[int], Future[None]] | None:
+        """Mark the acknowledged rows on the marking thread; :meth:`_finish_marking` waits."""
+        positions = self._acknowledged
+        if not positions:
+            return None
+        if self._marker is None:
+            self._marker = ThreadPoolExecutor(1, thread_name_prefix="zhaoshang-relay-mark")
+        self._acknowledged = []
+        return positions, self._marker.submit(self._mark, positions)
+
+    def _finish_marking(self, marking: tuple[list[int], Future[None]] | None) -> int:
+        """Wait for :meth:`_start_marking`'s rows; if marking failed they are marked again
+        next round (before any acknowledged since: in position order) and the error raised."""
+        if marking is None:
+            return 0
+        positions, done = marking
+        try:
+            done.result()
+        except BaseException:
+            self._acknowledged = positions + self._acknowledged
+            raise
+        self.published += len(positions)
+        return len(positions)
+
+    def _mark(self, positions: list[int]) -> None:
+        """One transaction, one UPDATE per run of consecutive positions."""
         outbox = OutboxEvent.__table__
         now = utcnow()
         with self.sessions() as session, session.begin():
@@ -580,9 +629,6 @@ class Relay:
                 session.execute(sa.update(outbox).where(sa.or_(
                     *(outbox.c.position.between(first, last) for first, last in runs)))
                     .values(sent_at=now))
-        self._acknowledged = []
-        self.published += len(positions)
-        return len(positions)
 
     def _drop_in_flight(self) -> None:
         """Forget what is in flight (a failed delivery, or not the leader any more): those
@@ -645,6 +691,9 @@ class Relay:
         self._in_flight.clear()
         self._acknowledged = []
         self._cursor = None
+        if self._marker is not None:
+            self._marker.shutdown(wait=True)
+            self._marker = None
         if self._delivery is not None:
             with contextlib.suppress(Exception):
                 self._delivery.close(timeout=5)

@@ -28,7 +28,7 @@ from core.city import City
 
 # The one clock: the city's today (city.clock, city_today) and stored instants (utcnow)
 from core.clock import Clock, utcnow
-from core.credit import credit_shares, credited, withheld_credit
+from core.credit import credit_shares, credited, credited_units, withheld_credit
 
 # A plugin's own tables (its own Alembic branch) and money columns
 from core.db import Base, Money
@@ -233,7 +233,7 @@ __all__ += [
 __all__ += ["WebChart", "WebColumn", "WebFilter", "WebPage", "WebSection", "report_section"]
 
 # Which projects earn credit (the credit_withheld hook: Lanzhou's 报备认定)
-__all__ += ["credited", "withheld_credit"]
+__all__ += ["credited", "credited_units", "withheld_credit"]
 
 # Adding an expert to the pool (专家库), e.g. for a city's demo evaluations
 __all__ += ["add_expert"]
@@ -301,3 +301,8 @@ __all__ += ["RecordRef"]
 
 __all__ += ["check_intermediary", "confirm_intermediary_official", "public_official_status",
             "register_intermediary"]
+
+# Matching an enterprise by name as the core does (legal form and punctuation ignored).
+from core.names import normalise_enterprise_name  # noqa: E402
+
+__all__ += ["normalise_enterprise_name"]

@@ -31,6 +31,7 @@ from gateway import routes, web
 from gateway.audit import Attempt, ServiceWrite, record, worth_auditing
 from gateway.config import GatewaySettings, load_settings
 from gateway.declarations import Declarations
+from gateway.labels import CityLabels
 from gateway.openapi import CachedDocument
 from gateway.paths import ENVIRON_KEY, ORIGINAL_KEY, NormalisedPaths, bad_path
 from gateway.runtime import EXTENSION, Gateway, gateway
@@ -97,6 +98,7 @@ def create_app(config: GatewaySettings | dict[str, Any] | str | Path | None = No
     app.extensions[EXTENSION] = Gateway(
         settings=settings, engine=engine, sessions=make_session_factory(engine),
         upstream=upstream, limiter=limiter, declarations=Declarations(settings, upstream),
+        labels=CityLabels(settings.labels_ttl),
         openapi=CachedDocument(lambda: routes.merged_openapi(app), settings.openapi_ttl))
     app.register_blueprint(routes.blueprint, url_prefix=routes.API_PREFIX)
     web.init_app(app, settings.jwt_secret)

@@ -63,6 +63,8 @@ class UpstreamSection(_Strict):
     read_retries = fields.Integer(load_default=1, validate=validate.Range(min=0, max=5))
     health_timeout = fields.Float(load_default=1.0, validate=validate.Range(min=0.05, max=30))
     openapi_ttl_seconds = fields.Float(load_default=30, validate=validate.Range(min=0))
+    # How long a city's labels (GET /labels: 招商方式 …) serve the web before it is asked again.
+    labels_ttl_seconds = fields.Float(load_default=300, validate=validate.Range(min=0))
 
 
 class LimitsSection(_Strict):
@@ -125,6 +127,7 @@ class GatewaySettings:
     read_retries: int
     health_timeout: float
     openapi_ttl: float
+    labels_ttl: float
     limits: dict[str, str]
     jwt_secret: str
     gateway_secret: str | None
@@ -170,6 +173,7 @@ def load_settings(config: GatewaySettings | dict[str, Any] | str | Path | None =
         read_retries=raw["upstream"]["read_retries"],
         health_timeout=raw["upstream"]["health_timeout"],
         openapi_ttl=raw["upstream"]["openapi_ttl_seconds"],
+        labels_ttl=raw["upstream"]["labels_ttl_seconds"],
         limits=dict(raw["limits"]),
         jwt_secret=raw["secrets"]["jwt"] or os.environ.get(JWT_SECRET_ENV)
         or development_secret(var / "gateway-jwt.secret"),

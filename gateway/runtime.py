@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.config import GatewaySettings
 from gateway.declarations import Declarations
+from gateway.labels import CityLabels
 from gateway.openapi import CachedDocument
 from gateway.tokens import Claims, verify_token
 from gateway.upstream import Upstream
@@ -29,6 +30,7 @@ class Gateway:
     openapi: CachedDocument
     limiter: Limiter
     declarations: Declarations  # each city's declared rules, to offer only allowed actions
+    labels: CityLabels  # each city's code → label lists (GET /labels), kept for a while
 
 
 def gateway() -> Gateway:

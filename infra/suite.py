@@ -1,5 +1,15 @@
 """The whole suite on one machine: ``make up`` runs ``python -m infra.suite up``.
 
+The cities come from ONE list, ``--cities`` (``make up CITIES=…``): each entry is a city code
+whose installed plugin (entry point ``zhaoshang.cities``, :mod:`core.plugins`) ships its
+default deployment file ``config.toml`` beside its plugin module — the five built-in cities
+and any package ``zhaoshang new-city`` generated — or ``<code>=<deployment file>``. From that
+list the runner writes every configuration under ``var/``: each city's copy of its file with
+its own SQLite database and the suite's broker (``var/cities/<code>.toml``), the province's
+file collecting exactly those cities' topics (``var/province.toml``), and the gateway's file
+routing to them (``var/gateway.toml``); ports follow the list's order and every service
+shares one signing secret. No city is named here beyond the default list.
+
 Each service is a :class:`Service`: a name, a Chinese label, the one-shot commands that
 prepare it (migrate, load demo data), the long-running command that serves it, and the URL
 that answers once it is ready (``http://…`` answering 2xx, or ``tcp://host:port`` accepting a
@@ -20,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import os
 import signal
 import socket
@@ -36,7 +47,9 @@ from pathlib import Path
 from typing import IO, Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The default deployment: the five built-in cities. Any other list is given by --cities.
 CITIES = ("lanzhou", "ziyang", "sanming", "changsha", "pingliang")
+DEFAULT_TOPIC_PREFIX = "zhaoshang"  # a city file's [events] topic_prefix when it names none
 FIRST_CITY_PORT = 8101
 KAFKA_PORT = 9092
 PROVINCE_PORT = 8100
@@ -71,6 +84,119 @@ class SuiteError(RuntimeError):
     """A service could not be prepared, did not start, or stopped on its own."""
 
 
+# --------------------------------------------------------------------------- the cities
+
+
+@dataclass(frozen=True)
+class SuiteCity:
+    """One city of the deployment: its code, the deployment file it runs, that file's content."""
+
+    code: str
+    config: Path
+    raw: dict[str, Any] = field(compare=False, repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.raw.get("city", {}).get("name") or self.code
+
+    @property
+    def topic_prefix(self) -> str:
+        return self.raw.get("events", {}).get("topic_prefix") or DEFAULT_TOPIC_PREFIX
+
+    @property
+    def topic(self) -> str:
+        return f"{self.topic_prefix}.{self.code}"
+
+
+def plugin_config_path(code: str) -> Path:
+    """The deployment file the installed city plugin ``code`` ships: ``config.toml`` beside its
+    plugin module (``plugins/<code>/config.toml`` of a built-in city, ``<package>/config.toml``
+    of a generated one). Found through the entry points the core loads plugins from, so an
+    installed city needs no line here."""
+    from core.plugins import installed_plugins
+
+    installed = installed_plugins()
+    if code not in installed:
+        raise SuiteError(f"unknown city: {code} (installed: {', '.join(sorted(installed)) or 'none'};"
+                         f" a city without an installed plugin of its name: {code}=<its config.toml>)")
+    spec = importlib.util.find_spec(installed[code].module)
+    if spec is None or spec.origin is None:
+        raise SuiteError(f"{code}: its plugin module {installed[code].module} cannot be found")
+    return Path(spec.origin).resolve().parent / "config.toml"
+
+
+def resolve_city(entry: str) -> SuiteCity:
+    """``code`` (an installed plugin's own file) or ``code=path`` (a deployment file)."""
+    from core.config import ConfigError, read_toml
+
+    code, _, given = (part.strip() for part in entry.partition("="))
+    path = Path(given).expanduser().resolve() if given else plugin_config_path(code)
+    try:
+        raw = read_toml(path)
+    except ConfigError as exc:
+        raise SuiteError(f"{code}: {exc}") from exc
+    declared = raw.get("city", {}).get("code")
+    if declared != code:
+        raise SuiteError(f"{code}: {path} is the deployment file of city {declared!r}")
+    return SuiteCity(code, path, raw)
+
+
+def parse_cities(text: str) -> list[SuiteCity]:
+    """The deployment's cities from one comma-separated list, e.g.
+    ``lanzhou,tianshui=~/src/zhaoshang-tianshui/zhaoshang_tianshui/config.toml``."""
+    cities = [resolve_city(entry) for entry in text.split(",") if entry.strip()]
+    codes = [city.code for city in cities]
+    twice = sorted({code for code in codes if codes.count(code) > 1})
+    if twice:
+        raise SuiteError(f"city listed twice: {', '.join(twice)}")
+    if not cities:
+        raise SuiteError("no city listed")
+    return cities
+
+
+def city_file(city: SuiteCity, var_dir: Path, bootstrap_servers: str) -> Path:
+    """Write the suite's copy of ``city``'s deployment file: its own SQLite database under
+    ``var/`` and the suite's broker, everything else as the city configured it (so a file
+    naming a production database never sees the suite's demo data)."""
+    from core.toml_writer import toml_text
+
+    raw = {**city.raw,
+           "database": {**city.raw.get("database", {}),
+                        "url": f"sqlite:///{var_dir / f'{city.code}.db'}"},
+           "events": {**city.raw.get("events", {}), "bootstrap_servers": bootstrap_servers}}
+    path = var_dir / "cities" / f"{city.code}.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"# Written by make up (infra/suite.py) from {city.config}.\n"
+                    + toml_text(raw), encoding="utf-8")
+    return path
+
+
+def province_file(var_dir: Path, cities: Sequence[SuiteCity], bootstrap_servers: str) -> Path:
+    """Write ``<var>/province.toml``: the province's default file collecting exactly these
+    cities' topics (with their names) from the suite's broker into ``<var>/province.db``."""
+    from core.config import ConfigError, read_toml
+    from core.toml_writer import toml_text
+    from province.config import DEFAULT_CONFIG_PATH, build_config
+
+    prefixes = sorted({city.topic_prefix for city in cities})
+    if len(prefixes) > 1:
+        # One province consumer reads one prefix (province/config.py).
+        raise SuiteError(f"the cities publish under different topic prefixes: {', '.join(prefixes)}")
+    raw = read_toml(DEFAULT_CONFIG_PATH)
+    raw["cities"] = {"collect": [city.code for city in cities],
+                     "names": {city.code: city.name for city in cities}}
+    raw["kafka"] = {**raw.get("kafka", {}), "bootstrap_servers": bootstrap_servers,
+                    "topic_prefix": prefixes[0] if prefixes else DEFAULT_TOPIC_PREFIX}
+    raw["database"] = {**raw.get("database", {}), "url": f"sqlite:///{var_dir / 'province.db'}"}
+    path = var_dir / "province.toml"
+    try:
+        build_config(raw, str(path))
+    except ConfigError as exc:
+        raise SuiteError(str(exc)) from exc
+    path.write_text("# Written by make up (infra/suite.py).\n" + toml_text(raw), encoding="utf-8")
+    return path
+
+
 # --------------------------------------------------------------------------- the services
 
 
@@ -79,30 +205,17 @@ def zhaoshang(*args: str) -> tuple[str, ...]:
     return (sys.executable, "-m", "core.cli", *args)
 
 
-def city_label(code: str) -> str:
-    """The city's Chinese name from its built-in configuration (the code if unreadable)."""
-    import tomllib
-
-    path = PROJECT_ROOT / "plugins" / code / "config.toml"
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))["city"]["name"]
-    except (OSError, KeyError, tomllib.TOMLDecodeError):
-        return code
-
-
-def city_service(code: str, port: int, var_dir: Path, demo: bool = True) -> Service:
-    """A city service on ``port`` with its own SQLite database ``<var>/<code>.db``."""
-    database = var_dir / f"{code}.db"
-    prepare = zhaoshang("demo" if demo else "migrate", "--city", code)
+def city_service(city: SuiteCity, port: int, config: Path, demo: bool = True) -> Service:
+    """City ``city`` on ``port``, run from the suite's copy of its file ``config``."""
+    prepare = zhaoshang("demo" if demo else "migrate", "--config", str(config))
     base = f"http://{HOST}:{port}/api/v1"
     return Service(
-        name=code, label=city_label(code),
-        command=zhaoshang("serve", "--city", code, "--host", HOST, "--port", str(port)),
+        name=city.code, label=city.name,
+        command=zhaoshang("serve", "--config", str(config), "--host", HOST, "--port", str(port)),
         # A snapshot of the city's totals after the demo, so the province's completeness
         # check has something to reconcile from the start (production runs it from cron).
         ready_url=f"{base}/city", url=f"{base}/",
-        prepare=(prepare, zhaoshang("snapshot", "--city", code)),
-        env={"DATABASE_URL": f"sqlite:///{database}"},
+        prepare=(prepare, zhaoshang("snapshot", "--config", str(config))),
     )
 
 
@@ -117,43 +230,40 @@ def kafka_service(var_dir: Path, port: int = KAFKA_PORT) -> Service:
     )
 
 
-def relay_service(code: str, var_dir: Path, kafka_port: int = KAFKA_PORT) -> Service:
-    """The relay publishing city ``code``'s outbox (no port: ready once Kafka is)."""
+def relay_service(city: SuiteCity, config: Path, broker: str = f"{HOST}:{KAFKA_PORT}") -> Service:
+    """The relay publishing ``city``'s outbox (no port: ready once the broker is)."""
     return Service(
-        name=f"relay-{code}", label=f"{city_label(code)}事件中继",
-        command=zhaoshang("relay", "--city", code),
-        ready_url=f"tcp://{HOST}:{kafka_port}", url=f"→ Kafka 主题 zhaoshang.{code}",
-        env={"DATABASE_URL": f"sqlite:///{var_dir / f'{code}.db'}",
-             "KAFKA_BOOTSTRAP_SERVERS": f"{HOST}:{kafka_port}"},
+        name=f"relay-{city.code}", label=f"{city.name}事件中继",
+        command=zhaoshang("relay", "--config", str(config)),
+        ready_url=f"tcp://{broker.split(',')[0]}", url=f"→ Kafka 主题 {city.topic}",
     )
 
 
-def scheduler_service(code: str, port: int, var_dir: Path) -> Service:
-    """City ``code``'s daily recomputation (warnings, overdue judgements): APScheduler in the
+def scheduler_service(city: SuiteCity, port: int, config: Path) -> Service:
+    """``city``'s daily recomputation (warnings, overdue judgements): APScheduler in the
     city's time zone, daily at 00:30 city time and once at start (``zhaoshang schedule``,
     core/scheduler.py). No port of its own: ready once its city answers."""
     return Service(
-        name=f"schedule-{code}", label=f"{city_label(code)}每日重算",
-        command=zhaoshang("schedule", "--city", code),
+        name=f"schedule-{city.code}", label=f"{city.name}每日重算",
+        command=zhaoshang("schedule", "--config", str(config)),
         ready_url=f"http://{HOST}:{port}/api/v1/city", url="每日 00:30（本市时区）重算预警及超期研判",
-        env={"DATABASE_URL": f"sqlite:///{var_dir / f'{code}.db'}"},
     )
 
 
-def province_services(var_dir: Path, port: int = PROVINCE_PORT,
-                      kafka_port: int = KAFKA_PORT) -> list[Service]:
-    """The province consumer (Kafka → ``<var>/province.db``) and the province API."""
-    env = {"PROVINCE_DATABASE_URL": f"sqlite:///{var_dir / 'province.db'}",
-           "KAFKA_BOOTSTRAP_SERVERS": f"{HOST}:{kafka_port}"}
+def province_services(config: Path, port: int = PROVINCE_PORT,
+                      broker: str = f"{HOST}:{KAFKA_PORT}") -> list[Service]:
+    """The province consumer (Kafka → its database) and the province API, from ``config``
+    (:func:`province_file`)."""
     base = f"http://{HOST}:{port}/api/v1/province"
+    given = ("--config", str(config))
     return [
         Service(name="province-consumer", label="省级数据汇集",
-                command=zhaoshang("province", "consume"),
-                ready_url=f"tcp://{HOST}:{kafka_port}", url="← Kafka（消费组 zhaoshang-province）",
-                prepare=(zhaoshang("province", "migrate"),), env=env),
+                command=zhaoshang("province", "consume", *given),
+                ready_url=f"tcp://{broker.split(',')[0]}", url="← Kafka（消费组 zhaoshang-province）",
+                prepare=(zhaoshang("province", "migrate", *given),)),
         Service(name="province", label="省级服务",
-                command=zhaoshang("serve", "province", "--host", HOST, "--port", str(port)),
-                ready_url=f"{base}/freshness?consumer_lag=false", url=f"{base}/", env=env),
+                command=zhaoshang("serve", "province", *given, "--host", HOST, "--port", str(port)),
+                ready_url=f"{base}/freshness?consumer_lag=false", url=f"{base}/"),
     ]
 
 
@@ -183,24 +293,31 @@ def _behind_the_gateway(service: Service, secrets: dict[str, str]) -> Service:
     return replace(service, env={**service.env, **secrets}, ready_url=ready)
 
 
-def suite_services(var_dir: Path, cities: Sequence[str] = CITIES,
+def suite_services(var_dir: Path, cities: Sequence[str | SuiteCity] = CITIES,
                    first_port: int = FIRST_CITY_PORT, demo: bool = True,
                    kafka_port: int = KAFKA_PORT, province_port: int = PROVINCE_PORT,
-                   gateway_port: int = GATEWAY_PORT) -> list[Service]:
-    """Everything ``up`` runs, in start order: the cities (8101–8105), Kafka (9092), one
-    relay and one daily-recomputation scheduler per city, the province consumer and the
-    province API (8100), and the gateway (8000), the only entry people use; every service
-    shares its signing secret."""
+                   gateway_port: int = GATEWAY_PORT,
+                   bootstrap_servers: str | None = None) -> list[Service]:
+    """Everything ``up`` runs, in start order: the cities (8101, 8102 … in the list's order),
+    Kafka (9092; none when ``bootstrap_servers`` names a running broker), one relay and one
+    daily-recomputation scheduler per city, the province consumer and the province API (8100),
+    and the gateway (8000), the only entry people use; every service shares its signing
+    secret. The cities are codes or ``code=file`` entries (:func:`resolve_city`); every
+    configuration file the services read is written from them under ``var_dir``."""
     from gateway.suite import shared_secrets
 
-    ports = {code: first_port + index for index, code in enumerate(cities)}
-    city_services = [city_service(code, port, var_dir, demo) for code, port in ports.items()]
+    deployment = [city if isinstance(city, SuiteCity) else resolve_city(city) for city in cities]
+    broker = bootstrap_servers or f"{HOST}:{kafka_port}"
+    files = {city.code: city_file(city, var_dir, broker) for city in deployment}
+    ports = {city.code: first_port + index for index, city in enumerate(deployment)}
+    city_services = [city_service(city, ports[city.code], files[city.code], demo)
+                     for city in deployment]
     services = [
         *city_services,
-        kafka_service(var_dir, kafka_port),
-        *(relay_service(code, var_dir, kafka_port) for code in cities),
-        *(scheduler_service(code, port, var_dir) for code, port in ports.items()),
-        *province_services(var_dir, province_port, kafka_port),
+        *([] if bootstrap_servers else [kafka_service(var_dir, kafka_port)]),
+        *(relay_service(city, files[city.code], broker) for city in deployment),
+        *(scheduler_service(city, ports[city.code], files[city.code]) for city in deployment),
+        *province_services(province_file(var_dir, deployment, broker), province_port, broker),
     ]
     secrets = shared_secrets(var_dir)
     gateway = gateway_service(var_dir, {s.name: (s.label, ports[s.name]) for s in city_services},
@@ -367,11 +484,16 @@ def _raise_stopped(signum: int, _frame: Any) -> None:
     raise Stopped(signal.Signals(signum).name)
 
 
-def up(var_dir: Path, cities: Sequence[str], first_port: int, demo: bool,
+def up(var_dir: Path, cities: Sequence[str | SuiteCity], first_port: int, demo: bool,
        kafka_port: int = KAFKA_PORT, province_port: int = PROVINCE_PORT,
-       gateway_port: int = GATEWAY_PORT) -> int:
-    suite = Suite(suite_services(var_dir, cities, first_port, demo, kafka_port, province_port,
-                                 gateway_port), var_dir)
+       gateway_port: int = GATEWAY_PORT, bootstrap_servers: str | None = None) -> int:
+    try:
+        services = suite_services(var_dir, cities, first_port, demo, kafka_port, province_port,
+                                  gateway_port, bootstrap_servers)
+    except SuiteError as exc:
+        print(f"启动失败：{exc}", file=sys.stderr, flush=True)
+        return 1
+    suite = Suite(services, var_dir)
     previous = {sig: signal.signal(sig, _raise_stopped) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         suite.up()
@@ -398,7 +520,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     start = sub.add_parser("up", help="prepare and run the suite until Ctrl-C")
     start.add_argument("--cities", default=",".join(CITIES),
-                       help="comma-separated city codes (default: all five)")
+                       help="the deployment's cities, comma-separated: an installed city's code "
+                            "(its plugin's config.toml) or code=<deployment file>, e.g. "
+                            "lanzhou,tianshui=../zhaoshang-tianshui/zhaoshang_tianshui/config.toml "
+                            "(default: the five built-in cities; make up CITIES=…)")
     start.add_argument("--first-port", type=int, default=FIRST_CITY_PORT,
                        help="port of the first city; the others follow (default 8101)")
     start.add_argument("--var", type=Path, default=PROJECT_ROOT / "var",
@@ -411,15 +536,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                        help=f"port of the province API (default {PROVINCE_PORT})")
     start.add_argument("--gateway-port", type=int, default=GATEWAY_PORT,
                        help=f"port of the gateway, the entry people use (default {GATEWAY_PORT})")
+    start.add_argument("--bootstrap-servers", default=None,
+                       help="use this running Kafka (host:port) instead of starting one")
     args = parser.parse_args(argv)
-    cities = [code.strip() for code in args.cities.split(",") if code.strip()]
-    unknown = sorted(set(cities) - set(CITIES))
-    if unknown:
-        parser.error(f"unknown city: {', '.join(unknown)} (known: {', '.join(CITIES)})")
+    try:
+        cities = parse_cities(args.cities)
+    except SuiteError as exc:
+        parser.error(str(exc))
     var_dir = args.var.resolve()
     var_dir.mkdir(parents=True, exist_ok=True)
     return up(var_dir, cities, args.first_port, not args.no_demo, args.kafka_port,
-              args.province_port, args.gateway_port)
+              args.province_port, args.gateway_port, args.bootstrap_servers)
 
 
 if __name__ == "__main__":

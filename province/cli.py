@@ -35,9 +35,13 @@ def _engine(config):
     return engine
 
 
-def serve_province(config_path: str | None, host: str, port: int, threads: int) -> None:
-    """Serve ``/api/v1/province`` with waitress over the (migrated) province database."""
+def serve_province(config_path: str | None, host: str, port: int | None, threads: int) -> None:
+    """Serve ``/api/v1/province`` with waitress over the (migrated) province database
+    (``zhaoshang serve province``, registered under ``zhaoshang.services``; port 8100 unless
+    given)."""
     import waitress
+
+    port = port or 8100
 
     from province.app import create_app
 

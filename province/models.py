@@ -92,6 +92,35 @@ class CityTranche(ProvinceBase):
     verification: Mapped[str] = mapped_column(sa.String(16))
 
 
+class FigureTotal(ProvinceBase):
+    """The figures' additive sums per city, 省外 flag and calendar bucket: a read model.
+
+    ``grain`` ``d``/``m``/``y``: the bucket is that day, the month or the year starting on
+    ``bucket``; every contribution is added at the three grains, so a period's figures are a sum
+    of whole years, whole months and edge days — a bounded number of rows per city, whatever the
+    number of projects (province.figure_totals). ``out_of_province``: ``yes``/``no``/``unknown``
+    for projects, ``""`` for leads (a lead has no 省外 flag). Signings (count, amount,
+    fulfilling count) are keyed by the signing day, starts by the start day, tranches by their
+    arrival day, leads by their report day; money is in ten-thousandths of a 万元
+    (core.figure_queries.SCALE), exact integers. Kept by province.store in the transaction that
+    applies each event (a project's old contribution subtracted, its new one added).
+    """
+
+    __tablename__ = "province_figure_totals"
+
+    grain: Mapped[str] = mapped_column(sa.String(1), primary_key=True)
+    bucket: Mapped[dt.date] = mapped_column(primary_key=True)
+    city: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    out_of_province: Mapped[str] = mapped_column(sa.String(7), primary_key=True)
+    signed_count: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    signed_amount: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    fulfilling_count: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    started_count: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    arrived_amount: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    pending_amount: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    leads: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
 class CityLead(ProvinceBase):
     """A city's lead as of its newest lead event."""
 
@@ -127,6 +156,9 @@ class CityState(ProvinceBase):
     # pruned row's sequence is below the city's newest snapshot at the time it was pruned.
     pruned_events: Mapped[int] = mapped_column(default=0)
     pruned_through_sequence: Mapped[int | None] = mapped_column(Position)
+    # The city's projects held (province.store counts each new one): a counter the figures
+    # read instead of counting province_projects (province.figure_totals).
+    projects: Mapped[int] = mapped_column(default=0)
 
 
 class CitySnapshot(ProvinceBase):

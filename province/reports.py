@@ -28,6 +28,7 @@ from core.figure_queries import (
 )
 from core.figures import ZERO, Figures, ProjectFacts, holdings_of, rate
 from province.config import ProvinceConfig
+from province.figure_totals import period_figures, project_counts
 from province.models import (
     CityLead,
     CityProject,
@@ -70,17 +71,16 @@ def city_figures(session: Session, config: ProvinceConfig, start: dt.date,
                  end: dt.date) -> list[dict[str, Any]]:
     """Each collected city's figures over ``start``..``end`` (DOMAIN.md), side by side.
 
-    One pass over the projects and one over the tranches, grouped by city and 省外 flag;
-    a city's total is the sum of its three flags."""
+    Read from the figures' read model (:mod:`province.figure_totals`: sums per city, 省外 flag
+    and day/month/year, kept by the store as it applies events) in one statement over whole
+    years, months and edge days — the same figures :func:`core.figure_queries.figure_rows`
+    gives over the raw tables (:func:`raw_figures`), without reading every project. A city's
+    total is the sum of its three flags; the project counts are the store's counters."""
     by_city: dict[str, dict[bool | None, Figures]] = defaultdict(dict)
-    for (city, flag), figures in figure_rows(session, PROVINCE, start, end,
-                                             (CityProject.city, "out_of_province")).items():
+    summed, leads = period_figures(session, start, end)
+    for (city, flag), figures in summed.items():
         by_city[city][flag] = figures
-    counts = dict(session.execute(sa.select(CityProject.city, sa.func.count())
-                                  .group_by(CityProject.city)).all())
-    leads = dict(session.execute(
-        sa.select(CityLead.city, sa.func.count()).where(CityLead.reported_on.between(start, end))
-        .group_by(CityLead.city)).all())
+    counts = project_counts(session)
     rows = []
     for city in config.cities:
         flags = by_city.get(city, {})
@@ -90,6 +90,9 @@ def city_figures(session: Session, config: ProvinceConfig, start: dt.date,
         unknown = flags.get(None) or Figures()
         figures = total.as_dict() | {"key": city, "label": config.city_name(city)}
         figures |= {
+            # The city's own out-of-province figures (DOMAIN.md; Pingliang publishes them):
+            # signed, started, arrived and their rates, defined as for the whole city.
+            "out_of_province": outside.as_dict() | {"key": city, "label": config.city_name(city)},
             "out_of_province_signed_count": outside.signed_count,
             "out_of_province_signed_amount": outside.signed_amount,
             "out_of_province_share": rate(outside.signed_amount, total.signed_amount),
@@ -100,6 +103,13 @@ def city_figures(session: Session, config: ProvinceConfig, start: dt.date,
         }
         rows.append(figures)
     return rows
+
+
+def raw_figures(session: Session, start: dt.date, end: dt.date
+                ) -> dict[tuple[str, bool | None], Figures]:
+    """``{(city, 省外 flag): figures}`` summed over ``province_projects`` and
+    ``province_tranches`` by the shared SQL definition: what the read model must equal."""
+    return figure_rows(session, PROVINCE, start, end, (CityProject.city, "out_of_province"))
 
 
 def ranking(session: Session, config: ProvinceConfig, start: dt.date, end: dt.date,

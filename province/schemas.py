@@ -40,6 +40,8 @@ class CityFiguresSchema(FiguresSchema):
     out_of_province_signed_amount = Money()
     out_of_province_share = fields.Decimal(as_string=True, allow_none=True,
                                            metadata={"description": "省外签约额占比"})
+    out_of_province = fields.Nested(FiguresSchema, metadata={
+        "description": "省外项目的指标（签约、开工、到位及其比率），口径与市级省外统计相同"})
     out_of_province_unknown_count = fields.Decimal(as_string=True, metadata={
         "description": "投资方省份未知（既非省外也非省内）的签约项目数"})
     out_of_province_unknown_amount = Money(metadata={

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.event_catalogue import CATALOGUE
+from province.figure_totals import Changes
 from province.models import (
     CityLead,
     CityProject,
@@ -143,6 +144,8 @@ class _Batch:
         self.states: dict[str, CityState] = {}
         # Projects written in this batch: their tranche rows, replaced at the end.
         self.tranches: dict[tuple[str, int], list[dict[str, Any]]] = {}
+        # The figures' read model (province.figure_totals), written at the end.
+        self.figures = Changes()
         project_keys = {(e.city, e.data["project_id"]) for e in events
                         if _carries(e) == "project"}
         lead_keys = {(e.city, e.data["lead_id"]) for e in events if _carries(e) == "lead"}
@@ -164,7 +167,7 @@ class _Batch:
 
     def state(self, city: str) -> CityState:
         if city not in self.states:
-            self.states[city] = CityState(city=city, events=0)
+            self.states[city] = CityState(city=city, events=0, projects=0)
             self.session.add(self.states[city])
         return self.states[city]
 
@@ -204,6 +207,7 @@ def apply_events(session: Session, events: Iterable[ReceivedEvent],
     if inbox:
         session.execute(sa.insert(InboxEvent), inbox)
     _replace_tranches(session, batch.tranches)
+    batch.figures.write(session)
     return len(fresh)
 
 
@@ -256,13 +260,16 @@ def _apply_state(batch: _Batch, event: ReceivedEvent) -> None:
         key = (event.city, event.data["project_id"])
         # Read before anything is written: malformed funds raise with nothing touched.
         tranches = tranche_rows(key[0], key[1], list(event.data.get("funds") or []))
+        new = key not in batch.projects
         if _upsert(batch, batch.projects, key, event, _project_values,
-                   lambda: CityProject(city=key[0], project_id=key[1])):
+                   lambda: CityProject(city=key[0], project_id=key[1]), batch.figures.project):
             batch.tranches[key] = tranches
+            if new:
+                batch.state(key[0]).projects = (batch.state(key[0]).projects or 0) + 1
     elif carries == "lead":
         key = (event.city, event.data["lead_id"])
         _upsert(batch, batch.leads, key, event, _lead_values,
-                lambda: CityLead(city=key[0], lead_id=key[1]))
+                lambda: CityLead(city=key[0], lead_id=key[1]), batch.figures.lead)
     elif event.type == SNAPSHOT_TYPE:
         batch.session.add(CitySnapshot(event_id=event.id, city=event.city,
                                        sequence=event.sequence, event_time=event.time,
@@ -271,8 +278,9 @@ def _apply_state(batch: _Batch, event: ReceivedEvent) -> None:
 
 
 def _upsert(batch: _Batch, rows: dict, key: tuple[str, int], event: ReceivedEvent,
-            values: Any, make: Any) -> bool:
-    """Write the state ``event`` carries if it is newer than the one held; whether it was."""
+            values: Any, make: Any, contributes: Any) -> bool:
+    """Write the state ``event`` carries if it is newer than the one held; whether it was.
+    ``contributes(row, sign)``: the row's figures, taken away before and added after."""
     held = rows.get(key)
     if not _newer(event, held):
         return False
@@ -280,6 +288,9 @@ def _upsert(batch: _Batch, rows: dict, key: tuple[str, int], event: ReceivedEven
     if held is None:
         held = rows[key] = make()
         batch.session.add(held)
+    else:
+        contributes(held, -1)
     for name, value in state.items():
         setattr(held, name, value)
+    contributes(held, 1)
     return True

@@ -77,6 +77,35 @@ def get_city():
     return jsonify(dumper(CityProfileSchema).dump(profile))
 
 
+class LabelsSchema(BaseSchema):
+    """Code → Chinese label of the lists the city's records use (core.vocabularies)."""
+
+    lead_channels = fields.Dict(keys=fields.String(), values=fields.String(),
+                                metadata={"description": "招商方式：核心默认值加本市配置"})
+    matter_kinds = fields.Dict(keys=fields.String(), values=fields.String(),
+                               metadata={"description": "事项类别：核心默认值加本市配置"})
+    lead_statuses = fields.Dict(keys=fields.String(), values=fields.String())
+    decision_levels = fields.Dict(keys=fields.String(), values=fields.String())
+    stages = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+@operation(blueprint, "/labels", summary="代码表：招商方式、事项类别等的中文名称", response=LabelsSchema,
+           who=READER)
+def get_labels():
+    """The labels a client shows for the codes (the gateway's web caches them per city)."""
+    from core.lifecycle import STAGE_LABELS
+    from core.models.leads import LEAD_STATUS_LABELS
+    from core.models.matters import DECISION_LEVELS
+
+    current = city()
+    labels = {**current.vocabularies,
+              "lead_statuses": {str(status.value): label
+                                for status, label in LEAD_STATUS_LABELS.items()},
+              "decision_levels": dict(DECISION_LEVELS),
+              "stages": {stage.value: label for stage, label in STAGE_LABELS.items()}}
+    return jsonify(dumper(LabelsSchema).dump(labels))
+
+
 @operation(blueprint, "/units", summary="单位列表", query=UnitQuery, response=UnitSchema, many=True,
            who=READER)
 def list_units():

@@ -7,9 +7,8 @@ from flask import Blueprint, jsonify
 
 from core.api.registry import operation
 from core.api.support import city, dumper, load_query, transaction
-from core.figure_queries import city_figures
+from core.figure_queries import city_stats
 from core.models import Unit
-from core.models.leads import LEAD_CHANNELS
 from core.permissions import READER
 from core.schemas.stats import StatsQuery, StatsSchema
 
@@ -28,15 +27,14 @@ def get_stats():
         elif group_by == "industry":
             labels = {code: item["name"] for code, item in city().industries.items()}
         elif group_by == "channel":
-            labels = dict(LEAD_CHANNELS)
-        # Summed by the database (core.figure_queries), never by loading every project.
-        total, groups = city_figures(session, params["date_from"], params["date_to"],
-                                     group_by, params.get("out_of_province"), labels)
-        # Projects whose investor's province is unknown are neither 省外 nor 省内: shown apart.
-        unknown, _ = city_figures(session, params["date_from"], params["date_to"],
-                                  None, "unknown")
+            labels = city().vocabulary("lead_channels")
+        # Summed by the database (core.figure_queries), never by loading every project; projects
+        # whose investor's province is unknown are neither 省外 nor 省内: counted apart, from
+        # the same passes.
+        total, groups, unknown = city_stats(session, params["date_from"], params["date_to"],
+                                            group_by, params.get("out_of_province"), labels)
         body = {"date_from": params["date_from"], "date_to": params["date_to"],
                 "out_of_province": params.get("out_of_province"),
-                "out_of_province_unknown_count": unknown.signed_count,
+                "out_of_province_unknown_count": unknown,
                 "total": total.as_dict(), "groups": [g.as_dict() for g in groups]}
         return jsonify(dumper(StatsSchema).dump(body))

@@ -3,17 +3,15 @@
 It only offers a fixture, so it is inert in any test run that does not ask for it:
 ``zhaoshang_kafka`` is the bootstrap address of a real Apache Kafka broker — the one named by
 ``ZHAOSHANG_CONFORMANCE_KAFKA`` (e.g. a broker ``make up`` runs), else a one-node KRaft broker
-started for the test session from the core's ``infra/kafka`` (Java 17 and Maven needed; the
-jars are fetched once) and stopped at its end.
+started for the test session by the package registered as ``zhaoshang.conformance: kafka``
+(this distribution's ``infra/conformance_broker.py``: Java 17 and Maven needed, the jars are
+fetched once) and stopped at its end.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -27,13 +25,8 @@ def zhaoshang_kafka() -> Iterator[str]:
     if given:
         yield given
         return
-    from infra.kafka_cluster import KafkaCluster
+    from core.conformance.parts import provided
 
-    base = Path(tempfile.mkdtemp(prefix="zs-conformance-kafka-"))
-    cluster = KafkaCluster(nodes=1, base_dir=base)
-    cluster.start()
-    try:
-        yield cluster.bootstrap_servers
-    finally:
-        cluster.stop(kill=True)
-        shutil.rmtree(base, ignore_errors=True)
+    # The broker runner is infra's, found through an entry point: the core never imports infra.
+    with provided("kafka")() as bootstrap_servers:
+        yield bootstrap_servers

@@ -35,8 +35,6 @@ from core.conformance.journey import STAGES, Journey, JourneyRecord
 from core.conformance.service import CityProcess, private_deployment
 from core.identity import Actor, gateway_secret, signed_identity_headers
 
-PROVINCE_DEADLINE = 120.0  # seconds for the province to collect a few dozen events
-
 
 @dataclass
 class Deployment:
@@ -169,17 +167,33 @@ class CityConformance:
                 f"report {report['code']}: HTTP {answer.status}: {answer.body}"
         api.call("GET", "/stats", **year).expect(200)
 
+    # -- the demo (its own database: needs neither the service nor the broker) ----------------
+    def test_the_demo_loads_on_a_fresh_database(self, tmp_path: Path) -> None:
+        """``zhaoshang demo`` works and writes only catalogued events (:mod:`demo`): a rule
+        added later must not break the records that show the city at work."""
+        from core.conformance.demo import demo_problems
+
+        problems = demo_problems(self.config_path, tmp_path / "demo")
+        assert problems == [], "\n".join(problems)
+
     # -- events ------------------------------------------------------------------------------
+    def test_every_event_the_city_published_is_catalogued(self, deployment: Deployment,
+                                                         journey: JourneyRecord) -> None:
+        """Every event of the kit's walk is a catalogued type whose data matches its entry —
+        what the province requires before it applies one."""
+        from core.conformance.demo import catalogue_problems
+
+        assert journey.project["stage"]  # the walk wrote its events
+        problems = catalogue_problems(deployment.raw["database"]["url"])
+        assert problems == [], "\n".join(problems)
+
     def test_the_province_accepts_the_city_events(self, deployment: Deployment,
                                                   journey: JourneyRecord,
                                                   tmp_path: Path) -> None:
+        from core.conformance.parts import provided
         from core.db import make_engine
         from core.models import OutboxEvent
         from core.relay import city_relay
-        from province.app import create_app as create_province_app
-        from province.config import build_config
-        from province.consumer import ProvinceConsumer
-        from province.models import CityProject, InboxEvent
 
         engine = make_engine(deployment.raw["database"]["url"])
         relay = city_relay(deployment.city, engine, deployment.bootstrap_servers)
@@ -191,30 +205,12 @@ class CityConformance:
             published = set(connection.scalars(sa.select(OutboxEvent.id)))
         engine.dispose()
         code = deployment.city.code
-        config = build_config({
-            "province": {"code": "province", "name": deployment.city.province},
-            "cities": {"collect": [code], "names": {code: deployment.city.name}},
-            "kafka": {"bootstrap_servers": deployment.bootstrap_servers,
-                      "topic_prefix": deployment.raw["events"]["topic_prefix"],
-                      "group_id": f"conformance-{deployment.raw['events']['topic_prefix']}"},
-            "database": {"url": f"sqlite:///{tmp_path / 'province.db'}"}})
-        app = create_province_app(config, migrate=True)
-        sessions = app.extensions["zhaoshang_province"].sessions
-        consumer = ProvinceConsumer(config, sessions)
-
-        def inbox() -> set[str]:
-            with sessions() as session:
-                return set(session.scalars(sa.select(InboxEvent.id)))
-
-        try:
-            consumer.consume_until(lambda: published <= inbox(), timeout=PROVINCE_DEADLINE)
-        finally:
-            consumer.close()
-        assert consumer.dead_lettered == 0
-        with sessions() as session:
-            held = session.scalar(sa.select(CityProject).where(
-                CityProject.city == code, CityProject.project_id == journey.project["id"]))
-            assert held is not None and held.stage == journey.project["stage"]
+        # The province is injected (core/conformance/parts.py): the core never imports it.
+        province = provided("province")(deployment.city, deployment.bootstrap_servers,
+                                        deployment.raw["events"]["topic_prefix"], published,
+                                        tmp_path)
+        assert province.dead_lettered == 0
+        assert province.stage_of(journey.project["id"]) == journey.project["stage"]
         today = deployment.city.clock.today()
         # The walk began yesterday (core.conformance.journey): on 1 January, last year too.
         began = journey.began_on or today
@@ -223,7 +219,7 @@ class CityConformance:
         # Signed as the gateway signs, should the environment give the province its secret.
         headers = signed_identity_headers(gateway_secret(), Actor("conformance", "province"),
                                           "GET", path, query=year)
-        figures = app.test_client().get(f"{path}?{year}", headers=headers).json
+        figures = province.client.get(f"{path}?{year}", headers=headers).json
         row = next(row for row in figures["cities"] if row["key"] == code)
         assert row["label"] == deployment.city.name
         assert row["leads_reported"] >= 1 and row["projects"] >= 1

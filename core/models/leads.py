@@ -70,6 +70,10 @@ class Lead(Base):
     duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leads.id"))
     project_id: Mapped[int | None] = mapped_column(sa.ForeignKey("projects.id"))
     description: Mapped[str | None] = mapped_column(sa.Text)
+    # Whom to call about the lead at the investor: a person and a mainland mobile or landline
+    # number (core.schemas.contacts); a city may require the phone for some channels.
+    contact_name: Mapped[str | None] = mapped_column(sa.String(50))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(32))
     # City-specific fields, validated by the city's ``validate_lead`` hook.
     attributes: Mapped[dict] = mapped_column(default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(

@@ -31,6 +31,10 @@ class OutboxEvent(Base):
     aggregate_type: Mapped[str] = mapped_column(sa.String(32))
     aggregate_id: Mapped[str] = mapped_column(sa.String(64), index=True)
     data: Mapped[dict] = mapped_column(default=dict)
+    # ``data`` as the Kafka record value (core.events.wire_value: compact JSON bytes), encoded
+    # once at commit so the relay need not parse and re-encode each row; NULL on rows written
+    # before migration 0017, which the relay encodes from ``data`` as before.
+    wire: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     sent_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
 
 

@@ -22,6 +22,7 @@ class IndicatorSchema(BaseSchema):
     points = _points()
     target = _points(allow_none=True)
     cap = _points(allow_none=True)
+    basis = fields.String(allow_none=True, metadata={"title": "说明", "description": "指标计算口径"})
 
 
 class SchemeSchema(BaseSchema):

@@ -68,6 +68,33 @@ class ChainSummary(BaseSchema):
     targets = fields.Integer()
 
 
+class MapPark(BaseSchema):
+    code = fields.String(metadata={"title": "园区编码"})
+    name = fields.String(metadata={"title": "园区"})
+    enterprises = fields.Integer(metadata={"title": "已落地企业数"})
+
+
+class MapArea(BaseSchema):
+    code = fields.String(metadata={"title": "行政区划代码", "description": "GB/T 2260 县级区划"})
+    name = fields.String(metadata={"title": "县（区、市）"})
+    enterprises = fields.Integer(metadata={"title": "已落地企业数"})
+    targets = fields.Integer(metadata={"title": "目标企业数", "description": "按信用代码登记地"})
+    parks = fields.List(fields.Nested(MapPark), metadata={"description": "其中各园区"})
+
+
+class MapUnplaced(BaseSchema):
+    enterprises = fields.Integer()
+    targets = fields.Integer()
+
+
+class MapGeography(BaseSchema):
+    areas = fields.List(fields.Nested(MapArea), metadata={"description": "本市各县（区、市）"})
+    parks = fields.List(fields.Nested(MapPark),
+                        metadata={"description": "不属于某一县（区）的园区（如跨县的新区）"})
+    targets_elsewhere = fields.Integer(metadata={"description": "登记地在市外的目标企业数"})
+    unplaced = fields.Nested(MapUnplaced, metadata={"description": "无法定位到县（区）的企业与目标"})
+
+
 class MapChain(BaseSchema):
     code = fields.String()
     name = fields.String()
@@ -79,6 +106,8 @@ class MapChain(BaseSchema):
                                 metadata={"description": "未指明环节的目标企业"})
     gaps = fields.List(fields.Nested(MapGap))
     summary = fields.Nested(ChainSummary)
+    geography = fields.Nested(MapGeography, allow_none=True,
+                              metadata={"description": "按县（区）和园区的企业与目标分布（地图）"})
 
 
 class InvestmentMap(BaseSchema):

@@ -8,10 +8,12 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from core.api.support import city_today
 from core.lifecycle import STAGE_LABELS, Stage
-from core.models.leads import LEAD_CHANNELS, LEAD_STATUS_LABELS
+from core.models.leads import LEAD_STATUS_LABELS
 from core.problems import CodedMessage
 from core.schemas.base import BaseSchema, CreditCode, Money, Name, Page
+from core.schemas.contacts import contact_name, contact_phone
 from core.schemas.organisation import EnterpriseInput, EnterpriseSchema
+from core.vocabularies import InVocabulary, label_of
 
 
 def _working_days_left(lead: Any) -> int | None:
@@ -29,10 +31,27 @@ class LeadCreate(BaseSchema):
     intended_amount = Money(load_default=None, allow_none=True)
     reporting_unit = fields.String(required=True, metadata={"description": "报送单位编码"})
     intermediary_id = fields.Integer(load_default=None, allow_none=True)
-    channel = fields.String(load_default="other", validate=validate.OneOf(list(LEAD_CHANNELS)))
+    channel = fields.String(load_default="other", validate=InVocabulary("lead_channels"),
+                            metadata={"description": "招商方式编码：核心默认值加本市配置（GET /labels）"})
     reported_on = fields.Date(load_default=city_today)
     description = fields.String(load_default=None, allow_none=True)
+    contact_name = contact_name(load_default=None, allow_none=True)
+    contact_phone = contact_phone(load_default=None, allow_none=True)
     attributes = fields.Dict(keys=fields.String(), load_default=dict)
+
+    @validates_schema
+    def _phone_where_the_city_requires_it(self, data: dict[str, Any], **_: Any) -> None:
+        # The city's [leads] phone_required_channels: e.g. an online lead is worthless unless
+        # someone can call back.
+        from core.api.support import city
+
+        channel = data.get("channel")
+        if not data.get("contact_phone") and channel in city().config.get(
+                "leads", {}).get("phone_required_channels", ()):
+            raise ValidationError(CodedMessage(
+                "lead.phone_required",
+                f"招商方式为“{label_of('lead_channels', channel)}”的线索须填写联系电话"),
+                "contact_phone")
 
 
 class LeadAssign(BaseSchema):
@@ -64,6 +83,9 @@ class LeadSchema(BaseSchema):
     first_talk_unit = fields.Function(lambda lead: lead.first_talk_unit_code)
     intermediary_id = fields.Integer(allow_none=True)
     channel = fields.String()
+    channel_label = fields.Function(lambda lead: label_of("lead_channels", lead.channel))
+    contact_name = fields.String(allow_none=True, metadata={"title": "联系人"})
+    contact_phone = fields.String(allow_none=True, metadata={"title": "联系电话"})
     status = fields.String()
     status_label = fields.Function(lambda lead: LEAD_STATUS_LABELS.get(lead.status))
     reported_on = fields.Date()
@@ -86,7 +108,7 @@ class LeadQuery(Page):
     status = fields.String(validate=validate.OneOf(list(LEAD_STATUS_LABELS)))
     enterprise_id = fields.Integer(validate=validate.Range(min=1), metadata={"description": "投资企业编号"})
     reporting_unit = fields.String()
-    channel = fields.String(validate=validate.OneOf(list(LEAD_CHANNELS)))
+    channel = fields.String(validate=InVocabulary("lead_channels"))
     overdue = fields.Boolean(metadata={"description": "首谈地研判已逾期"})
     q = fields.String()
 

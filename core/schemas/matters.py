@@ -9,12 +9,12 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from core.api.support import city_today
 from core.models.matters import (
     DECISION_LEVELS,
-    MATTER_KINDS,
     MATTER_STATUS_LABELS,
     MatterStatus,
 )
 from core.problems import CodedMessage
 from core.schemas.base import BaseSchema, Money, Name, Page
+from core.vocabularies import InVocabulary, label_of
 
 
 class DueInput(BaseSchema):
@@ -34,7 +34,7 @@ class DueInput(BaseSchema):
 
 class MatterCreate(BaseSchema):
     project_id = fields.Integer(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(list(MATTER_KINDS)))
+    kind = fields.String(required=True, validate=InVocabulary("matter_kinds"))
     title = Name(required=True, validate=validate.Length(min=2, max=200))
     request = fields.String(required=True, validate=validate.Length(min=2, max=10000),
                             metadata={"description": "诉求内容"})
@@ -48,7 +48,7 @@ class MatterCreate(BaseSchema):
 class MatterQuery(Page):
     project_id = fields.Integer()
     status = fields.String(validate=validate.OneOf([s.value for s in MatterStatus]))
-    kind = fields.String(validate=validate.OneOf(list(MATTER_KINDS)))
+    kind = fields.String(validate=InVocabulary("matter_kinds"))
     level = fields.String(validate=validate.OneOf(list(DECISION_LEVELS)))
     awaiting_decision = fields.Boolean()
     awaiting = fields.String(validate=validate.OneOf(list(DECISION_LEVELS)), metadata={
@@ -133,7 +133,7 @@ class MatterSchema(BaseSchema):
     id = fields.Integer()
     project_id = fields.Integer()
     kind = fields.String()
-    kind_label = fields.Function(lambda m: MATTER_KINDS[m.kind])
+    kind_label = fields.Function(lambda m: label_of("matter_kinds", m.kind))
     title = fields.String()
     request = fields.String()
     requested_amount = Money(allow_none=True)

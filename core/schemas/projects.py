@@ -8,8 +8,8 @@ from core.api.support import city_today
 from core.lifecycle import STAGE_LABELS, STATUS_LABELS, Stage
 from core.models.projects import REPLAN_STATUS_LABELS
 from core.schemas.base import BaseSchema, CreditCode, Money, Name, Page
-from core.schemas.leads import LEAD_CHANNELS
 from core.schemas.organisation import EnterpriseInput, EnterpriseSchema
+from core.vocabularies import InVocabulary, label_of
 
 MILESTONE_KINDS = {"start": "开工", "completion": "竣工", "production": "投产"}
 OUT_OF_PROVINCE_LABELS = {True: "省外", False: "省内", None: "未知"}
@@ -34,7 +34,7 @@ class ProjectCreate(BaseSchema):
     host_unit = fields.String(load_default=None, allow_none=True,
                               metadata={"description": "落户单位编码，默认同招商单位"})
     intermediary_id = fields.Integer(load_default=None, allow_none=True)
-    channel = fields.String(load_default="other", validate=validate.OneOf(list(LEAD_CHANNELS)))
+    channel = fields.String(load_default="other", validate=InVocabulary("lead_channels"))
     agreement_amount = Money(load_default=None, allow_none=True)
     leader_name = Name(load_default=None, allow_none=True)
     description = fields.String(load_default=None, allow_none=True)
@@ -227,6 +227,7 @@ class ProjectSchema(BaseSchema):
     intermediary_id = fields.Integer(allow_none=True)
     lead_id = fields.Integer(allow_none=True)
     channel = fields.String()
+    channel_label = fields.Function(lambda project: label_of("lead_channels", project.channel))
     out_of_province = fields.Boolean(allow_none=True, metadata={
         "description": "省外项目：由投资方省份（信用代码登记地，其次所填省份）推定；null 为未知"})
     out_of_province_label = fields.Function(

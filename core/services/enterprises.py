@@ -129,14 +129,15 @@ def find_enterprise(session: Session, credit_code: str | None, name: str) -> Ent
     alike (中国建筑集团 and 中国建筑股份 are different legal persons); a name alone
     only matches a record that has no code, or is matched when no code is given.
     """
-    query = sa.select(Enterprise).where(
-        Enterprise.normalized_name == normalise_enterprise_name(name))
-    if credit_code:
-        found = session.scalar(sa.select(Enterprise).where(Enterprise.credit_code == credit_code))
-        if found is not None:
-            return found
-        query = query.where(Enterprise.credit_code.is_(None))
-    return session.scalar(query.order_by(Enterprise.id).limit(1))
+    by_name = Enterprise.normalized_name == normalise_enterprise_name(name)
+    if not credit_code:
+        return session.scalar(sa.select(Enterprise).where(by_name).order_by(Enterprise.id).limit(1))
+    # One statement for both questions: the code's record first, else the first uncoded one
+    # with the name.
+    by_code = Enterprise.credit_code == credit_code
+    return session.scalar(
+        sa.select(Enterprise).where(sa.or_(by_code, sa.and_(by_name, Enterprise.credit_code.is_(None))))
+        .order_by(sa.case((by_code, 0), else_=1), Enterprise.id).limit(1))
 
 
 def matching_enterprises(session: Session, credit_code: str | None,

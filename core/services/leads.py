@@ -45,6 +45,8 @@ def lead_event_data(lead: Lead) -> dict[str, Any]:
         "industry": lead.industry,
         "intended_amount": lead.intended_amount,
         "channel": lead.channel,
+        "contact_name": lead.contact_name,
+        "contact_phone": lead.contact_phone,
         "reported_on": lead.reported_on,
         "reporting_unit": lead.reporting_unit.code,
         "first_talk_due": lead.first_talk_due,
@@ -130,21 +132,26 @@ def report_lead(session: Session, city: City, data: dict[str, Any], actor: Actor
         reported_on=data["reported_on"],
         reported_by=actor.user,
         description=data.get("description"),
+        contact_name=data.get("contact_name"),
+        contact_phone=data.get("contact_phone"),
         attributes=data.get("attributes") or {},
         duplicate_of_id=earlier.id if earlier else None,
         status=LeadStatus.REPORTED,
     )
-    session.add(lead)
-    session.flush()
-    routed = city.hook.route_lead(city=city, lead=lead, session=session)
-    lead.routed_to_unit = routed
-    due = city.hook.lead_first_talk_deadline(city=city, lead=lead)
+    # Routed and given its deadline before its row is written (the hooks read the lead's
+    # fields, never its id): one INSERT at version 1, not an INSERT and an UPDATE.
+    with session.no_autoflush:
+        lead.routed_to_unit = city.hook.route_lead(city=city, lead=lead, session=session)
+        due = city.hook.lead_first_talk_deadline(city=city, lead=lead)
     lead.first_talk_due = due
     lead.first_talk_due_estimated = bool(due and city.calendar.is_estimated(due))
+    session.add(lead)
+    session.flush()
     city.call("after_lead_reported", lead=lead, session=session)
     session.flush()
     record_event(session, city, "lead", lead.id, "reported", lead_event_data(lead))
-    refresh_warnings(session, city, "lead", lead.id)
+    # A lead reported just now has no warning yet: none is read before its first is raised.
+    refresh_warnings(session, city, "lead", lead.id, new=True)
     return lead
 
 

@@ -94,6 +94,12 @@ class WarningContext:
     def leads(self, statuses: Iterable[str] | None = None) -> list[Lead]:
         """Leads, optionally only those in ``statuses``."""
         key = ("leads", tuple(sorted(statuses)) if statuses is not None else None)
+        if self.subject is not None and self.subject[0] == "lead" and key not in self._cache:
+            # One lead (the refresh after a write): the session's own, as just flushed — the
+            # write that calls the refresh holds it; read again only if the session has not.
+            lead = self.session.get(Lead, self.subject[1])
+            self._cache[key] = [lead] if lead is not None and (
+                statuses is None or lead.status in key[1]) else []
         if key not in self._cache:
             query = sa.select(Lead).order_by(Lead.id)
             if statuses is not None:
@@ -194,11 +200,13 @@ def recompute(
     today: dt.date | None = None,
     subject: tuple[str, int] | None = None,
     dry_run: bool = False,
+    new: bool = False,
 ) -> WarningSummary:
     """Run every rule as of ``today`` (whole city, or one ``(type, id)`` subject).
 
     ``dry_run`` only reports what would be raised, changed and cleared: no warning row and no
     outbox event is written (what ``POST /warnings/recompute`` with ``today`` does).
+    ``new``: the subject was inserted by this transaction, so it has no warning to read.
     """
     session.flush()  # rules read what the caller has just written
     today = today or city.clock.today()
@@ -208,8 +216,8 @@ def recompute(
     if subject is not None:
         query = query.where(EarlyWarning.subject_type == subject[0],
                             EarlyWarning.subject_id == subject[1])
-    open_warnings = {(w.subject_type, w.subject_id, w.rule_code): w
-                     for w in session.scalars(query)}
+    open_warnings = {} if new else {(w.subject_type, w.subject_id, w.rule_code): w
+                                    for w in session.scalars(query)}
     now = utcnow()
     summary = WarningSummary(dry_run=dry_run)
     for key, (rule, finding) in found.items():
@@ -261,6 +269,8 @@ def recompute(
     return summary
 
 
-def refresh(session: Session, city: City, subject_type: str, subject_id: int) -> WarningSummary:
-    """Recompute one subject's warnings as of today, right after it was written."""
-    return recompute(session, city, city.clock.today(), (subject_type, subject_id))
+def refresh(session: Session, city: City, subject_type: str, subject_id: int,
+            new: bool = False) -> WarningSummary:
+    """Recompute one subject's warnings as of today, right after it was written (``new``: by
+    an INSERT in this transaction)."""
+    return recompute(session, city, city.clock.today(), (subject_type, subject_id), new=new)

@@ -64,8 +64,14 @@ def city_menu(role: str, city: str, plugin_pages: list[dict[str, Any]]) -> list[
              for item in CITY_MENU if role in item.roles]
     items += [{"label": page["title"], "endpoint": "web.city_page",
                "args": {"city": city, "code": page["code"]}}
-              for page in plugin_pages if role in page.get("roles", ())]
+              for page in plugin_pages if role in page.get("roles", ())
+              and not is_project_page(page)]
     return items
+
+
+def is_project_page(page: dict[str, Any]) -> bool:
+    """A city page about one project (a ``project_id`` filter): shown on the project's page."""
+    return any(item.get("name") == "project_id" for item in page.get("filters", []))
 
 
 def province_menu(role: str) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from flask import Blueprint, jsonify
 from core.toolkit import (
     OFFICE,
     READER,
+    Lead,
     Project,
     current_actor,
     current_city,
@@ -32,11 +33,16 @@ from plugins.lanzhou.schemas import (
     PromotionCalendarSchema,
     PromotionCreate,
     PromotionSchema,
+    RegistrationChangeCreate,
+    RegistrationChangeQuery,
+    RegistrationChangeSchema,
     RegistrationCreate,
     RegistrationDecision,
     RegistrationQuery,
     RegistrationSchema,
     ReserveDepthSchema,
+    TargetApproachQuery,
+    TargetApproachSchema,
     TargetCreate,
     TargetQuery,
     TargetSchema,
@@ -90,6 +96,28 @@ def decide_registration(registration_id: int):
         row = get_or_404(session, Registration, registration_id, "项目报备")
         return respond(RegistrationSchema, recognition.decide(session, current_city(), row, data,
                                                               current_actor()))
+
+
+@operation(blueprint, "/registrations/<int:registration_id>/change", "POST",
+           summary="变更认定（引进单位、中介人或认定结论；须说明理由，留痕）",
+           body=RegistrationChangeCreate, response=RegistrationChangeSchema, status=201,
+           errors=(400, 403, 404, 409), who=OFFICE)
+def change_registration(registration_id: int):
+    data = load_body(RegistrationChangeCreate)
+    with transaction() as session:
+        row = get_or_404(session, Registration, registration_id, "项目报备")
+        change = recognition.change(session, current_city(), row, data, current_actor())
+        return respond(RegistrationChangeSchema, change, 201)
+
+
+@operation(blueprint, "/registration-changes", summary="认定变更记录",
+           query=RegistrationChangeQuery, response=RegistrationChangeSchema, many=True,
+           errors=(400,), who=READER)
+def list_registration_changes():
+    registration_id = load_query(RegistrationChangeQuery)["registration_id"]
+    with transaction() as session:
+        return jsonify(RegistrationChangeSchema(many=True).dump(
+            recognition.changes(session, registration_id)))
 
 
 # -- 商业计划书深度 ----------------------------------------------------------------------------
@@ -147,7 +175,7 @@ def add_target():
     data = load_body(TargetCreate)
     with transaction() as session:
         row = targets.add_target(session, current_city(), data, current_actor())
-        return respond(TargetSchema, row, 201)
+        return respond(TargetSchema, targets.with_approach(session, [row])[0], 201)
 
 
 @operation(blueprint, "/targets", summary="重点目标企业信息库", query=TargetQuery,
@@ -155,8 +183,26 @@ def add_target():
 def list_targets():
     params = load_query(TargetQuery)
     with transaction() as session:
-        rows = targets.targets(session, params["category"], params["region"])
+        rows = targets.targets(session, params["category"], params["region"],
+                               params["approach_status"])
         return jsonify(TargetSchema(many=True).dump(rows))
+
+
+@operation(blueprint, "/target-approaches", summary="目标企业的对接线索和项目（按目标企业、线索或项目）",
+           query=TargetApproachQuery, response=TargetApproachSchema, errors=(400, 404),
+           who=READER)
+def target_approaches():
+    params = load_query(TargetApproachQuery)
+    with transaction() as session:
+        if params["target_id"] is not None:
+            target = get_or_404(session, Target, params["target_id"], "目标企业")
+        elif params["project_id"] is not None:
+            target = targets.target_of(session, get_or_404(session, Project, params["project_id"]))
+        elif params["lead_id"] is not None:
+            target = targets.target_of(session, get_or_404(session, Lead, params["lead_id"]))
+        else:
+            target = None
+        return jsonify(TargetApproachSchema().dump(targets.approach_page(session, target)))
 
 
 @operation(blueprint, "/targets/<int:target_id>/status", "POST", summary="更新对接进展",
@@ -165,8 +211,8 @@ def change_target_status(target_id: int):
     status = load_body(TargetStatus)["status"]
     with transaction() as session:
         row = get_or_404(session, Target, target_id, "目标企业")
-        return respond(TargetSchema, targets.change_status(session, current_city(), row, status,
-                                                           current_actor()))
+        row = targets.change_status(session, current_city(), row, status, current_actor())
+        return respond(TargetSchema, targets.with_approach(session, [row])[0])
 
 
 @operation(blueprint, "/promotions", "POST", summary="登记赴外地专题招商推介活动",

@@ -4,7 +4,8 @@ One yearly scheme whose points lean on 投资规模 (signed amount), 科技含�
 high-tech projects), 税收贡献 (expected annual tax) and 固投贡献 (fixed-asset investment), with
 the number of projects a small part. The plugin computes the last three per unit over the
 projects signed in the year, each credited like the core's figures (transfer shares; tax by
-the tax share) and only for recognised projects (报备认定). Penalties of the year are
+the tax share), only for recognised projects (报备认定) and to their recognised introducing
+unit (the finding side's share). Penalties of the year are
 deductions; exempted ones (容错免责) are listed and not counted.
 """
 
@@ -16,7 +17,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from core.toolkit import AssessmentScheme, Indicator, Project, credit_shares, withheld_credit
+from core.toolkit import (
+    AssessmentScheme,
+    Indicator,
+    Project,
+    credit_shares,
+    credited_units,
+    withheld_credit,
+)
 from plugins.lanzhou.settings import settings
 
 SCHEME = "lanzhou_year"
@@ -43,20 +51,22 @@ def metrics(city: Any, context: Any) -> dict[str, dict[str, Decimal]]:
     signed = [p for p in session.scalars(sa.select(Project).where(
         Project.signed_on.between(context.start, context.end)).order_by(Project.id))]
     withheld = withheld_credit(city, session, signed)
+    finders = credited_units(city, session, signed)
     codes = {unit.id: unit.code for unit in context.units}
     values: dict[str, dict[str, Decimal]] = {name: defaultdict(Decimal)
                                              for name in (TECHNOLOGY, TAX, FIXED_ASSETS)}
     for project in signed:
         if project.id in withheld:
             continue
-        shares = credit_shares(project, project.signed_on)
+        shares = credit_shares(project, project.signed_on, finder=finders.get(project.id))
         for unit_id, share in shares.items():
             if unit_id not in codes:
                 continue
             if (project.attributes or {}).get("high_tech") is True:
                 values[TECHNOLOGY][codes[unit_id]] += Decimal(project.amount) * share
             values[FIXED_ASSETS][codes[unit_id]] += _amount(project, "fixed_assets") * share
-        for unit_id, share in credit_shares(project, project.signed_on, "tax").items():
+        for unit_id, share in credit_shares(project, project.signed_on, "tax",
+                                            finders.get(project.id)).items():
             if unit_id in codes:
                 values[TAX][codes[unit_id]] += _amount(project, "annual_tax") * share
     return {name: dict(found) for name, found in values.items()}

@@ -45,6 +45,9 @@ class LeadAttributes(Schema):
     key_lead = _flag()
     leader = _text(100)
     team = _text()
+    # 重点目标企业: the library's target this lead or project approaches (plugins.lanzhou.targets).
+    target_enterprise_id = fields.Integer(allow_none=True, strict=True,
+                                          metadata={"description": "所对接的重点目标企业"})
 
 
 class BusinessPlan(Schema):

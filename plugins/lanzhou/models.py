@@ -57,6 +57,34 @@ class Registration(Base):
         return REGISTRATION_STATUSES[self.status]
 
 
+class RegistrationChange(Base):
+    """变更认定: the office changed a decided registration (another introducing unit or
+    intermediary, or the decision itself) — kept with the reason, who and what it was before,
+    since the credit it moves is the basis of assessments and rewards."""
+
+    __tablename__ = "lanzhou_registration_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("lanzhou_registrations.id"),
+                                                 index=True)
+    changed_on: Mapped[dt.date]
+    changed_by: Mapped[str] = mapped_column(sa.String(100))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    before: Mapped[dict] = mapped_column(default=dict)  # {field: value} it replaced
+    after: Mapped[dict] = mapped_column(default=dict)
+    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    registration: Mapped[Registration] = relationship(lazy="joined")
+
+    @property
+    def project_id(self) -> int:
+        return self.registration.project_id
+
+    @property
+    def project_name(self) -> str:
+        return self.registration.project_name
+
+
 EXEMPTION_CONDITIONS = {
     "public_interest": "出于公心",
     "no_private_gain": "没有为个人或他人谋取私利",
@@ -97,6 +125,9 @@ class Penalty(Base):
 
 
 TARGET_STATUSES = {"tracking": "跟踪中", "contacted": "已对接", "landed": "已落地"}
+# Where the approach stands, derived from the target's leads and projects (plugins.lanzhou.targets).
+APPROACH_STATUSES = {"not_approached": "未接触", "approached": "已接触", "signed": "已签约",
+                     "landed": "已落地"}
 
 
 class Target(Base):
@@ -111,6 +142,8 @@ class Target(Base):
     industry: Mapped[str | None] = mapped_column(sa.String(64))
     background: Mapped[str | None] = mapped_column(sa.Text)  # 背景、现状、战略布局、投资意愿
     approach_plan: Mapped[str] = mapped_column(sa.Text)  # 点对点对接方案
+    # 统一社会信用代码: how a lead or project of the same enterprise is matched to it.
+    credit_code: Mapped[str | None] = mapped_column(sa.String(18), index=True)
     responsible_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
     status: Mapped[str] = mapped_column(sa.String(16), default="tracking")
     recorded_by: Mapped[str] = mapped_column(sa.String(100))

@@ -34,8 +34,13 @@ def web_pages(city: Any) -> list[WebPage]:
                 WebColumn("intermediary_name", "中介人"),
                 WebColumn("registered_on", "报备日期", "date"),
                 WebColumn("status_label", "认定状态"), WebColumn("decided_on", "认定日期", "date"),
-                WebColumn("decision_note", "认定意见"))),), roles=EVERYONE,
-            description="只有经市招商部门认定的项目计入考核、参与奖励"),
+                WebColumn("decision_note", "认定意见"))),
+            WebSection(title="认定变更记录", source="lanzhou/registration-changes", columns=(
+                WebColumn("project_name", "项目名称"), WebColumn("changed_on", "变更日期", "date"),
+                WebColumn("summary", "变更内容"), WebColumn("reason", "变更理由"),
+                WebColumn("changed_by", "经办人")))), roles=EVERYONE,
+            description="只有经市招商部门认定的项目计入考核、参与奖励；考核计入认定的引进单位，"
+                        "变更认定须说明理由并留痕"),
         WebPage("lanzhou_reserve_depth", "储备项目商业计划书深度", (
             WebSection(title="各单位达到商业计划书深度的储备项目", source="lanzhou/reserve-depth",
                        rows="by_unit", columns=(WebColumn("unit", "单位"),
@@ -70,8 +75,37 @@ def web_pages(city: Any) -> list[WebPage]:
             filters=YEAR, roles=OFFICE),
         WebPage("lanzhou_targets", "重点目标企业信息库", (WebSection(
             title="目标企业与点对点对接方案", source="lanzhou/targets", columns=(
-                WebColumn("name", "企业"), WebColumn("category", "类别"),
+                WebColumn("id", "编号"), WebColumn("name", "企业"), WebColumn("category", "类别"),
                 WebColumn("region", "区域"), WebColumn("responsible_unit", "责任单位"),
-                WebColumn("approach_plan", "对接方案"), WebColumn("status_label", "状态"))),),
-            roles=OFFICE),
+                WebColumn("approach_plan", "对接方案"),
+                WebColumn("approach_status_label", "对接状态"),
+                WebColumn("lead_count", "线索", "count"), WebColumn("project_count", "项目", "count")),
+            charts=(WebChart("bar", "各目标企业的线索和项目", "name",
+                             (("lead_count", "线索"), ("project_count", "项目"))),)),),
+            filters=(WebFilter("approach_status", "对接状态（not_approached 未接触、approached 已接触、"
+                                                  "signed 已签约、landed 已落地）"),),
+            roles=EVERYONE,
+            description="对接状态由对接该企业的线索和项目得出：未接触、已接触、已签约、已落地；"
+                        "在“目标企业对接详情”中按编号查看"),
+        WebPage("lanzhou_target", "目标企业对接详情", (
+            WebSection(title="目标企业", source="lanzhou/target-approaches", rows="targets",
+                       columns=(WebColumn("name", "企业"), WebColumn("credit_code", "统一社会信用代码"),
+                                WebColumn("category", "类别"), WebColumn("region", "区域"),
+                                WebColumn("responsible_unit", "责任单位"),
+                                WebColumn("approach_plan", "对接方案"),
+                                WebColumn("approach_status_label", "对接状态"))),
+            WebSection(title="对接线索", source="lanzhou/target-approaches", rows="leads",
+                       columns=(WebColumn("id", "线索编号"), WebColumn("title", "线索"),
+                                WebColumn("reported_on", "报送日期", "date"),
+                                WebColumn("matched_by", "关联方式"))),
+            WebSection(title="对接项目", source="lanzhou/target-approaches", rows="projects",
+                       columns=(WebColumn("id", "项目编号"), WebColumn("name", "项目名称"),
+                                WebColumn("amount", "总投资", "amount"),
+                                WebColumn("signed_on", "签约日期", "date"),
+                                WebColumn("started_on", "开工日期", "date"),
+                                WebColumn("matched_by", "关联方式")))),
+            filters=(WebFilter("target_id", "目标企业编号"), WebFilter("lead_id", "线索编号"),
+                     WebFilter("project_id", "项目编号")),
+            roles=EVERYONE,
+            description="按目标企业编号查看其线索和项目；填线索或项目编号，查看它所对接的目标企业"),
     ]

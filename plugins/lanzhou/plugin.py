@@ -17,6 +17,7 @@ from plugins.lanzhou import (
     pages,
     recognition,
     rewards,
+    targets,
 )
 from plugins.lanzhou import demo as lanzhou_demo
 from plugins.lanzhou.api import blueprint
@@ -53,19 +54,28 @@ def city_profile(city: Any) -> dict[str, Any]:
 
 @hookimpl
 def validate_lead(city: Any, data: dict[str, Any], session: Any) -> list:
-    return (attribute_problems(LeadAttributes, data.get("attributes") or {})
+    attributes = data.get("attributes") or {}
+    return (attribute_problems(LeadAttributes, attributes)
+            or targets.target_problems(session, attributes)
             or key_projects.key_lead_problems(data))
 
 
 @hookimpl
 def validate_project(city: Any, data: dict[str, Any], project: Any, session: Any) -> list:
     refuse_office_only(ProjectAttributes, data.get("attributes"), "attributes.")
-    return attribute_problems(ProjectAttributes, data.get("attributes") or {}, session)
+    attributes = data.get("attributes") or {}
+    return (attribute_problems(ProjectAttributes, attributes, session)
+            or targets.target_problems(session, attributes))
 
 
 @hookimpl
 def project_from_lead(city: Any, lead: Any) -> dict[str, Any] | None:
-    return key_projects.from_key_lead(lead.attributes or {})
+    attributes = lead.attributes or {}
+    carried = key_projects.from_key_lead(attributes) or {}
+    named = targets.carried_target(attributes)
+    if named:
+        carried["attributes"] = {**carried.get("attributes", {}), **named}
+    return carried or None
 
 
 @hookimpl
@@ -109,6 +119,11 @@ def matter_decision_level(city: Any, matter: Any, project: Any) -> str | None:
 @hookimpl
 def credit_withheld(city: Any, projects: list, session: Any) -> dict[int, str]:
     return recognition.withheld(city, session, projects)
+
+
+@hookimpl
+def credited_unit(city: Any, projects: list, session: Any) -> dict[int, int]:
+    return recognition.credited_units(city, session, projects)
 
 
 # -- assessments, rewards, reports, API, demo ---------------------------------------------------

@@ -5,7 +5,11 @@ itself and the intermediary (中介人, by default the project's) — its clerk,
 project is not signed before it is registered (``recognition.registered_before``). The city office
 recognises the registration (认定) or refuses it with a reason. Recognition is the basis of
 credit and rewards: through the core's ``credit_withheld`` hook, a project without a
-recognised registration counts for no unit in the assessment and earns nobody a reward.
+recognised registration counts for no unit in the assessment and earns nobody a reward; through
+``credited_unit``, the recognised introducing unit — not the finding unit — is the one the
+assessment credits (the finding side's share; the host keeps its own share of a transfer).
+A decided registration is changed only by the office, explicitly (变更认定, :func:`change`):
+with a reason, and kept with what it replaced.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from core.toolkit import (
     refused,
     unit_by_code,
 )
-from plugins.lanzhou.models import Registration
+from plugins.lanzhou.models import Registration, RegistrationChange
 from plugins.lanzhou.settings import settings
 
 NOT_REGISTERED = "未经报备认定（未报备）"
@@ -127,6 +131,80 @@ def withheld(city: Any, session: Any, projects: list[Project]) -> dict[int, str]
     reasons = {"registered": NOT_DECIDED, "refused": REFUSED}
     return {project_id: reasons.get(statuses.get(project_id), NOT_REGISTERED)
             for project_id in ids if statuses.get(project_id) != "recognised"}
+
+
+def credited_units(city: Any, session: Any, projects: list[Project]) -> dict[int, int]:
+    """``credited_unit``: each recognised project's introducing unit is its credited 招商方."""
+    if not projects:
+        return {}
+    return dict(session.execute(
+        sa.select(Registration.project_id, Registration.introducing_unit_id)
+        .where(Registration.project_id.in_([project.id for project in projects]),
+               Registration.status == "recognised")).all())
+
+
+CHANGEABLE = ("introducing_unit", "intermediary_id", "status")
+
+
+def _changeable(row: Registration) -> dict[str, Any]:
+    return {"introducing_unit": row.introducing_unit_code, "intermediary_id": row.intermediary_id,
+            "status": row.status}
+
+
+def change(session: Any, city: Any, row: Registration, data: dict[str, Any],
+           actor: Any) -> RegistrationChange:
+    """变更认定: the office changes a decided registration — another introducing unit or
+    intermediary, or the decision turned — with a reason; the change is kept with what it
+    replaced, so a dispute over who introduced a project is settled on the record."""
+    if row.status == "registered":
+        raise refused([Refusal("lanzhou.registration.undecided",
+                               "该报备尚未认定，请先作出认定；变更只适用于已作出的认定")])
+    before = _changeable(row)
+    wanted = dict(before)
+    if data.get("introducing_unit"):
+        wanted["introducing_unit"] = unit_by_code(session, data["introducing_unit"],
+                                                  "introducing_unit").code
+    if "intermediary_id" in data:
+        wanted["intermediary_id"] = data["intermediary_id"]
+    if data.get("recognised") is not None:
+        wanted["status"] = "recognised" if data["recognised"] else "refused"
+    problems = []
+    if wanted == before:
+        problems.append(FieldProblem("introducing_unit", "registration.change_nothing",
+                                     "变更认定须改变引进单位、中介人或认定结论中的至少一项"))
+    if wanted["intermediary_id"] not in (before["intermediary_id"], None):
+        problems += check_intermediary(session, wanted["intermediary_id"])
+    changed_on = data.get("changed_on") or city.clock.today()
+    if row.decided_on is not None and changed_on < row.decided_on:
+        problems.append(FieldProblem("changed_on", "registration.changed_before_decided",
+                                     f"变更日期不能早于原认定日期（{row.decided_on}）"))
+    if problems:
+        raise invalid_input(problems)
+    if wanted["introducing_unit"] != before["introducing_unit"]:
+        row.introducing_unit = unit_by_code(session, wanted["introducing_unit"],
+                                            "introducing_unit")
+    row.intermediary_id = wanted["intermediary_id"]
+    row.status = wanted["status"]
+    row.decided_on, row.decided_by, row.decision_note = changed_on, actor.user, data["reason"]
+    fields = [key for key in CHANGEABLE if wanted[key] != before[key]]
+    record = RegistrationChange(registration=row, changed_on=changed_on, changed_by=actor.user,
+                                reason=data["reason"],
+                                before={key: before[key] for key in fields},
+                                after={key: wanted[key] for key in fields})
+    session.add(record)
+    session.flush()
+    session.refresh(row)
+    record_event(session, city, "lanzhou_registration", row.id, "changed",
+                 registration_event_data(row) | {"change": {
+                     "reason": record.reason, "before": record.before, "after": record.after}})
+    return record
+
+
+def changes(session: Any, registration_id: int | None = None) -> list[RegistrationChange]:
+    query = sa.select(RegistrationChange).order_by(RegistrationChange.id)
+    if registration_id is not None:
+        query = query.where(RegistrationChange.registration_id == registration_id)
+    return list(session.scalars(query))
 
 
 def recognised_ids(session: Any) -> set[int]:

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from marshmallow import fields, validate
 
-from core.toolkit import BaseSchema, Name, city_today
+from core.toolkit import BaseSchema, CreditCode, Name, city_today
 from plugins.lanzhou.models import (
+    APPROACH_STATUSES,
     EXEMPTION_CONDITIONS,
     REGISTRATION_STATUSES,
     TARGET_STATUSES,
@@ -65,6 +66,40 @@ class RegistrationSchema(BaseSchema):
     decided_on = fields.Date(allow_none=True)
     decided_by = fields.String(allow_none=True)
     decision_note = fields.String(allow_none=True)
+
+
+class RegistrationChangeCreate(BaseSchema):
+    """变更认定 (the office): what changes — at least one — and why."""
+
+    introducing_unit = fields.String(load_default=None, allow_none=True,
+                                     metadata={"description": "改认定的引进单位编码"})
+    intermediary_id = fields.Integer(allow_none=True, metadata={"description": "改认定的中介人"})
+    recognised = fields.Boolean(load_default=None, allow_none=True, truthy={True}, falsy={False},
+                                metadata={"description": "改变认定结论：true 认定，false 不予认定"})
+    changed_on = fields.Date(load_default=None, allow_none=True)
+    reason = _text(1000, required=True, metadata={"description": "变更理由（如争议的处理结论）"})
+
+
+class RegistrationChangeQuery(BaseSchema):
+    registration_id = fields.Integer(load_default=None)
+
+
+class RegistrationChangeSchema(BaseSchema):
+    id = fields.Integer()
+    registration_id = fields.Integer()
+    project_id = fields.Integer()
+    project_name = fields.String()
+    changed_on = fields.Date()
+    changed_by = fields.String()
+    reason = fields.String()
+    before = fields.Dict()
+    after = fields.Dict()
+    summary = fields.Function(lambda c: "；".join(
+        f"{CHANGE_LABELS[key]}：{c.before.get(key) or '无'} → {c.after.get(key) or '无'}"
+        for key in c.after))
+
+
+CHANGE_LABELS = {"introducing_unit": "引进单位", "intermediary_id": "中介人", "status": "认定状态"}
 
 
 # -- 商业计划书深度 ----------------------------------------------------------------------------
@@ -150,6 +185,8 @@ class TargetCreate(BaseSchema):
     background = _text(2000, load_default=None, allow_none=True)
     approach_plan = _text(2000, required=True, metadata={"description": "点对点对接方案"})
     responsible_unit = fields.String(required=True)
+    credit_code = CreditCode(load_default=None, allow_none=True,
+                             metadata={"description": "统一社会信用代码：据此关联该企业的线索和项目"})
 
 
 class TargetStatus(BaseSchema):
@@ -159,6 +196,16 @@ class TargetStatus(BaseSchema):
 class TargetQuery(BaseSchema):
     category = fields.String(load_default=None)
     region = fields.String(load_default=None)
+    approach_status = fields.String(load_default=None,
+                                    validate=validate.OneOf(list(APPROACH_STATUSES)))
+
+
+class TargetApproachQuery(BaseSchema):
+    """Whose page: a target's, or the target a lead or a project approaches."""
+
+    target_id = fields.Integer(load_default=None)
+    lead_id = fields.Integer(load_default=None)
+    project_id = fields.Integer(load_default=None)
 
 
 class TargetSchema(BaseSchema):
@@ -172,6 +219,38 @@ class TargetSchema(BaseSchema):
     responsible_unit = fields.Function(lambda t: t.responsible_unit_code)
     status = fields.String()
     status_label = fields.Function(lambda t: TARGET_STATUSES[t.status])
+    credit_code = fields.String(allow_none=True)
+    # Derived from the leads and projects that approach it (plugins.lanzhou.targets).
+    approach_status = fields.Function(lambda t: t.approach.status)
+    approach_status_label = fields.Function(lambda t: APPROACH_STATUSES[t.approach.status])
+    lead_count = fields.Function(lambda t: len(t.approach.leads))
+    project_count = fields.Function(lambda t: len(t.approach.projects))
+
+
+class ApproachLeadSchema(BaseSchema):
+    id = fields.Integer()
+    title = fields.String()
+    status = fields.String()
+    reported_on = fields.Date()
+    matched_by = fields.String()
+
+
+class ApproachProjectSchema(BaseSchema):
+    id = fields.Integer()
+    name = fields.String()
+    stage = fields.String()
+    amount = fields.Decimal(as_string=True)
+    signed_on = fields.Date(allow_none=True)
+    started_on = fields.Date(allow_none=True)
+    matched_by = fields.String()
+
+
+class TargetApproachSchema(BaseSchema):
+    """One target's page: the target, and the leads and projects approaching it."""
+
+    targets = fields.List(fields.Nested(TargetSchema))  # one, or none
+    leads = fields.List(fields.Nested(ApproachLeadSchema))
+    projects = fields.List(fields.Nested(ApproachProjectSchema))
 
 
 # -- 专题推介 ------------------------------------------------------------------------------

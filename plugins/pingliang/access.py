@@ -6,6 +6,8 @@ the city service enforces each rule before the view runs:
 - a county or department keeps its own opportunities and target enterprises, shares
   information in its own name and records the follow-up of the leads it reported;
 - the host county schedules its maturing projects (趋熟项目调度);
+- 帮办代办: the project's own units (finding and host) raise a service request; only the
+  assigned service unit's clerks record its steps;
 - the key list, the customised policy supports, targets and plus/minus points are the office's.
 """
 
@@ -21,8 +23,10 @@ from core.toolkit import (
     body_units,
     path_record,
     project_host_unit,
+    project_units,
 )
 from plugins.pingliang.lists import ListSpec
+from plugins.pingliang.models import ServiceRequest
 
 
 def lead_reporting_unit(request: AccessRequest) -> list[str] | None:
@@ -60,3 +64,14 @@ SCHEDULING = OWN_UNIT.of(project_host_unit)
 # A unit shares information in its own name; the unit that reported the lead records it.
 SHARING = OWN_UNIT.of(body_units("unit"))
 FOLLOW_UP = OWN_UNIT.of(lead_reporting_unit)
+
+
+def service_unit(request: AccessRequest) -> list[str]:
+    """帮办代办事项的承办单位"""
+    return [path_record(request, ServiceRequest, "request_id", "帮办代办事项").unit.code]
+
+
+# 帮办代办: the project's units (its 包抓 team acts through them) or the office raise a request;
+# the assigned service unit's clerks (or the office) accept, advance and close it.
+SERVICE_RAISE = OWN_UNIT.of(project_units)
+SERVICE_STEP = OWN_UNIT.of(service_unit)

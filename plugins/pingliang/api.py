@@ -26,6 +26,7 @@ from core.toolkit import (
 )
 from plugins.pingliang import (
     access,
+    agency,
     assessment,
     baozhua,
     information,
@@ -35,7 +36,7 @@ from plugins.pingliang import (
     targets,
     task_forces,
 )
-from plugins.pingliang.models import PointItem, SharedInformation
+from plugins.pingliang.models import PointItem, ServiceRequest, SharedInformation
 from plugins.pingliang.schemas import (
     AsOfQuery,
     FollowUpInput,
@@ -52,6 +53,10 @@ from plugins.pingliang.schemas import (
     SchedulingInput,
     SchedulingSchema,
     SchemeQuery,
+    ServiceRequestInput,
+    ServiceRequestQuery,
+    ServiceRequestSchema,
+    ServiceStepInput,
     TargetInput,
     TargetProgressSchema,
     YearQuery,
@@ -227,6 +232,74 @@ def follow_up_information(item_id: int):
         item = information.follow_up(session, current_city(), item, data["lead_id"],
                                      current_actor())
         return respond(InformationSchema, _information_row(item))
+
+
+# -- 帮办代办 agency service (rule 7) ------------------------------------------------------------
+
+
+def _service_rows(session, query):
+    today = current_city().clock.today()
+    return [agency.request_row(row, today) for row in session.scalars(query)]
+
+
+@operation(blueprint, "/service-requests", summary="帮办代办事项（按期限排列）",
+           query=ServiceRequestQuery, response=ServiceRequestSchema, many=True, who=READER)
+def list_service_requests():
+    params = load_query(ServiceRequestQuery)
+    with transaction() as session:
+        query = agency.request_query(params)
+        total = session.scalar(sa.select(sa.func.count()).select_from(
+            query.order_by(None).subquery()))
+        rows = _service_rows(session, query.limit(params["per_page"])
+                             .offset((params["page"] - 1) * params["per_page"]))
+        return jsonify({"items": ServiceRequestSchema(many=True).dump(rows), "total": total,
+                        "page": params["page"], "per_page": params["per_page"]})
+
+
+@operation(blueprint, "/service-requests/mine", summary="本单位承办的帮办代办事项（含期限）",
+           response=ServiceRequestSchema, many=True, who=READER)
+def my_service_requests():
+    actor = current_actor()
+    # A clerk's own unit; the office's staff see what the office itself handles.
+    unit = actor.unit or (current_city().config["city"]["office_unit"]
+                          if actor.role in OFFICE.roles else None)
+    with transaction() as session:
+        rows = _service_rows(session, agency.request_query({"unit": unit})) if unit else []
+        return jsonify({"unit": unit, "items": ServiceRequestSchema(many=True).dump(rows)})
+
+
+@operation(blueprint, "/service-requests/<int:request_id>", summary="帮办代办事项及其办理步骤",
+           response=ServiceRequestSchema, errors=(404,), who=READER)
+def get_service_request(request_id: int):
+    with transaction() as session:
+        row = get_or_404(session, ServiceRequest, request_id, "帮办代办事项")
+        return respond(ServiceRequestSchema,
+                       agency.request_row(row, current_city().clock.today()))
+
+
+@operation(blueprint, "/projects/<int:project_id>/service-requests", "POST",
+           summary="提出帮办代办事项（指定承办单位，按工作日计期限）", body=ServiceRequestInput,
+           response=ServiceRequestSchema, status=201, errors=(400, 403, 404, 409),
+           who=access.SERVICE_RAISE)
+def raise_service_request(project_id: int):
+    data = load_body(ServiceRequestInput)
+    with transaction() as session:
+        project = get_or_404(session, Project, project_id)
+        row = agency.raise_request(session, current_city(), project, data, current_actor())
+        return respond(ServiceRequestSchema,
+                       agency.request_row(row, current_city().clock.today()), 201)
+
+
+@operation(blueprint, "/service-requests/<int:request_id>/steps", "POST",
+           summary="登记帮办代办步骤（受理、办理中、办结或退回）", body=ServiceStepInput,
+           response=ServiceRequestSchema, errors=(400, 403, 404, 409), who=access.SERVICE_STEP)
+def record_service_step(request_id: int):
+    data = load_body(ServiceStepInput)
+    with transaction() as session:
+        row = get_or_404(session, ServiceRequest, request_id, "帮办代办事项")
+        row = agency.record_step(session, current_city(), row, data, current_actor())
+        return respond(ServiceRequestSchema,
+                       agency.request_row(row, current_city().clock.today()))
 
 
 # -- targets, points, summons ----------------------------------------------------------------

@@ -12,7 +12,9 @@
 - 正向加分、反向扣分: the office's point items (``pingliang_point_items``) of the period, plus
   ``plus_per_major_project`` for each major project the unit signed in the period (its transfer
   credit) and minus ``minus_per_red_warning`` for each red warning raised in the period on the
-  unit's list projects; the total is held within ±``adjustment_cap``.
+  unit's list projects, plus ``plus_per_service_on_time`` for each 帮办代办 request the unit
+  closed (办结) in the period by its deadline (``agency.on_time_adjustments``, rule 7); the
+  total is held within ±``adjustment_cap``.
 - Promotion funds: reward rules ``pingliang_county_fund`` (100万元) and
   ``pingliang_department_fund`` (20万元) for the top of the latest published ranking of
   ``promotion_funds.scheme_period`` ending in the reward period.
@@ -41,6 +43,7 @@ from core.toolkit import (
     ranking_end,
     ranking_key,
 )
+from plugins.pingliang import agency
 from plugins.pingliang.models import ListedProject, PointItem
 from plugins.pingliang.settings import settings
 
@@ -102,6 +105,7 @@ def adjustments(city: Any, context: Any) -> list[Adjustment]:
                     unit_code=warning.unit_code, points=-config["minus_per_red_warning"],
                     reason=f"清单项目红色预警：{warning.reason}",
                     source=f"pingliang_red_warning:{warning.id}"))
+    items.extend(agency.on_time_adjustments(city, context))
     return items
 
 

@@ -9,6 +9,8 @@
   policy supports, one delivered;
 - leads by the seed's channels, shared information (one followed up by a lead);
 - targets for counties and a leader; plus and minus points; projects found by departments;
+- 帮办代办 for the 金属镁 project: an approval closed on time by the development commission,
+  a power connection still open past its deadline at the industry bureau (超期 warning);
 - last year's and last quarter's assessments published, last year's promotion funds computed
   (100万元 to the top county, 20万元 to the top department) and the bottom units summoned.
 """
@@ -32,7 +34,7 @@ from core.toolkit import (
     start_evaluation,
     update_project,
 )
-from plugins.pingliang import information, lists, scheduling, targets
+from plugins.pingliang import agency, information, lists, scheduling, targets
 from plugins.pingliang.assessment import FAMILIES, scheme_code
 from plugins.pingliang.baozhua import is_owned_project
 from plugins.pingliang.evaluation import FORM_CODE
@@ -98,6 +100,7 @@ def load(demo: Any) -> None:
     _lists(demo, units, projects)
     _leads_and_information(demo, units)
     _targets_and_points(demo, units)
+    _agency(demo, projects["magnesium"])
     _assessments(demo)
 
 
@@ -244,6 +247,25 @@ def _leads_and_information(demo: Any, units: dict[str, Any]) -> None:
         "title": "外省肉牛屠宰加工企业寻求活牛稳定供应地", "content": "可对接平凉红牛养殖合作社",
         "enterprise_name": None, "industry": "red_cattle", "unit": "dept_agriculture",
         "shared_on": today - days(10)}, SYSTEM)
+
+
+def _agency(demo: Any, project: Project) -> None:
+    """帮办代办: one request closed on time, one left open past its deadline."""
+    today = demo.today
+    approval = agency.raise_request(demo.session, demo.city, project, {
+        "kind": "approval", "need": "代办项目核准及节能审查手续", "unit": "dept_development",
+        "raised_on": today - days(50)}, SYSTEM)
+    # Closed ten days after it was raised: on time whatever the holidays (ten working days
+    # are never fewer than ten calendar days); the other is past its deadline on any day.
+    for step, offset, note in (("accepted", 49, None), ("in_progress", 45, "已报送省发展改革委"),
+                               ("completed", 40, "取得项目核准批复和节能审查意见")):
+        agency.record_step(demo.session, demo.city, approval, {
+            "step": step, "occurred_on": today - days(offset), "note": note}, SYSTEM)
+    power = agency.raise_request(demo.session, demo.city, project, {
+        "kind": "utility", "need": "协调110千伏变电站接入及施工用电", "unit": "dept_industry",
+        "raised_on": today - days(35)}, SYSTEM)
+    agency.record_step(demo.session, demo.city, power, {
+        "step": "accepted", "occurred_on": today - days(34), "note": None}, SYSTEM)
 
 
 def _targets_and_points(demo: Any, units: dict[str, Any]) -> None:

@@ -170,3 +170,55 @@ class PointItem(_Recorded, Base):
     reason: Mapped[str] = mapped_column(sa.Text)
 
     unit: Mapped[Unit] = relationship(lazy="joined")
+
+
+# 帮办代办 agency service (POLICIES.md § pingliang 7, ``agency.py``).
+SERVICE_KINDS = {"approval": "审批", "licence": "证照", "utility": "水电气", "land": "用地",
+                 "other": "其他"}
+SERVICE_STATUSES = {"raised": "待受理", "accepted": "已受理", "in_progress": "办理中",
+                    "completed": "办结", "returned": "退回"}
+SERVICE_OPEN = ("raised", "accepted", "in_progress")
+
+
+class ServiceRequest(_Recorded, Base):
+    """帮办代办: what a project's enterprise needs done, assigned to a service unit with a deadline."""
+
+    __tablename__ = "pingliang_service_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    need: Mapped[str] = mapped_column(sa.Text)  # what the enterprise needs done
+    # Who raised it: the project's unit (its 包抓 team through the unit's clerk) or the office.
+    raised_by_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)  # service unit
+    raised_on: Mapped[dt.date]
+    due_workdays: Mapped[int]
+    due_on: Mapped[dt.date] = mapped_column(index=True)
+    # True when the deadline was counted through a year with no official holiday notice.
+    due_estimated: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(sa.String(16), default="raised", index=True)
+    closed_on: Mapped[dt.date | None]
+    outcome: Mapped[str | None] = mapped_column(sa.Text)  # the result, or why it was returned
+    version: Mapped[int] = mapped_column(default=1)
+
+    project: Mapped[Project] = relationship(lazy="joined")
+    unit: Mapped[Unit] = relationship(lazy="joined", foreign_keys=[unit_id])
+    raised_by_unit: Mapped[Unit] = relationship(lazy="joined", foreign_keys=[raised_by_unit_id])
+    steps: Mapped[list[ServiceStep]] = relationship(order_by="ServiceStep.id", lazy="selectin")
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ServiceStep(_Recorded, Base):
+    """One dated step of a service request: 受理, 办理中, 办结 or 退回."""
+
+    __tablename__ = "pingliang_service_steps"
+    # Each step happens once per request: a step sent twice is refused, never stored twice.
+    __table_args__ = (sa.UniqueConstraint("request_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("pingliang_service_requests.id"),
+                                            index=True)
+    step: Mapped[str] = mapped_column(sa.String(16))
+    occurred_on: Mapped[dt.date]
+    note: Mapped[str | None] = mapped_column(sa.Text)

@@ -12,6 +12,9 @@ warnings]``), with POLICIES.md's defaults:
   replaces the core's ``milestone_overdue`` for list projects (other projects keep ``overdue``);
 - **red**: arrival rate under ``red_arrival_rate`` (30%) once ``red_arrival_after_days`` (365)
   have passed since signing — rule ``pingliang_low_arrival``.
+
+Rule 7's overdue 帮办代办 requests plug in here too (``agency.warning_rules``: rule
+``pingliang_service_overdue``, level 超期, on the project, answerable by the service unit).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from core.toolkit import (
     overdue_milestones,
     replanned_note,
 )
+from plugins.pingliang import agency
 from plugins.pingliang.models import ListedProject
 from plugins.pingliang.settings import settings
 
@@ -122,4 +126,5 @@ def rules() -> list[WarningRule]:
         WarningRule("milestone_overdue", "项目节点超期（清单项目黄色/红色预警）", graded_milestones),
         WarningRule("no_progress", "长期未报送进展（清单项目蓝色预警）", blue_no_progress),
         WarningRule("pingliang_low_arrival", "签约满一年资金到位率过低（红色预警）", low_arrival),
+        *agency.warning_rules(),
     ]

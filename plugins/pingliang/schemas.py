@@ -17,6 +17,8 @@ from core.toolkit import (
 )
 from plugins.pingliang.models import (
     OPPORTUNITY_STATUSES,
+    SERVICE_KINDS,
+    SERVICE_STATUSES,
     SUPPORT_KINDS,
     SUPPORT_STATUSES,
     TARGET_METRICS,
@@ -316,3 +318,63 @@ class PointQuery(BaseSchema):
 
 class SchemeQuery(BaseSchema):
     scheme = fields.String(load_default=None)
+
+
+# -- 帮办代办 agency service ------------------------------------------------------------------
+
+
+class ServiceRequestInput(BaseSchema):
+    kind = fields.String(required=True, validate=_one_of(SERVICE_KINDS))
+    need = fields.String(required=True, validate=validate.Length(min=2, max=2000))
+    unit = fields.String(required=True, metadata={"description": "承办的服务单位编码"})
+    raised_on = fields.Date(load_default=city_today)
+
+
+class ServiceStepInput(BaseSchema):
+    step = fields.String(required=True, validate=validate.OneOf(
+        ["accepted", "in_progress", "completed", "returned"],
+        error="应为以下之一：accepted（受理）、in_progress（办理中）、completed（办结）、returned（退回）"))
+    occurred_on = fields.Date(load_default=city_today)
+    note = fields.String(load_default=None, allow_none=True,
+                         metadata={"description": "办结结果或退回理由（办结、退回时必填）"})
+
+
+class ServiceRequestQuery(Page):
+    project_id = fields.Integer(load_default=None)
+    unit = fields.String(load_default=None)
+    status = fields.String(load_default=None, validate=_one_of(SERVICE_STATUSES))
+    open = fields.Boolean(load_default=False)
+
+
+class ServiceStepSchema(BaseSchema):
+    step = fields.String()
+    step_label = fields.String()
+    occurred_on = fields.Date()
+    note = fields.String(allow_none=True)
+    recorded_by = fields.String()
+
+
+class ServiceRequestSchema(BaseSchema):
+    id = fields.Integer()
+    project_id = fields.Integer()
+    project_name = fields.String()
+    kind = fields.String()
+    kind_label = fields.String()
+    need = fields.String()
+    raised_by_unit = fields.String()
+    raised_by_unit_name = fields.String()
+    unit = fields.String()
+    unit_name = fields.String()
+    raised_on = fields.Date()
+    due_workdays = fields.Integer()
+    due_on = fields.Date()
+    due_estimated = fields.Boolean()
+    status = fields.String()
+    status_label = fields.String()
+    closed_on = fields.Date(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    overdue = fields.Boolean()
+    overdue_days = fields.Integer()
+    on_time = fields.Boolean()
+    recorded_by = fields.String()
+    steps = fields.List(fields.Nested(ServiceStepSchema))

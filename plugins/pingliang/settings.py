@@ -106,6 +106,12 @@ class WarningsSection(BaseSchema):
     red_arrival_after_days = _count(365, minimum=1)  # a year after signing
 
 
+class AgencySection(BaseSchema):
+    """Rule 7: 帮办代办 agency service. The seed gives no deadline; ten working days is ours."""
+
+    deadline_workdays = _count(10, minimum=1)  # working days from raising to 办结
+
+
 class IndicatorSection(BaseSchema):
     code = fields.String(required=True)
     name = fields.String(required=True)
@@ -128,6 +134,8 @@ class AssessmentSection(BaseSchema):
     plus_per_major_project = _decimal("2")
     # 反向扣分: each red warning raised in the period on a unit's list projects.
     minus_per_red_warning = _decimal("1")
+    # 正向加分 for the service unit: each 帮办代办 request it closed (办结) by its deadline.
+    plus_per_service_on_time = _decimal("0.5")
     # 排名靠后的约谈问责: how many from the bottom of the rankings of ``summons_period``.
     summons_bottom = _count(1)
     summons_period = fields.String(load_default="year",
@@ -160,6 +168,7 @@ class PingliangSettings(BaseSchema):
     evaluation = _section(EvaluationSection)
     scheduling = _section(SchedulingSection)
     warnings = _section(WarningsSection)
+    agency = _section(AgencySection)
     assessment = _section(AssessmentSection)
     promotion_funds = _section(PromotionFundsSection)
 

@@ -20,6 +20,7 @@ from core.toolkit import (
     path_record,
     project_host_unit,
 )
+from plugins.sanming.legal_review import item_unit
 from plugins.sanming.models import ParkResource, TaxSettlement
 
 
@@ -47,3 +48,16 @@ SETTLEMENT_SIDES = Permission(
     "sanming_settlement_sides", "税收分成的招商方、落户方经办人（各自确认本方）",
     frozenset({"clerk"}), unit_scoped=True,
 ).of(settlement_sides)
+
+
+def legal_review_unit(request: AccessRequest) -> list[str] | None:
+    """法规账该审查事项的审查部门（two_accounts.legal_items）"""
+    return item_unit(request.city, str(request.view_args.get("item", "")))
+
+
+# Seed 三(五)29: each item of the 法规账 is reviewed by its department — the clerks of the
+# item's reviewing unit record it — or by the office (an item with no unit: the office only).
+LEGAL_REVIEWER = Permission(
+    "sanming_legal_reviewer", "法规账审查事项所属审查部门的经办人或市招商部门",
+    OWN_UNIT.roles, unit_scoped=True,
+).of(legal_review_unit)

@@ -28,6 +28,7 @@ from plugins.sanming import (
     chains,
     discipline,
     lead_points,
+    legal_review,
     meetings,
     park_resources,
     rolling_evaluation,
@@ -36,6 +37,7 @@ from plugins.sanming import (
 from plugins.sanming.access import (
     GROUP_BODY,
     LANDING_SIDE,
+    LEGAL_REVIEWER,
     PARK_BODY,
     PARK_OF_RESOURCE,
     SETTLEMENT_SIDES,
@@ -56,6 +58,10 @@ from plugins.sanming.schemas import (
     KeyProjectSchema,
     LeadPointsQuery,
     LeadPointsSchema,
+    LegalReviewInput,
+    LegalReviewQuery,
+    LegalReviewRecordSchema,
+    LegalReviewSchema,
     MapSchema,
     MapSummarySchema,
     MeetingCreate,
@@ -153,6 +159,36 @@ def get_battle_report():
     return jsonify(BattleReportSchema().dump({
         "month": label, "rows": rows,
         "export": f"/api/v1/reports/sanming_battle.xlsx?month={label}"}))
+
+
+# -- the 法规账 review ------------------------------------------------------------------
+
+
+@operation(blueprint, "/legal-review", summary="项目法规账审查（环保、安全、用地、林地）",
+           query=LegalReviewQuery, response=LegalReviewSchema, errors=(400, 404), who=READER)
+def get_legal_review():
+    """Read by the project page's section (``project_id``): every item, current and past."""
+    params = load_query(LegalReviewQuery)
+    with transaction() as session:
+        project = get_or_404(session, Project, params["project_id"])
+        return jsonify(LegalReviewSchema().dump(legal_review.summary(session, current_city(),
+                                                                     project)))
+
+
+@operation(blueprint, "/projects/<int:project_id>/legal-review/<item>", "POST",
+           summary="登记法规账审查事项（结论、审查部门、审查人）", body=LegalReviewInput,
+           response=LegalReviewRecordSchema, status=201, errors=(400, 403, 404, 422),
+           who=LEGAL_REVIEWER)
+def record_legal_review(project_id: int, item: str):
+    """Recording an item again supersedes its finding (with the reason), never overwrites."""
+    data = load_body(LegalReviewInput)
+    city = current_city()
+    if item not in legal_review.items(city):
+        raise not_found("法规账审查事项", item)
+    with transaction() as session:
+        project = get_or_404(session, Project, project_id)
+        review = legal_review.record(session, city, project, item, data, current_actor())
+        return respond(LegalReviewRecordSchema, review, 201)
 
 
 # -- rolling evaluation and accountability -------------------------------------------

@@ -48,13 +48,13 @@ class EconomicAccount(Schema):
     incentives = MoneyField(allow_none=True)
 
 
-class LegalAccount(Schema):
-    """法规账: a finding on each of environment, safety, land and forest."""
+class ReviewedElsewhere(fields.Field):
+    """法规账 was free text here; it is now a review item by item with its reviewing department
+    (``/sanming/projects/<id>/legal-review``), so a text sent here is refused (null clears)."""
 
-    environment = _text()
-    safety = _text()
-    land = _text()
-    forest = _text()
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        raise ValidationError(CodedMessage(
+            "legal_account.review", "法规账须逐项审查登记（环保、安全、用地、林地），不再以文字填写"))
 
 
 class CommonAttributes(Schema):
@@ -82,7 +82,7 @@ class ProjectAttributes(CommonAttributes):
     reason_category = fields.String(allow_none=True,
                                     validate=validate.OneOf(list(REASON_CATEGORIES)))
     economic_account = fields.Nested(EconomicAccount, allow_none=True)
-    legal_account = fields.Nested(LegalAccount, allow_none=True)
+    legal_account = ReviewedElsewhere(allow_none=True)
 
 
 def office_only_attributes(schema: type[Schema]) -> dict[str, str]:

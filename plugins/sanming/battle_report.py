@@ -2,7 +2,8 @@
 
 For one month of the campaign, one row per assessed unit: the leads it reported (and how many
 of them were linked to another unit's earlier report), its lead points, and the DOMAIN.md
-figures credited to it (a transferred project split 3:7, never doubled), then a city total.
+figures credited to it (a transferred project split 3:7, never doubled), the projects it found
+whose 法规账 was found failing that month (Seed 三(五)29: refused, not signed), then a city total.
 Units are ranked by signed amount, then lead points. The same rows are the ``sanming_battle``
 report, so the core exports them to ``.xlsx``.
 """
@@ -27,6 +28,7 @@ from core.toolkit import (
 from plugins.sanming.first_contact import is_credited
 from plugins.sanming.key_projects import is_key
 from plugins.sanming.lead_points import point_entries, points_by_unit
+from plugins.sanming.legal_review import failed_by_unit
 from plugins.sanming.settings import settings
 
 ZERO = Decimal(0)
@@ -35,7 +37,7 @@ COLUMNS = (
     ("leads_reported", "报送线索"), ("leads_linked", "其中关联线索（不计分）"),
     ("lead_points", "线索积分"), ("signed_count", "签约项目"), ("signed_amount", "签约金额（万元）"),
     ("key_signed", "其中重点项目"), ("started_count", "开工项目"),
-    ("arrived_amount", "到位资金（万元）"),
+    ("arrived_amount", "到位资金（万元）"), ("legal_failed", "法规账不通过项目"),
 )
 FIGURES = ("signed_count", "signed_amount", "started_count", "arrived_amount")
 
@@ -68,7 +70,7 @@ def battle_rows(session: Any, city: Any, start: dt.date, end: dt.date) -> list[d
     """The units' rows for ``start``–``end``, ranked, followed by the city total (no rank)."""
     units = assessed_units(session, city)
     rows = {unit.code: {"unit": unit.code, "unit_name": unit.name, "leads_reported": 0,
-                        "leads_linked": 0, "lead_points": ZERO, "key_signed": 0,
+                        "leads_linked": 0, "lead_points": ZERO, "key_signed": 0, "legal_failed": 0,
                         **{name: ZERO for name in FIGURES}} for unit in units}
     for lead in session.scalars(sa.select(Lead).where(Lead.reported_on.between(start, end))):
         row = rows.get(lead.reporting_unit.code)
@@ -87,12 +89,15 @@ def battle_rows(session: Any, city: Any, start: dt.date, end: dt.date) -> list[d
             Project.signed_on.between(start, end))):
         if is_key(project) and project.finding_unit.code in rows:
             rows[project.finding_unit.code]["key_signed"] += 1
+    for code, count in failed_by_unit(session, start, end).items():
+        if code in rows:
+            rows[code]["legal_failed"] = count
     ranked = sorted(rows.values(), key=lambda r: (-r["signed_amount"], -r["lead_points"],
                                                   r["unit"]))
     for position, row in enumerate(ranked, start=1):
         row["rank"] = position
     total: dict[str, Any] = {"rank": None, "unit": None, "unit_name": f"{city.name}合计"}
-    for key in ("leads_reported", "leads_linked", "lead_points", "key_signed"):
+    for key in ("leads_reported", "leads_linked", "lead_points", "key_signed", "legal_failed"):
         total[key] = sum(row[key] for row in ranked)
     # The city's own figures, not the units' sum: a project credited to a unit outside the
     # assessment (the office) still counts for the city.

@@ -1,6 +1,6 @@
 """Sanming's demo: the campaign's rules at work, dated relative to the demo's day.
 
-- every demo project entering ``signed`` records its two accounts (经济账/法规账); a key
+- every demo project entering ``signed`` records its 经济账 and its 法规账 review, item by item; a key
   project also gets a commissioner (招商专员) and a passed pre-evaluation (前期评价);
   every project that ends says why (``reason_category``);
 - key projects by each basis (≥10亿元, 省重点 ≥5亿元, 市县认定) and one 20亿元 real-estate
@@ -23,10 +23,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import sqlalchemy as sa
+
 from core.toolkit import (
     Actor,
     Intermediary,
     Project,
+    StageTransition,
     Unit,
     complete_evaluation_step,
     complete_work_order,
@@ -42,7 +45,14 @@ from core.toolkit import (
     transition_project,
     update_project,
 )
-from plugins.sanming import discipline, meetings, park_resources, rolling_evaluation, tax_settlement
+from plugins.sanming import (
+    discipline,
+    legal_review,
+    meetings,
+    park_resources,
+    rolling_evaluation,
+    tax_settlement,
+)
 from plugins.sanming.evaluations import PRE_FORM
 from plugins.sanming.key_projects import key_basis
 from plugins.sanming.settings import settings
@@ -50,8 +60,11 @@ from plugins.sanming.settings import settings
 SYSTEM = Actor(user="system", role="system")
 LEADER = Actor(user="市领导（分管招商副市长）", role="leader")
 ECONOMIC = {"tax": "1200", "jobs": 300}
-LEGAL = {"environment": "符合园区规划环评要求", "safety": "安全预评价已完成",
-         "land": "使用批而未供工业用地", "forest": "不涉及林地"}
+# The 法规账 review of every demo project: item → (finding, reason, note).
+LEGAL = {"environment": ("pass", None, "符合园区规划环评要求"),
+         "safety": ("pass", None, "安全预评价已完成"),
+         "land": ("pass", None, "使用批而未供工业用地"),
+         "forest": ("not_applicable", "项目用地不涉及林地", None)}
 COMMISSIONERS = ["林晓峰", "陈丽华", "黄建明", "郑雅琴", "吴志强"]
 
 
@@ -84,8 +97,7 @@ def _before_signing(demo: Any, project: Project) -> None:
     missing: dict[str, Any] = {}
     if not attributes.get("economic_account"):
         missing["economic_account"] = dict(ECONOMIC)
-    if not attributes.get("legal_account"):
-        missing["legal_account"] = dict(LEGAL)
+    _legal_review(demo, project)
     if key_basis(demo.city, project) and not attributes.get("commissioner"):
         missing["commissioner"] = COMMISSIONERS[project.id % len(COMMISSIONERS)]
     if missing:
@@ -96,6 +108,20 @@ def _before_signing(demo: Any, project: Project) -> None:
     if key_basis(demo.city, project) and latest_decided_evaluation(
             demo.session, PRE_FORM, project_id=project.id) is None:
         _pre_evaluation(demo, project)
+
+
+def _legal_review(demo: Any, project: Project) -> None:
+    """Each item of the 法规账 reviewed on the day the project entered negotiation (before its
+    signing, whatever day the demo signs it)."""
+    if legal_review.current_reviews(demo.session, [project.id]):
+        return
+    entered = demo.session.scalar(sa.select(sa.func.max(StageTransition.occurred_on)).where(
+        StageTransition.project_id == project.id))
+    reviewed_on = min(entered or demo.today, demo.today)
+    for code, (finding, reason, note) in LEGAL.items():
+        legal_review.record(demo.session, demo.city, project, code, {
+            "finding": finding, "reason": reason, "note": note, "reviewer": "演示审查员",
+            "reviewed_on": reviewed_on}, SYSTEM)
 
 
 def _pre_evaluation(demo: Any, project: Project) -> None:

@@ -189,3 +189,30 @@ class Meeting(Base):
     @property
     def group_code(self) -> str | None:
         return self.group_unit.code if self.group_unit else None
+
+
+LEGAL_FINDINGS = {"pass": "通过", "fail": "不通过", "not_applicable": "不涉及"}
+
+
+class LegalReview(Base):
+    """One recorded finding of a project's 法规账 on one item (环保, 安全, 用地, 林地).
+
+    Never overwritten: recording an item again adds a row that supersedes the previous one
+    (``supersedes_id``, with the reason for the change), so the review's history stays.
+    """
+
+    __tablename__ = "sanming_legal_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"), index=True)
+    item: Mapped[str] = mapped_column(sa.String(32))
+    finding: Mapped[str] = mapped_column(sa.String(16))  # LEGAL_FINDINGS
+    reason: Mapped[str | None] = mapped_column(sa.Text)  # why it fails or does not apply
+    department: Mapped[str] = mapped_column(sa.String(100))
+    reviewer: Mapped[str] = mapped_column(sa.String(100))
+    reviewed_on: Mapped[dt.date]
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    supersedes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sanming_legal_reviews.id"))
+    change_reason: Mapped[str | None] = mapped_column(sa.Text)
+    recorded_by: Mapped[str] = mapped_column(sa.String(100))
+    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.toolkit import READER, WebChart, WebFilter, WebPage, report_section
+from core.toolkit import (
+    READER,
+    WebChart,
+    WebColumn,
+    WebFilter,
+    WebPage,
+    WebSection,
+    report_section,
+)
 from plugins.sanming.reports import reports
 
 # Pages every reader of the city sees (the vocabulary's READER; the system account never signs
@@ -13,7 +21,7 @@ from plugins.sanming.reports import reports
 EVERYONE = tuple(sorted(READER.roles - {"system"}))
 BATTLE_FORMATS = {"leads_reported": "count", "leads_linked": "count", "lead_points": "count",
                   "signed_count": "count", "signed_amount": "amount", "key_signed": "count",
-                  "started_count": "count", "arrived_amount": "amount"}
+                  "started_count": "count", "arrived_amount": "amount", "legal_failed": "count"}
 
 
 def web_pages(city: Any) -> list[WebPage]:
@@ -27,6 +35,13 @@ def web_pages(city: Any) -> list[WebPage]:
         key: "count" for key in ("reported", "valid", "signed", "started", "linked_reports",
                                  "points")})
     key_list = report_section(by_code["sanming_key_list"])
+    # Shown on each project's page (its project_id filter): the 法规账 item by item.
+    legal = WebSection(
+        title="法规账审查（环保、安全、用地、林地）", source="sanming/legal-review", rows="items",
+        columns=(WebColumn("item_name", "审查事项"), WebColumn("finding_label", "审查结论"),
+                 WebColumn("reason", "理由"), WebColumn("department", "审查部门"),
+                 WebColumn("reviewer", "审查人"), WebColumn("reviewed_on", "审查日期", "date"),
+                 WebColumn("note", "备注"), WebColumn("versions", "登记次数", "count")))
     return [
         WebPage("sanming_battle", "每月战报", (battle,), roles=EVERYONE,
                 filters=(WebFilter("month", "月份", "month"),),
@@ -34,4 +49,7 @@ def web_pages(city: Any) -> list[WebPage]:
         WebPage("sanming_lead_points", "线索积分表", (points,), roles=EVERYONE,
                 description="首招负责制：积分归首报单位"),
         WebPage("sanming_key_list", "重点招商项目推介清单", (key_list,)),
+        WebPage("sanming_legal_review", "法规账审查", (legal,), roles=EVERYONE,
+                filters=(WebFilter("project_id", "项目编号"),),
+                description="签约前逐项审查环保、安全、用地、林地；任一项不通过不得签约"),
     ]

@@ -16,6 +16,7 @@ from plugins.sanming import (
     evaluations,
     first_contact,
     key_projects,
+    legal_review,
     organisation,
     rewards,
     rolling_evaluation,
@@ -114,7 +115,13 @@ def field_labels(city: Any) -> dict[str, str]:
 
 @hookimpl
 def transition_guard(city: Any, project: Any, target: str, actor: str, session: Any) -> list:
-    return discipline.lost_refusals(project, target)
+    return (discipline.lost_refusals(project, target)
+            + legal_review.refusals(city, project, target, session))
+
+
+@hookimpl
+def date_bounds(city: Any, project: Any, field: str, session: Any) -> list:
+    return legal_review.signing_bounds(city, project, field, session)
 
 
 @hookimpl

@@ -7,6 +7,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from core.toolkit import BaseSchema, CodedMessage, MoneyField, Name, Page, city_today
 from plugins.sanming.models import (
     ACCOUNTABILITY_KINDS,
+    LEGAL_FINDINGS,
     MEASURES,
     MEETING_KINDS,
     RESOURCE_KINDS,
@@ -149,6 +150,7 @@ class BattleRowSchema(BaseSchema):
     key_signed = fields.Integer()
     started_count = fields.Decimal(as_string=True)
     arrived_amount = MoneyField()
+    legal_failed = fields.Integer(metadata={"description": "当月法规账审查不通过的项目数"})
 
 
 class BattleReportSchema(BaseSchema):
@@ -189,6 +191,73 @@ class RollingCheckSchema(BaseSchema):
     serious = fields.Boolean()
     note = fields.String(allow_none=True)
     checked_by = fields.String()
+
+
+class LegalReviewInput(BaseSchema):
+    """One item of the 法规账: its finding, the reviewing department and the reviewer."""
+
+    finding = fields.String(required=True, validate=validate.OneOf(list(LEGAL_FINDINGS)),
+                            metadata={"description": "审查结论：pass 通过、fail 不通过、"
+                                                     "not_applicable 不涉及（须说明理由）"})
+    reason = fields.String(load_default=None, allow_none=True,
+                           validate=validate.Length(min=2, max=2000),
+                           metadata={"description": "不通过或不涉及的理由"})
+    department = fields.String(load_default=None, allow_none=True,
+                               validate=validate.Length(min=2, max=100),
+                               metadata={"description": "审查部门（默认为该事项配置的部门）"})
+    reviewer = fields.String(required=True, validate=validate.Length(min=2, max=100),
+                             metadata={"description": "审查人"})
+    reviewed_on = fields.Date(load_default=None, allow_none=True,
+                              metadata={"description": "审查日期（默认今天，不能晚于今天）"})
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    change_reason = fields.String(load_default=None, allow_none=True,
+                                  validate=validate.Length(min=2, max=2000),
+                                  metadata={"description": "重新登记（更正）的理由"})
+
+
+class LegalReviewRecordSchema(BaseSchema):
+    id = fields.Integer()
+    project_id = fields.Integer()
+    item = fields.String()
+    finding = fields.String()
+    finding_label = fields.Function(lambda r: LEGAL_FINDINGS[r.finding])
+    reason = fields.String(allow_none=True)
+    department = fields.String()
+    reviewer = fields.String()
+    reviewed_on = fields.Date()
+    note = fields.String(allow_none=True)
+    supersedes_id = fields.Integer(allow_none=True)
+    change_reason = fields.String(allow_none=True)
+    recorded_by = fields.String()
+    recorded_at = fields.DateTime()
+
+
+class LegalReviewItemSchema(BaseSchema):
+    item = fields.String()
+    item_name = fields.String()
+    finding = fields.String(allow_none=True)
+    finding_label = fields.String()
+    reason = fields.String(allow_none=True)
+    department = fields.String()
+    reviewer = fields.String(allow_none=True)
+    reviewed_on = fields.Date(allow_none=True)
+    note = fields.String(allow_none=True)
+    versions = fields.Integer(metadata={"description": "登记次数（重新登记不覆盖，保留历史）"})
+    history = fields.List(fields.Nested(LegalReviewRecordSchema))
+
+
+class LegalReviewSchema(BaseSchema):
+    project_id = fields.Integer()
+    project_name = fields.String()
+    status = fields.String(metadata={"description": "passed、failed 或 incomplete"})
+    status_label = fields.String()
+    missing = fields.List(fields.String())
+    failed = fields.List(fields.String())
+    items = fields.List(fields.Nested(LegalReviewItemSchema))
+
+
+class LegalReviewQuery(BaseSchema):
+    project_id = fields.Integer(required=True, metadata={"description": "项目编号"})
 
 
 class RollingQuery(BaseSchema):

@@ -36,6 +36,14 @@ REGIONS = [
 # Seed 三(一)4: the kinds of target enterprises (enterprise tags of the core's catalogue).
 TARGET_TAGS = ["世界500强", "央企", "中国500强", "台湾百大", "民营500强", "独角兽"]
 LINK_POSITIONS = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
+# Default: who reviews each item of the 法规账 (Seed 三(五)29 names 环保安全与用地用林). Only the
+# natural resources bureau is one of the city's units; the other items are recorded by the office.
+LEGAL_ITEMS = [
+    {"code": "environment", "name": "环保", "department": "三明市生态环境局"},
+    {"code": "safety", "name": "安全", "department": "三明市应急管理局"},
+    {"code": "land", "name": "用地", "department": "三明市自然资源局", "unit": "dept_natural_resources"},
+    {"code": "forest", "name": "林地", "department": "三明市林业局"},
+]
 
 # Default: how the units are scored every month (每月战报), quarter (每季联席) and year
 # (年终考核), Seed 三(四)19. Lead points are the seed's 线索积分制; the rest are the
@@ -142,17 +150,41 @@ class RollingSection(BaseSchema):
     serious_disqualifies = fields.Boolean(load_default=True)
 
 
+class LegalItemSection(BaseSchema):
+    """One item of the 法规账 review: who reviews it and which unit's clerks may record it."""
+
+    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,31}$"))
+    name = fields.String(required=True)
+    department = fields.String(required=True)  # the reviewing department, as shown
+    # The unit whose clerks record this item (besides the office); none: the office only.
+    unit = fields.String(load_default=None, allow_none=True)
+
+
 class TwoAccountsSection(BaseSchema):
     """Seed 三(五)29: 经济账 and 法规账 recorded before signing."""
 
     required_before = fields.String(load_default="signed",
                                     validate=validate.OneOf(["negotiating", "signed"]))
     economic = fields.List(fields.String(), load_default=lambda: ["tax", "jobs"])
+    # Seed: 环保安全与用地用林 — the items every project's 法规账 is reviewed on.
     legal = fields.List(fields.String(),
                         load_default=lambda: ["environment", "safety", "land", "forest"])
+    # Default: the department reviewing each item (the seed names the items, not who reviews).
+    legal_items = fields.List(fields.Nested(LegalItemSection),
+                              load_default=lambda: [dict(item) for item in LEGAL_ITEMS])
     # Ours: incentives above this many years of the expected annual tax are flagged as
     # buying a project with money (花钱买项目).
     incentive_tax_years = _count(5, minimum=1)
+
+    @validates_schema
+    def _legal_items_known(self, data: dict[str, Any], **_: Any) -> None:
+        codes = [item["code"] for item in data.get("legal_items", [])]
+        doubled = _doubled(codes)
+        if doubled:
+            raise ValidationError(f"编码重复：{', '.join(doubled)}", "legal_items")
+        unknown = [code for code in data.get("legal", []) if code not in codes]
+        if unknown:
+            raise ValidationError(f"法规账审查事项未配置：{', '.join(unknown)}", "legal")
 
 
 class DimensionSection(BaseSchema):

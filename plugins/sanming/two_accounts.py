@@ -1,11 +1,11 @@
 """经济账与法规账 the two accounts (Seed 三(五)29, POLICIES.md § sanming 11).
 
 Before a project is signed it records its economic account (经济账: expected annual tax in
-万元, jobs) and its legal account (法规账: environment, safety, land, forest — each a short
-finding) as ``attributes.economic_account`` and ``attributes.legal_account``; the gate lists
-every item missing. Incentives promised (``attributes.economic_account.incentives``, 万元)
-above ``incentive_tax_years`` years of the expected tax are flagged: no buying projects with
-money (坚决防止花钱买项目).
+万元, jobs) as ``attributes.economic_account``; the gate lists every item missing. Its legal
+account (法规账: environment, safety, land, forest) is a review item by item, with a finding
+and the reviewing department (:mod:`plugins.sanming.legal_review`). Incentives promised
+(``attributes.economic_account.incentives``, 万元) above ``incentive_tax_years`` years of the
+expected tax are flagged: no buying projects with money (坚决防止花钱买项目).
 """
 
 from __future__ import annotations
@@ -21,24 +21,21 @@ ECONOMIC_LABELS = {"tax": "预计年税收（万元）", "jobs": "带动就业�
                    "incentives": "优惠政策兑现（万元）"}
 # Projects still being attracted or built: where a promise of incentives still matters.
 OPEN_STAGES = ("reserve", "negotiating", "signed", "started")
-LEGAL_LABELS = {"environment": "环保", "safety": "安全", "land": "用地", "forest": "用林"}
 
 
 def account_fields(city: Any, stage: str) -> list[str]:
-    """The gate: every configured item of both accounts before ``required_before``."""
+    """The gate: every configured item of the economic account before ``required_before``
+    (the legal account's gate is its review: ``legal_review.refusals``)."""
     config = settings(city)["two_accounts"]
     if stage != config["required_before"]:
         return []
-    return ([f"attributes.economic_account.{item}" for item in config["economic"]]
-            + [f"attributes.legal_account.{item}" for item in config["legal"]])
+    return [f"attributes.economic_account.{item}" for item in config["economic"]]
 
 
 def account_labels() -> dict[str, str]:
-    """Chinese names of the accounts' gate fields (``field_labels``)."""
-    return ({f"attributes.economic_account.{item}": f"经济账：{label}"
-             for item, label in ECONOMIC_LABELS.items()}
-            | {f"attributes.legal_account.{item}": f"法规账：{label}"
-               for item, label in LEGAL_LABELS.items()})
+    """Chinese names of the account's gate fields (``field_labels``)."""
+    return {f"attributes.economic_account.{item}": f"经济账：{label}"
+            for item, label in ECONOMIC_LABELS.items()}
 
 
 def _amount(value: Any) -> Decimal | None:

@@ -2,8 +2,11 @@
 
 * 擂台赛 ``ziyang_arena`` — every month the counties and zones (``arena_unit_kinds``) are scored
   on ``arena_indicators`` (Default: signed amount 30, arrived funds 30, projects started 20,
-  leads reported 20 — the best unit of the month earns the full points) and ranked; the office
-  publishes each month's ranking (the core's assessment runs).
+  leads 20 — the best unit of the month earns the full points) and ranked; the office
+  publishes each month's ranking (the core's assessment runs). The leads indicator counts only
+  valid, non-duplicate leads (``valid_unique_leads``): a rejected lead, one still waiting for
+  its judgement, or a repeat of an earlier valid lead about the same investor earns nothing,
+  and the indicator's basis (说明) says so.
 * 年度目标绩效考核专项 ``ziyang_county_year`` — the county/zone investment item is worth
   ``county_assessment_points`` (20): the year's published arena scores are carried in as their
   average (``arena_average``), scaled from the arena's full marks to the 20 points.
@@ -61,7 +64,7 @@ def assessment_schemes(city: City) -> list[AssessmentScheme]:
         AssessmentScheme(
             code=ARENA, name="招商引资擂台赛（月度排名）", period="month", unit_kinds=kinds,
             indicators=tuple(Indicator(item["code"], item["name"], item["metric"],
-                                       Decimal(item["points"]))
+                                       Decimal(item["points"]), basis=item.get("basis"))
                              for item in config["arena_indicators"])),
         AssessmentScheme(
             code=COUNTY_YEAR, name="县（区）、园区招商引资目标绩效考核专项", period="year",
@@ -120,9 +123,34 @@ def arena_year(session: Session, year: int) -> dict[str, Any]:
 
 
 def assessment_metrics(city: City, context: Any) -> dict[str, dict[str, Decimal]] | None:
+    if context.scheme.code == ARENA:
+        return {VALID_UNIQUE_LEADS: valid_unique_leads(context)}
     if context.scheme.code != COUNTY_YEAR:
         return None
     return {ARENA_AVERAGE: arena_average(context.session, context.start.year)}
+
+
+# -- leads that count in the arena -----------------------------------------------------------
+
+VALID_UNIQUE_LEADS = "valid_unique_leads"
+JUDGED_VALID = ("assigned", "converted")  # the core's lead statuses after a valid judgement
+
+
+def valid_unique_leads(context: Any) -> dict[str, Decimal]:
+    """Per reporting unit, its leads reported in the period that were judged valid (a first-talk
+    location named, or converted) and are the first valid lead about their investor: a rejected
+    or unjudged lead, or a repeat report of an investor already validly reported, earns nothing
+    (the arena rewards information, not reports)."""
+    first_valid: dict[int, int] = {}
+    for lead in sorted(context.leads(), key=lambda lead: (lead.reported_on, lead.id)):
+        if lead.status in JUDGED_VALID:
+            first_valid.setdefault(lead.enterprise_id, lead.id)
+    counts: dict[str, Decimal] = defaultdict(Decimal)
+    for lead in context.leads():
+        if (first_valid.get(lead.enterprise_id) == lead.id
+                and context.start <= lead.reported_on <= context.end):
+            counts[lead.reporting_unit.code] += 1
+    return dict(counts)
 
 
 # -- departments: bonus and deduction -------------------------------------------------------------

@@ -55,8 +55,10 @@ ARENA_INDICATORS: list[dict[str, Any]] = [
     {"code": "signed_amount", "name": "签约项目投资额", "metric": "signed_amount", "points": "30"},
     {"code": "arrived_amount", "name": "到位资金", "metric": "arrived_amount", "points": "30"},
     {"code": "started_count", "name": "新开工项目", "metric": "started_count", "points": "20"},
-    {"code": "leads_reported", "name": "报送招商项目信息", "metric": "leads_reported",
-     "points": "20"},
+    {"code": "leads_reported", "name": "报送招商项目信息（有效、不重复）",
+     "metric": "valid_unique_leads", "points": "20",
+     "basis": "只计当月报送、经研判有效（已明确首谈地或已转为项目）且不重复的招商项目信息；被退回的、"
+              "尚待研判的，以及同一投资方此前已有有效信息的重复报送，均不计入"},
 ]
 
 
@@ -84,6 +86,7 @@ class IndicatorSection(BaseSchema):
     name = fields.String(required=True)
     metric = fields.String(required=True)
     points = _decimal(required=True)
+    basis = fields.String(load_default=None, allow_none=True)  # 说明: what the indicator counts
 
 
 def _loaded(schema: type[BaseSchema], items: list[dict[str, Any]]) -> Any:

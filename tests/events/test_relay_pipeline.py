@@ -149,8 +149,14 @@ def test_the_messages_are_byte_for_byte_the_cloudevents_ones(alpha):
     data = {"name": "兰州新区项目 \"一期\"", "amount": Decimal("12345.6789"),
             "nested": {"a": [1, 2.5]}, "note": "tab\tand\nnewline", "empty": None, "flag": True}
     with unit_of_work(alpha.sessions) as session:
-        for n in range(3):
+        for n in range(4):
             record_event(session, alpha.city, "project", n, "reported", data | {"n": n})
+    with unit_of_work(alpha.sessions) as session:
+        # Rows recorded before the outbox kept the wire value (migration 0017) have none: the
+        # relay encodes their stored data, to the same bytes.
+        assert None not in session.scalars(sa.select(OutboxEvent.wire)).all()
+        session.execute(sa.update(OutboxEvent).where(OutboxEvent.position % 2 == 0)
+                        .values(wire=None))
     sent: list[tuple[Any, ...]] = []
 
     class Recording(ScriptedProducer):
@@ -160,7 +166,7 @@ def test_the_messages_are_byte_for_byte_the_cloudevents_ones(alpha):
 
     relay = Relay(alpha.sessions, alpha.city.topic, leadership_for(alpha.runtime.engine, "alpha"),
                   delivery_factory=lambda: Recording([]))
-    assert relay.publish_round() == 3
+    assert relay.publish_round() == 4
     relay.close()
     with alpha.sessions() as session:
         expected = [cloudevent_message(row) for row in session.scalars(

@@ -147,7 +147,8 @@ class CityService(Service):
         self.built_in = built_in
         super().__init__(base)
         config = city_config(city={"code": code, "name": self.name},
-                             database={"url": f"sqlite:///{self.database}"})
+                             database={"url": f"sqlite:///{self.database}"},
+                             **(OWN_VOCABULARY if code == "lanzhou" else {}))
         self.config_file = self.base / "config.toml"
         self.config_file.write_text(toml_text(config), encoding="utf-8")
 
@@ -188,6 +189,10 @@ class GatewayServer:
     def stop(self) -> None:
         self.server.close()
 
+
+# Lanzhou's test service has a channel of its own, which needs a phone (tests of the web's labels).
+OWN_VOCABULARY = {"vocabularies": {"lead_channels": {"online": "网络招商"}},
+                  "leads": {"phone_required_channels": ["online"]}}
 
 USERS = {  # username: (role, city, unit)
     "lanzhou-clerk": ("clerk", "lanzhou", "east"),

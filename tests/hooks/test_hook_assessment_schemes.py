@@ -31,7 +31,7 @@ def test_hook_assessment_schemes_are_listed_with_their_rules(client_for):
         ("arena", 2023, "季度"), ("arena", 2024, "季度"), ("departments", None, "年")]
     assert schemes[1]["indicators"] == [{"code": "signed", "name": "签约额",
                                          "metric": "signed_amount", "points": "20",
-                                         "target": None, "cap": None}]
+                                         "target": None, "cap": None, "basis": None}]
 
 
 def test_hook_assessment_schemes_a_run_uses_and_keeps_the_version_of_its_year(client_for):

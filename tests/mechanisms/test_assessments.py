@@ -155,7 +155,7 @@ def test_a_run_scores_units_from_projects_and_leads_by_hand_calculation(client, 
     assert created["rules_year"] == 2024
     assert created["scheme"]["indicators"][1] == {
         "code": "leads", "name": "报送线索", "metric": "leads_reported", "points": "40",
-        "target": "2", "cap": "30"}
+        "target": "2", "cap": "30", "basis": None}
     rows = {row["unit"]: row for row in ranking(client, created["id"])["rows"]}
     assert set(rows) == {"east", "west"}  # the park and the department are not assessed
     # East: best signed amount → 60; 3 leads of a target of 2 → 40, capped at 30; −2 → 88.

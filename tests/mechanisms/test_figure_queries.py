@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.db import Base, make_engine, make_session_factory
-from core.figure_queries import city_figures
+from core.figure_queries import city_figures, city_stats
 from core.figures import city_projects, tally
 from core.lifecycle import ProjectStatus, Stage
 from core.models import Enterprise, FundTranche, Project, Transfer, Unit
@@ -136,3 +136,39 @@ def test_sums_of_money_are_exact(session):
     assert total.signed_amount == total.arrived_amount == Decimal("899999999999.9998")
     assert str(total.signed_amount) == "899999999999.9998"
     assert session.scalar(sa.select(sa.func.count()).select_from(Project)) == len(amounts)
+
+
+@pytest.mark.parametrize("group_by", [None, "unit", "industry", "channel", "month"])
+def test_stats_equal_the_reference_definition_with_the_unknown_count(session, group_by):
+    """``/stats``' figures (any 省外 filter) and its count of projects of unknown province."""
+    seed(session)
+    labels = {"east": "东区"}
+    facts_of = {flag: city_projects(session, flag, by_unit=group_by == "unit")
+                for flag in (None, True, False, "unknown")}
+    for out_of_province in (None, True, False, "unknown"):
+        for start, end in PERIODS:
+            expected_total, expected_groups = tally(facts_of[out_of_province], start, end,
+                                                    group_by, labels)
+            unknown, _ = tally(facts_of["unknown"], start, end)
+            total, groups, unknown_count = city_stats(session, start, end, group_by,
+                                                      out_of_province, labels)
+            context = (group_by, out_of_province, start, end)
+            assert as_text(total) == as_text(expected_total), context
+            assert [as_text(g) for g in groups] == [as_text(g) for g in expected_groups], context
+            assert str(unknown_count) == str(unknown.signed_count), context
+
+
+@pytest.mark.parametrize("group_by", [None, "industry", "channel", "month"])
+def test_stats_take_two_statements_whatever_the_filter(session, group_by):
+    """The figures and the unknown-province count come from one pass over the projects and
+    one over the tranches (by month: one per date the projects are read by, plus tranches)."""
+    seed(session, projects=20)
+    statements: list[str] = []
+    engine = session.get_bind()
+    listen = sa.event.listens_for(engine, "before_cursor_execute")
+    listen(lambda *args: statements.append(args[2]))
+    for out_of_province in (None, True, "unknown"):
+        statements.clear()
+        city_stats(session, dt.date(2024, 1, 1), dt.date(2024, 12, 31), group_by,
+                   out_of_province)
+        assert len(statements) == (3 if group_by == "month" else 2), statements

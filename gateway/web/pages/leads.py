@@ -9,7 +9,7 @@ from flask import g, jsonify, request, url_for
 
 from gateway.web.base import api, blueprint, check_city, done, filters, form_value, render
 from gateway.web.pages.introducers import introducer_choices, introducer_of, introducer_value
-from gateway.web.pages.reference import CHANNELS, LEAD_STATUSES, industries, unit_names, units
+from gateway.web.pages.reference import channels, industries, lead_statuses, unit_names, units
 
 LEAD_COLUMNS = [
     {"key": "title", "heading": "线索"},
@@ -46,13 +46,13 @@ def leads(city: str):
     rows = _named(city, answer.items())
     export = {key: value for key, value in params.items() if key != "page"}
     return render("leads.html", city=city, answer=answer, rows=rows, columns=LEAD_COLUMNS,
-                  params=params, statuses=LEAD_STATUSES, channels=CHANNELS,
+                  params=params, statuses=lead_statuses(city), channels=channels(city),
                   mine=bool(request.args.get("mine")),
                   export_url=url_for("web.export", city=city, rest="leads", **export))
 
 
 def _new_lead_form(city: str) -> dict[str, Any]:
-    return {"units": units(city), "industries": industries(city), "channels": CHANNELS,
+    return {"units": units(city), "industries": industries(city), "channels": channels(city),
             "introducers": introducer_choices(city)}
 
 
@@ -72,6 +72,7 @@ def lead_body(form: Any, clerk_unit: str | None) -> dict[str, Any]:
             "reporting_unit": clerk_unit or form_value("reporting_unit") or "",
             "channel": form_value("channel") or "other",
             "intermediary_id": introducer_value(form_value("intermediary_id")),
+            "contact_name": form_value("contact_name"), "contact_phone": form_value("contact_phone"),
             "description": form_value("description")}
 
 
@@ -79,7 +80,7 @@ FORM_FIELDS = {"title": "线索名称", "enterprise.name": "企业名称",
                "enterprise.credit_code": "统一社会信用代码", "industry": "所属产业",
                "intended_amount": "意向投资额", "reporting_unit": "报送单位", "channel": "招商方式",
                "enterprise.origin_province": "来源省份", "description": "说明",
-               "intermediary_id": "引荐人"}
+               "intermediary_id": "引荐人", "contact_name": "联系人", "contact_phone": "联系电话"}
 
 
 @blueprint.route("/c/<city>/leads/new", methods=["POST"])

@@ -43,10 +43,10 @@ def matters(city: str):
     params = filters("status", "kind", "level", "awaiting", "page")
     answer = api().city(city, "GET", "matters", {"sort": "-requested_on", **params})
     export = {key: value for key, value in params.items() if key != "page"}
-    title = f"待{decision_levels().get(params['awaiting'], '')}决定的事项" if params.get(
+    title = f"待{decision_levels(city).get(params['awaiting'], '')}决定的事项" if params.get(
         "awaiting") else "协调事项"
     return render("matters.html", city=city, answer=answer, rows=answer.items(), params=params,
-                  columns=MATTER_COLUMNS, kinds=matter_kinds(), levels=decision_levels(),
+                  columns=MATTER_COLUMNS, kinds=matter_kinds(city), levels=decision_levels(city),
                   title=title, export_url=url_for("web.export", city=city, rest="matters",
                                                   **export))
 

@@ -8,8 +8,20 @@ from typing import Any
 
 from flask import g, request, url_for
 
-from gateway.web.base import api, blueprint, check_city, done, filters, form_value, render, today
+from gateway.web.base import (
+    api,
+    blueprint,
+    check_city,
+    done,
+    filters,
+    form_value,
+    plugin_pages,
+    render,
+    today,
+)
 from gateway.web.formatting import chart
+from gateway.web.menus import is_project_page
+from gateway.web.pages.city_pages import section_view
 from gateway.web.pages.introducers import introducer_choices, introducer_of, introducer_value
 from gateway.web.pages.reference import STAGES, industries, matter_kinds, unit_names, units
 
@@ -91,7 +103,17 @@ def _project_parts(city: str, project_id: int) -> dict[str, Any]:
         "evaluations": client.city(city, "GET", f"{base}/evaluations").items(),
         "matters": client.city(city, "GET", "matters", {"project_id": project_id}).items(),
         "forms": client.city(city, "GET", "evaluation-forms").items(),
+        "city_sections": project_sections(city, project_id),
     }
+
+
+def project_sections(city: str, project_id: int) -> list[dict[str, Any]]:
+    """The city's own sections about this project (its pages with a ``project_id`` filter, such
+    as Sanming's 法规账 review), for the person's role."""
+    return [section_view(city, section, {"project_id": str(project_id)})
+            for page in plugin_pages(city)
+            if is_project_page(page) and g.claims.role in page.get("roles", ())
+            for section in page["sections"]]
 
 
 @blueprint.route("/c/<city>/projects/<int:project_id>")
@@ -108,7 +130,7 @@ def project(city: str, project_id: int):
                   labels={"intermediary_id": "引荐人"},
                   stage_labels=STAGES, milestone_kinds=MILESTONES, units=units(city),
                   unit_names=unit_names(city), today=today().isoformat(),
-                  matter_kinds=matter_kinds(), industries=industries(city),
+                  matter_kinds=matter_kinds(city), industries=industries(city),
                   **_project_parts(city, project_id))
 
 

@@ -20,6 +20,9 @@ CITY_COLUMNS = [{"key": "label", "heading": "城市"}, *FIGURE_COLUMNS[1:],
                  "format": "count"},
                 {"key": "leads_reported", "heading": "报送线索", "format": "count"},
                 {"key": "projects", "heading": "项目总数", "format": "count"}]
+# Out-of-province projects (省外) with the columns of the city total: Gansu publishes these apart,
+# so a city's published figures (Pingliang's 省外 statistics) can be read off this table.
+OUT_OF_PROVINCE_COLUMNS = [{"key": "label", "heading": "城市"}, *FIGURE_COLUMNS[1:]]
 COMPLETENESS = {"complete": "一致", "behind": "滞后", "dead_letters": "有被搁置的消息",
                 "changed_since_snapshot": "快照后有变化", "mismatch": "不一致", "no_snapshot": "尚无快照"}
 
@@ -37,7 +40,9 @@ def province():
     completeness = client.province("completeness")
     rows = cities.body.get("cities", []) if cities.ok else []
     return render("province.html", 200 if cities.ok else cities.status, cities_answer=cities,
-                  rows=rows, columns=CITY_COLUMNS, start=start, end=end, by=by,
+                  rows=rows, columns=CITY_COLUMNS,
+                  outside_rows=[row["out_of_province"] for row in rows if row.get("out_of_province")],
+                  outside_columns=OUT_OF_PROVINCE_COLUMNS, start=start, end=end, by=by,
                   rankings=RANKINGS, ranking=ranking.body.get("cities", []) if ranking.ok else [],
                   shared=shared.body.get("investors", []) if shared.ok else [],
                   freshness=freshness.body if freshness.ok else {},

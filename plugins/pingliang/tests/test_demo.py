@@ -57,6 +57,18 @@ def assert_the_key_list_in_every_colour(demo_client):
     assert [len(row["schedulings"]) for row in maturing] == [2]
 
 
+def test_the_agency_service_one_request_on_time_and_one_overdue(demo_client):
+    """帮办代办: the 金属镁 project's approval closed on time, its power connection overdue."""
+    rows = call(demo_client, "GET", "/pingliang/service-requests")["items"]
+    assert [(r["unit"], r["status"], r["on_time"], r["overdue"]) for r in rows] == [
+        ("dept_development", "completed", True, False),
+        ("dept_industry", "accepted", False, True)]
+    project_id = rows[0]["project_id"]
+    warnings = call(demo_client, "GET", f"/warnings?subject_type=project&subject_id={project_id}"
+                                        "&rule=pingliang_service_overdue")["items"]
+    assert [(w["level"], w["unit"]) for w in warnings] == [("overdue", "dept_industry")]
+
+
 def test_four_lists_task_forces_and_shared_information(demo_client):
     for path in ("opportunities", "target-enterprises", "key-projects", "policy-supports"):
         assert call(demo_client, "GET", f"/pingliang/{path}")["total"] >= 3

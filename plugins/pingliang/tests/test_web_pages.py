@@ -16,7 +16,8 @@ def test_the_four_lists_and_the_month_are_pages(client):
     call(client, "POST", "/pingliang/opportunities", {"name": "静宁苹果冷链物流",
                                                       "unit": "jingning"}, 201)
     pages = served_pages(client, {"month": "2024-05"})
-    assert list(pages) == ["pingliang_four_lists", "pingliang_monthly"]
+    assert list(pages) == ["pingliang_four_lists", "pingliang_monthly",
+                           "pingliang_service_requests", "pingliang_my_service_requests"]
     sections = pages["pingliang_four_lists"]["sections"]
     assert [s["title"] for s in sections] == ["投资机会清单", "目标企业清单", "重点招商引资项目清单",
                                              "定制化政策支持清单"]

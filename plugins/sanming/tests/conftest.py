@@ -17,10 +17,11 @@ from tests.support.cities import built_in_city
 
 _serials = itertools.count(1)
 
-# Seed 三(五)29: what every project records before signing.
-ACCOUNTS = {"economic_account": {"tax": "1200", "jobs": 300},
-            "legal_account": {"environment": "符合规划环评", "safety": "已完成安全预评价",
-                              "land": "使用存量工业用地", "forest": "不涉及林地"}}
+# Seed 三(五)29: the 经济账 every project records before signing; its 法规账 is reviewed item
+# by item (``review_legal_account``).
+ACCOUNTS = {"economic_account": {"tax": "1200", "jobs": 300}}
+LEGAL_ITEMS = ("environment", "safety", "land", "forest")
+REVIEWED = "2024-02-20"  # before STAGE_DATES["signed"]
 STAGE_DATES = {"negotiating": "2024-02-01", "signed": "2024-03-01", "started": "2024-04-01",
                "completed": "2024-11-01"}
 MAIN_LINE = ["reserve", "negotiating", "signed", "started", "completed"]
@@ -86,6 +87,10 @@ def advance(client: Any, project_id: int, stage: str,
     body = call(client, "GET", f"/projects/{project_id}")
     for step in MAIN_LINE[MAIN_LINE.index(body["stage"]) + 1: MAIN_LINE.index(stage) + 1]:
         on = (dates or {}).get(step, STAGE_DATES[step])
+        review = call(client, "GET", f"/sanming/legal-review?project_id={project_id}")
+        if step == "signed" and review["status"] == "incomplete" and not any(
+                item["versions"] for item in review["items"]):
+            review_legal_account(client, project_id, on=min(REVIEWED, on))
         if step == "signed" and body["agreement_amount"] is None:
             call(client, "PATCH", f"/projects/{project_id}", {"agreement_amount": body["amount"]})
         kinds = {"signed": "start", "started": "completion", "completed": "production"}
@@ -99,6 +104,17 @@ def advance(client: Any, project_id: int, stage: str,
         body = call(client, "POST", f"/projects/{project_id}/transitions",
                     {"target": step, "occurred_on": on})
     return body
+
+
+def review_legal_account(client: Any, project_id: int, on: str = REVIEWED,
+                         **findings: str) -> None:
+    """The office records every item of the 法规账 as passed (``findings`` overrides one item's
+    finding, e.g. ``forest="fail"``, with a reason)."""
+    for item in LEGAL_ITEMS:
+        finding = findings.get(item, "pass")
+        call(client, "POST", f"/sanming/projects/{project_id}/legal-review/{item}", {
+            "finding": finding, "reviewer": "审查员林某", "reviewed_on": on,
+            "reason": None if finding == "pass" else "审查发现问题"}, 201)
 
 
 # The server's decision time of ``pass_pre_evaluation``: before the signing it allows

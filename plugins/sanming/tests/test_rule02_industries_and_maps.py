@@ -28,9 +28,7 @@ def test_a_map_shows_its_links_and_the_projects_filling_its_gaps(client):
     assert downstream["gaps"] == ["应用产品转化慢"] and downstream["gap_being_filled"] is False
     project = new_project(client, attributes={
         "chain": "graphene", "map": "graphene_material", "link": "downstream",
-        "economic_account": {"tax": "500", "jobs": 80},
-        "legal_account": {"environment": "达标", "safety": "达标", "land": "存量",
-                          "forest": "不涉及"}})
+        "economic_account": {"tax": "500", "jobs": 80}})
     advance(client, project["id"], "signed")
     filled = call(client, "GET", "/sanming/maps/graphene_material")["links"][2]
     assert filled["gap_being_filled"] is True

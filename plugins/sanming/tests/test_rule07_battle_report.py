@@ -23,9 +23,7 @@ def test_the_battle_report_credits_a_month_to_each_unit(client):
     signed = new_project(client, finding_unit="mingxi", amount="120000",
                          attributes={"commissioner": "黄建明", "recognised_key": True})
     call(client, "PATCH", f"/projects/{signed['id']}", {"attributes": {
-        "economic_account": {"tax": "900", "jobs": 200},
-        "legal_account": {"environment": "达标", "safety": "达标", "land": "存量",
-                          "forest": "不涉及"}}})
+        "economic_account": {"tax": "900", "jobs": 200}}})
     # A key project needs its pre-evaluation to sign: it is passed here.
     pass_pre_evaluation(client, signed["id"])
     advance(client, signed["id"], "signed", {"signed": "2024-05-20"})

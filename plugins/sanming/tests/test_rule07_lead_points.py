@@ -27,9 +27,7 @@ def owned_investor_to_start(client):
         call(client, "POST", f"/leads/{first['id']}/assign", {"first_talk_unit": "yongan"})
     project = call(client, "POST", f"/leads/{first['id']}/convert", {"amount": "30000"}, 201)
     call(client, "PATCH", f"/projects/{project['id']}", {"attributes": {
-        "economic_account": {"tax": "600", "jobs": 120},
-        "legal_account": {"environment": "达标", "safety": "达标", "land": "存量用地",
-                          "forest": "不涉及"}}})
+        "economic_account": {"tax": "600", "jobs": 120}}})
     advance(client, project["id"], "started", {"signed": "2024-05-01", "started": "2024-06-01"})
     return company, first, later, project
 

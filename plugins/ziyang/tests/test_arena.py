@@ -29,19 +29,61 @@ def run(client, scheme: str, period: str, publish_on: str | None = None) -> dict
             call(client, "GET", f"/assessments/runs/{created['id']}/ranking")["rows"]}
 
 
+def valid_lead(client, unit: str, on: str, **overrides) -> dict:
+    """A lead ``unit`` reports on ``on``, judged valid (its first-talk location named)."""
+    lead = new_lead(client, reporting_unit=unit, reported_on=on, **overrides)
+    with travel(f"{on}T16:00:00+08:00"):  # the judgement's date is the server's
+        call(client, "POST", f"/leads/{lead['id']}/assign", {"first_talk_unit": unit})
+    return lead
+
+
 def may_and_june(client) -> None:
-    """May: 雁江区 signs 5亿, starts it, gets 1亿 and reports 2 leads; 乐至县 signs 2.5亿 and
-    reports 1 lead. June: 乐至县 signs 4亿 and reports 1 lead."""
+    """May: 雁江区 signs 5亿, starts it, gets 1亿 and reports 2 valid leads; 乐至县 signs 2.5亿
+    and reports 1 valid lead. June: 乐至县 signs 4亿 and reports 1 valid lead."""
     yanjiang = signed(client, "yanjiang", "50000", "2024-05-10")
     call(client, "POST", f"/projects/{yanjiang}/transitions",
          {"target": "started", "occurred_on": "2024-05-20"})
     add_funds(client, yanjiang, "10000", "2024-05-25")
     for _ in range(2):
-        new_lead(client, reporting_unit="yanjiang", reported_on="2024-05-06")
+        valid_lead(client, "yanjiang", "2024-05-06")
     signed(client, "lezhi", "25000", "2024-05-12")
-    new_lead(client, reporting_unit="lezhi", reported_on="2024-05-08")
+    valid_lead(client, "lezhi", "2024-05-08")
     signed(client, "lezhi", "40000", "2024-06-05")
-    new_lead(client, reporting_unit="lezhi", reported_on="2024-06-03")
+    valid_lead(client, "lezhi", "2024-06-03")
+
+
+def test_the_arena_counts_only_valid_non_duplicate_leads(client):
+    """Seed 十: 实施招商引资擂台赛，坚持每月对擂台赛得分排名进行通报 — the leads indicator scores
+    the information judged valid, not every report: a rejected lead, one still unjudged, and a
+    repeat report of an investor already validly reported count for nothing, and its basis says
+    so."""
+    first = valid_lead(client, "yanjiang", "2024-05-06")
+    same = {key: first["enterprise"][key] for key in ("name", "credit_code")}
+    repeat = valid_lead(client, "yanjiang", "2024-05-09", enterprise=same)
+    assert repeat["duplicate_of_id"] == first["id"]
+    rejected = new_lead(client, reporting_unit="yanjiang", reported_on="2024-05-07")
+    call(client, "POST", f"/leads/{rejected['id']}/reject", {"reason": "投资方无实际投资意向"})
+    new_lead(client, reporting_unit="yanjiang", reported_on="2024-05-08")  # not yet judged
+    valid_lead(client, "lezhi", "2024-05-08")
+
+    created = call(client, "POST", "/assessments/runs",
+                   {"scheme": "ziyang_arena", "period": "2024-05"}, 201)
+    rows = {row["unit"]: row for row in
+            call(client, "GET", f"/assessments/runs/{created['id']}/ranking")["rows"]}
+
+    # 5 reports by 雁江区, 1 of them valid and new: level with 乐至县's one.
+    assert Decimal(rows["yanjiang"]["values"]["valid_unique_leads"]) == 1
+    assert Decimal(rows["lezhi"]["values"]["valid_unique_leads"]) == 1
+    assert Decimal(rows["yanjiang"]["total"]) == Decimal(rows["lezhi"]["total"]) == 20
+    schemes = {s["code"]: s for s in call(client, "GET", "/assessments/schemes")}
+    indicator = next(i for i in schemes["ziyang_arena"]["indicators"]
+                     if i["code"] == "leads_reported")
+    assert indicator["metric"] == "valid_unique_leads"
+    assert "经研判有效" in indicator["basis"] and "重复报送" in indicator["basis"]
+    assert "被退回" in indicator["basis"]
+    # The published run keeps the basis it was scored on.
+    kept = next(i for i in created["scheme"]["indicators"] if i["code"] == "leads_reported")
+    assert kept["basis"] == indicator["basis"]
 
 
 def test_the_monthly_arena_ranks_counties_and_zones_and_is_published(client):
