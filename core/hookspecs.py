@@ -108,6 +108,18 @@ def after_lead_reported(city: City, lead: Lead, session: Session) -> None:
 
 
 @hookspec
+def after_lead_changed(
+    city: City, lead: Lead, changes: dict[str, tuple[Any, Any]], actor: str, session: Session
+) -> None:
+    """A lead was judged or converted: ``changes`` maps each changed field (``status``,
+    ``first_talk_unit``, ``assigned_on``, ``project_id``, ``rejected_reason``) to ``(old, new)``.
+
+    Called at the end of an assignment, a conversion (after ``after_project_created``) or a
+    rejection that changed something, in its transaction. Collected.
+    """
+
+
+@hookspec
 def project_from_lead(city: City, lead: Lead) -> dict[str, Any] | None:
     """What a project converted from ``lead`` starts with, from the lead's own fields.
 
@@ -197,6 +209,38 @@ def after_transition(
     city: City, project: Project, source: str, target: str, actor: str, session: Session
 ) -> None:
     """Effects of a committed-to transition, in the same transaction. Collected."""
+
+
+# The three hooks after a project write run last, once the core has written the project, its
+# history and its event: a plugin's own rows and events follow the core's in the same
+# transaction (so they commit or roll back with it), and raising refuses the whole write.
+
+
+@hookspec
+def after_project_created(city: City, project: Project, actor: str, session: Session) -> None:
+    """A project was created (``POST /projects``, a lead's conversion, the demo), at its host
+    unit when it was created with one. In the creation's transaction. Collected."""
+
+
+@hookspec
+def after_project_changed(
+    city: City, project: Project, changes: dict[str, tuple[Any, Any]], actor: str,
+    session: Session,
+) -> None:
+    """A project's fields changed: ``changes`` maps each changed field to ``(old, new)``.
+
+    Called by ``PATCH /projects/{id}`` (only when something changed), a transfer
+    (``host_unit``: unit codes) and a stage-date correction. In the write's transaction.
+    Collected.
+    """
+
+
+@hookspec
+def after_project_moved(
+    city: City, project: Project, from_stage: str, to_stage: str, actor: str, session: Session
+) -> None:
+    """A project moved from ``from_stage`` to ``to_stage``, after ``after_transition``, its
+    tiers, history and ``project.stage_changed`` event. In the move's transaction. Collected."""
 
 
 # ---------------------------------------------------------------------------

@@ -145,15 +145,20 @@ class MessageBuilder:
     """
 
     def __init__(self) -> None:
-        self._headers: dict[tuple[str, str], tuple[str, bytes]] = {}
+        self._headers: dict[tuple[str, str, str, int], tuple[tuple[str, bytes], ...]] = {}
 
-    def _header(self, name: str, text: str) -> tuple[str, bytes]:
-        header = self._headers.get((name, text))
-        if header is None:
+    def _repeating(self, source: str, event_type: str, city: str, version: int
+                   ) -> tuple[tuple[str, bytes], ...]:
+        """The ``ce_source``, ``ce_type``, ``ce_city`` and ``ce_schemaversion`` headers."""
+        key = (source, event_type, city, version)
+        headers = self._headers.get(key)
+        if headers is None:
             if len(self._headers) > 10_000:  # bounded: only repeating values belong here
                 self._headers.clear()
-            header = self._headers[(name, text)] = (name, text.encode())
-        return header
+            headers = self._headers[key] = (
+                ("ce_source", source.encode()), ("ce_type", event_type.encode()),
+                ("ce_city", city.encode()), ("ce_schemaversion", str(version).encode()))
+        return headers
 
     @staticmethod
     def columns() -> list[Any]:
@@ -173,18 +178,19 @@ class MessageBuilder:
         (position, event_id, source, event_type, moment, subject, city, version, aggregate_id,
          value, data) = row
         moment = utc(moment)
-        header = self._header
         if value is None:
             value = b"null" if data is None else wire_value(_parse(data))
+        source_header, type_header, city_header, version_header = self._repeating(
+            source, event_type, city, version)
         return OutgoingEvent(position, aggregate_id.encode(), bytes(value), [
             _SPECVERSION_HEADER,
             ("ce_id", event_id.encode()),
-            header("ce_source", source),
-            header("ce_type", event_type),
+            source_header,
+            type_header,
             ("ce_time", moment.isoformat().replace("+00:00", "Z").encode()),
             ("ce_subject", subject.encode()),
-            header("ce_city", city),
-            header("ce_schemaversion", str(version)),
+            city_header,
+            version_header,
             ("ce_sequence", format_sequence(position).encode()),
             _CONTENT_TYPE_HEADER,
         ], round(moment.timestamp() * 1000))
@@ -509,7 +515,8 @@ class Relay:
             self._delivery = self.delivery_factory()
         return self._delivery
 
-    def _read_batch(self) -> list[OutgoingEvent]:
+    def _read_batch(self) -> list[Any]:
+        """The next rows ready to publish (of :meth:`MessageBuilder.columns`)."""
         outbox = OutboxEvent.__table__  # plain rows: the relay needs no ORM objects
         query = (sa.select(*MessageBuilder.columns()).where(outbox.c.sent_at.is_(None))
                  .order_by(outbox.c.position).limit(self.settings.batch_size))
@@ -523,8 +530,7 @@ class Relay:
             if before is None:
                 before = session.scalar(sa.select(sa.func.max(outbox.c.position))
                                         .where(outbox.c.position < rows[0][0]))
-        message = self._messages.message
-        return [message(row) for row in self._in_commit_order(rows, before)]
+        return self._in_commit_order(rows, before)
 
     def _in_commit_order(self, rows: list[Any], before: int | None) -> list[Any]:
         """The rows up to the first gap in positions that may still be an open transaction."""
@@ -544,10 +550,13 @@ class Relay:
         self._gaps = {p: t for p, t in self._gaps.items() if p >= expected}
         return ready
 
-    def _send(self, events: list[OutgoingEvent]) -> None:
-        send = self._delivery_channel().send
+    def _send(self, rows: list[Any]) -> None:
+        send, message = self._delivery_channel().send, self._messages.message
         topic, in_flight = self.topic, self._in_flight
-        for position, key, value, headers, timestamp_ms in events:
+        for row in rows:
+            # Built just before it is sent, so a message is garbage as soon as the producer has
+            # copied it: a batch of built messages kept alive would cost garbage collections.
+            position, key, value, headers, timestamp_ms = message(row)
             # What was handed over is awaited; after a failed send() the rest is read again.
             in_flight.append((position, send(topic, value=value, key=key, headers=headers,
                                              timestamp_ms=timestamp_ms)))

@@ -8,7 +8,9 @@ A city's tests include it with one class (see :mod:`core.conformance.suite`)::
         config_path = Path(__file__).parent.parent / "zhaoshang_tianshui" / "config.toml"
 
 Its broker fixture comes from the kit's pytest plugin (:mod:`core.conformance.fixtures`,
-registered as the ``pytest11`` entry point ``zhaoshang_conformance``). The checks of each
+registered as the ``pytest11`` entry point ``zhaoshang_conformance``). The kit depends on the
+core only: the broker runner and the province it needs are found through the
+``zhaoshang.conformance`` entry points (:mod:`core.conformance.parts`). The checks of each
 hook's contract are plain functions (:mod:`core.conformance.contracts`), usable on their own.
 """
 

@@ -6,9 +6,10 @@ shape ``core/hookspecs.py`` and ``docs/hooks.md`` promise — types, Chinese lab
 messages, shares between 0 and 1, stages and levels the core knows. Every problem is a line
 ``hook (plugin): what is wrong``; an empty list means the city keeps its contracts.
 
-Hooks with effects (``after_lead_reported``, ``after_transition``, ``demo_data``,
-``assessment_metrics``, ``assessment_adjustments``) are not called here: the kit's journey
-through the service and its mechanism runs exercise them where the core calls them.
+Hooks with effects (``after_lead_*``, ``after_transition``, ``after_project_*``,
+``demo_data``, ``assessment_metrics``, ``assessment_adjustments``) are not called here: the
+kit's journey through the service and its mechanism runs exercise them where the core calls
+them.
 """
 
 from __future__ import annotations
@@ -42,8 +43,10 @@ PERIODS = ("week", "month", "quarter", "half_year", "year")
 STAGES = tuple(stage.value for stage in Stage)
 UNIT_KINDS = tuple(UnitSection().fields["kind"].validate.choices)
 MILESTONES = ("start", "completion", "production")
-HOOKS_WITH_EFFECTS = frozenset({"after_lead_reported", "after_transition", "demo_data",
-                                "assessment_metrics", "assessment_adjustments"})
+HOOKS_WITH_EFFECTS = frozenset({"after_lead_reported", "after_lead_changed", "after_transition",
+                                "after_project_created", "after_project_changed",
+                                "after_project_moved", "demo_data", "assessment_metrics",
+                                "assessment_adjustments"})
 
 Check = Callable[[Any], Iterable[str]]
 

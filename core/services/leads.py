@@ -166,6 +166,7 @@ def assign_lead(
 ) -> Lead:
     """Name the first-talk location (首谈地) after judging the lead."""
     _require_status(lead, {LeadStatus.REPORTED, LeadStatus.ASSIGNED}, "明确首谈地")
+    before = judged_state(lead)
     unit = unit_by_code(session, data["first_talk_unit"], "first_talk_unit")
     record_judgement(city, lead)
     lead.first_talk_unit = unit
@@ -177,7 +178,25 @@ def assign_lead(
                                        "overdue": is_judgement_overdue(lead, lead.judged_on)}
     record_event(session, city, "lead", lead.id, "assigned", payload)
     refresh_warnings(session, city, "lead", lead.id)
+    after_lead_changed(session, city, lead, before, actor)
     return lead
+
+
+def judged_state(lead: Lead) -> dict[str, Any]:
+    """What judging or converting a lead changes, as ``after_lead_changed`` reports it."""
+    return {"status": str(lead.status), "first_talk_unit": lead.first_talk_unit_code,
+            "assigned_on": lead.assigned_on, "project_id": lead.project_id,
+            "rejected_reason": lead.rejected_reason}
+
+
+def after_lead_changed(session: Session, city: City, lead: Lead, before: dict[str, Any],
+                       actor: Actor) -> None:
+    """Tell the plugins what changed since ``before`` (``judged_state``), if anything did."""
+    after = judged_state(lead)
+    changes = {field: (old, after[field]) for field, old in before.items() if old != after[field]}
+    if changes:
+        city.call("after_lead_changed", lead=lead, changes=changes, actor=actor.user,
+                  session=session)
 
 
 def record_judgement(city: City, lead: Lead) -> None:
@@ -213,6 +232,7 @@ def convert_lead(
 ) -> Any:
     """Turn an assigned lead into a project found by its first-talk unit."""
     _require_status(lead, {LeadStatus.ASSIGNED}, "转为项目")
+    before = judged_state(lead)
     enterprise = lead.enterprise
     project_data = {
         "name": data.get("name") or lead.title,
@@ -232,6 +252,7 @@ def convert_lead(
     session.flush()
     record_event(session, city, "lead", lead.id, "converted", lead_event_data(lead))
     refresh_warnings(session, city, "lead", lead.id)
+    after_lead_changed(session, city, lead, before, actor)
     return project
 
 
@@ -257,6 +278,7 @@ def reject_lead(
     session: Session, city: City, lead: Lead, data: dict[str, Any], actor: Actor
 ) -> Lead:
     _require_status(lead, {LeadStatus.REPORTED, LeadStatus.ASSIGNED}, "退回")
+    before = judged_state(lead)
     record_judgement(city, lead)
     lead.status = LeadStatus.REJECTED
     lead.rejected_reason = data["reason"]
@@ -265,5 +287,6 @@ def reject_lead(
                  lead_event_data(lead) | {"reason": data["reason"], "judged_on": lead.judged_on,
                                           "overdue": is_judgement_overdue(lead, lead.judged_on)})
     refresh_warnings(session, city, "lead", lead.id)
+    after_lead_changed(session, city, lead, before, actor)
     return lead
 

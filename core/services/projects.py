@@ -145,8 +145,10 @@ def create_project(
     record_change(session, project, actor.user, "created", {"name": [None, project.name]})
     record_event(session, city, "project", project.id, "created", project_event_data(project))
     if host.id != finding.id:
-        transfer_project(session, city, project, {"to_unit": host.code,
-                                                  "agreed_on": city.clock.today()}, actor)
+        # Part of the creation: plugins hear of one project created at its host, not of a change.
+        _move_to_host(session, city, project, {"to_unit": host.code,
+                                               "agreed_on": city.clock.today()}, actor)
+    city.call("after_project_created", project=project, actor=actor.user, session=session)
     return project
 
 
@@ -187,6 +189,9 @@ def update_project(
     record_event(session, city, "project", project.id, "updated",
                  project_event_data(project) | {"changed": sorted(changes)})
     refresh_warnings(session, city, "project", project.id)
+    city.call("after_project_changed", project=project,
+              changes={field: tuple(pair) for field, pair in changes.items()},
+              actor=actor.user, session=session)
     return project
 
 
@@ -273,6 +278,8 @@ def transition(
                                                 "occurred_on": occurred_on,
                                                 "reason": data.get("reason")})
     refresh_warnings(session, city, "project", project.id)
+    city.call("after_project_moved", project=project, from_stage=source, to_stage=target,
+              actor=actor.user, session=session)
     return project
 
 
@@ -302,6 +309,8 @@ def correct_date(
                  project_event_data(project) | {"correction": {
                      "field": field, "before": before, "after": on, "reason": data["reason"]}})
     refresh_warnings(session, city, "project", project.id)
+    city.call("after_project_changed", project=project, changes={field: (before, on)},
+              actor=actor.user, session=session)
     return project
 
 
@@ -479,6 +488,18 @@ def transfer_project(
     session: Session, city: City, project: Project, data: dict[str, Any], actor: Actor
 ) -> Transfer:
     """Move a project to the unit where it lands; figures split, never double."""
+    before = project.host_unit.code
+    transfer = _move_to_host(session, city, project, data, actor)
+    city.call("after_project_changed", project=project,
+              changes={"host_unit": (before, transfer.to_unit.code)}, actor=actor.user,
+              session=session)
+    return transfer
+
+
+def _move_to_host(
+    session: Session, city: City, project: Project, data: dict[str, Any], actor: Actor
+) -> Transfer:
+    """The transfer itself, its history and event (``transfer_project`` without the hook)."""
     to_unit: Unit = unit_by_code(session, data["to_unit"], "to_unit")
     if to_unit.id == project.host_unit_id:
         raise invalid_input([FieldProblem("to_unit", "transfer.same_unit", "落户单位与当前单位相同")])
