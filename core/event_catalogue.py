@@ -1,8 +1,16 @@
 """The event catalogue: every event type the suite publishes, its version and its data.
 
-``docs/events.md`` is this catalogue in prose (its tables are generated from here:
-``python -m core.event_catalogue --write docs/events.md``); the tests check that every event
-written to an outbox in a full demo run matches its entry here, that every
+The core's own types are declared here (:data:`CATALOGUE`). A city plugin declares its own
+through the ``event_types`` hook (:mod:`core.hookspecs`), each named with the plugin's
+prefix (``zhaoshang.<plugin>_<aggregate>.<fact>``): the catalogue a city writes with is
+assembled (:func:`assemble`) from the core's and its enabled plugins'
+(``City.event_catalogue``), the province's from the core's and every installed plugin's
+(:mod:`core.plugin_events`). Two owners declaring one type stop startup
+(:class:`CatalogueError`).
+
+``docs/events.md`` is this catalogue in prose (its tables are generated from here, grouped by
+owner: ``python -m core.event_catalogue --write docs/events.md``); the tests check that every
+event written to an outbox in a full demo run matches its entry here, that every
 ``record_event(...)`` call in the code names a catalogued type, and that the document shows
 the current catalogue.
 
@@ -17,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,6 +119,9 @@ class EventType:
     version: int = SCHEMA_VERSION
     owner: str = "core"  # or the city plugin that writes it
     description: str = ""
+    # Names this type was published under before (a rename): the province still reads them,
+    # as this type, while older records are in the topics (core.plugin_events.aliases).
+    formerly: tuple[str, ...] = ()
 
     @property
     def type(self) -> str:
@@ -125,15 +137,57 @@ class EventType:
         return self.aggregate if full is not None and self.data.keys() >= full.keys() else None
 
 
+# The core's own types. A plugin's are declared through its ``event_types`` hook, never here.
 CATALOGUE: dict[str, EventType] = {}
 
 
+class CatalogueError(ValueError):
+    """Event types that cannot be assembled: one type declared by two owners, or a plugin's
+    type without its prefix. Raised at startup (a city, the province)."""
+
+
 def register(*event_types: EventType) -> None:
-    """Add event types to the catalogue (a plugin may catalogue its own)."""
+    """Add the core's own event types to :data:`CATALOGUE`."""
     for event_type in event_types:
         if event_type.type in CATALOGUE and CATALOGUE[event_type.type] != event_type:
-            raise ValueError(f"event type {event_type.type} catalogued twice")
+            raise CatalogueError(f"event type {event_type.type} catalogued twice")
         CATALOGUE[event_type.type] = event_type
+
+
+def plugin_prefix(plugin: str) -> str:
+    """What every event type of ``plugin`` starts with: ``zhaoshang.<plugin>_`` (its aggregate
+    is prefixed, so a plugin's types can never take a core type's or another city's name)."""
+    return f"{EVENT_TYPE_PREFIX}.{plugin}_"
+
+
+def assemble(declarations: Iterable[tuple[str, Iterable[EventType]]]) -> dict[str, EventType]:
+    """The core's types plus each plugin's declared ones (``(plugin name, types)`` pairs).
+
+    Refuses (:class:`CatalogueError`) a type without its plugin's prefix or owned by another
+    name, a type two owners declare, and a former name that is some type's current one.
+    """
+    catalogue = dict(CATALOGUE)
+    for plugin, event_types in declarations:
+        for event_type in event_types:
+            if event_type.owner != plugin or not event_type.type.startswith(plugin_prefix(plugin)):
+                raise CatalogueError(
+                    f"plugin {plugin} declares {event_type.type} (owner {event_type.owner}): a "
+                    f"plugin's types are named {plugin_prefix(plugin)}<aggregate>.<fact> and "
+                    f"owned by it")
+            held = catalogue.get(event_type.type)
+            if held is not None and held != event_type:
+                raise CatalogueError(f"event type {event_type.type} is declared by both "
+                                     f"{held.owner} and {plugin}")
+            catalogue[event_type.type] = event_type
+    renamed = [old for old in aliases(catalogue) if old in catalogue]
+    if renamed:
+        raise CatalogueError(f"former event type names still in use: {', '.join(renamed)}")
+    return catalogue
+
+
+def aliases(catalogue: Mapping[str, EventType]) -> dict[str, str]:
+    """Former name → current name of every renamed type (read by the province)."""
+    return {old: entry.type for entry in catalogue.values() for old in entry.formerly}
 
 
 # --------------------------------------------------------------------------- validation
@@ -165,11 +219,20 @@ def fields_problems(data: dict[str, Any], fields: dict[str, Field], path: str = 
     return found
 
 
-def check_event(event_type: str, data: Any, version: int | None = None) -> list[str]:
-    """Every way an event's data departs from the catalogue (empty when it matches)."""
-    entry = CATALOGUE.get(event_type)
+def installed() -> dict[str, EventType]:
+    """The core's types plus every installed city plugin's (:mod:`core.plugin_events`)."""
+    from core.plugin_events import installed_catalogue
+
+    return installed_catalogue()
+
+
+def check_event(event_type: str, data: Any, version: int | None = None,
+                catalogue: Mapping[str, EventType] | None = None) -> list[str]:
+    """Every way an event's data departs from ``catalogue`` (by default the core's and every
+    installed plugin's types); empty when it matches."""
+    entry = (installed() if catalogue is None else catalogue).get(event_type)
     if entry is None:
-        return [f"{event_type}: not in the event catalogue (core/event_catalogue.py)"]
+        return [f"{event_type}: not in the event catalogue"]
     found = []
     if version is not None and version != entry.version:
         found.append(f"{event_type}: schema version {version}, catalogue says {entry.version}")
@@ -215,9 +278,10 @@ def object_schema(fields: dict[str, Field]) -> dict[str, Any]:
     }
 
 
-def json_schema(event_type: str) -> dict[str, Any]:
+def json_schema(event_type: str, catalogue: Mapping[str, EventType] | None = None
+                ) -> dict[str, Any]:
     """The JSON Schema (2020-12) of an event type's data."""
-    entry = CATALOGUE[event_type]
+    entry = (installed() if catalogue is None else catalogue)[event_type]
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": f"urn:zhaoshang:event:{entry.type}:v{entry.version}",
             "title": entry.summary} | object_schema(entry.data)
@@ -252,19 +316,39 @@ def _rows(fields: dict[str, Field], prefix: str = "") -> list[str]:
     return rows
 
 
-def markdown() -> str:
-    """The catalogue as the Markdown section of ``docs/events.md``."""
-    lines = [CATALOGUE_BEGIN, "", "| type | version | written by | what happened |",
-             "|---|---|---|---|"]
-    for name in sorted(CATALOGUE):
-        entry = CATALOGUE[name]
-        lines.append(f"| [`{name}`](#{name.replace('.', '')}) | {entry.version} | "
-                     f"{entry.owner} | {entry.summary} |")
+def _by_owner(catalogue: Mapping[str, EventType]) -> list[tuple[str, list[EventType]]]:
+    """The core's types first, then each plugin's, by plugin name; types by name."""
+    owners = sorted({entry.owner for entry in catalogue.values()},
+                    key=lambda owner: (owner != "core", owner))
+    return [(owner, sorted((e for e in catalogue.values() if e.owner == owner),
+                           key=lambda e: e.type)) for owner in owners]
+
+
+def markdown(catalogue: Mapping[str, EventType] | None = None) -> str:
+    """The catalogue as the Markdown section of ``docs/events.md``: by default the core's and
+    the suite's own city plugins' (the ``plugins`` package), grouped by owner."""
+    if catalogue is None:
+        from core.plugin_events import suite_catalogue
+
+        catalogue = suite_catalogue()
+    groups = _by_owner(catalogue)
+    lines = [CATALOGUE_BEGIN]
+    for owner, entries in groups:
+        lines += ["", f"#### Declared by {'the core' if owner == 'core' else owner}", "",
+                  "| type | version | what happened |", "|---|---|---|"]
+        for entry in entries:
+            name = entry.type
+            formerly = "".join(f" (formerly `{old}`)" for old in entry.formerly)
+            lines.append(f"| [`{name}`](#{name.replace('.', '')}) | {entry.version} | "
+                         f"{entry.summary}{formerly} |")
     shared: dict[int, tuple[str, str]] = {}
-    for name in sorted(CATALOGUE):
-        entry = CATALOGUE[name]
+    for entry in (entry for _, entries in groups for entry in entries):
+        name = entry.type
         lines += ["", f"### {name}", "", f"{entry.summary} (version {entry.version}, "
                   f"written by {entry.owner}; key: the {entry.aggregate} id).", ""]
+        if entry.formerly:
+            lines += ["Published before as " + ", ".join(f"`{old}`" for old in entry.formerly)
+                      + ": the province reads that name as this type.", ""]
         if entry.description:
             lines += [entry.description, ""]
         first = shared.get(id(entry.data))
@@ -612,177 +696,12 @@ register(
 )
 
 
-# --------------------------------------------------------------------------- city plugins
-# Written by one city's plugin; catalogued here so the one catalogue covers every stream.
+# --------------------------------------------------------------------------- for plugins
 
 
 def loose(**kinds: str) -> dict[str, Field]:
     """Plugin data whose fields may each be null (the plugin's model decides)."""
     return {name: Field(kind, nullable=True) for name, kind in kinds.items()}
-
-
-SIX_ONE = loose(id="integer", group="string", kind="string", name="string", unit="string",
-                reference="string", appointed_on="date", ended_on="date")
-PARK_RESOURCE = loose(resource_id="integer", park="string", kind="string", name="string",
-                      area="decimal", area_unit="string", reference_price="decimal",
-                      status="string", offered_to="string", offered_on="date",
-                      project_id="integer", taken_on="date")
-ACCOUNTABILITY = loose(case_id="integer", kind="string", project_id="integer", unit="string",
-                       opened_on="date", detail="string", proposed_measure="string",
-                       measure="string", decided_on="date")
-TAX_SETTLEMENT = loose(settlement_id="integer", project_id="integer", year="integer",
-                       local_tax="decimal", from_unit="string", to_unit="string",
-                       from_share="decimal", from_amount="decimal", to_amount="decimal",
-                       confirmed_by_from="string", confirmed_by_to="string",
-                       settled_on="date")
-FIRST_CONTACT = loose(lead_id="integer", enterprise_id="integer", reporting_unit="string",
-                      owner_unit="string", credited="boolean", linked_to="integer")
-
-register(
-    EventType("industry_group", "six_one_added", "one of a chain group's 六个一 was named",
-              SIX_ONE, owner="ziyang"),
-    EventType("industry_group", "six_one_ended", "one of a chain group's 六个一 ended",
-              SIX_ONE | loose(actor="string"), owner="ziyang"),
-    EventType("project", "fulfilment_evaluated", "a fulfilment evaluation's outcome (履约评估)",
-              loose(result_id="integer", project_id="integer", outcome="string",
-                    evaluation_id="integer", evaluated_on="date", evaluating_unit="string",
-                    basis="string", incentive_policy="string", incentive_amount="decimal",
-                    paid_on="date", partner="string", stage="string", status="string"),
-              owner="ziyang"),
-    EventType("meeting", "held", "a scheduling meeting was held", loose(
-        meeting_id="integer", kind="string", held_on="date", chair="string", title="string",
-        decisions="string", project_ids="array"), owner="ziyang"),
-    EventType("changsha_target", "added", "a target enterprise entered a chain map library",
-              loose(id="integer", name="string", library="string", headquarters_type="string",
-                    xiangshang="boolean", chain="string", link="string", segment="string",
-                    industry="string", status="string", status_label="string"),
-              owner="changsha"),
-    EventType("sanming_park_resource", "recorded", "a park resource was inventoried",
-              PARK_RESOURCE, owner="sanming"),
-    EventType("sanming_park_resource", "offered", "a park resource was offered to an investor",
-              PARK_RESOURCE, owner="sanming"),
-    EventType("sanming_park_resource", "taken", "a project took a park resource",
-              PARK_RESOURCE | loose(project_name="string"), owner="sanming"),
-    EventType("sanming_accountability", "opened", "an accountability case was opened",
-              ACCOUNTABILITY, owner="sanming"),
-    EventType("sanming_accountability", "decided", "an accountability case was decided",
-              ACCOUNTABILITY, owner="sanming"),
-    EventType("sanming_tax_settlement", "proposed", "a transferred project's tax split proposed",
-              TAX_SETTLEMENT, owner="sanming"),
-    EventType("sanming_tax_settlement", "confirmed", "one side confirmed a tax split",
-              TAX_SETTLEMENT | loose(confirmed_by_unit="string"), owner="sanming"),
-    EventType("sanming_tax_settlement", "settled", "both sides confirmed: the tax split is made",
-              TAX_SETTLEMENT | loose(confirmed_by_unit="string"), owner="sanming"),
-    EventType("sanming_meeting", "recorded", "a chain group or office meeting was recorded",
-              loose(meeting_id="integer", kind="string", group="string", held_on="date",
-                    chair="string"), owner="sanming"),
-    EventType("lead", "sanming_first_contact_claimed", "a first report was credited (首报认定)",
-              FIRST_CONTACT, owner="sanming"),
-    EventType("lead", "sanming_first_contact_linked",
-              "a later report was linked to the first reporter's lead", FIRST_CONTACT,
-              owner="sanming"),
-    EventType("sanming_rolling_check", "recorded", "a yearly rolling check of a project",
-              loose(check_id="integer", project_id="integer", year="integer", due_on="date",
-                    checked_on="date", in_statistics="boolean", paying_tax="boolean",
-                    investment_as_declared="boolean", declared_amount="decimal",
-                    verified_amount="decimal", false_report="boolean", serious="boolean"),
-              owner="sanming"),
-    EventType("sanming_legal_review", "recorded",
-              "an item of a project's 法规账 was reviewed (a re-recording supersedes the last)",
-              loose(review_id="integer", project_id="integer", item="string",
-                    finding="string", reason="string", department="string", reviewer="string",
-                    reviewed_on="date", note="string", supersedes_id="integer",
-                    change_reason="string"), owner="sanming"),
-)
-
-PINGLIANG_LIST_ITEM = loose(list="string", item_id="integer", name="string", unit="string",
-                           item="object")
-PINGLIANG_INFORMATION = loose(information_id="integer", title="string", unit="string",
-                              industry="string", enterprise_name="string", shared_on="date",
-                              lead_id="integer")
-
-register(
-    EventType("pingliang_list_item", "added", "an item entered one of the four lists (四张清单)",
-              PINGLIANG_LIST_ITEM, owner="pingliang"),
-    EventType("pingliang_list_item", "updated", "an item of the four lists changed",
-              PINGLIANG_LIST_ITEM, owner="pingliang"),
-    EventType("pingliang_list_item", "removed", "an item left one of the four lists",
-              PINGLIANG_LIST_ITEM, owner="pingliang"),
-    EventType("pingliang_scheduling", "recorded", "a maturing project was scheduled (趋熟项目调度)",
-              loose(scheduling_id="integer", project_id="integer", scheduled_on="date",
-                    progress="string", problems="string", next_steps="string"),
-              owner="pingliang"),
-    EventType("pingliang_information", "shared", "a unit shared investment information",
-              PINGLIANG_INFORMATION, owner="pingliang"),
-    EventType("pingliang_information", "followed_up", "a lead was reported from shared information",
-              PINGLIANG_INFORMATION, owner="pingliang"),
-    EventType("pingliang_target", "set", "a year's target was set for a unit or a leader",
-              loose(target_id="integer", year="integer", assignee="string", metric="string",
-                    target="decimal"), owner="pingliang"),
-    EventType("pingliang_points", "recorded", "the office recorded plus or minus points",
-              loose(item_id="integer", unit="string", occurred_on="date", points="decimal",
-                    reason="string"), owner="pingliang"),
-)
-
-# 帮办代办 (Pingliang rule 7): a request's state after each step, and the step itself.
-PINGLIANG_SERVICE_REQUEST = loose(
-    request_id="integer", project_id="integer", kind="string", need="string", unit="string",
-    raised_by_unit="string", raised_on="date", due_on="date", due_workdays="integer",
-    status="string", closed_on="date", outcome="string", actor="string")
-PINGLIANG_SERVICE_STEP = PINGLIANG_SERVICE_REQUEST | loose(step="string", occurred_on="date",
-                                                           note="string")
-
-register(
-    EventType("pingliang_service_request", "raised",
-              "a 帮办代办 request was raised for a project and assigned to a service unit",
-              PINGLIANG_SERVICE_REQUEST, owner="pingliang"),
-    EventType("pingliang_service_request", "accepted", "the service unit accepted (受理) it",
-              PINGLIANG_SERVICE_STEP, owner="pingliang"),
-    EventType("pingliang_service_request", "in_progress", "the service unit is handling it (办理中)",
-              PINGLIANG_SERVICE_STEP, owner="pingliang"),
-    EventType("pingliang_service_request", "completed", "the request was closed with its result (办结)",
-              PINGLIANG_SERVICE_STEP, owner="pingliang"),
-    EventType("pingliang_service_request", "returned", "the request was returned with a reason (退回)",
-              PINGLIANG_SERVICE_STEP, owner="pingliang"),
-)
-
-LANZHOU_REGISTRATION = loose(registration_id="integer", project_id="integer",
-                             introducing_unit="string", intermediary_id="integer",
-                             registered_on="date", status="string", decided_on="date",
-                             decided_by="string")
-LANZHOU_PENALTY = loose(penalty_id="integer", unit="string", project_id="integer",
-                        occurred_on="date", points="decimal", reason="string",
-                        exempted="boolean", exemption_reason="string",
-                        exemption_conditions="array", approver="string", exempted_on="date")
-LANZHOU_TARGET = loose(target_id="integer", name="string", category="string", region="string",
-                       industry="string", responsible_unit="string", status="string")
-
-register(
-    EventType("lanzhou_registration", "registered",
-              "a project's introducing unit and intermediary were registered (报备)",
-              LANZHOU_REGISTRATION, owner="lanzhou"),
-    EventType("lanzhou_registration", "recognised",
-              "the office recognised a registration (认定): the project earns credit",
-              LANZHOU_REGISTRATION, owner="lanzhou"),
-    EventType("lanzhou_registration", "refused", "the office refused to recognise a registration",
-              LANZHOU_REGISTRATION, owner="lanzhou"),
-    EventType("lanzhou_registration", "changed",
-              "the office changed a decided registration (变更认定: introducing unit, intermediary "
-              "or decision), with the reason and what it replaced",
-              LANZHOU_REGISTRATION | loose(change="object"), owner="lanzhou"),
-    EventType("lanzhou_penalty", "recorded", "a unit's assessment penalty was recorded",
-              LANZHOU_PENALTY, owner="lanzhou"),
-    EventType("lanzhou_penalty", "exempted",
-              "a penalty was exempted (容错免责): kept on record, not counted",
-              LANZHOU_PENALTY, owner="lanzhou"),
-    EventType("lanzhou_target", "added", "a target enterprise entered the library",
-              LANZHOU_TARGET, owner="lanzhou"),
-    EventType("lanzhou_target", "status_changed", "the approach to a target moved on",
-              LANZHOU_TARGET, owner="lanzhou"),
-    EventType("lanzhou_promotion", "recorded", "a city-level promotion event was recorded",
-              loose(promotion_id="integer", held_on="date", place="string", theme="string",
-                    industry="string", organiser_unit="string"), owner="lanzhou"),
-)
 
 
 def write_into(path: str) -> None:

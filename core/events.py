@@ -25,6 +25,10 @@ SCHEMA_VERSION = 1
 EVENT_TYPE_PREFIX = "zhaoshang"
 
 
+class UncataloguedEvent(ValueError):
+    """An event of a type the city's catalogue does not hold (``record_event`` refuses it)."""
+
+
 def event_source(city_code: str) -> str:
     """``ce_source`` of a city's events: the province accepts a city's topic only from it."""
     return f"/zhaoshang/cities/{city_code}"
@@ -63,12 +67,20 @@ def record_event(
     fact: str,
     data: dict[str, Any],
 ) -> OutboxEvent:
-    """Add one event row to ``session``; it commits with the change it describes."""
+    """Add one event row to ``session``; it commits with the change it describes.
+
+    Raises :class:`UncataloguedEvent` for a type neither the core nor an enabled plugin
+    declares: the province would only set it aside, so it is never written.
+    """
+    event_type = f"{EVENT_TYPE_PREFIX}.{aggregate_type}.{fact}"
+    if event_type not in city.event_catalogue:
+        raise UncataloguedEvent(f"event type {event_type} is not in {city.code}'s event catalogue "
+                                f"(declare it through the plugin's event_types hook)")
     data = to_json_value(data)
     event = OutboxEvent(
         id=str(uuid.uuid4()),
         source=city.event_source,
-        type=f"{EVENT_TYPE_PREFIX}.{aggregate_type}.{fact}",
+        type=event_type,
         subject=f"{aggregate_type}/{aggregate_id}",
         time=utcnow(),
         city=city.code,

@@ -138,12 +138,14 @@ def _month(year: Any, month: Any, shift: int = 0) -> str:
 @dataclass(frozen=True)
 class FigureStatements:
     """The passes of :func:`figure_rows` for one set of keys, the dates left as parameters
-    (``start``, ``end``, ``previous_start``, ``previous_end``)."""
+    (``start``, ``end``, ``previous_start``, ``previous_end``), sent as one statement: a
+    ``UNION ALL`` whose rows lead with their pass's number (one round trip, not two or three).
+    """
 
     by_month: bool
-    width: int  # the plain keys' columns leading each row
-    passes: tuple[tuple[Any, str], ...]  # (statement, which dates it reads) over the projects
-    tranches: Any
+    width: int  # the plain keys' columns after the pass number
+    reads: tuple[str, ...]  # which dates each pass over the projects reads; then the tranches
+    statement: Any
 
 
 # Built once per process for each combination a service asks for (keys are names, no extra
@@ -191,18 +193,26 @@ def _build(tables: FigureTables, keys: tuple, out_of_province: bool | str | None
     # By month the signing and start dates key different months: one pass for each date.
     passes = ([(p.signed_on, sa.or_(signed, previous), "signed"), (p.started_on, started, "started")]
               if by_month else [(None, sa.or_(signed, started, previous), "all")])
-    statements = []
-    for day, relevant, reads in passes:
+    # Each pass's row: its number, the keys, the five project measures, the two tranche
+    # sums; a pass fills only its own measures, the others are typed NULLs (PostgreSQL types a
+    # UNION's column pairwise: two untyped NULLs would make it text).
+    nothing = [sa.cast(sa.null(), sa.BigInteger())] * 2
+    branches = []
+    for number, (day, relevant, _) in enumerate(passes):
         month = _month_key(day) if by_month else []
-        statements.append((sa.select(*plain, *month, *measures).select_from(p.table)
-                           .where(relevant, narrow).group_by(*plain, *month), reads))
+        branches.append(sa.select(sa.literal_column(str(number)), *plain, *month, *measures,
+                                  *nothing)
+                        .select_from(p.table).where(relevant, narrow).group_by(*plain, *month))
     month = _month_key(t.arrived_on) if by_month else []
-    tranches = (sa.select(*plain, *month, total(t.verification == "verified", t.amount),
-                          total(t.verification == "pending", t.amount))
-                .select_from(t.table.join(p.table, t.project))
-                .where(t.arrived_on.between(start, end), t.verification.in_(COUNTED), narrow)
-                .group_by(*plain, *month))
-    return FigureStatements(by_month, len(plain), tuple(statements), tranches)
+    branches.append(sa.select(sa.literal_column(str(len(passes))), *plain, *month,
+                              *(sa.cast(sa.null(), measure.type) for measure in measures),
+                              total(t.verification == "verified", t.amount),
+                              total(t.verification == "pending", t.amount))
+                    .select_from(t.table.join(p.table, t.project))
+                    .where(t.arrived_on.between(start, end), t.verification.in_(COUNTED), narrow)
+                    .group_by(*plain, *month))
+    return FigureStatements(by_month, len(plain), tuple(reads for _, _, reads in passes),
+                            sa.union_all(*branches))
 
 
 def figure_rows(session: Session, tables: FigureTables, start: dt.date, end: dt.date,
@@ -221,36 +231,38 @@ def figure_rows(session: Session, tables: FigureTables, start: dt.date, end: dt.
     dates = {"start": start, "end": end, "previous_start": previous_start,
              "previous_end": previous_end}
     rows: dict[tuple, Figures] = defaultdict(Figures)
-    for query, reads in statements.passes:
-        for row in session.execute(query, dates):
-            key, month_of = tuple(row[:width]), row[width:width + (2 if by_month else 0)]
-            signed_n, signed_sum, fulfilling_n, started_n, previous_sum = row[-5:]
+    passes = statements.reads
+    for number, *row in session.execute(statements.statement, dates):
+        if int(number) == len(passes):  # the tranches
+            key = tuple(row[:width]) + ((_month(*row[width:width + 2]),) if by_month else ())
+            verified, pending = row[-2:]
+            figures = rows[key]
+            if verified is not None:
+                figures.arrived_amount += amount(verified)
+            if pending is not None:
+                figures.arrived_pending_amount += amount(pending)
+            continue
+        reads = passes[int(number)]
+        key, month_of = tuple(row[:width]), row[width:width + (2 if by_month else 0)]
+        signed_n, signed_sum, fulfilling_n, started_n, previous_sum = row[-7:-2]
 
-            def at(shift: int = 0, key: tuple = key, month_of: Any = month_of) -> Figures:
-                return rows[key + ((_month(*month_of, shift=shift),) if by_month else ())]
+        def at(shift: int = 0, key: tuple = key, month_of: Any = month_of) -> Figures:
+            return rows[key + ((_month(*month_of, shift=shift),) if by_month else ())]
 
-            if reads == "started":
-                signed_n, previous_sum = 0, None
-            elif reads == "signed":
-                started_n = 0
-            if signed_n:
-                here = at()
-                here.signed_count += Decimal(signed_n)
-                here.signed_amount += amount(signed_sum)
-                here.fulfilling_count += Decimal(fulfilling_n)
-            if started_n:
-                at().started_count += Decimal(started_n)
-            if previous_sum is not None:
-                # Last year's signings line up with this year's month (DOMAIN.md's 同比).
-                at(1).previous_signed_amount += amount(previous_sum)
-    for row in session.execute(statements.tranches, dates):
-        key = tuple(row[:width]) + ((_month(*row[width:width + 2]),) if by_month else ())
-        verified, pending = row[-2:]
-        figures = rows[key]
-        if verified is not None:
-            figures.arrived_amount += amount(verified)
-        if pending is not None:
-            figures.arrived_pending_amount += amount(pending)
+        if reads == "started":
+            signed_n, previous_sum = 0, None
+        elif reads == "signed":
+            started_n = 0
+        if signed_n:
+            here = at()
+            here.signed_count += Decimal(signed_n)
+            here.signed_amount += amount(signed_sum)
+            here.fulfilling_count += Decimal(fulfilling_n)
+        if started_n:
+            at().started_count += Decimal(started_n)
+        if previous_sum is not None:
+            # Last year's signings line up with this year's month (DOMAIN.md's 同比).
+            at(1).previous_signed_amount += amount(previous_sum)
     return dict(rows)
 
 

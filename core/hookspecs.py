@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from core.city import City
+    from core.event_catalogue import EventType
     from core.models import Lead, Project, Unit
     from core.policy import (
         Adjustment,
@@ -344,6 +345,17 @@ def credited_unit(
 # ---------------------------------------------------------------------------
 # API, reports, demo data
 # ---------------------------------------------------------------------------
+
+
+@hookspec
+def event_types() -> list[EventType] | None:
+    """The plugin's own event types (``core.toolkit.EventType``: data, version, the aggregate
+    whose state it carries), each named ``zhaoshang.<plugin>_<aggregate>.<fact>`` and owned
+    by the plugin. Collected. The one hook without ``city``: the province assembles its
+    catalogue from every installed plugin without any city's deployment file. A type two
+    plugins declare, or one without the plugin's prefix, stops startup; ``record_event``
+    refuses a type no enabled plugin (nor the core) declares.
+    """
 
 
 @hookspec

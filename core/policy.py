@@ -276,6 +276,9 @@ WEB_FORMATS = ("text", "amount", "count", "percent", "date", "yes_no", "list")
 WEB_CHART_KINDS = ("bar", "line", "pie")
 WEB_FILTER_KINDS = ("month", "year", "date", "text")
 WEB_ROLES = ("clerk", "officer", "leader", "province", "admin")
+# Where the web shows a city page: in the menu, and/or as sections of one project's or one
+# lead's page (filtered by that record's id, the page's filter of that name).
+WEB_PLACES = {"menu": None, "project": "project_id", "lead": "lead_id"}
 
 
 def _web_path(path: str, what: str) -> None:
@@ -358,9 +361,12 @@ class WebFilter:
 class WebPage:
     """A city's own page of the web interface, declared as data: plugins ship no HTML.
 
-    ``roles`` are the gateway roles whose menu shows it. A page with a filter named
-    ``project_id`` is about one project: the gateway shows its sections on the project's page
-    (with that project's id) to those roles, and not in the menu.
+    ``roles`` are the gateway roles who see it. ``shown_on`` says where (``WEB_PLACES``):
+    ``menu`` (a page of its own in those roles' menu), ``project`` (its sections on each
+    project's page, read with that project's id as the page's ``project_id`` filter), ``lead``
+    (the same on each lead's page with ``lead_id``). A list that is also about one record (Pingliang's
+    帮办代办) names both; a page that means nothing without its record (Sanming's 法规账
+    review) names the record only.
     """
 
     code: str
@@ -369,6 +375,7 @@ class WebPage:
     roles: tuple[str, ...] = ("officer", "leader", "admin")
     filters: tuple[WebFilter, ...] = ()
     description: str = ""
+    shown_on: tuple[str, ...] = ("menu",)
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.roles) - set(WEB_ROLES))
@@ -376,6 +383,18 @@ class WebPage:
             raise ValueError(f"page {self.code!r}: unknown roles {unknown}")
         if not self.sections:
             raise ValueError(f"page {self.code!r} has no section")
+        places = sorted(set(self.shown_on) - set(WEB_PLACES))
+        if not self.shown_on or places:
+            raise ValueError(f"page {self.code!r}: shown_on must name some of "
+                             f"{tuple(WEB_PLACES)}, got {self.shown_on!r}")
+        names = {item.name for item in self.filters}
+        for place in self.shown_on:
+            # The record's id reaches the sections as this filter: a page without it would show
+            # every record's rows on each record's page.
+            needed = WEB_PLACES[place]
+            if needed and needed not in names:
+                raise ValueError(f"page {self.code!r} is shown on the {place} page: "
+                                 f"it needs a filter named {needed!r}")
 
 
 def report_section(report: Report, formats: dict[str, str] | None = None,

@@ -306,3 +306,10 @@ __all__ += ["check_intermediary", "confirm_intermediary_official", "public_offic
 from core.names import normalise_enterprise_name  # noqa: E402
 
 __all__ += ["normalise_enterprise_name"]
+
+# Declaring the plugin's own event types (the ``event_types`` hook): EventType names its
+# aggregate, fact, summary and data (``Field`` kinds; ``loose(name="kind", …)`` for fields
+# that may each be null); the catalogue refuses a type without the plugin's prefix.
+from core.event_catalogue import EventType, Field, loose  # noqa: E402
+
+__all__ += ["EventType", "Field", "loose"]

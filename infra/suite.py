@@ -293,6 +293,19 @@ def _behind_the_gateway(service: Service, secrets: dict[str, str]) -> Service:
     return replace(service, env={**service.env, **secrets}, ready_url=ready)
 
 
+def _copy_boundaries(deployment: Sequence[SuiteCity]) -> None:
+    """The county map of each city whose deployment file names one (a file given as
+    ``code=path`` may name boundaries ``make install`` did not copy); a missing file costs the
+    map, never the start: the page shows its table."""
+    from infra.web_assets import AssetError, copy_boundaries
+
+    for city in deployment:
+        try:
+            copy_boundaries([(city.code, city.raw.get("city", {}).get("map_boundary"))])
+        except (AssetError, OSError) as exc:
+            print(f"{city.code}: 招商地图的区县边界未安装（{exc}）", file=sys.stderr, flush=True)
+
+
 def suite_services(var_dir: Path, cities: Sequence[str | SuiteCity] = CITIES,
                    first_port: int = FIRST_CITY_PORT, demo: bool = True,
                    kafka_port: int = KAFKA_PORT, province_port: int = PROVINCE_PORT,
@@ -307,6 +320,7 @@ def suite_services(var_dir: Path, cities: Sequence[str | SuiteCity] = CITIES,
     from gateway.suite import shared_secrets
 
     deployment = [city if isinstance(city, SuiteCity) else resolve_city(city) for city in cities]
+    _copy_boundaries(deployment)
     broker = bootstrap_servers or f"{HOST}:{kafka_port}"
     files = {city.code: city_file(city, var_dir, broker) for city in deployment}
     ports = {city.code: first_port + index for index, city in enumerate(deployment)}

@@ -134,6 +134,31 @@ def rebuild(config_path: str | None, yes: bool) -> None:
     click.echo(json.dumps({"group": config.group_id} | done.as_dict(), ensure_ascii=False))
 
 
+@province_group.command("check-figures")
+@config_option
+@click.option("--repair", is_flag=True, help="recompute the read model from the raw tables")
+def check_figures(config_path: str | None, repair: bool) -> None:
+    """Compare the figures' read model (province_figure_totals, the project counters) with
+    its recomputation from the stored projects, tranches and leads; exit 1 on any drift (a bug:
+    the store keeps it in step). ``--repair`` then recomputes it (province/figure_totals.py)."""
+    from core.db import make_session_factory, unit_of_work
+    from province.figure_totals import drift, refill
+
+    config = _config(config_path)
+    engine = _engine(config)
+    try:
+        with unit_of_work(make_session_factory(engine)) as session:
+            found = drift(session)
+            if found and repair:
+                refill(session)
+    finally:
+        engine.dispose()
+    click.echo(json.dumps({"drift": len(found), "repaired": bool(found and repair),
+                           "differences": found[:20]}, ensure_ascii=False, default=str))
+    if found and not repair:
+        raise SystemExit(1)
+
+
 # --------------------------------------------------------------------------- dead letters
 
 

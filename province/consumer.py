@@ -38,6 +38,7 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import unit_of_work
+from core.plugin_events import installed_catalogue
 from core.retry import run_rounds
 from province.config import ProvinceConfig
 from province.dead_letter_topic import DeadLetterPublisher
@@ -115,6 +116,9 @@ class ProvinceConsumer:
     def __init__(self, config: ProvinceConfig, sessions: sessionmaker[Session],
                  consumer_factory: Callable[[], Any] | None = None,
                  publisher: DeadLetterPublisher | None = None) -> None:
+        # Assembled now (every installed city plugin's types): two plugins declaring one type
+        # stop the consumer at startup, not at its first record.
+        installed_catalogue()
         self.config = config
         self.sessions = sessions
         self.consumer_factory = consumer_factory or (

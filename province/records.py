@@ -8,9 +8,11 @@ and a readable detail; the consumer sets it aside as a dead letter (province.dea
 
 What is checked, in order: the topic is a collected city's; the CloudEvents headers are
 present, UTF-8 and well formed; the event claims to come from the topic's own city; the value
-is a JSON object; the type is catalogued (core.event_catalogue) at its schema version and the
-data matches its entry; and the values fit the province's columns, so applying cannot fail on
-them (a failure there would otherwise be found only inside the transaction).
+is a JSON object; the type is catalogued — the core's and every installed city plugin's
+types (core.plugin_events), a renamed type's former name read as its current one — at its
+schema version and the data matches its entry; and the values fit the province's columns,
+so applying cannot fail on them (a failure there would otherwise be found only inside the
+transaction).
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from core.event_catalogue import CATALOGUE, check_event
+from core.event_catalogue import check_event
 from core.events import event_source
+from core.plugin_events import installed_aliases, installed_catalogue
 from province.config import ProvinceConfig
 from province.header_names import undecodable_names
 from province.models import CityLead, CityProject, InboxEvent
@@ -196,8 +199,10 @@ class _Reader:
         moment = self._time(headers["ce_time"])
         self._check_city(city, headers)
         data = self._data()
-        event_type = headers["ce_type"]
-        entry = CATALOGUE.get(event_type)
+        # A renamed type's former name is read as the type it became (core.plugin_events).
+        event_type = installed_aliases().get(headers["ce_type"], headers["ce_type"])
+        catalogue = installed_catalogue()
+        entry = catalogue.get(event_type)
         if entry is None:
             raise self.bad("type.uncatalogued", f"事件类型 {event_type[:100]!r} 不在事件目录中")
         version = headers.get("ce_schemaversion")
@@ -206,7 +211,8 @@ class _Reader:
             raise self.bad("schema.version_unknown",
                            f"{event_type} 的 ce_schemaversion 为 {version[:20]!r}，"
                            f"目录中的版本为 {entry.version}")
-        problems = check_event(event_type, data) + fits_columns(event_type, data)
+        problems = (check_event(event_type, data, catalogue=catalogue)
+                    + fits_columns(event_type, data))
         if problems:
             raise self.bad("data.invalid", "数据与事件目录或省级库字段不符：" + "；".join(problems[:20]))
         return ReceivedEvent(id=event_id, source=headers["ce_source"], type=event_type, city=city,
@@ -291,7 +297,7 @@ _IDS = {"project": ("project_id",), "lead": ("lead_id", "project_id")}
 def fits_columns(event_type: str, data: dict[str, Any]) -> list[str]:
     """Where catalogue-valid data of a state-carrying type would not fit the province's
     columns (ids, money, text lengths); empty when it fits."""
-    entry = CATALOGUE.get(event_type)
+    entry = installed_catalogue().get(event_type)
     carries = entry.carries if entry is not None else None
     if carries is None:
         return []

@@ -6,7 +6,8 @@ does. An event whose id (``ce_source`` + ``ce_id``) is already in the inbox is s
 a redelivery after a crash never counts twice.
 
 Which events carry a project's or a lead's full state is the catalogue's word
-(:attr:`core.event_catalogue.EventType.carries`), not the payload's shape; the store keeps the
+(:attr:`core.event_catalogue.EventType.carries` of the core's and every installed plugin's
+types, :func:`core.plugin_events.installed_catalogue`), not the payload's shape; the store keeps the
 newest by ``ce_sequence`` (the city's outbox position), so a stale redelivery arriving after a
 newer event never rolls a project back.
 
@@ -28,7 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
-from core.event_catalogue import CATALOGUE
+from core.plugin_events import installed_catalogue
 from province.figure_totals import Changes
 from province.models import (
     CityLead,
@@ -232,7 +233,7 @@ def _sequence_order(event: ReceivedEvent) -> int:
 
 def _carries(event: ReceivedEvent) -> str | None:
     """``project`` or ``lead`` when the event's type carries that aggregate's full state."""
-    entry = CATALOGUE.get(event.type)
+    entry = installed_catalogue().get(event.type)
     return entry.carries if entry is not None else None
 
 

@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -26,9 +27,10 @@ from core.identity import GATEWAY_SECRET_ENV
 DEMO_SECONDS = 600.0  # a large demo on a busy two-core machine
 
 
-def catalogue_problems(database_url: str) -> list[str]:
-    """Each event type in the city's outbox that the catalogue does not know, or whose data
-    departs from it (one line per type and problem: a demo writes hundreds of events)."""
+def catalogue_problems(database_url: str, catalogue: Any = None) -> list[str]:
+    """Each event type in the city's outbox that ``catalogue`` (the city's: the core's and its
+    plugins' types) does not know, or whose data departs from it (one line per type and
+    problem: a demo writes hundreds of events)."""
     from core.db import make_engine
     from core.event_catalogue import check_event
     from core.models import OutboxEvent
@@ -40,7 +42,7 @@ def catalogue_problems(database_url: str) -> list[str]:
                                                 OutboxEvent.data).order_by(OutboxEvent.position))
             found: dict[str, None] = {}
             for event_type, version, data in rows:
-                for problem in check_event(event_type, data, version):
+                for problem in check_event(event_type, data, version, catalogue):
                     found.setdefault(problem)
     finally:
         engine.dispose()
@@ -55,9 +57,9 @@ def demo_problems(config_path: Path | str, workdir: Path) -> list[str]:
     workdir.mkdir(parents=True, exist_ok=True)
     # No broker: the demo writes the outbox, it does not publish.
     config_file, raw = private_deployment(config_path, workdir, "127.0.0.1:9")
-    # The city's plugins register their own event types as they load: the catalogue checked
-    # below is the one the city's service has.
-    load_city(config_file)
+    # The catalogue checked below is the one the city's service writes with: the core's
+    # types and its enabled plugins' (their event_types hook).
+    catalogue = load_city(config_file).event_catalogue
     env = {key: value for key, value in os.environ.items() if key != GATEWAY_SECRET_ENV}
     done = subprocess.run([sys.executable, "-m", "core.cli", "demo", "--config", str(config_file)],
                           cwd=workdir, env=env, capture_output=True, text=True,
@@ -75,4 +77,4 @@ def demo_problems(config_path: Path | str, workdir: Path) -> list[str]:
     finally:
         engine.dispose()
     problems = [] if projects else ["zhaoshang demo loaded no project"]
-    return problems + catalogue_problems(raw["database"]["url"])
+    return problems + catalogue_problems(raw["database"]["url"], catalogue)

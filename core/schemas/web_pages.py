@@ -44,5 +44,8 @@ class WebPageSchema(BaseSchema):
     title = fields.String()
     description = fields.String()
     roles = fields.List(fields.String())
+    shown_on = fields.List(fields.String(), metadata={
+        "description": "显示位置：menu（菜单中的独立页面）、project（项目页中的栏目，按项目编号）、"
+                       "lead（线索页中的栏目，按线索编号）"})
     filters = fields.List(fields.Nested(WebFilterSchema))
     sections = fields.List(fields.Nested(WebSectionSchema))

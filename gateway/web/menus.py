@@ -65,13 +65,14 @@ def city_menu(role: str, city: str, plugin_pages: list[dict[str, Any]]) -> list[
     items += [{"label": page["title"], "endpoint": "web.city_page",
                "args": {"city": city, "code": page["code"]}}
               for page in plugin_pages if role in page.get("roles", ())
-              and not is_project_page(page)]
+              and shown_on(page, "menu")]
     return items
 
 
-def is_project_page(page: dict[str, Any]) -> bool:
-    """A city page about one project (a ``project_id`` filter): shown on the project's page."""
-    return any(item.get("name") == "project_id" for item in page.get("filters", []))
+def shown_on(page: dict[str, Any], place: str) -> bool:
+    """Whether the city shows ``page`` in ``place`` (``menu``, ``project``, ``lead``: its
+    declared ``shown_on``); a city that predates the field shows its pages in the menu."""
+    return place in page.get("shown_on", ("menu",))
 
 
 def province_menu(role: str) -> list[dict[str, Any]]:

@@ -32,6 +32,7 @@ from plugins.changsha import (
     rewards,
 )
 from plugins.changsha import demo as changsha_demo
+from plugins.changsha import events as changsha_events
 from plugins.changsha.settings import PLUGIN, ChangshaSettings
 
 
@@ -124,6 +125,12 @@ def reports(city: City) -> list[Report]:
 @hookimpl
 def investment_map_targets(city: City, session: Any) -> list[Any]:
     return chain_map.map_targets(session, city)
+
+
+@hookimpl
+def event_types() -> list:
+    """Changsha's own event types (plugins/changsha/events.py)."""
+    return changsha_events.EVENT_TYPES
 
 
 @hookimpl

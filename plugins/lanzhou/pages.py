@@ -106,6 +106,8 @@ def web_pages(city: Any) -> list[WebPage]:
                                 WebColumn("matched_by", "关联方式")))),
             filters=(WebFilter("target_id", "目标企业编号"), WebFilter("lead_id", "线索编号"),
                      WebFilter("project_id", "项目编号")),
-            roles=EVERYONE,
+            # Looked up by target in the menu, and on each project's and lead's page: the target
+            # enterprise it approaches and the other leads and projects approaching it.
+            roles=EVERYONE, shown_on=("menu", "project", "lead"),
             description="按目标企业编号查看其线索和项目；填线索或项目编号，查看它所对接的目标企业"),
     ]

@@ -20,6 +20,7 @@ from plugins.lanzhou import (
     targets,
 )
 from plugins.lanzhou import demo as lanzhou_demo
+from plugins.lanzhou import events as lanzhou_events
 from plugins.lanzhou.api import blueprint
 from plugins.lanzhou.attributes import LeadAttributes, ProjectAttributes, attribute_problems
 from plugins.lanzhou.settings import AWARDS, PLUGIN_NAME, LanzhouSettings, settings
@@ -152,6 +153,12 @@ def reward_rules(city: Any) -> list:
 @hookimpl
 def reports(city: Any) -> list:
     return key_projects.reports()
+
+
+@hookimpl
+def event_types() -> list:
+    """Lanzhou's own event types (plugins/lanzhou/events.py)."""
+    return lanzhou_events.EVENT_TYPES
 
 
 @hookimpl

@@ -47,6 +47,8 @@ def pages() -> list[WebPage]:
                 description="按项目或承办单位查看帮办代办事项，按办结期限排列；"
                             "超期未办结的事项在项目上预警。",
                 filters=(WebFilter("project_id", "项目编号"), WebFilter("unit", "承办单位编码")),
+                # A list of its own, and each project's requests on the project's page.
+                shown_on=("menu", "project"),
                 sections=(WebSection(title="帮办代办事项", source="pingliang/service-requests",
                                      rows="items", columns=_columns(SERVICE_COLUMNS)),)),
         WebPage(code="pingliang_my_service_requests", title="本单位承办的帮办代办",

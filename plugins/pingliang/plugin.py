@@ -11,6 +11,7 @@ from typing import Any
 from core.toolkit import LEAD_CHANNELS, hookimpl
 from plugins.pingliang import assessment, baozhua, evaluation, lists, pages, rgb_warnings
 from plugins.pingliang import demo as pingliang_demo
+from plugins.pingliang import events as pingliang_events
 from plugins.pingliang import reports as pingliang_reports
 from plugins.pingliang.api import blueprint
 from plugins.pingliang.settings import PLUGIN_NAME, PingliangSettings, settings
@@ -93,6 +94,12 @@ def reports(city: Any) -> list:
 @hookimpl
 def web_pages(city: Any) -> list:
     return pages.pages()
+
+
+@hookimpl
+def event_types() -> list:
+    """Pingliang's own event types (plugins/pingliang/events.py)."""
+    return pingliang_events.EVENT_TYPES
 
 
 @hookimpl

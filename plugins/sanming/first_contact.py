@@ -52,8 +52,8 @@ def claim_or_link(city: Any, lead: Lead, session: Any) -> None:
                   "linked_to": owner.id}
     lead.attributes = {**(lead.attributes or {}), "first_contact": record}
     session.flush()
-    fact = "sanming_first_contact_claimed" if owner is None else "sanming_first_contact_linked"
-    record_event(session, city, "lead", lead.id, fact,
+    fact = "first_contact_claimed" if owner is None else "first_contact_linked"
+    record_event(session, city, "sanming_lead", lead.id, fact,
                  {"lead_id": lead.id, "enterprise_id": lead.enterprise_id,
                   "reporting_unit": lead.reporting_unit.code, **record})
 

@@ -35,7 +35,8 @@ def web_pages(city: Any) -> list[WebPage]:
         key: "count" for key in ("reported", "valid", "signed", "started", "linked_reports",
                                  "points")})
     key_list = report_section(by_code["sanming_key_list"])
-    # Shown on each project's page (its project_id filter): the 法规账 item by item.
+    # Shown on each project's page only (it means nothing without its project): the 法规账
+    # item by item.
     legal = WebSection(
         title="法规账审查（环保、安全、用地、林地）", source="sanming/legal-review", rows="items",
         columns=(WebColumn("item_name", "审查事项"), WebColumn("finding_label", "审查结论"),
@@ -50,6 +51,6 @@ def web_pages(city: Any) -> list[WebPage]:
                 description="首招负责制：积分归首报单位"),
         WebPage("sanming_key_list", "重点招商项目推介清单", (key_list,)),
         WebPage("sanming_legal_review", "法规账审查", (legal,), roles=EVERYONE,
-                filters=(WebFilter("project_id", "项目编号"),),
+                filters=(WebFilter("project_id", "项目编号"),), shown_on=("project",),
                 description="签约前逐项审查环保、安全、用地、林地；任一项不通过不得签约"),
     ]

@@ -23,6 +23,7 @@ from plugins.sanming import (
     two_accounts,
 )
 from plugins.sanming import demo as sanming_demo
+from plugins.sanming import events as sanming_events
 from plugins.sanming import pages as sanming_pages
 from plugins.sanming import (
     reports as sanming_reports,
@@ -186,6 +187,12 @@ def reward_rules(city: Any) -> list:
 @hookimpl
 def reports(city: Any) -> list:
     return sanming_reports.reports(city)
+
+
+@hookimpl
+def event_types() -> list:
+    """Sanming's own event types (plugins/sanming/events.py)."""
+    return sanming_events.EVENT_TYPES
 
 
 @hookimpl

@@ -132,7 +132,7 @@ def record_outcome(
     )
     session.add(result)
     session.flush()
-    record_event(session, city, "project", project.id, "fulfilment_evaluated",
+    record_event(session, city, "ziyang_project", project.id, "fulfilment_evaluated",
                  result_event_data(result, project))
     return result
 

@@ -36,7 +36,7 @@ def record_meeting(city: City, session: Session, data: dict[str, Any], actor: st
                       project_ids=sorted(set(data.get("project_ids") or [])), recorded_by=actor)
     session.add(meeting)
     session.flush()
-    record_event(session, city, "meeting", meeting.id, "held", {
+    record_event(session, city, "ziyang_meeting", meeting.id, "held", {
         "meeting_id": meeting.id, "kind": meeting.kind, "held_on": meeting.held_on,
         "chair": meeting.chair, "title": meeting.title, "decisions": meeting.decisions,
         "project_ids": meeting.project_ids})

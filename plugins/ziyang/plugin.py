@@ -34,6 +34,7 @@ from plugins.ziyang import (
     six_ones,
 )
 from plugins.ziyang import demo as demo_records
+from plugins.ziyang import events as ziyang_events
 from plugins.ziyang import pages as ziyang_pages
 from plugins.ziyang import reports as report_tables
 from plugins.ziyang.settings import PLUGIN_NAME, ZiyangSettings, settings
@@ -109,6 +110,12 @@ def assessment_adjustments(city: Any, context: Any) -> list:
 @hookimpl
 def reward_rules(city: Any) -> list:
     return incentives.reward_rules(city)
+
+
+@hookimpl
+def event_types() -> list:
+    """Ziyang's own event types (plugins/ziyang/events.py)."""
+    return ziyang_events.EVENT_TYPES
 
 
 @hookimpl

@@ -149,7 +149,7 @@ def add_one(city: City, session: Session, group_code: str, data: dict[str, Any],
                    appointed_on=data["appointed_on"], recorded_by=actor)
     session.add(one)
     session.flush()
-    record_event(session, city, "industry_group", group_code, "six_one_added", one_event_data(one))
+    record_event(session, city, "ziyang_industry_group", group_code, "six_one_added", one_event_data(one))
     return one
 
 
@@ -158,6 +158,6 @@ def end_one(city: City, session: Session, one: GroupOne, ended_on: dt.date,
     """End a row (a leader replaced, a map superseded); the history stays."""
     one.ended_on = ended_on
     session.flush()
-    record_event(session, city, "industry_group", one.group_code, "six_one_ended",
+    record_event(session, city, "ziyang_industry_group", one.group_code, "six_one_ended",
                  one_event_data(one) | {"actor": actor})
     return one

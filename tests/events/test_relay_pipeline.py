@@ -150,7 +150,7 @@ def test_the_messages_are_byte_for_byte_the_cloudevents_ones(alpha):
             "nested": {"a": [1, 2.5]}, "note": "tab\tand\nnewline", "empty": None, "flag": True}
     with unit_of_work(alpha.sessions) as session:
         for n in range(4):
-            record_event(session, alpha.city, "project", n, "reported", data | {"n": n})
+            record_event(session, alpha.city, "project", n, "updated", data | {"n": n})
     with unit_of_work(alpha.sessions) as session:
         # Rows recorded before the outbox kept the wire value (migration 0017) have none: the
         # relay encodes their stored data, to the same bytes.

@@ -33,6 +33,7 @@ GATEWAY_SECRET = "test-gateway-signing-secret-0123456789"
 JWT_SECRET = "test-jwt-secret-0123456789abcdefghij"
 PASSWORD = "password-123"
 CITY_NAMES = {"lanzhou": "兰州市", "ziyang": "资阳市", "sanming": "三明市"}
+PLUGIN_CITY_NAMES = {"pingliang": "平凉市", "lanzhou": "兰州市"}  # built in, with their plugins
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 STARTUP_DEADLINE = 90.0  # seconds; two cores starting three services and a gateway
 
@@ -141,10 +142,11 @@ class CityService(Service):
 
     probe_path = "/api/v1/city"
 
-    def __init__(self, code: str, base: Path, built_in: bool = False) -> None:
+    def __init__(self, code: str, base: Path, built_in: bool = False, demo: bool = True) -> None:
         self.code = code
-        self.name = CITY_NAMES[code]
+        self.name = {**CITY_NAMES, **PLUGIN_CITY_NAMES}[code]
         self.built_in = built_in
+        self.demo = demo  # a built-in city's demo data (without: the tests make their rows)
         super().__init__(base)
         config = city_config(city={"code": code, "name": self.name},
                              database={"url": f"sqlite:///{self.database}"},
@@ -153,7 +155,7 @@ class CityService(Service):
         self.config_file.write_text(toml_text(config), encoding="utf-8")
 
     def prepare(self) -> list[str] | None:
-        return ["demo", "--city", self.code] if self.built_in else None
+        return ["demo", "--city", self.code] if self.built_in and self.demo else None
 
     def command(self) -> list[str]:
         if self.built_in:
@@ -204,6 +206,14 @@ USERS = {  # username: (role, city, unit)
     "sanming-clerk": ("clerk", "sanming", "sanyuan"),
     "province": ("province", None, None),
     "admin": ("admin", None, None),
+}
+PLUGIN_USERS = {  # the people of the built-in Pingliang and Lanzhou (plugin_front)
+    "pingliang-clerk": ("clerk", "pingliang", "chongxin"),
+    "pingliang-officer": ("officer", "pingliang", None),
+    "pingliang-leader": ("leader", "pingliang", None),
+    "lanzhou-clerk": ("clerk", "lanzhou", "chengguan"),
+    "lanzhou-officer": ("officer", "lanzhou", None),
+    "province": ("province", None, None),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core import hookimpl
+from core.event_catalogue import EventType, loose
 from core.events import record_event
 from core.problems import Problem
 from tests.support.cities import make_city
@@ -11,8 +12,13 @@ from tests.support.records import events_of, lead_body, row_counts
 
 class Points:
     @hookimpl
+    def event_types(self):
+        return [EventType("points_lead", "awarded", "a reported lead earned points",
+                          loose(unit="string", points="integer"), owner="points")]
+
+    @hookimpl
     def after_lead_reported(self, city, lead, session):
-        record_event(session, city, "lead", lead.id, "points_awarded",
+        record_event(session, city, "points_lead", lead.id, "awarded",
                      {"unit": lead.reporting_unit.code, "points": 1})
 
 
@@ -26,8 +32,8 @@ class Blacklist:
 def test_hook_after_lead_reported_writes_with_the_lead(client_for):
     client = client_for(make_city(extra_plugins=[("points", Points())]))
     lead = client.post("/leads", json=lead_body()).json
-    [event] = events_of(client.flask.application, "zhaoshang.lead.points_awarded")
-    assert event.aggregate_id == f"testcity:lead:{lead['id']}"
+    [event] = events_of(client.flask.application, "zhaoshang.points_lead.awarded")
+    assert event.aggregate_id == f"testcity:points_lead:{lead['id']}"
     assert event.data == {"unit": "east", "points": 1}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core import hookimpl
+from core.event_catalogue import EventType, loose
 from core.events import record_event
 from core.problems import Problem
 from tests.support.cities import make_city
@@ -11,8 +12,14 @@ from tests.support.records import create_project, events_of, row_counts
 
 class Timetable:
     @hookimpl
+    def event_types(self):
+        return [EventType("timetable_project", "requested", "a timetable was asked for a move",
+                          loose(**{"from": "string", "to": "string", "by": "string",
+                                   "stage_now": "string"}), owner="timetable")]
+
+    @hookimpl
     def after_transition(self, city, project, source, target, actor, session):
-        record_event(session, city, "project", project.id, "timetable_requested",
+        record_event(session, city, "timetable_project", project.id, "requested",
                      {"from": source, "to": target, "by": actor, "stage_now": project.stage})
 
 
@@ -28,7 +35,7 @@ def test_hook_after_transition_runs_after_the_move_in_its_transaction(client_for
     project = create_project(client)
     client.post(f"/projects/{project['id']}/transitions", json={"target": "negotiating"},
                 as_=("clerk", "east"))
-    [event] = events_of(client.flask.application, "zhaoshang.project.timetable_requested")
+    [event] = events_of(client.flask.application, "zhaoshang.timetable_project.requested")
     assert event.data == {"from": "reserve", "to": "negotiating", "by": "clerk-east",
                           "stage_now": "negotiating"}
 

@@ -40,6 +40,7 @@ def test_hook_web_pages_are_served_in_plugin_order_first_code_wins(client_for):
     assert [page["title"] for page in pages] == ["项目看板", "单位"]
     assert pages[0] == {
         "code": "board", "title": "项目看板", "description": "", "roles": ["officer", "leader"],
+        "shown_on": ["menu"],
         "filters": [{"name": "month", "label": "月份", "kind": "month", "default": None}],
         "sections": [{
             "title": "本月项目", "source": "reports/board", "rows": "rows",
@@ -74,6 +75,14 @@ def test_hook_web_pages_are_in_the_openapi_document(client_for):
     (lambda: WebFilter("month", "月份", "week"), "kind"),
     (lambda: WebPage("x", "页", (WebSection("表", "units", ()),), roles=("mayor",)), "roles"),
     (lambda: WebPage("x", "页", ()), "no section"),
+    (lambda: WebPage("x", "页", (WebSection("表", "units", ()),), shown_on=("sidebar",)),
+     "shown_on"),
+    (lambda: WebPage("x", "页", (WebSection("表", "units", ()),), shown_on=()), "shown_on"),
+    # A page on the project's (lead's) page reads that record's rows through its id's filter.
+    (lambda: WebPage("x", "页", (WebSection("表", "units", ()),), shown_on=("project",)),
+     "project_id"),
+    (lambda: WebPage("x", "页", (WebSection("表", "units", ()),), shown_on=("menu", "lead"),
+                     filters=(WebFilter("project_id", "项目编号"),)), "lead_id"),
 ])
 def test_hook_web_pages_refuse_a_page_outside_the_api_or_the_vocabulary(build, message):
     with pytest.raises(ValueError, match=message):

@@ -33,7 +33,7 @@ def write(app, count: int) -> list[int]:
     """``count`` outbox rows (unsent), their positions."""
     state = runtime_of(app)
     with unit_of_work(state.sessions) as session:
-        rows = [record_event(session, state.city, "lead", n, "noted", {"n": n})
+        rows = [record_event(session, state.city, "lead", n, "restated", {"n": n})
                 for n in range(count)]
         session.flush()
         return [row.position for row in rows]

@@ -11,6 +11,7 @@ sequence, the read model's figures for several periods equal ``figure_rows`` ove
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -215,3 +216,33 @@ def test_a_period_is_cut_into_whole_years_months_and_days_covering_it_once(start
             bucket = following
     assert covered == [start + dt.timedelta(days=n) for n in range(length + 1)]
 
+
+
+def test_the_check_command_reports_drift_and_repairs_it(tmp_path):
+    from click.testing import CliRunner
+
+    from core.toml_writer import toml_text
+    from province.cli import province_group
+
+    url = f"sqlite:///{tmp_path / 'province.db'}"
+    path = tmp_path / "province.toml"
+    path.write_text(toml_text({"cities": {"collect": list(CITIES)}, "database": {"url": url}}),
+                    encoding="utf-8")
+    engine = make_engine(url)
+    upgrade(engine)
+    with unit_of_work(make_session_factory(engine)) as session:
+        apply_events(session, [project_event("alpha", 1, 1)])
+    runner = CliRunner()
+
+    def check(*args: str):
+        return runner.invoke(province_group, ["check-figures", "--config", str(path), *args])
+
+    assert (check().exit_code, json.loads(check().output)["drift"]) == (0, 0)
+    with engine.begin() as connection:
+        connection.execute(sa.update(FigureTotal).values(signed_count=5))
+    engine.dispose()
+    drifted = check()
+    assert drifted.exit_code == 1 and json.loads(drifted.output)["drift"] == 3  # day, month, year
+    repaired = check("--repair")
+    assert (repaired.exit_code, json.loads(repaired.output)["repaired"]) == (0, True)
+    assert json.loads(check().output)["drift"] == 0

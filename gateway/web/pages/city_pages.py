@@ -10,6 +10,7 @@ from flask import abort, g, request, url_for
 
 from gateway.web.base import api, blueprint, check_city, plugin_pages, render
 from gateway.web.formatting import chart, dig
+from gateway.web.menus import shown_on
 
 STREAMS = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
 
@@ -33,6 +34,26 @@ def section_view(city: str, section: dict[str, Any], params: dict[str, str]) -> 
               if section.get("export") else None)
     return {"title": section["title"], "answer": answer, "rows": rows,
             "columns": section["columns"], "charts": charts, "export": export}
+
+
+# The filter that carries the record's id to a page shown on that record's page (core.policy's
+# WEB_PLACES; the city validated that its page declares it).
+RECORD_FILTERS = {"project": "project_id", "lead": "lead_id"}
+
+
+def record_sections(city: str, place: str, record_id: int) -> list[dict[str, Any]]:
+    """The city's pages shown on one project's or lead's page (``place``), for the person's
+    role: each with its sections read for that record only, and a link to the page itself
+    when it is in the menu too (the list of every record)."""
+    name = RECORD_FILTERS[place]
+    params = {name: str(record_id)}
+    return [{"code": page["code"], "title": page["title"],
+             "description": page.get("description", ""),
+             "link": (url_for("web.city_page", city=city, code=page["code"], **params)
+                      if shown_on(page, "menu") else None),
+             "sections": [section_view(city, section, params) for section in page["sections"]]}
+            for page in plugin_pages(city)
+            if shown_on(page, place) and g.claims.role in page.get("roles", ())]
 
 
 @blueprint.route("/c/<city>/pages/<code>")

@@ -8,6 +8,7 @@ from typing import Any
 from flask import g, jsonify, request, url_for
 
 from gateway.web.base import api, blueprint, check_city, done, filters, form_value, render
+from gateway.web.pages.city_pages import record_sections
 from gateway.web.pages.introducers import introducer_choices, introducer_of, introducer_value
 from gateway.web.pages.reference import channels, industries, lead_statuses, unit_names, units
 
@@ -119,7 +120,9 @@ def lead(city: str, lead_id: int):
     introducer = introducer_of(city, lead.get("intermediary_id")) if lead else None
     return render("lead.html", answer.status if not answer.ok else 200, city=city, answer=answer,
                   lead=lead, units=units(city), industries=industries(city),
-                  introducer=introducer)
+                  introducer=introducer,
+                  # The city's own pages declared for the lead page (Lanzhou's target enterprise).
+                  city_pages=record_sections(city, "lead", lead_id) if lead else [])
 
 
 @blueprint.route("/c/<city>/leads/<int:lead_id>/assign", methods=["POST"])

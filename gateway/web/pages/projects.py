@@ -15,13 +15,11 @@ from gateway.web.base import (
     done,
     filters,
     form_value,
-    plugin_pages,
     render,
     today,
 )
 from gateway.web.formatting import chart
-from gateway.web.menus import is_project_page
-from gateway.web.pages.city_pages import section_view
+from gateway.web.pages.city_pages import record_sections
 from gateway.web.pages.introducers import introducer_choices, introducer_of, introducer_value
 from gateway.web.pages.reference import STAGES, industries, matter_kinds, unit_names, units
 
@@ -103,17 +101,9 @@ def _project_parts(city: str, project_id: int) -> dict[str, Any]:
         "evaluations": client.city(city, "GET", f"{base}/evaluations").items(),
         "matters": client.city(city, "GET", "matters", {"project_id": project_id}).items(),
         "forms": client.city(city, "GET", "evaluation-forms").items(),
-        "city_sections": project_sections(city, project_id),
+        # The city's own pages declared for the project page (Sanming's 法规账 review).
+        "city_pages": record_sections(city, "project", project_id),
     }
-
-
-def project_sections(city: str, project_id: int) -> list[dict[str, Any]]:
-    """The city's own sections about this project (its pages with a ``project_id`` filter, such
-    as Sanming's 法规账 review), for the person's role."""
-    return [section_view(city, section, {"project_id": str(project_id)})
-            for page in plugin_pages(city)
-            if is_project_page(page) and g.claims.role in page.get("roles", ())
-            for section in page["sections"]]
 
 
 @blueprint.route("/c/<city>/projects/<int:project_id>")

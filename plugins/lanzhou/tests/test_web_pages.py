@@ -23,6 +23,10 @@ def test_every_page_reads_the_citys_api_with_the_declared_columns(client):
                            "lanzhou_major_projects", "lanzhou_promotions", "lanzhou_targets",
                            "lanzhou_target"]
     assert "clerk" in pages["lanzhou_target"]["roles"]
+    # The target enterprise a project or lead approaches is shown on its page, and the lookup by
+    # target stays in the menu; the other pages are lists of their own.
+    assert {code: page["shown_on"] for code, page in pages.items()} == {
+        **{code: ["menu"] for code in pages}, "lanzhou_target": ["menu", "project", "lead"]}
     assert "clerk" in pages["lanzhou_registrations"]["roles"]
     assert "clerk" not in pages["lanzhou_penalties"]["roles"]
     assert pages["lanzhou_major_projects"]["sections"][0]["export"] == (

@@ -26,3 +26,26 @@ def test_the_four_lists_and_the_month_are_pages(client):
     assert monthly["filters"][0]["kind"] == "month"
     rows = client.get("/reports/pingliang_monthly_statistics?month=2024-05").json["rows"]
     assert Decimal({row["unit_name"]: row["signed_amount"] for row in rows}["崇信县"]) == 20000
+
+
+def test_the_service_requests_are_a_list_of_their_own_and_a_section_of_each_project(client):
+    """帮办代办 (rule 7): the service unit's list stays in the menu, and each project's page shows
+    that project's requests (read with its id as the page's project_id filter) to the county's
+    clerks, the office and the leaders."""
+    first, second = new_project(client), new_project(client, name="平凉静宁苹果深加工项目")
+    raised = {project["id"]: call(
+        client, "POST", f"/pingliang/projects/{project['id']}/service-requests",
+        {"kind": "approval", "need": "代办项目备案及节能审查", "unit": "dept_development",
+         "raised_on": "2024-09-27"}, 201, as_=("clerk", "chongxin"))["id"]
+        for project in (first, second)}
+    pages = served_pages(client, {"project_id": str(first["id"]), "month": "2024-09"})
+    page = pages["pingliang_service_requests"]
+    assert page["shown_on"] == ["menu", "project"]
+    assert {"clerk", "officer", "leader"} <= set(page["roles"])
+    [section] = page["sections"]
+    rows = client.get(f"/{section['source']}?project_id={first['id']}").json[section["rows"]]
+    assert [row["id"] for row in rows] == [raised[first["id"]]]
+    # The other pages are lists of their own only.
+    assert {code: p["shown_on"] for code, p in pages.items() if code != page["code"]} == {
+        "pingliang_four_lists": ["menu"], "pingliang_monthly": ["menu"],
+        "pingliang_my_service_requests": ["menu"]}

@@ -39,7 +39,7 @@ def test_the_first_reporter_owns_the_investor_and_a_later_report_is_linked(clien
     assert later["duplicate_of_id"] == first["id"]
     assert later["attributes"]["first_contact"] == {"owner_unit": "yongan", "credited": False,
                                                     "linked_to": first["id"]}
-    linked = events_of(app, "zhaoshang.lead.sanming_first_contact_linked")
+    linked = events_of(app, "zhaoshang.sanming_lead.first_contact_linked")
     assert [event.data["lead_id"] for event in linked] == [later["id"]]
 
 

@@ -28,12 +28,15 @@ def test_the_battle_report_page_reads_the_month_of_the_report(client):
 
 def test_the_legal_account_review_is_a_section_of_the_project_page_for_every_reader(client):
     """Seed 三(五)29: 依法依规算清环保安全与用地用林等“法规帐” — shown on each project's page
-    (a page with a project_id filter) to clerks, the office and leaders."""
+    (shown_on "project", read with its project_id filter) to clerks, the office and leaders."""
     project = new_project(client)
     review_legal_account(client, project["id"], forest="fail")
     pages = served_pages(client, {"project_id": str(project["id"])})
     page = pages["sanming_legal_review"]
     assert page["filters"][0]["name"] == "project_id"
+    # On the project's page only: the review means nothing without its project.
+    assert page["shown_on"] == ["project"]
+    assert all(pages[code]["shown_on"] == ["menu"] for code in pages if code != page["code"])
     assert {"clerk", "officer", "leader"} <= set(page["roles"])
     [section] = page["sections"]
     rows = client.get(f"/{section['source']}?project_id={project['id']}").json[section["rows"]]
