@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify
 from marshmallow import fields
 
+from core import search
 from core.api.record_units import ENTERPRISE
 from core.api.registry import operation
 from core.api.support import (
@@ -125,8 +126,12 @@ def list_enterprises():
     with transaction() as session:
         query = sa.select(Enterprise)
         if params.get("q"):
-            query = query.where(sa.or_(contains(Enterprise.name, params["q"]),
-                                       contains(Enterprise.credit_code, params["q"])))
+            text = params["q"]
+            query = query.where(Enterprise.id.in_(
+                search.matching_ids(session, search.ENTERPRISES, text)))
+            if not params.get("sort"):  # a sort asked for wins over the ranking
+                query = query.order_by(search.rank(text, (Enterprise.name,), (Enterprise.credit_code,)),
+                                       Enterprise.id.desc())
         if params.get("tag"):
             # Tags are a JSON list; match the tag as JSON text, the same on SQLite and PostgreSQL.
             query = query.where(contains(sa.cast(Enterprise.tags, sa.Text),

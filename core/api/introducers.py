@@ -7,6 +7,7 @@ import json
 import sqlalchemy as sa
 from flask import Blueprint
 
+from core import search
 from core.api.record_units import INTERMEDIARY
 from core.api.registry import operation
 from core.api.support import (
@@ -69,10 +70,13 @@ def list_intermediaries():
                                          json.dumps(params["role"])))
         if params.get("q"):
             text = params["q"]
-            query = query.where(sa.or_(contains(Intermediary.name, text),
-                                       contains(Intermediary.credit_code, text),
-                                       contains(Intermediary.contact_person, text),
-                                       contains(Intermediary.phone, text)))
+            query = query.where(Intermediary.id.in_(
+                search.matching_ids(session, search.INTERMEDIARIES, text)))
+            if not params.get("sort"):  # a sort asked for wins over the ranking
+                query = query.order_by(
+                    search.rank(text, (Intermediary.name, Intermediary.contact_person),
+                                (Intermediary.credit_code,)),
+                    Intermediary.registered_at.desc(), Intermediary.id.desc())
         return paginate(session, query, params,
                         {"name": Intermediary.name, "registered_at": Intermediary.registered_at},
                         IntermediarySchema, Intermediary.id)

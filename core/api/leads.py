@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify
 from sqlalchemy.orm import joinedload
 
+from core import search
 from core.api.record_units import LEAD
 from core.api.registry import operation
 from core.api.support import (
@@ -17,7 +18,6 @@ from core.api.support import (
     respond,
     transaction,
 )
-from core.input_rules import contains
 from core.models import Enterprise, Lead, Unit
 from core.models.leads import LeadStatus
 from core.permissions import OFFICE, OWN_UNIT, READER, body_units
@@ -71,8 +71,14 @@ def list_leads():
                               Lead.first_talk_due < city().clock.today())
             query = query.where(overdue if params["overdue"] else sa.not_(overdue))
         if params.get("q"):
-            query = query.where(sa.or_(contains(Lead.title, params["q"]),
-                                       contains(Enterprise.name, params["q"])))
+            text = params["q"]
+            query = query.where(sa.or_(
+                Lead.id.in_(search.matching_ids(session, search.LEADS, text)),
+                Lead.enterprise_id.in_(search.matching_ids(session, search.ENTERPRISES, text))))
+            if not params.get("sort"):  # a sort asked for wins over the ranking
+                query = query.order_by(search.rank(text, (Lead.title, Enterprise.name),
+                                                   (Enterprise.credit_code,)),
+                                       Lead.reported_on.desc(), Lead.id.desc())
         return paginate(session, query, params,
                         {"reported_on": Lead.reported_on, "first_talk_due": Lead.first_talk_due,
                          "title": Lead.title}, LeadSchema, Lead.id)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify
 from sqlalchemy.orm import lazyload, selectinload
 
+from core import search
 from core.api.record_units import FUND, PROJECT, project_units
 from core.api.registry import operation
 from core.api.support import (
@@ -118,8 +119,14 @@ def list_projects():
             query = query.where(sa.or_(Project.finding_unit_id == unit_ids,
                                        Project.host_unit_id == unit_ids))
         if params.get("q"):
-            query = query.where(sa.or_(contains(Project.name, params["q"]),
-                                       contains(Enterprise.name, params["q"])))
+            text = params["q"]
+            query = query.where(sa.or_(
+                Project.id.in_(search.matching_ids(session, search.PROJECTS, text)),
+                Project.enterprise_id.in_(search.matching_ids(session, search.ENTERPRISES, text))))
+            if not params.get("sort"):  # a sort asked for wins over the ranking
+                query = query.order_by(search.rank(text, (Project.name, Enterprise.name),
+                                                   (Enterprise.credit_code,)),
+                                       Project.updated_at.desc(), Project.id.desc())
         return paginate(session, query, params,
                         {"amount": Project.amount, "signed_on": Project.signed_on,
                          "name": Project.name, "updated_at": Project.updated_at},

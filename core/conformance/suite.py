@@ -184,7 +184,8 @@ class CityConformance:
         from core.conformance.demo import catalogue_problems
 
         assert journey.project["stage"]  # the walk wrote its events
-        problems = catalogue_problems(deployment.raw["database"]["url"])
+        problems = catalogue_problems(deployment.raw["database"]["url"],
+                                      deployment.city.event_catalogue)
         assert problems == [], "\n".join(problems)
 
     def test_the_province_accepts_the_city_events(self, deployment: Deployment,

@@ -18,6 +18,7 @@ from core.models.evaluations import (
     Expert,
 )
 from core.models.idempotency import IdempotentRequest
+from core.models.imports import ImportedRecord
 from core.models.leads import Lead
 from core.models.matters import Matter, MatterCondition, WorkOrder
 from core.models.organisation import Intermediary, IntermediaryChange, Person, Unit
@@ -65,3 +66,5 @@ __all__ += [
 __all__ += ["ChainTarget"]
 
 __all__ += ["IdempotentRequest"]
+
+__all__ += ["ImportedRecord"]

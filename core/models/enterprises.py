@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base
+from core.search import ENTERPRISES, trigram_indexes
 
 ENTERPRISE_TAGS = (
     "世界500强", "中国500强", "民营500强", "央企", "省属国企", "上市公司",
@@ -15,6 +16,8 @@ ENTERPRISE_TAGS = (
 
 class Enterprise(Base):
     __tablename__ = "enterprises"
+    # Searched by any fragment of the name, the credit code by prefix (core.search, 0019).
+    __table_args__ = trigram_indexes(ENTERPRISES)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))

@@ -12,6 +12,7 @@ from core.clock import utcnow
 from core.db import Base, Money
 from core.models.enterprises import Enterprise
 from core.models.organisation import Unit
+from core.search import LEADS, trigram_indexes
 
 
 class LeadStatus(enum.StrEnum):
@@ -44,6 +45,8 @@ LEAD_CHANNELS = {
 
 class Lead(Base):
     __tablename__ = "leads"
+    # Searched by any fragment (core.search, migration 0019).
+    __table_args__ = trigram_indexes(LEADS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(200))

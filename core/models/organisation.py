@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import utcnow
 from core.db import Base
+from core.search import INTERMEDIARIES, trigram_indexes
 
 UNIT_KINDS = {
     "office": "招商主管部门",
@@ -57,6 +58,8 @@ class Intermediary(Base):
     """
 
     __tablename__ = "intermediaries"
+    # Searched by any fragment (core.search, migration 0019).
+    __table_args__ = trigram_indexes(INTERMEDIARIES)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))

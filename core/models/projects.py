@@ -13,10 +13,13 @@ from core.db import Base, Money
 from core.lifecycle import ProjectStatus, Stage
 from core.models.enterprises import Enterprise
 from core.models.organisation import Unit
+from core.search import PROJECTS, trigram_indexes
 
 
 class Project(Base):
     __tablename__ = "projects"
+    # Searched by any fragment (core.search, migration 0019).
+    __table_args__ = trigram_indexes(PROJECTS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))

@@ -3,7 +3,9 @@
 :func:`generate_city` writes the package from the templates in ``core/scaffold/templates``
 (shipped as package data): a ``pyproject.toml`` registering the ``zhaoshang.cities`` entry
 point, the plugin module with every hook of :mod:`core.hookspecs` listed as a commented menu
-(:mod:`core.scaffold.hook_menu`), the settings schema of ``[plugins.<code>]``, a default
+(:mod:`core.scaffold.hook_menu`), one event type of the city's own (``events.py``, declared
+through the ``event_types`` hook and written when a lead is reported), the settings schema of
+``[plugins.<code>]``, a default
 deployment file, the city's own tests with the conformance kit (:mod:`core.conformance`), and
 a README. Nothing outside the new directory is touched.
 """
@@ -21,7 +23,7 @@ from core.config import CitySection
 from core.scaffold.hook_menu import render_menu
 
 # The generated plugin module implements these; the menu names them instead of stubbing them.
-IMPLEMENTED_HOOKS = frozenset({"plugin_config_schema"})
+IMPLEMENTED_HOOKS = frozenset({"plugin_config_schema", "event_types", "after_lead_reported"})
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -66,8 +68,10 @@ FILES = {
     "{package}/__init__.py": "package_init.py.tmpl",
     "{package}/plugin.py": "plugin.py.tmpl",
     "{package}/settings.py": "settings.py.tmpl",
+    "{package}/events.py": "events.py.tmpl",
     "{package}/config.toml": "config.toml.tmpl",
     "tests/test_settings.py": "test_settings.py.tmpl",
+    "tests/test_events.py": "test_events.py.tmpl",
     "tests/test_conformance.py": "test_conformance.py.tmpl",
 }
 

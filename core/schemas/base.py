@@ -279,6 +279,25 @@ class CreditCode(fields.String):
             raise ValidationError(CodedMessage(exc.code, exc.message)) from exc
 
 
+class SearchText(fields.String):
+    """A list's ``q`` (core.search): a fragment of at least two characters, trimmed; a single
+    character would match most of the city."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {}).setdefault(
+            "description", "搜索：名称、联系人或电话的任意片段（至少2个字），或信用代码开头")
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        from core.search import MAX_LENGTH, MIN_LENGTH
+
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not MIN_LENGTH <= len(text) <= MAX_LENGTH:
+            raise ValidationError(CodedMessage(
+                "search.length", f"搜索词应为 {MIN_LENGTH}–{MAX_LENGTH} 个字"))
+        return text
+
+
 MAX_PAGE = 10_000_000
 
 

@@ -14,7 +14,7 @@ from core.introducers import (
     normalise_phone,
 )
 from core.problems import CodedMessage
-from core.schemas.base import BaseSchema, CreditCode, Name, Page
+from core.schemas.base import BaseSchema, CreditCode, Name, Page, SearchText
 
 
 class Phone(fields.String):
@@ -112,7 +112,7 @@ class IntermediaryQuery(Page):
     role = fields.String(metadata={"description": "本市角色编码"})
     status = fields.String(validate=validate.OneOf(list(STATUSES)))
     public_official = fields.String(validate=validate.OneOf(list(PUBLIC_OFFICIAL)))
-    q = fields.String(metadata={"description": "名称、信用代码、联系人或电话"})
+    q = SearchText()
 
 
 def _role_names(codes: list[str] | None) -> list[str]:

@@ -10,7 +10,7 @@ from core.api.support import city_today
 from core.lifecycle import STAGE_LABELS, Stage
 from core.models.leads import LEAD_STATUS_LABELS
 from core.problems import CodedMessage
-from core.schemas.base import BaseSchema, CreditCode, Money, Name, Page
+from core.schemas.base import BaseSchema, CreditCode, Money, Name, Page, SearchText
 from core.schemas.contacts import contact_name, contact_phone
 from core.schemas.organisation import EnterpriseInput, EnterpriseSchema
 from core.vocabularies import InVocabulary, label_of
@@ -110,7 +110,8 @@ class LeadQuery(Page):
     reporting_unit = fields.String()
     channel = fields.String(validate=InVocabulary("lead_channels"))
     overdue = fields.Boolean(metadata={"description": "首谈地研判已逾期"})
-    q = fields.String()
+    q = SearchText(metadata={"description": "搜索：线索名称、企业名称、联系人或电话的任意片段（至少2个字），"
+                                            "或信用代码开头"})
 
 
 class DuplicateQuery(BaseSchema):

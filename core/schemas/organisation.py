@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from core.models.enterprises import ENTERPRISE_TAGS
 from core.models.organisation import UNIT_KINDS
-from core.schemas.base import BaseSchema, CreditCode, Name, Page
+from core.schemas.base import BaseSchema, CreditCode, Name, Page, SearchText
 
 
 class UnitSchema(BaseSchema):
@@ -56,5 +56,5 @@ class EnterpriseCorrection(BaseSchema):
 
 
 class EnterpriseQuery(Page):
-    q = fields.String(metadata={"description": "名称或信用代码"})
+    q = SearchText(metadata={"description": "搜索：企业名称的任意片段（至少2个字），或信用代码开头"})
     tag = fields.String()

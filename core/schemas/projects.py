@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 from core.api.support import city_today
 from core.lifecycle import STAGE_LABELS, STATUS_LABELS, Stage
 from core.models.projects import REPLAN_STATUS_LABELS
-from core.schemas.base import BaseSchema, CreditCode, Money, Name, Page
+from core.schemas.base import BaseSchema, CreditCode, Money, Name, Page, SearchText
 from core.schemas.organisation import EnterpriseInput, EnterpriseSchema
 from core.vocabularies import InVocabulary, label_of
 
@@ -266,4 +266,4 @@ class ProjectQuery(Page):
         "description": "true 省外、false 省内、unknown 投资方省份未知"})
     leader = fields.String(validate=validate.Length(min=1, max=100),
                            metadata={"description": "包抓领导姓名：该领导包抓的项目"})
-    q = fields.String()
+    q = SearchText(metadata={"description": "搜索：项目或企业名称的任意片段（至少2个字），或信用代码开头"})

@@ -1,0 +1,138 @@
+"""Each ledger kind's sheets and columns: the template writes them, the import reads them.
+
+A column names the payload field it fills (a dotted path of the API's request body, so the
+API's own schema validates it) and how its cell is read: ``text``, ``date``, ``money``, or a
+list of choices by name (``unit``, ``industry``, ``channel``, ``stage``, ``milestone``,
+``introducer_kind`` — :mod:`core.choices`). The ledger's own number (台账编号) is ``ledger_no``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from core.lifecycle import Stage
+
+if TYPE_CHECKING:
+    from core.city import City
+
+LEDGER_NO = "ledger_no"
+CHOICE_VALUES = ("unit", "industry", "channel", "stage", "milestone", "introducer_kind")
+
+
+@dataclass(frozen=True)
+class Column:
+    heading: str
+    field: str
+    value: str = "text"  # text, date, money, attribute, or one of CHOICE_VALUES
+    required: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    columns: tuple[Column, ...]
+
+    def column_for(self, field: str) -> Column | None:
+        return next((column for column in self.columns if column.field == field), None)
+
+
+LEDGER_NO_COLUMN = Column("台账编号", LEDGER_NO, required=True,
+                          note="本台账中每条记录的编号，重复导入时据此识别同一条记录")
+ENTERPRISE_COLUMNS = (
+    Column("企业名称", "enterprise.name", required=True),
+    Column("统一社会信用代码", "enterprise.credit_code", note="18 位；同一代码即同一企业"),
+    Column("投资方省份", "enterprise.origin_province", note="有信用代码时以代码所在地为准"),
+)
+# The date each stage is entered on: 在谈 has no date column of its own on the project, so
+# an empty 在谈日期 takes the next stage's date (a ledger rarely keeps it).
+STAGE_DATE_COLUMNS = {
+    Stage.NEGOTIATING: Column("在谈日期", "stage_dates.negotiating", "date",
+                              note="空缺时取签约日期"),
+    Stage.SIGNED: Column("签约日期", "stage_dates.signed", "date"),
+    Stage.STARTED: Column("开工日期", "stage_dates.started", "date"),
+    Stage.COMPLETED: Column("竣工投产日期", "stage_dates.completed", "date"),
+    Stage.LOST: Column("终止日期", "stage_dates.lost", "date"),
+    Stage.CLEARED: Column("清退日期", "stage_dates.cleared", "date"),
+}
+
+PROJECTS = Sheet("项目", (
+    LEDGER_NO_COLUMN,
+    Column("项目名称", "name", required=True),
+    *ENTERPRISE_COLUMNS,
+    Column("产业", "industry", "industry"),
+    Column("计划总投资（万元）", "amount", "money", required=True),
+    Column("协议投资额（万元）", "agreement_amount", "money", note="签约及以后阶段必填"),
+    Column("招商单位", "finding_unit", "unit", required=True),
+    Column("落户单位", "host_unit", "unit", note="空缺时同招商单位"),
+    Column("招商方式", "channel", "channel"),
+    Column("项目负责人", "leader_name"),
+    Column("项目简介", "description"),
+    Column("当前阶段", "stage", "stage", required=True),
+    *STAGE_DATE_COLUMNS.values(),
+))
+FUNDS = Sheet("到位资金", (
+    Column("台账编号", LEDGER_NO, required=True, note="所属项目在“项目”表中的台账编号"),
+    Column("到位日期", "arrived_on", "date", required=True),
+    Column("到位金额（万元）", "amount", "money", required=True),
+    Column("凭证编号", "evidence_ref", required=True, note="银行回单等，全市唯一"),
+    Column("出资方", "payer_name", required=True),
+    Column("出资方统一社会信用代码", "payer_credit_code"),
+))
+MILESTONES = Sheet("节点", (
+    Column("台账编号", LEDGER_NO, required=True, note="所属项目在“项目”表中的台账编号"),
+    Column("节点", "kind", "milestone", required=True),
+    Column("计划日期", "planned_on", "date", required=True),
+    Column("实际日期", "actual_on", "date"),
+))
+LEADS = Sheet("线索", (
+    LEDGER_NO_COLUMN,
+    Column("线索名称", "title", required=True),
+    *ENTERPRISE_COLUMNS,
+    Column("产业", "industry", "industry"),
+    Column("意向投资额（万元）", "intended_amount", "money"),
+    Column("报送单位", "reporting_unit", "unit", required=True),
+    Column("招商方式", "channel", "channel"),
+    Column("报送日期", "reported_on", "date", required=True),
+    Column("联系人", "contact_name"),
+    Column("联系电话", "contact_phone"),
+    Column("线索描述", "description"),
+))
+ENTERPRISES = Sheet("企业", (
+    Column("企业名称", "name", required=True),
+    Column("统一社会信用代码", "credit_code", note="有代码时据此识别同一企业，否则据规范化名称"),
+    Column("投资方省份", "origin_province"),
+    Column("投资方地区", "origin_region"),
+))
+INTRODUCERS = Sheet("引荐人", (
+    LEDGER_NO_COLUMN,
+    Column("名称", "name", required=True),
+    Column("类别", "kind", "introducer_kind", required=True),
+    Column("统一社会信用代码", "credit_code", note="中介机构必填"),
+    Column("联系人", "contact_person"),
+    Column("联系电话", "phone", required=True),
+    Column("电子邮箱", "email"),
+    Column("地址", "address"),
+    Column("备注", "notes"),
+))
+
+SHEETS = {"leads": (LEADS,), "projects": (PROJECTS, FUNDS, MILESTONES),
+          "enterprises": (ENTERPRISES,), "introducers": (INTRODUCERS,)}
+
+
+def city_field_columns(city: City) -> tuple[Column, ...]:
+    """The city's own project fields (``attributes.*`` with a label from ``field_labels``)."""
+    from core.gates import field_labels
+
+    return tuple(Column(label, path, "attribute")
+                 for path, label in field_labels(city).items() if path.startswith("attributes."))
+
+
+def sheets_of(city: City, kind: str) -> tuple[Sheet, ...]:
+    """The sheets of ``kind`` for ``city``: a project ledger carries the city's own fields."""
+    sheets = SHEETS[kind]
+    if kind != "projects":
+        return sheets
+    main = Sheet(PROJECTS.title, PROJECTS.columns + city_field_columns(city))
+    return (main, *sheets[1:])
