@@ -1,156 +1,22 @@
-"""Suite-wide fixtures: a throwaway city, its app on SQLite and on a real PostgreSQL.
+"""The core's own tests: the test city that ``app`` and ``client`` serve by default.
 
-They live at the repository root so ``tests/`` and every ``plugins/<city>/tests``
-share one set (one PostgreSQL server per run, not one per test tree).
-
-Database tests take the ``db_url`` fixture, parametrised over ``sqlite`` and
-``postgresql``: the PostgreSQL server is Debian's, started once per session by
-:mod:`infra.postgres`. Under ``CI=true`` a missing server is a failure, never a skip.
+Every other fixture the suite and the built-in cities' tests use — the frozen clock and the
+``hard_days`` marker, ``db_url`` on SQLite and a real PostgreSQL (one server per run, shared
+by ``tests/`` and every ``plugins/<city>/tests``), ``app``, ``client``, ``app_for``,
+``client_for`` — is the core's public pytest plugin, :mod:`core.testing.plugin` (entry point
+``pytest11: zhaoshang_testing``), the same one a city outside this repository tests with.
+A plugin's tests override ``city`` with their own.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
-import os
-import shutil
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from core.clock import CHINA, CLOCK_ENV, travel, utcnow
+from core.testing.plugin import HARD_DAYS, ORDINARY_DAY  # noqa: F401 - conftest.HARD_DAYS
 from tests.support.cities import make_city
-from tests.support.databases import BACKENDS
-
-# Tests never read the real date (core.clock): the whole run is set on an ordinary working
-# Tuesday, unless ZHAOSHANG_CLOCK_AT names another instant. Services the tests start in other
-# processes inherit the same timeline through the environment.
-ORDINARY_DAY = "2026-06-16T10:00:00+08:00"
-
-# The days a date-sensitive test (``@pytest.mark.hard_days``) is also run on: year end and
-# the New Year holiday, a leap day, the first working day after the Spring Festival holiday,
-# the last day of a month before a holiday, New Year's morning at 07:30 (still 31 December on a
-# host kept on UTC), and 23:30 Beijing time (15:30 UTC) on a make-up working Saturday at a
-# month's end, half an hour before the day and the month turn.
-HARD_DAYS = {
-    "ordinary": ORDINARY_DAY,
-    "dec31": "2025-12-31T10:00:00+08:00",
-    "jan1": "2026-01-01T07:30:00+08:00",  # still 31 December on a host kept on UTC
-    "feb29": "2024-02-29T10:00:00+08:00",
-    "after_spring_festival": "2026-02-24T09:00:00+08:00",
-    "month_end": "2026-04-30T17:00:00+08:00",
-    "late_evening": "2026-02-28T23:30:00+08:00",
-}
-
-_database_numbers = itertools.count(1)
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "hard_days: date-sensitive; run on each of conftest.HARD_DAYS (frozen clock)")
-    os.environ.setdefault(CLOCK_ENV, ORDINARY_DAY)
-    utcnow()  # anchors the timeline now, so every worker and child process shares it
-
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if metafunc.definition.get_closest_marker("hard_days"):
-        metafunc.parametrize("clock_day", list(HARD_DAYS.values()), ids=list(HARD_DAYS),
-                             indirect=True)
-
-
-@pytest.fixture(autouse=True)
-def clock_day(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """The instant a ``hard_days`` test runs at; the run's ordinary day for any other test.
-
-    Autouse and function-scoped, it is set up before the test's own fixtures, so the records
-    they create are dated on the test's day.
-    """
-    at = getattr(request, "param", None)
-    if at is None:
-        yield None
-        return
-    with travel(at):
-        yield at
-
-
-@pytest.fixture
-def today() -> dt.date:
-    """The test's day in China (the city's default zone), from the frozen clock."""
-    return CHINA.today()
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[object]:
-    from infra.postgres import PostgresServer
-
-    base = Path(tempfile.mkdtemp(prefix="zhaoshang-pg-"))
-    server = PostgresServer(base)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-        shutil.rmtree(base, ignore_errors=True)
-
-
-@pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database on each backend the suite runs against."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'city.db'}"
-        return
-    server = request.getfixturevalue("postgres_server")
-    name = f"test_{os.getpid()}_{next(_database_numbers)}"
-    yield server.create_database(name)
-    # Hundreds of test databases would fill the disk and make the server's shutdown and
-    # clean-up take minutes; each goes with its test (after the apps closed their pools).
-    server.drop_database(name)
 
 
 @pytest.fixture
 def city():
     """A throwaway city with no plugin: the core's defaults only."""
     return make_city()
-
-
-@pytest.fixture
-def app(city, db_url):
-    from tests.support.cities import ready_app
-
-    app = ready_app(city, db_url)
-    yield app
-    # Close pooled connections now: hundreds of apps must not exhaust PostgreSQL's slots.
-    app.extensions["zhaoshang"].engine.dispose()
-
-
-@pytest.fixture
-def app_for(db_url):
-    """Build migrated apps for a test's own cities (policy overrides, throwaway plugins)."""
-    from tests.support.cities import ready_app
-
-    apps = []
-
-    def build(city):
-        apps.append(ready_app(city, db_url))
-        return apps[-1]
-
-    yield build
-    for built in apps:
-        built.extensions["zhaoshang"].engine.dispose()
-
-
-@pytest.fixture
-def client_for(app_for):
-    """``client_for(city)``: an API client of a test's own city (its app is ``.flask.application``)."""
-    from tests.support.http import ApiClient
-
-    return lambda city: ApiClient(app_for(city).test_client())
-
-
-@pytest.fixture
-def client(app):
-    from tests.support.http import ApiClient
-
-    return ApiClient(app.test_client())

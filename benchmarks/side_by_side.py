@@ -6,6 +6,10 @@ baseline on the same rows, with the goal it is held to (benchmarks, never tests)
 * **api** — project list, ``/stats``, lead POST through waitress vs a bare Flask app (:mod:`.api`);
 * **province** — the province's figures at 10k, 100k, 1.7 M projects vs one ``GROUP BY``, their
   growth and memory (:mod:`.figures`; ``--scale small`` stops at 100k);
+* **search** — a list's ``q`` at 20,000 records on PostgreSQL and SQLite vs the list's first
+  page (:mod:`.search`);
+* **ledger_import** — a 5,000-project ledger dry-run and committed on PostgreSQL and SQLite vs the
+  issue's minute (:mod:`.ledger_import`);
 * **relay** — the relay vs a raw kafka-python producer and Kafka's Java producer
   (``benchmarks.relay``);
 * **pipeline** — events through relay → Kafka → province (:mod:`.pipeline`, its own report).
@@ -31,7 +35,8 @@ from benchmarks import assessment, figures
 from benchmarks.measure import Row, table
 from benchmarks.synthetic import CITY, city_raw, fill_city, postgres
 
-SECTIONS = ("city", "assessment", "api", "province", "relay", "pipeline")
+SECTIONS = ("city", "assessment", "api", "province", "search", "ledger_import", "relay",
+            "pipeline")
 
 
 def city_app(url: str, units: int, projects: int) -> Any:
@@ -74,7 +79,7 @@ def measure(options: argparse.Namespace, work: Path) -> tuple[list[Row], list[st
     rows: list[Row] = []
     reports: list[str] = []
     wanted = set(options.only)
-    city_sections = wanted & {"city", "assessment", "api", "province"}
+    city_sections = wanted & {"city", "assessment", "api", "province", "search", "ledger_import"}
     if city_sections:
         with postgres(work / "postgres") as server:
             if wanted & {"city", "assessment", "api"}:
@@ -88,6 +93,14 @@ def measure(options: argparse.Namespace, work: Path) -> tuple[list[Row], list[st
                 if "api" in wanted:
                     rows += importlib.import_module("benchmarks.api").run(
                         url, options.units, work, options.requests)
+            if "search" in wanted:
+                from benchmarks import search
+
+                rows += search.run(server, work, options.units, options.repeat)
+            if "ledger_import" in wanted:
+                from benchmarks import ledger_import
+
+                rows += ledger_import.run(server, work)
             if "province" in wanted:
                 rows += figures.province(server, options.scale, options.cities, options.repeat)
     if "relay" in wanted:

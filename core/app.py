@@ -14,16 +14,19 @@ from core.api import assessments as assessments_api
 from core.api import city as city_api
 from core.api import evaluations as evaluations_api
 from core.api import events as events_api
+from core.api import imports as imports_api
 from core.api import introducers as introducers_api
 from core.api import investment_map as investment_map_api
 from core.api import leads as leads_api
 from core.api import matters as matters_api
 from core.api import openapi as openapi_api
 from core.api import projects as projects_api
+from core.api import reminders as reminders_api
 from core.api import reports as reports_api
 from core.api import rewards as rewards_api
 from core.api import signals as signals_api
 from core.api import stats as stats_api
+from core.api import todos as todos_api
 from core.api import warnings as warnings_api
 from core.api import web_pages as web_pages_api
 from core.api.access import enforce_permission, index_operations
@@ -47,6 +50,8 @@ CORE_BLUEPRINTS += (warnings_api.blueprint, assessments_api.blueprint, rewards_a
 CORE_BLUEPRINTS += (investment_map_api.blueprint,)
 CORE_BLUEPRINTS += (introducers_api.blueprint,)
 CORE_BLUEPRINTS += (events_api.blueprint,)
+CORE_BLUEPRINTS += (todos_api.blueprint, reminders_api.blueprint)
+CORE_BLUEPRINTS += (imports_api.blueprint,)
 
 log = logging.getLogger("zhaoshang.city")
 

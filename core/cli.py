@@ -184,6 +184,7 @@ def schedule_command(city_code: str | None, config: str | None, at: str, once: b
     import signal
 
     from core.api.support import runtime
+    from core.reminders import run_reminders
     from core.scheduler import build_scheduler, run_daily
 
     try:
@@ -200,11 +201,15 @@ def schedule_command(city_code: str | None, config: str | None, at: str, once: b
     def run() -> dict:
         return run_daily(state.sessions, state.city)
 
+    def remind() -> dict:
+        return run_reminders(state.sessions, state.city)
+
     done = run()
     click.echo(json.dumps(done, ensure_ascii=False, default=str))
+    click.echo(json.dumps({"reminders": remind()}, ensure_ascii=False))
     if once:
         return
-    scheduler = build_scheduler(state.city, run, hour, minute)
+    scheduler = build_scheduler(state.city, run, hour, minute, reminders=remind)
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: scheduler.shutdown(wait=False))
     click.echo(f"schedule {state.city.code}: daily at {at} {state.city.clock.zone_name}",
@@ -342,6 +347,41 @@ def prune_idempotency_keys(city_code: str | None, config: str | None) -> None:
     with app.app_context(), unit_of_work(runtime().sessions) as session:
         deleted = prune(session)
     click.echo(json.dumps({"deleted": deleted}))
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--kind", required=True,
+              type=click.Choice(["leads", "projects", "enterprises", "introducers"]))
+@click.option("--commit", is_flag=True, help="import for real (default: a dry run)")
+@click.option("--user", default="cli-import", show_default=True, help="who imports (history)")
+@click.option("--role", default="officer", show_default=True,
+              type=click.Choice(["officer", "clerk", "admin"]))
+@click.option("--unit", default=None, help="a clerk's own unit code")
+@with_city
+def import_command(file: str, kind: str, commit: bool, user: str, role: str, unit: str | None,
+                   city_code: str | None, config: str | None) -> None:
+    """Import a ledger (.xlsx): a dry run listing every problem, or --commit (all or nothing).
+
+    Prints the result as JSON (problems with sheet, row, column, code, message); exits 1 when
+    the file has problems.
+    """
+    from core.api.support import runtime
+    from core.identity import Actor
+    from core.ledger_import.run import run_import
+
+    app = city_app(city_code, config)
+    path = Path(file)
+    with app.app_context():
+        state = runtime()
+        result = run_import(state.sessions, state.city, Actor(user, role, unit), kind, path.name,
+                            path.read_bytes(), dry_run=not commit)
+    click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
+    verb = "imported" if result.committed else "would import" if not result.problems else "refused"
+    click.echo(f"{kind}: {result.rows} rows, {verb} {result.created}, unchanged {result.unchanged}, "
+               f"{len(result.problems)} problems", err=True)
+    if result.problems:
+        sys.exit(1)
 
 
 @main.command()

@@ -257,6 +257,29 @@ class LeadsSection(Schema):
         "description": "招商方式 codes whose leads must give contact_phone"})
 
 
+class RemindersSection(Schema):
+    """How reminders reach people (core.reminders, docs/mechanisms.md "Reminders"): the SMTP
+    server, where the messages' links point, and how often the scheduler looks. The SMTP
+    password comes from ``ZHAOSHANG_SMTP_PASSWORD`` when not set here."""
+
+    smtp_host = fields.String(load_default=None, allow_none=True,
+                              metadata={"description": "no host: e-mail reminders wait, queued"})
+    smtp_port = fields.Integer(load_default=25, validate=validate.Range(min=1, max=65535))
+    smtp_user = fields.String(load_default=None, allow_none=True)
+    smtp_password = fields.String(load_default=None, allow_none=True,
+                                  metadata={"description": "else ZHAOSHANG_SMTP_PASSWORD"})
+    smtp_starttls = fields.Boolean(load_default=False)
+    sender = fields.String(load_default="zhaoshang@localhost")
+    timeout_seconds = fields.Integer(load_default=10, validate=validate.Range(min=1, max=120))
+    web_base_url = fields.String(load_default="http://localhost:8000/web", metadata={
+        "description": "the interface's address, for the links in a reminder"})
+    digest_at = fields.String(load_default="08:30", validate=validate.Regexp(
+        r"^([01][0-9]|2[0-3]):[0-5][0-9]$"), metadata={"description": "HH:MM city time"})
+    interval_minutes = fields.Integer(load_default=15, validate=validate.Range(min=1, max=1440))
+    retry_longest_seconds = fields.Integer(load_default=3600,
+                                           validate=validate.Range(min=1, max=86400))
+
+
 class DeploymentSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -276,6 +299,8 @@ class DeploymentSchema(Schema):
     # [vocabularies.lead_channels] online = "网络招商".
     vocabularies = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict)
     leads = fields.Nested(LeadsSection, load_default=lambda: LeadsSection().load({}))
+    reminders = fields.Nested(RemindersSection,
+                              load_default=lambda: RemindersSection().load({}))
 
     @validates_schema
     def _vocabularies_are_codes_and_labels(self, data: dict, **_: Any) -> None:

@@ -394,3 +394,12 @@ def demo_data(city: City, session: Session, demo: Any) -> None:
     Called before the generic records so that ``demo.before_entering`` callbacks
     prepare every demo project (the core's too) for the city's gates.
     """
+
+
+@hookspec
+def todo_items(city: City, session: Session, identity: Any) -> list[Any] | None:
+    """The city's own to-dos for ``identity`` (``core.todos.Identity``: user, role, unit and a
+    leader's name), as ``core.todos.TodoItem``s — e.g. service requests assigned to the person's
+    unit. Collected, flattened; listed with the core's at ``GET /api/v1/todos`` and sent by the
+    reminders (``core.reminders``), so an item's ``key`` must stay the same from day to day.
+    """

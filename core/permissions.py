@@ -16,6 +16,8 @@ The vocabulary (``docs/permissions.md`` is generated from it):
 ``DECIDER``        the office or a city leader (the record says which level decides)
 ``REVIEWER``       an evaluation's reviewers: its project's units' clerks, the office, leaders
 ``ADMIN``          administrators
+``IMPORTER``       the office, or a clerk importing a ledger (each row checked for their unit)
+``SIGNED_IN``      any signed-in user of the city, acting on their own settings only
 =================  ==========================================================================
 
 A unit-scoped rule (``OWN_UNIT``, ``PARTIES``) is bound to the record's units with
@@ -118,7 +120,19 @@ ADMIN = Permission("admin", "系统管理员", frozenset({"admin", "system"}))
 REVIEWER = Permission("reviewer", "评估所涉单位的经办人（县级评估）、市招商部门或市领导",
                       frozenset({"clerk", "leader"}) | _OFFICE, unit_scoped=True)
 
-VOCABULARY = (READER, OWN_UNIT, PARTIES, OFFICE, LEADER, DECIDER, REVIEWER, ADMIN)
+# A ledger import: the file names its rows' units, so the rule cannot bind the request to one;
+# each row goes through the service a form would call, which refuses a clerk's row of another
+# unit (``ensure_unit``) as a problem of that row (core.ledger_import).
+IMPORTER = Permission("importer", "市招商部门，或经办人导入本单位的记录（逐行核对单位）",
+                      frozenset({"clerk"}) | _OFFICE)
+
+# One's own settings (how one is reminded): every signed-in user of the city; the view acts on
+# the caller's own records only (a province user only reads).
+SIGNED_IN = Permission("signed_in", "本市任一已登录用户（仅限本人的设置）",
+                       frozenset({"clerk", "leader"}) | _OFFICE)
+
+VOCABULARY = (READER, OWN_UNIT, PARTIES, OFFICE, LEADER, DECIDER, REVIEWER, ADMIN, IMPORTER,
+              SIGNED_IN)
 
 
 def body_units(*names: str) -> UnitResolver:

@@ -8,6 +8,7 @@ dataclasses so a plugin can be tested without a database.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -357,6 +358,71 @@ class WebFilter:
             raise ValueError(f"filter {self.name!r}: kind must be one of {WEB_FILTER_KINDS}")
 
 
+WEB_FIELD_KINDS = ("text", "textarea", "date", "number", "amount", "choice", "choices", "yes_no")
+WEB_FORM_METHODS = ("POST", "PUT", "PATCH")
+
+
+@dataclass(frozen=True)
+class WebFormField:
+    """One input of a declared form. ``name`` is the dotted path of its value in the body sent
+    (``attributes.legal_review.reviewer``) or, when ``{name}`` appears in the form's ``target``,
+    the part of the path it fills (Sanming's 法规账 item). ``choices`` are ``(code, 中文)`` pairs
+    for ``choice`` (one) and ``choices`` (several: a list); ``yes_no`` sends true/false, ``number``
+    a whole number, ``amount`` the decimal as typed (万元, never a float)."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    choices: tuple[tuple[str, str], ...] = ()
+    required: bool = False
+    hint: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in WEB_FIELD_KINDS:
+            raise ValueError(f"field {self.name!r}: kind must be one of {WEB_FIELD_KINDS}")
+        if (self.kind in ("choice", "choices")) != bool(self.choices):
+            raise ValueError(f"field {self.name!r}: choices go with kind choice or choices only")
+
+
+@dataclass(frozen=True)
+class WebForm:
+    """A form the web shows with a city page, to record what the city's rules ask for (a gate's
+    evidence, a review item): the gateway renders it and sends its values to ``target``, a path
+    under the city's ``/api/v1/`` in which ``{project_id}``/``{lead_id}`` is the record's id and
+    any other ``{name}`` is filled by the field of that name. ``satisfies`` names the refusal
+    rules (``Refusal.rule``, a prefix) it answers: the transition dry-run points each such
+    refusal to this form. ``roles`` are the gateway roles who see it (the API still decides)."""
+
+    code: str
+    title: str
+    target: str
+    fields: tuple[WebFormField, ...]
+    method: str = "POST"
+    roles: tuple[str, ...] = ("officer", "admin")
+    satisfies: tuple[str, ...] = ()
+    submit: str = "保存"
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        _web_path(self.target.replace("{", "").replace("}", ""), f"form {self.code!r} target")
+        if self.method not in WEB_FORM_METHODS:
+            raise ValueError(f"form {self.code!r}: method must be one of {WEB_FORM_METHODS}")
+        unknown = sorted(set(self.roles) - set(WEB_ROLES))
+        if unknown:
+            raise ValueError(f"form {self.code!r}: unknown roles {unknown}")
+        if not self.fields:
+            raise ValueError(f"form {self.code!r} has no field")
+        names = {item.name for item in self.fields} | set(WEB_PLACES.values())
+        for placeholder in re.findall(r"{([^}]*)}", self.target):
+            if placeholder not in names:
+                raise ValueError(f"form {self.code!r}: {{{placeholder}}} in its target is "
+                                 "neither the record's id nor one of its fields")
+
+    def remedies(self, rule: str) -> bool:
+        """Whether this form records what the refusal ``rule`` asks for."""
+        return any(rule == prefix or rule.startswith(prefix + ".") for prefix in self.satisfies)
+
+
 @dataclass(frozen=True)
 class WebPage:
     """A city's own page of the web interface, declared as data: plugins ship no HTML.
@@ -376,6 +442,8 @@ class WebPage:
     filters: tuple[WebFilter, ...] = ()
     description: str = ""
     shown_on: tuple[str, ...] = ("menu",)
+    # Forms shown with the page's sections (on the record's page when shown there).
+    forms: tuple[WebForm, ...] = ()
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.roles) - set(WEB_ROLES))
@@ -395,6 +463,12 @@ class WebPage:
             if needed and needed not in names:
                 raise ValueError(f"page {self.code!r} is shown on the {place} page: "
                                  f"it needs a filter named {needed!r}")
+        for form in self.forms:
+            # A form about one record is shown on that record's page only (its id fills the path).
+            for place, needed in WEB_PLACES.items():
+                if needed and f"{{{needed}}}" in form.target and place not in self.shown_on:
+                    raise ValueError(f"page {self.code!r}: form {form.code!r} needs the "
+                                     f"{place} page ({{{needed}}}); add it to shown_on")
 
 
 def report_section(report: Report, formats: dict[str, str] | None = None,

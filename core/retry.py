@@ -8,9 +8,10 @@ import threading
 from collections.abc import Callable
 
 
-def backoff(failures: int, longest: float) -> float:
-    """Seconds to wait after ``failures`` failed rounds in a row: 0.4, 0.8, 1.6 … ``longest``."""
-    return min(longest, 0.2 * 2 ** min(failures, 8))
+def backoff(failures: int, longest: float, base: float = 0.2) -> float:
+    """Seconds to wait after ``failures`` failed rounds in a row: 0.4, 0.8, 1.6 … ``longest``
+    (``base`` doubled per failure; a reminder's delivery waits minutes, not a fraction of one)."""
+    return min(longest, base * 2 ** min(failures, 8))
 
 
 def run_rounds(

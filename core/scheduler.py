@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from core.db import unit_of_work
 
@@ -98,11 +99,19 @@ def daily_trigger(city: City, hour: int = DAILY_HOUR, minute: int = DAILY_MINUTE
 
 
 def build_scheduler(city: City, run: Callable[[], Any], hour: int = DAILY_HOUR,
-                    minute: int = DAILY_MINUTE) -> BlockingScheduler:
+                    minute: int = DAILY_MINUTE,
+                    reminders: Callable[[], Any] | None = None) -> BlockingScheduler:
     """A scheduler in the city's zone running ``run`` daily; a missed run (the process was
-    down at 00:30) still happens once when it is back, never twice."""
+    down at 00:30) still happens once when it is back, never twice. ``reminders`` (a round of
+    core.reminders) runs every ``[reminders] interval_minutes``: the digest, the immediate
+    notices and the retries of deliveries that failed."""
     scheduler = BlockingScheduler(timezone=city.clock.zone)
     scheduler.add_job(run, daily_trigger(city, hour, minute), id=f"daily-{city.code}",
                       name=f"{city.code} daily recomputation", coalesce=True,
                       misfire_grace_time=6 * 3600, max_instances=1)
+    if reminders is not None:
+        scheduler.add_job(reminders, IntervalTrigger(
+            minutes=city.config["reminders"]["interval_minutes"], timezone=city.clock.zone),
+            id=f"reminders-{city.code}", name=f"{city.code} reminders", coalesce=True,
+            max_instances=1)
     return scheduler

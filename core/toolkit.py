@@ -87,6 +87,8 @@ from core.policy import (
     WebChart,
     WebColumn,
     WebFilter,
+    WebForm,
+    WebFormField,
     WebPage,
     WebSection,
     report_section,
@@ -230,7 +232,8 @@ __all__ += [
 ]
 
 # Pages of the web interface a city declares (the web_pages hook)
-__all__ += ["WebChart", "WebColumn", "WebFilter", "WebPage", "WebSection", "report_section"]
+__all__ += ["WebChart", "WebColumn", "WebFilter", "WebForm", "WebFormField", "WebPage", "WebSection",
+            "report_section"]
 
 # Which projects earn credit (the credit_withheld hook: Lanzhou's 报备认定)
 __all__ += ["credited", "credited_units", "withheld_credit"]
@@ -313,3 +316,11 @@ __all__ += ["normalise_enterprise_name"]
 from core.event_catalogue import EventType, Field, loose  # noqa: E402
 
 __all__ += ["EventType", "Field", "loose"]
+
+# A city's own to-dos (the ``todo_items`` hook): one TodoItem per thing waiting for the person,
+# its urgency from its due date (``todo_urgency``), for the list and the reminders.
+from core.todos import Identity as TodoIdentity  # noqa: E402
+from core.todos import TodoItem  # noqa: E402
+from core.todos import urgency as todo_urgency  # noqa: E402
+
+__all__ += ["TodoIdentity", "TodoItem", "todo_urgency"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -20,9 +21,40 @@ from flask import Response
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+# What a spreadsheet reads as the start of a formula (or of a DDE command): "=", "+", "-", "@",
+# a tab or a carriage return. OWASP's CSV-injection list; the same rule for exports and imports.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+WIDTH_CAP = 60  # columns wider than this wrap in the reader's eye anyway
+WIDTH_MIN = 8
+
+
+def formula_like(value: Any) -> bool:
+    """Whether a text would be taken as a formula if a spreadsheet read it as typed. Such a
+    text is always stored as text: in an export, and when a ledger is imported."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def text_width(value: Any) -> int:
+    """How many columns a value takes: a CJK (wide) character counts two."""
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def write_row(sheet: Any, values: Sequence[Any]) -> None:
+    """Append ``values`` as cells, every text a text cell: openpyxl turns a string starting
+    with "=" into a formula, so such a cell is set back to a string (``data_type="s"``) and
+    marked with Excel's quote prefix, which keeps it text when someone edits the cell."""
+    sheet.append([_cell(value) for value in values])
+    for cell in sheet[sheet.max_row]:
+        if formula_like(cell.value):
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 def _cell(value: Any) -> Any:
@@ -58,19 +90,24 @@ def table_workbook(
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_title(title)
-    sheet.append([_cell(heading) for heading in headings])
+    write_row(sheet, headings)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
+    widths = [text_width(heading) for heading in headings]
     for row in rows:
-        sheet.append([_cell(value) for value in row])
-    for index, heading in enumerate(headings, start=1):
-        # Chinese characters are about two columns wide.
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(10, 2 * len(heading) + 2)
+        write_row(sheet, row)
+        for index, value in enumerate(row[:len(widths)]):
+            if value is not None:
+                widths[index] = max(widths[index], text_width(_cell(value)))
+    for index, width in enumerate(widths, start=1):
+        # Sized by the longest heading or value (CJK counted double), within bounds.
+        sheet.column_dimensions[get_column_letter(index)].width = min(
+            WIDTH_CAP, max(WIDTH_MIN, width + 2))
     if notes:
         about = book.create_sheet("说明")
         for label, value in notes:
-            about.append([label, _cell(value)])
+            write_row(about, [label, value])
         about.column_dimensions["A"].width = 16
         about.column_dimensions["B"].width = 48
     buffer = io.BytesIO()

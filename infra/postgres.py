@@ -32,8 +32,9 @@ import socket
 import stat
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -358,6 +359,20 @@ class PostgresServer:
 
         self.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
             sql.Identifier(name)))
+
+
+@contextlib.contextmanager
+def throwaway_server() -> Iterator[PostgresServer]:
+    """A server in a temporary directory, stopped and removed on exit: the test session's
+    (entry point ``zhaoshang.conformance: postgres``, used by ``core.testing``'s ``db_url``)."""
+    base = Path(tempfile.mkdtemp(prefix="zhaoshang-pg-"))
+    server = PostgresServer(base)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(base, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- CLI

@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 from flask import Response, g, request
 from marshmallow import fields
 
+from core.api.export_columns import export_columns
 from core.clock import CHINA
 from core.policy import FieldProblem
 from core.problems import invalid_input
-from core.schemas.titles import field_title
 from core.xlsx import table_workbook, xlsx_download
 
 if TYPE_CHECKING:
@@ -68,24 +68,40 @@ def workbook_response(op: Operation, body: Any) -> Response:
     if not isinstance(rows, list):
         rows = [rows]
     schema = op.response() if op.response is not None else None
-    columns = [(name, field) for name, field in (schema.fields.items() if schema else [])
-               if not field.load_only and field.metadata.get("export", True)]
-    headings = [field_title(name, field) for name, field in columns]
-    keys = [field.data_key or name for name, field in columns]
-    table = [[cell(field, row.get(key)) for (_, field), key in zip(columns, keys, strict=True)]
-             for row in rows]
-    filters = [f"{key}={value}" for key, value in request.args.items(multi=True)
-               if key != "format"]
     from flask import current_app
 
     from core.api.support import EXTENSION
 
     runtime = current_app.extensions.get(EXTENSION)  # the gateway's own lists have no city
+    names, attribute_labels = _city_names(runtime)
+    columns = export_columns(
+        [(name, field) for name, field in (schema.fields.items() if schema else [])
+         if not field.load_only and field.metadata.get("export", True)],
+        [row for row in rows if isinstance(row, dict)], names, attribute_labels, cell)
+    headings = [column.heading for column in columns]
+    table = [[column.value(row) for column in columns] for row in rows]
+    filters = [f"{key}={value}" for key, value in request.args.items(multi=True)
+               if key != "format"]
     notes = [("城市", runtime.city.name if runtime else "—"), ("清单", op.summary),
              ("筛选条件", "；".join(filters) or "无"), ("行数", len(table)),
              ("导出时间", _local_now(runtime))]
     content = table_workbook(op.summary, headings, table, notes)
     return xlsx_download(content, f"{op.summary}.xlsx", f"{op.endpoint}.xlsx")
+
+
+def _city_names(runtime: Any) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """The city's code → name of each choice (core.choices) and its own fields' labels."""
+    if runtime is None:
+        return {}, {}
+    from core.choices import city_choices
+    from core.db import unit_of_work
+    from core.gates import field_labels
+
+    with unit_of_work(runtime.sessions) as session:
+        choices = city_choices(session, runtime.city)
+    return ({name: choice.names for name, choice in choices.items()},
+            {path: label for path, label in field_labels(runtime.city).items()
+             if path.startswith("attributes.")})
 
 
 def _label(value: Any) -> Any:

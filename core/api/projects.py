@@ -55,9 +55,11 @@ from core.schemas.projects import (
     TransitionCreate,
     TransitionSchema,
 )
+from core.schemas.transition_check import TransitionCheckQuery, TransitionCheckSchema
 from core.services import milestones as milestone_service
 from core.services import projects as project_service
 from core.services.lookups import child_or_404, get_or_404
+from core.transition_check import check_transitions
 
 blueprint = Blueprint("projects", __name__)
 
@@ -167,6 +169,22 @@ def transition_project(project_id: int):
         project = get_or_404(session, Project, project_id)
         project_service.transition(session, city(), project, data, current_actor())
         return jsonify(project_body(project))
+
+
+@operation(blueprint, "/projects/<int:project_id>/transitions/check",
+           summary="阶段流转预检（列出全部不满足事项及登记之处，不作流转）",
+           query=TransitionCheckQuery, response=TransitionCheckSchema, errors=(400, 404),
+           who=READER)
+def check_transition(project_id: int):
+    """A dry-run of the move: every refusal the move would meet now, none written."""
+    from core.api.web_pages import city_web_pages
+
+    params = load_query(TransitionCheckQuery)
+    with transaction() as session:
+        project = get_or_404(session, Project, project_id)
+        answer = check_transitions(session, city(), project, current_actor(), params["on"],
+                                   city_web_pages(city()), params.get("to"))
+        return jsonify(TransitionCheckSchema().dump(answer))
 
 
 @operation(blueprint, "/projects/<int:project_id>/date-corrections", "POST",

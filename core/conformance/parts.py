@@ -8,6 +8,9 @@ plugin imports neither.
 
 - ``kafka``: a context manager factory ``() -> ContextManager[str]`` yielding the bootstrap
   servers of a broker it starts and stops;
+- ``postgres``: a context manager factory ``() -> ContextManager[server]`` yielding a PostgreSQL
+  server it starts and removes (``create_database(name) -> url``, ``drop_database(name)``), for
+  the core's testing plugin (:mod:`core.testing.databases`);
 - ``province``: ``collect(city, bootstrap_servers, topic_prefix, published, workdir)`` →
   an object with ``dead_lettered``, ``stage_of(project_id)`` and ``client`` (a Flask test
   client of the province's read API), once every id in ``published`` is collected.

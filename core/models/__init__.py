@@ -32,6 +32,7 @@ from core.models.projects import (
     StageTransition,
     Transfer,
 )
+from core.models.reminders import ReminderAttempt, ReminderDelivery, ReminderSubscription
 from core.models.rewards import Reward, RewardChange, RewardRun
 from core.models.warnings import EarlyWarning
 
@@ -68,3 +69,5 @@ __all__ += ["ChainTarget"]
 __all__ += ["IdempotentRequest"]
 
 __all__ += ["ImportedRecord"]
+
+__all__ += ["ReminderAttempt", "ReminderDelivery", "ReminderSubscription"]

@@ -70,7 +70,9 @@ FILES = {
     "{package}/settings.py": "settings.py.tmpl",
     "{package}/events.py": "events.py.tmpl",
     "{package}/config.toml": "config.toml.tmpl",
+    "tests/conftest.py": "conftest.py.tmpl",
     "tests/test_settings.py": "test_settings.py.tmpl",
+    "tests/test_api.py": "test_api.py.tmpl",
     "tests/test_events.py": "test_events.py.tmpl",
     "tests/test_conformance.py": "test_conformance.py.tmpl",
 }

@@ -39,6 +39,31 @@ class WebFilterSchema(BaseSchema):
     default = fields.String(allow_none=True)
 
 
+class WebFormFieldSchema(BaseSchema):
+    name = fields.String(metadata={"description": "提交内容中的路径（点分），或目标路径中的 {name}"})
+    label = fields.String()
+    kind = fields.String(metadata={"description": "text、textarea、date、number、amount（万元）、"
+                                                  "choice、choices（多选）、yes_no"})
+    choices = fields.Function(lambda item: [{"code": code, "name": name}
+                                            for code, name in item.choices])
+    required = fields.Boolean()
+    hint = fields.String()
+
+
+class WebFormSchema(BaseSchema):
+    code = fields.String()
+    title = fields.String()
+    target = fields.String(metadata={"description": "提交到本市 /api/v1/ 下的路径，"
+                                                    "{project_id}、{lead_id} 为记录编号"})
+    method = fields.String()
+    roles = fields.List(fields.String())
+    satisfies = fields.List(fields.String(), metadata={"description": "所满足的拒绝规则（前缀）"})
+    submit = fields.String()
+    description = fields.String()
+    fields_ = fields.List(fields.Nested(WebFormFieldSchema), data_key="fields",
+                          attribute="fields")
+
+
 class WebPageSchema(BaseSchema):
     code = fields.String()
     title = fields.String()
@@ -49,3 +74,4 @@ class WebPageSchema(BaseSchema):
                        "lead（线索页中的栏目，按线索编号）"})
     filters = fields.List(fields.Nested(WebFilterSchema))
     sections = fields.List(fields.Nested(WebSectionSchema))
+    forms = fields.List(fields.Nested(WebFormSchema))

@@ -14,8 +14,10 @@ Every raise, change and clear writes an outbox event in the caller's transaction
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -269,8 +271,37 @@ def recompute(
     return summary
 
 
+# Subjects whose refresh is held until the end of a ``refreshes_deferred`` block.
+_DEFERRED: ContextVar[dict[tuple[str, int], bool] | None] = ContextVar("deferred_refreshes",
+                                                                      default=None)
+
+
+@contextlib.contextmanager
+def refreshes_deferred(session: Session, city: City) -> Iterator[None]:
+    """Refresh each subject written in the block once, when the block ends without error.
+
+    A ledger's project is created, given its milestones and moved through its stages in one
+    go (core.ledger_import): its warnings as of the end are what a refresh after its last
+    change finds, and one refresh instead of one per change keeps a 5,000-row import within
+    its minute. Nothing is read in between that would see a stale warning.
+    """
+    pending: dict[tuple[str, int], bool] = {}
+    token = _DEFERRED.set(pending)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+    for (subject_type, subject_id), new in pending.items():
+        refresh(session, city, subject_type, subject_id, new=new)
+
+
 def refresh(session: Session, city: City, subject_type: str, subject_id: int,
             new: bool = False) -> WarningSummary:
     """Recompute one subject's warnings as of today, right after it was written (``new``: by
     an INSERT in this transaction)."""
+    pending = _DEFERRED.get()
+    if pending is not None:
+        key = (subject_type, subject_id)
+        pending[key] = pending.get(key, True) and new
+        return WarningSummary()
     return recompute(session, city, city.clock.today(), (subject_type, subject_id), new=new)

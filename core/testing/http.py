@@ -47,8 +47,8 @@ class ApiClient:
         runtime = self.flask.application.extensions[EXTENSION]
         secret = gateway_secret(runtime.city.config["gateway"]["secret"])
         if not secret:
-            return self.flask.open(API + path, method=method, headers=self.headers(as_),
-                                   **kwargs)
+            headers = {**self.headers(as_), **kwargs.pop("headers", {})}
+            return self.flask.open(API + path, method=method, headers=headers, **kwargs)
         # Signed over the exact bytes sent: the body is serialised here, not by the client.
         body = kwargs.pop("data", None)
         if "json" in kwargs:

@@ -25,6 +25,7 @@ from gateway.web.pages import (  # noqa: F401 - each module adds its routes to t
     projects,
     province,
     rewards,
+    todos,
 )
 
 WEB_PREFIX = "/web"

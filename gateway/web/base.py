@@ -86,8 +86,11 @@ def render(template: str, status: int = 200, city: str | None = None, **context:
     menu = menus.city_menu(role, city, plugin_pages(city)) if city else []
     problems = [json.loads(text) for text in get_flashed_messages(category_filter=[PROBLEM])]
     notices = get_flashed_messages(category_filter=["notice"])
+    from gateway.web.pages.todos import todo_count  # the pages import this module
+
     return render_template(
         template, city=city, city_name=names.get(city or "", ""), cities=names,
+        todo_count=todo_count(city),
         menu=menu, province_menu=menus.province_menu(role), user=claims,
         role_label=menus.ROLE_LABELS.get(role, role), may=api().may, notices=notices,
         flashed_problems=problems, **context), status

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -114,6 +115,26 @@ class ApiClient:
             return self._refused(city, method, service_path, refusal)
         return self._send(target, method, service_path, params, body)
 
+    def city_upload(self, city: str, path: str, params: dict[str, Any], filename: str,
+                    content: bytes) -> Answer:
+        """A file sent to ``city``'s ``path`` as the multipart form's ``file`` (a ledger
+        import), under the same refusals and audit as :meth:`city`."""
+        settings = gateway().settings
+        target = settings.cities.get(city)
+        if target is None:
+            return _answer(Problem(404, "unknown_city", "未找到", f"没有部署城市 {city}"))
+        service_path = normalise_path(f"{API_PREFIX}/{path.strip('/')}")
+        refusal = city_refusal(self.claims, "POST", city, settings)
+        if refusal:
+            return self._refused(city, "POST", service_path, refusal)
+        boundary = f"zhaoshang-{uuid.uuid4().hex}"
+        quoted = filename.replace('"', "'").replace("\r", " ").replace("\n", " ")
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+                f"filename=\"{quoted}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        return self._send(target, "POST", service_path, params, None,
+                          raw=(body, f"multipart/form-data; boundary={boundary}"))
+
     def may_act_on_province(self) -> bool:
         """Whether this person may write to the province at all (administrators: replaying or
         discarding a dead letter); the province service decides each operation itself."""
@@ -155,9 +176,11 @@ class ApiClient:
         return headers
 
     def _send(self, target: Any, method: str, path: str, params: dict[str, Any] | None,
-              body: Any) -> Answer:
+              body: Any, raw: tuple[bytes, str] | None = None) -> Answer:
         data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
         headers = {**JSON_HEADERS, **self._form_headers(method, path)}
+        if raw is not None:  # bytes of their own type (a file upload), not JSON
+            data, headers["Content-Type"] = raw
         attempts = 2 if "Idempotency-Key" in headers else 1
         for attempt in range(attempts):
             try:

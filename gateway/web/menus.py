@@ -26,6 +26,7 @@ class MenuItem:
 
 
 CITY_MENU = (
+    MenuItem("我的待办", "web.todos", ("clerk", "officer", "leader", "admin")),
     MenuItem("驾驶舱", "web.dashboard", ("leader", "officer", "province", "admin")),
     MenuItem("报送线索", "web.new_lead", ("clerk", "officer", "admin")),
     MenuItem("本单位线索", "web.leads", ("clerk",), (("mine", "1"),)),

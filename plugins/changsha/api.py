@@ -11,8 +11,10 @@ from core.toolkit import (
     BaseSchema,
     Name,
     Page,
+    Project,
     current_actor,
     current_city,
+    get_or_404,
     load_body,
     load_query,
     operation,
@@ -122,6 +124,26 @@ def list_libraries():
 def industrial_map():
     with transaction() as session:
         return jsonify({"chains": chain_map.industrial_map(session, current_city())})
+
+
+class ParkFitQuery(BaseSchema):
+    project_id = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class ParkFitSchema(BaseSchema):
+    park = fields.String()
+    positioning = fields.String(metadata={"description": "园区产业定位与项目产业的不符之处"})
+    justification = fields.String(metadata={"description": "落户理由（签约前须记录）"})
+    ready = fields.Boolean(metadata={"description": "是否已满足签约要求"})
+
+
+@operation(blueprint, "/park-fit", summary="项目与落户园区产业定位是否相符（不符的须记录落户理由）",
+           query=ParkFitQuery, response=ParkFitSchema, many=True, errors=(400, 404), who=READER)
+def project_park_fit():
+    params = load_query(ParkFitQuery)
+    with transaction() as session:
+        project = get_or_404(session, Project, params["project_id"])
+        return jsonify(ParkFitSchema(many=True).dump(parks.park_fit_rows(current_city(), project)))
 
 
 @operation(blueprint, "/parks", summary="园区产业定位（两主一特、一主一特）核对", response=ParkSchema,

@@ -4,8 +4,37 @@ yearly site tour), each read from its report with its ``.xlsx``."""
 
 from __future__ import annotations
 
-from core.toolkit import WebChart, WebFilter, WebPage, report_section
+from core.toolkit import (
+    READER,
+    WebChart,
+    WebColumn,
+    WebFilter,
+    WebForm,
+    WebFormField,
+    WebPage,
+    WebSection,
+    report_section,
+)
 from plugins.changsha import cadence, matters
+
+
+def park_fit_page() -> WebPage:
+    """园区产业定位 on each project's page: a project outside its park's 两主一特/一主一特 may be
+    signed once the justification is recorded (plugins.changsha.parks), with its form here."""
+    fit = WebSection(title="与落户园区产业定位", source="changsha/park-fit",
+                     columns=(WebColumn("park", "落户园区"), WebColumn("positioning", "不符之处"),
+                              WebColumn("justification", "落户理由"),
+                              WebColumn("ready", "满足签约要求", "yes_no")))
+    form = WebForm("changsha_park_justification", "记录落户理由", "projects/{project_id}",
+                   method="PATCH", roles=("clerk", "officer", "admin"),
+                   satisfies=("changsha.park_mismatch",), submit="保存落户理由",
+                   fields=(WebFormField("attributes.park_justification", "落户理由", "textarea",
+                                        required=True,
+                                        hint="项目产业不在园区主导、特色产业之内，说明为何在此落户"),))
+    return WebPage("changsha_park_fit", "园区产业定位", (fit,),
+                   roles=tuple(sorted(READER.roles - {"system"})),
+                   filters=(WebFilter("project_id", "项目编号"),), shown_on=("project",),
+                   forms=(form,), description="项目产业与落户园区“两主一特”“一主一特”定位的核对")
 
 
 def web_pages() -> list[WebPage]:
@@ -31,4 +60,5 @@ def web_pages() -> list[WebPage]:
                                        "completed_on": "date"}),
         ), filters=(WebFilter("half", "半年（如 2024-H1）"), WebFilter("year", "年度", "year")),
             description="半年度讲评排名与年度重大项目观摩清单"),
+        park_fit_page(),
     ]

@@ -206,3 +206,14 @@ def positioning_rows(context: Any, params: dict[str, Any]) -> list[dict[str, Any
 def positioning_report_definition() -> Report:
     return Report("changsha_parks", "园区产业定位核对（两主一特、一主一特）", POSITIONING_COLUMNS,
                   positioning_rows)
+
+
+def park_fit_rows(city: City, project: Project) -> list[dict[str, Any]]:
+    """The project page's 园区产业定位 section: whether the project fits its host park and, when
+    it does not, the justification signing needs (one row; none when no park judges it)."""
+    mismatch = park_mismatch(city, project)
+    if mismatch is None:
+        return []
+    return [{"park": mismatch.park_name, "positioning": mismatch.describe(city),
+             "justification": justification(project) or "未记录",
+             "ready": justification(project) is not None}]

@@ -33,6 +33,8 @@ from core.toolkit import (
     Adjustment,
     FieldProblem,
     Refusal,
+    TodoItem,
+    Unit,
     WarningFinding,
     WarningRule,
     invalid_input,
@@ -41,6 +43,7 @@ from core.toolkit import (
     record_event,
     refresh_warnings,
     refused,
+    todo_urgency,
     unit_by_code,
 )
 from plugins.pingliang.models import (
@@ -237,3 +240,25 @@ def on_time_adjustments(city: Any, context: Any) -> list[Adjustment]:
                    f"事项（{request.closed_on} 办结，期限 {request.due_on}）",
             source=f"pingliang_service_request:{request.id}"))
     return items
+
+
+def todo_items(city: Any, session: Any, identity: Any) -> list[TodoItem]:
+    """待办 of a service unit's clerk: the open 帮办代办 requests assigned to their unit, by
+    deadline (overdue, due today, due within one working day first)."""
+    if identity.role != "clerk" or not identity.unit:
+        return []
+    unit = session.scalar(sa.select(Unit).where(Unit.code == identity.unit))
+    if unit is None:
+        return []
+    today = city.clock.today()
+    within = city.calendar.add_workdays(today, 1)
+    rows = session.scalars(sa.select(ServiceRequest).where(
+        ServiceRequest.unit_id == unit.id, ServiceRequest.status.in_(SERVICE_OPEN))
+        .order_by(ServiceRequest.due_on, ServiceRequest.id))
+    return [TodoItem(
+        kind="pingliang_service_request", kind_label="帮办代办",
+        key=f"pingliang_service_request:{row.id}",
+        title=f"帮办代办“{row.need[:40]}”（{row.project.name}，{SERVICE_STATUSES[row.status]}）",
+        due=row.due_on, urgency=todo_urgency(row.due_on, today, within),
+        api_path=f"pingliang/service-requests/{row.id}",
+        web_path="pages/pingliang_my_service_requests") for row in rows]

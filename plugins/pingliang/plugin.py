@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.toolkit import LEAD_CHANNELS, hookimpl
-from plugins.pingliang import assessment, baozhua, evaluation, lists, pages, rgb_warnings
+from plugins.pingliang import agency, assessment, baozhua, evaluation, lists, pages, rgb_warnings
 from plugins.pingliang import demo as pingliang_demo
 from plugins.pingliang import events as pingliang_events
 from plugins.pingliang import reports as pingliang_reports
@@ -111,3 +111,11 @@ def register_blueprints(city: Any) -> list:
 def demo_data(city: Any, session: Any, demo: Any) -> None:
     """The seed's Jan–May 2023 figures, last year's base, and every rule at work."""
     pingliang_demo.load(demo)
+
+
+# -- to-dos (core.todos) ---------------------------------------------------------------
+
+
+@hookimpl
+def todo_items(city: Any, session: Any, identity: Any) -> list:
+    return agency.todo_items(city, session, identity)

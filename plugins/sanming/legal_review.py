@@ -21,10 +21,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from core.toolkit import (
+    MAIN_LINE,
     DateBound,
     FieldProblem,
     Project,
+    ProjectStatus,
     Refusal,
+    TodoItem,
     invalid_input,
     not_in_future,
     record_event,
@@ -184,3 +187,38 @@ def failed_by_unit(session: Any, start: dt.date, end: dt.date) -> dict[str, int]
             code = session.get(Project, project_id).finding_unit.code
             counts[code] = counts.get(code, 0) + 1
     return counts
+
+
+def todo_items(city: Any, session: Any, identity: Any) -> list[TodoItem]:
+    """待办 of the reviewing departments: each item not yet reviewed on a project one step
+    before ``required_before`` (洽谈 before 签约) — a clerk's for the items their unit reviews,
+    the office's for the items no unit is named for."""
+    required_before = settings(city)["two_accounts"]["required_before"]
+    line = [stage.value for stage in MAIN_LINE]
+    if required_before not in line or line.index(required_before) == 0:
+        return []
+    before = line[line.index(required_before) - 1]
+    if identity.role == "clerk":
+        mine = {code: item for code, item in items(city).items() if item.get("unit") == identity.unit}
+    elif identity.role in ("officer", "admin"):
+        mine = {code: item for code, item in items(city).items() if not item.get("unit")}
+    else:
+        return []
+    if not mine:
+        return []
+    projects = session.scalars(sa.select(Project).where(
+        Project.stage == before, Project.status == ProjectStatus.ONGOING.value)
+        .order_by(Project.id)).all()
+    reviewed = current_reviews(session, [project.id for project in projects])
+    found = []
+    for project in projects:
+        for code, item in mine.items():
+            if code in reviewed.get(project.id, {}):
+                continue
+            found.append(TodoItem(
+                kind="sanming_legal_review", kind_label="法规账待审查",
+                key=f"sanming_legal_review:{project.id}:{code}",
+                title=f"项目“{project.name}”法规账待审查：{item['name']}（{item['department']}）",
+                due=None, urgency="normal", api_path=f"sanming/legal-review?project_id={project.id}",
+                web_path=f"projects/{project.id}"))
+    return found

@@ -10,10 +10,14 @@ from core.toolkit import (
     WebChart,
     WebColumn,
     WebFilter,
+    WebForm,
+    WebFormField,
     WebPage,
     WebSection,
     report_section,
 )
+from plugins.sanming.legal_review import items as legal_items
+from plugins.sanming.models import LEGAL_FINDINGS
 from plugins.sanming.reports import reports
 
 # Pages every reader of the city sees (the vocabulary's READER; the system account never signs
@@ -52,5 +56,27 @@ def web_pages(city: Any) -> list[WebPage]:
         WebPage("sanming_key_list", "重点招商项目推介清单", (key_list,)),
         WebPage("sanming_legal_review", "法规账审查", (legal,), roles=EVERYONE,
                 filters=(WebFilter("project_id", "项目编号"),), shown_on=("project",),
+                forms=(legal_review_form(city),),
                 description="签约前逐项审查环保、安全、用地、林地；任一项不通过不得签约"),
     ]
+
+
+def legal_review_form(city: Any) -> WebForm:
+    """登记法规账审查事项 on the project page: one item at a time (its code fills the API path),
+    answering the gate's refusals for a missing or failed item. The clerks of an item's own
+    department may record it (the API decides which item, plugins.sanming.access)."""
+    return WebForm(
+        "sanming_legal_review_item", "登记法规账审查事项",
+        "sanming/projects/{project_id}/legal-review/{item}",
+        roles=("clerk", "officer", "admin"),
+        satisfies=("gate.legal_review", "sanming.legal_review"), submit="登记审查结论",
+        fields=(WebFormField("item", "审查事项", "choice",
+                             tuple((code, item["name"]) for code, item in legal_items(city).items()),
+                             required=True),
+                WebFormField("finding", "审查结论", "choice", tuple(LEGAL_FINDINGS.items()),
+                             required=True),
+                WebFormField("reason", "理由", "textarea", hint="不通过或不涉及的，须说明理由"),
+                WebFormField("reviewer", "审查人", required=True),
+                WebFormField("department", "审查部门", hint="默认为该事项的主管部门"),
+                WebFormField("reviewed_on", "审查日期", "date", hint="默认今天"),
+                WebFormField("change_reason", "更正理由", hint="重新登记时填写")))

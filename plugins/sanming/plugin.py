@@ -208,3 +208,11 @@ def web_pages(city: Any) -> list:
 @hookimpl
 def demo_data(city: Any, session: Any, demo: Any) -> None:
     sanming_demo.load(demo)
+
+
+# -- to-dos (core.todos) ---------------------------------------------------------------
+
+
+@hookimpl
+def todo_items(city: Any, session: Any, identity: Any) -> list:
+    return legal_review.todo_items(city, session, identity)

@@ -27,7 +27,15 @@ from core.toolkit import (
     transaction,
     unit_by_code,
 )
-from plugins.ziyang import arena, fulfilment, incentives, organisation, six_ones, transfers
+from plugins.ziyang import (
+    arena,
+    fulfilment,
+    incentives,
+    organisation,
+    signing,
+    six_ones,
+    transfers,
+)
 from plugins.ziyang.access import HOST_UNIT
 from plugins.ziyang.models import GroupOne, Meeting
 from plugins.ziyang.schemas import (
@@ -45,6 +53,8 @@ from plugins.ziyang.schemas import (
     MeetingSchema,
     RoutedLeadSchema,
     RoutedProjectSchema,
+    SigningRecordSchema,
+    SigningRecordsQuery,
     TransferSplitQuery,
     TransferSplitSchema,
     YearQuery,
@@ -150,6 +160,21 @@ def list_incentive_policies():
     else:
         policies = incentives.incentive_policies(city)
     return jsonify(IncentivePolicySchema(many=True).dump(policies))
+
+
+# -- signing records (Seed 五) ----------------------------------------------------------------------
+
+
+@operation(blueprint, "/signing-records", summary="项目签约前置记录（合法性审查、签署主体、常务会议）",
+           query=SigningRecordsQuery, response=SigningRecordSchema, many=True, errors=(400, 404),
+           who=READER)
+def list_signing_records():
+    """The project page's 签约前置 section (plugins/ziyang/pages.py); recorded by PATCH."""
+    params = load_query(SigningRecordsQuery)
+    with transaction() as session:
+        project = get_or_404(session, Project, params["project_id"])
+        rows = signing.signing_records(current_city(), project)
+        return jsonify(SigningRecordSchema(many=True).dump(rows))
 
 
 # -- fulfilment --------------------------------------------------------------------------------------

@@ -211,3 +211,13 @@ class ArenaYearSchema(BaseSchema):
     year = fields.Integer()
     months = fields.List(fields.Nested(ArenaMonthSchema))
     average = fields.List(fields.Nested(ArenaAverageSchema))
+
+
+class SigningRecordsQuery(BaseSchema):
+    project_id = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class SigningRecordSchema(BaseSchema):
+    item = fields.String(metadata={"description": "合法性审查、签署主体、市政府常务会议"})
+    record = fields.String(metadata={"description": "已登记的内容"})
+    ready = fields.Boolean(metadata={"description": "是否已满足签约要求"})

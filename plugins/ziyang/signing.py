@@ -149,3 +149,30 @@ def signing_date_problems(city: City, data: dict[str, Any],
             if problem is not None:
                 problems.append(problem)
     return problems
+
+
+def signing_records(city: City, project: Project) -> list[dict[str, Any]]:
+    """The three signing records of Seed 五 as rows for the project page (what is recorded, and
+    whether it allows signing): read with the refusals' own rules, so the two never disagree."""
+    attributes = project.attributes or {}
+    open_rules = {refusal.rule for refusal in signing_refusals(city, project)}
+    review = attributes.get("legal_review") or {}
+    meeting = attributes.get("executive_meeting") or {}
+    signatory = attributes.get("signatory")
+    review_text = ("；".join(filter(None, (
+        LEGAL_CONCLUSIONS.get(review.get("conclusion"), ""), review.get("reviewer"),
+        str(review.get("reviewed_on") or ""),
+        "审查范围：" + "、".join(LEGAL_SCOPES.get(code, code) for code in review.get("scope", []))
+        if review.get("scope") else ""))) if review else "未登记")
+    meeting_text = ("；".join(filter(None, (meeting.get("session"), str(meeting.get("held_on") or ""),
+                                           MEETING_DECISIONS.get(meeting.get("decision"), ""))))
+                    if meeting else "未登记")
+    needs_meeting = signatory == "city_government"
+    return [
+        {"item": "合法性审查", "record": review_text,
+         "ready": not any(rule.startswith("ziyang.legal_review") for rule in open_rules)},
+        {"item": "签署主体", "record": SIGNATORIES.get(signatory, "未登记"),
+         "ready": "ziyang.signatory.missing" not in open_rules},
+        {"item": "市政府常务会议", "record": meeting_text if needs_meeting or meeting else "不涉及",
+         "ready": "ziyang.executive_meeting" not in open_rules},
+    ]

@@ -43,7 +43,7 @@ def test_leads_export_every_page_of_exactly_the_filtered_rows(client):
     headings, rows, notes = workbook(client.get(f"{query}&format=xlsx"))
     assert len(json_ids) == 5
     assert column(headings, rows, "编号") == json_ids  # same rows, same order, not one page
-    assert set(column(headings, rows, "报送单位")) == {"east"}
+    assert set(column(headings, rows, "报送单位")) == {"东区"}  # names, not codes
     assert {"线索名称", "企业名称", "意向投资额（万元）", "状态", "剩余工作日"} <= set(headings)
     assert all(CHINESE.search(heading) for heading in headings), headings
     amounts = column(headings, rows, "意向投资额（万元）")
@@ -72,7 +72,7 @@ def test_a_list_without_pages_exports_too(client):
     project = create_project(client, 1)
     advance(client, project["id"], "signed")
     headings, rows, _ = workbook(client.get(f"/projects/{project['id']}/transitions?format=xlsx"))
-    assert column(headings, rows, "新阶段") == ["negotiating", "signed"]
+    assert column(headings, rows, "新阶段") == ["在谈", "签约"]
 
 
 def core_list_operations(app):

@@ -111,8 +111,11 @@ def test_projects_enterprises_and_introducers_are_searched(client):
 def test_the_index_follows_a_rename(client):
     # On SQLite the FTS5 table is kept by triggers: a renamed record is found by its new name
     # only.
-    firm = {"name": "西北招商顾问有限公司", "kind": "firm", "credit_code": code("MA000002")}
-    introducer = client.post("/intermediaries", json=firm).json["id"]
+    firm = {"name": "西北招商顾问有限公司", "kind": "firm", "credit_code": code("MA000002"),
+            "contact_person": "赵六", "phone": "0931-8123456"}
+    response = client.post("/intermediaries", json=firm)
+    assert response.status_code == 201, response.json
+    introducer = response.json["id"]
     patched = client.patch(f"/intermediaries/{introducer}",
                            json={"name": "陇上冷链咨询有限公司", "reason": "更名"})
     assert patched.status_code == 200, patched.json

@@ -40,7 +40,7 @@ def test_hook_web_pages_are_served_in_plugin_order_first_code_wins(client_for):
     assert [page["title"] for page in pages] == ["项目看板", "单位"]
     assert pages[0] == {
         "code": "board", "title": "项目看板", "description": "", "roles": ["officer", "leader"],
-        "shown_on": ["menu"],
+        "shown_on": ["menu"], "forms": [],
         "filters": [{"name": "month", "label": "月份", "kind": "month", "default": None}],
         "sections": [{
             "title": "本月项目", "source": "reports/board", "rows": "rows",
@@ -100,3 +100,28 @@ def test_hook_web_pages_report_section_shows_a_report_with_its_export():
     assert [(c.key, c.heading, c.format) for c in section.columns] == [
         ("unit_name", "单位", "text"), ("signed_amount", "签约金额", "amount"),
         ("signed_count", "签约项目", "count")]
+
+
+def test_a_declared_form_is_refused_when_it_could_not_be_sent():
+    """A form's target stays under the city's API, each placeholder is the record's id or one of
+    its fields, and a form about a project is on a page shown on the project page."""
+    import pytest
+
+    from core.policy import WebFilter, WebForm, WebFormField
+
+    field = WebFormField("reason", "理由", "textarea")
+    with pytest.raises(ValueError, match="under the city's /api/v1/"):
+        WebForm("f", "表", "/api/v1/projects/{project_id}", (field,))
+    with pytest.raises(ValueError, match=r"\{item\}"):
+        WebForm("f", "表", "projects/{project_id}/items/{item}", (field,))
+    with pytest.raises(ValueError, match="choices go with"):
+        WebFormField("kind", "类别", "choice")
+    form = WebForm("f", "表", "projects/{project_id}", (field,), method="PATCH",
+                   satisfies=("city.rule",))
+    assert form.remedies("city.rule.missing") and form.remedies("city.rule")
+    assert not form.remedies("city.rules")
+    section = (WebSection("表", "units", ()),)
+    with pytest.raises(ValueError, match="needs the project page"):
+        WebPage("p", "页", section, forms=(form,))
+    WebPage("p", "页", section, filters=(WebFilter("project_id", "项目编号"),),
+            shown_on=("project",), forms=(form,))

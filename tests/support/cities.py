@@ -1,14 +1,14 @@
-"""A small test city built in code, and an app for it on a given database."""
+"""A small test city built in code (its app: ``core.testing.cities.ready_app``)."""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from typing import Any
 
-from flask import Flask
-
 from core.city import City, build_city
+from core.testing.cities import built_in_city, ready_app, serve
+
+__all__ = ["TEST_CITY", "built_in_city", "city_config", "make_city", "ready_app", "serve"]
 
 TEST_CITY: dict[str, Any] = {
     "city": {"code": "testcity", "name": "测试市", "province": "甘肃省",
@@ -48,34 +48,3 @@ def city_config(**overrides: Any) -> dict[str, Any]:
 
 def make_city(extra_plugins: list | tuple = (), **overrides: Any) -> City:
     return build_city(city_config(**overrides), "<test>", extra_plugins)
-
-
-def built_in_city(code: str, policy: dict[str, Any] | None = None,
-                  **plugin_overrides: Any) -> City:
-    """A built-in city from its ``config.toml``, with ``[policy]`` and ``[plugins.<code>]``
-    keys replaced (a plugin test's variant of the deployment)."""
-    from core.config import built_in_config_path, read_toml
-
-    path = built_in_config_path(code)
-    raw = read_toml(path)
-    raw["policy"].update(policy or {})
-    raw["plugins"].setdefault(code, {}).update(plugin_overrides)
-    return build_city(raw, str(path))
-
-
-def ready_app(city: City, db_url: str) -> Flask:
-    """A migrated city app with its units loaded."""
-    from core.app import create_app
-    from core.cli import prepare_database
-
-    app = create_app(city, database_url=db_url)
-    app.testing = True
-    prepare_database(app)
-    return app
-
-
-def serve(city: City, db_url: str) -> Iterator[Flask]:
-    """A fixture's body: the city's migrated app, its connection pool closed afterwards."""
-    app = ready_app(city, db_url)
-    yield app
-    app.extensions["zhaoshang"].engine.dispose()

@@ -1,8 +1,5 @@
-"""The database backends the suite runs every database test on."""
+"""Moved to the core's public testing support, :mod:`core.testing.databases`."""
 
-from __future__ import annotations
+from core.testing.databases import BACKENDS
 
-import os
-
-# ``ZHAOSHANG_TEST_BACKENDS=sqlite`` narrows a local run; CI runs both.
-BACKENDS = os.environ.get("ZHAOSHANG_TEST_BACKENDS", "sqlite,postgresql").split(",")
+__all__ = ['BACKENDS']

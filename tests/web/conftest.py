@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"
 CITY = "sanming"
 COUNTDOWN_CITY = "ziyang"  # a city with a first-talk deadline in working days
+MATTER_CITY = "lanzhou"  # a matter walked from proposal to decision in the browser
 STARTUP_DEADLINE = 420.0  # seconds: Kafka, demo data and six services on two shared cores
 
 
@@ -68,7 +69,7 @@ class RunningSuite:
         self.url = f"http://127.0.0.1:{self.ports['gateway']}"
         self.output = ""
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "infra.suite", "up", "--cities", f"{CITY},{COUNTDOWN_CITY}",
+            [sys.executable, "-m", "infra.suite", "up", "--cities", f"{CITY},{COUNTDOWN_CITY},{MATTER_CITY}",
              "--first-port", str(self.ports["city"]), "--var", str(var),
              "--kafka-port", str(self.ports["kafka"]), "--province-port",
              str(self.ports["province"]), "--gateway-port", str(self.ports["gateway"])],

@@ -11,6 +11,7 @@ from flask import abort, g, request, url_for
 from gateway.web.base import api, blueprint, check_city, plugin_pages, render
 from gateway.web.formatting import chart, dig
 from gateway.web.menus import shown_on
+from gateway.web.pages.declared_forms import forms_for
 
 STREAMS = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
 
@@ -51,7 +52,9 @@ def record_sections(city: str, place: str, record_id: int) -> list[dict[str, Any
              "description": page.get("description", ""),
              "link": (url_for("web.city_page", city=city, code=page["code"], **params)
                       if shown_on(page, "menu") else None),
-             "sections": [section_view(city, section, params) for section in page["sections"]]}
+             "sections": [section_view(city, section, params) for section in page["sections"]],
+             # Its declared forms (WebForm) the role sees, sent through declared_forms.
+             "forms": forms_for(page), "place": place, "record_id": record_id}
             for page in plugin_pages(city)
             if shown_on(page, place) and g.claims.role in page.get("roles", ())]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, request, url_for
+from flask import g, redirect, request, url_for
 
 from gateway.web.base import (
     api,
@@ -114,6 +114,13 @@ def project(city: str, project_id: int):
         return render("project.html", answer.status, city=city, answer=answer, project=None)
     project = named(city, [answer.body])[0]
     may_edit = api().may("PATCH", city, f"projects/{project_id}")
+    moves = transition_checks(city, project_id)
+    investor = f"enterprises/{project['enterprise']['id']}"
+    parts = _project_parts(city, project_id)
+    # The investor's own evaluations gate signing too (Lanzhou's 投资企业综合评价): shown with the
+    # project's, and the investor's current rating.
+    parts["evaluations"] += api().city(city, "GET", f"{investor}/evaluations").items()
+    ratings = api().city(city, "GET", f"{investor}/ratings").items()
     return render("project.html", city=city, answer=answer, project=project,
                   introducer=introducer_of(city, project.get("intermediary_id")),
                   introducers=introducer_choices(city) if may_edit else [],
@@ -121,7 +128,38 @@ def project(city: str, project_id: int):
                   stage_labels=STAGES, milestone_kinds=MILESTONES, units=units(city),
                   unit_names=unit_names(city), today=today().isoformat(),
                   matter_kinds=matter_kinds(city), industries=industries(city),
-                  **_project_parts(city, project_id))
+                  moves=moves, next_check=next((move for move in moves
+                                                if move["target"] == project.get("next_stage")), None),
+                  check_others=check_others, ratings=ratings, **parts)
+
+
+def transition_checks(city: str, project_id: int) -> list[dict[str, Any]]:
+    """The dry-run of every move the lifecycle allows now (the stage menu's options), each with
+    every refusal it would meet and where to put it right (``transitions/check``)."""
+    answer = api().city(city, "GET", f"projects/{project_id}/transitions/check")
+    body = answer.body if answer.ok and isinstance(answer.body, dict) else {}
+    moves = body.get("targets", [])
+    for move in moves:
+        for refusal in move["refusals"]:
+            refusal["anchor"] = remedy_anchor(refusal.get("remedy"))
+    return moves
+
+
+def check_others(project: dict[str, Any], check: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The next move's refusals the checklist's own inputs do not already ask for."""
+    asked = {item["field"] for item in project.get("checklist", [])}
+    return [refusal for refusal in (check or {}).get("refusals", [])
+            if (refusal.get("remedy") or {}).get("field") not in asked or
+            (refusal.get("remedy") or {}).get("kind") != "field"]
+
+
+def remedy_anchor(remedy: dict[str, Any] | None) -> str | None:
+    """Where on the project page a refusal is put right: the city's form, the checklist, the
+    evaluations or the move's own date."""
+    if not remedy:
+        return None
+    return {"form": f"#form-{remedy.get('form')}", "field": "#checklist",
+            "evaluation": "#evaluations", "date": "#transition"}.get(remedy["kind"])
 
 
 def _with_leaf(container: dict[str, Any], parts: list[str], value: Any) -> dict[str, Any]:
@@ -152,7 +190,10 @@ def checklist_writes(project: dict[str, Any], form: Any) -> tuple[dict[str, Any]
             continue
         head, _, rest = path.partition(".")
         if head == "milestones" and rest:
-            milestones.append({"kind": rest, "planned_on": value})
+            # ``milestones.completion.actual_on`` (竣工投产 needs the actual date): the milestone's
+            # actual date, not a planned one.
+            kind, _, column = rest.partition(".")
+            milestones.append({"kind": kind, column or "planned_on": value})
         elif head == "attributes" and rest:
             parts = rest.split(".")
             attributes = _with_leaf({**(project.get("attributes") or {}), **attributes}, parts,
@@ -280,10 +321,65 @@ def transfer_project(city: str, project_id: int):
 
 @blueprint.route("/c/<city>/projects/<int:project_id>/evaluations", methods=["POST"])
 def start_evaluation(city: str, project_id: int):
+    """A project's evaluation, or its investor's (a form whose subject is the enterprise)."""
     check_city(city)
-    answer = api().city(city, "POST", f"projects/{project_id}/evaluations",
-                        body={"form": form_value("form") or ""})
+    client = api()
+    code = form_value("form") or ""
+    body: dict[str, Any] = {"form": code}
+    if form_value("reviewer"):
+        body["reviewers"] = [{"name": form_value("reviewer")}]
+    subject = next((form.get("subject") for form in client.city(city, "GET", "evaluation-forms")
+                    .items() if form.get("code") == code), "project")
+    path = f"projects/{project_id}/evaluations"
+    if subject == "enterprise":
+        project = client.city(city, "GET", f"projects/{project_id}")
+        if not project.ok:
+            return done(project, "", "web.project", city=city, project_id=project_id)
+        path = f"enterprises/{project.body['enterprise']['id']}/evaluations"
+    answer = client.city(city, "POST", path, body=body)
     return done(answer, "已发起评估", "web.project", city=city, project_id=project_id)
+
+
+def _evaluation_done(answer: Any, success: str, city: str, project_id: int, evaluation_id: int):
+    """Back to the evaluation on the project page, saying what happened (or why not)."""
+    done(answer, success, "web.project", city=city, project_id=project_id)
+    return redirect(url_for("web.project", city=city, project_id=project_id,
+                            _anchor=f"evaluation-{evaluation_id}"), 303)
+
+
+@blueprint.route("/c/<city>/projects/<int:project_id>/evaluations/<int:evaluation_id>/reviewers",
+                 methods=["POST"])
+def evaluation_reviewers(city: str, project_id: int, evaluation_id: int):
+    check_city(city)
+    answer = api().city(city, "POST", f"evaluations/{evaluation_id}/reviewers",
+                        body={"reviewers": [{"name": form_value("name") or ""}]})
+    return _evaluation_done(answer, "评审人已指派", city, project_id, evaluation_id)
+
+
+@blueprint.route("/c/<city>/projects/<int:project_id>/evaluations/<int:evaluation_id>/scores",
+                 methods=["POST"])
+def evaluation_scores(city: str, project_id: int, evaluation_id: int):
+    """One reviewer's scores, dimension by dimension, and the 一票否决 items ticked."""
+    check_city(city)
+    scores = [{"dimension": key.removeprefix("score:"), "score": value.strip()}
+              for key, value in request.form.items() if key.startswith("score:") and value.strip()]
+    refusals = [{"code": key.removeprefix("refusal:"), "note": form_value("refusal_note")}
+                for key in request.form if key.startswith("refusal:")]
+    reviewer = form_value("reviewer_id") or ""
+    body = {"reviewer_id": int(reviewer) if reviewer.isdigit() else None, "scores": scores,
+            "hard_refusals": refusals}
+    answer = api().city(city, "POST", f"evaluations/{evaluation_id}/scores", body=body)
+    return _evaluation_done(answer, "评分已保存", city, project_id, evaluation_id)
+
+
+@blueprint.route("/c/<city>/projects/<int:project_id>/evaluations/<int:evaluation_id>/steps",
+                 methods=["POST"])
+def evaluation_step(city: str, project_id: int, evaluation_id: int):
+    check_city(city)
+    body = {"step": form_value("step") or "", "opinion": form_value("opinion"),
+            "decision": form_value("decision")}
+    answer = api().city(city, "POST", f"evaluations/{evaluation_id}/steps", body=body)
+    return _evaluation_done(answer, "评审流程已推进", city, project_id, evaluation_id)
 
 
 @blueprint.route("/c/<city>/projects/<int:project_id>/matters", methods=["POST"])

@@ -9,7 +9,7 @@ import pytest
 
 from core.city import City
 from core.credit_code import make_credit_code, organisation_check_character
-from tests.support.cities import built_in_city
+from core.testing.cities import built_in_city
 
 _serials = itertools.count(1)
 
@@ -25,12 +25,9 @@ def changsha() -> City:
 
 
 @pytest.fixture
-def app(changsha, db_url):
-    from tests.support.cities import ready_app
-
-    app = ready_app(changsha, db_url)
-    yield app
-    app.extensions["zhaoshang"].engine.dispose()
+def city(changsha) -> City:
+    """The city the core's testing plugin serves as ``app`` and ``client`` (core.testing)."""
+    return changsha
 
 
 def investor(tags: list[str] | None = None, **overrides: Any) -> dict[str, Any]:

@@ -8,9 +8,9 @@ import pytest
 from core.api.support import EXTENSION
 from core.cli import load_demo
 from core.clock import utcnow
-from tests.support.cities import ready_app
-from tests.support.demo import dated_after
-from tests.support.http import ApiClient
+from core.testing.cities import ready_app
+from core.testing.demo import dated_after
+from core.testing.http import ApiClient
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from plugins.changsha.lookback import lookback_rows
 from plugins.changsha.tests.conftest import changsha_city, major_body, new_project
-from tests.support.records import add_funds, advance
+from core.testing.records import add_funds, advance
 
 LEADER = ("leader", None)
 

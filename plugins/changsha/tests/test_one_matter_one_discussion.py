@@ -10,7 +10,7 @@ from core.clock import travel
 from core.models import Enterprise, Project
 from plugins.changsha import matters
 from plugins.changsha.tests.conftest import changsha_city, investor, major_body, new_project
-from tests.support.records import row_counts
+from core.testing.records import row_counts
 
 LEADER = ("leader", None)
 

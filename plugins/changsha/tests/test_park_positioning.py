@@ -7,7 +7,7 @@ import pytest
 from core.config import ConfigError
 from plugins.changsha.parks import positioning_report
 from plugins.changsha.tests.conftest import changsha_city, new_project, sign, to_negotiating
-from tests.support.records import row_counts
+from core.testing.records import row_counts
 
 NATIONAL_PARKS = ("cs_econ_zone", "cs_hitech", "liuyang_econ", "ningxiang_econ", "wangcheng_econ")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from plugins.changsha.tests.conftest import investor, new_project, sign, to_negotiating
-from tests.support.records import row_counts
+from core.testing.records import row_counts
 
 HYDRAULICS = {"name": "博世力士乐（中国）有限公司", "library": "世界500强", "chain": "construction_machinery",
               "link": "fill", "segment": "高端液压件", "industry": "construction_machinery"}

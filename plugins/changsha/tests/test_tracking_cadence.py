@@ -12,7 +12,7 @@ import pytest
 
 from plugins.changsha.cadence import site_tour_rows
 from plugins.changsha.tests.conftest import changsha_city, major_body, new_project
-from tests.support.records import advance
+from core.testing.records import advance
 
 
 def this_week(today: dt.date) -> str:

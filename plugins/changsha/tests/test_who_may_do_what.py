@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from plugins.changsha.tests.conftest import major_body, new_project
-from tests.support.records import row_counts
+from core.testing.records import row_counts
 
 HYDRAULICS = {"name": "博世力士乐（中国）有限公司", "library": "世界500强",
               "chain": "construction_machinery", "link": "fill", "industry": "construction_machinery"}

@@ -1,6 +1,6 @@
 """Lanzhou's city from its own deployment file, and the requests a Lanzhou clerk makes.
 
-Every API test runs on SQLite and on the real PostgreSQL (the suite's ``db_url``).
+Every API test runs on SQLite and on the real PostgreSQL (``db_url`` of core.testing).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import pytest
 from core.city import City
 from core.clock import travel
 from core.credit_code import make_credit_code, organisation_check_character
-from tests.support.cities import built_in_city, serve
-from tests.support.http import call
+from core.testing.cities import built_in_city
+from core.testing.http import call
 
 _serials = itertools.count(1)
 
@@ -38,8 +38,9 @@ def lanzhou() -> City:
 
 
 @pytest.fixture
-def app(lanzhou, db_url):
-    yield from serve(lanzhou, db_url)
+def city(lanzhou) -> City:
+    """The city the core's testing plugin serves as ``app`` and ``client`` (core.testing)."""
+    return lanzhou
 
 
 def investor(**overrides: Any) -> dict[str, Any]:

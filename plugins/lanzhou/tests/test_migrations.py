@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import plugins.lanzhou.models  # noqa: F401 - registers the plugin's tables on the metadata
-from tests.support.migrations import assert_migration_matches
+from core.testing.migrations import assert_migration_matches
 
 TABLES = {"lanzhou_registrations", "lanzhou_penalties", "lanzhou_targets", "lanzhou_promotions",
           "lanzhou_registration_changes"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core.models import Intermediary
 from plugins.lanzhou.tests.conftest import call, signed_project
-from tests.support.records import add_funds
+from core.testing.records import add_funds
 
 
 def _intermediaries(app, *rows):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from plugins.lanzhou.tests.conftest import call, investor, lanzhou_city, signed_project
-from tests.support.records import advance as core_advance
+from core.testing.records import advance as core_advance
 
 
 def _run(client):

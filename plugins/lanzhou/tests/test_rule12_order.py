@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from plugins.lanzhou.tests.conftest import call, signed_project
-from tests.support.records import add_funds
+from core.testing.records import add_funds
 
 
 @pytest.mark.hard_days

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from plugins.lanzhou.tests.conftest import call, investor, new_project
-from tests.support.records import row_counts
+from core.testing.records import row_counts
 
 CLERK = ("clerk", "chengguan")  # the finding unit of new_project's projects
 OTHER_CLERK = ("clerk", "xigu")

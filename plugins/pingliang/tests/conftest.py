@@ -1,6 +1,6 @@
 """Pingliang's city from its own deployment file, and the requests a Pingliang clerk makes.
 
-Every API test runs on SQLite and on the real PostgreSQL (the suite's ``db_url``).
+Every API test runs on SQLite and on the real PostgreSQL (``db_url`` of core.testing).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import pytest
 from core.city import City
 from core.clock import travel
 from core.credit_code import make_credit_code, organisation_check_character
-from tests.support.cities import built_in_city
-from tests.support.http import call
+from core.testing.cities import built_in_city
+from core.testing.http import call
 
 __all__ = ["call"]  # the plugin's tests import it from here
 
@@ -35,12 +35,9 @@ def pingliang() -> City:
 
 
 @pytest.fixture
-def app(pingliang, db_url):
-    from tests.support.cities import ready_app
-
-    app = ready_app(pingliang, db_url)
-    yield app
-    app.extensions["zhaoshang"].engine.dispose()
+def city(pingliang) -> City:
+    """The city the core's testing plugin serves as ``app`` and ``client`` (core.testing)."""
+    return pingliang
 
 
 def investor(**overrides: Any) -> dict[str, Any]:

@@ -14,10 +14,10 @@ from core.clock import CHINA, utcnow
 from core.demo import load_demo_data
 from plugins.pingliang import demo as pingliang_demo
 from plugins.pingliang.tests.conftest import call
-from tests.support.cities import ready_app
-from tests.support.databases import BACKENDS
-from tests.support.demo import dated_after, demo_client_for
-from tests.support.http import ApiClient
+from core.testing.cities import ready_app
+from core.testing.databases import BACKENDS
+from core.testing.demo import dated_after, demo_client_for
+from core.testing.http import ApiClient
 
 
 def percent(rate: str) -> Decimal:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.http import call
+from core.testing.http import call
 
 
 @pytest.mark.parametrize("month", ["0000-01", "9999-12", "2026-13", "2026-6"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import plugins.pingliang.models  # noqa: F401 - registers the plugin's tables on the metadata
-from tests.support.migrations import assert_migration_matches
+from core.testing.migrations import assert_migration_matches
 
 TABLES = {"pingliang_opportunities", "pingliang_target_enterprises", "pingliang_listed_projects",
           "pingliang_policy_supports", "pingliang_targets", "pingliang_schedulings",

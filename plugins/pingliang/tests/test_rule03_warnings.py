@@ -10,7 +10,7 @@ import pytest
 
 from core.clock import travel
 from plugins.pingliang.tests.conftest import advance, call, list_project, new_project, own
-from tests.support.records import add_funds
+from core.testing.records import add_funds
 
 
 def _levels(client, project_id, today):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from plugins.pingliang.tests.conftest import advance, call, investor, new_project
-from tests.support.records import add_funds
+from core.testing.records import add_funds
 
 
 def _signed(client, channel, province, amount, arrived=None):

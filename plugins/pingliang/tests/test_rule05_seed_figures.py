@@ -14,7 +14,7 @@ import pytest
 from core.app import create_app
 from core.cli import load_demo, prepare_database
 from core.config import built_in_config_path
-from tests.support.databases import BACKENDS
+from core.testing.databases import BACKENDS
 
 PERIOD = "from=2023-01-01&to=2023-05-31&out_of_province=true"
 

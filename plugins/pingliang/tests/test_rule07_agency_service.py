@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from core.clock import travel
 from plugins.pingliang.tests.conftest import call, new_project
-from tests.support.records import events_of, row_counts
-from tests.support.web_pages import served_pages
+from core.testing.records import events_of, row_counts
+from core.testing.web_pages import served_pages
 
 CHONGXIN = ("clerk", "chongxin")  # 崇信县: the project's county
 KONGTONG = ("clerk", "kongtong")  # another county

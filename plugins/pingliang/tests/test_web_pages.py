@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from plugins.pingliang.tests.conftest import advance, call, list_project, new_project
-from tests.support.web_pages import served_pages
+from core.testing.web_pages import served_pages
 
 
 def test_the_four_lists_and_the_month_are_pages(client):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from plugins.pingliang.tests.conftest import call, list_project, new_project
-from tests.support.records import row_counts
+from core.testing.records import row_counts
 
 KONGTONG = ("clerk", "kongtong")  # 崆峒区
 CHONGXIN = ("clerk", "chongxin")  # 崇信县

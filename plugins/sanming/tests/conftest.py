@@ -1,6 +1,6 @@
 """Sanming's city from its own deployment file, and the requests a Sanming clerk makes.
 
-Every API test runs on SQLite and on the real PostgreSQL (the suite's ``db_url``).
+Every API test runs on SQLite and on the real PostgreSQL (``db_url`` of core.testing).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from core.city import City
 from core.clock import travel
 from core.credit_code import make_credit_code, organisation_check_character
-from tests.support.cities import built_in_city
+from core.testing.cities import built_in_city
 
 _serials = itertools.count(1)
 
@@ -38,12 +38,9 @@ def sanming() -> City:
 
 
 @pytest.fixture
-def app(sanming, db_url):
-    from tests.support.cities import ready_app
-
-    app = ready_app(sanming, db_url)
-    yield app
-    app.extensions["zhaoshang"].engine.dispose()
+def city(sanming) -> City:
+    """The city the core's testing plugin serves as ``app`` and ``client`` (core.testing)."""
+    return sanming
 
 
 def investor(**overrides: Any) -> dict[str, Any]:

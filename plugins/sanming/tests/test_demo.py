@@ -12,10 +12,10 @@ from core.api.support import EXTENSION
 from core.cli import load_demo
 from core.clock import utcnow
 from plugins.sanming.tests.conftest import call
-from tests.support.cities import ready_app
-from tests.support.databases import BACKENDS
-from tests.support.demo import dated_after, demo_client_for
-from tests.support.http import ApiClient
+from core.testing.cities import ready_app
+from core.testing.databases import BACKENDS
+from core.testing.demo import dated_after, demo_client_for
+from core.testing.http import ApiClient
 
 TODAY = dt.date(2024, 11, 20)
 

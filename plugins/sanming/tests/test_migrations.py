@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import plugins.sanming.models  # noqa: F401 - registers the plugin's tables on the metadata
-from tests.support.migrations import assert_migration_matches
+from core.testing.migrations import assert_migration_matches
 
 TABLES = {"sanming_park_resources", "sanming_rolling_checks", "sanming_accountability_cases",
           "sanming_tax_settlements", "sanming_meetings"}

@@ -4,7 +4,7 @@ legwork methods; a lead or project may say which method brought it."""
 from __future__ import annotations
 
 from plugins.sanming.tests.conftest import call, new_lead, new_project
-from tests.support.records import row_counts
+from core.testing.records import row_counts
 
 
 def test_the_profile_names_the_campaign_and_its_methods(client):

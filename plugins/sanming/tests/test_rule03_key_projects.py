@@ -12,7 +12,7 @@ import pytest
 
 from plugins.sanming.key_projects import key_basis
 from plugins.sanming.tests.conftest import ACCOUNTS, advance, call, new_project, pass_pre_evaluation
-from tests.support.records import row_counts
+from core.testing.records import row_counts
 
 
 def project(amount: str, industry: str = "new_materials", **attributes: object):

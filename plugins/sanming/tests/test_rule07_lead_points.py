@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from core.clock import travel
 from plugins.sanming.tests.conftest import advance, call, investor, new_lead, sanming_city
-from tests.support.http import ApiClient
-from tests.support.records import events_of, row_counts
+from core.testing.http import ApiClient
+from core.testing.records import events_of, row_counts
 
 
 def points_of(client, query=""):

@@ -11,7 +11,7 @@ import pytest
 
 from core.clock import travel
 from plugins.sanming.tests.conftest import advance, call, new_project
-from tests.support.records import add_funds, row_counts
+from core.testing.records import add_funds, row_counts
 
 ALL_YES = {"in_statistics": True, "paying_tax": True, "investment_as_declared": True}
 

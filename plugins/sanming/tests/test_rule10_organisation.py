@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from plugins.sanming.tests.conftest import call, new_lead
-from tests.support.records import row_counts
+from core.testing.records import row_counts
 
 
 def test_eight_working_groups_under_the_hq(client):

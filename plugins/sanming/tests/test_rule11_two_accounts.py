@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from plugins.sanming.tests.conftest import advance, call, new_project
-from tests.support.records import row_counts
+from core.testing.records import row_counts
 
 
 def ready(client, **attributes):

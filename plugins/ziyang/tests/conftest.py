@@ -1,6 +1,6 @@
 """Ziyang's city from its own deployment file, and the requests a Ziyang clerk makes.
 
-Every test runs on SQLite and on the real PostgreSQL (the suite's ``db_url``).
+Every test runs on SQLite and on the real PostgreSQL (``db_url`` of core.testing).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from core.city import City
 from core.clock import travel
 from core.credit_code import make_credit_code, organisation_check_character
-from tests.support.cities import built_in_city
-from tests.support.http import call
+from core.testing.cities import built_in_city
+from core.testing.http import call
 
 CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
 _serials = itertools.count(1)
@@ -39,12 +39,9 @@ def ziyang() -> City:
 
 
 @pytest.fixture
-def app(ziyang, db_url):
-    from tests.support.cities import ready_app
-
-    app = ready_app(ziyang, db_url)
-    yield app
-    app.extensions["zhaoshang"].engine.dispose()
+def city(ziyang) -> City:
+    """The city the core's testing plugin serves as ``app`` and ``client`` (core.testing)."""
+    return ziyang
 
 
 def investor(**overrides: Any) -> dict[str, Any]:

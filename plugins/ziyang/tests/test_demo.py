@@ -14,10 +14,10 @@ from core.cli import load_demo
 from core.clock import utcnow
 from core.demo import load_demo_data
 from plugins.ziyang.tests.conftest import call
-from tests.support.cities import ready_app
-from tests.support.databases import BACKENDS
-from tests.support.demo import dated_after
-from tests.support.http import ApiClient
+from core.testing.cities import ready_app
+from core.testing.databases import BACKENDS
+from core.testing.demo import dated_after
+from core.testing.http import ApiClient
 
 TODAY = dt.date(2024, 11, 20)
 
@@ -25,8 +25,8 @@ TODAY = dt.date(2024, 11, 20)
 @pytest.fixture(scope="module", params=BACKENDS)
 def demo_client(request, tmp_path_factory, ziyang):
     """One demo database per backend for the whole module: loading it is the slow part."""
-    from tests.support.cities import ready_app
-    from tests.support.http import ApiClient
+    from core.testing.cities import ready_app
+    from core.testing.http import ApiClient
 
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('ziyang-demo') / 'city.db'}"

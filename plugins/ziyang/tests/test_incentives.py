@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from core.toolkit import Intermediary
 from plugins.ziyang.tests.conftest import call, new_project, ready_to_sign, sign
-from tests.support.records import add_funds
+from core.testing.records import add_funds
 
 
 def intermediary(app, name: str) -> int:

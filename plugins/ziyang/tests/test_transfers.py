@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from plugins.ziyang.tests.conftest import call, new_project, ready_to_sign, sign, ziyang_city
-from tests.support.records import add_funds
+from core.testing.records import add_funds
 
 
 def transferred_and_signed(client) -> dict:
@@ -58,8 +58,8 @@ def test_the_citys_unit_figures_credit_each_side_once(client):
 
 
 def test_the_tax_ratio_follows_configuration_when_the_province_rule_arrives(db_url):
-    from tests.support.cities import ready_app
-    from tests.support.http import ApiClient
+    from core.testing.cities import ready_app
+    from core.testing.http import ApiClient
 
     city = ziyang_city(policy={"transfer_tax_ratio": "2:8"})
     app = ready_app(city, db_url)

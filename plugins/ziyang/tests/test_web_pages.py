@@ -3,12 +3,14 @@ the problems the plugin finds, and the sharing of transferred projects."""
 
 from __future__ import annotations
 
-from tests.support.web_pages import served_pages
+from core.testing.web_pages import served_pages
+from plugins.ziyang.tests.conftest import new_project
 
 
 def test_the_six_ones_board_shows_every_group_and_its_problems(client):
-    pages = served_pages(client)
-    assert list(pages) == ["ziyang_six_ones", "ziyang_transfer_split"]
+    # The signing records are read for one project (the project page's section).
+    pages = served_pages(client, {"project_id": str(new_project(client)["id"])})
+    assert list(pages) == ["ziyang_six_ones", "ziyang_transfer_split", "ziyang_signing"]
     board, problems = pages["ziyang_six_ones"]["sections"]
     assert board["source"] == "reports/ziyang_six_ones"
     assert [c["heading"] for c in board["columns"]][:2] == ["产业招商小组", "市级领导"]

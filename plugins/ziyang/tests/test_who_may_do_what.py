@@ -13,7 +13,7 @@ from plugins.ziyang.tests.conftest import (
     ready_to_sign,
     sign,
 )
-from tests.support.records import row_counts
+from core.testing.records import row_counts
 
 TABLES = ("projects", "project_changes", "stage_transitions", "evaluations", "evaluation_scores",
           "evaluation_steps", "ziyang_fulfilment_results", "ziyang_group_ones", "ziyang_meetings")

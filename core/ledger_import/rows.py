@@ -1,0 +1,376 @@
+"""One ledger row through the core's own services, as if typed by the importing user.
+
+A row's cells become the API's request body (names matched to codes, :mod:`core.choices`),
+loaded by the API's own schema and refused office-only fields the same way; the record is then
+made by the service a form would call (``report_lead``, ``create_project``, ``transition``,
+``set_milestone``, ``add_funds``, ``upsert_enterprise``, ``register``), with its permissions,
+gates, time rules, history and outbox events. Whatever they refuse becomes problems of the
+row, by sheet, row, column (the Chinese heading) and Chinese message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from marshmallow import Schema, ValidationError
+
+from core.choices import Choice
+from core.identity import Actor
+from core.ledger_import.cells import looks_like_formula
+from core.ledger_import.layout import (
+    CHOICE_VALUES,
+    LEDGER_NO,
+    STAGE_DATE_COLUMNS,
+    Column,
+    Sheet,
+)
+from core.lifecycle import MAIN_LINE, Stage
+from core.names import normalise_enterprise_name
+from core.permissions import office_only_problems
+from core.policy import FieldProblem
+from core.problems import Problem, field_problems
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from core.city import City
+
+Cells = dict[str, Any]
+ChildRows = list[tuple[int, Cells]]
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One problem of the file: ``row`` as the spreadsheet numbers it (1 is the heading)."""
+
+    sheet: str
+    row: int
+    column: str  # the Chinese heading, or "" for the whole row
+    field: str
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column,
+                "field": self.field, "code": self.code, "message": self.message}
+
+
+class RowFailed(Exception):
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
+@dataclass
+class Context:
+    session: Session
+    city: City
+    actor: Actor
+    choices: dict[str, Choice]
+    file_name: str
+    seen_enterprises: dict[str, int] = field(default_factory=dict)  # key → first row
+
+
+@dataclass
+class Located:
+    """Where a service's field problems land: the sheet and row, and column by field."""
+
+    sheet: Sheet
+    row: int
+    fields: dict[str, str] = field(default_factory=dict)  # service field → heading
+    default: str = ""
+
+    def heading(self, name: str) -> str:
+        if name in self.fields:
+            return self.fields[name]
+        column = self.sheet.column_for(name)
+        return column.heading if column else self.default
+
+    def problem(self, name: str, code: str, message: str) -> ImportProblem:
+        return ImportProblem(self.sheet.title, self.row, self.heading(name), name, code, message)
+
+    def of(self, problems: list[FieldProblem]) -> list[ImportProblem]:
+        return [self.problem(p.field, p.code, p.message) for p in problems]
+
+    def of_exception(self, exc: Exception) -> list[ImportProblem]:
+        if isinstance(exc, ValidationError):
+            return self.of(field_problems(exc.messages))
+        assert isinstance(exc, Problem)
+        found = self.of(exc.errors)
+        for refusal in exc.refusals:
+            name = refusal.rule.removeprefix("gate.")
+            found.append(self.problem(name, refusal.rule, refusal.message))
+        if not found:
+            found.append(self.problem("", exc.code, exc.detail))
+        return found
+
+
+def attempt(where: Located, call: Any, *args: Any) -> Any:
+    """``call(*args)``, its refusal turned into the row's problems (:class:`RowFailed`)."""
+    try:
+        return call(*args)
+    except (Problem, ValidationError) as exc:
+        raise RowFailed(where.of_exception(exc)) from exc
+
+
+def text_of(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _cell(ctx: Context, column: Column, value: Any, where: Located) -> tuple[Any, list]:
+    """A cell as the request body holds it, or the problem with it."""
+    if column.value in CHOICE_VALUES:
+        choice = ctx.choices[column.value]
+        code = choice.code_of(text_of(value))
+        if code is None:
+            return None, [where.problem(column.field, "choice.unknown",
+                                        choice.unknown_message(text_of(value)))]
+        return code, []
+    if column.value in ("money", "date") and looks_like_formula(value):
+        what = "数字" if column.value == "money" else "日期"
+        return None, [where.problem(column.field, "cell.formula",
+                                    f"单元格“{value}”是公式，导入按文本读取、不计算公式；请填写{what}")]
+    if column.value == "date" and isinstance(value, dt.datetime):
+        return value.date().isoformat(), []
+    if column.value == "attribute":
+        if isinstance(value, Decimal):
+            return (int(value) if value == value.to_integral() else str(value)), []
+        return (value.isoformat() if isinstance(value, dt.date) else value), []
+    return text_of(value), []
+
+
+def body_of(ctx: Context, sheet: Sheet, row: int, cells: Cells,
+            where: Located) -> tuple[dict[str, Any], list[ImportProblem]]:
+    """The row's request body (dotted fields nested) and the problems of its cells."""
+    body: dict[str, Any] = {}
+    problems: list[ImportProblem] = []
+    for column in sheet.columns:
+        value = cells.get(column.heading)
+        if value is None:
+            continue
+        converted, found = _cell(ctx, column, value, where)
+        problems += found
+        if found:
+            continue
+        target = body
+        *parents, leaf = column.field.split(".")
+        for part in parents:
+            target = target.setdefault(part, {})
+        target[leaf] = converted
+    return body, problems
+
+
+def loaded(schema: type[Schema], body: dict[str, Any], ctx: Context, where: Located,
+           refused: frozenset[str] | set[str] = frozenset()
+           ) -> tuple[dict[str, Any], list[ImportProblem]]:
+    """``body`` loaded by the API's schema, with the office-only fields refused as the API
+    refuses them (``core.permissions.office_only_problems``)."""
+    problems = where.of(office_only_problems(schema, body, ctx.actor))
+    try:
+        return schema().load(body), problems
+    except ValidationError as exc:
+        # A cell already refused (an unknown name, a formula) is left out of the body: its
+        # "required" from the schema would say the same twice.
+        return {}, problems + [problem for problem in where.of(field_problems(exc.messages))
+                               if problem.field not in refused]
+
+
+def enterprise_conflict(ctx: Context, data: dict[str, Any], where: Located,
+                        prefix: str = "enterprise.") -> list[ImportProblem]:
+    """The duplicates check: a credit code already held by an enterprise of another name."""
+    from core.models import Enterprise
+
+    code, name = data.get("credit_code"), data.get("name")
+    if not code or not name:
+        return []
+    held = ctx.session.scalar(sa.select(Enterprise).where(Enterprise.credit_code == code))
+    if held is None or held.normalized_name == normalise_enterprise_name(name):
+        return []
+    return [where.problem(f"{prefix}name", "enterprise.duplicate",
+                          f"统一社会信用代码 {code} 已登记为“{held.name}”，与本行企业名称“{name}”"
+                          f"不一致：同一企业请用同一名称，不同企业请核对信用代码")]
+
+
+def required_ledger_no(cells: Cells, sheet: Sheet, row: int) -> str:
+    column = sheet.column_for(LEDGER_NO)
+    assert column is not None
+    value = cells.get(column.heading)
+    if value is None:
+        raise RowFailed([ImportProblem(sheet.title, row, column.heading, LEDGER_NO, "required",
+                                       "此项为必填项")])
+    return text_of(value)
+
+
+# -- the kinds -----------------------------------------------------------------------------
+
+
+def import_lead(ctx: Context, sheet: Sheet, row: int, cells: Cells) -> int:
+    from core.schemas.leads import LeadCreate
+    from core.services.leads import report_lead
+
+    where = Located(sheet, row)
+    body, problems = body_of(ctx, sheet, row, cells, where)
+    body.pop(LEDGER_NO, None)
+    data, found = loaded(LeadCreate, body, ctx, where, {p.field for p in problems})
+    problems += found
+    if data:
+        problems += enterprise_conflict(ctx, data["enterprise"], where)
+    if problems:
+        raise RowFailed(problems)
+    where.default = "报送单位"
+    return attempt(where, report_lead, ctx.session, ctx.city, data, ctx.actor).id
+
+
+def enterprise_key(cells: Cells, sheet: Sheet) -> str | None:
+    code = cells.get("统一社会信用代码")
+    if code is not None:
+        return text_of(code).upper()
+    name = cells.get("企业名称")
+    return f"name:{normalise_enterprise_name(text_of(name))}" if name is not None else None
+
+
+def import_enterprise(ctx: Context, sheet: Sheet, row: int, cells: Cells) -> int:
+    from core.schemas.organisation import EnterpriseInput
+    from core.services.enterprises import find_enterprise, upsert_enterprise
+
+    where = Located(sheet, row)
+    body, problems = body_of(ctx, sheet, row, cells, where)
+    data, found = loaded(EnterpriseInput, body, ctx, where, {p.field for p in problems})
+    problems += found
+    if data:
+        problems += enterprise_conflict(ctx, data, where, prefix="")
+        name_key = f"name:{normalise_enterprise_name(data['name'])}"
+        for key in filter(None, (data.get("credit_code"), name_key)):
+            if key in ctx.seen_enterprises:
+                problems.append(where.problem(
+                    "name", "enterprise.duplicate",
+                    f"与第 {ctx.seen_enterprises[key]} 行为同一企业（信用代码或规范化名称相同），"
+                    f"请合并为一行"))
+                break
+            ctx.seen_enterprises[key] = row
+    if problems:
+        raise RowFailed(problems)
+    known = find_enterprise(ctx.session, data.get("credit_code"), data["name"])
+    if known is not None and known.credit_code and data.get("credit_code") is None:
+        return known.id  # the name of an enterprise already known by its code
+    return attempt(where, upsert_enterprise, ctx.session, data, ctx.city, ctx.actor).id
+
+
+def import_introducer(ctx: Context, sheet: Sheet, row: int, cells: Cells) -> int:
+    from core.schemas.introducers import IntermediaryInput
+    from core.services.introducers import register
+
+    where = Located(sheet, row)
+    body, problems = body_of(ctx, sheet, row, cells, where)
+    body.pop(LEDGER_NO, None)
+    data, found = loaded(IntermediaryInput, body, ctx, where, {p.field for p in problems})
+    problems += found
+    if problems:
+        raise RowFailed(problems)
+    return attempt(where, register, ctx.session, ctx.city, data, ctx.actor).id
+
+
+def stage_steps(target: Stage, dates: dict[str, dt.date]) -> list[Stage]:
+    """The moves from 储备 to ``target``: the main line, and for 终止/清退 the main line as
+    far as the ledger dates it (清退 at least from 签约)."""
+    if target in MAIN_LINE:
+        return list(MAIN_LINE[1:MAIN_LINE.index(target) + 1])
+    reached = [stage for stage in MAIN_LINE[1:4] if stage.value in dates]
+    last = reached[-1] if reached else Stage.RESERVE
+    if target == Stage.CLEARED and MAIN_LINE.index(last) < MAIN_LINE.index(Stage.SIGNED):
+        last = Stage.SIGNED
+    return [*MAIN_LINE[1:MAIN_LINE.index(last) + 1], target]
+
+
+def _dates(body: dict[str, Any], where: Located) -> tuple[dict[str, dt.date], list]:
+    dates, problems = {}, []
+    for stage, text in (body.pop("stage_dates", None) or {}).items():
+        column = STAGE_DATE_COLUMNS[Stage(stage)]
+        try:
+            dates[stage] = dt.date.fromisoformat(text)
+        except ValueError:
+            problems.append(where.problem(column.field, "invalid", "日期格式不正确（如 2024-03-01）"))
+    return dates, problems
+
+
+def import_project(ctx: Context, sheet: Sheet, row: int, cells: Cells,
+                   children: dict[str, tuple[Sheet, ChildRows]]) -> int:
+    from core.schemas.projects import FundCreate, MilestoneInput, ProjectCreate
+    from core.services import projects as service
+    from core.services.history import record_change
+
+    where = Located(sheet, row, default="当前阶段")
+    body, problems = body_of(ctx, sheet, row, cells, where)
+    key = body.pop(LEDGER_NO)
+    target = Stage(body.pop("stage")) if body.get("stage") else None
+    if target is None and not any(p.field == "stage" for p in problems):
+        problems.append(where.problem("stage", "required", "此项为必填项"))
+    dates, found = _dates(body, where)
+    problems += found
+    data, found = loaded(ProjectCreate, body, ctx, where, {p.field for p in problems})
+    problems += found
+    if data:
+        problems += enterprise_conflict(ctx, data["enterprise"], where)
+    steps: list[tuple[Stage, dt.date]] = []
+    if target is not None:
+        planned = stage_steps(target, dates)
+        for index, stage in enumerate(planned):
+            on = dates.get(stage.value)
+            if on is None and stage == Stage.NEGOTIATING and index + 1 < len(planned):
+                on = dates.get(planned[index + 1].value)
+            if on is None:
+                column = STAGE_DATE_COLUMNS[stage]
+                problems.append(where.problem(column.field, "import.stage_date_required",
+                                              f"项目已进入“{stage.label}”，须填写{column.heading}"))
+            else:
+                steps.append((stage, on))
+    parts: dict[str, list[tuple[Located, dict[str, Any]]]] = {}
+    for name, schema in (("funds", FundCreate), ("milestones", MilestoneInput)):
+        child_sheet, child_rows = children.get(name, (None, []))
+        for child_row, child_cells in child_rows:
+            assert child_sheet is not None
+            located = Located(child_sheet, child_row)
+            child_body, found = body_of(ctx, child_sheet, child_row, child_cells, located)
+            child_body.pop(LEDGER_NO, None)
+            child_data, more = loaded(schema, child_body, ctx, located,
+                                      {p.field for p in found})
+            problems += found + more
+            parts.setdefault(name, []).append((located, child_data))
+    if problems:
+        raise RowFailed(problems)
+
+    where.default = "招商单位"
+    project = attempt(where, service.create_project, ctx.session, ctx.city, data, ctx.actor)
+    where.default = "当前阶段"
+    milestones = parts.get("milestones", [])
+    for located, milestone in milestones:
+        attempt(located, service.set_milestone, ctx.session, ctx.city, project,
+                {"kind": milestone["kind"], "planned_on": milestone["planned_on"]}, ctx.actor)
+    # Stage moves in their order; each actual milestone date before the first move dated on
+    # or after it (a completion's actual date is what lets the project enter 竣工投产 that day).
+    actuals = sorted(((milestone["actual_on"], located, milestone)
+                      for located, milestone in milestones if milestone.get("actual_on")),
+                     key=lambda entry: entry[0])
+    for stage, on in [*steps, (None, None)]:
+        while actuals and (on is None or actuals[0][0] <= on):
+            _, located, milestone = actuals.pop(0)
+            attempt(located, service.set_milestone, ctx.session, ctx.city, project, milestone,
+                    ctx.actor)
+        if stage is not None:
+            mover = Located(sheet, row, {"occurred_on": STAGE_DATE_COLUMNS[stage].heading},
+                            "当前阶段")
+            attempt(mover, service.transition, ctx.session, ctx.city, project,
+                    {"target": stage.value, "occurred_on": on}, ctx.actor)
+    for located, fund in parts.get("funds", []):
+        attempt(located, service.add_funds, ctx.session, ctx.city, project, fund, ctx.actor)
+    record_change(ctx.session, project, ctx.actor.user, "imported",
+                  {"file": [None, ctx.file_name], "row": [None, row], "ledger_no": [None, key]})
+    return project.id

@@ -1,0 +1,210 @@
+"""Importing a city's existing ledgers (台账): the dry run's exact list of problems, the
+all-or-nothing commit, a second import that changes nothing, clerks limited to their unit's
+rows, the template, the background job and the command (docs/interface-apis.md)."""
+
+from __future__ import annotations
+
+import io
+import threading
+from decimal import Decimal
+
+import sqlalchemy as sa
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from core.models import ImportedRecord, Project, ProjectChange
+from core.toolkit import hookimpl
+from tests.support.cities import make_city
+from tests.support.ledgers import project_ledger, project_rows, workbook
+from tests.support.records import row_counts
+
+TABLES = ("projects", "enterprises", "milestones", "fund_tranches", "stage_transitions",
+          "project_changes", "imported_records", "leads", "intermediaries")
+MISTAKES = {1: "unknown_unit", 3: "date_order", 6: "future_date", 8: "negative_amount",
+            9: "duplicate_enterprise", 10: "formula"}
+
+
+def upload(client, content, kind="projects", commit=False, as_=None, name="东区项目台账.xlsx"):
+    query = f"/imports?kind={kind}&dry_run={'false' if commit else 'true'}"
+    response = client.post(query, data={"file": (io.BytesIO(content), name)},
+                           content_type="multipart/form-data", as_=as_)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def listed(result):
+    return [(p["sheet"], p["row"], p["column"], p["code"]) for p in result["problems"]]
+
+
+def test_a_ledger_with_mistakes_is_refused_with_the_exact_list_and_writes_nothing(app, client):
+    before = row_counts(app, *TABLES)
+    content = project_ledger(200, MISTAKES)
+    for commit in (False, True):
+        result = upload(client, content, commit=commit)
+        assert result["committed"] is False and result["rows"] == 200
+        # Spreadsheet rows: the heading is row 1, ledger row i is row i + 2.
+        assert listed(result) == [
+            ("项目", 3, "招商单位", "choice.unknown"),
+            ("项目", 5, "开工日期", "date.before_previous_stage"),
+            ("项目", 5, "开工日期", "date.before_signing"),
+            ("项目", 8, "签约日期", "date.in_future"),
+            ("项目", 10, "计划总投资（万元）", "money.negative"),
+            ("项目", 11, "企业名称", "enterprise.duplicate"),
+            ("项目", 12, "计划总投资（万元）", "cell.formula"),
+        ]
+        messages = [p["message"] for p in result["problems"]]
+        assert messages[0] == ("单位“北区”不在可选范围内；"
+                               "可选：测试市投资促进局、东区、西县、高新区、市商务局")
+        assert "=SUM(1,2)" in messages[-1] and "不计算公式" in messages[-1]
+        assert row_counts(app, *TABLES) == before  # nothing written, no event
+
+
+def test_the_corrected_ledger_is_imported_once_and_only_once(app, client):
+    content = project_ledger(200)
+    dry = upload(client, content)
+    assert (dry["problems"], dry["created"], dry["committed"]) == ([], 200, False)
+    before = row_counts(app, *TABLES)
+    assert before["projects"] == 0
+
+    done = upload(client, content, commit=True)
+    assert (done["problems"], done["created"], done["committed"]) == ([], 200, True)
+    after = row_counts(app, *TABLES)
+    assert after["projects"] == after["imported_records"] == 200
+    assert after["outbox"] > before["outbox"]  # every record published its events
+    signed = [row for row in project_rows(200) if row["当前阶段"] in ("签约", "开工")]
+    assert after["fund_tranches"] == sum(row["当前阶段"] == "开工" for row in signed)
+
+    again = upload(client, content, commit=True, name="再次导入.xlsx")
+    assert (again["problems"], again["created"], again["unchanged"]) == ([], 0, 200)
+    assert row_counts(app, *TABLES) == after
+
+    # The record says where it came from; its stage and dates are the ledger's.
+    with app.app_context():
+        session = app.extensions["zhaoshang"].sessions()
+        record = session.scalar(sa.select(ImportedRecord).where(
+            ImportedRecord.ledger_key == "DQ-2024-0004"))
+        project = session.get(Project, record.record_id)
+        assert (project.stage, str(project.signed_on), str(project.started_on)) == (
+            "started", "2024-03-01", "2024-04-01")
+        imported = session.scalar(sa.select(ProjectChange).where(
+            ProjectChange.project_id == project.id, ProjectChange.action == "imported"))
+        assert imported.changes["row"] == [None, 5] and imported.changes["file"][1] == "东区项目台账.xlsx"
+        session.close()
+
+    # The city's figures include the ledger: every signed project of 2024, at its amount.
+    total = client.get("/stats?from=2024-01-01&to=2024-12-31").json["total"]
+    assert Decimal(total["signed_count"]) == len(signed)
+    assert Decimal(total["signed_amount"]) == sum(row["计划总投资（万元）"] for row in signed)
+
+
+def test_a_row_changed_since_its_import_is_refused_not_overwritten(app, client):
+    upload(client, project_ledger(8), commit=True)
+    before = row_counts(app, *TABLES)
+    rows = project_ledger(8, {2: "negative_amount"})
+    result = upload(client, rows, commit=True)
+    assert listed(result) == [("项目", 4, "", "import.changed")]
+    assert "东区项目台账.xlsx" in result["problems"][0]["message"]
+    assert row_counts(app, *TABLES) == before
+
+
+def test_a_clerk_imports_only_rows_of_their_own_unit(app, client):
+    clerk = ("clerk", "east")
+    before = row_counts(app, *TABLES)
+    result = upload(client, project_ledger(10), commit=True, as_=clerk)
+    # Rows 0 and 5 belong to 西县 (every fifth): refused as a form would refuse them.
+    assert listed(result) == [("项目", 2, "招商单位", "forbidden_unit"),
+                              ("项目", 7, "招商单位", "forbidden_unit")]
+    assert result["problems"][0]["message"].startswith("您属于东区")
+    assert row_counts(app, *TABLES) == before
+    result = upload(client, project_ledger(10, unit="东区"), commit=True, as_=clerk)
+    assert (result["problems"], result["created"], result["committed"]) == ([], 8, True)
+
+
+def test_leads_enterprises_and_introducers_ledgers(app, client):
+    leads = workbook([("线索", ["台账编号", "线索名称", "企业名称", "统一社会信用代码", "产业",
+                                 "意向投资额（万元）", "报送单位", "招商方式", "报送日期"], [
+        {"台账编号": f"XS-{n}", "线索名称": f"台账线索{n}", "企业名称": f"线索企业{n}有限公司",
+         "产业": "先进制造", "意向投资额（万元）": 3000, "报送单位": "东区", "招商方式": "节会推介招",
+         "报送日期": "2024-05-0" + str(n)} for n in range(1, 4)])])
+    assert upload(client, leads, "leads", commit=True)["created"] == 3
+    assert upload(client, leads, "leads", commit=True)["unchanged"] == 3
+    assert row_counts(app, "leads")["leads"] == 3
+
+    enterprises = workbook([("企业", ["企业名称", "统一社会信用代码"], [
+        {"企业名称": "甲方科技有限公司"}, {"企业名称": "乙方材料有限公司"},
+        {"企业名称": "甲方科技有限公司"}])])
+    result = upload(client, enterprises, "enterprises", commit=True)
+    assert listed(result) == [("企业", 4, "企业名称", "enterprise.duplicate")]
+
+    introducers = workbook([("引荐人", ["台账编号", "名称", "类别", "联系电话"], [
+        {"台账编号": "YJ-1", "名称": "某某咨询有限公司", "类别": "顾问", "联系电话": "13900001111"},
+        {"台账编号": "YJ-2", "名称": "李四", "类别": "老乡", "联系电话": "13900002222"}])])
+    result = upload(client, introducers, "introducers", commit=True)
+    assert listed(result) == [("引荐人", 3, "类别", "choice.unknown")]
+
+
+def test_the_template_has_the_citys_names_as_drop_downs_and_its_own_fields(app_for):
+    class Fields:
+        @hookimpl
+        def field_labels(self, city):
+            return {"attributes.energy_review": "能评批复文号"}
+
+    from core.testing.http import ApiClient
+
+    client = ApiClient(app_for(make_city(extra_plugins=[("fields", Fields())])).test_client())
+    response = client.get("/imports/templates/projects.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames[:3] == ["项目", "到位资金", "节点"] and "说明" in book.sheetnames
+    assert book["选项"].sheet_state == "hidden"
+    headings = [cell.value for cell in book["项目"][1]]
+    assert headings[:2] == ["台账编号", "项目名称"] and headings[-1] == "能评批复文号"
+    units = [row[0] for row in book["选项"].iter_rows(min_row=2, max_col=1, values_only=True)
+             if row[0] is not None]
+    assert units == ["测试市投资促进局", "东区", "西县", "高新区", "市商务局"]
+    unit_column = headings.index("招商单位") + 1
+    checks = {str(check.sqref).split(":")[0][:-1]: check.formula1
+              for check in book["项目"].data_validations.dataValidation}
+    letter = book["项目"].cell(1, unit_column).column_letter
+    assert checks[letter] == "='选项'!$A$2:$A$6"
+    assert client.get("/imports/templates/nothing.xlsx").status_code == 404
+
+
+def test_a_large_file_imports_in_the_background_with_its_progress(app, client):
+    response = client.post("/imports?kind=projects&dry_run=false&background=true",
+                           data={"file": (io.BytesIO(project_ledger(12)), "台账.xlsx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 202, response.json
+    job = response.json
+    for thread in threading.enumerate():
+        if thread.name == f"ledger-import-{job['id']}":
+            thread.join()
+    status = client.get(f"/imports/jobs/{job['id']}").json
+    assert (status["status"], status["done"], status["total"]) == ("finished", 12, 12)
+    assert status["result"]["committed"] is True and row_counts(app, "projects")["projects"] == 12
+    # Only the uploader sees the job.
+    assert client.get(f"/imports/jobs/{job['id']}", as_=("clerk", "east")).status_code == 404
+
+
+def test_the_command_dry_runs_and_commits(app, tmp_path):
+    from core.api.support import runtime
+    from core.cli import import_command
+
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(project_ledger(6, {1: "unknown_unit"}))
+    with app.app_context():
+        city_app = app
+
+    def run(*args):
+        from unittest import mock
+
+        with mock.patch("core.cli.city_app", return_value=city_app):
+            return CliRunner().invoke(import_command, [str(path), "--kind", "projects",
+                                                       "--city", "x", *args])
+
+    refused = run("--commit")
+    assert refused.exit_code == 1 and "choice.unknown" in refused.output
+    path.write_bytes(project_ledger(6))
+    assert run().exit_code == 0 and row_counts(app, "projects")["projects"] == 0
+    assert run("--commit").exit_code == 0 and row_counts(app, "projects")["projects"] == 6
+    del runtime
