@@ -9,9 +9,10 @@ the city passes its ``projects`` and ``fund_tranches`` (:data:`CITY`), the provi
 Two passes per request, sent as one ``UNION ALL``: one over the projects (conditional sums
 give the signed, started, fulfilling and last year's figures at once; signing dates for this
 period and last year's are both read from the index on the signing date) and one over the
-tranches joined to their projects (verified and pending amounts). Grouping by industry, channel, 省外 flag or any extra
-column happens in SQL; by month, the key is the date's year and month, and last year's
-signings count under the same month this year (as ``tally`` does: 29 Feb maps into February).
+tranches joined to their projects (verified and pending amounts). Grouping by industry,
+channel, 省外 flag or any extra column happens in SQL; by month, the key is the date's year
+and month, and last year's signings count under the same month this year (as ``tally`` does:
+29 Feb maps into February).
 Grouping by unit needs each project's credit on a day (transfers' fractional shares): it is
 computed by ``tally`` over only the projects with something in the period
 (:func:`active_project_filter`), never over the whole table.

@@ -23,15 +23,17 @@
    CloudEvents 1.0 Kafka binary-mode message (headers ``ce_*``, ``content-type``; value =
    the JSON data), with an idempotent ``acks=all`` producer. ``ce_sequence`` carries the
    position (zero-padded) so a consumer can tell a stale redelivery from a newer state.
-   The record's timestamp is the event's time. Messages are built from the stored JSON text
-   (:class:`MessageBuilder`, byte for byte :func:`cloudevent_message`). Before the first
+   The record's timestamp is the event's time. The value is the row's ``wire`` bytes, encoded
+   when the event was recorded (:class:`MessageBuilder`, byte for byte
+   :func:`cloudevent_message`); each message is built just before it is sent. Before the first
    round the topic is created (or brought) to the city's retention settings
    (:func:`topic_configs`: keep everything unless ``[events] retention_days`` says otherwise).
 4. **Mark** the acknowledged prefix. The rows in flight are kept oldest first; each round
    takes the prefix whose every row the broker acknowledged (a later batch answered first
    waits for the earlier one, so a later event of a key is never marked before an earlier
    one) and marks it in one transaction, one ``UPDATE … BETWEEN`` per run of consecutive
-   positions (a passed gap splits the runs: its row may still commit, unsent). The relay
+   positions (a passed gap splits the runs: its row may still commit, unsent), on the marking
+   thread while the round reads and sends the next batch; the round ends when it is done. The relay
    waits for the oldest row's answer only when it has nothing else to do. A broker outage
    just makes that wait time out: the same rows are awaited again next round (the producer
    retries them), rows wait in the outbox, nothing is lost. After a failed delivery the

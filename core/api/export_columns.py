@@ -64,7 +64,7 @@ def export_columns(schema_fields: list[tuple[str, fields.Field]], rows: list[dic
         heading = field_title(name, field)
         label = _label_for(key, set(by_key))
         if label is not None:
-            label_name, label_field = by_key[label]
+            label_field = by_key[label][1]
             # The label's own title where the schema gives one, else the code's heading.
             shown = label_field.metadata.get("title") or heading.removesuffix("代码")
             columns.append(Column(shown,

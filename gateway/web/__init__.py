@@ -18,6 +18,7 @@ from gateway.web.pages import (  # noqa: F401 - each module adds its routes to t
     dashboard,
     dead_letters,
     exports,
+    imports,
     introducers,
     leads,
     mechanisms,

@@ -43,6 +43,7 @@ CITY_MENU = (
     MenuItem("异常信号", "web.signals", ("officer", "admin")),  # the office's (GET /signals)
     MenuItem("引荐人名录", "web.intermediaries", ("clerk", "officer", "leader", "province", "admin")),
     MenuItem("招商地图", "web.investment_map", ("clerk", "officer", "leader", "province", "admin")),
+    MenuItem("导入台账", "web.imports", ("clerk", "officer", "admin")),
 )
 PROVINCE_MENU = (  # pages of no single city
     MenuItem("全省对比", "web.province", ("province", "admin")),

@@ -62,7 +62,7 @@ def run_review(officer: Person, leader: Person, project_url: str) -> None:
     assert "评分已保存" in notice(officer)
     for _ in range(6):
         card = officer.page.locator("article.evaluation[data-form=ziyang_major_review]")
-        if not card.locator(".step-form").count():
+        if "组长" in card.locator(".next-step").inner_text():
             leader.page.goto(project_url)
             step = leader.page.locator(
                 "article.evaluation[data-form=ziyang_major_review] .step-form")
