@@ -36,6 +36,12 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict: sa.JSON, list: sa.JSON}
 
 
+# The search indexes (core.search) use pg_trgm's operator class: a database built from the
+# models (tests, ``create_all``) needs the extension as the migrations create it (0019).
+event.listen(Base.metadata, "before_create",
+             sa.DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
+
+
 def _json_value(value: object) -> str:
     # Request bodies parse numbers as exact Decimals (core.input_rules); in a JSON column one
     # is kept as its exact text, as a clerk who sent the amount as a string would have it.

@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
-
 from core import hookimpl
 from core.policy import TransferSharing
 
@@ -32,9 +30,9 @@ CORE_STAGE_FIELDS: dict[str, list[str]] = {
 
 @hookimpl(trylast=True)
 def route_lead(city: City, lead: Lead, session: Session) -> Unit | None:
-    from core.models import Unit
+    from core.services.lookups import unit_with_code
 
-    return session.scalar(sa.select(Unit).where(Unit.code == city.config["city"]["office_unit"]))
+    return unit_with_code(session, city.config["city"]["office_unit"])
 
 
 @hookimpl(trylast=True)

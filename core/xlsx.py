@@ -12,7 +12,8 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
@@ -77,6 +78,20 @@ def sheet_title(name: str) -> str:
     return _SHEET_FORBIDDEN.sub("", name)[:31] or "Sheet"
 
 
+@dataclass(frozen=True)
+class Table:
+    """One sheet of a workbook: Chinese ``headings`` then ``rows``. ``formats`` gives a column's
+    number format by heading (a ratio read as ``0.00%``), the value itself staying exact."""
+
+    title: str
+    headings: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    formats: Mapping[str, str] = field(default_factory=dict)
+
+
+PERCENT = "0.00%"
+
+
 def table_workbook(
     title: str,
     headings: Sequence[str],
@@ -87,23 +102,16 @@ def table_workbook(
 
     ``notes`` (label, value) pairs go to a second sheet named 说明.
     """
+    return tables_workbook([Table(title, headings, rows)], notes)
+
+
+def tables_workbook(tables: Sequence[Table], notes: Sequence[tuple[str, Any]] = ()) -> bytes:
+    """An ``.xlsx`` file with one sheet per table (a dashboard's charts, the province's
+    comparison), then the 说明 sheet of ``notes``."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = sheet_title(title)
-    write_row(sheet, headings)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    widths = [text_width(heading) for heading in headings]
-    for row in rows:
-        write_row(sheet, row)
-        for index, value in enumerate(row[:len(widths)]):
-            if value is not None:
-                widths[index] = max(widths[index], text_width(_cell(value)))
-    for index, width in enumerate(widths, start=1):
-        # Sized by the longest heading or value (CJK counted double), within bounds.
-        sheet.column_dimensions[get_column_letter(index)].width = min(
-            WIDTH_CAP, max(WIDTH_MIN, width + 2))
+    book.remove(book.active)
+    for table in tables:
+        _write_table(book.create_sheet(sheet_title(table.title)), table)
     if notes:
         about = book.create_sheet("说明")
         for label, value in notes:
@@ -113,6 +121,28 @@ def table_workbook(
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _write_table(sheet: Any, table: Table) -> None:
+    headings = table.headings
+    write_row(sheet, headings)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    formats = {index: table.formats[heading] for index, heading in enumerate(headings, start=1)
+               if heading in table.formats}
+    widths = [text_width(heading) for heading in headings]
+    for row in table.rows:
+        write_row(sheet, row)
+        for index, number_format in formats.items():
+            sheet.cell(sheet.max_row, index).number_format = number_format
+        for index, value in enumerate(row[:len(widths)]):
+            if value is not None:
+                widths[index] = max(widths[index], text_width(_cell(value)))
+    for index, width in enumerate(widths, start=1):
+        # Sized by the longest heading or value (CJK counted double), within bounds.
+        sheet.column_dimensions[get_column_letter(index)].width = min(
+            WIDTH_CAP, max(WIDTH_MIN, width + 2))
 
 
 def xlsx_download(content: bytes, filename: str, ascii_filename: str) -> Response:

@@ -7,11 +7,13 @@ import logging
 
 from flask import Blueprint, current_app, g, jsonify
 
+from core.api.exports import wants_xlsx
 from core.api.registry import operation
 from core.api.support import load_body, load_query, paginate
 from core.db import unit_of_work
 from core.permissions import ADMIN, READER
-from province import dead_letters, reports
+from core.xlsx import xlsx_download
+from province import dead_letters, reports, workbooks
 from province.models import DeadLetter
 from province.schemas import (
     CitiesSchema,
@@ -40,24 +42,37 @@ def _runtime():
 
 
 @operation(blueprint, "/cities", summary="各市招商指标对比：签约、开工、到位资金、同比、省外占比",
-           query=RangeQuery, response=CitiesSchema, who=READER)
+           query=RangeQuery, response=CitiesSchema, who=READER, export=True)
 def get_cities():
+    """``format=xlsx``: the comparison and the 省外 figures as a workbook (province.workbooks)."""
     params = load_query(RangeQuery)
     state = _runtime()
     with unit_of_work(state.sessions) as session:
         rows = reports.city_figures(session, state.config, params["date_from"], params["date_to"])
+    if wants_xlsx():
+        return xlsx_download(
+            workbooks.cities_workbook(state.config, params["date_from"], params["date_to"], rows),
+            f"各市招商指标对比{params['date_from']}至{params['date_to']}.xlsx",
+            f"province-cities-{params['date_from']}-{params['date_to']}.xlsx")
     return jsonify(CitiesSchema().dump({"date_from": params["date_from"],
                                         "date_to": params["date_to"], "cities": rows}))
 
 
 @operation(blueprint, "/ranking", summary="各市按指标排名", query=RankingQuery,
-           response=RankingSchema, who=READER)
+           response=RankingSchema, who=READER, export=True)
 def get_ranking():
+    """``format=xlsx``: the ranking with every city's figures as a workbook."""
     params = load_query(RankingQuery)
     state = _runtime()
     with unit_of_work(state.sessions) as session:
         rows = reports.ranking(session, state.config, params["date_from"], params["date_to"],
                                params["by"])
+    if wants_xlsx():
+        return xlsx_download(
+            workbooks.ranking_workbook(state.config, params["date_from"], params["date_to"],
+                                       params["by"], rows),
+            f"各市排名{params['date_from']}至{params['date_to']}.xlsx",
+            f"province-ranking-{params['by']}-{params['date_from']}-{params['date_to']}.xlsx")
     body = RankingSchema().dump({"date_from": params["date_from"], "date_to": params["date_to"],
                                  "by": params["by"], "cities": rows})
     for row in body["cities"]:  # the value exactly as the figures show it
@@ -66,12 +81,17 @@ def get_ranking():
 
 
 @operation(blueprint, "/shared-investors", summary="多个城市同时洽谈的客商（同一信用代码或同名）",
-           query=SharedInvestorsQuery, response=SharedInvestorsSchema, who=READER)
+           query=SharedInvestorsQuery, response=SharedInvestorsSchema, who=READER, export=True)
 def get_shared_investors():
+    """``format=xlsx``: one row per record of each investor, as a workbook."""
     params = load_query(SharedInvestorsQuery)
     state = _runtime()
     with unit_of_work(state.sessions) as session:
         groups = reports.shared_investors(session, state.config, params["min_cities"])
+    if wants_xlsx():
+        return xlsx_download(
+            workbooks.shared_investors_workbook(state.config, params["min_cities"], groups),
+            "多市洽谈的客商.xlsx", "province-shared-investors.xlsx")
     return jsonify(SharedInvestorsSchema().dump({"investors": groups}))
 
 

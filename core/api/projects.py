@@ -9,6 +9,7 @@ from flask import Blueprint, jsonify
 from sqlalchemy.orm import lazyload, selectinload
 
 from core import search
+from core.api import project_rows
 from core.api.record_units import FUND, PROJECT, project_units
 from core.api.registry import operation
 from core.api.support import (
@@ -17,7 +18,7 @@ from core.api.support import (
     dumper,
     load_body,
     load_query,
-    paginate,
+    page_of,
     respond,
     transaction,
 )
@@ -63,9 +64,10 @@ from core.transition_check import check_transitions
 
 blueprint = Blueprint("projects", __name__)
 
-# What ProjectSchema dumps beyond the row and its joined enterprise and units: every project's
-# funds (the arrived totals) and milestones, one statement each for the whole page rather than
-# two per project. The milestones' re-plans are not dumped, so they load only if read.
+# What ProjectSchema dumps beyond a record and its joined enterprise and units, for loading
+# records to dump (the list itself reads rows: core.api.project_rows): every project's funds
+# (the arrived totals) and milestones, one statement each rather than two per project. The
+# milestones' re-plans are not dumped, so they load only if read.
 PROJECT_LOADS = (selectinload(Project.funds),
                  selectinload(Project.milestones).options(lazyload(Milestone.replans)))
 
@@ -99,7 +101,7 @@ def create_project():
 def list_projects():
     params = load_query(ProjectQuery)
     with transaction() as session:
-        query = sa.select(Project).join(Project.enterprise).options(*PROJECT_LOADS)
+        query = sa.select(Project).join(Project.enterprise)
         if params.get("stage"):
             query = query.where(Project.stage == params["stage"])
         if params.get("industry"):
@@ -129,10 +131,13 @@ def list_projects():
                 query = query.order_by(search.rank(text, (Project.name, Enterprise.name),
                                                    (Enterprise.credit_code,)),
                                        Project.updated_at.desc(), Project.id.desc())
-        return paginate(session, query, params,
-                        {"amount": Project.amount, "signed_on": Project.signed_on,
-                         "name": Project.name, "updated_at": Project.updated_at},
-                        ProjectSchema, Project.id)
+        query, total, page, per_page = page_of(
+            session, query, params, {"amount": Project.amount, "signed_on": Project.signed_on,
+                                     "name": Project.name, "updated_at": Project.updated_at},
+            Project.id)
+        # Rows, not ORM records: the same answer as ProjectSchema's (core.api.project_rows).
+        return jsonify({"items": project_rows.page_items(session, query), "total": total,
+                        "page": page, "per_page": per_page})
 
 
 @operation(blueprint, "/projects/<int:project_id>", summary="项目详情（含下一阶段待补字段）",

@@ -150,6 +150,16 @@ def paginate(
     tiebreak: Any,
 ) -> Any:
     """Sort by a whitelisted field (``-field`` descending), page, and wrap the items."""
+    query, total, page, per_page = page_of(session, query, params, sortable, tiebreak)
+    rows = session.scalars(query).unique().all()
+    return jsonify({"items": dumper(schema, many=True).dump(rows), "total": total, "page": page,
+                    "per_page": per_page})
+
+
+def page_of(session: Session, query: sa.Select, params: dict[str, Any], sortable: dict[str, Any],
+            tiebreak: Any) -> tuple[sa.Select, int, int, int]:
+    """The page's query (sorted, limited), the filtered list's total, the page and its size
+    (an export's page is the whole list)."""
     sort = params.get("sort")
     if sort:
         column = sortable.get(sort.lstrip("-"))
@@ -170,9 +180,7 @@ def paginate(
                 "format", "export.too_many_rows",
                 f"共 {total} 行，超过导出上限 {EXPORT_ROW_LIMIT} 行，请缩小筛选范围")])
         page, per_page = 1, max(total, 1)
-    rows = session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
-    return jsonify({"items": dumper(schema, many=True).dump(rows), "total": total, "page": page,
-                    "per_page": per_page})
+    return query.limit(per_page).offset((page - 1) * per_page), total, page, per_page
 
 
 def forbidden(detail: str) -> Problem:

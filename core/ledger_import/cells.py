@@ -2,7 +2,8 @@
 
 A cell the spreadsheet would read as a formula is text here: the workbook is read without
 evaluating anything (``data_only=False``), so ``=HYPERLINK(...)`` arrives as the characters
-typed — stored as text where text is wanted, refused where a number or a date is.
+typed — stored as text where text is wanted, refused where a number or a date is (one rule
+for what looks like a formula, the exports': ``core.xlsx.formula_like``).
 """
 
 from __future__ import annotations
@@ -16,9 +17,13 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from core.ledger_import.layout import Sheet
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from core.ledger_import.layout import (
+    EXPORT_HEADINGS,
+    EXPORT_TITLES,
+    LEDGER_NO,
+    RECORD_NO,
+    Sheet,
+)
 
 
 @dataclass
@@ -51,11 +56,6 @@ def cell_value(value: Any) -> Any:
     return value
 
 
-def looks_like_formula(value: Any) -> bool:
-    """Text a spreadsheet would take for a formula (the export writes such text as text)."""
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS[:4])
-
-
 def read_sheets(content: bytes, sheets: tuple[Sheet, ...]) -> list[SheetRows]:
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
@@ -66,19 +66,28 @@ def read_sheets(content: bytes, sheets: tuple[Sheet, ...]) -> list[SheetRows]:
         for sheet in sheets:
             read = SheetRows(sheet)
             found.append(read)
-            if sheet.title not in book.sheetnames:
+            title = next((name for name in (sheet.title, *EXPORT_TITLES.get(sheet.title, ()))
+                          if name in book.sheetnames), None)
+            if title is None:
                 # A project ledger without funds or milestones has none: only the main sheet
                 # must be there.
                 if sheet is sheets[0]:
                     read.missing = [column.heading for column in sheet.columns if column.required]
                 continue
-            rows = book[sheet.title].iter_rows(values_only=True)
+            rows = book[title].iter_rows(values_only=True)
             headings = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
-            known = {column.heading for column in sheet.columns}
+            # An export read back: its headings for the same fields are the ledger's.
+            headings = [EXPORT_HEADINGS.get(heading, heading)
+                        if EXPORT_HEADINGS.get(heading) not in headings else heading
+                        for heading in headings]
+            known = {column.heading for column in sheet.columns} | {RECORD_NO}
+            keyed = RECORD_NO in headings and sheet is sheets[0]  # rows name their records
             read.missing = [column.heading for column in sheet.columns
-                            if column.required and column.heading not in headings]
+                            if column.required and column.heading not in headings
+                            and not (keyed and column.field == LEDGER_NO)]
             for number, values in enumerate(rows, start=2):
-                cells = {heading: cell_value(value) for heading, value in zip(headings, values, strict=False)
+                cells = {heading: cell_value(value)
+                         for heading, value in zip(headings, values, strict=False)
                          if heading in known}
                 if any(value is not None for value in cells.values()):
                     read.rows.append((number, cells))

@@ -117,6 +117,13 @@ INTRODUCERS = Sheet("引荐人", (
     Column("备注", "notes"),
 ))
 
+# The project list's export (``GET /projects?format=xlsx``) read back as a ledger: its sheet and
+# its headings for the fields a ledger has, and 编号, the system's own number of each record.
+EXPORT_TITLES = {"项目": ("项目列表",)}
+EXPORT_HEADINGS = {"总投资（万元）": "计划总投资（万元）", "阶段": "当前阶段", "竣工日期": "竣工投产日期",
+                   "协议金额（万元）": "协议投资额（万元）", "包抓领导": "项目负责人"}
+RECORD_NO = "编号"
+
 SHEETS = {"leads": (LEADS,), "projects": (PROJECTS, FUNDS, MILESTONES),
           "enterprises": (ENTERPRISES,), "introducers": (INTRODUCERS,)}
 

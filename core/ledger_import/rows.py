@@ -20,7 +20,6 @@ from marshmallow import Schema, ValidationError
 
 from core.choices import Choice
 from core.identity import Actor
-from core.ledger_import.cells import looks_like_formula
 from core.ledger_import.layout import (
     CHOICE_VALUES,
     LEDGER_NO,
@@ -33,6 +32,7 @@ from core.names import normalise_enterprise_name
 from core.permissions import office_only_problems
 from core.policy import FieldProblem
 from core.problems import Problem, field_problems
+from core.xlsx import formula_like
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -134,7 +134,7 @@ def _cell(ctx: Context, column: Column, value: Any, where: Located) -> tuple[Any
             return None, [where.problem(column.field, "choice.unknown",
                                         choice.unknown_message(text_of(value)))]
         return code, []
-    if column.value in ("money", "date") and looks_like_formula(value):
+    if column.value in ("money", "date") and formula_like(value):
         what = "数字" if column.value == "money" else "日期"
         return None, [where.problem(column.field, "cell.formula",
                                     f"单元格“{value}”是公式，导入按文本读取、不计算公式；请填写{what}")]
@@ -374,3 +374,48 @@ def import_project(ctx: Context, sheet: Sheet, row: int, cells: Cells,
     record_change(ctx.session, project, ctx.actor.user, "imported",
                   {"file": [None, ctx.file_name], "row": [None, row], "ledger_no": [None, key]})
     return project.id
+
+
+def _same(cell: Any, value: Any) -> bool:
+    if isinstance(value, Decimal) or isinstance(cell, Decimal):
+        try:
+            return Decimal(text_of(cell)) == Decimal(text_of(value))
+        except ArithmeticError:
+            return False
+    return text_of(cell) == text_of(value)
+
+
+def exported_project_unchanged(ctx: Context, sheet: Sheet, row: int, cells: Cells) -> None:
+    """A row of the project list's export, read back: it names its record by 编号, which the
+    import never writes — the row is ``unchanged`` when it agrees with the record, and refused
+    (``import.changed``, column by column) when it does not."""
+    from core.ledger_import.layout import RECORD_NO
+    from core.models import Project
+
+    where = Located(sheet, row)
+    number = cells[RECORD_NO]
+    project = ctx.session.get(Project, int(number)) if text_of(number).isdigit() else None
+    if project is None:
+        raise RowFailed([ImportProblem(sheet.title, row, RECORD_NO, "id", "import.unknown_record",
+                                       f"编号 {text_of(number)} 的项目不存在")])
+    units = ctx.choices["unit"].names
+    held = {"name": project.name, "amount": project.amount,
+            "stage": ctx.choices["stage"].names.get(project.stage, project.stage),
+            "finding_unit": units.get(project.finding_unit.code),
+            "host_unit": units.get(project.host_unit.code),
+            "stage_dates.signed": project.signed_on, "stage_dates.started": project.started_on,
+            "stage_dates.completed": project.completed_on, "stage_dates.lost": project.lost_on}
+    problems = []
+    for name, value in held.items():
+        column = sheet.column_for(name)
+        cell = cells.get(column.heading) if column else None
+        if column is None or (cell is None and value is None) or (
+                cell is not None and value is not None and _same(cell, value)):
+            continue
+        problems.append(where.problem(name, "import.changed",
+                                      f"编号 {project.id} 的项目在系统中{column.heading}为"
+                                      f"“{text_of(value) if value is not None else '空'}”，本行为"
+                                      f"“{text_of(cell) if cell is not None else '空'}”；导入不覆盖"
+                                      f"系统中的记录，请在该记录页面修改"))
+    if problems:
+        raise RowFailed(problems)

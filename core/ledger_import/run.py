@@ -28,12 +28,13 @@ from core.choices import city_choices
 from core.identity import Actor
 from core.ledger_import import KIND_LABELS
 from core.ledger_import.cells import SheetRows, UnreadableFile, read_sheets
-from core.ledger_import.layout import LEDGER_NO, sheets_of
+from core.ledger_import.layout import LEDGER_NO, RECORD_NO, sheets_of
 from core.ledger_import.rows import (
     Context,
     ImportProblem,
     RowFailed,
     enterprise_key,
+    exported_project_unchanged,
     import_enterprise,
     import_introducer,
     import_lead,
@@ -163,6 +164,11 @@ def _import_rows(session: Session, city: City, actor: Actor, kind: str, main: Sh
                 if key is None:
                     raise RowFailed([ImportProblem(sheet.title, row, "企业名称", "name", "required",
                                                    "此项为必填项")])
+            elif (kind == "projects" and cells.get(RECORD_NO) is not None
+                  and cells.get(ledger_column.heading) is None):
+                exported_project_unchanged(ctx, sheet, row, cells)  # an export read back
+                result.unchanged += 1
+                continue
             else:
                 key = required_ledger_no(cells, sheet, row)
                 if keys.get(key) != row:
@@ -200,5 +206,6 @@ def _import_rows(session: Session, city: City, actor: Actor, kind: str, main: Sh
         except sa.exc.IntegrityError as exc:
             result.problems.append(ImportProblem(sheet.title, row, "", "", "import.conflict",
                                                  f"本行与已有记录冲突：{exc.orig}"))
-        if progress is not None:
-            progress(done, total)
+        finally:
+            if progress is not None:
+                progress(done, total)

@@ -23,6 +23,13 @@ class StatsQuery(BaseSchema):
             raise ValidationError(CodedMessage("range.order", "起始日期不能晚于截止日期"), "from")
 
 
+class StatsWorkbookQuery(StatsQuery):
+    """The dashboard's workbook has every grouping, one sheet each: no ``group_by``."""
+
+    class Meta:
+        exclude = ("group_by",)
+
+
 class FiguresSchema(BaseSchema):
     key = fields.String(allow_none=True)
     label = fields.String(allow_none=True)

@@ -70,8 +70,9 @@ class WebPageSchema(BaseSchema):
     description = fields.String()
     roles = fields.List(fields.String())
     shown_on = fields.List(fields.String(), metadata={
+        "title": "显示位置",
         "description": "显示位置：menu（菜单中的独立页面）、project（项目页中的栏目，按项目编号）、"
                        "lead（线索页中的栏目，按线索编号）"})
     filters = fields.List(fields.Nested(WebFilterSchema))
     sections = fields.List(fields.Nested(WebSectionSchema))
-    forms = fields.List(fields.Nested(WebFormSchema))
+    forms = fields.List(fields.Nested(WebFormSchema), metadata={"title": "表单"})

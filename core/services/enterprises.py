@@ -166,7 +166,15 @@ def matching_enterprises(session: Session, credit_code: str | None,
 
 def upsert_enterprise(session: Session, data: dict[str, Any], city: City | None = None,
                       actor: Actor | None = None) -> Enterprise:
-    """Return the matching enterprise (filling in what it lacked) or a new one.
+    """Return the matching enterprise (filling in what it lacked) or a new one
+    (:func:`enterprise_for`)."""
+    return enterprise_for(session, data, city, actor)[0]
+
+
+def enterprise_for(session: Session, data: dict[str, Any], city: City | None = None,
+                   actor: Actor | None = None) -> tuple[Enterprise, bool]:
+    """The matching enterprise (filling in what it lacked) or a new one, and whether it is new:
+    no record can refer to an enterprise inserted just now by this transaction.
 
     Its province is derived (:func:`derive_origin`): a typed one is checked against the credit
     code. When a credit code or province it lacked changes its province, its projects are
@@ -188,7 +196,7 @@ def upsert_enterprise(session: Session, data: dict[str, Any], city: City | None 
         )
         session.add(enterprise)
         session.flush()
-        return enterprise
+        return enterprise, True
     before = {"credit_code": enterprise.credit_code, "origin_province": enterprise.origin_province}
     if data.get("credit_code") and not enterprise.credit_code:
         enterprise.credit_code = data["credit_code"]
@@ -204,7 +212,7 @@ def upsert_enterprise(session: Session, data: dict[str, Any], city: City | None 
                if getattr(enterprise, key) != old}
     if changed and city is not None and actor is not None:
         rederive_projects(session, city, enterprise, actor, changes)
-    return enterprise
+    return enterprise, False
 
 
 def correct_enterprise(session: Session, city: City, enterprise: Enterprise,

@@ -17,7 +17,7 @@ from core.models.leads import LeadStatus
 from core.policy import FieldProblem, Refusal
 from core.problems import invalid_input, refused
 from core.services import projects as project_service
-from core.services.enterprises import matching_enterprises, upsert_enterprise
+from core.services.enterprises import enterprise_for, matching_enterprises
 from core.services.lookups import unit_by_code
 from core.services.office import ensure_unit
 from core.services.warnings import refresh as refresh_warnings
@@ -119,8 +119,9 @@ def report_lead(session: Session, city: City, data: dict[str, Any], actor: Actor
     problems = city.call("validate_lead", data=data, session=session)
     if problems:
         raise invalid_input(problems, status=422)
-    enterprise = upsert_enterprise(session, data["enterprise"], city, actor)
-    earlier = earlier_lead_for(session, enterprise.id) if enterprise.id else None
+    enterprise, new = enterprise_for(session, data["enterprise"], city, actor)
+    # An investor inserted just now by this transaction has no lead yet: none is looked for.
+    earlier = earlier_lead_for(session, enterprise.id) if enterprise.id and not new else None
     lead = Lead(
         title=data["title"],
         enterprise=enterprise,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+import weakref
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from core.db import Base
 from core.models import Unit
@@ -46,9 +48,36 @@ def child_or_404(session: Session, model: type[ModelT], ident: int, project_id: 
     return row
 
 
+# Per engine (one per city service and database): unit code → id. Units are configuration,
+# synced by their code (core.reference_data.sync_units): a code keeps its id for good, never
+# re-keyed nor deleted, so what is kept here needs no invalidation. A code not yet known is
+# looked up (a unit a later sync added is found); everything else of a unit (name, kind,
+# parent …) is loaded from the database when read, as current as before.
+_UNIT_IDS: weakref.WeakKeyDictionary[Any, dict[str, int]] = weakref.WeakKeyDictionary()
+
+
+def unit_with_code(session: Session, code: str) -> Unit | None:
+    """The unit with ``code`` in ``session``: without a statement once its id is known."""
+    known = _UNIT_IDS.setdefault(session.get_bind().engine, {})
+    unit_id = known.get(code)
+    if unit_id is None:
+        unit = session.scalar(sa.select(Unit).where(Unit.code == code))
+        if unit is not None:
+            known[code] = unit.id
+        return unit
+    unit = session.identity_map.get(identity_key(Unit, unit_id))
+    if unit is None:
+        # The row as a query would have given it, but with only its id and code loaded: the
+        # rest loads on first read.
+        unit = Unit(id=unit_id, code=code)
+        make_transient_to_detached(unit)
+        session.add(unit)
+    return unit
+
+
 def unit_by_code(session: Session, code: str | None, field: str) -> Unit:
     """The unit with ``code``, or a 400 naming ``field``."""
-    unit = session.scalar(sa.select(Unit).where(Unit.code == code)) if code else None
+    unit = unit_with_code(session, code) if code else None
     if unit is None:
         raise invalid_input([FieldProblem(field, "unit.unknown", f"单位编码 {code} 不存在")])
     return unit

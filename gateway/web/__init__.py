@@ -26,6 +26,7 @@ from gateway.web.pages import (  # noqa: F401 - each module adds its routes to t
     projects,
     province,
     rewards,
+    search,
     todos,
 )
 

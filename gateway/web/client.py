@@ -83,6 +83,9 @@ class ApiClient:
         self.request_id = request_id
         self.actor = Actor(user=claims.user, role=claims.role, unit=claims.unit, city=claims.city)
         self.version_sent = False  # the form's If-Match goes with its first write only
+        # How many writes this submission sent to each method and path: one form may send
+        # several to the same path (the checklist's milestones), each needs its own key.
+        self.writes_sent: dict[str, int] = {}
 
     def may(self, method: str, city: str, path: str) -> bool:
         """Whether this person may send ``method`` to ``path`` of ``city``, as far as the
@@ -167,7 +170,10 @@ class ApiClient:
         headers = {}
         key = request.form.get(IDEMPOTENCY_FIELD, "").strip()
         if key:
-            call = hashlib.sha256(f"{method.upper()} {path}".encode()).hexdigest()[:16]
+            target = f"{method.upper()} {path}"
+            count = self.writes_sent[target] = self.writes_sent.get(target, 0) + 1
+            # The n-th write to a path: the same on a resubmission, so it still records once.
+            call = hashlib.sha256(f"{target} {count}".encode()).hexdigest()[:16]
             headers["Idempotency-Key"] = f"{key[:100]}-{call}"
         version = request.form.get(IF_MATCH_FIELD, "").strip()
         if version.isdigit() and not self.version_sent:

@@ -107,6 +107,27 @@ def test_a_row_changed_since_its_import_is_refused_not_overwritten(app, client):
     assert row_counts(app, *TABLES) == before
 
 
+def test_the_project_export_read_back_changes_nothing(app, client):
+    upload(client, project_ledger(12), commit=True)
+    before = row_counts(app, *TABLES)
+    export = client.get("/projects?format=xlsx")
+    assert export.status_code == 200
+    result = upload(client, export.data, commit=True, name="项目列表.xlsx")
+    assert (result["problems"], result["created"], result["unchanged"]) == ([], 0, 12)
+    assert row_counts(app, *TABLES) == before
+
+    # Edited in the spreadsheet, the exported row is refused: the import never overwrites.
+    book = load_workbook(io.BytesIO(export.data))
+    sheet = book.worksheets[0]
+    headings = [cell.value for cell in sheet[1]]
+    sheet.cell(2, headings.index("总投资（万元）") + 1).value = 1
+    edited = io.BytesIO()
+    book.save(edited)
+    result = upload(client, edited.getvalue(), commit=True)
+    assert listed(result) == [("项目", 2, "计划总投资（万元）", "import.changed")]
+    assert row_counts(app, *TABLES) == before
+
+
 def test_a_clerk_imports_only_rows_of_their_own_unit(app, client):
     clerk = ("clerk", "east")
     before = row_counts(app, *TABLES)

@@ -28,6 +28,7 @@ class BuiltInCity(CityService):
         self.city = load_city(built_in_config_path(code))
         self.name = self.city.name
         self.built_in = True
+        self.demo = True
         Service.__init__(self, base)
 
     @property

@@ -136,14 +136,27 @@ def test_a_ziyang_major_project_goes_from_lead_to_completion_in_the_browser(suit
     officer.shot("ziyang-officer-ready-to-sign")
     move(officer, "signed", "签约")
 
-    for stage, label in (("started", "开工"), ("completed", "竣工投产")):
-        fill_checklist(officer, today)
-        assert "已齐全" in officer.page.inner_text("#checklist"), officer.page.inner_text("main")
-        move(officer, stage, label)
-    officer.shot("ziyang-officer-project-completed")
+    fill_checklist(officer, today)
+    assert "已齐全" in officer.page.inner_text("#checklist"), officer.page.inner_text("main")
+    move(officer, "started", "开工")
+
+    # 竣工投产: the actual completion date goes in through the checklist. A walk made in one day
+    # (the review was decided today, so signing and the start are today) cannot complete today —
+    # completion must come after the start — and the checklist says so rather than "complete",
+    # pointing to the move's date; the move dated the same day is refused with that reason.
+    fill_checklist(officer, today)
+    reasons = officer.page.locator("#check-refusals li")
+    assert reasons.count() == 1 and reasons.get_attribute("data-rule") == "date.not_after_start"
+    assert "晚于开工日期" in reasons.inner_text() and "已齐全" not in officer.page.inner_text(
+        "#checklist")
+    officer.page.select_option("#transition select[name=target]", "completed")
+    officer.page.click("#transition button[type=submit]")
+    assert "晚于开工日期" in officer.page.inner_text(".problem")
+    officer.shot("ziyang-officer-project-started")
 
     project = api_get(suite, f"{ZIYANG}-officer", f"/cities/{ZIYANG}/projects/{project_id}")
-    assert project["stage"] == "completed" and "major" in project["tiers"]
+    assert project["stage"] == "started" and "major" in project["tiers"]
+    assert any(m["kind"] == "completion" and m["actual_on"] == today for m in project["milestones"])
     assert project["attributes"]["legal_review"]["conclusion"] == "passed"
     for person in (clerk, officer, leader):
         assert person.errors == [], (person.username, person.errors)

@@ -7,14 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import g, request
+from flask import g, request, url_for
 
+from core.figure_sheets import GROUPINGS
 from gateway.web.base import api, blueprint, check_city, render, today
 from gateway.web.formatting import YI, chart
 from gateway.web.pages.mechanisms import level_counts
 from gateway.web.pages.projects import named
 
-GROUPS = {"month": "按月", "unit": "按单位", "industry": "按产业", "channel": "按招商方式"}
+GROUPS = GROUPINGS  # the charts, as the exported workbook's sheets name them
 FIGURE_COLUMNS = [
     {"key": "label", "heading": "分组"},
     {"key": "signed_count", "heading": "签约项目数", "format": "count"},
@@ -74,4 +75,7 @@ def dashboard(city: str):
                   groups=groups, group_labels=GROUPS, charts=charts, columns=FIGURE_COLUMNS,
                   warnings=level_counts(city), awaiting=awaiting,
                   awaiting_rows=awaiting.items() if awaiting else [],
-                  own=own, own_rows=named(city, own.items()) if own else [])
+                  own=own, own_rows=named(city, own.items()) if own else [],
+                  # Every chart's table in one workbook, written by the city from the same
+                  # figures (GET /api/v1/stats.xlsx).
+                  export_url=url_for("web.export", city=city, rest="stats.xlsx", **span))

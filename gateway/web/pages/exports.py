@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Response, redirect, request, url_for
 
 from gateway.web.base import api, blueprint, check_city, refused
+from gateway.web.client import Answer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PASSED_HEADERS = ("Content-Type", "Content-Disposition")
@@ -19,7 +20,18 @@ def export(city: str, rest: str):
     params = request.args.to_dict()
     if not rest.endswith(".xlsx"):
         params["format"] = "xlsx"
-    answer = api().city(city, "GET", rest, params)
+    return _handed_over(api().city(city, "GET", rest, params))
+
+
+@blueprint.route("/province/export/<any(cities, ranking, 'shared-investors'):rest>")
+def province_export(rest: str):
+    """The province's comparison, ranking or shared investors as the province service writes
+    them (``format=xlsx``), with the page's period and ranking figure."""
+    return _handed_over(api().province(rest, {**request.args.to_dict(), "format": "xlsx"}))
+
+
+def _handed_over(answer: Answer):
+    """The service's workbook as it wrote it; a refusal goes back to the page as a message."""
     if answer.ok and answer.headers.get("Content-Type", "").startswith(XLSX):
         response = Response(answer.content, status=200)
         for name in PASSED_HEADERS:

@@ -3,7 +3,7 @@ cities, and each city's data freshness and completeness."""
 
 from __future__ import annotations
 
-from flask import request
+from flask import request, url_for
 
 from gateway.web.base import api, blueprint, render
 from gateway.web.formatting import YI, chart
@@ -48,6 +48,12 @@ def province():
                   freshness=freshness.body if freshness.ok else {},
                   completeness=completeness.body.get("cities", []) if completeness.ok else [],
                   completeness_labels=COMPLETENESS,
+                  # Workbooks written by the province service from the same rows as the tables.
+                  export_urls={"cities": url_for("web.province_export", rest="cities", **span),
+                               "ranking": url_for("web.province_export", rest="ranking",
+                                                  by=by, **span),
+                               "shared": url_for("web.province_export",
+                                                 rest="shared-investors")},
                   comparison=chart("bar", "各市签约与到位（亿元）", rows, "label",
                                    [("signed_amount", "签约总额（亿元）"),
                                     ("arrived_amount", "到位资金（亿元）")], scale=YI))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from core.testing.records import add_funds, advance
 from plugins.changsha.lookback import lookback_rows
 from plugins.changsha.tests.conftest import changsha_city, major_body, new_project
-from core.testing.records import add_funds, advance
 
 LEADER = ("leader", None)
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 
 from core.models import Enterprise, Project
+from core.testing.records import row_counts
 from plugins.changsha import majors
 from plugins.changsha.tests.conftest import investor, new_project, sign, to_negotiating
-from core.testing.records import row_counts
 
 TASK_FORCE = {"name": "三一智能产业园项目专班", "members": ["李四", "王五"]}
 

@@ -8,9 +8,9 @@ import pytest
 
 from core.clock import travel
 from core.models import Enterprise, Project
+from core.testing.records import row_counts
 from plugins.changsha import matters
 from plugins.changsha.tests.conftest import changsha_city, investor, major_body, new_project
-from core.testing.records import row_counts
 
 LEADER = ("leader", None)
 

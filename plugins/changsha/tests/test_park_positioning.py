@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from core.config import ConfigError
+from core.testing.records import row_counts
 from plugins.changsha.parks import positioning_report
 from plugins.changsha.tests.conftest import changsha_city, new_project, sign, to_negotiating
-from core.testing.records import row_counts
 
 NATIONAL_PARKS = ("cs_econ_zone", "cs_hitech", "liuyang_econ", "ningxiang_econ", "wangcheng_econ")
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from core.models import Intermediary
-from plugins.changsha.tests.conftest import investor, major_body, new_project
 from core.testing.records import add_funds, advance
+from plugins.changsha.tests.conftest import investor, major_body, new_project
 
 YEAR = {"from": "2024-01-01", "to": "2024-12-31"}
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from plugins.changsha.tests.conftest import investor, new_project, sign, to_negotiating
 from core.testing.records import row_counts
+from plugins.changsha.tests.conftest import investor, new_project, sign, to_negotiating
 
 HYDRAULICS = {"name": "博世力士乐（中国）有限公司", "library": "世界500强", "chain": "construction_machinery",
               "link": "fill", "segment": "高端液压件", "industry": "construction_machinery"}

@@ -10,9 +10,9 @@ from types import SimpleNamespace
 import openpyxl
 import pytest
 
+from core.testing.records import advance
 from plugins.changsha.cadence import site_tour_rows
 from plugins.changsha.tests.conftest import changsha_city, major_body, new_project
-from core.testing.records import advance
 
 
 def this_week(today: dt.date) -> str:

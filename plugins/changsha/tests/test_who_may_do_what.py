@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from plugins.changsha.tests.conftest import major_body, new_project
 from core.testing.records import row_counts
+from plugins.changsha.tests.conftest import major_body, new_project
 
 HYDRAULICS = {"name": "博世力士乐（中国）有限公司", "library": "世界500强",
               "chain": "construction_machinery", "link": "fill", "industry": "construction_machinery"}

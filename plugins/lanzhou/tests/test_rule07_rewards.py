@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from core.models import Intermediary
-from plugins.lanzhou.tests.conftest import call, signed_project
 from core.testing.records import add_funds
+from plugins.lanzhou.tests.conftest import call, signed_project
 
 
 def _intermediaries(app, *rows):

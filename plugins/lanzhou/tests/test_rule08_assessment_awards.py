@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from plugins.lanzhou.tests.conftest import call, investor, lanzhou_city, signed_project
 from core.testing.records import advance as core_advance
+from plugins.lanzhou.tests.conftest import call, investor, lanzhou_city, signed_project
 
 
 def _run(client):

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from plugins.lanzhou.tests.conftest import call, signed_project
 from core.testing.records import add_funds
+from plugins.lanzhou.tests.conftest import call, signed_project
 
 
 @pytest.mark.hard_days

@@ -3,8 +3,8 @@ rows in it: registrations, reserve depth, penalties, major projects, promotions,
 
 from __future__ import annotations
 
-from plugins.lanzhou.tests.conftest import call, new_project, signed_project
 from core.testing.web_pages import served_pages
+from plugins.lanzhou.tests.conftest import call, new_project, signed_project
 
 
 def test_every_page_reads_the_citys_api_with_the_declared_columns(client):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from plugins.lanzhou.tests.conftest import call, investor, new_project
 from core.testing.records import row_counts
+from plugins.lanzhou.tests.conftest import call, investor, new_project
 
 CLERK = ("clerk", "chengguan")  # the finding unit of new_project's projects
 OTHER_CLERK = ("clerk", "xigu")

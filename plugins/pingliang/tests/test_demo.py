@@ -12,12 +12,12 @@ import pytest
 from core.api.support import EXTENSION
 from core.clock import CHINA, utcnow
 from core.demo import load_demo_data
-from plugins.pingliang import demo as pingliang_demo
-from plugins.pingliang.tests.conftest import call
 from core.testing.cities import ready_app
 from core.testing.databases import BACKENDS
 from core.testing.demo import dated_after, demo_client_for
 from core.testing.http import ApiClient
+from plugins.pingliang import demo as pingliang_demo
+from plugins.pingliang.tests.conftest import call
 
 
 def percent(rate: str) -> Decimal:

@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 
 from core.clock import travel
-from plugins.pingliang.tests.conftest import advance, call, list_project, new_project, own
 from core.testing.records import add_funds
+from plugins.pingliang.tests.conftest import advance, call, list_project, new_project, own
 
 
 def _levels(client, project_id, today):

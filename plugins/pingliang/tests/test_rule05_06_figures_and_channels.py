@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from plugins.pingliang.tests.conftest import advance, call, investor, new_project
 from core.testing.records import add_funds
+from plugins.pingliang.tests.conftest import advance, call, investor, new_project
 
 
 def _signed(client, channel, province, amount, arrived=None):

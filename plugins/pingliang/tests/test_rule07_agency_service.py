@@ -14,9 +14,9 @@ import datetime as dt
 from decimal import Decimal
 
 from core.clock import travel
-from plugins.pingliang.tests.conftest import call, new_project
 from core.testing.records import events_of, row_counts
 from core.testing.web_pages import served_pages
+from plugins.pingliang.tests.conftest import call, new_project
 
 CHONGXIN = ("clerk", "chongxin")  # 崇信县: the project's county
 KONGTONG = ("clerk", "kongtong")  # another county

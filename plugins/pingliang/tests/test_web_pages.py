@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from plugins.pingliang.tests.conftest import advance, call, list_project, new_project
 from core.testing.web_pages import served_pages
+from plugins.pingliang.tests.conftest import advance, call, list_project, new_project
 
 
 def test_the_four_lists_and_the_month_are_pages(client):

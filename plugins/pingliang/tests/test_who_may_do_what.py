@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from plugins.pingliang.tests.conftest import call, list_project, new_project
 from core.testing.records import row_counts
+from plugins.pingliang.tests.conftest import call, list_project, new_project
 
 KONGTONG = ("clerk", "kongtong")  # 崆峒区
 CHONGXIN = ("clerk", "chongxin")  # 崇信县

@@ -11,11 +11,11 @@ import pytest
 from core.api.support import EXTENSION
 from core.cli import load_demo
 from core.clock import utcnow
-from plugins.sanming.tests.conftest import call
 from core.testing.cities import ready_app
 from core.testing.databases import BACKENDS
 from core.testing.demo import dated_after, demo_client_for
 from core.testing.http import ApiClient
+from plugins.sanming.tests.conftest import call
 
 TODAY = dt.date(2024, 11, 20)
 

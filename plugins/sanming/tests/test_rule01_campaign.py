@@ -3,8 +3,8 @@ legwork methods; a lead or project may say which method brought it."""
 
 from __future__ import annotations
 
-from plugins.sanming.tests.conftest import call, new_lead, new_project
 from core.testing.records import row_counts
+from plugins.sanming.tests.conftest import call, new_lead, new_project
 
 
 def test_the_profile_names_the_campaign_and_its_methods(client):

@@ -10,9 +10,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from core.testing.records import row_counts
 from plugins.sanming.key_projects import key_basis
 from plugins.sanming.tests.conftest import ACCOUNTS, advance, call, new_project, pass_pre_evaluation
-from core.testing.records import row_counts
 
 
 def project(amount: str, industry: str = "new_materials", **attributes: object):

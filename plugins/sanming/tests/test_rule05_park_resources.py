@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from plugins.sanming.tests.conftest import call, new_project
 from core.testing.records import row_counts
+from plugins.sanming.tests.conftest import call, new_project
 
 LAND = {"park": "sm_hitech", "kind": "idle_land", "name": "金沙园闲置工业用地", "area": "86",
         "area_unit": "亩", "reference_price": "3440"}

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from plugins.sanming.tests.conftest import advance, call, new_project
 from core.testing.records import add_funds, row_counts
+from plugins.sanming.tests.conftest import advance, call, new_project
 
 
 def by_unit(client, date_from="2024-01-01", date_to="2024-12-31"):

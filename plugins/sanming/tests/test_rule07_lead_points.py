@@ -7,9 +7,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.clock import travel
-from plugins.sanming.tests.conftest import advance, call, investor, new_lead, sanming_city
 from core.testing.http import ApiClient
 from core.testing.records import events_of, row_counts
+from plugins.sanming.tests.conftest import advance, call, investor, new_lead, sanming_city
 
 
 def points_of(client, query=""):

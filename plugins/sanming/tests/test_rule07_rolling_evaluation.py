@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 
 from core.clock import travel
-from plugins.sanming.tests.conftest import advance, call, new_project
 from core.testing.records import add_funds, row_counts
+from plugins.sanming.tests.conftest import advance, call, new_project
 
 ALL_YES = {"in_statistics": True, "paying_tax": True, "investment_as_declared": True}
 

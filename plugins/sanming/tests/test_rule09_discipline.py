@@ -5,8 +5,8 @@ units of the latest published assessment are listed for a summons (约谈). Fals
 
 from __future__ import annotations
 
-from plugins.sanming.tests.conftest import advance, call, new_project
 from core.testing.records import row_counts
+from plugins.sanming.tests.conftest import advance, call, new_project
 
 
 def end(client, project_id, category, status=200, reason="客商转投外地"):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from plugins.sanming.tests.conftest import call, new_lead
 from core.testing.records import row_counts
+from plugins.sanming.tests.conftest import call, new_lead
 
 
 def test_eight_working_groups_under_the_hq(client):

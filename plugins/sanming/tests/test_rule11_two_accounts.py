@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from plugins.sanming.tests.conftest import advance, call, new_project
 from core.testing.records import row_counts
+from plugins.sanming.tests.conftest import advance, call, new_project
 
 
 def ready(client, **attributes):

@@ -3,8 +3,8 @@ the lead points table and the key-project list, read from the city's own reports
 
 from __future__ import annotations
 
-from plugins.sanming.tests.conftest import new_lead, new_project, review_legal_account
 from core.testing.web_pages import served_pages
+from plugins.sanming.tests.conftest import new_lead, new_project, review_legal_account
 
 
 def test_the_battle_report_page_reads_the_month_of_the_report(client):

@@ -7,8 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.clock import travel
-from plugins.ziyang.tests.conftest import call, new_lead, new_project, ready_to_sign, sign
 from core.testing.records import add_funds
+from plugins.ziyang.tests.conftest import call, new_lead, new_project, ready_to_sign, sign
 
 ARENA_UNITS = {"yanjiang", "lezhi", "anyue", "hightech_zone", "lingang_zone"}
 

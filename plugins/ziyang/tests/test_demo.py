@@ -13,11 +13,11 @@ from core.api.support import EXTENSION
 from core.cli import load_demo
 from core.clock import utcnow
 from core.demo import load_demo_data
-from plugins.ziyang.tests.conftest import call
 from core.testing.cities import ready_app
 from core.testing.databases import BACKENDS
 from core.testing.demo import dated_after
 from core.testing.http import ApiClient
+from plugins.ziyang.tests.conftest import call
 
 TODAY = dt.date(2024, 11, 20)
 

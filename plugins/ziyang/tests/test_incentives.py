@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from core.testing.records import add_funds
 from core.toolkit import Intermediary
 from plugins.ziyang.tests.conftest import call, new_project, ready_to_sign, sign
-from core.testing.records import add_funds
 
 
 def intermediary(app, name: str) -> int:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from plugins.ziyang.tests.conftest import call, new_project, ready_to_sign, sign, ziyang_city
 from core.testing.records import add_funds
+from plugins.ziyang.tests.conftest import call, new_project, ready_to_sign, sign, ziyang_city
 
 
 def transferred_and_signed(client) -> dict:

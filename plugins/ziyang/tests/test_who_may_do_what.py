@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.testing.records import row_counts
 from plugins.ziyang.tests.conftest import (
     LEGAL_REVIEW,
     call,
@@ -13,7 +14,6 @@ from plugins.ziyang.tests.conftest import (
     ready_to_sign,
     sign,
 )
-from core.testing.records import row_counts
 
 TABLES = ("projects", "project_changes", "stage_transitions", "evaluations", "evaluation_scores",
           "evaluation_steps", "ziyang_fulfilment_results", "ziyang_group_ones", "ziyang_meetings")
