@@ -394,8 +394,9 @@ def import_command(file: str, kind: str, commit: bool, user: str, role: str, uni
 def serve(what: str, city_code: str | None, config: str | None, host: str, port: int | None,
           threads: int) -> None:
     """Serve a city (``serve --city lanzhou``) or a registered service (``serve province
-    [--config]``, from the ``zhaoshang.services`` entry points) with waitress."""
-    import waitress
+    [--config]``, from the ``zhaoshang.services`` entry points) with waitress; SIGTERM drains
+    the requests in flight (core.graceful)."""
+    from core.graceful import serve as serve_gracefully
 
     if what != "city":
         services = _entry_points(SERVICES_GROUP)
@@ -409,7 +410,7 @@ def serve(what: str, city_code: str | None, config: str | None, host: str, port:
     app = city_app(city_code, config)
     prepare_database(app)
     click.echo(f"serving {app.extensions['zhaoshang'].city.name} on http://{host}:{port}/api/v1")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="zhaoshang")
+    serve_gracefully(app, host=host, port=port, threads=threads, ident="zhaoshang")
 
 
 @main.command("new-city")

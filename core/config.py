@@ -105,6 +105,12 @@ class EventsSection(Schema):
     topic_prefix = fields.String(load_default="zhaoshang")
     partitions = fields.Integer(load_default=3, validate=validate.Range(min=1))
     replication = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    # The topic's min.insync.replicas: how many replicas must hold a record before the relay's
+    # acks=all producer is answered. None: 2 when replicated (a replicated Kafka: replication 3,
+    # min ISR 2 survives one broker down without losing an acknowledged event), else the
+    # broker's default (docs/deployment.md).
+    min_insync_replicas = fields.Integer(load_default=None, allow_none=True,
+                                         validate=validate.Range(min=1))
     # Where the relay publishes; else KAFKA_BOOTSTRAP_SERVERS, else 127.0.0.1:9092 (core.relay).
     bootstrap_servers = fields.String(load_default=None, allow_none=True)
     # How long the broker keeps the city topic's records (retention.ms); None keeps them
@@ -122,6 +128,13 @@ class EventsSection(Schema):
                                          validate=validate.Range(min=1))
     # Sent outbox rows older than this are pruned daily (core.outbox_pruning).
     outbox_keep_days = fields.Integer(load_default=30, validate=validate.Range(min=1))
+
+    @validates_schema
+    def _insync_within_replication(self, data: dict, **_: Any) -> None:
+        insync = data.get("min_insync_replicas")
+        if insync is not None and insync > data.get("replication", 1):
+            # A topic that needs more in-sync replicas than it has refuses every write.
+            raise ValidationError("at most [events] replication", "min_insync_replicas")
 
     @validates_schema
     def _compaction_is_whole(self, data: dict, **_: Any) -> None:

@@ -383,10 +383,20 @@ def topic_configs(events_config: dict[str, Any]) -> dict[str, str]:
     if policy == "compact":
         lag = str(events_config["compaction_lag_days"] * DAY_MS)
         configs |= {"min.compaction.lag.ms": lag, "delete.retention.ms": lag}
-    replication = events_config.get("replication", 1)
-    if replication > 1:
-        configs["min.insync.replicas"] = str(min(2, replication))
+    insync = min_insync_replicas(events_config.get("replication", 1),
+                                 events_config.get("min_insync_replicas"))
+    if insync is not None:
+        configs["min.insync.replicas"] = str(insync)
     return configs
+
+
+def min_insync_replicas(replication: int, configured: int | None = None) -> int | None:
+    """A topic's ``min.insync.replicas``: the configured one, else 2 on a replicated topic
+    (replication 3, min ISR 2: one broker may go down without an acknowledged record being
+    lost or writes stopping), else None (the broker's default; a single local broker)."""
+    if configured is not None:
+        return configured
+    return min(2, replication) if replication > 1 else None
 
 
 def ensure_topic(servers: str, topic: str, partitions: int, replication: int,
@@ -403,8 +413,9 @@ def ensure_topic(servers: str, topic: str, partitions: int, replication: int,
     from kafka.admin import ConfigResource, ConfigResourceType
     from kafka.errors import TopicAlreadyExistsError
 
-    wanted = {"min.insync.replicas": str(min(2, replication))} if replication > 1 else {}
-    wanted |= configs or {}
+    insync = min_insync_replicas(replication)
+    wanted = {"min.insync.replicas": str(insync)} if insync is not None else {}
+    wanted |= configs or {}  # a configured min.insync.replicas (topic_configs) wins
     admin = (admin_factory or KafkaAdminClient)(
         bootstrap_servers=servers, client_id="zhaoshang-relay-admin",
         request_timeout_ms=15_000, bootstrap_timeout_ms=5_000)

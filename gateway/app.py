@@ -89,7 +89,11 @@ def create_app(config: GatewaySettings | dict[str, Any] | str | Path | None = No
             ApplicationLimit(settings.limits["login"], scope="login",
                              exempt_when=lambda: not _signing_in()),
         ],
+        # memory:// counts in this process; redis:// is shared by every gateway (each limit one
+        # counter per window, incremented atomically). Should Redis go away, each gateway
+        # counts on its own until it is back, rather than refusing or waving through everyone.
         storage_uri=settings.limits["storage_uri"],
+        in_memory_fallback_enabled=not settings.limits["storage_uri"].startswith("memory://"),
         headers_enabled=True,
         strategy="fixed-window",
     )

@@ -161,12 +161,11 @@ def demo_users(config: str | None) -> None:
 @click.option("--port", default=8000, type=int)
 @click.option("--threads", default=16, type=int)
 def serve(config: str | None, host: str, port: int, threads: int) -> None:
-    """Serve the gateway with waitress."""
+    """Serve the gateway with waitress; SIGTERM drains the requests in flight (core.graceful)."""
     import logging
 
-    import waitress
-
     from core.config import ConfigError
+    from core.graceful import serve as serve_gracefully
     from gateway.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -175,4 +174,4 @@ def serve(config: str | None, host: str, port: int, threads: int) -> None:
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"gateway on http://{host}:{port}/api/v1 (OpenAPI: /api/v1/openapi.json)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="zhaoshang-gateway")
+    serve_gracefully(app, host=host, port=port, threads=threads, ident="zhaoshang-gateway")

@@ -19,16 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from limits import parse_many
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from core.clock import DEFAULT_ZONE, Clock, check_zone
 from core.config import ConfigError, flatten_errors, read_toml
 from core.identity import GATEWAY_SECRET_ENV
 
 JWT_SECRET_ENV = "ZHAOSHANG_JWT_SECRET"
+DATABASE_URL_ENV = "ZHAOSHANG_GATEWAY_DATABASE_URL"
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "config.toml"
 CODE = validate.Regexp(r"^[a-z][a-z0-9_]{1,31}$")
 URL = validate.URL(schemes={"http", "https"}, require_tld=False)
+LIMIT_STORAGES = ("memory://", "redis://", "rediss://")
 
 log = logging.getLogger("zhaoshang.gateway")
 
@@ -38,6 +40,11 @@ def _rate(value: str) -> None:
         parse_many(value)
     except ValueError as exc:
         raise ValidationError("限流格式应为 次数/时间，例如 600/minute") from exc
+
+
+def _storage(value: str) -> None:
+    if not value.startswith(LIMIT_STORAGES):
+        raise ValidationError(f"限流存储应以 {' 或 '.join(LIMIT_STORAGES)} 开头")
 
 
 class _Strict(Schema):
@@ -62,13 +69,19 @@ class UpstreamSection(_Strict):
     read_timeout = fields.Float(load_default=15.0, validate=validate.Range(min=0.1, max=600))
     read_retries = fields.Integer(load_default=1, validate=validate.Range(min=0, max=5))
     health_timeout = fields.Float(load_default=1.0, validate=validate.Range(min=0.05, max=30))
+    # A city with several addresses (``urls``): each is asked ``health_path`` this often; one
+    # that fails (or answers 5xx) gets no requests until it answers again (gateway.replicas).
+    health_interval = fields.Float(load_default=2.0, validate=validate.Range(min=0.1, max=300))
+    health_path = fields.String(load_default="/readyz", validate=validate.Regexp(r"^/[!-~]*$"))
     openapi_ttl_seconds = fields.Float(load_default=30, validate=validate.Range(min=0))
     # How long a city's labels (GET /labels: 招商方式 …) serve the web before it is asked again.
     labels_ttl_seconds = fields.Float(load_default=300, validate=validate.Range(min=0))
 
 
 class LimitsSection(_Strict):
-    storage_uri = fields.String(load_default="memory://")
+    # Where the counters live (the ``limits`` package's storage): ``memory://`` for one gateway,
+    # ``redis://host:port/db`` shared by every gateway (docs/gateway.md, "Shared rate limits").
+    storage_uri = fields.String(load_default="memory://", validate=_storage)
     per_user = fields.String(load_default="600/minute", validate=_rate)
     per_address = fields.String(load_default="1200/minute", validate=_rate)
     # Sign-in attempts per address: high enough for an office behind one NAT address.
@@ -80,7 +93,15 @@ class LimitsSection(_Strict):
 class TargetSection(_Strict):
     code = fields.String(required=True, validate=CODE)
     name = fields.String(required=True)
-    url = fields.String(required=True, validate=URL)
+    # One address (``url``), or the addresses of the city's replicas (``urls``): one of the two.
+    url = fields.String(load_default=None, validate=URL)
+    urls = fields.List(fields.String(validate=URL), load_default=None,
+                       validate=validate.Length(min=1, max=32))
+
+    @validates_schema
+    def _one_form(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if (data.get("url") is None) == (data.get("urls") is None):
+            raise ValidationError("应填写 url（一个地址）或 urls（多个副本地址）之一", "url")
 
 
 class ProvinceSection(_Strict):
@@ -104,11 +125,16 @@ class GatewayConfigSchema(_Strict):
 
 @dataclass(frozen=True)
 class Target:
-    """A service behind the gateway."""
+    """A service behind the gateway: ``url`` is its first address, ``replicas`` all of them."""
 
     code: str
     name: str
     url: str
+    replicas: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.replicas:
+            object.__setattr__(self, "replicas", (self.url,))
 
 
 @dataclass(frozen=True)
@@ -126,6 +152,8 @@ class GatewaySettings:
     read_timeout: float
     read_retries: int
     health_timeout: float
+    health_interval: float
+    health_path: str
     openapi_ttl: float
     labels_ttl: float
     limits: dict[str, str]
@@ -158,11 +186,12 @@ def load_settings(config: GatewaySettings | dict[str, Any] | str | Path | None =
     var = Path(var_dir)
     province = raw["province"]
     return GatewaySettings(
-        cities={city["code"]: Target(city["code"], city["name"], city["url"].rstrip("/"))
-                for city in raw["cities"]},
+        cities={city["code"]: _target(city) for city in raw["cities"]},
         province=Target("province", province["name"], province["url"].rstrip("/"))
         if province else None,
-        database_url=raw["gateway"]["database_url"]
+        # The environment, like the services' DATABASE_URL: a URL with a password belongs in a
+        # secret, not in the configuration file (docs/deployment.md).
+        database_url=raw["gateway"]["database_url"] or os.environ.get(DATABASE_URL_ENV)
         or f"sqlite:///{(var / 'gateway.db').resolve()}",
         token_lifetime=timedelta(minutes=raw["gateway"]["token_lifetime_minutes"]),
         max_content_length=raw["gateway"]["max_content_length"],
@@ -172,6 +201,8 @@ def load_settings(config: GatewaySettings | dict[str, Any] | str | Path | None =
         read_timeout=raw["upstream"]["read_timeout"],
         read_retries=raw["upstream"]["read_retries"],
         health_timeout=raw["upstream"]["health_timeout"],
+        health_interval=raw["upstream"]["health_interval"],
+        health_path=raw["upstream"]["health_path"],
         openapi_ttl=raw["upstream"]["openapi_ttl_seconds"],
         labels_ttl=raw["upstream"]["labels_ttl_seconds"],
         limits=dict(raw["limits"]),
@@ -180,6 +211,11 @@ def load_settings(config: GatewaySettings | dict[str, Any] | str | Path | None =
         gateway_secret=raw["secrets"]["gateway"] or os.environ.get(GATEWAY_SECRET_ENV) or None,
         clock=Clock(raw["gateway"]["timezone"]),
     )
+
+
+def _target(city: dict[str, Any]) -> Target:
+    urls = tuple(dict.fromkeys(url.rstrip("/") for url in city["urls"] or [city["url"]]))
+    return Target(city["code"], city["name"], urls[0], urls)
 
 
 def development_secret(path: Path, variable: str = JWT_SECRET_ENV) -> str:

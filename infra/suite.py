@@ -20,8 +20,12 @@ its demo logins are printed the first time they are created.
 ``up`` prepares every service (in parallel: each city has its own SQLite file under ``var/``),
 starts them as child processes (output in ``var/log/<name>.log``), waits until each answers,
 prints where to open them, and runs until Ctrl-C or SIGTERM, then stops every child: SIGTERM
-first, SIGKILL for one that has not exited after a grace period. If a child dies on its own, the
-others are stopped and ``up`` exits non-zero with the tail of that child's log.
+first, SIGKILL for one that has not exited after a grace period. It supervises them meanwhile:
+a child that dies on its own is restarted with a growing delay (:class:`Restarts`), said on the
+console and in its log; the others keep running. After a few rapid failures in a row the runner
+gives up on that service (and says so), never on the rest. Each serve command drains its
+in-flight requests on SIGTERM (:mod:`core.graceful`); the relay and the province consumer
+finish their round and commit.
 
 Stdlib only, but for the gateway's helpers (``gateway.suite``), imported when listing services.
 """
@@ -57,6 +61,21 @@ GATEWAY_PORT = 8000
 HOST = "127.0.0.1"
 READY_TIMEOUT = 180.0  # seconds a service may take to answer after it starts
 STOP_GRACE = 15.0  # seconds between SIGTERM and SIGKILL
+
+
+@dataclass(frozen=True)
+class Restarts:
+    """How the runner restarts a service that died: after ``backoff[n]`` seconds for its n-th
+    rapid failure in a row (the last figure repeats), and never again after ``give_up_after``
+    rapid failures — a failure is rapid when the service ran less than ``rapid`` seconds, so a
+    service that ran a long while starts its count anew."""
+
+    backoff: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 16.0)
+    rapid: float = 60.0
+    give_up_after: int = 5
+
+    def delay(self, failures: int) -> float:
+        return self.backoff[min(failures, len(self.backoff)) - 1]
 
 
 @dataclass(frozen=True)
@@ -389,13 +408,19 @@ class Suite:
     """The running children; :meth:`stop` is safe to call at any time, more than once."""
 
     def __init__(self, services: Sequence[Service], var_dir: Path,
-                 out: IO[str] = sys.stdout) -> None:
+                 out: IO[str] = sys.stdout, restarts: Restarts = Restarts()) -> None:
         self.services = list(services)
         self.var_dir = var_dir
         self.log_dir = var_dir / "log"
         self.out = out
+        self.restarts = restarts
         self.children: dict[str, subprocess.Popen[bytes]] = {}
         self._logs: list[IO[bytes]] = []
+        self._started: dict[str, float] = {}  # name → monotonic time of its last start
+        self._failures: dict[str, int] = {}  # name → rapid failures in a row
+        self._restart_at: dict[str, float] = {}  # name → when to start it again
+        self._recovering: set[str] = set()  # restarted, not yet answering
+        self.given_up: set[str] = set()
 
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
@@ -420,6 +445,7 @@ class Suite:
         self.children[service.name] = subprocess.Popen(
             service.command, cwd=PROJECT_ROOT, env=child_env(service), stdout=log,
             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        self._started[service.name] = time.monotonic()
 
     def wait_ready(self, service: Service, timeout: float = READY_TIMEOUT) -> None:
         child = self.children[service.name]
@@ -458,14 +484,63 @@ class Suite:
                 rows.append(f"  {label}{' ' * pad}  {address}")
         return "\n".join(["招商引资平台已启动：", *rows])
 
-    def watch(self) -> None:
-        """Block until a child exits on its own (raise) — signals end it from outside."""
+    def watch(self, interval: float = 0.5) -> None:
+        """Supervise until a signal ends it from outside: a child that dies is restarted
+        (:meth:`supervise`); the others are never touched. Only when every service has been
+        given up on does it raise."""
         while True:
-            for name, child in self.children.items():
-                if child.poll() is not None:
-                    raise SuiteError(f"{name} stopped on its own (exit {child.returncode})\n"
-                                     f"{tail(self.log_dir / f'{name}.log')}")
-            time.sleep(0.5)
+            self.supervise()
+            if self.services and len(self.given_up) == len(self.services):
+                raise SuiteError("every service failed repeatedly; see var/log/")
+            time.sleep(interval)
+
+    def supervise(self) -> None:
+        """One round: note children that died, restart those whose backoff is over, announce
+        the restarted ones that answer again. A dead child's process group is killed first: a
+        wrapper killed with SIGKILL (the Kafka runner) leaves its own children holding the port
+        the restart needs."""
+        now = time.monotonic()
+        for service in self.services:
+            name = service.name
+            if name in self.given_up:
+                continue
+            if name in self._restart_at:
+                if now >= self._restart_at[name]:
+                    del self._restart_at[name]
+                    self.start(service)
+                    self._recovering.add(name)
+                    self._report(service, f"重启 {service.label}（{name}） / restarting {name}")
+                continue
+            child = self.children.get(name)
+            if child is None or child.poll() is None:
+                if name in self._recovering and is_ready(service.ready_url):
+                    self._recovering.discard(name)
+                    self._report(service, f"{service.label}（{name}）已恢复 / {name} is back")
+                continue
+            _signal_group(child, signal.SIGKILL)
+            self._recovering.discard(name)
+            ran = now - self._started.get(name, now)
+            failures = self._failures.get(name, 0) + 1 if ran < self.restarts.rapid else 1
+            self._failures[name] = failures
+            if failures >= self.restarts.give_up_after:
+                self.given_up.add(name)
+                self._report(service, f"{service.label}（{name}）连续 {failures} 次启动后很快退出"
+                                      f"（exit {child.returncode}），不再重启，其余服务继续运行 / "
+                                      f"{name} failed {failures} times in a row, giving up; "
+                                      f"the other services keep running", error=True)
+                continue
+            delay = self.restarts.delay(failures)
+            self._restart_at[name] = now + delay
+            self._report(service, f"{service.label}（{name}）意外退出（exit {child.returncode}），"
+                                  f"{delay:g} 秒后重启 / {name} exited with {child.returncode}, "
+                                  f"restarting in {delay:g} s")
+
+    def _report(self, service: Service, text: str, error: bool = False) -> None:
+        """On the console and in the service's own log (the operator reads either)."""
+        print(text, file=sys.stderr if error else self.out, flush=True)
+        with contextlib.suppress(OSError), \
+                (self.log_dir / f"{service.name}.log").open("a", encoding="utf-8") as log:
+            log.write(f"[supervisor] {text}\n")
 
     def stop(self, grace: float = STOP_GRACE) -> None:
         """Stop every child: SIGTERM to each (last started first), SIGKILL after ``grace``."""

@@ -38,8 +38,8 @@ def _engine(config):
 def serve_province(config_path: str | None, host: str, port: int | None, threads: int) -> None:
     """Serve ``/api/v1/province`` with waitress over the (migrated) province database
     (``zhaoshang serve province``, registered under ``zhaoshang.services``; port 8100 unless
-    given)."""
-    import waitress
+    given); SIGTERM drains the requests in flight (core.graceful)."""
+    from core.graceful import serve
 
     port = port or 8100
 
@@ -49,7 +49,7 @@ def serve_province(config_path: str | None, host: str, port: int | None, threads
     _engine(config).dispose()
     app = create_app(config)
     click.echo(f"serving {config.name} on http://{host}:{port}/api/v1/province")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="zhaoshang-province")
+    serve(app, host=host, port=port, threads=threads, ident="zhaoshang-province")
 
 
 config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False),

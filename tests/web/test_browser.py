@@ -142,12 +142,22 @@ def test_a_lead_becomes_a_signed_project_and_the_figures_follow(suite, browser):
     refusal = officer.page.locator(".problem")
     assert "签约" in refusal.inner_text() and "须填写" in refusal.inner_text()
     reasons = refusal.locator(".refusals li").all_inner_texts()
-    assert reasons and all(reason.startswith("进入“签约”前须填写：") for reason in reasons), reasons
+    assert reasons and all(reason.startswith("进入“签约”前须") for reason in reasons), reasons
     # Each missing item shown once, in the clerk's words (not again in a run-on summary).
     assert all(refusal.inner_text().count(reason) == 1 for reason in reasons), refusal.inner_text()
     officer.shot("officer-transition-refused")
 
     fill_checklist(officer)
+    # 法规账 (Sanming's gate): each item recorded through the city's form on the project page.
+    form = officer.page.locator("#form-sanming_legal_review_item")
+    items = form.locator("select[name=item] option[value]:not([value=''])")
+    for code in [items.nth(i).get_attribute("value") for i in range(items.count())]:
+        form = officer.page.locator("#form-sanming_legal_review_item")
+        form.locator("select[name=item]").select_option(code)
+        form.locator("select[name=finding]").select_option("pass")
+        form.locator("input[name=reviewer]").fill("审查人 陈工")
+        form.locator("button[type=submit]").click()
+        assert "已保存" in officer.page.inner_text(".notice"), officer.page.inner_text("main")
     assert "已齐全" in officer.page.inner_text("#checklist")
     officer.shot("officer-checklist-complete")
     officer.page.select_option("#transition select[name=target]", "signed")
