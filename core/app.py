@@ -126,7 +126,26 @@ def create_app(config: City | dict[str, Any] | str | Path | None = None,
     from core.cli import register_commands
 
     register_commands(app)
+    _observe(app, city, engine)
     return app
+
+
+def _observe(app: Flask, city: City, engine: Any) -> None:
+    """``/metrics`` (requests, outbox backlog), ``/livez``, ``/readyz`` (database answers, schema
+    at the heads of the core's and the plugins' migrations) and the JSON request log
+    (core.observability)."""
+    import functools
+
+    from alembic.script import ScriptDirectory
+
+    from core.migrate import alembic_config
+    from core.observability import OutboxCollector, database_ready, observe
+
+    @functools.cache
+    def heads() -> set[str]:
+        return set(ScriptDirectory.from_config(alembic_config(city, engine)).get_heads())
+
+    observe(app, f"city-{city.code}", database_ready(engine, heads), [OutboxCollector(engine)])
 
 
 def _identify() -> None:

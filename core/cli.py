@@ -407,6 +407,9 @@ def serve(what: str, city_code: str | None, config: str | None, host: str, port:
         services[what].load()(config, host, port, threads)
         return
     port = port or 8000
+    from core.observability import REQUEST_LOGGER, plain_json_lines
+
+    plain_json_lines(REQUEST_LOGGER)  # one JSON object per line, for the log collector
     app = city_app(city_code, config)
     prepare_database(app)
     click.echo(f"serving {app.extensions['zhaoshang'].city.name} on http://{host}:{port}/api/v1")

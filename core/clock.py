@@ -32,12 +32,15 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import pathlib
 import threading
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_ZONE = "Asia/Shanghai"
 CLOCK_ENV = "ZHAOSHANG_CLOCK_AT"
+# Tests only: a file holding whole days every clock is moved on by (see _days_from_file).
+SHIFT_FILE_ENV = "ZHAOSHANG_CLOCK_SHIFT_FILE"
 
 _lock = threading.Lock()
 # The shift from the host's instant to the suite's, with the setting it was read from: the
@@ -91,7 +94,36 @@ def _current_shift() -> dt.timedelta:
         with _lock:
             shift = _shift_from_environment()
             cached = _cached = (os.environ.get(CLOCK_ENV, ""), shift)
+    if SHIFT_FILE_ENV in os.environ:
+        return cached[1] + _days_from_file(os.environ[SHIFT_FILE_ENV])
     return cached[1]
+
+
+# The file's (mtime, size) and the days it held: read again only when it changes.
+_shift_file: tuple[str, int, int, dt.timedelta] | None = None
+
+
+def _days_from_file(path: str) -> dt.timedelta:
+    """Whole days added to every clock by ``ZHAOSHANG_CLOCK_SHIFT_FILE`` (tests only): a
+    browser walk spans several business days while its services keep running, so the harness
+    writes the day count between steps and every service moves on together. A missing or
+    empty file adds nothing; anything but a whole number stops the service (a typo must not
+    leave one service on another day)."""
+    global _shift_file
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return dt.timedelta(0)
+    held = _shift_file
+    if held is not None and held[:3] == (path, status.st_mtime_ns, status.st_size):
+        return held[3]
+    text = pathlib.Path(path).read_text(encoding="utf-8").strip()
+    try:
+        days = dt.timedelta(days=int(text or "0"))
+    except ValueError as exc:
+        raise ClockError(f"{SHIFT_FILE_ENV}: {path} should hold whole days, not {text!r}") from exc
+    _shift_file = (path, status.st_mtime_ns, status.st_size, days)
+    return days
 
 
 def utcnow() -> dt.datetime:

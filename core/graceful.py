@@ -40,16 +40,16 @@ def serve(app: Any, host: str, port: int, threads: int, ident: str,
     previous = {sig: signal.signal(sig, lambda signum, _frame: stopping.append(signum))
                 for sig in (signal.SIGTERM, signal.SIGINT)}
     server.print_listen("Serving on http://{}:{}")
-    use_poll = server.adj.asyncore_use_poll
+    use_poll = server.adj.asyncore_use_poll  # (_map: every server kind keeps its sockets there)
     try:
         while not stopping:
-            wasyncore.loop(timeout=LOOP_TICK, map=server.map, use_poll=use_poll, count=1)
-        listeners = [d for d in list(server.map.values()) if isinstance(d, BaseWSGIServer)]
+            wasyncore.loop(timeout=LOOP_TICK, map=server._map, use_poll=use_poll, count=1)
+        listeners = [d for d in list(server._map.values()) if isinstance(d, BaseWSGIServer)]
         for listener in listeners:  # no new connection from now on
             wasyncore.dispatcher.close(listener)
         deadline = time.monotonic() + drain_timeout
         while True:
-            channels = [c for c in list(server.map.values()) if isinstance(c, HTTPChannel)]
+            channels = [c for c in list(server._map.values()) if isinstance(c, HTTPChannel)]
             for idle in (c for c in channels if not _busy(c)):
                 idle.handle_close()
             busy = [c for c in channels if _busy(c)]
@@ -58,11 +58,11 @@ def serve(app: Any, host: str, port: int, threads: int, ident: str,
             if time.monotonic() > deadline:
                 log.warning("stopping with %d request(s) still in flight", len(busy))
                 break
-            wasyncore.loop(timeout=0.05, map=server.map, use_poll=use_poll, count=1)
+            wasyncore.loop(timeout=0.05, map=server._map, use_poll=use_poll, count=1)
         log.info("stopped after draining in-flight requests (%s)",
                  signal.Signals(stopping[0]).name)
     finally:
         server.task_dispatcher.shutdown(timeout=1)
-        wasyncore.close_all(server.map)
+        wasyncore.close_all(server._map)
         for sig, handler in previous.items():
             signal.signal(sig, handler)

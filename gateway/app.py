@@ -109,6 +109,11 @@ def create_app(config: GatewaySettings | dict[str, Any] | str | Path | None = No
     register_error_handlers(app)
     app.register_error_handler(RateLimitExceeded, _rate_limited)
     app.after_request(_finish)
+    # /metrics, /livez, /readyz (its database answers) and the JSON request log; outside
+    # /api/v1, so never proxied to a city (core.observability).
+    from core.observability import database_ready, observe
+
+    observe(app, "gateway", database_ready(engine))
     return app
 
 

@@ -173,5 +173,8 @@ def serve(config: str | None, host: str, port: int, threads: int) -> None:
         app = create_app(config)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
+    from core.observability import REQUEST_LOGGER, plain_json_lines
+
+    plain_json_lines(REQUEST_LOGGER)
     click.echo(f"gateway on http://{host}:{port}/api/v1 (OpenAPI: /api/v1/openapi.json)")
     serve_gracefully(app, host=host, port=port, threads=threads, ident="zhaoshang-gateway")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import itertools
 import threading
-import time
 from collections.abc import Callable
 
 
@@ -66,10 +65,9 @@ class HealthChecks:
                 replicas.mark(url, self.check(url))
 
     def _run(self) -> None:
-        while not self._stopped.is_set():
-            started = time.monotonic()
+        # Every address starts believed healthy; the first check comes one interval later.
+        while not self._stopped.wait(self.interval):
             self.run_once()
-            self._stopped.wait(max(0.0, self.interval - (time.monotonic() - started)))
 
     def stop(self) -> None:
         self._stopped.set()

@@ -38,9 +38,10 @@ def shared_secrets(var_dir: Path | str = "var") -> dict[str, str]:
     }
 
 
-def suite_config(var_dir: Path | str, cities: dict[str, tuple[str, str]],
+def suite_config(var_dir: Path | str, cities: dict[str, tuple[str, str | list[str]]],
                  province_url: str | None = None) -> Path:
-    """Write ``<var>/gateway.toml`` for these services (code → (name, url)); return its path.
+    """Write ``<var>/gateway.toml`` for these services (code → (name, url, or its replicas'
+    urls)); return its path.
 
     Everything else keeps the defaults of ``gateway/config.toml``.
     """
@@ -55,8 +56,9 @@ def suite_config(var_dir: Path | str, cities: dict[str, tuple[str, str]],
     if province_url:
         lines += ["", "[province]", f"url = {quoted(province_url)}"]
     for code, (name, url) in cities.items():
-        lines += ["", "[[cities]]", f"code = {quoted(code)}", f"name = {quoted(name)}",
-                  f"url = {quoted(url)}"]
+        address = f"url = {quoted(url)}" if isinstance(url, str) else \
+            f"urls = [{', '.join(quoted(one) for one in url)}]"
+        lines += ["", "[[cities]]", f"code = {quoted(code)}", f"name = {quoted(name)}", address]
     path = var / "gateway.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

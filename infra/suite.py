@@ -113,6 +113,7 @@ class SuiteCity:
     code: str
     config: Path
     raw: dict[str, Any] = field(compare=False, repr=False)
+    replicas: int = 1  # city service processes behind the gateway (``code*2``, --replicas)
 
     @property
     def name(self) -> str:
@@ -160,10 +161,11 @@ def resolve_city(entry: str) -> SuiteCity:
     return SuiteCity(code, path, raw)
 
 
-def parse_cities(text: str) -> list[SuiteCity]:
+def parse_cities(text: str, replicas: int = 1) -> list[SuiteCity]:
     """The deployment's cities from one comma-separated list, e.g.
-    ``lanzhou,tianshui=~/src/zhaoshang-tianshui/zhaoshang_tianshui/config.toml``."""
-    cities = [resolve_city(entry) for entry in text.split(",") if entry.strip()]
+    ``lanzhou,tianshui=~/src/zhaoshang-tianshui/zhaoshang_tianshui/config.toml``; ``code*2``
+    (or ``code*2=file``) runs two replicas of that city, ``replicas`` is the others' count."""
+    cities = [_with_replicas(entry, replicas) for entry in text.split(",") if entry.strip()]
     codes = [city.code for city in cities]
     twice = sorted({code for code in codes if codes.count(code) > 1})
     if twice:
@@ -173,7 +175,45 @@ def parse_cities(text: str) -> list[SuiteCity]:
     return cities
 
 
-def city_file(city: SuiteCity, var_dir: Path, bootstrap_servers: str) -> Path:
+def _with_replicas(entry: str, default: int) -> SuiteCity:
+    head, sep, given = entry.partition("=")
+    code, star, count = head.partition("*")
+    if star and not (count.strip().isdigit() and 1 <= int(count) <= 9):
+        raise SuiteError(f"{code.strip()}: replicas are written code*N with N from 1 to 9")
+    return replace(resolve_city(code + sep + given), replicas=int(count) if star else default)
+
+
+def replica_database(city: SuiteCity, postgres: str | None) -> str | None:
+    """The PostgreSQL database a replicated city's processes share (``<postgres>/zhaoshang_<code>``,
+    created when missing); ``None`` for a single process (its own SQLite file, as before).
+    Replicas on SQLite are refused: two processes writing one SQLite file lock each other out."""
+    if city.replicas == 1:
+        return None
+    if not postgres:
+        raise SuiteError(
+            f"{city.code}: {city.replicas} replicas share one database, and SQLite cannot be "
+            "written by two processes: start a PostgreSQL (python -m infra.postgres start "
+            "--dir var/pg --port 5432) and add --postgres postgresql+psycopg://postgres@"
+            "127.0.0.1:5432 / 副本共用一个数据库，SQLite 不支持多进程写入，请使用 PostgreSQL")
+    import sqlalchemy as sa
+
+    server = postgres.rstrip("/")
+    name = f"zhaoshang_{city.code}"
+    engine = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            if connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                 {"name": name}) is None:
+                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.SQLAlchemyError as exc:
+        raise SuiteError(f"{city.code}: cannot prepare its database on {server}: {exc}") from exc
+    finally:
+        engine.dispose()
+    return f"{server}/{name}"
+
+
+def city_file(city: SuiteCity, var_dir: Path, bootstrap_servers: str,
+              database_url: str | None = None) -> Path:
     """Write the suite's copy of ``city``'s deployment file: its own SQLite database under
     ``var/`` and the suite's broker, everything else as the city configured it (so a file
     naming a production database never sees the suite's demo data)."""
@@ -181,7 +221,7 @@ def city_file(city: SuiteCity, var_dir: Path, bootstrap_servers: str) -> Path:
 
     raw = {**city.raw,
            "database": {**city.raw.get("database", {}),
-                        "url": f"sqlite:///{var_dir / f'{city.code}.db'}"},
+                        "url": database_url or f"sqlite:///{var_dir / f'{city.code}.db'}"},
            "events": {**city.raw.get("events", {}), "bootstrap_servers": bootstrap_servers}}
     path = var_dir / "cities" / f"{city.code}.toml"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -286,14 +326,19 @@ def province_services(config: Path, port: int = PROVINCE_PORT,
     ]
 
 
-def gateway_service(var_dir: Path, cities: dict[str, tuple[str, int]], province_port: int,
-                    port: int = GATEWAY_PORT) -> Service:
-    """The gateway on ``port`` in front of ``cities`` (code → (label, port)) and the province;
-    announces the demo logins the first time it creates them."""
+def gateway_service(var_dir: Path, cities: dict[str, tuple[str, int | Sequence[int]]],
+                    province_port: int, port: int = GATEWAY_PORT) -> Service:
+    """The gateway on ``port`` in front of ``cities`` (code → (label, port or its replicas'
+    ports)) and the province; announces the demo logins the first time it creates them."""
     from gateway.suite import HEALTH_PATH, gateway_command, suite_config
 
-    config = suite_config(var_dir, {code: (label, f"http://{HOST}:{city_port}")
-                                    for code, (label, city_port) in cities.items()},
+    def urls(ports: int | Sequence[int]) -> str | list[str]:
+        if isinstance(ports, int):
+            return f"http://{HOST}:{ports}"
+        return [f"http://{HOST}:{one}" for one in ports]
+
+    config = suite_config(var_dir, {code: (label, urls(city_ports))
+                                    for code, (label, city_ports) in cities.items()},
                           f"http://{HOST}:{province_port}")
     return Service(
         name="gateway", label="网关（统一入口）", command=tuple(gateway_command(config, port, HOST)),
@@ -305,10 +350,10 @@ def gateway_service(var_dir: Path, cities: dict[str, tuple[str, int]], province_
 
 def _behind_the_gateway(service: Service, secrets: dict[str, str]) -> Service:
     """The service with the gateway's signing secret; it then refuses unsigned requests,
-    so it counts as ready once it accepts connections."""
+    so it counts as ready once its ``/readyz`` (no token, core.observability) says so."""
     ready = service.ready_url
     if ready.startswith("http://"):
-        ready = "tcp://" + urllib.parse.urlsplit(ready).netloc
+        ready = f"http://{urllib.parse.urlsplit(ready).netloc}/readyz"
     return replace(service, env={**service.env, **secrets}, ready_url=ready)
 
 
@@ -329,32 +374,50 @@ def suite_services(var_dir: Path, cities: Sequence[str | SuiteCity] = CITIES,
                    first_port: int = FIRST_CITY_PORT, demo: bool = True,
                    kafka_port: int = KAFKA_PORT, province_port: int = PROVINCE_PORT,
                    gateway_port: int = GATEWAY_PORT,
-                   bootstrap_servers: str | None = None) -> list[Service]:
+                   bootstrap_servers: str | None = None,
+                   postgres: str | None = None) -> list[Service]:
     """Everything ``up`` runs, in start order: the cities (8101, 8102 … in the list's order),
     Kafka (9092; none when ``bootstrap_servers`` names a running broker), one relay and one
     daily-recomputation scheduler per city, the province consumer and the province API (8100),
     and the gateway (8000), the only entry people use; every service shares its signing
     secret. The cities are codes or ``code=file`` entries (:func:`resolve_city`); every
-    configuration file the services read is written from them under ``var_dir``."""
+    configuration file the services read is written from them under ``var_dir``. A city with
+    replicas (``code*2``) gets more serve processes (``<code>-2`` … on the ports after the last
+    city's) sharing a database on the PostgreSQL server ``postgres`` (:func:`replica_database`);
+    its first process prepares it, the gateway balances over all of them."""
     from gateway.suite import shared_secrets
 
     deployment = [city if isinstance(city, SuiteCity) else resolve_city(city) for city in cities]
     _copy_boundaries(deployment)
     broker = bootstrap_servers or f"{HOST}:{kafka_port}"
-    files = {city.code: city_file(city, var_dir, broker) for city in deployment}
+    files = {city.code: city_file(city, var_dir, broker, replica_database(city, postgres))
+             for city in deployment}
     ports = {city.code: first_port + index for index, city in enumerate(deployment)}
     city_services = [city_service(city, ports[city.code], files[city.code], demo)
                      for city in deployment]
+    next_port = first_port + len(deployment)
+    replica_ports: dict[str, list[int]] = {city.code: [ports[city.code]] for city in deployment}
+    replicas: list[Service] = []
+    for city in deployment:
+        for number in range(2, city.replicas + 1):
+            replica = city_service(city, next_port, files[city.code], demo)
+            replicas.append(replace(replica, name=f"{city.code}-{number}", prepare=(),
+                                    label=f"{city.name}（副本 {number}）"))
+            replica_ports[city.code].append(next_port)
+            next_port += 1
     services = [
         *city_services,
+        *replicas,
         *([] if bootstrap_servers else [kafka_service(var_dir, kafka_port)]),
         *(relay_service(city, files[city.code], broker) for city in deployment),
         *(scheduler_service(city, ports[city.code], files[city.code]) for city in deployment),
         *province_services(province_file(var_dir, deployment, broker), province_port, broker),
     ]
     secrets = shared_secrets(var_dir)
-    gateway = gateway_service(var_dir, {s.name: (s.label, ports[s.name]) for s in city_services},
-                              province_port, gateway_port)
+    gateway = gateway_service(
+        var_dir, {s.name: (s.label, replica_ports[s.name] if len(replica_ports[s.name]) > 1
+                           else ports[s.name]) for s in city_services},
+        province_port, gateway_port)
     return [*(_behind_the_gateway(service, secrets) for service in services),
             replace(gateway, env=secrets)]
 
@@ -575,10 +638,11 @@ def _raise_stopped(signum: int, _frame: Any) -> None:
 
 def up(var_dir: Path, cities: Sequence[str | SuiteCity], first_port: int, demo: bool,
        kafka_port: int = KAFKA_PORT, province_port: int = PROVINCE_PORT,
-       gateway_port: int = GATEWAY_PORT, bootstrap_servers: str | None = None) -> int:
+       gateway_port: int = GATEWAY_PORT, bootstrap_servers: str | None = None,
+       postgres: str | None = None) -> int:
     try:
         services = suite_services(var_dir, cities, first_port, demo, kafka_port, province_port,
-                                  gateway_port, bootstrap_servers)
+                                  gateway_port, bootstrap_servers, postgres)
     except SuiteError as exc:
         print(f"启动失败：{exc}", file=sys.stderr, flush=True)
         return 1
@@ -627,15 +691,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                        help=f"port of the gateway, the entry people use (default {GATEWAY_PORT})")
     start.add_argument("--bootstrap-servers", default=None,
                        help="use this running Kafka (host:port) instead of starting one")
+    start.add_argument("--replicas", type=int, default=1, choices=range(1, 10), metavar="N",
+                       help="serve processes per city behind the gateway (default 1; one city: "
+                            "code*N in --cities); more than one needs --postgres")
+    start.add_argument("--postgres", default=None, metavar="URL",
+                       help="PostgreSQL server for replicated cities' shared databases, e.g. "
+                            "postgresql+psycopg://postgres@127.0.0.1:5432 (python -m "
+                            "infra.postgres start --dir var/pg --port 5432 runs one)")
     args = parser.parse_args(argv)
     try:
-        cities = parse_cities(args.cities)
+        cities = parse_cities(args.cities, args.replicas)
     except SuiteError as exc:
         parser.error(str(exc))
     var_dir = args.var.resolve()
     var_dir.mkdir(parents=True, exist_ok=True)
     return up(var_dir, cities, args.first_port, not args.no_demo, args.kafka_port,
-              args.province_port, args.gateway_port, args.bootstrap_servers)
+              args.province_port, args.gateway_port, args.bootstrap_servers, args.postgres)
 
 
 if __name__ == "__main__":

@@ -54,7 +54,24 @@ def create_app(config: ProvinceConfig | dict[str, Any] | str | Path | None = Non
     index_operations(app)  # an operation without who= stops the service here
     app.before_request(_identify)
     app.before_request(_enforce_permission)
+    _observe(app, engine)
     return app
+
+
+def _observe(app: Flask, engine: Any) -> None:
+    """``/metrics`` (requests, dead letters by city and status), ``/livez``, ``/readyz`` (its
+    database answers) and the JSON request log (core.observability). The consumer's lag is on
+    the consumer process's own metrics port (``province consume --metrics-port``)."""
+    import sqlalchemy as sa
+
+    from core.observability import CountCollector, database_ready, observe
+    from province.models import DeadLetter
+
+    dead_letters = CountCollector(
+        engine, "zhaoshang_province_dead_letters", "Records set aside, by city and status",
+        ("city", "status"), sa.select(DeadLetter.city, DeadLetter.status, sa.func.count())
+        .group_by(DeadLetter.city, DeadLetter.status))
+    observe(app, "province", database_ready(engine), [dead_letters])
 
 
 def _identify() -> None:

@@ -47,6 +47,9 @@ def serve_province(config_path: str | None, host: str, port: int | None, threads
 
     config = _config(config_path)
     _engine(config).dispose()
+    from core.observability import REQUEST_LOGGER, plain_json_lines
+
+    plain_json_lines(REQUEST_LOGGER)
     app = create_app(config)
     click.echo(f"serving {config.name} on http://{host}:{port}/api/v1/province")
     serve(app, host=host, port=port, threads=threads, ident="zhaoshang-province")

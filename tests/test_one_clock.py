@@ -117,3 +117,25 @@ def test_a_city_runs_on_its_configured_zone_and_refuses_an_unknown_one():
     raw["city"]["timezone"] = "Mars/Olympus"
     with pytest.raises(ConfigError, match="未知的时区"):
         build_city(raw)
+
+
+def test_a_shift_file_moves_every_clock_on_by_its_days_while_running(monkeypatch, tmp_path):
+    """The browser walk's next day (ZHAOSHANG_CLOCK_SHIFT_FILE): services already running see
+    the day the harness writes, and a file that is absent or holds no whole number is no day."""
+    from core.clock import SHIFT_FILE_ENV
+
+    shift = tmp_path / "clock-shift"
+    monkeypatch.setenv(SHIFT_FILE_ENV, str(shift))
+    day = CHINA.today()
+    assert CHINA.today() == day  # no file yet: no shift
+    shift.write_text("1\n", encoding="utf-8")
+    assert CHINA.today() == day + dt.timedelta(days=1)
+    shift.write_text("3", encoding="utf-8")
+    assert CHINA.today() == day + dt.timedelta(days=3)
+    shift.write_text("", encoding="utf-8")
+    assert CHINA.today() == day
+    shift.write_text("tomorrow", encoding="utf-8")
+    with pytest.raises(ClockError, match="whole days"):
+        utcnow()
+    monkeypatch.delenv(SHIFT_FILE_ENV)
+    assert CHINA.today() == day

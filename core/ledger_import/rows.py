@@ -73,6 +73,27 @@ class Context:
     choices: dict[str, Choice]
     file_name: str
     seen_enterprises: dict[str, int] = field(default_factory=dict)  # key → first row
+    # Credit code → (name, normalised name) of the enterprises known: read once per import
+    # (one select per row was a tenth of its time), then those of the rows imported since.
+    credit_codes: dict[str, tuple[str, str]] | None = None
+    row_enterprise: tuple[str, str, str] | None = None  # the row's, noted when it is imported
+
+    def known_credit_codes(self) -> dict[str, tuple[str, str]]:
+        from core.models import Enterprise
+
+        if self.credit_codes is None:
+            self.credit_codes = {code: (name, normalised) for code, name, normalised in
+                                 self.session.execute(sa.select(
+                                     Enterprise.credit_code, Enterprise.name,
+                                     Enterprise.normalized_name).where(
+                                         Enterprise.credit_code.is_not(None)))}
+        return self.credit_codes
+
+    def row_imported(self) -> None:
+        if self.row_enterprise is not None:
+            code, name, normalised = self.row_enterprise
+            self.known_credit_codes().setdefault(code, (name, normalised))
+        self.row_enterprise = None
 
 
 @dataclass
@@ -186,16 +207,17 @@ def loaded(schema: type[Schema], body: dict[str, Any], ctx: Context, where: Loca
 def enterprise_conflict(ctx: Context, data: dict[str, Any], where: Located,
                         prefix: str = "enterprise.") -> list[ImportProblem]:
     """The duplicates check: a credit code already held by an enterprise of another name."""
-    from core.models import Enterprise
-
     code, name = data.get("credit_code"), data.get("name")
     if not code or not name:
         return []
-    held = ctx.session.scalar(sa.select(Enterprise).where(Enterprise.credit_code == code))
-    if held is None or held.normalized_name == normalise_enterprise_name(name):
+    normalised = normalise_enterprise_name(name)
+    held = ctx.known_credit_codes().get(code)
+    if held is None:
+        ctx.row_enterprise = (code, name, normalised)
+    if held is None or held[1] == normalised:
         return []
     return [where.problem(f"{prefix}name", "enterprise.duplicate",
-                          f"统一社会信用代码 {code} 已登记为“{held.name}”，与本行企业名称“{name}”"
+                          f"统一社会信用代码 {code} 已登记为“{held[0]}”，与本行企业名称“{name}”"
                           f"不一致：同一企业请用同一名称，不同企业请核对信用代码")]
 
 

@@ -15,6 +15,7 @@ overwrites what was done there: the change is made on the record's own page.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Callable
@@ -28,7 +29,7 @@ from core.choices import city_choices
 from core.identity import Actor
 from core.ledger_import import KIND_LABELS
 from core.ledger_import.cells import SheetRows, UnreadableFile, read_sheets
-from core.ledger_import.layout import LEDGER_NO, RECORD_NO, sheets_of
+from core.ledger_import.layout import LEDGER_NO, RECORD_NO, Sheet, sheets_of
 from core.ledger_import.rows import (
     Context,
     ImportProblem,
@@ -49,6 +50,10 @@ if TYPE_CHECKING:
     from core.city import City
 
 Progress = Callable[[int, int], None]
+
+# Rows run together under one savepoint (see ``_import_rows``): a chunk with a row refused
+# half-way is run again a savepoint per row, so a refused row costs at most this many again.
+CHUNK_ROWS = 100
 
 
 @dataclass
@@ -157,7 +162,45 @@ def _import_rows(session: Session, city: City, actor: Actor, kind: str, main: Sh
     grouped, problems = _children_by_key(children, set(keys))
     result.problems += problems
     total = len(main.rows)
-    for done, (row, cells) in enumerate(main.rows, start=1):
+    with refreshes_deferred(session, city) as refreshes:
+        for start in range(0, total, CHUNK_ROWS):
+            chunk = list(enumerate(main.rows[start:start + CHUNK_ROWS], start=start + 1))
+            # Optimistic first: the chunk's rows without a savepoint each. A row refused by
+            # the checks before its first write leaves nothing behind; a row refused by a
+            # service half-way (or a conflict) would, so the chunk is undone and run again a
+            # savepoint per row, which reports every row's own problems as before.
+            kept = (len(result.problems), result.created, result.unchanged,
+                    dict(ctx.seen_enterprises), dict(ctx.known_credit_codes()))
+            savepoint = session.begin_nested()
+            try:
+                clean = _apply_rows(ctx, kind, main.sheet, chunk, grouped, keys, imported,
+                                    result, progress, total, row_savepoints=False)
+                if clean:
+                    session.flush()
+            except sa.exc.IntegrityError:
+                clean = False
+            if clean:
+                savepoint.commit()
+                continue
+            savepoint.rollback()
+            del result.problems[kept[0]:]
+            result.created, result.unchanged = kept[1], kept[2]
+            ctx.seen_enterprises, ctx.credit_codes = kept[3], kept[4]
+            _apply_rows(ctx, kind, main.sheet, chunk, grouped, keys, imported, result, progress,
+                        total, row_savepoints=True)
+        if result.dry_run or result.problems:
+            refreshes.clear()  # rolled back: nothing to refresh
+
+
+def _apply_rows(ctx: Context, kind: str, sheet: Sheet, chunk: list[tuple[int, tuple[int, dict]]],
+                grouped: dict[str, dict], keys: dict[str, int],
+                imported: dict[str, ImportedRecord], result: ImportResult,
+                progress: Progress | None, total: int, *, row_savepoints: bool) -> bool:
+    """The chunk's rows; False (at once) when, without savepoints, a row failed after writing."""
+    session = ctx.session
+    ledger_column = sheet.column_for(LEDGER_NO)
+    for done, (row, cells) in chunk:
+        ctx.row_enterprise = None
         try:
             if kind == "enterprises":
                 key = enterprise_key(cells, sheet)
@@ -188,24 +231,31 @@ def _import_rows(session: Session, city: City, actor: Actor, kind: str, main: Sh
                         f"导入不覆盖系统中的记录，请在该记录页面修改")])
                 result.unchanged += 1
                 continue
-            with session.begin_nested(), refreshes_deferred(session, city):
+            with session.begin_nested() if row_savepoints else contextlib.nullcontext():
                 if kind == "projects":
                     record_id = import_project(ctx, sheet, row, cells, parts)
                 else:
                     importer = {"leads": import_lead, "enterprises": import_enterprise,
                                 "introducers": import_introducer}[kind]
                     record_id = importer(ctx, sheet, row, cells)
+                # No flush of its own: the next row's reads, or the chunk's end, flush it
+                # with others (one INSERT for many rows where the database allows).
                 session.add(ImportedRecord(kind=kind, ledger_key=key, record_id=record_id,
                                            row_digest=digest, file_name=result.file_name[:255],
                                            file_sha256=result.file_sha256, row=row,
-                                           imported_by=actor.user))
-                session.flush()
+                                           imported_by=ctx.actor.user))
+            ctx.row_imported()
             result.created += 1
         except RowFailed as failed:
+            if not row_savepoints and failed.__cause__ is not None:
+                return False  # refused by a service (``attempt``): it may have written
             result.problems += failed.problems
         except sa.exc.IntegrityError as exc:
+            if not row_savepoints:
+                return False
             result.problems.append(ImportProblem(sheet.title, row, "", "", "import.conflict",
                                                  f"本行与已有记录冲突：{exc.orig}"))
         finally:
             if progress is not None:
                 progress(done, total)
+    return True

@@ -20,14 +20,28 @@ _CHINESE_FIELD_MESSAGES: dict[type[fields.Field], dict[str, str]] = {
     fields.Field: {"required": "此项为必填项", "null": "此项不能为空",
                    "validator_failed": "取值无效"},
     fields.String: {"invalid": "应为文本", "invalid_utf8": "不是有效的文本"},
+    fields.Number: {"invalid": "应为数值", "too_large": "数值过大"},
     fields.Integer: {"invalid": "应为整数", "too_large": "数值过大"},
+    fields.Float: {"invalid": "应为数值", "too_large": "数值过大", "special": "数值无效"},
     fields.Decimal: {"invalid": "应为数值", "too_large": "数值过大", "special": "数值无效"},
     fields.Boolean: {"invalid": "应为是或否"},
-    fields.Date: {"invalid": "日期格式应为 YYYY-MM-DD", "format": "日期格式不正确"},
-    fields.DateTime: {"invalid": "时间格式应为 ISO 8601", "format": "时间格式不正确"},
+    fields.Date: {"invalid": "日期格式应为 YYYY-MM-DD", "format": "日期格式不正确",
+                  "invalid_awareness": "日期格式不正确"},
+    fields.DateTime: {"invalid": "时间格式应为 ISO 8601", "format": "时间格式不正确",
+                      "invalid_awareness": "时间应注明时区"},
+    fields.Time: {"invalid": "时间格式应为 HH:MM", "format": "时间格式不正确",
+                  "invalid_awareness": "时间应注明时区"},
+    fields.TimeDelta: {"invalid": "时长无效", "format": "时长格式不正确"},
     fields.List: {"invalid": "应为列表"},
+    fields.Tuple: {"invalid": "应为列表"},
+    fields.Mapping: {"invalid": "应为对象"},
     fields.Dict: {"invalid": "应为对象"},
     fields.Nested: {"type": "应为对象"},
+    fields.Email: {"invalid": "电子邮箱格式不正确"},
+    fields.Url: {"invalid": "网址格式不正确"},
+    fields.UUID: {"invalid_uuid": "编号格式不正确"},
+    fields.IP: {"invalid_ip": "IP 地址格式不正确"},
+    fields.Enum: {"unknown": "应为以下取值之一：{choices}"},
 }
 for _cls, _messages in _CHINESE_FIELD_MESSAGES.items():
     _cls.default_error_messages = {**_cls.default_error_messages, **_messages}
@@ -39,6 +53,16 @@ Schema._default_error_messages = {  # type: ignore[attr-defined]
 validate.OneOf.default_message = "应为以下取值之一：{choices}"
 validate.Length.message_min = "长度至少为 {min}"
 validate.Length.message_max = "长度至多为 {max}"
+validate.Length.message_all = "长度应在 {min} 至 {max} 之间"
+validate.Length.message_equal = "长度应为 {equal}"
+validate.Email.default_message = "电子邮箱格式不正确"
+validate.URL.default_message = "网址格式不正确"
+validate.Regexp.default_message = "格式不正确"
+validate.Equal.default_message = "应为 {other}"
+validate.NoneOf.default_message = "取值无效"
+validate.Predicate.default_message = "取值无效"
+validate.ContainsOnly.default_message = "所选取值不在以下范围内：{choices}"
+validate.ContainsNoneOf.default_message = "不能选择以下取值：{values}"
 validate.Range.message_min = "应{min_op} {{min}}"
 validate.Range.message_max = "应{max_op} {{max}}"
 validate.Range.message_all = "应{min_op} {{min}} 且{max_op} {{max}}"

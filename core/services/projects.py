@@ -138,6 +138,9 @@ def create_project(
         attributes=data.get("attributes") or {},
         out_of_province=out_of_province(city, enterprise),  # None: the province is unknown
         stage=Stage.RESERVE,
+        # A new project has none yet: known empty, its event data and the steps that follow
+        # (a ledger import's milestones, funds) read them without a select each.
+        funds=[], milestones=[], transfers=[],
     )
     session.add(project)
     session.flush()

@@ -57,11 +57,15 @@ class WarningContext:
     city: City
     today: dt.date
     subject: tuple[str, int] | None = None
+    # Several subjects at once (a ledger import's projects): the rules run as for the whole
+    # city, one pass, and only findings about these subjects count.
+    among: frozenset[tuple[str, int]] | None = None
     _cache: dict[Any, list[Any]] = field(default_factory=dict)
 
     def covers(self, subject_type: str, subject_id: int) -> bool:
         """Whether a finding about this subject belongs to this recomputation."""
-        return self.subject is None or self.subject == (subject_type, subject_id)
+        return (self.subject is None or self.subject == (subject_type, subject_id)) and (
+            self.among is None or (subject_type, subject_id) in self.among)
 
     def _scoped(self, subject_type: str, query: sa.Select, id_column: Any) -> sa.Select | None:
         if self.subject is None:
@@ -203,23 +207,27 @@ def recompute(
     subject: tuple[str, int] | None = None,
     dry_run: bool = False,
     new: bool = False,
+    among: frozenset[tuple[str, int]] | None = None,
 ) -> WarningSummary:
     """Run every rule as of ``today`` (whole city, or one ``(type, id)`` subject).
 
     ``dry_run`` only reports what would be raised, changed and cleared: no warning row and no
     outbox event is written (what ``POST /warnings/recompute`` with ``today`` does).
     ``new``: the subject was inserted by this transaction, so it has no warning to read.
+    ``among``: only these subjects, in one pass over the city (:func:`refreshes_deferred`).
     """
     session.flush()  # rules read what the caller has just written
     today = today or city.clock.today()
-    context = WarningContext(session=session, city=city, today=today, subject=subject)
+    context = WarningContext(session=session, city=city, today=today, subject=subject,
+                             among=among)
     found = _findings(context, active_rules(city))
     query = sa.select(EarlyWarning).where(EarlyWarning.cleared_at.is_(None))
     if subject is not None:
         query = query.where(EarlyWarning.subject_type == subject[0],
                             EarlyWarning.subject_id == subject[1])
     open_warnings = {} if new else {(w.subject_type, w.subject_id, w.rule_code): w
-                                    for w in session.scalars(query)}
+                                    for w in session.scalars(query)
+                                    if among is None or (w.subject_type, w.subject_id) in among}
     now = utcnow()
     summary = WarningSummary(dry_run=dry_run)
     for key, (rule, finding) in found.items():
@@ -277,22 +285,30 @@ _DEFERRED: ContextVar[dict[tuple[str, int], bool] | None] = ContextVar("deferred
 
 
 @contextlib.contextmanager
-def refreshes_deferred(session: Session, city: City) -> Iterator[None]:
-    """Refresh each subject written in the block once, when the block ends without error.
+def refreshes_deferred(session: Session, city: City
+                       ) -> Iterator[dict[tuple[str, int], bool]]:
+    """Refresh the subjects written in the block once, together, when the block ends without
+    error; the block may empty the dict it is given (subject → inserted in this transaction)
+    to refresh nothing — a dry run, or an import refused and rolled back.
 
-    A ledger's project is created, given its milestones and moved through its stages in one
-    go (core.ledger_import): its warnings as of the end are what a refresh after its last
-    change finds, and one refresh instead of one per change keeps a 5,000-row import within
-    its minute. Nothing is read in between that would see a stale warning.
+    A ledger's projects are created, given their milestones and moved through their stages
+    in one go (core.ledger_import): their warnings as of the end are what a refresh after
+    each one's last change finds, and one pass of the rules over the city for all of them,
+    instead of one per change or per project, keeps a 5,000-row import within its minute.
+    Nothing is read in between that would see a stale warning.
     """
     pending: dict[tuple[str, int], bool] = {}
     token = _DEFERRED.set(pending)
     try:
-        yield
+        yield pending
     finally:
         _DEFERRED.reset(token)
-    for (subject_type, subject_id), new in pending.items():
+    if len(pending) == 1:
+        (subject_type, subject_id), new = next(iter(pending.items()))
         refresh(session, city, subject_type, subject_id, new=new)
+    elif pending:
+        recompute(session, city, city.clock.today(), new=all(pending.values()),
+                  among=frozenset(pending))
 
 
 def refresh(session: Session, city: City, subject_type: str, subject_id: int,

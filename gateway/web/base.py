@@ -23,7 +23,7 @@ from flask import (
 from flask_limiter import RateLimitExceeded
 
 from gateway.runtime import gateway
-from gateway.web import formatting, menus
+from gateway.web import formatting, menus, refill
 from gateway.web.client import IDEMPOTENCY_FIELD, IF_MATCH_FIELD, Answer, ApiClient
 from gateway.web.session import CSRF_FIELD, csrf_ok, csrf_token
 
@@ -88,12 +88,15 @@ def render(template: str, status: int = 200, city: str | None = None, **context:
     notices = get_flashed_messages(category_filter=["notice"])
     from gateway.web.pages.todos import todo_count  # the pages import this module
 
-    return render_template(
+    html = render_template(
         template, city=city, city_name=names.get(city or "", ""), cities=names,
         todo_count=todo_count(city),
         menu=menu, province_menu=menus.province_menu(role), user=claims,
         role_label=menus.ROLE_LABELS.get(role, role), may=api().may, notices=notices,
-        flashed_problems=problems, **context), status
+        flashed_problems=problems, **context)
+    for problem in problems:
+        html = refill.refill(html, problem)
+    return html, status
 
 
 def refused(answer: Answer) -> None:
@@ -101,6 +104,9 @@ def refused(answer: Answer) -> None:
     problem = answer.problem or {}
     kept = {key: problem.get(key) for key in ("title", "detail", "status", "code", "errors",
                                               "refusals") if problem.get(key) is not None}
+    if request.method == "POST":
+        # The next page shows the form again as it was sent, its refused fields marked.
+        kept["form"] = refill.kept_form(request.form, request.path)
     flash(json.dumps(kept, ensure_ascii=False), PROBLEM)
 
 

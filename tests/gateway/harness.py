@@ -49,11 +49,13 @@ class Service:
 
     code = ""
     probe_path = ""
+    database_url: str | None = None  # None: a SQLite file of its own
 
     def __init__(self, base: Path) -> None:
         self.base = base / self.code
         self.base.mkdir(parents=True, exist_ok=True)
         self.database = self.base / f"{self.code}.db"
+        self.database_url = self.database_url or f"sqlite:///{self.database}"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -69,8 +71,8 @@ class Service:
 
     def run(self, args: list[str], *more: str) -> subprocess.Popen:
         env = {**os.environ, GATEWAY_SECRET_ENV: GATEWAY_SECRET,
-               "PYTHONPATH": str(PROJECT_ROOT), "DATABASE_URL": f"sqlite:///{self.database}",
-               "PROVINCE_DATABASE_URL": f"sqlite:///{self.database}"}
+               "PYTHONPATH": str(PROJECT_ROOT), "DATABASE_URL": self.database_url,
+               "PROVINCE_DATABASE_URL": self.database_url}
         log = (self.base / "service.log").open("ab")
         return subprocess.Popen([sys.executable, "-m", "core.cli", *args, *more], cwd=self.base,
                                 env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -142,14 +144,16 @@ class CityService(Service):
 
     probe_path = "/api/v1/city"
 
-    def __init__(self, code: str, base: Path, built_in: bool = False, demo: bool = True) -> None:
+    def __init__(self, code: str, base: Path, built_in: bool = False, demo: bool = True,
+                 database_url: str | None = None) -> None:
         self.code = code
+        self.database_url = database_url  # replicas of a city share one (PostgreSQL)
         self.name = {**CITY_NAMES, **PLUGIN_CITY_NAMES}[code]
         self.built_in = built_in
         self.demo = demo  # a built-in city's demo data (without: the tests make their rows)
         super().__init__(base)
         config = city_config(city={"code": code, "name": self.name},
-                             database={"url": f"sqlite:///{self.database}"},
+                             database={"url": self.database_url},
                              **(OWN_VOCABULARY if code == "lanzhou" else {}))
         self.config_file = self.base / "config.toml"
         self.config_file.write_text(toml_text(config), encoding="utf-8")
@@ -331,8 +335,9 @@ class Echo:
         self.server = GatewayServer(app)
 
 
-def make_gateway(echo: Echo, tmp_path: Path, **sections: Any) -> Any:
-    """A gateway in front of the echo service, as Lanzhou and Ziyang, with the test users."""
+def make_gateway(echo: Echo, tmp_path: Path, users: dict[str, tuple[str, str | None, str | None]]
+                 = USERS, **sections: Any) -> Any:
+    """A gateway in front of the echo service, as Lanzhou and Ziyang, with ``users``."""
     from gateway.app import create_app
 
     config: dict[str, Any] = {
@@ -343,7 +348,7 @@ def make_gateway(echo: Echo, tmp_path: Path, **sections: Any) -> Any:
     for name, values in sections.items():
         config[name] = values
     app = create_app(config, var_dir=tmp_path)
-    add_users(app)
+    add_users(app, users)
     return app
 
 

@@ -41,7 +41,17 @@ def test_a_topic_keeps_everything_unless_the_deployment_chooses_a_retention():
         "min.compaction.lag.ms": str(14 * DAY_MS), "delete.retention.ms": str(14 * DAY_MS)}
 
 
+def test_the_deployment_chooses_the_topics_min_insync_replicas():
+    # A replicated Kafka (docs/deployment.md): replication 3 and, unless configured, min ISR 2;
+    # the local single broker keeps the broker's default.
+    assert topic_configs(events_section(replication=3))["min.insync.replicas"] == "2"
+    assert topic_configs(events_section(replication=5, min_insync_replicas=3))[
+        "min.insync.replicas"] == "3"
+    assert "min.insync.replicas" not in topic_configs(events_section())
+
+
 @pytest.mark.parametrize(("keys", "problem"), [
+    ({"replication": 2, "min_insync_replicas": 3}, "events.min_insync_replicas"),
     ({"retention_days": 0}, "events.retention_days"),
     ({"cleanup_policy": "compact,delete"}, "events.cleanup_policy"),
     ({"cleanup_policy": "compact", "compaction_lag_days": 7, "retention_days": 30},

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from core.clock import SHIFT_FILE_ENV
 from tests.infra.test_suite_up import free_port, free_port_pair
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,6 +65,8 @@ class RunningSuite:
     """``python -m infra.suite up`` for one city on free ports, and what it printed."""
 
     def __init__(self, var: Path) -> None:
+        # Whole days every service's clock is moved on by (core.clock, tests only).
+        self.clock_shift = var / "clock-shift"
         self.ports = {"city": free_port(), "kafka": free_port_pair(), "province": free_port(),
                       "gateway": free_port()}
         self.url = f"http://127.0.0.1:{self.ports['gateway']}"
@@ -73,7 +76,12 @@ class RunningSuite:
              "--first-port", str(self.ports["city"]), "--var", str(var),
              "--kafka-port", str(self.ports["kafka"]), "--province-port",
              str(self.ports["province"]), "--gateway-port", str(self.ports["gateway"])],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={**os.environ, SHIFT_FILE_ENV: str(self.clock_shift)})
+
+    def advance_days(self, days: int) -> None:
+        """Every service's day moves on to ``days`` after the session's own (0: back)."""
+        self.clock_shift.write_text(str(days), encoding="utf-8")
 
     def wait_started(self) -> None:
         deadline = time.monotonic() + STARTUP_DEADLINE

@@ -140,10 +140,9 @@ def test_a_ziyang_major_project_goes_from_lead_to_completion_in_the_browser(suit
     assert "已齐全" in officer.page.inner_text("#checklist"), officer.page.inner_text("main")
     move(officer, "started", "开工")
 
-    # 竣工投产: the actual completion date goes in through the checklist. A walk made in one day
-    # (the review was decided today, so signing and the start are today) cannot complete today —
-    # completion must come after the start — and the checklist says so rather than "complete",
-    # pointing to the move's date; the move dated the same day is refused with that reason.
+    # 竣工投产: the actual completion date goes in through the checklist. On the day of the start
+    # it cannot: completion must come after the start, and the checklist says so rather than
+    # "complete", pointing to the move's date; the move dated today is refused with that reason.
     fill_checklist(officer, today)
     reasons = officer.page.locator("#check-refusals li")
     assert reasons.count() == 1 and reasons.get_attribute("data-rule") == "date.not_after_start"
@@ -154,9 +153,26 @@ def test_a_ziyang_major_project_goes_from_lead_to_completion_in_the_browser(suit
     assert "晚于开工日期" in officer.page.inner_text(".problem")
     officer.shot("ziyang-officer-project-started")
 
-    project = api_get(suite, f"{ZIYANG}-officer", f"/cities/{ZIYANG}/projects/{project_id}")
-    assert project["stage"] == "started" and "major" in project["tiers"]
-    assert any(m["kind"] == "completion" and m["actual_on"] == today for m in project["milestones"])
+    # The next day (every service's clock moved on together; the sign-in of yesterday has
+    # expired, so the officer signs in again): the plant completes, and the project is 竣工投产.
+    suite.advance_days(1)
+    try:
+        assert officer.errors == [], officer.errors
+        officer.close()
+        officer = Person(browser, suite, f"{ZIYANG}-officer")
+        officer.page.goto(project_url)
+        completed_on = officer.page.get_attribute("#transition input[name=occurred_on]", "value")
+        assert completed_on and completed_on > today, (completed_on, today)
+        fill_checklist(officer, completed_on)
+        assert "已齐全" in officer.page.inner_text("#checklist"), officer.page.inner_text("main")
+        move(officer, "completed", "竣工投产")
+        officer.shot("ziyang-officer-project-completed")
+        project = api_get(suite, f"{ZIYANG}-officer", f"/cities/{ZIYANG}/projects/{project_id}")
+    finally:
+        suite.advance_days(0)
+    assert project["stage"] == "completed" and "major" in project["tiers"]
+    assert any(m["kind"] == "completion" and m["actual_on"] == completed_on
+               for m in project["milestones"])
     assert project["attributes"]["legal_review"]["conclusion"] == "passed"
     for person in (clerk, officer, leader):
         assert person.errors == [], (person.username, person.errors)
