@@ -1,5 +1,6 @@
 // The web interface's only script: draws the charts a page carries (ECharts), warns of
-// duplicate leads while a clerk types the enterprise, and submits the city switch.
+// duplicate leads while a clerk types the enterprise, submits the city switch, and sends each
+// form once.
 "use strict";
 
 function drawCharts() {
@@ -120,9 +121,42 @@ function autosubmit() {
   });
 }
 
+// A form is sent once: its submit buttons are disabled and say so while the page loads (a
+// second press would record twice where no Idempotency-Key is kept). Coming back to the page
+// (the browser's back button restores it from its cache) gives the buttons back.
+function submitOnce() {
+  document.querySelectorAll("form[method=post]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.sending === "true") { event.preventDefault(); return; }
+      form.dataset.sending = "true";
+      form.setAttribute("aria-busy", "true");
+      form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (button) {
+        button.dataset.label = button.textContent;
+        button.textContent = "提交中…";
+        // Disabled after this event, so the pressed button's own name/value is still sent.
+        setTimeout(function () { button.disabled = true; }, 0);
+      });
+    });
+  });
+}
+
+function releaseForms() {
+  document.querySelectorAll("form[data-sending=true]").forEach(function (form) {
+    delete form.dataset.sending;
+    form.removeAttribute("aria-busy");
+    form.querySelectorAll("button[data-label]").forEach(function (button) {
+      button.textContent = button.dataset.label;
+      button.disabled = false;
+    });
+  });
+}
+
+window.addEventListener("pageshow", releaseForms);
+
 document.addEventListener("DOMContentLoaded", function () {
   drawCharts();
   drawMaps();
   watchDuplicates();
   autosubmit();
+  submitOnce();
 });

@@ -1,0 +1,61 @@
+"""Forms that help (issue 25), through the real gateway and city service: a refused form comes
+back as it was sent — the funds form keeps its values — each refused field marked on the field
+(``aria-invalid``, ``aria-describedby`` to its message) and named by its Chinese label in the
+summary; the matter form's length rule answers in Chinese."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from tests.gateway.test_gateway_versions import hidden, web_as
+
+_numbers = itertools.count(1)
+
+
+def _project(front) -> dict:
+    created = front.call("lanzhou-officer", "POST", "/cities/lanzhou/projects", json={
+        "name": f"表单帮助项目{next(_numbers)}", "amount": "900", "finding_unit": "east",
+        "enterprise": {"name": f"表单帮助企业{next(_numbers)}有限公司"}})
+    assert created.status_code == 201, created.text
+    return created.json()
+
+
+def _post(web, token: str, page: str, action: str, data: dict[str, str]) -> str:
+    """Submit a form of ``page`` as a person would, follow the redirect, and return the page."""
+    sent = web.post(action, data={"csrf_token": token,
+                                  "idempotency_key": hidden(page, "idempotency_key"), **data})
+    assert sent.status_code == 303, sent.get_data(as_text=True)
+    return web.get(sent.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_refused_funds_form_keeps_its_values_and_marks_the_field_in_chinese(front, cities):
+    project = _project(front)
+    web, token = web_as(front, "lanzhou-officer")
+    url = f"/web/c/lanzhou/projects/{project['id']}"
+    page = web.get(url).get_data(as_text=True)
+    shown = _post(web, token, page, f"{url}/funds", {
+        "arrived_on": "2026-06-01", "amount": "十万", "payer_name": "表单帮助出资方有限公司",
+        "evidence_ref": "HD-20260601-01"})
+    form = re.search(r'<form[^>]*id="report-funds".*?</form>', shown, re.S).group(0)
+    assert 'value="十万"' in form and 'value="表单帮助出资方有限公司"' in form
+    assert 'value="HD-20260601-01"' in form and 'value="2026-06-01"' in form
+    amount = re.search(r'<input name="amount"[^>]*>', form).group(0)
+    assert 'aria-invalid="true"' in amount and 'aria-describedby="error-amount"' in amount
+    assert re.search(r'<span class="field-error" id="error-amount">[^<]*数值[^<]*</span>', form)
+    assert 'aria-invalid' not in re.search(r'<input name="payer_name"[^>]*>', form).group(0)
+    summary = re.search(r'<div class="problem".*?</div>', shown, re.S).group(0)
+    assert '<span class="field">金额（万元）</span>' in summary and ">amount<" not in summary
+
+
+def test_the_matter_form_answers_a_too_short_title_in_chinese_on_its_field(front, cities):
+    project = _project(front)
+    web, token = web_as(front, "lanzhou-officer")
+    url = f"/web/c/lanzhou/projects/{project['id']}"
+    page = web.get(url).get_data(as_text=True)
+    shown = _post(web, token, page, f"{url}/matters", {
+        "kind": "land", "title": "地", "request": "申请用地指标"})
+    assert "Length must" not in shown and "长度" in shown
+    form = re.search(r'<form[^>]*action="[^"]*/matters".*?</form>', shown, re.S).group(0)
+    assert re.search(r'<input name="title"[^>]*aria-invalid="true"', form)
+    assert ">申请用地指标</textarea>" in form
