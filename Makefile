@@ -26,9 +26,12 @@ install: $(STAMP) $(NODE_MODULES)
 
 # The deployment's cities, one list: codes of installed cities and code=<deployment file>, e.g.
 # make up CITIES=lanzhou,tianshui=../zhaoshang-tianshui/zhaoshang_tianshui/config.toml
+# A city's replicas: CITIES=lanzhou*2 with POSTGRES=postgresql+psycopg://postgres@127.0.0.1:5432
+# (replicas share a database; docs/infrastructure.md, "Replicas of a city").
 CITIES ?=
+POSTGRES ?=
 up: install
-	$(PY) -m infra.suite up $(if $(CITIES),--cities '$(CITIES)')
+	$(PY) -m infra.suite up $(if $(CITIES),--cities '$(CITIES)') $(if $(POSTGRES),--postgres '$(POSTGRES)')
 
 # Tests run in parallel, one worker per CPU (pytest-xdist); a module stays on one worker so its
 # module-scoped fixtures are built once. TEST_WORKERS=0 runs them in this process.
@@ -44,6 +47,7 @@ bench: install
 	$(PY) -m infra.kafka_cluster fetch
 	$(PY) -m benchmarks $(BENCH_ARGS)
 	$(PY) -m benchmarks.gateway
+	$(PY) -m benchmarks.replicas
 
 clean:
 	rm -rf var .pytest_cache

@@ -84,12 +84,18 @@ def services(work: Path, threads: int) -> Iterator[dict[str, str]]:
         ]
         urls = {name: f"http://127.0.0.1:{port}" for name, (_config, port) in gateways.items()}
         try:
-            for replica in replicas:
-                wait_until(lambda r=replica: requests.get(
-                    r + "/api/v1/city", timeout=2,
-                    headers=direct_headers("/api/v1/city")).status_code == 200, replica)
-            for url in urls.values():
-                wait_until(lambda u=url: requests.get(u + "/api/v1/health", timeout=2).ok, url)
+            try:
+                for replica in replicas:
+                    wait_until(lambda r=replica: requests.get(
+                        r + "/api/v1/city", timeout=2,
+                        headers=direct_headers("/api/v1/city")).status_code == 200, replica)
+                for url in urls.values():
+                    wait_until(lambda u=url: requests.get(u + "/api/v1/health", timeout=2).ok,
+                               url)
+            except RuntimeError as exc:
+                log.flush()
+                tail = (work / "services.log").read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"{exc}; the services' log ends:\n{tail}") from None
             yield urls
         finally:
             for process in processes:

@@ -177,15 +177,19 @@ def warnings_command(city_code: str | None, config: str | None, today: dt.dateti
 @click.option("--at", "at", default="00:30", show_default=True,
               help="daily run time on the city's wall clock (HH:MM)")
 @click.option("--once", is_flag=True, help="run the daily jobs once now, then exit")
-def schedule_command(city_code: str | None, config: str | None, at: str, once: bool) -> None:
+@click.option("--metrics-port", type=int, default=None,
+              help="serve /metrics (runs by job and outcome, last success) on 127.0.0.1:PORT")
+def schedule_command(city_code: str | None, config: str | None, at: str, once: bool,
+                     metrics_port: int | None) -> None:
     """Run a city's daily recomputation (warnings, overdue judgements) on a schedule in the
     city's time zone, once at start and then daily (runs until stopped; see core/scheduler.py)."""
     import logging
     import signal
 
     from core.api.support import runtime
+    from core.observability import serve_metrics
     from core.reminders import run_reminders
-    from core.scheduler import build_scheduler, run_daily
+    from core.scheduler import SchedulerMetrics, build_scheduler, run_daily
 
     try:
         hour, minute = (int(part) for part in at.split(":"))
@@ -197,12 +201,15 @@ def schedule_command(city_code: str | None, config: str | None, at: str, once: b
     app = city_app(city_code, config)  # the city service owns (and migrates) the database
     with app.app_context():
         state = runtime()
+    metrics = SchedulerMetrics()
+    if metrics_port is not None:  # before the first run, so a scrape sees it
+        serve_metrics(metrics.registry, metrics_port)
 
     def run() -> dict:
-        return run_daily(state.sessions, state.city)
+        return run_daily(state.sessions, state.city, metrics=metrics)
 
     def remind() -> dict:
-        return run_reminders(state.sessions, state.city)
+        return metrics.observed("reminders", lambda: run_reminders(state.sessions, state.city))
 
     done = run()
     click.echo(json.dumps(done, ensure_ascii=False, default=str))

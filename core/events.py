@@ -13,6 +13,7 @@ import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from core import request_id
 from core.clock import utcnow
 from core.models import OutboxEvent
 
@@ -89,6 +90,7 @@ def record_event(
         aggregate_id=f"{city.code}:{aggregate_type}:{aggregate_id}",
         data=data,
         wire=wire_value(data),
+        request_id=request_id.for_event(),  # None outside a request: no header then
     )
     session.add(event)
     return event

@@ -36,6 +36,7 @@ from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from core import clock
+from core.request_id import current as request_id_var
 
 METRICS_PATH, LIVEZ_PATH, READYZ_PATH = "/metrics", "/livez", "/readyz"
 OPERATION_KEY = "zhaoshang.operation"  # the WSGI environ key the app notes its operation in
@@ -105,9 +106,11 @@ class Observed:
                 headers.append(("X-Request-Id", request_id))
             return start_response(line, headers, exc_info)
 
+        token = request_id_var.set(request_id)  # for the events this request records
         try:
             return self.app(environ, noting_status)
         finally:
+            request_id_var.reset(token)
             elapsed = time.perf_counter() - started
             operation = environ.get(OPERATION_KEY) or "unmatched"
             self.latency.labels(operation, status[0]).observe(elapsed)
@@ -230,3 +233,19 @@ class CountCollector:
         for *labels, count in rows:
             family.add_metric([str(label) for label in labels], count)
         yield family
+
+
+def serve_metrics(registry: CollectorRegistry, port: int, host: str = "127.0.0.1") -> Any:
+    """A process without a web app of its own (the province consumer, a city's scheduler)
+    answers ``/metrics`` from ``registry`` on ``port``, in a daemon thread of
+    ``prometheus-client``'s small HTTP server. Returns the server (``shutdown()`` stops it), or
+    None when the port is taken: the process does its work without metrics rather than not
+    at all (a warning says so)."""
+    from prometheus_client import start_http_server
+
+    try:
+        server, _thread = start_http_server(port, addr=host, registry=registry)
+    except OSError as exc:
+        logging.getLogger("zhaoshang.metrics").warning("no /metrics on %s:%d: %s", host, port, exc)
+        return None
+    return server

@@ -123,12 +123,16 @@ def cloudevent_message(row: OutboxEvent | sa.Row) -> OutgoingEvent:
         "ce_sequence": format_sequence(row.position),
         "content-type": CONTENT_TYPE,
     }
+    request_id = getattr(row, "request_id", None)
+    if request_id:  # the request that recorded it (extension attribute), only when there was one
+        attributes[REQUEST_ID_HEADER] = request_id
     value = wire_value(row.data)
     return OutgoingEvent(position=row.position, key=row.aggregate_id.encode(), value=value,
                          headers=[(name, text.encode()) for name, text in attributes.items()],
                          timestamp_ms=round(utc(row.time).timestamp() * 1000))
 
 
+REQUEST_ID_HEADER = "ce_requestid"
 _SPECVERSION_HEADER = ("ce_specversion", SPECVERSION.encode())
 _CONTENT_TYPE_HEADER = ("content-type", CONTENT_TYPE.encode())
 _parse = json.JSONDecoder().decode
@@ -168,7 +172,7 @@ class MessageBuilder:
         outbox = OutboxEvent.__table__
         return [outbox.c.position, outbox.c.id, outbox.c.source, outbox.c.type, outbox.c.time,
                 outbox.c.subject, outbox.c.city, outbox.c.schema_version, outbox.c.aggregate_id,
-                outbox.c.wire,
+                outbox.c.wire, outbox.c.request_id,
                 # Only for a row without ``wire`` (recorded before it existed): the stored
                 # JSON text, untouched by SQLAlchemy and the driver.
                 sa.case((outbox.c.wire.is_(None), sa.cast(outbox.c.data, sa.Text))
@@ -178,13 +182,13 @@ class MessageBuilder:
         """The message of a row of :meth:`columns` (``wire``, or ``data`` as text)."""
         # Unpacked once: a Row's attribute access costs more than the rest of the message.
         (position, event_id, source, event_type, moment, subject, city, version, aggregate_id,
-         value, data) = row
+         value, request_id, data) = row
         moment = utc(moment)
         if value is None:
             value = b"null" if data is None else wire_value(_parse(data))
         source_header, type_header, city_header, version_header = self._repeating(
             source, event_type, city, version)
-        return OutgoingEvent(position, aggregate_id.encode(), bytes(value), [
+        headers = [
             _SPECVERSION_HEADER,
             ("ce_id", event_id.encode()),
             source_header,
@@ -195,7 +199,11 @@ class MessageBuilder:
             version_header,
             ("ce_sequence", format_sequence(position).encode()),
             _CONTENT_TYPE_HEADER,
-        ], round(moment.timestamp() * 1000))
+        ]
+        if request_id:  # a header of its own only on rows recorded by a request
+            headers.append((REQUEST_ID_HEADER, request_id.encode()))
+        return OutgoingEvent(position, aggregate_id.encode(), bytes(value), headers,
+                             round(moment.timestamp() * 1000))
 
 
 # --------------------------------------------------------------------------- leadership

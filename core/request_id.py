@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 
-# The longest id kept on an event (the outbox column); the gateway's own ids are 32 hex digits.
-MAX_LENGTH = 64
+# The longest id kept on an event (the outbox column): the longest the gateway accepts.
+MAX_LENGTH = 128
 
 current: ContextVar[str | None] = ContextVar("zhaoshang_request_id", default=None)
 

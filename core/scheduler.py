@@ -80,14 +80,47 @@ DAILY_JOBS = (ScheduledJob("warnings", "预警与超期研判重算", recompute_
               ScheduledJob("outbox", "清理已发送的事件", prune_sent_events))
 
 
+class SchedulerMetrics:
+    """What ``zhaoshang schedule --metrics-port`` serves: runs by job and outcome, and each
+    job's last success as a Unix time from the project's clock (core.clock), so an alert
+    fires when a daily job has not succeeded for more than a day."""
+
+    def __init__(self) -> None:
+        from prometheus_client import CollectorRegistry, Counter, Gauge
+
+        self.registry = CollectorRegistry()
+        self.runs = Counter("zhaoshang_scheduler_runs", "Scheduled job runs, by job and outcome",
+                            ("job", "outcome"), registry=self.registry)
+        self.last_success = Gauge("zhaoshang_scheduler_last_success_timestamp_seconds",
+                                  "When the job last succeeded (Unix time)", ("job",),
+                                  registry=self.registry)
+
+    def observed(self, job: str, run: Callable[[], Any]) -> Any:
+        """``run()``, counted as a success or a failure (which is raised on)."""
+        from core.clock import utcnow
+
+        try:
+            done = run()
+        except Exception:
+            self.runs.labels(job, "failure").inc()
+            raise
+        self.runs.labels(job, "success").inc()
+        self.last_success.labels(job).set(utcnow().timestamp())
+        return done
+
+
 def run_daily(sessions: sessionmaker[Session], city: City,
-              jobs: tuple[ScheduledJob, ...] = DAILY_JOBS) -> dict[str, dict[str, Any]]:
+              jobs: tuple[ScheduledJob, ...] = DAILY_JOBS,
+              metrics: SchedulerMetrics | None = None) -> dict[str, dict[str, Any]]:
     """Run every daily job as of the city's today, each in its own transaction."""
     today = city.clock.today()
     done: dict[str, dict[str, Any]] = {}
     for job in jobs:
-        with unit_of_work(sessions) as session:
-            done[job.code] = job.run(session, city, today)
+        def one(job: ScheduledJob = job) -> dict[str, Any]:
+            with unit_of_work(sessions) as session:
+                return job.run(session, city, today)
+
+        done[job.code] = metrics.observed(job.code, one) if metrics else one()
         log.info("scheduled run city=%s today=%s job=%s %s", city.code, today, job.code,
                  " ".join(f"{key}={value}" for key, value in done[job.code].items()))
     return done

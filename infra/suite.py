@@ -58,6 +58,9 @@ FIRST_CITY_PORT = 8101
 KAFKA_PORT = 9092
 PROVINCE_PORT = 8100
 GATEWAY_PORT = 8000
+# The province consumer and each city's scheduler serve /metrics on their service's port plus
+# this (9100 for the province, 9101 … for the cities): they have no web app of their own.
+METRICS_PORT_OFFSET = 1000
 HOST = "127.0.0.1"
 READY_TIMEOUT = 180.0  # seconds a service may take to answer after it starts
 STOP_GRACE = 15.0  # seconds between SIGTERM and SIGKILL
@@ -298,26 +301,30 @@ def relay_service(city: SuiteCity, config: Path, broker: str = f"{HOST}:{KAFKA_P
     )
 
 
-def scheduler_service(city: SuiteCity, port: int, config: Path) -> Service:
+def scheduler_service(city: SuiteCity, port: int, config: Path,
+                      metrics_port: int | None = None) -> Service:
     """``city``'s daily recomputation (warnings, overdue judgements): APScheduler in the
     city's time zone, daily at 00:30 city time and once at start (``zhaoshang schedule``,
     core/scheduler.py). No port of its own: ready once its city answers."""
     return Service(
         name=f"schedule-{city.code}", label=f"{city.name}每日重算",
-        command=zhaoshang("schedule", "--config", str(config)),
+        command=zhaoshang("schedule", "--config", str(config),
+                          *(("--metrics-port", str(metrics_port)) if metrics_port else ())),
         ready_url=f"http://{HOST}:{port}/api/v1/city", url="每日 00:30（本市时区）重算预警及超期研判",
     )
 
 
 def province_services(config: Path, port: int = PROVINCE_PORT,
-                      broker: str = f"{HOST}:{KAFKA_PORT}") -> list[Service]:
+                      broker: str = f"{HOST}:{KAFKA_PORT}",
+                      metrics_port: int | None = None) -> list[Service]:
     """The province consumer (Kafka → its database) and the province API, from ``config``
     (:func:`province_file`)."""
     base = f"http://{HOST}:{port}/api/v1/province"
     given = ("--config", str(config))
     return [
         Service(name="province-consumer", label="省级数据汇集",
-                command=zhaoshang("province", "consume", *given),
+                command=zhaoshang("province", "consume", *given, *(
+                    ("--metrics-port", str(metrics_port)) if metrics_port else ())),
                 ready_url=f"tcp://{broker.split(',')[0]}", url="← Kafka（消费组 zhaoshang-province）",
                 prepare=(zhaoshang("province", "migrate", *given),)),
         Service(name="province", label="省级服务",
@@ -410,8 +417,10 @@ def suite_services(var_dir: Path, cities: Sequence[str | SuiteCity] = CITIES,
         *replicas,
         *([] if bootstrap_servers else [kafka_service(var_dir, kafka_port)]),
         *(relay_service(city, files[city.code], broker) for city in deployment),
-        *(scheduler_service(city, ports[city.code], files[city.code]) for city in deployment),
-        *province_services(province_file(var_dir, deployment, broker), province_port, broker),
+        *(scheduler_service(city, ports[city.code], files[city.code],
+                            ports[city.code] + METRICS_PORT_OFFSET) for city in deployment),
+        *province_services(province_file(var_dir, deployment, broker), province_port, broker,
+                           province_port + METRICS_PORT_OFFSET),
     ]
     secrets = shared_secrets(var_dir)
     gateway = gateway_service(

@@ -75,9 +75,13 @@ def migrate(config_path: str | None) -> None:
 @province_group.command()
 @config_option
 @click.option("--bootstrap-servers", default=None, help="override [kafka] bootstrap_servers")
-def consume(config_path: str | None, bootstrap_servers: str | None) -> None:
+@click.option("--metrics-port", type=int, default=None,
+              help="serve /metrics (lag, applied, dead letters) on 127.0.0.1:PORT")
+def consume(config_path: str | None, bootstrap_servers: str | None,
+            metrics_port: int | None) -> None:
     """Consume the configured cities' topics into the province store (runs until stopped)."""
     from core.db import make_session_factory
+    from core.observability import plain_json_lines, serve_metrics
     from province.config import build_config
     from province.consumer import ProvinceConsumer
 
@@ -89,6 +93,10 @@ def consume(config_path: str | None, bootstrap_servers: str | None) -> None:
         raw["kafka"]["bootstrap_servers"] = bootstrap_servers
         config = build_config(raw, config.origin)
     consumer = ProvinceConsumer(config, make_session_factory(_engine(config)))
+    plain_json_lines("zhaoshang.province.events")  # one JSON line per applied event, alone
+    if metrics_port is not None:
+        serve_metrics(consumer.metrics.registry, metrics_port)
+        click.echo(f"metrics on http://127.0.0.1:{metrics_port}/metrics")
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

@@ -30,7 +30,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,6 +41,7 @@ from core.db import unit_of_work
 from core.plugin_events import installed_catalogue
 from core.retry import run_rounds
 from province.config import ProvinceConfig
+from province.consumer_metrics import ConsumerMetrics
 from province.dead_letter_topic import DeadLetterPublisher
 from province.dead_letters import set_aside
 from province.header_names import read_header_names_losslessly
@@ -86,6 +87,8 @@ class _Fates:
     applied: int = 0
     set_aside: int = 0
     skipped: int = 0
+    events: list[ReceivedEvent] = field(default_factory=list)  # those newly applied
+    reasons: list[str] = field(default_factory=list)  # of the records set aside
 
 
 def load_positions(session: Session, partitions: set[tuple[str, int]]) -> dict[tuple[str, int], int]:
@@ -126,6 +129,7 @@ class ProvinceConsumer:
         self.publisher = publisher or DeadLetterPublisher(config, sessions)
         self.applied = 0  # events newly applied by this consumer
         self.dead_lettered = 0  # records this consumer set aside
+        self.metrics = ConsumerMetrics(config.city_of_topic)  # served by --metrics-port
         self._consumer: Any = None
         self._left_out_since: float | None = None  # when a topic was first seen left out
         self._topics_at_join: set[str] = set()  # topics with partitions at the last assignment
@@ -177,6 +181,7 @@ class ProvinceConsumer:
         polled = consumer.poll(timeout_ms=timeout_ms)
         polled = {tp: batch for tp, batch in polled.items() if batch}
         self._rejoin_if_left_out(consumer)  # a metadata lookup in the client's cache: cheap
+        self.metrics.note_lag(consumer)  # cached high watermarks: cheap
         if not polled:
             return 0
         try:
@@ -188,6 +193,7 @@ class ProvinceConsumer:
             raise
         self.applied += fates.applied
         self.dead_lettered += fates.set_aside
+        self.metrics.decided(fates.events, fates.reasons)
         if fates.set_aside:
             self.publish_dead_letters()
         return len(raws)
@@ -257,12 +263,15 @@ class ProvinceConsumer:
             except BadRecord as exc:
                 bad.append((raw, exc))
         if not one_by_one:
-            fates.applied = apply_events(session, [event for _, event in good], now)
+            fates.applied = apply_events(session, [event for _, event in good], now,
+                                         applied=fates.events)
         else:
             for raw, event in good:
+                fresh: list[ReceivedEvent] = []
                 try:
                     with session.begin_nested():  # flushed at its end: a failure shows here
-                        fates.applied += apply_events(session, [event], now)
+                        fates.applied += apply_events(session, [event], now, applied=fresh)
+                    fates.events += fresh
                 except DATABASE_DOWN:
                     raise
                 except Exception as exc:
@@ -277,6 +286,7 @@ class ProvinceConsumer:
             log.warning("record %s-%d@%d set aside: %s", raw.topic, raw.partition, raw.offset,
                         exc)
         fates.set_aside = len(bad)
+        fates.reasons = [exc.reason for _, exc in bad]
         nexts: dict[tuple[str, int], int] = {}
         for raw in raws:
             key = (raw.topic, raw.partition)

@@ -219,7 +219,9 @@ class _Reader:
                              time=moment, data=data, sequence=self.sequence,
                              subject=headers.get("ce_subject"),
                              schema_version=int(version) if version is not None else None,
-                             topic=raw.topic, partition=raw.partition, offset=raw.offset)
+                             topic=raw.topic, partition=raw.partition, offset=raw.offset,
+                             # an extension header: read when present, never a reason to refuse
+                             request_id=headers.get("ce_requestid"))
 
     def _headers(self) -> dict[str, str]:
         """The headers as text; a null value counts as absent."""

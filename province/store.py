@@ -61,6 +61,8 @@ class ReceivedEvent:
     topic: str = ""
     partition: int = -1
     offset: int = -1
+    # The city request that recorded it (the ``ce_requestid`` header), for the log line only.
+    request_id: str | None = None
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -174,8 +176,10 @@ class _Batch:
 
 
 def apply_events(session: Session, events: Iterable[ReceivedEvent],
-                 received_at: dt.datetime | None = None) -> int:
-    """Apply ``events`` in order in the caller's transaction; the number newly applied."""
+                 received_at: dt.datetime | None = None,
+                 applied: list[ReceivedEvent] | None = None) -> int:
+    """Apply ``events`` in order in the caller's transaction; the number newly applied (and
+    those events appended to ``applied``, when given: the consumer logs and counts them)."""
     events = list(events)
     if not events:
         return 0
@@ -209,6 +213,8 @@ def apply_events(session: Session, events: Iterable[ReceivedEvent],
         session.execute(sa.insert(InboxEvent), inbox)
     _replace_tranches(session, batch.tranches)
     batch.figures.write(session)
+    if applied is not None:
+        applied.extend(fresh)
     return len(fresh)
 
 

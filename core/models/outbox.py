@@ -36,6 +36,9 @@ class OutboxEvent(Base):
     # before migration 0017, which the relay encodes from ``data`` as before.
     wire: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     sent_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
+    # The X-Request-Id of the request that recorded the event (core.request_id), sent as the
+    # ``ce_requestid`` header; NULL outside a request and on rows from before migration 0022.
+    request_id: Mapped[str | None] = mapped_column(sa.String(128))
 
 
 class OutboxPruning(Base):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Flask, redirect, url_for
 
-from gateway.web import session
+from gateway.web import people, session  # noqa: F401 - people adds a template global
 from gateway.web.base import blueprint
 from gateway.web.pages import (  # noqa: F401 - each module adds its routes to the blueprint
     audit,

@@ -32,7 +32,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 def load_demo(node, shared_investor: dict) -> None:
     """The core's demo records, plus one investor every city courts."""
-    with unit_of_work(node.sessions) as session:
+    # The lead body is validated against the city's own vocabularies, read from its app.
+    with node.app.app_context(), unit_of_work(node.sessions) as session:
         demo = DemoBuilder(node.runtime, session, node.city.clock.today())
         generic_records(demo)
         report_lead(session, node.city, LeadCreate().load(

@@ -33,7 +33,14 @@ ACTIONS = {  # a project's history rows (core.services.history.record_change)
 }
 FIELDS = {**STAGE_DATE_LABELS, "out_of_province": "省外/省内", "stage": "阶段",
           "occurred_on": "日期", "enterprise.credit_code": "投资方信用代码",
-          "enterprise.origin_province": "投资方省份", "enterprise.origin_region": "投资方地区"}
+          "enterprise.origin_province": "投资方省份", "enterprise.origin_region": "投资方地区",
+          # A project's own fields, as the project page names them.
+          "name": "项目名称", "amount": "总投资", "agreement_amount": "协议投资额",
+          "host_unit": "落户单位", "finding_unit": "招商单位", "industry": "产业",
+          "leader_name": "包抓领导", "intermediary_id": "引荐人", "progress_note": "进展",
+          "progress_on": "进展日期", "enterprise": "投资企业", "tiers": "类别",
+          "attributes": "本市信息", "kind": "节点", "planned_on": "约定日期",
+          "actual_on": "实际日期", "to_unit": "流转至", "verification": "核实结果"}
 
 
 def _record_link(city: str, subject_type: str | None, subject_id: Any, anchor: str = "") -> str:
