@@ -14,18 +14,20 @@ PROJECTS = 5_000
 GOAL_SECONDS = 60.0
 
 
-def timed_import(app: Any, content: bytes, dry_run: bool) -> tuple[float, Any]:
+def timed_import(app: Any, content: bytes, dry_run: bool) -> tuple[float, float, Any]:
+    """Wall seconds, and this process's CPU seconds: on the shared 2-CPU machine the other
+    engineers' runs stretch the wall time; the CPU time is what the import itself costs."""
     from core.identity import Actor
     from core.ledger_import.run import run_import
 
     state = app.extensions["zhaoshang"]
     with app.app_context():
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = run_import(state.sessions, state.city, Actor("bench", "officer"), "projects",
                             "bench.xlsx", content, dry_run=dry_run)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert not result.problems and result.created == PROJECTS, result.problems[:3]
-    return seconds, result
+    return seconds, cpu, result
 
 
 def rows_for(url: str, database: str, content: bytes) -> list[Row]:
@@ -38,8 +40,9 @@ def rows_for(url: str, database: str, content: bytes) -> list[Row]:
         try:
             rows = []
             for what, dry_run in (("dry run", True), ("commit", False)):
-                seconds, _ = timed_import(app, content, dry_run)
-                rows.append(Row("ledger_import", f"{database}: {PROJECTS:,} projects, {what}",
+                seconds, cpu, _ = timed_import(app, content, dry_run)
+                rows.append(Row("ledger_import",
+                                f"{database}: {PROJECTS:,} projects, {what} ({cpu:.0f} s CPU)",
                                 seconds, GOAL_SECONDS, "the goal: one minute", goal="≤ 1×",
                                 met=seconds <= GOAL_SECONDS))
             return rows

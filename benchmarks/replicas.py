@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -110,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=2000, help="per measurement")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--threads", type=int, default=8, help="waitress threads per service")
+    parser.add_argument("--rounds", type=int, default=2, help="measurements of each, alternating")
     options = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="zhaoshang-bench-replicas-") as work, \
             services(Path(work), options.threads) as urls:
@@ -123,16 +125,23 @@ def main(argv: list[str] | None = None) -> int:
 
         for name in urls:  # warm up connections, caches and code paths
             through(name, name, 200)
-        results = [through("one", "one replica", options.requests),
-                   through("two", "two replicas", options.requests)]
+        labels = {"one": "one replica", "two": "two replicas"}
+        results: dict[str, list[Figures]] = {"one": [], "two": []}
+        # Rounds in alternating order: a machine whose load changes during the run favours
+        # neither side.
+        for round_ in range(options.rounds):
+            for name in ("one", "two") if round_ % 2 == 0 else ("two", "one"):
+                results[name].append(through(name, labels[name], options.requests))
     print(f"{options.requests} GETs each through the gateway ({', '.join(PATHS)}), "
           f"{options.concurrency} clients, {options.threads} waitress threads per service, "
-          f"{os.cpu_count()} CPUs, PostgreSQL")
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, PostgreSQL, "
+          f"{options.rounds} rounds")
     print("| city behind the gateway | requests/s | p50 ms | p99 ms |\n|---|---:|---:|---:|")
-    for figures in results:
-        print(figures.row())
-    one, two = results
-    print(f"two replicas: {two.rate / one.rate:.2f}× the throughput of one")
+    for name in ("one", "two"):
+        for figures in results[name]:
+            print(figures.row())
+    rate = {name: statistics.median(f.rate for f in runs) for name, runs in results.items()}
+    print(f"two replicas: {rate['two'] / rate['one']:.2f}× the throughput of one (medians)")
     return 0
 
 

@@ -42,8 +42,14 @@ def _formatter(field: fields.Field) -> Callable[[Any], Any] | None:
         raise TypeError(f"{field!r} dumps through its own serialize: not compiled")
     if type(field) in AS_IS:
         return None
+    if type(field) is fields.Date and field.format in (None, "iso"):
+        return _iso_date  # what the field's own ISO formatting calls, minus its dispatch
     serialize = field._serialize
     return lambda value: serialize(value, None, None)
+
+
+def _iso_date(value: Any) -> str:
+    return value.isoformat()
 
 
 def compile_dump(schema: Schema, labels: dict[str, int], children: tuple[str, ...] = (),
@@ -112,6 +118,8 @@ class PageShape(NamedTuple):
     dump: Dump
     milestone_columns: list[Any]
     milestone_dump: Dump
+    funds: sa.Select  # the page's funds and milestones, by the page's ids (``ids``)
+    milestones: sa.Select
 
 
 @functools.cache
@@ -125,9 +133,14 @@ def page_shape() -> PageShape:
     labels = {column.key: index for index, column in enumerate(columns)}
     milestone_columns = [Milestone.project_id,
                          *_labelled(Milestone.__table__.c, dumper(MilestoneSchema))]
+    ids = sa.bindparam("ids", expanding=True)
     return PageShape(finding, host, columns, compile_dump(schema, labels, CHILDREN, VIEW_ONLY),
                      milestone_columns, compile_dump(dumper(MilestoneSchema), {
-                         column.key: index for index, column in enumerate(milestone_columns)}))
+                         column.key: index for index, column in enumerate(milestone_columns)}),
+                     sa.select(FundTranche.project_id, FundTranche.amount, FundTranche.verification)
+                     .where(FundTranche.project_id.in_(ids)).order_by(FundTranche.id),
+                     sa.select(*milestone_columns).where(Milestone.project_id.in_(ids))
+                     .order_by(Milestone.id))
 
 
 def page_query(query: sa.Select) -> sa.Select:
@@ -148,17 +161,14 @@ def page_items(session: Session, query: sa.Select) -> list[dict[str, Any]]:
         return []
     verified: dict[int, Decimal] = {}
     pending: dict[int, Decimal] = {}
-    for project_id, amount, verification in session.execute(
-            sa.select(FundTranche.project_id, FundTranche.amount, FundTranche.verification)
-            .where(FundTranche.project_id.in_(ids)).order_by(FundTranche.id)):
+    for project_id, amount, verification in session.execute(shape.funds, {"ids": ids}):
         # Summed in Python as Project.arrived_amount does: exact on every backend.
         if verification == "verified":
             verified[project_id] = verified.get(project_id, Decimal(0)) + amount
         elif verification == "pending":
             pending[project_id] = pending.get(project_id, Decimal(0)) + amount
     milestones: dict[int, list[dict[str, Any]]] = {project_id: [] for project_id in ids}
-    for row in session.execute(sa.select(*shape.milestone_columns)
-                               .where(Milestone.project_id.in_(ids)).order_by(Milestone.id)):
+    for row in session.execute(shape.milestones, {"ids": ids}):
         milestones[row[0]].append(shape.milestone_dump(row, {}))
     return [shape.dump(row, {"arrived_amount": verified.get(row.id, Decimal(0)),
                        "arrived_pending_amount": pending.get(row.id, Decimal(0)),

@@ -1,7 +1,9 @@
 """The dry run and the all-or-nothing commit of one uploaded ledger.
 
-Both run every row through the services in one transaction, each row in its own savepoint
-so one refused row does not hide the next one's problems. A dry run, and a commit with any
+Both run every row through the services in one transaction, a savepoint per chunk of rows
+(a savepoint per row only in a chunk a service refused half-way) so one refused row does not
+hide the next one's problems; the records' warnings are recomputed once, together, at the end
+of a commit (docs/interface-apis.md, "Speed without other rules"). A dry run, and a commit with any
 problem, roll the whole transaction back: nothing is written, no event leaves. A commit
 without problems commits every record, its ``imported_records`` row and its outbox events
 together.

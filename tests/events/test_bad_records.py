@@ -337,3 +337,26 @@ def test_a_consumer_restarted_between_the_database_and_the_kafka_commit_reapplie
     with hub.sessions() as session:
         assert session.get(CityState, "alpha").events == events + len(new)
     assert restarted.applied == len(new)
+
+
+def test_the_request_id_header_and_unknown_extensions_are_read_not_set_aside(tmp_path):
+    """``ce_requestid`` (and any extension attribute a newer city adds) is no bad record."""
+    from province.config import build_config
+    from province.records import RawRecord, read_event
+    from tests.events.support import province_config
+
+    alpha = city_node("alpha", "甲市", unique(), f"sqlite:///{tmp_path / 'alpha.db'}")
+    report(alpha, range(1, 2))
+    message = a_lead_message(alpha)
+    config = build_config(province_config(alpha.city.config["events"]["topic_prefix"], ["alpha"],
+                                          "127.0.0.1:9", f"sqlite:///{tmp_path / 'p.db'}"))
+    plain = tuple((name, value) for name, value in message.headers if name != "ce_requestid")
+    assert len(plain) == len(message.headers) - 1  # the request's own id, made by the city
+    headers = (*plain, ("ce_requestid", b"abc"), ("ce_traceparent", b"00-1-2-01"))
+    raw = RawRecord(topic=alpha.city.topic, partition=0, offset=0, key=message.key,
+                    value=message.value, headers=headers)
+    event = read_event(raw, config)
+    assert (event.type, event.request_id) == ("zhaoshang.lead.reported", "abc")
+    assert read_event(RawRecord(topic=alpha.city.topic, partition=0, offset=1, key=message.key,
+                                value=message.value, headers=plain),
+                      config).request_id is None

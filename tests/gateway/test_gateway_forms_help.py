@@ -84,3 +84,14 @@ def test_a_project_s_history_names_the_person_and_the_action_in_chinese(front, c
     shown = re.sub(r"<[^>]+>", "", history)
     assert "王敏 登记项目：项目名称：历史中文项目" in shown
     assert username not in shown and "created" not in shown and "name" not in shown
+
+
+def test_matters_in_the_list_link_to_their_project(front, cities):
+    project = _project(front)
+    asked = front.call("lanzhou-officer", "POST", "/cities/lanzhou/matters", json={
+        "project_id": project["id"], "kind": "land", "title": "链接测试事项",
+        "request": "申请用地指标"})
+    assert asked.status_code == 201, asked.text
+    web, _ = web_as(front, "lanzhou-officer")
+    page = web.get("/web/c/lanzhou/matters").get_data(as_text=True)
+    assert f'<a href="/web/c/lanzhou/projects/{project["id"]}">{project["id"]}</a>' in page

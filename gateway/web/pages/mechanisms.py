@@ -16,7 +16,7 @@ from gateway.web.pages.reference import decision_levels, matter_kinds, unit_name
 MATTER_COLUMNS = [
     {"key": "title", "heading": "事项"},
     {"key": "kind_label", "heading": "类别"},
-    {"key": "project_id", "heading": "项目编号"},
+    {"key": "project_id", "heading": "项目编号", "href": "project_href"},
     {"key": "requested_amount", "heading": "申请金额", "format": "amount"},
     {"key": "status_label", "heading": "状态"},
     {"key": "decision_level_label", "heading": "决策层级"},
@@ -25,7 +25,7 @@ MATTER_COLUMNS = [
 WARNING_COLUMNS = [
     {"key": "level_label", "heading": "等级"},
     {"key": "subject_label", "heading": "对象"},
-    {"key": "subject_id", "heading": "编号"},
+    {"key": "subject_id", "heading": "编号", "href": "subject_href"},
     {"key": "unit_name", "heading": "责任单位"},
     {"key": "rule_name", "heading": "规则"},
     {"key": "reason", "heading": "原因"},
@@ -45,7 +45,12 @@ def matters(city: str):
     export = {key: value for key, value in params.items() if key != "page"}
     title = f"待{decision_levels(city).get(params['awaiting'], '')}决定的事项" if params.get(
         "awaiting") else "协调事项"
-    return render("matters.html", city=city, answer=answer, rows=answer.items(), params=params,
+    from gateway.web.pages.office import _record_link as record_link  # office imports dashboard
+
+    rows = answer.items()
+    for row in rows:  # each matter's project is a link
+        row["project_href"] = record_link(city, "project", row.get("project_id"))
+    return render("matters.html", city=city, answer=answer, rows=rows, params=params,
                   columns=MATTER_COLUMNS, kinds=matter_kinds(city), levels=decision_levels(city),
                   title=title, export_url=url_for("web.export", city=city, rest="matters",
                                                   **export))
@@ -172,10 +177,14 @@ def warnings(city: str):
     check_city(city)
     params = filters("level", "subject_type", "unit", "state", "page")
     answer = api().city(city, "GET", "warnings", {"sort": "level", **params})
+    from gateway.web.pages.office import _record_link as record_link  # office imports dashboard
+
     names = unit_names(city)
     rows = answer.items()
     for row in rows:
         row["unit_name"] = names.get(row.get("unit") or "", row.get("unit"))
+        # A warning leads to what it warns about (its project or lead).
+        row["subject_href"] = record_link(city, row.get("subject_type"), row.get("subject_id"))
     export = {key: value for key, value in params.items() if key != "page"}
     return render("warnings.html", city=city, answer=answer, rows=rows, params=params,
                   columns=WARNING_COLUMNS, levels=WARNING_LEVELS, units=units(city),
