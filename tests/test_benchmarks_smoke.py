@@ -56,8 +56,8 @@ def test_the_default_run_is_the_issues_scale_with_every_section():
     options = parse([])
     assert figures.SCALES[options.scale] == (10_000, 100_000, 1_700_000)
     assert (options.projects, options.units, options.cities) == (5_000, 200, 333)
-    assert set(options.only) == {"city", "assessment", "api", "province", "search", "relay",
-                                 "pipeline"}
+    assert set(options.only) == {"city", "assessment", "api", "province", "search",
+                                 "ledger_import", "relay", "pipeline"}
 
 
 def test_search_is_measured_against_the_unfiltered_list(bench_city):

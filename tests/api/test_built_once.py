@@ -57,4 +57,6 @@ def test_figure_statements_are_built_once_and_answer_for_any_dates(app, client, 
     assert reused["total"]["signed_count"] == "4"  # the later dates, not the first request's
     monkeypatch.setattr(figure_queries, "_BUILT", {})
     assert client.get(later).json == reused  # a fresh build answers the same
-    assert built == [("industry",), ()]  # the figures and the unknown-province count
+    # One statement: the figures grouped by the 省外 flag too, so the unknown-province count
+    # comes from the same rows.
+    assert built == [("out_of_province", "industry")]

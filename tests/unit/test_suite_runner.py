@@ -92,7 +92,7 @@ def test_one_entry_brings_a_city_of_ones_own_beside_a_built_in_one(tmp_path):
     cities = parse_cities(f"lanzhou, tianshui={tmp_path / 'tianshui.toml'}")
     services = {s.name: s for s in suite_services(var, cities, first_port=9101)}
     tianshui = services["tianshui"]
-    assert (tianshui.label, tianshui.ready_url) == ("天水市", "tcp://127.0.0.1:9102")
+    assert (tianshui.label, tianshui.ready_url) == ("天水市", "http://127.0.0.1:9102/readyz")
     # The suite runs its own copy: a SQLite database under var/, never the file's own database.
     own = read(option(tianshui, "--config"))
     assert own["database"]["url"] == f"sqlite:///{var / 'tianshui.db'}"
