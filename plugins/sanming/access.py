@@ -52,7 +52,9 @@ SETTLEMENT_SIDES = Permission(
 
 def legal_review_unit(request: AccessRequest) -> list[str] | None:
     """法规账该审查事项的审查部门（two_accounts.legal_items）"""
-    return item_unit(request.city, str(request.view_args.get("item", "")))
+    # An item the city does not review has no department: only the office may go on (to the
+    # view's 404); a clerk is refused before learning which items exist.
+    return item_unit(request.city, str(request.view_args.get("item", ""))) or []
 
 
 # Seed 三(五)29: each item of the 法规账 is reviewed by its department — the clerks of the
