@@ -136,8 +136,9 @@ def list_enterprises():
             # Tags are a JSON list; match the tag as JSON text, the same on SQLite and PostgreSQL.
             query = query.where(contains(sa.cast(Enterprise.tags, sa.Text),
                                          json.dumps(params["tag"])))
-        return paginate(session, query, params, {"name": Enterprise.name}, EnterpriseSchema,
-                        Enterprise.id)
+        return paginate(session, query, params,
+                        {"name": Enterprise.name, "credit_code": Enterprise.credit_code},
+                        EnterpriseSchema, Enterprise.id)
 
 
 @operation(blueprint, "/enterprises/<int:enterprise_id>", summary="企业（客商）详情",

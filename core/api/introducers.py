@@ -78,7 +78,10 @@ def list_intermediaries():
                                 (Intermediary.credit_code,)),
                     Intermediary.registered_at.desc(), Intermediary.id.desc())
         return paginate(session, query, params,
-                        {"name": Intermediary.name, "registered_at": Intermediary.registered_at},
+                        {"name": Intermediary.name, "registered_at": Intermediary.registered_at,
+                         "kind": Intermediary.kind, "contact_person": Intermediary.contact_person,
+                         "public_official": Intermediary.public_official,
+                         "status": Intermediary.status},
                         IntermediarySchema, Intermediary.id)
 
 

@@ -81,7 +81,8 @@ def list_leads():
                                        Lead.reported_on.desc(), Lead.id.desc())
         return paginate(session, query, params,
                         {"reported_on": Lead.reported_on, "first_talk_due": Lead.first_talk_due,
-                         "title": Lead.title}, LeadSchema, Lead.id)
+                         "title": Lead.title, "intended_amount": Lead.intended_amount,
+                         "status": Lead.status}, LeadSchema, Lead.id)
 
 
 @operation(blueprint, "/leads/duplicates", summary="线索查重：同一企业已有的线索和项目",

@@ -76,7 +76,10 @@ def list_matters():
                 Unit.code == params["owner_unit"])
         return paginate(session, query, params,
                         {"requested_on": Matter.requested_on, "decided_on": Matter.decided_on,
-                         "requested_amount": Matter.requested_amount}, MatterSchema, Matter.id)
+                         "requested_amount": Matter.requested_amount, "title": Matter.title,
+                         "kind": Matter.kind, "project_id": Matter.project_id,
+                         "status": Matter.status, "decision_level": Matter.decision_level},
+                        MatterSchema, Matter.id)
 
 
 @operation(blueprint, "/matters/<int:matter_id>", summary="协调事项详情", response=MatterSchema,

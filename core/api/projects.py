@@ -24,7 +24,7 @@ from core.api.support import (
 )
 from core.gates import field_labels, incomplete_fields, tier_labels
 from core.input_rules import contains
-from core.lifecycle import next_stage
+from core.lifecycle import Stage, next_stage
 from core.models import (
     Enterprise,
     FundTranche,
@@ -95,6 +95,9 @@ def create_project():
         project = project_service.create_project(session, city(), data, current_actor())
         return jsonify(project_body(project)), 201
 
+# The pipeline's order (储备 first), not the codes' alphabetical one.
+STAGE_ORDER = sa.case({stage.value: rank for rank, stage in enumerate(Stage)}, value=Project.stage)
+
 
 @operation(blueprint, "/projects", summary="项目列表", query=ProjectQuery, response=ProjectSchema,
            many=True, who=READER)
@@ -114,6 +117,14 @@ def list_projects():
             query = query.where(Project.out_of_province == params["out_of_province"])
         if params.get("leader"):
             query = query.where(Project.leader_name == params["leader"].strip())
+        if params.get("channel"):
+            query = query.where(Project.channel == params["channel"])
+        for key, column, compare in (("signed_from", Project.signed_on, "__ge__"),
+                                     ("signed_to", Project.signed_on, "__le__"),
+                                     ("started_from", Project.started_on, "__ge__"),
+                                     ("started_to", Project.started_on, "__le__")):
+            if params.get(key):
+                query = query.where(getattr(column, compare)(params[key]))
         if params.get("tier"):
             query = query.where(contains(sa.cast(Project.tiers, sa.Text), f'"{params["tier"]}"'))
         if params.get("unit"):
@@ -133,7 +144,10 @@ def list_projects():
                                        Project.updated_at.desc(), Project.id.desc())
         query, total, page, per_page = page_of(
             session, query, params, {"amount": Project.amount, "signed_on": Project.signed_on,
-                                     "name": Project.name, "updated_at": Project.updated_at},
+                                     "name": Project.name, "updated_at": Project.updated_at,
+                                     "stage": STAGE_ORDER, "industry": Project.industry,
+                                     "leader_name": Project.leader_name,
+                                     "last_progress_on": Project.last_progress_on},
             Project.id)
         # Rows, not ORM records: the same answer as ProjectSchema's (core.api.project_rows).
         return jsonify({"items": project_rows.page_items(session, query), "total": total,

@@ -53,7 +53,8 @@ def list_rewards():
                                                                autoescape=True))
         return paginate(session, query, params,
                         {"amount": Reward.amount, "recipient_name": Reward.recipient_name,
-                         "id": Reward.id, "paid_on": Reward.paid_on},
+                         "id": Reward.id, "paid_on": Reward.paid_on, "year": Reward.year,
+                         "state": Reward.state},
                         RewardSchema, Reward.id)
 
 

@@ -43,7 +43,8 @@ def list_warnings():
             query = query.order_by(LEVEL_ORDER, EarlyWarning.since)
         return paginate(session, query, params,
                         {"since": EarlyWarning.since, "raised_at": EarlyWarning.raised_at,
-                         "level": LEVEL_ORDER}, WarningSchema, EarlyWarning.id)
+                         "level": LEVEL_ORDER, "subject_type": EarlyWarning.subject_type,
+                         "subject_id": EarlyWarning.subject_id}, WarningSchema, EarlyWarning.id)
 
 
 @operation(blueprint, "/warnings/recompute", "POST", summary="重新计算全市预警",

@@ -325,6 +325,27 @@ class SearchText(fields.String):
 MAX_PAGE = 10_000_000
 
 
+class SortKey(fields.String):
+    """A list's ``sort``: one of the columns the list can be sorted by, ``-`` before it for
+    descending. Declared per list so OpenAPI names the keys (``enum``) and an unknown one is
+    refused in Chinese with the keys to choose from."""
+
+    def __init__(self, *keys: str, **kwargs: Any) -> None:
+        self.keys = keys
+        kwargs.setdefault("load_default", None)
+        kwargs.setdefault("metadata", {}).update({
+            "description": f"排序字段：{'、'.join(keys)}；前加 - 表示倒序",
+            "enum": [*keys, *(f"-{key}" for key in keys)]})
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if text.lstrip("-") not in self.keys:
+            raise ValidationError(CodedMessage(
+                "sort.unknown", f"不能按 {text} 排序，可选：{'、'.join(self.keys)}"))
+        return text
+
+
 class Page(BaseSchema):
     """Common list parameters: page, page size and sort."""
 

@@ -14,7 +14,7 @@ from core.introducers import (
     normalise_phone,
 )
 from core.problems import CodedMessage
-from core.schemas.base import BaseSchema, CreditCode, Name, Page, SearchText
+from core.schemas.base import BaseSchema, CreditCode, Name, Page, SearchText, SortKey
 
 
 class Phone(fields.String):
@@ -108,6 +108,7 @@ class IntermediaryDetail(IntermediarySchema):
 
 
 class IntermediaryQuery(Page):
+    sort = SortKey("name", "kind", "contact_person", "public_official", "status", "registered_at")
     kind = fields.String(validate=validate.OneOf(list(INTERMEDIARY_KINDS)))
     role = fields.String(metadata={"description": "本市角色编码"})
     status = fields.String(validate=validate.OneOf(list(STATUSES)))

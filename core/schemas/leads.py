@@ -10,7 +10,7 @@ from core.api.support import city_today
 from core.lifecycle import STAGE_LABELS, Stage
 from core.models.leads import LEAD_STATUS_LABELS
 from core.problems import CodedMessage
-from core.schemas.base import BaseSchema, CreditCode, Money, Name, Page, SearchText
+from core.schemas.base import BaseSchema, CreditCode, Money, Name, Page, SearchText, SortKey
 from core.schemas.contacts import contact_name, contact_phone
 from core.schemas.organisation import EnterpriseInput, EnterpriseSchema
 from core.vocabularies import InVocabulary, label_of
@@ -105,6 +105,7 @@ class LeadSchema(BaseSchema):
 
 
 class LeadQuery(Page):
+    sort = SortKey("title", "intended_amount", "status", "reported_on", "first_talk_due")
     status = fields.String(validate=validate.OneOf(list(LEAD_STATUS_LABELS)))
     enterprise_id = fields.Integer(validate=validate.Range(min=1), metadata={"description": "投资企业编号"})
     reporting_unit = fields.String()

@@ -13,7 +13,7 @@ from core.models.matters import (
     MatterStatus,
 )
 from core.problems import CodedMessage
-from core.schemas.base import BaseSchema, Money, Name, Page
+from core.schemas.base import BaseSchema, Money, Name, Page, SortKey
 from core.vocabularies import InVocabulary, label_of
 
 
@@ -46,6 +46,8 @@ class MatterCreate(BaseSchema):
 
 
 class MatterQuery(Page):
+    sort = SortKey("title", "kind", "project_id", "requested_amount", "status", "decision_level",
+                   "requested_on", "decided_on")
     project_id = fields.Integer()
     status = fields.String(validate=validate.OneOf([s.value for s in MatterStatus]))
     kind = fields.String(validate=InVocabulary("matter_kinds"))

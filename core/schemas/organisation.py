@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from core.models.enterprises import ENTERPRISE_TAGS
 from core.models.organisation import UNIT_KINDS
-from core.schemas.base import BaseSchema, CreditCode, Name, Page, SearchText
+from core.schemas.base import BaseSchema, CreditCode, Name, Page, SearchText, SortKey
 
 
 class UnitSchema(BaseSchema):
@@ -21,6 +21,7 @@ class UnitSchema(BaseSchema):
 
 
 class UnitQuery(Page):
+    sort = SortKey("code", "name")
     kind = fields.String(validate=validate.OneOf(list(UNIT_KINDS)))
 
 
@@ -56,5 +57,6 @@ class EnterpriseCorrection(BaseSchema):
 
 
 class EnterpriseQuery(Page):
+    sort = SortKey("name", "credit_code")
     q = SearchText(metadata={"description": "搜索：企业名称的任意片段（至少2个字），或信用代码开头"})
     tag = fields.String()

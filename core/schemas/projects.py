@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 from core.api.support import city_today
 from core.lifecycle import STAGE_LABELS, STATUS_LABELS, Stage
 from core.models.projects import REPLAN_STATUS_LABELS
-from core.schemas.base import BaseSchema, CreditCode, Money, Name, Page, SearchText
+from core.schemas.base import BaseSchema, CreditCode, Money, Name, Page, SearchText, SortKey
 from core.schemas.organisation import EnterpriseInput, EnterpriseSchema
 from core.vocabularies import InVocabulary, label_of
 
@@ -257,6 +257,8 @@ class ProjectSchema(BaseSchema):
 
 
 class ProjectQuery(Page):
+    sort = SortKey("name", "amount", "stage", "industry", "leader_name", "signed_on",
+                   "last_progress_on", "updated_at")
     stage = fields.String(validate=validate.OneOf([s.value for s in Stage]))
     enterprise_id = fields.Integer(validate=validate.Range(min=1), metadata={"description": "投资企业编号"})
     unit = fields.String(metadata={"description": "招商或落户单位编码"})
@@ -266,4 +268,11 @@ class ProjectQuery(Page):
         "description": "true 省外、false 省内、unknown 投资方省份未知"})
     leader = fields.String(validate=validate.Length(min=1, max=100),
                            metadata={"description": "包抓领导姓名：该领导包抓的项目"})
+    channel = fields.String(validate=InVocabulary("lead_channels"), metadata={"description": "招商方式"})
+    # The records behind a dashboard figure: signed (or started) within a period, both ends
+    # included, as the figures count them (core.figure_queries).
+    signed_from = fields.Date(metadata={"description": "签约日期不早于"})
+    signed_to = fields.Date(metadata={"description": "签约日期不晚于"})
+    started_from = fields.Date(metadata={"description": "开工日期不早于"})
+    started_to = fields.Date(metadata={"description": "开工日期不晚于"})
     q = SearchText(metadata={"description": "搜索：项目或企业名称的任意片段（至少2个字），或信用代码开头"})

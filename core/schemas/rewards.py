@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from core.schemas.base import BaseSchema, Money, Page
+from core.schemas.base import BaseSchema, Money, Page, SortKey
 from core.schemas.ranges import DateRange
 
 
@@ -19,6 +19,7 @@ STATE_LABELS = {"proposed": "待审批", "approved": "已批准", "rejected": "�
 
 
 class RewardQuery(Page):
+    sort = SortKey("id", "recipient_name", "year", "amount", "state", "paid_on")
     run = fields.Integer(metadata={"description": "核定批次"})
     rule = fields.String()
     recipient_type = fields.String(

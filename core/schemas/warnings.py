@@ -5,10 +5,11 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from core.models.warnings import WARNING_LEVEL_LABELS, WARNING_SUBJECT_LABELS, WarningLevel
-from core.schemas.base import BaseSchema, Page
+from core.schemas.base import BaseSchema, Page, SortKey
 
 
 class WarningQuery(Page):
+    sort = SortKey("level", "subject_type", "subject_id", "since", "raised_at")
     level = fields.String(validate=validate.OneOf([level.value for level in WarningLevel]))
     subject_type = fields.String(validate=validate.OneOf(list(WARNING_SUBJECT_LABELS)))
     subject_id = fields.Integer()

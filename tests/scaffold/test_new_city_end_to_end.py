@@ -12,6 +12,16 @@ between them.
 
 The rule: the first-talk location must be named within 3 working days (configuration), and a
 transfer shares indicators and tax 4:6 (a hook written into the package, with its own test).
+The city's own event (``zhaoshang.tianshui_lead.received``, written by the generated package
+when a lead is reported) is applied by the province, read from the package's entry point in
+the environment the suite runs from — never set aside as a dead letter. The gateway's web
+interface shows the city's projects to its demo officer and 天水市 on the province's page.
+
+One built-in city (changsha) stands for the five: the runner derives every city's file, the
+province's collect list and the gateway's upstreams from the one ``--cities`` list, the same
+way for one entry or five (``tests/unit/test_suite_runner.py`` checks the five built-in cities
+plus this one without starting processes); starting four more cities here would only add
+minutes on a busy machine.
 """
 
 from __future__ import annotations
@@ -28,9 +38,11 @@ from typing import Any
 
 import pytest
 import requests
+import sqlalchemy as sa
 
 from core.clock import CHINA
 from core.conformance.service import free_port, stop_process
+from province.models import InboxEvent
 
 pytestmark = pytest.mark.kafka
 
@@ -308,6 +320,50 @@ def test_a_generated_city_runs_behind_the_gateway_and_the_province_shows_it(
     assert row["label"] == "天水市"
     assert Decimal(row["signed_amount"]) == Decimal("80000")
     assert row["leads_reported"] == 1
+
+    # The city's own event reached the province and was applied: an inbox row of its type
+    # in the province's database (the suite's var/province.db), and no dead letter of it.
+    own_type = "zhaoshang.tianshui_lead.received"
+    province_db = sa.create_engine(f"sqlite:///{tmp_path / 'var' / 'province.db'}")
+
+    def own_event_applied() -> bool:
+        with province_db.connect() as connection:
+            return connection.scalar(sa.select(sa.func.count()).select_from(InboxEvent).where(
+                InboxEvent.city == "tianshui", InboxEvent.type == own_type)) == 1
+
+    try:
+        poll(own_event_applied)
+    finally:
+        province_db.dispose()
+    letters = province.get(f"{gateway}/province/dead-letters", params={"city": "tianshui"},
+                           timeout=30)
+    assert letters.status_code == 200, letters.text
+    assert letters.json()["items"] == [], letters.json()
+
+    # The web interface, through the gateway: the city's demo officer signs in with the form
+    # and lands on the reported leads; the project list shows the project made above.
+    web = f"http://127.0.0.1:{gateway_port}/web"
+
+    def browser(username: str) -> tuple[requests.Session, requests.Response]:
+        session = requests.Session()
+        landed = session.post(f"{web}/login", data={"username": username,
+                                                    "password": DEMO_PASSWORD}, timeout=30)
+        assert landed.status_code == 200 and "/web/login" not in landed.url, landed.text[-2000:]
+        return session, landed
+
+    office, leads_page = browser("tianshui-officer")
+    assert "/web/c/tianshui/leads" in leads_page.url
+    assert "天水苹果深加工项目信息" in leads_page.text and "天水市" in leads_page.text
+    projects_page = office.get(f"{web}/c/tianshui/projects", timeout=30)
+    assert projects_page.status_code == 200, projects_page.text[-2000:]
+    assert "项目库" in projects_page.text and "天水电工电器产业园" in projects_page.text
+    project_page = office.get(f"{web}/c/tianshui/projects/{project_id}", timeout=30)
+    assert project_page.status_code == 200, project_page.text[-2000:]
+    assert all(text in project_page.text for text in ("天水电工电器产业园", "秦州区", "麦积区"))
+    # The province's page lists the new city beside the built-in one.
+    _, province_page = browser("province")
+    assert "/web/province" in province_page.url
+    assert "天水市" in province_page.text and "长沙市" in province_page.text
 
     after = repository_files()
     changed = sorted(path for path in before.keys() | after.keys()

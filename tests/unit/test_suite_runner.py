@@ -114,6 +114,31 @@ def test_one_entry_brings_a_city_of_ones_own_beside_a_built_in_one(tmp_path):
     assert len({s.env["ZHAOSHANG_GATEWAY_SECRET"] for s in services.values()}) == 1
 
 
+def test_the_five_built_in_cities_and_one_of_ones_own_from_one_list(tmp_path):
+    """``make up`` with the five and Tianshui: six city files, a province collecting six
+    topics, a gateway with six upstreams — what the end-to-end test (one built-in city beside
+    Tianshui) relies on holding for any number of entries."""
+    (tmp_path / "tianshui.toml").write_text(TIANSHUI, encoding="utf-8")
+    var = tmp_path / "var"
+    var.mkdir()
+    codes = [*CITIES, "tianshui"]
+    cities = parse_cities(f"{','.join(CITIES)},tianshui={tmp_path / 'tianshui.toml'}")
+    services = {s.name: s for s in suite_services(var, cities, first_port=9101)}
+    files = {code: read(option(services[code], "--config")) for code in codes}
+    assert {code: (f["city"]["code"], f["database"]["url"]) for code, f in files.items()} == {
+        code: (code, f"sqlite:///{var / code}.db") for code in codes}
+    assert all(f"relay-{code}" in services for code in codes)
+    province = read(option(services["province-consumer"], "--config"))
+    assert province["cities"]["collect"] == codes
+    assert province["cities"]["names"] == {
+        "lanzhou": "兰州市", "ziyang": "资阳市", "sanming": "三明市", "changsha": "长沙市",
+        "pingliang": "平凉市", "tianshui": "天水市"}
+    gateway = read(option(services["gateway"], "--config"))
+    assert [(c["code"], c["url"]) for c in gateway["cities"]] == [
+        (code, f"http://127.0.0.1:{port}") for code, port in zip(codes, range(9101, 9107),
+                                                                 strict=True)]
+
+
 def test_a_running_broker_replaces_the_suites_own(tmp_path):
     services = {s.name: s for s in suite_services(tmp_path, ["changsha"],
                                                   bootstrap_servers="10.0.0.5:19092")}

@@ -9,6 +9,7 @@ from typing import Any
 from flask import request, url_for
 
 from gateway.web.base import api, blueprint, check_city, done, filters, form_value, render
+from gateway.web.sorting import sorting
 
 KINDS = {"firm": "中介机构", "advisor": "顾问", "ambassador": "招商大使", "individual": "个人"}
 STATUSES = {"active": "在册", "inactive": "已停用"}
@@ -16,13 +17,13 @@ PUBLIC_OFFICIAL = {"unknown": "未确认", "yes": "是国家公职人员", "no":
 ACTIONS = {"registered": "登记", "updated": "修改", "public_official_confirmed": "确认公职人员身份",
            "status_changed": "停用/恢复"}
 COLUMNS = [
-    {"key": "name", "heading": "引荐人"},
-    {"key": "kind_label", "heading": "类别"},
+    {"key": "name", "heading": "引荐人", "sort": "name"},
+    {"key": "kind_label", "heading": "类别", "sort": "kind"},
     {"key": "role_names", "heading": "本市角色", "format": "list"},
-    {"key": "contact_person", "heading": "联系人"},
+    {"key": "contact_person", "heading": "联系人", "sort": "contact_person"},
     {"key": "phone", "heading": "联系电话"},
-    {"key": "public_official_label", "heading": "是否国家公职人员"},
-    {"key": "status_label", "heading": "状态"},
+    {"key": "public_official_label", "heading": "是否国家公职人员", "sort": "public_official"},
+    {"key": "status_label", "heading": "状态", "sort": "status"},
 ]
 FIELDS = ("name", "kind", "credit_code", "contact_person", "phone", "email", "address", "notes")
 
@@ -80,12 +81,13 @@ def _form_body(partial: bool = False) -> dict[str, Any]:
 @blueprint.route("/c/<city>/intermediaries")
 def intermediaries(city: str):
     check_city(city)
-    params = filters("q", "kind", "role", "status", "public_official", "page")
+    params = filters("q", "kind", "role", "status", "public_official", "page", "sort")
     answer = api().city(city, "GET", "intermediaries", {"sort": "name", **params})
     export = {key: value for key, value in params.items() if key != "page"}
     return render("intermediaries.html", city=city, answer=answer, rows=answer.items(),
                   params=params, columns=COLUMNS, kinds=KINDS, statuses=STATUSES,
                   officials=PUBLIC_OFFICIAL, roles=city_roles(city),
+                  sort=sorting("web.intermediaries", params, city=city),
                   export_url=url_for("web.export", city=city, rest="intermediaries", **export))
 
 

@@ -11,17 +11,18 @@ from gateway.web.base import api, blueprint, check_city, done, filters, form_val
 from gateway.web.pages.city_pages import record_sections
 from gateway.web.pages.introducers import introducer_choices, introducer_of, introducer_value
 from gateway.web.pages.reference import channels, industries, lead_statuses, unit_names, units
+from gateway.web.sorting import sorting
 
 LEAD_COLUMNS = [
-    {"key": "title", "heading": "线索"},
+    {"key": "title", "heading": "线索", "sort": "title"},
     {"key": "enterprise.name", "heading": "投资企业"},
     {"key": "reporting_unit_name", "heading": "报送单位"},
-    {"key": "intended_amount", "heading": "意向投资", "format": "amount"},
-    {"key": "status_label", "heading": "状态"},
-    {"key": "reported_on", "heading": "报送日期", "format": "date"},
-    {"key": "first_talk_due", "heading": "首谈地研判期限", "format": "date"},
+    {"key": "intended_amount", "heading": "意向投资", "format": "amount", "sort": "intended_amount"},
+    {"key": "status_label", "heading": "状态", "sort": "status"},
+    {"key": "reported_on", "heading": "报送日期", "format": "date", "sort": "reported_on"},
+    {"key": "first_talk_due", "heading": "首谈地研判期限", "format": "date", "sort": "first_talk_due"},
 ]
-LIST_FILTERS = ("status", "q", "overdue", "channel", "reporting_unit", "page")
+LIST_FILTERS = ("status", "q", "overdue", "channel", "reporting_unit", "page", "sort")
 
 
 def _lead_filters(city: str) -> dict[str, str]:
@@ -49,6 +50,8 @@ def leads(city: str):
     return render("leads.html", city=city, answer=answer, rows=rows, columns=LEAD_COLUMNS,
                   params=params, statuses=lead_statuses(city), channels=channels(city),
                   mine=bool(request.args.get("mine")),
+                  sort=sorting("web.leads", params, city=city,
+                               mine="1" if request.args.get("mine") else None),
                   export_url=url_for("web.export", city=city, rest="leads", **export))
 
 

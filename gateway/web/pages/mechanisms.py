@@ -12,24 +12,25 @@ from gateway.runtime import gateway
 from gateway.web.base import api, blueprint, check_city, done, filters, form_value, render
 from gateway.web.formatting import chart
 from gateway.web.pages.reference import decision_levels, matter_kinds, unit_names, units
+from gateway.web.sorting import sorting
 
 MATTER_COLUMNS = [
-    {"key": "title", "heading": "事项"},
-    {"key": "kind_label", "heading": "类别"},
-    {"key": "project_id", "heading": "项目编号", "href": "project_href"},
-    {"key": "requested_amount", "heading": "申请金额", "format": "amount"},
-    {"key": "status_label", "heading": "状态"},
-    {"key": "decision_level_label", "heading": "决策层级"},
-    {"key": "requested_on", "heading": "提出日期", "format": "date"},
+    {"key": "title", "heading": "事项", "sort": "title"},
+    {"key": "kind_label", "heading": "类别", "sort": "kind"},
+    {"key": "project_id", "heading": "项目编号", "href": "project_href", "sort": "project_id"},
+    {"key": "requested_amount", "heading": "申请金额", "format": "amount", "sort": "requested_amount"},
+    {"key": "status_label", "heading": "状态", "sort": "status"},
+    {"key": "decision_level_label", "heading": "决策层级", "sort": "decision_level"},
+    {"key": "requested_on", "heading": "提出日期", "format": "date", "sort": "requested_on"},
 ]
 WARNING_COLUMNS = [
-    {"key": "level_label", "heading": "等级"},
-    {"key": "subject_label", "heading": "对象"},
-    {"key": "subject_id", "heading": "编号", "href": "subject_href"},
+    {"key": "level_label", "heading": "等级", "sort": "level"},
+    {"key": "subject_label", "heading": "对象", "sort": "subject_type"},
+    {"key": "subject_id", "heading": "编号", "href": "subject_href", "sort": "subject_id"},
     {"key": "unit_name", "heading": "责任单位"},
     {"key": "rule_name", "heading": "规则"},
     {"key": "reason", "heading": "原因"},
-    {"key": "since", "heading": "起始日期", "format": "date"},
+    {"key": "since", "heading": "起始日期", "format": "date", "sort": "since"},
 ]
 WARNING_LEVELS = {"red": "红色", "yellow": "黄色", "blue": "蓝色", "overdue": "超期"}
 
@@ -40,7 +41,7 @@ WARNING_LEVELS = {"red": "红色", "yellow": "黄色", "blue": "蓝色", "overdu
 @blueprint.route("/c/<city>/matters")
 def matters(city: str):
     check_city(city)
-    params = filters("status", "kind", "level", "awaiting", "page")
+    params = filters("status", "kind", "level", "awaiting", "page", "sort")
     answer = api().city(city, "GET", "matters", {"sort": "-requested_on", **params})
     export = {key: value for key, value in params.items() if key != "page"}
     title = f"待{decision_levels(city).get(params['awaiting'], '')}决定的事项" if params.get(
@@ -52,6 +53,7 @@ def matters(city: str):
         row["project_href"] = record_link(city, "project", row.get("project_id"))
     return render("matters.html", city=city, answer=answer, rows=rows, params=params,
                   columns=MATTER_COLUMNS, kinds=matter_kinds(city), levels=decision_levels(city),
+                  sort=sorting("web.matters", params, city=city),
                   title=title, export_url=url_for("web.export", city=city, rest="matters",
                                                   **export))
 
@@ -175,7 +177,7 @@ def answer_objection(city: str, run_id: int, objection_id: int):
 @blueprint.route("/c/<city>/warnings")
 def warnings(city: str):
     check_city(city)
-    params = filters("level", "subject_type", "unit", "state", "page")
+    params = filters("level", "subject_type", "unit", "state", "page", "sort")
     answer = api().city(city, "GET", "warnings", {"sort": "level", **params})
     from gateway.web.pages.office import _record_link as record_link  # office imports dashboard
 
@@ -188,7 +190,7 @@ def warnings(city: str):
     export = {key: value for key, value in params.items() if key != "page"}
     return render("warnings.html", city=city, answer=answer, rows=rows, params=params,
                   columns=WARNING_COLUMNS, levels=WARNING_LEVELS, units=units(city),
-                  level_counts=level_counts(city),
+                  level_counts=level_counts(city), sort=sorting("web.warnings", params, city=city),
                   export_url=url_for("web.export", city=city, rest="warnings", **export))
 
 

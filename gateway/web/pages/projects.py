@@ -22,21 +22,23 @@ from gateway.web.formatting import chart
 from gateway.web.pages.city_pages import record_sections
 from gateway.web.pages.introducers import introducer_choices, introducer_of, introducer_value
 from gateway.web.pages.reference import STAGES, industries, matter_kinds, unit_names, units
+from gateway.web.sorting import sorting
 
 PROJECT_COLUMNS = [
-    {"key": "name", "heading": "项目名称"},
+    {"key": "name", "heading": "项目名称", "sort": "name"},
     {"key": "enterprise.name", "heading": "投资企业"},
     {"key": "out_of_province_label", "heading": "省外/省内"},  # 未知: the investor's province
-    {"key": "amount", "heading": "总投资", "format": "amount"},
-    {"key": "stage_label", "heading": "阶段"},
+    {"key": "amount", "heading": "总投资", "format": "amount", "sort": "amount"},
+    {"key": "stage_label", "heading": "阶段", "sort": "stage"},
     {"key": "host_unit_name", "heading": "落户单位"},
-    {"key": "industry_name", "heading": "产业"},
-    {"key": "leader_name", "heading": "包抓领导"},
+    {"key": "industry_name", "heading": "产业", "sort": "industry"},
+    {"key": "leader_name", "heading": "包抓领导", "sort": "leader_name"},
     {"key": "arrived_amount", "heading": "到位资金（已核实）", "format": "amount"},
     {"key": "arrived_pending_amount", "heading": "待核实", "format": "amount"},
-    {"key": "last_progress_on", "heading": "最近进展", "format": "date"},
+    {"key": "last_progress_on", "heading": "最近进展", "format": "date", "sort": "last_progress_on"},
 ]
-LIST_FILTERS = ("stage", "unit", "industry", "tier", "leader", "q", "page")
+LIST_FILTERS = ("stage", "unit", "industry", "tier", "leader", "q", "page", "sort", "channel",
+                "out_of_province", "signed_from", "signed_to", "started_from", "started_to")
 MILESTONES = {"start": "开工", "completion": "竣工", "production": "投产"}
 MONEY_FIELDS = {"amount", "agreement_amount"}
 
@@ -84,6 +86,7 @@ def projects(city: str):
     return render("projects.html", city=city, answer=answer, rows=rows, columns=PROJECT_COLUMNS,
                   params=params, stages=stages, stage_labels=STAGES, mine=mine, title=title,
                   units=units(city), industries=industries(city),
+                  sort=sorting("web.projects", params, city=city, mine="1" if mine else None),
                   pipeline_chart=chart("bar", "各阶段项目数", stages, "label",
                                        [("count", "项目数")]),
                   export_url=url_for("web.export", city=city, rest="projects", **export))

@@ -7,27 +7,28 @@ from __future__ import annotations
 from flask import url_for
 
 from gateway.web.base import api, blueprint, check_city, done, filters, form_value, render
+from gateway.web.sorting import sorting
 
 STATE_TABS = {"proposed": "待审批", "approved": "已批准", "paid": "已支付", "rejected": "已驳回",
               "superseded": "已取代"}
 REWARD_COLUMNS = [
-    {"key": "id", "heading": "编号"},
+    {"key": "id", "heading": "编号", "sort": "id"},
     {"key": "rule_name", "heading": "奖励规则"},
-    {"key": "recipient_name", "heading": "领取人"},
-    {"key": "year", "heading": "年度"},
+    {"key": "recipient_name", "heading": "领取人", "sort": "recipient_name"},
+    {"key": "year", "heading": "年度", "sort": "year"},
     {"key": "uncapped_amount", "heading": "封顶前金额", "format": "amount"},
-    {"key": "amount", "heading": "核定金额", "format": "amount"},
+    {"key": "amount", "heading": "核定金额", "format": "amount", "sort": "amount"},
     {"key": "reductions_text", "heading": "核减与不予奖励说明"},
-    {"key": "state_label", "heading": "状态"},
+    {"key": "state_label", "heading": "状态", "sort": "state"},
     {"key": "voucher_ref", "heading": "支付凭证号"},
-    {"key": "paid_on", "heading": "支付日期", "format": "date"},
+    {"key": "paid_on", "heading": "支付日期", "format": "date", "sort": "paid_on"},
 ]
 
 
 @blueprint.route("/c/<city>/rewards")
 def rewards(city: str):
     check_city(city)
-    params = filters("state", "year", "recipient", "run", "page")
+    params = filters("state", "year", "recipient", "run", "page", "sort")
     params.setdefault("state", "proposed")
     query = {key: value for key, value in params.items() if not (key == "state" and value == "all")}
     answer = api().city(city, "GET", "rewards", {"sort": "-id", **query})
@@ -37,6 +38,7 @@ def rewards(city: str):
     export = {key: value for key, value in query.items() if key != "page"}
     return render("rewards.html", city=city, answer=answer, rows=rows, params=params,
                   columns=REWARD_COLUMNS, tabs=STATE_TABS,
+                  sort=sorting("web.rewards", params, city=city),
                   export_url=url_for("web.export", city=city, rest="rewards", **export))
 
 
