@@ -333,9 +333,12 @@ class SortKey(fields.String):
     def __init__(self, *keys: str, **kwargs: Any) -> None:
         self.keys = keys
         kwargs.setdefault("load_default", None)
+        # Absent means the list's own order: the document's enum names null too, as its type
+        # and default do.
+        absent = [None] if kwargs["load_default"] is None else []
         kwargs.setdefault("metadata", {}).update({
             "description": f"排序字段：{'、'.join(keys)}；前加 - 表示倒序",
-            "enum": [*keys, *(f"-{key}" for key in keys)]})
+            "enum": [*keys, *(f"-{key}" for key in keys), *absent]})
         super().__init__(**kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
