@@ -96,8 +96,7 @@ def test_the_contact_is_published_with_the_lead_and_exported(online):
     [row] = [r for r in rows[1:] if r[heading.index("编号")] == lead["id"]]
     assert row[heading.index("联系人")] == "王经理"
     assert row[heading.index("联系电话")] == "0931-8123456"
-    assert row[heading.index("招商方式")] == "online"
-    assert "网络招商" in row
+    assert row[heading.index("招商方式")] == "网络招商"  # exports name, never code (issue 24)
 
 
 def test_a_projects_channel_and_a_matters_kind_come_from_the_city_vocabulary(online):
