@@ -185,7 +185,7 @@ def test_bad_input_is_a_field_error_and_writes_nothing(client, app):
     missing = client.post("/matters", json={"project_id": project_id, "kind": "housing"})
     assert missing.status_code == 400
     assert {(e["field"], e["code"]) for e in missing.json["errors"]} == {
-        ("kind", "invalid"), ("title", "required"), ("request", "required")}
+        ("kind", "vocabulary.unknown"), ("title", "required"), ("request", "required")}
     unknown = client.post("/matters", json={"project_id": 999, "kind": "tax", "title": "税收返还",
                                             "request": "申请税收地方留成部分奖励"})
     assert unknown.json["errors"][0]["field"] == "project_id"
