@@ -95,7 +95,8 @@ def _attribute_columns(rows: list[dict[str, Any]], labels: dict[str, str],
         for key in row.get(ATTRIBUTES) or {}:
             keys.setdefault(key)
     inner = fields.Raw()
-    return [Column(labels.get(f"{ATTRIBUTES}.{key}", key),
+    # A field the city has not named in Chinese is still marked as the city's own.
+    return [Column(labels.get(f"{ATTRIBUTES}.{key}") or f"本市字段（{key}）",
                    lambda row, k=key: cell(inner, (row.get(ATTRIBUTES) or {}).get(k)))
             for key in keys]
 

@@ -85,6 +85,15 @@ class ProjectAttributes(CommonAttributes):
     legal_account = ReviewedElsewhere(allow_none=True)
 
 
+# The Chinese names of the city's own project fields: exports head their columns with them.
+ATTRIBUTE_LABELS = {
+    "region": "招商片区", "method": "工作法", "chain": "产业链", "map": "招商地图",
+    "link": "产业链环节", "commissioner": "招商专员", "provincial_key": "省招商引资重点项目",
+    "recognised_key": "市、县认定重点招商项目", "recognised_by": "认定层级",
+    "first_tax_on": "首次纳税日期", "reason_category": "终止原因类别", "economic_account": "经济账",
+}
+
+
 def office_only_attributes(schema: type[Schema]) -> dict[str, str]:
     """The attributes of ``schema`` only the office sets (key → Chinese label)."""
     return {key: str(declared.metadata.get("description") or key)

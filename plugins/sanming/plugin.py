@@ -30,6 +30,7 @@ from plugins.sanming import (
 )
 from plugins.sanming.api import blueprint
 from plugins.sanming.attributes import (
+    ATTRIBUTE_LABELS,
     CommonAttributes,
     ProjectAttributes,
     attribute_problems,
@@ -110,7 +111,8 @@ def tier_labels(city: Any) -> dict[str, str]:
 
 @hookimpl
 def field_labels(city: Any) -> dict[str, str]:
-    return (two_accounts.account_labels()
+    return ({f"attributes.{key}": label for key, label in ATTRIBUTE_LABELS.items()}
+            | two_accounts.account_labels()
             | {"attributes.commissioner": "招商专员", discipline.REASON_FIELD: "终止原因类别"})
 
 
