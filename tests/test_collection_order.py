@@ -9,6 +9,7 @@ suite is a package (``tests/__init__.py``) imported by path (``--import-mode=imp
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The collection's own listing is read: options the outer run was given (PYTEST_ADDOPTS=-v
+# turns the list into a tree) must not change it.
+ENV = {key: value for key, value in os.environ.items() if key != "PYTEST_ADDOPTS"}
 
 SUBSETS = [
     ("plugins/changsha", "tests/province"),
@@ -30,7 +34,7 @@ SUBSETS = [
 def test_a_subset_of_the_suite_collects_in_the_order_given(paths: tuple[str, ...]) -> None:
     done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q",
                            "-p", "no:cacheprovider", *paths],
-                          cwd=ROOT, capture_output=True, text=True, check=False)
+                          cwd=ROOT, env=ENV, capture_output=True, text=True, check=False)
     report = done.stdout + done.stderr
     assert done.returncode == 0, report[-4000:]
     assert " collected" in report and "rror" not in report.split(" collected")[-1], report[-4000:]
@@ -48,7 +52,7 @@ def test_the_suite_s_province_tests_do_not_replace_the_province_package() -> Non
              "sys.exit(pytest.main(['--collect-only', '-q', '-p', 'no:cacheprovider',\n"
              "                      'tests/gateway/test_gateway_dead_letters.py', 'tests/province'],\n"
              "                     plugins=[Probe()]))\n")
-    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=ENV, capture_output=True,
                           text=True, check=False)
     assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
     assert f"PROVINCE {ROOT / 'province' / '__init__.py'}" in done.stdout, done.stdout[-2000:]
