@@ -98,7 +98,9 @@ def test_the_dead_letters_page_lists_shows_and_lets_administrators_act(front, se
     assert "value.not_json" in after and "重放次数 1" in after  # still bad: kept held
 
     refused = admin.post(f"{url}/discard", data=form | {"reason": " "})
-    assert "reason" in text_of(admin.get(refused.headers["Location"]).get_data(as_text=True))
+    # The refusal names the field by its Chinese label, beside the form.
+    refusal = text_of(admin.get(refused.headers["Location"]).get_data(as_text=True))
+    assert "提交的数据有误" in refusal and "放弃理由 ：请填写放弃该死信的理由" in refusal
     admin.post(f"{url}/discard", data=form | {"reason": "损坏的测试消息"})
     shown = front.call("admin", "GET", f"/province/dead-letters/{letter}").json()
     assert (shown["status"], shown["resolution"]) == ("discarded", "已放弃：损坏的测试消息")
