@@ -32,7 +32,6 @@ import socket
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -40,6 +39,7 @@ from types import TracebackType
 from typing import Any
 
 from core.clock import utcnow
+from infra.local_servers import Terminate, install_debian_package, stop_on_signals, throwaway
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BASE_DIR = Path("var/pg")
@@ -82,15 +82,8 @@ def ensure_pg_bin(install: bool = True) -> Path:
     found = find_pg_bin()
     if found:
         return found
-    apt = shutil.which("apt-get")
-    if install and os.geteuid() == 0 and apt:
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        for cmd in ([apt, "update"], [apt, "install", "-y", "postgresql"]):
-            print(f"[postgres] no server binaries in {PG_LIB_ROOT}; running: {' '.join(cmd)}",
-                  file=sys.stderr, flush=True)
-            proc = subprocess.run(cmd, env=env)
-            if proc.returncode != 0:
-                raise PostgresSetupError(f"`{' '.join(cmd)}` failed with exit {proc.returncode}")
+    if install and install_debian_package("postgresql", "postgres", PostgresSetupError,
+                                          f"no server binaries in {PG_LIB_ROOT}"):
         found = find_pg_bin()
         if found:
             return found
@@ -365,25 +358,11 @@ class PostgresServer:
 def throwaway_server() -> Iterator[PostgresServer]:
     """A server in a temporary directory, stopped and removed on exit: the test session's
     (entry point ``zhaoshang.conformance: postgres``, used by ``core.testing``'s ``db_url``)."""
-    base = Path(tempfile.mkdtemp(prefix="zhaoshang-pg-"))
-    server = PostgresServer(base)
-    server.start()
-    try:
+    with throwaway(PostgresServer, "zhaoshang-pg-") as server:
         yield server
-    finally:
-        server.stop()
-        shutil.rmtree(base, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- CLI
-
-
-class _Terminate(Exception):
-    pass
-
-
-def _raise_terminate(signum: int, _frame: object) -> None:
-    raise _Terminate(signal.Signals(signum).name)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -400,8 +379,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     start.add_argument("--timeout", type=float, default=60.0)
     args = parser.parse_args(argv)
 
-    signal.signal(signal.SIGTERM, _raise_terminate)
-    signal.signal(signal.SIGINT, _raise_terminate)
+    stop_on_signals()
     server = PostgresServer(args.dir, args.port or None, fast=not args.durable)
     started = time.monotonic()
     try:
@@ -417,7 +395,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             time.sleep(1.0)
         print(f"[postgres] server exited.\n{_tail(server.log_file)}", file=sys.stderr)
         return 1
-    except _Terminate as sig:
+    except Terminate as sig:
         print(f"[postgres] {sig}: stopping", flush=True)
         return 0
     except (PostgresSetupError, PostgresStartError) as exc:

@@ -19,13 +19,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -33,6 +31,7 @@ from types import TracebackType
 from typing import Any
 
 from core.clock import utcnow
+from infra.local_servers import Terminate, install_debian_package, stop_on_signals, throwaway
 from infra.postgres import _project_path, _tail, free_port
 
 DEFAULT_BASE_DIR = Path("var/redis")
@@ -58,15 +57,7 @@ def ensure_redis_bin(install: bool = True) -> Path:
     found = find_redis_bin()
     if found:
         return found
-    apt = shutil.which("apt-get")
-    if install and os.geteuid() == 0 and apt:
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        for cmd in ([apt, "update"], [apt, "install", "-y", PACKAGE]):
-            print(f"[redis] no redis-server; running: {' '.join(cmd)}", file=sys.stderr,
-                  flush=True)
-            proc = subprocess.run(cmd, env=env)
-            if proc.returncode != 0:
-                raise RedisSetupError(f"`{' '.join(cmd)}` failed with exit {proc.returncode}")
+    if install and install_debian_package(PACKAGE, "redis", RedisSetupError, "no redis-server"):
         found = find_redis_bin()
         if found:
             return found
@@ -172,22 +163,8 @@ class RedisServer:
 @contextlib.contextmanager
 def throwaway_server() -> Iterator[RedisServer]:
     """A server in a temporary directory, stopped and removed on exit (the tests')."""
-    base = Path(tempfile.mkdtemp(prefix="zhaoshang-redis-"))
-    server = RedisServer(base)
-    server.start()
-    try:
+    with throwaway(RedisServer, "zhaoshang-redis-") as server:
         yield server
-    finally:
-        server.stop()
-        shutil.rmtree(base, ignore_errors=True)
-
-
-class _Terminate(Exception):
-    pass
-
-
-def _raise_terminate(signum: int, _frame: object) -> None:
-    raise _Terminate(signal.Signals(signum).name)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -199,8 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     start.add_argument("--port", type=int, default=6379, help="0 = pick a free port")
     args = parser.parse_args(argv)
 
-    signal.signal(signal.SIGTERM, _raise_terminate)
-    signal.signal(signal.SIGINT, _raise_terminate)
+    stop_on_signals()
     server = RedisServer(args.dir, args.port or None)
     try:
         server.start()
@@ -210,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             time.sleep(1.0)
         print(f"[redis] server exited.\n{_tail(server.log_file)}", file=sys.stderr)
         return 1
-    except _Terminate as sig:
+    except Terminate as sig:
         print(f"[redis] {sig}: stopping", flush=True)
         return 0
     except (RedisSetupError, RedisStartError) as exc:

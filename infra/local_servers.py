@@ -1,0 +1,67 @@
+"""What the local servers the tests and ``make up`` start (``infra.postgres``, ``infra.redis``)
+have in common: installing Debian's package when it is missing, a throwaway server for a test
+session, and stopping the foreground CLI cleanly on SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+
+class _Server(Protocol):
+    def start(self) -> Any: ...
+
+    def stop(self) -> None: ...
+
+
+ServerT = TypeVar("ServerT", bound=_Server)
+
+
+def install_debian_package(package: str, label: str, error: type[Exception],
+                           reason: str) -> bool:
+    """``apt-get update`` and ``install -y package`` when we are root with apt-get (a clean CI
+    machine); False when we may not. A failing command raises ``error``."""
+    apt = shutil.which("apt-get")
+    if os.geteuid() != 0 or not apt:
+        return False
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for cmd in ([apt, "update"], [apt, "install", "-y", package]):
+        print(f"[{label}] {reason}; running: {' '.join(cmd)}", file=sys.stderr, flush=True)
+        proc = subprocess.run(cmd, env=env)
+        if proc.returncode != 0:
+            raise error(f"`{' '.join(cmd)}` failed with exit {proc.returncode}")
+    return True
+
+
+@contextlib.contextmanager
+def throwaway(server_of: Callable[[Path], ServerT], prefix: str) -> Iterator[ServerT]:
+    """A server in a temporary directory, stopped and removed on exit (the tests')."""
+    base = Path(tempfile.mkdtemp(prefix=prefix))
+    server = server_of(base)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+class Terminate(Exception):
+    """SIGTERM or SIGINT reached a foreground server: stop it and exit."""
+
+
+def raise_terminate(signum: int, _frame: object) -> None:
+    raise Terminate(signal.Signals(signum).name)
+
+
+def stop_on_signals() -> None:
+    signal.signal(signal.SIGTERM, raise_terminate)
+    signal.signal(signal.SIGINT, raise_terminate)
