@@ -43,10 +43,6 @@ PERIODS = ("week", "month", "quarter", "half_year", "year")
 STAGES = tuple(stage.value for stage in Stage)
 UNIT_KINDS = tuple(UnitSection().fields["kind"].validate.choices)
 MILESTONES = ("start", "completion", "production")
-HOOKS_WITH_EFFECTS = frozenset({"after_lead_reported", "after_lead_changed", "after_transition",
-                                "after_project_created", "after_project_changed",
-                                "after_project_moved", "demo_data", "assessment_metrics",
-                                "assessment_adjustments"})
 
 Check = Callable[[Any], Iterable[str]]
 
