@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -20,6 +21,12 @@ class _Server(Protocol):
     def start(self) -> Any: ...
 
     def stop(self) -> None: ...
+
+
+class _Running(_Server, Protocol):
+    log_file: Path
+
+    def is_running(self) -> bool: ...
 
 
 ServerT = TypeVar("ServerT", bound=_Server)
@@ -65,3 +72,33 @@ def raise_terminate(signum: int, _frame: object) -> None:
 def stop_on_signals() -> None:
     signal.signal(signal.SIGTERM, raise_terminate)
     signal.signal(signal.SIGINT, raise_terminate)
+
+
+def serve_in_foreground(label: str, server: _Running, start: Callable[[], str],
+                        errors: tuple[type[Exception], ...],
+                        tail: Callable[[Path], str]) -> int:
+    """Run ``server`` until SIGTERM/SIGINT (exit 0) or until it dies (exit 1, with its log's
+    tail). ``start`` starts it and returns the line that says where it is ready."""
+    stop_on_signals()
+    try:
+        print(f"[{label}] {start()} Ctrl-C / SIGTERM stops.", flush=True)
+        while server.is_running():
+            time.sleep(1.0)
+        print(f"[{label}] server exited.\n{tail(server.log_file)}", file=sys.stderr)
+        return 1
+    except Terminate as sig:
+        _ignore_signals()  # a second signal (a wrapper forwarding it) must not cut the stop
+        print(f"[{label}] {sig}: stopping", flush=True)
+        return 0
+    except errors as exc:
+        print(f"[{label}] {exc}", file=sys.stderr)
+        return 1
+    finally:
+        # A second signal during the stop must not interrupt it half-way.
+        _ignore_signals()
+        server.stop()
+
+
+def _ignore_signals() -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

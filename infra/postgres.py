@@ -39,7 +39,7 @@ from types import TracebackType
 from typing import Any
 
 from core.clock import utcnow
-from infra.local_servers import Terminate, install_debian_package, stop_on_signals, throwaway
+from infra.local_servers import install_debian_package, serve_in_foreground, throwaway
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BASE_DIR = Path("var/pg")
@@ -379,33 +379,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     start.add_argument("--timeout", type=float, default=60.0)
     args = parser.parse_args(argv)
 
-    stop_on_signals()
     server = PostgresServer(args.dir, args.port or None, fast=not args.durable)
-    started = time.monotonic()
-    try:
+
+    def start() -> str:
+        started = time.monotonic()
         server.start(timeout=args.timeout)
         for name in args.create_db:
             print(f"[postgres] database {name}: {server.create_database(name)}", flush=True)
-        print(
-            f"[postgres] ready in {time.monotonic() - started:.1f}s: {server.url()} "
-            f"(socket dir {server.socket_dir}, log {server.log_file}). Ctrl-C / SIGTERM stops.",
-            flush=True,
-        )
-        while server.is_running():
-            time.sleep(1.0)
-        print(f"[postgres] server exited.\n{_tail(server.log_file)}", file=sys.stderr)
-        return 1
-    except Terminate as sig:
-        print(f"[postgres] {sig}: stopping", flush=True)
-        return 0
-    except (PostgresSetupError, PostgresStartError) as exc:
-        print(f"[postgres] {exc}", file=sys.stderr)
-        return 1
-    finally:
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        server.stop()
+        return (f"ready in {time.monotonic() - started:.1f}s: {server.url()} "
+                f"(socket dir {server.socket_dir}, log {server.log_file}).")
 
+    return serve_in_foreground("postgres", server, start,
+                               (PostgresSetupError, PostgresStartError), _tail)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -31,7 +30,7 @@ from types import TracebackType
 from typing import Any
 
 from core.clock import utcnow
-from infra.local_servers import Terminate, install_debian_package, stop_on_signals, throwaway
+from infra.local_servers import install_debian_package, serve_in_foreground, throwaway
 from infra.postgres import _project_path, _tail, free_port
 
 DEFAULT_BASE_DIR = Path("var/redis")
@@ -176,27 +175,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     start.add_argument("--port", type=int, default=6379, help="0 = pick a free port")
     args = parser.parse_args(argv)
 
-    stop_on_signals()
     server = RedisServer(args.dir, args.port or None)
-    try:
-        server.start()
-        print(f"[redis] ready: {server.url()} (log {server.log_file}). Ctrl-C / SIGTERM stops.",
-              flush=True)
-        while server.is_running():
-            time.sleep(1.0)
-        print(f"[redis] server exited.\n{_tail(server.log_file)}", file=sys.stderr)
-        return 1
-    except Terminate as sig:
-        print(f"[redis] {sig}: stopping", flush=True)
-        return 0
-    except (RedisSetupError, RedisStartError) as exc:
-        print(f"[redis] {exc}", file=sys.stderr)
-        return 1
-    finally:
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        server.stop()
 
+    def start() -> str:
+        server.start()
+        return f"ready: {server.url()} (log {server.log_file})."
+
+    return serve_in_foreground("redis", server, start, (RedisSetupError, RedisStartError), _tail)
 
 if __name__ == "__main__":
     sys.exit(main())
