@@ -9,32 +9,27 @@ on the next page, and meanwhile its last labels (or none: pages then show the co
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
+
+from gateway.expiring import Expiring
 
 Labels = dict[str, dict[str, str]]
 
 
 class CityLabels:
     def __init__(self, ttl: float) -> None:
-        self._ttl = ttl
-        self._lock = threading.Lock()
-        self._held: dict[str, tuple[float, Labels]] = {}
+        self._kept: Expiring[str, Labels] = Expiring(ttl)
 
     def get(self, city: str, fetch: Callable[[], Any]) -> Labels:
         """The labels of ``city``; ``fetch()`` answers ``GET labels`` (an Answer) when due."""
-        now = time.monotonic()
-        with self._lock:
-            held = self._held.get(city)
-        if held is not None and now < held[0]:
-            return held[1]
+        kept = self._kept.fresh(city)
+        if kept is not None:
+            return kept
         answer = fetch()
         if not answer.ok or not isinstance(answer.body, dict):
-            return held[1] if held is not None else {}
+            return self._kept.last(city) or {}
         labels = {name: dict(entries) for name, entries in answer.body.items()
                   if isinstance(entries, dict)}
-        with self._lock:
-            self._held[city] = (now + self._ttl, labels)
+        self._kept.put(city, labels)
         return labels

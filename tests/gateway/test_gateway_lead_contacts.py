@@ -55,7 +55,7 @@ class Answer:
 
 def test_labels_are_kept_per_city_until_their_time_is_up(monkeypatch):
     now = [1000.0]
-    monkeypatch.setattr("gateway.labels.time.monotonic", lambda: now[0])
+    monkeypatch.setattr("gateway.expiring.time.monotonic", lambda: now[0])
     asked: list[str] = []
 
     def fetch(city, ok=True):

@@ -4,18 +4,16 @@ first, each a link to its record's page; its count is shown in every page's head
 
 from __future__ import annotations
 
-import threading
-import time
 from typing import Any
 
 from flask import g, url_for
 
+from gateway.expiring import Expiring
 from gateway.web.base import api, blueprint, check_city, render
 
 COUNT_SECONDS = 60.0  # how long the header's count is reused before the city is asked again
 TODO_ROLES = frozenset({"clerk", "officer", "leader", "admin"})
-_counts: dict[tuple[str, str, str], tuple[float, int]] = {}
-_lock = threading.Lock()
+_counts: Expiring[tuple[str, str, str], int] = Expiring(COUNT_SECONDS)
 
 
 def _params() -> dict[str, str]:
@@ -30,19 +28,14 @@ def todo_count(city: str | None) -> int | None:
     if claims is None or city is None or claims.role not in TODO_ROLES:
         return None
     key = (claims.user, claims.role, city)
-    now = time.monotonic()
-    with _lock:
-        kept = _counts.get(key)
-    if kept is not None and kept[0] > now:
-        return kept[1]
+    kept = _counts.fresh(key)
+    if kept is not None:
+        return kept
     answer = api().city(city, "GET", "todos", _params())
     if not answer.ok or not isinstance(answer.body, dict):
         return None
     count = int(answer.body.get("total") or 0)
-    with _lock:
-        if len(_counts) > 10_000:  # bounded: forget everyone's, each asks again once
-            _counts.clear()
-        _counts[key] = (now + COUNT_SECONDS, count)
+    _counts.put(key, count)
     return count
 
 
@@ -55,8 +48,7 @@ def todos(city: str):
     for item in items:
         item["href"] = f"{base}/{item['web_path']}"
     if answer.ok:
-        with _lock:  # the list just read is the freshest count
-            _counts[(g.claims.user, g.claims.role, city)] = (time.monotonic() + COUNT_SECONDS,
-                                                            len(items))
+        # The list just read is the freshest count.
+        _counts.put((g.claims.user, g.claims.role, city), len(items))
     return render("todos.html", answer.status, city=city, answer=answer, items=items,
                   today=answer.body.get("today") if answer.ok else None)
