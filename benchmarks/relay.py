@@ -162,6 +162,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     payload = work / "payload.txt"
                     payload.write_bytes(b"\n".join(m.value for m in messages))
                     rates["java"].append(measure_java(cluster, prefix, props, payload, events))
+                # The raw producer's prebuilt messages (13 objects each) must not stay alive
+                # into the next relay run: its garbage collections would walk them.
+                del messages
             relay.close()
             engine.dispose()
         result: dict[str, Any] = {"backend": backend, "events": events,

@@ -13,7 +13,7 @@ import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from core import request_id
+from core import deferred_rows, request_id
 from core.clock import utcnow
 from core.models import OutboxEvent
 
@@ -92,5 +92,5 @@ def record_event(
         wire=wire_value(data),
         request_id=request_id.for_event(),  # None outside a request: no header then
     )
-    session.add(event)
+    deferred_rows.add(session, event)  # session.add, or held for a batch (a ledger import)
     return event

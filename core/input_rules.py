@@ -194,12 +194,16 @@ def date_in_range(day: dt.date) -> bool:
     return EARLIEST_DATE <= day <= LATEST_DATE
 
 
+# How a refused date explains itself: by example, as a clerk reads it (not ``YYYY-MM-DD``).
+DATE_FORMAT_MESSAGE = "日期应写作“年-月-日”，如 2026-06-01"
+
+
 def parse_date(text: str) -> dt.date:
     """``YYYY-MM-DD`` within the working years, else ``ValueError`` with a Chinese message."""
     try:
         day = dt.date.fromisoformat(str(text).strip())
     except ValueError:
-        raise ValueError("日期格式应为 YYYY-MM-DD") from None
+        raise ValueError(DATE_FORMAT_MESSAGE) from None
     if not date_in_range(day):
         raise ValueError(DATE_RANGE_MESSAGE)
     return day

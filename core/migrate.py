@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 
+from core.alembic_upgrade import upgrade_one_at_a_time
 from core.city import City
 
 CORE_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -39,10 +39,7 @@ def alembic_config(city: City, engine: Engine) -> Config:
 
 def upgrade(city: City, engine: Engine) -> None:
     """Bring the city's database to the newest schema of the core and its plugins."""
-    config = alembic_config(city, engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "heads")
+    upgrade_one_at_a_time(engine, alembic_config(city, engine), f"city:{city.code}")
     after_upgrade(city, engine)
 
 

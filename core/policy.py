@@ -352,6 +352,8 @@ class WebFilter:
     label: str
     kind: str = "text"
     default: str | None = None
+    # ``(code, 中文)`` pairs: the page offers a select of the names, never codes to type.
+    choices: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in WEB_FILTER_KINDS:
@@ -479,9 +481,12 @@ def report_section(report: Report, formats: dict[str, str] | None = None,
     suffix, since the page shows the unit with each amount (万元 or 亿元).
     """
     formats = formats or {}
+    keys = {key for key, _ in report.columns}
+    # A code with its name beside it (``unit`` and ``unit_name``) is for the workbook's matching;
+    # the page shows the name only.
     columns = tuple(
         WebColumn(key, heading.replace("（万元）", "") if formats.get(key) == "amount" else heading,
                   formats.get(key, "text"))
-        for key, heading in report.columns)
+        for key, heading in report.columns if f"{key}_name" not in keys)
     return WebSection(title=title or report.name, source=f"reports/{report.code}", rows="rows",
                       columns=columns, charts=charts, export=f"reports/{report.code}.xlsx")

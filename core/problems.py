@@ -153,7 +153,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:
         titles = {404: "未找到", 405: "不支持的请求方法", 413: "请求过大", 415: "请使用 JSON"}
+        # Werkzeug's descriptions are English ("The requested URL was not found…") and reach
+        # the person through the web: each status explains itself in Chinese instead.
+        details = {404: "没有这个地址或记录，请检查链接或编号", 405: "此地址不接受这种请求方法",
+                   413: "请求内容超过允许的大小", 415: "请求体应为 JSON"}
         status = error.code or 500
-        return problem_response(
-            Problem(status, f"http_{status}", titles.get(status, "请求失败"), error.description)
-        )
+        detail = (error.description if error.description != type(error).description  # our own
+                  else details.get(status, "请求未能完成，请稍后重试"))
+        return problem_response(Problem(status, f"http_{status}", titles.get(status, "请求失败"),
+                                        detail))

@@ -13,7 +13,8 @@
    order, keeps the order per key, and its transactions stay short (read; later, mark).
 2. **Read** the next unsent rows (``sent_at IS NULL``) by ``position``, at most
    ``batch_size``, after the highest position already handed to the producer — while the
-   earlier rows are still in flight, unless ``max_in_flight`` rows await the broker. On
+   earlier rows are still in flight, unless ``max_in_flight`` rows await the broker. A full
+   batch has the next one read ahead on the read-ahead thread while it is sent. On
    PostgreSQL positions come from a sequence and are taken before commit, so a row with a
    higher position can commit first. The relay stops at a gap in the positions until the
    gap is older than ``gap_timeout`` seconds (then it was a rollback, or a very long
@@ -21,8 +22,10 @@
    again at the oldest unsent row) — so events go out in commit order.
 3. **Publish** each row to ``<topic prefix>.<city>`` keyed by the aggregate id, as a
    CloudEvents 1.0 Kafka binary-mode message (headers ``ce_*``, ``content-type``; value =
-   the JSON data), with an idempotent ``acks=all`` producer. ``ce_sequence`` carries the
-   position (zero-padded) so a consumer can tell a stale redelivery from a newer state.
+   the JSON data), with an idempotent ``acks=all`` producer, on the partition Kafka's
+   default partitioner gives the key (picked by :mod:`core.key_partitions`, cheaper).
+   ``ce_sequence`` carries the position (zero-padded) so a consumer can tell a stale
+   redelivery from a newer state.
    The record's timestamp is the event's time. The value is the row's ``wire`` bytes, encoded
    when the event was recorded (:class:`MessageBuilder`, byte for byte
    :func:`cloudevent_message`); each message is built just before it is sent. Before the first
@@ -67,6 +70,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import utcnow
 from core.events import wire_value
+from core.key_partitions import KeyPartitions
 from core.models import OutboxEvent
 from core.retry import run_rounds
 
@@ -324,10 +328,13 @@ class Delivery(Protocol):
 class RelaySettings:
     """Tuning of one relay; the defaults suit a city service."""
 
-    batch_size: int = 2000  # rows per read
+    batch_size: int = 500  # rows per read (the next is read ahead while one is sent)
     # Rows handed to the producer and not yet acknowledged: reading stops at this many, so
-    # the producer's buffer (32 MB by default) never blocks a send for long.
-    max_in_flight: int = 8000
+    # the producer's buffer (32 MB by default) never blocks a send for long. A few round trips'
+    # worth keeps the broker busy; more only keeps the producer's futures alive long enough to
+    # reach the oldest generation and cost full garbage collections (2,000 rows and 8,000 in
+    # flight paid one per 20,000 events; docs/benchmarks.md, the relay).
+    max_in_flight: int = 2000
     poll_interval: float = 0.1  # seconds between reads when the outbox is empty
     flush_timeout: float = 10.0  # seconds to wait for the broker's next ack in one round
     gap_timeout: float = 2.0  # seconds a position gap may stay open before it is skipped
@@ -483,12 +490,20 @@ class Relay:
         self.published = 0  # rows marked sent by this relay
         self._prepared = prepare is None
         self._delivery: Delivery | None = None
-        self._in_flight: collections.deque[tuple[int, Any]] = collections.deque()
+        # Handed to the producer, not yet answered: the futures and, side by side, their rows'
+        # positions. Two deques rather than one of (position, future) pairs: a pair per row
+        # would outlive the young collections and push the garbage collector into full ones.
+        self._in_flight: collections.deque[Any] = collections.deque()
+        self._in_flight_positions: collections.deque[int] = collections.deque()
         self._acknowledged: list[int] = []  # acknowledged, not yet marked (a failed mark)
         self._cursor: int | None = None  # highest position handed to the producer
         self._gaps: dict[int, float] = {}  # missing position -> when first seen
         self._messages = MessageBuilder()
+        self._partitions = KeyPartitions()
         self._marker: ThreadPoolExecutor | None = None  # the marking thread, once needed
+        self._reader: ThreadPoolExecutor | None = None  # the read-ahead thread, once needed
+        # The next batch, read ahead from a cursor: (cursor, rows and the position before them)
+        self._read_ahead: tuple[int, Future[tuple[list[Any], int | None]]] | None = None
 
     # -- one round ----------------------------------------------------------------
     def publish_round(self) -> int | None:
@@ -537,21 +552,45 @@ class Relay:
         return self._delivery
 
     def _read_batch(self) -> list[Any]:
-        """The next rows ready to publish (of :meth:`MessageBuilder.columns`)."""
+        """The next rows ready to publish (of :meth:`MessageBuilder.columns`).
+
+        A full batch starts reading the one after it on the read-ahead thread, so the
+        database's work (the driver releases the GIL) overlaps this thread's sending. What was
+        read ahead is used only if it starts at the cursor (not after a failure, a lost
+        leadership or a restart from the oldest unsent row); the position gaps are judged
+        here, when it is used.
+        """
+        cursor = self._cursor
+        ahead, self._read_ahead = self._read_ahead, None
+        if ahead is not None and ahead[0] == cursor:
+            rows, before = ahead[1].result()
+        else:
+            rows, before = self._fetch(cursor)
+        if not rows:
+            return []
+        ready = self._in_commit_order(rows, before)
+        if ready and len(ready) == self.settings.batch_size:  # more may be waiting
+            if self._reader is None:
+                self._reader = ThreadPoolExecutor(1, thread_name_prefix="zhaoshang-relay-read")
+            last = ready[-1][0]
+            self._read_ahead = (last, self._reader.submit(self._fetch, last))
+        return ready
+
+    def _fetch(self, cursor: int | None) -> tuple[list[Any], int | None]:
+        """Up to ``batch_size`` unsent rows after ``cursor`` and the position before them."""
         outbox = OutboxEvent.__table__  # plain rows: the relay needs no ORM objects
         query = (sa.select(*MessageBuilder.columns()).where(outbox.c.sent_at.is_(None))
                  .order_by(outbox.c.position).limit(self.settings.batch_size))
-        if self._cursor is not None:
-            query = query.where(outbox.c.position > self._cursor)
+        if cursor is not None:
+            query = query.where(outbox.c.position > cursor)
         with self.sessions() as session, session.begin():
-            rows = list(session.execute(query))
-            if not rows:
-                return []
-            before = self._cursor
-            if before is None:
-                before = session.scalar(sa.select(sa.func.max(outbox.c.position))
+            # Plain tuples (a Row is two tracked objects): a batch lives while it is sent, and
+            # rows that outlive the young collections would cost full ones.
+            rows = [tuple(row) for row in session.execute(query).all()]
+            if rows and cursor is None:
+                cursor = session.scalar(sa.select(sa.func.max(outbox.c.position))
                                         .where(outbox.c.position < rows[0][0]))
-        return self._in_commit_order(rows, before)
+        return rows, cursor
 
     def _in_commit_order(self, rows: list[Any], before: int | None) -> list[Any]:
         """The rows up to the first gap in positions that may still be an open transaction."""
@@ -572,28 +611,44 @@ class Relay:
         return ready
 
     def _send(self, rows: list[Any]) -> None:
-        send, message = self._delivery_channel().send, self._messages.message
-        topic, in_flight = self.topic, self._in_flight
+        delivery = self._delivery_channel()
+        send, message = delivery.send, self._messages.message
+        topic, in_flight, positions = self.topic, self._in_flight, self._in_flight_positions
+        partitions_for = getattr(delivery, "partitions_for", None)  # a scripted one has none
+        if partitions_for is None:
+            for row in rows:
+                position, key, value, headers, timestamp_ms = message(row)
+                in_flight.append(send(topic, value=value, key=key, headers=headers,
+                                      timestamp_ms=timestamp_ms))
+                positions.append(position)
+                self._cursor = position
+            return
+        # The default partitioner's partition, picked here at a fraction of its cost
+        # (core.key_partitions): the producer then skips hashing the key.
+        partition_of = self._partitions
+        partition_of.for_topic(partitions_for(topic))
         for row in rows:
             # Built just before it is sent, so a message is garbage as soon as the producer has
             # copied it: a batch of built messages kept alive would cost garbage collections.
             position, key, value, headers, timestamp_ms = message(row)
             # What was handed over is awaited; after a failed send() the rest is read again.
-            in_flight.append((position, send(topic, value=value, key=key, headers=headers,
-                                             timestamp_ms=timestamp_ms)))
+            in_flight.append(send(topic, value=value, key=key, headers=headers,
+                                  partition=partition_of(key), timestamp_ms=timestamp_ms))
+            positions.append(position)
             self._cursor = position
 
     def _collect(self) -> BaseException | None:
         """Move the acknowledged prefix of the in-flight rows to ``_acknowledged``; the failure
         that ends it, if a send failed (nothing after a failure counts as acknowledged)."""
         in_flight, acknowledged = self._in_flight, self._acknowledged
+        positions = self._in_flight_positions
         while in_flight:
-            position, future = in_flight[0]
+            future = in_flight[0]
             if not future.is_done:
                 return None
             if not future.succeeded():
                 return future.exception or RelayError("delivery failed")
-            acknowledged.append(position)
+            acknowledged.append(positions.popleft())
             in_flight.popleft()
         return None
 
@@ -604,7 +659,7 @@ class Relay:
         them) and the next round waits on them again — never sends them twice.
         """
         timeout = self.settings.flush_timeout
-        _, future = self._in_flight[0]
+        future = self._in_flight[0]
         wait = getattr(future, "get", None)  # kafka-python's future; a scripted one has none
         try:
             if wait is None:
@@ -666,8 +721,10 @@ class Relay:
         if self._in_flight or self._cursor is not None:
             self._reset_delivery()
         self._in_flight.clear()
+        self._in_flight_positions.clear()
         self._acknowledged = []
         self._cursor = None
+        self._read_ahead = None
 
     def _reset_delivery(self) -> None:
         delivery, self._delivery = self._delivery, None
@@ -719,11 +776,14 @@ class Relay:
 
     def close(self) -> None:
         self._in_flight.clear()
+        self._in_flight_positions.clear()
         self._acknowledged = []
         self._cursor = None
-        if self._marker is not None:
-            self._marker.shutdown(wait=True)
-            self._marker = None
+        self._read_ahead = None
+        for thread in (self._marker, self._reader):
+            if thread is not None:
+                thread.shutdown(wait=True)
+        self._marker = self._reader = None
         if self._delivery is not None:
             with contextlib.suppress(Exception):
                 self._delivery.close(timeout=5)

@@ -109,11 +109,12 @@ def record_problems(city: City, project: Project, session: Session,
 def _negotiation_began(project: Project, session: Session) -> dt.date | None:
     from core.models import StageTransition
 
-    return session.scalar(
-        sa.select(StageTransition.occurred_on)
-        .where(StageTransition.project_id == project.id,
-               StageTransition.to_stage == Stage.NEGOTIATING)
-        .order_by(StageTransition.id.desc()).limit(1))
+    with session.no_autoflush:  # a move is flushed where it is added (services.transition)
+        return session.scalar(
+            sa.select(StageTransition.occurred_on)
+            .where(StageTransition.project_id == project.id,
+                   StageTransition.to_stage == Stage.NEGOTIATING)
+            .order_by(StageTransition.id.desc()).limit(1))
 
 
 def _evaluation_bounds(city: City, project: Project, stage: str,

@@ -13,7 +13,10 @@ The core's kinds (:data:`KIND_LABELS`):
 * ``warning`` — my projects' open red and yellow warnings;
 * ``matter_decision`` — matters proposed and waiting for a level my role decides;
 * ``objection`` — assessment objections the office has not answered yet, and for a clerk, a
-  published result whose objection window is still open.
+  published result whose objection window is still open;
+* ``import_review`` — my ledger dry runs (background jobs, core.ledger_import.jobs) that found
+  problems or were never committed, until committed or discarded: they live in the city
+  service's memory, so only a list computed in that service's app has them.
 
 A city adds its own with the collected hook ``todo_items(city, session, identity)``
 (Pingliang's service requests of my unit, Sanming's legal-review items of my department).
@@ -43,6 +46,7 @@ KIND_LABELS = {
     "warning": "项目预警",
     "matter_decision": "事项待决定",
     "objection": "考核异议",
+    "import_review": "导入待处理",
 }
 # Most pressing first; the order the list and the digest use.
 URGENCIES = ("overdue", "due_today", "soon", "normal")
@@ -122,6 +126,7 @@ def todo_items(session: Session, city: City, identity: Identity,
     found += _warnings(session, identity)
     found += _matters(session, identity)
     found += _objections(session, identity, today)
+    found += _imports(identity)
     found += city.call("todo_items", session=session, identity=identity)
     return sort_items(found)
 
@@ -266,3 +271,25 @@ def _objections(session: Session, identity: Identity, today: dt.date) -> list[To
         due=run.objection_deadline, urgency=urgency(run.objection_deadline, today),
         api_path=f"assessments/{run.id}", web_path=f"assessments/{run.id}")
         for run in runs]
+
+
+def _imports(identity: Identity) -> list[TodoItem]:
+    """My dry runs awaiting review: to correct the ledger, or to commit it."""
+    from flask import current_app, has_app_context
+
+    from core.ledger_import import KIND_LABELS as LEDGER_KINDS
+    from core.ledger_import.jobs import jobs_of
+
+    if not has_app_context():
+        return []  # a job lives in its city service's memory (a reminder run has none)
+    items = []
+    for job in jobs_of(current_app).awaiting_review(identity.user):
+        problems = len(job.result.problems) if job.result is not None else 0
+        what = (f"试导入发现 {problems} 个问题，请修改台账后重新上传或放弃" if problems
+                else "试导入无误，尚未正式导入")
+        items.append(TodoItem(
+            kind="import_review", key=f"import:{job.id}",
+            title=f"{LEDGER_KINDS[job.kind]}台账“{job.file_name}”{what}",
+            due=None, urgency="normal",
+            api_path=f"imports/jobs/{job.id}", web_path=f"imports/jobs/{job.id}"))
+    return items

@@ -6,11 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 import sqlalchemy as sa
-from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from core.alembic_upgrade import upgrade_one_at_a_time
 from core.clock import utcnow  # stored instants are the suite's clock's, in UTC
 from core.db import NAMING_CONVENTION
 
@@ -84,6 +84,4 @@ def upgrade(engine: Engine) -> None:
     """Bring the gateway database to its newest schema."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "heads")
+    upgrade_one_at_a_time(engine, config, "gateway")

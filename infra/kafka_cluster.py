@@ -42,6 +42,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from core.clock import utcnow
+from infra.local_servers import serve_in_foreground
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 KAFKA_INFRA_DIR = PROJECT_ROOT / "infra" / "kafka"
@@ -600,12 +601,28 @@ class KafkaCluster:
 # --------------------------------------------------------------------------- CLI
 
 
-class _Terminate(Exception):
-    pass
+class _WholeCluster:
+    """The cluster as the one server :func:`infra.local_servers.serve_in_foreground` watches:
+    running while every node is, its ``log_file`` the first dead node's log."""
 
+    def __init__(self, cluster: KafkaCluster) -> None:
+        self.cluster = cluster
+        self.dead: int | None = None
 
-def _raise_terminate(signum: int, _frame: object) -> None:
-    raise _Terminate(signal.Signals(signum).name)
+    @property
+    def log_file(self) -> Path:
+        return self.cluster.log_file(self.dead or 0)
+
+    def is_running(self) -> bool:
+        self.dead = next((i for i in range(self.cluster.nodes) if not self.cluster.is_running(i)),
+                         None)
+        return self.dead is None
+
+    def tail(self, _log_file: Path) -> str:
+        return f"node {self.dead} died:\n{self.cluster.log_tail(self.dead or 0)}"
+
+    def stop(self) -> None:
+        self.cluster.stop()
 
 
 def _cmd_start(args: argparse.Namespace) -> int:
@@ -614,38 +631,23 @@ def _cmd_start(args: argparse.Namespace) -> int:
         controller_ports = [p + 1 for p in ports]
     else:
         ports = controller_ports = None
-    signal.signal(signal.SIGTERM, _raise_terminate)
-    signal.signal(signal.SIGINT, _raise_terminate)
     cluster = KafkaCluster(
         nodes=args.nodes, base_dir=args.dir, ports=ports, controller_ports=controller_ports,
         lib_dir=args.lib_dir, quick_start=args.quick_start,
     )
-    started = time.monotonic()
-    try:
+    whole = _WholeCluster(cluster)
+
+    def start() -> str:
+        started = time.monotonic()
         cluster.start(timeout=args.timeout)
-        print(
-            f"[kafka] {args.nodes} node(s) ready in {time.monotonic() - started:.1f}s: "
-            f"bootstrap.servers={cluster.bootstrap_servers} "
-            f"(controllers {','.join(map(str, cluster.controller_ports))}); data in "
-            f"{cluster.base_dir}. Ctrl-C / SIGTERM stops.",
-            flush=True,
-        )
-        while True:
-            for i in range(cluster.nodes):
-                if not cluster.is_running(i):
-                    print(f"[kafka] node {i} died:\n{cluster.log_tail(i)}", file=sys.stderr)
-                    return 1
-            time.sleep(1.0)
-    except _Terminate as sig:
-        print(f"[kafka] {sig}: stopping brokers", flush=True)
-        return 0
-    except (KafkaSetupError, KafkaStartError) as exc:
-        print(f"[kafka] {exc}", file=sys.stderr)
-        return 1
-    finally:
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        cluster.stop()
+        return (f"{args.nodes} node(s) ready in {time.monotonic() - started:.1f}s: "
+                f"bootstrap.servers={cluster.bootstrap_servers} "
+                f"(controllers {','.join(map(str, cluster.controller_ports))}); data in "
+                f"{cluster.base_dir}.")
+
+    # The signal handling and the watch loop are PostgreSQL's and Redis's (one piece of code).
+    return serve_in_foreground("kafka", whole, start, (KafkaSetupError, KafkaStartError),
+                               whole.tail)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -106,7 +106,8 @@ def get_freshness():
             lag = reports.consumer_lag(state.config)
         except Exception as exc:  # the broker is away: freshness still answers
             log.warning("consumer lag unavailable: %s", exc)
-            error = f"无法查询 Kafka：{exc}"
+            # The exception (English, a broker address) is for the log; the page says what it means.
+            error = "暂时无法连接消息队列，消费积压未知；各市数据的更新时间仍如下所示"
     now = state.config.clock.utcnow()
     with unit_of_work(state.sessions) as session:
         rows = reports.freshness(session, state.config, now, lag)

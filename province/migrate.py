@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
+
+from core.alembic_upgrade import upgrade_one_at_a_time
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -17,6 +18,4 @@ def upgrade(engine: Engine, target: str = "heads") -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("version_locations", str(MIGRATIONS / "versions"))
     config.set_main_option("path_separator", "space")
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, target)
+    upgrade_one_at_a_time(engine, config, "province", target)

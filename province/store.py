@@ -139,12 +139,20 @@ class _Batch:
 
     def __init__(self, session: Session, events: list[ReceivedEvent]) -> None:
         self.session = session
+        self.states: dict[str, CityState] = {}
+        # Each city's state row is locked first, until commit: the consumers of one group share
+        # a city's partitions, and its counters (events, projects) are read, added to and
+        # written back — unlocked, two rounds at once lose one's additions (the proof of
+        # tests/infra/test_cluster_proof.py). One order (sorted): two rounds never deadlock.
+        for city in sorted({e.city for e in events}):
+            state = session.get(CityState, city, with_for_update=True)
+            if state is not None:
+                self.states[city] = state
         ids = [e.id for e in events]
         self.seen = {(row.source, row.id) for row in session.scalars(
             sa.select(InboxEvent).where(InboxEvent.id.in_(ids)))} if ids else set()
         self.projects: dict[tuple[str, int], CityProject] = {}
         self.leads: dict[tuple[str, int], CityLead] = {}
-        self.states: dict[str, CityState] = {}
         # Projects written in this batch: their tranche rows, replaced at the end.
         self.tranches: dict[tuple[str, int], list[dict[str, Any]]] = {}
         # The figures' read model (province.figure_totals), written at the end.
@@ -157,9 +165,6 @@ class _Batch:
                        [k[1] for k in project_keys if k[0] == city], self.projects)
             self._load(CityLead, CityLead.lead_id, city,
                        [k[1] for k in lead_keys if k[0] == city], self.leads)
-            state = session.get(CityState, city)
-            if state is not None:
-                self.states[city] = state
 
     def _load(self, model: Any, id_column: Any, city: str, ids: list[int],
               into: dict[tuple[str, int], Any]) -> None:

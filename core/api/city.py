@@ -88,12 +88,15 @@ class LabelsSchema(BaseSchema):
     lead_statuses = fields.Dict(keys=fields.String(), values=fields.String())
     decision_levels = fields.Dict(keys=fields.String(), values=fields.String())
     stages = fields.Dict(keys=fields.String(), values=fields.String())
+    field_labels = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "字段路径（如 attributes.park_justification）的中文名称：核心的加本市的"})
 
 
 @operation(blueprint, "/labels", summary="代码表：招商方式、事项类别等的中文名称", response=LabelsSchema,
            who=READER)
 def get_labels():
     """The labels a client shows for the codes (the gateway's web caches them per city)."""
+    from core.gates import field_labels
     from core.lifecycle import STAGE_LABELS
     from core.models.leads import LEAD_STATUS_LABELS
     from core.models.matters import DECISION_LEVELS
@@ -103,7 +106,9 @@ def get_labels():
               "lead_statuses": {str(status.value): label
                                 for status, label in LEAD_STATUS_LABELS.items()},
               "decision_levels": dict(DECISION_LEVELS),
-              "stages": {stage.value: label for stage, label in STAGE_LABELS.items()}}
+              "stages": {stage.value: label for stage, label in STAGE_LABELS.items()},
+              # A page names a changed field (a project's history) as the checklist does.
+              "field_labels": field_labels(current)}
     return jsonify(dumper(LabelsSchema).dump(labels))
 
 

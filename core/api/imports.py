@@ -92,3 +92,16 @@ def commit_import_job(job_id: int):
     if started is None:
         raise Problem(409, "import.not_committable", "不能正式导入", "该试导入已正式导入过")
     return jsonify(started.as_dict()), 202
+
+
+@operation(blueprint, "/imports/jobs/<int:job_id>/discard", "POST",
+           summary="放弃试导入（不再正式导入，移出待办）", errors=(404, 409), who=IMPORTER)
+def discard_import_job(job_id: int):
+    """The dry run's file is forgotten: nothing was written, and it leaves the to-do list."""
+    job = jobs_of(current_app).get(job_id, current_actor())
+    if job is None:
+        raise not_found("导入任务", job_id)
+    if not jobs_of(current_app).discard(job):
+        raise Problem(409, "import.not_discardable", "不能放弃",
+                      "只有已完成、尚未正式导入的试导入可以放弃")
+    return jsonify(job.as_dict())

@@ -157,9 +157,11 @@ def paginate(
 
 
 def page_of(session: Session, query: sa.Select, params: dict[str, Any], sortable: dict[str, Any],
-            tiebreak: Any) -> tuple[sa.Select, int, int, int]:
+            tiebreak: Any, counted: sa.Select | None = None) -> tuple[sa.Select, int, int, int]:
     """The page's query (sorted, limited), the filtered list's total, the page and its size
-    (an export's page is the whole list)."""
+    (an export's page is the whole list). ``counted``, when given, is a plain ``select`` of
+    the same rows without the joins the page needs for its columns (joins that cannot change
+    the row count): the total is then one ``SELECT count(*)`` over it, as a bare app would."""
     sort = params.get("sort")
     if sort:
         column = sortable.get(sort.lstrip("-"))
@@ -169,7 +171,11 @@ def page_of(session: Session, query: sa.Select, params: dict[str, Any], sortable
         query = query.order_by(column.desc() if sort.startswith("-") else column.asc())
     # The id last keeps pages stable when the sort field has ties.
     query = query.order_by(tiebreak)
-    total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    if counted is not None:
+        total = session.scalar(counted.with_only_columns(sa.func.count(), maintain_column_froms=True)
+                               .order_by(None))
+    else:
+        total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     page, per_page = params["page"], params["per_page"]
     from core.api.exports import EXPORT_ROW_LIMIT, wants_xlsx
 

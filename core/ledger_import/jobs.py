@@ -41,13 +41,21 @@ class ImportJob:
     content: bytes | None = field(default=None, repr=False)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    @property
+    def awaiting_review(self) -> bool:
+        """A finished dry run neither committed nor discarded yet (its file still kept): it
+        waits for its uploader, to commit it or to correct the ledger (the to-do
+        ``import_review``, core.todos)."""
+        return self.dry_run and self.status == "finished" and self.content is not None
+
     def as_dict(self) -> dict[str, Any]:
         with self.lock:
             body = {"id": self.id, "kind": self.kind, "file_name": self.file_name,
                     "dry_run": self.dry_run, "status": self.status, "done": self.done,
                     "total": self.total, "error": self.error,
                     "committable": self.content is not None and self.status == "finished"
-                    and self.result is not None and not self.result.problems}
+                    and self.result is not None and not self.result.problems,
+                    "awaiting_review": self.awaiting_review}
             if self.result is not None:
                 body["result"] = self.result.as_dict()
         return body
@@ -84,9 +92,24 @@ class ImportJobs:
             return None
         return self.start(app, job.actor, job.kind, job.file_name, content, dry_run=False)
 
+    def discard(self, job: ImportJob) -> bool:
+        """Forget a finished dry run's file: it is no longer to be committed (False: it was
+        not awaiting review)."""
+        with job.lock:
+            if not job.awaiting_review:
+                return False
+            job.content = None
+        return True
+
     def get(self, job_id: int, actor: Actor) -> ImportJob | None:
         job = self._jobs.get(job_id)
         return job if job is not None and job.actor.user == actor.user else None
+
+    def awaiting_review(self, user: str) -> list[ImportJob]:
+        """``user``'s dry runs still awaiting review, oldest first."""
+        with self._lock:
+            jobs = sorted(self._jobs.values(), key=lambda job: job.id)
+        return [job for job in jobs if job.actor.user == user and job.awaiting_review]
 
     def _run(self, app: Flask, job: ImportJob, content: bytes) -> None:
         from core.api.support import runtime

@@ -77,6 +77,14 @@ class Context:
     # (one select per row was a tenth of its time), then those of the rows imported since.
     credit_codes: dict[str, tuple[str, str]] | None = None
     row_enterprise: tuple[str, str, str] | None = None  # the row's, noted when it is imported
+    # One instance of each API schema per import: building one (its fields copied) cost a
+    # tenth of a row; loading keeps no state on the instance.
+    schemas: dict[type[Schema], Schema] = field(default_factory=dict)
+
+    def schema(self, kind: type[Schema]) -> Schema:
+        if kind not in self.schemas:
+            self.schemas[kind] = kind()
+        return self.schemas[kind]
 
     def known_credit_codes(self) -> dict[str, tuple[str, str]]:
         from core.models import Enterprise
@@ -196,7 +204,7 @@ def loaded(schema: type[Schema], body: dict[str, Any], ctx: Context, where: Loca
     refuses them (``core.permissions.office_only_problems``)."""
     problems = where.of(office_only_problems(schema, body, ctx.actor))
     try:
-        return schema().load(body), problems
+        return ctx.schema(schema).load(body), problems
     except ValidationError as exc:
         # A cell already refused (an unknown name, a formula) is left out of the body: its
         # "required" from the schema would say the same twice.

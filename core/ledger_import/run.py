@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import deferred_rows
 from core.choices import city_choices
 from core.identity import Actor
 from core.ledger_import import KIND_LABELS
@@ -164,7 +165,9 @@ def _import_rows(session: Session, city: City, actor: Actor, kind: str, main: Sh
     grouped, problems = _children_by_key(children, set(keys))
     result.problems += problems
     total = len(main.rows)
-    with refreshes_deferred(session, city) as refreshes:
+    # The rows' history and outbox events (and their imported_records rows) go out a chunk at
+    # a time, one multi-row INSERT per table, instead of one INSERT each (core.deferred_rows).
+    with refreshes_deferred(session, city) as refreshes, deferred_rows.rows_deferred(session):
         for start in range(0, total, CHUNK_ROWS):
             chunk = list(enumerate(main.rows[start:start + CHUNK_ROWS], start=start + 1))
             # Optimistic first: the chunk's rows without a savepoint each. A row refused by
@@ -178,6 +181,7 @@ def _import_rows(session: Session, city: City, actor: Actor, kind: str, main: Sh
                 clean = _apply_rows(ctx, kind, main.sheet, chunk, grouped, keys, imported,
                                     result, progress, total, row_savepoints=False)
                 if clean:
+                    deferred_rows.release(session)
                     session.flush()
             except sa.exc.IntegrityError:
                 clean = False
@@ -185,6 +189,7 @@ def _import_rows(session: Session, city: City, actor: Actor, kind: str, main: Sh
                 savepoint.commit()
                 continue
             savepoint.rollback()
+            deferred_rows.discard(session)
             del result.problems[kept[0]:]
             result.created, result.unchanged = kept[1], kept[2]
             ctx.seen_enterprises, ctx.credit_codes = kept[3], kept[4]
@@ -240,21 +245,26 @@ def _apply_rows(ctx: Context, kind: str, sheet: Sheet, chunk: list[tuple[int, tu
                     importer = {"leads": import_lead, "enterprises": import_enterprise,
                                 "introducers": import_introducer}[kind]
                     record_id = importer(ctx, sheet, row, cells)
-                # No flush of its own: the next row's reads, or the chunk's end, flush it
-                # with others (one INSERT for many rows where the database allows).
-                session.add(ImportedRecord(kind=kind, ledger_key=key, record_id=record_id,
-                                           row_digest=digest, file_name=result.file_name[:255],
-                                           file_sha256=result.file_sha256, row=row,
-                                           imported_by=ctx.actor.user))
+                # No flush of its own: held with the row's history and events until the
+                # chunk's end (one INSERT for many rows where the database allows).
+                deferred_rows.add(session, ImportedRecord(
+                    kind=kind, ledger_key=key, record_id=record_id, row_digest=digest,
+                    file_name=result.file_name[:255], file_sha256=result.file_sha256, row=row,
+                    imported_by=ctx.actor.user))
+                if row_savepoints:
+                    deferred_rows.release(session)  # into the row's own savepoint
             ctx.row_imported()
             result.created += 1
         except RowFailed as failed:
             if not row_savepoints and failed.__cause__ is not None:
                 return False  # refused by a service (``attempt``): it may have written
+            if row_savepoints:
+                deferred_rows.discard(session)  # the row's, rolled back with its savepoint
             result.problems += failed.problems
         except sa.exc.IntegrityError as exc:
             if not row_savepoints:
                 return False
+            deferred_rows.discard(session)
             result.problems.append(ImportProblem(sheet.title, row, "", "", "import.conflict",
                                                  f"本行与已有记录冲突：{exc.orig}"))
         finally:

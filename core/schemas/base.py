@@ -10,7 +10,13 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate
 
 from core.credit_code import CreditCodeError, validate_credit_code
-from core.input_rules import DATE_RANGE_MESSAGE, NUL_MESSAGE, date_in_range, name_problem
+from core.input_rules import (
+    DATE_FORMAT_MESSAGE,
+    DATE_RANGE_MESSAGE,
+    NUL_MESSAGE,
+    date_in_range,
+    name_problem,
+)
 from core.periods import period_bounds
 from core.problems import CodedMessage
 
@@ -25,7 +31,7 @@ _CHINESE_FIELD_MESSAGES: dict[type[fields.Field], dict[str, str]] = {
     fields.Float: {"invalid": "应为数值", "too_large": "数值过大", "special": "数值无效"},
     fields.Decimal: {"invalid": "应为数值", "too_large": "数值过大", "special": "数值无效"},
     fields.Boolean: {"invalid": "应为是或否"},
-    fields.Date: {"invalid": "日期格式应为 YYYY-MM-DD", "format": "日期格式不正确",
+    fields.Date: {"invalid": DATE_FORMAT_MESSAGE, "format": "日期格式不正确",
                   "invalid_awareness": "日期格式不正确"},
     fields.DateTime: {"invalid": "时间格式应为 ISO 8601", "format": "时间格式不正确",
                       "invalid_awareness": "时间应注明时区"},

@@ -56,7 +56,7 @@ class IntermediaryUpdate(IntermediaryInput):
 
 class PublicOfficialInput(BaseSchema):
     public_official = fields.String(required=True, validate=validate.OneOf(
-        ["yes", "no"], error="应为 yes（是国家公职人员）或 no（不是）"))
+        ["yes", "no"], error="应选择是否为国家公职人员（是或否）"))
     basis = fields.String(required=True, validate=validate.Length(min=2, max=500),
                           metadata={"description": "确认依据（如 组织人事部门函、本人承诺书）"})
 

@@ -37,6 +37,9 @@ class WebFilterSchema(BaseSchema):
     label = fields.String()
     kind = fields.String()
     default = fields.String(allow_none=True)
+    choices = fields.Function(lambda item: [{"code": code, "name": name}
+                                            for code, name in item.choices],
+                              metadata={"description": "可选值（编码与中文名称）；空则自由填写"})
 
 
 class WebFormFieldSchema(BaseSchema):

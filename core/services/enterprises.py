@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -131,13 +132,19 @@ def find_enterprise(session: Session, credit_code: str | None, name: str) -> Ent
     """
     by_name = Enterprise.normalized_name == normalise_enterprise_name(name)
     if not credit_code:
-        return session.scalar(sa.select(Enterprise).where(by_name).order_by(Enterprise.id).limit(1))
-    # One statement for both questions: the code's record first, else the first uncoded one
-    # with the name.
-    by_code = Enterprise.credit_code == credit_code
-    return session.scalar(
-        sa.select(Enterprise).where(sa.or_(by_code, sa.and_(by_name, Enterprise.credit_code.is_(None))))
-        .order_by(sa.case((by_code, 0), else_=1), Enterprise.id).limit(1))
+        query = sa.select(Enterprise).where(by_name).order_by(Enterprise.id).limit(1)
+    else:
+        # One statement for both questions: the code's record first, else the first uncoded
+        # one with the name.
+        by_code = Enterprise.credit_code == credit_code
+        query = (sa.select(Enterprise)
+                 .where(sa.or_(by_code, sa.and_(by_name, Enterprise.credit_code.is_(None))))
+                 .order_by(sa.case((by_code, 0), else_=1), Enterprise.id).limit(1))
+    # The query reads enterprises only: it autoflushes for a pending one, not for whatever
+    # else is pending (a ledger import's history and events: a flush per row).
+    pending = any(isinstance(held, Enterprise) for held in (*session.new, *session.dirty))
+    with contextlib.nullcontext() if pending else session.no_autoflush:
+        return session.scalar(query)
 
 
 def matching_enterprises(session: Session, credit_code: str | None,
@@ -172,9 +179,11 @@ def upsert_enterprise(session: Session, data: dict[str, Any], city: City | None 
 
 
 def enterprise_for(session: Session, data: dict[str, Any], city: City | None = None,
-                   actor: Actor | None = None) -> tuple[Enterprise, bool]:
+                   actor: Actor | None = None, flush: bool = True) -> tuple[Enterprise, bool]:
     """The matching enterprise (filling in what it lacked) or a new one, and whether it is new:
-    no record can refer to an enterprise inserted just now by this transaction.
+    no record can refer to an enterprise inserted just now by this transaction. ``flush=False``
+    leaves a new one pending (no id yet), for a caller whose own flush inserts it with the
+    record that refers to it: one flush rather than two (a lead report).
 
     Its province is derived (:func:`derive_origin`): a typed one is checked against the credit
     code. When a credit code or province it lacked changes its province, its projects are
@@ -195,7 +204,8 @@ def enterprise_for(session: Session, data: dict[str, Any], city: City | None = N
             tags=list(data.get("tags") or []),
         )
         session.add(enterprise)
-        session.flush()
+        if flush:
+            session.flush()
         return enterprise, True
     before = {"credit_code": enterprise.credit_code, "origin_province": enterprise.origin_province}
     if data.get("credit_code") and not enterprise.credit_code:

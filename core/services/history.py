@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from core import deferred_rows
 from core.events import to_json_value
 from core.models import Project, ProjectChange
 
@@ -13,8 +14,8 @@ from core.models import Project, ProjectChange
 def record_change(
     session: Session, project: Project, actor: str, action: str, changes: dict[str, Any]
 ) -> None:
-    session.add(ProjectChange(project_id=project.id, actor=actor, action=action,
-                              changes=to_json_value(changes)))
+    deferred_rows.add(session, ProjectChange(project_id=project.id, actor=actor, action=action,
+                                             changes=to_json_value(changes)))
 
 
 def apply_changes(target: Any, values: dict[str, Any]) -> dict[str, list[Any]]:

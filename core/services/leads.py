@@ -119,7 +119,8 @@ def report_lead(session: Session, city: City, data: dict[str, Any], actor: Actor
     problems = city.call("validate_lead", data=data, session=session)
     if problems:
         raise invalid_input(problems, status=422)
-    enterprise, new = enterprise_for(session, data["enterprise"], city, actor)
+    # A new investor is inserted by the lead's own flush below (one flush, not two).
+    enterprise, new = enterprise_for(session, data["enterprise"], city, actor, flush=False)
     # An investor inserted just now by this transaction has no lead yet: none is looked for.
     earlier = earlier_lead_for(session, enterprise.id) if enterprise.id and not new else None
     lead = Lead(

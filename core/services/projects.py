@@ -235,9 +235,13 @@ def transition_date_problems(session: Session, city: City, project: Project, tar
 
     label = f"“{STAGE_LABELS[Stage(target)]}”日期"
     problems = business_date_problems(city, "occurred_on", occurred_on, actor, label)
-    previous = session.scalar(
-        sa.select(StageTransition).where(StageTransition.project_id == project.id)
-        .order_by(StageTransition.id.desc()).limit(1))
+    # Without an autoflush: a move is flushed where it is added (``transition``), so none can
+    # be pending; flushing the history and events pending meanwhile cost a ledger import a
+    # flush per move (docs/benchmarks.md, "Importing a 5,000-project ledger").
+    with session.no_autoflush:
+        previous = session.scalar(
+            sa.select(StageTransition).where(StageTransition.project_id == project.id)
+            .order_by(StageTransition.id.desc()).limit(1))
     if previous is not None:
         problem = not_before("occurred_on", occurred_on, previous.occurred_on, label=label,
                              other_label=f"进入“{STAGE_LABELS[Stage(previous.to_stage)]}”日期",
@@ -342,10 +346,11 @@ def _fund_problems(session: Session, city: City, project: Project,
     if not_evidence is not None:
         problems.append(FieldProblem("evidence_ref", "funds.evidence_placeholder", not_evidence))
     else:
-        holder = session.execute(
-            sa.select(FundTranche.id, Project.id, Project.name)
-            .join(Project, FundTranche.project_id == Project.id)
-            .where(FundTranche.evidence_key == evidence_key(data["evidence_ref"]))).first()
+        with session.no_autoflush:  # a tranche is flushed where it is added (``add_funds``)
+            holder = session.execute(
+                sa.select(FundTranche.id, Project.id, Project.name)
+                .join(Project, FundTranche.project_id == Project.id)
+                .where(FundTranche.evidence_key == evidence_key(data["evidence_ref"]))).first()
         if holder is not None:
             problems.append(FieldProblem(
                 "evidence_ref", "funds.evidence_used",
@@ -377,9 +382,12 @@ def add_funds(
                           over_agreement=over, over_agreement_ratio=ratio if over else None,
                           reported_by=actor.user, reported_at=utcnow())
     session.add(tranche)
+    # Into the collection read above (``arrived_amount``), in its order (by date), instead of
+    # reading it again: the version claimed below refuses a concurrent writer's tranche anyway.
+    project.funds.append(tranche)
+    project.funds.sort(key=lambda held: held.arrived_on)
     claim_project(project)
     session.flush()
-    session.refresh(project, ["funds"])
     record_change(session, project, actor.user, "funds",
                   {"arrived": [None, data["amount"]], "evidence_ref": [None, tranche.evidence_ref],
                    "payer_name": [None, tranche.payer_name]}
@@ -417,7 +425,7 @@ def verify_funds(
                 "funds.over_agreement",
                 f"该笔资金填报后项目累计到位资金达协议投资额的 "
                 f"{percent(tranche.over_agreement_ratio or Decimal(0))}，超过本市规定的 "
-                f"{percent(limit)}；确需认定的，请确认超出协议（confirm_over_agreement）并说明理由")])
+                f"{percent(limit)}；确需认定的，请勾选“确认超出协议”并说明理由")])
         if reason is None:
             raise invalid_input([FieldProblem("reason", "funds.over_agreement_reason",
                                               "确认超出协议投资额的到位资金，须说明理由")])
@@ -458,8 +466,11 @@ def set_milestone(
     if milestone is None:
         milestone = Milestone(project_id=project.id, kind=data["kind"],
                               planned_on=data["planned_on"], original_planned_on=data["planned_on"],
-                              actual_on=data.get("actual_on"))
+                              actual_on=data.get("actual_on"), replans=[])
         session.add(milestone)
+        # Into the collection ``project.milestone`` read, instead of reading it again (two
+        # selects per milestone of a ledger import); the claimed version guards concurrency.
+        project.milestones.append(milestone)
         changes = {data["kind"]: [None, [data["planned_on"], data.get("actual_on")]]}
     else:
         before = [milestone.planned_on, milestone.actual_on]
@@ -467,7 +478,6 @@ def set_milestone(
         changes = {data["kind"]: [before, [milestone.planned_on, milestone.actual_on]]}
     claim_project(project)
     session.flush()
-    session.refresh(project, ["milestones"])
     record_change(session, project, actor.user, "milestone", changes)
     record_event(session, city, "project", project.id, "milestone_set",
                  project_event_data(project) | {"milestone": {

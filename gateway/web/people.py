@@ -13,7 +13,8 @@ from gateway.runtime import gateway
 from gateway.store import User
 from gateway.web.base import blueprint
 
-SYSTEM_ACTORS = {"system": "系统", "scheduler": "系统定时任务", "import": "批量导入"}
+SYSTEM_ACTORS = {"system": "系统", "scheduler": "系统定时任务", "import": "批量导入",
+                 "demo": "演示数据"}  # the demo loader (`zhaoshang demo`)
 
 
 @blueprint.app_template_global()

@@ -24,6 +24,9 @@ _CONTROL = re.compile(r"<(input|select|textarea)\b([^>]*)>", re.S)
 _NAME = re.compile(r'\bname="([^"]*)"')
 _TYPE = re.compile(r'\btype="([^"]*)"')
 _VALUE = re.compile(r'\s+value="[^"]*"')
+_OPTION = re.compile(r'<option\b[^>]*\bvalue="([^"]+)"[^>]*>\s*([^<]+?)\s*</option>', re.S)
+_SELECT = re.compile(r'<select\b[^>]*\bname="([^"]*)"[^>]*>(.*?)</select>', re.S)
+_CODE = re.compile(r"[A-Za-z][A-Za-z0-9_.]*")
 _LABEL = re.compile(r"<label\b[^>]*>\s*([^<]+?)\s*<(?:input|select|textarea)\b[^>]*\bname=\"([^\"]*)\"",
                     re.S)
 
@@ -97,6 +100,30 @@ def labels_of(form_html: str) -> dict[str, str]:
     return {name: text.strip() for text, name in _LABEL.findall(form_html)}
 
 
+def choices_of(form_html: str) -> dict[str, dict[str, str]]:
+    """Each select's options (value → text): how a message names the values it allows."""
+    return {name: {value: text.strip() for value, text in _OPTION.findall(options)}
+            for name, options in _SELECT.findall(form_html)}
+
+
+def named_choices(message: str, choices: dict[str, str]) -> str:
+    """``应为以下取值之一：approved, rejected`` as ``应为以下取值之一：批准、驳回``: the API's codes
+    of a select's values replaced by the options' texts the person chose from."""
+    if not choices:
+        return message
+    unnamed: list[str] = []
+
+    def name(code: re.Match[str]) -> str:
+        if code.group(0) not in choices:
+            unnamed.append(code.group(0))
+        return choices.get(code.group(0), code.group(0))
+
+    named = _CODE.sub(name, message)
+    if unnamed:  # values the form does not offer now (a stage date not yet reached)
+        return "请从列表中选择一项"
+    return named.replace(", ", "、")
+
+
 def refill(html: str, problem: dict[str, Any]) -> str:
     """The page with the refused form (``problem['form']``) as sent, its fields marked."""
     kept = problem.get("form") or {}
@@ -106,6 +133,7 @@ def refill(html: str, problem: dict[str, Any]) -> str:
     errors = {error.get("field"): error.get("message", "") for error in problem.get("errors") or []
               if error.get("field")}
     labels: dict[str, str] = {}
+    sent_messages = dict(errors)
 
     def one(match: re.Match[str]) -> str:
         form = match.group(0)
@@ -113,9 +141,16 @@ def refill(html: str, problem: dict[str, Any]) -> str:
         if not found or found.group(1).split("#")[0].split("?")[0] != action:
             return form
         labels.update(labels_of(form))
+        for name, choices in choices_of(form).items():
+            if name in errors:
+                errors[name] = named_choices(errors[name], choices)
         return _refill_form(form, kept.get("values") or {}, errors)
 
     html = _FORM.sub(one, html)
+    for name, message in sent_messages.items():
+        if errors[name] != message:  # the summary's message too, with the options' texts
+            html = html.replace(f'<span class="field">{escape(name)}</span>：{escape(message)}',
+                                f'<span class="field">{escape(name)}</span>：{escape(errors[name])}')
     for name, label in labels.items():
         # The summary names the field as its form does, not by its API code.
         html = html.replace(f'<span class="field">{escape(name)}</span>',

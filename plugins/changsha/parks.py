@@ -88,7 +88,7 @@ def signing_refusals(city: City, project: Project, target: str) -> list[Refusal]
     if mismatch is None:
         return []
     return [Refusal("changsha.park_mismatch",
-                    f"{mismatch.describe(city)}；签约前须记录落户理由（attributes.{JUSTIFICATION}）")]
+                    f"{mismatch.describe(city)}；签约前须记录落户理由")]
 
 
 def justification_problems(attributes: dict[str, Any]) -> list[FieldProblem]:

@@ -82,8 +82,9 @@ def web_pages(city: Any) -> list[WebPage]:
                 WebColumn("lead_count", "线索", "count"), WebColumn("project_count", "项目", "count")),
             charts=(WebChart("bar", "各目标企业的线索和项目", "name",
                              (("lead_count", "线索"), ("project_count", "项目"))),)),),
-            filters=(WebFilter("approach_status", "对接状态（not_approached 未接触、approached 已接触、"
-                                                  "signed 已签约、landed 已落地）"),),
+            filters=(WebFilter("approach_status", "对接状态", choices=(
+                ("not_approached", "未接触"), ("approached", "已接触"), ("signed", "已签约"),
+                ("landed", "已落地"))),),
             roles=EVERYONE,
             description="对接状态由对接该企业的线索和项目得出：未接触、已接触、已签约、已落地；"
                         "在“目标企业对接详情”中按编号查看"),

@@ -145,10 +145,10 @@ class CityService(Service):
     probe_path = "/api/v1/city"
 
     def __init__(self, code: str, base: Path, built_in: bool = False, demo: bool = True,
-                 database_url: str | None = None) -> None:
+                 database_url: str | None = None, name: str | None = None) -> None:
         self.code = code
         self.database_url = database_url  # replicas of a city share one (PostgreSQL)
-        self.name = {**CITY_NAMES, **PLUGIN_CITY_NAMES}[code]
+        self.name = name or {**CITY_NAMES, **PLUGIN_CITY_NAMES}[code]
         self.built_in = built_in
         self.demo = demo  # a built-in city's demo data (without: the tests make their rows)
         super().__init__(base)

@@ -92,7 +92,7 @@ def test_the_office_corrects_a_stage_date_from_the_project_page(front, cities):
     assert sent.status_code == 303
     shown = text_of(web.get(sent.headers["Location"]).get_data(as_text=True))
     assert "签约日期已更正" in shown
-    assert "更正阶段日期：签约日期由 2026-06-01 改为 2026-05-29（原因：合同落款日期核对有误）" in shown
+    assert "更正阶段日期：签约日期由 2026年6月1日 改为 2026年5月29日（原因：合同落款日期核对有误）" in shown
     stored = api(front, "GET", f"/projects/{project['id']}")
     assert stored["signed_on"] == "2026-05-29"
     # The same old page sent again (another key, the old version): refused, nothing changed.

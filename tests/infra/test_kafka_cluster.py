@@ -6,7 +6,12 @@ missing.
 
 from __future__ import annotations
 
+import re
 import shutil
+import signal
+import socket
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -177,3 +182,29 @@ def test_three_nodes_survive_a_killed_node_and_it_rejoins_with_its_data(run_dir)
     finally:
         cluster.stop(kill=True)
     assert not any(cluster.is_running(i) for i in range(3))
+
+
+@pytest.mark.kafka
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_the_foreground_cluster_stops_its_brokers_on_a_signal(run_dir, signum):
+    """``python -m infra.kafka_cluster start`` (``make up``'s broker) stops on SIGTERM/SIGINT
+    through infra.local_servers' shared loop: exit 0, no broker left running."""
+    command = [sys.executable, "-m", "infra.kafka_cluster", "start", "--nodes", "1", "--port", "0",
+               "--dir", str(run_dir), "--quick-start"]
+    runner = subprocess.Popen(command, cwd=Path(__file__).resolve().parents[2],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        ready = ""
+        while "ready" not in ready and (line := runner.stdout.readline()):
+            ready = line  # the line saying where the broker listens
+        assert "ready" in ready and "Ctrl-C / SIGTERM stops." in ready, ready
+        port = int(re.search(r"bootstrap.servers=127.0.0.1:(\d+)", ready).group(1))
+        runner.send_signal(signum)
+        assert runner.wait(timeout=90) == 0
+        said = runner.stdout.read()
+        assert f"{signal.Signals(signum).name}: stopping" in said, said
+    finally:
+        if runner.poll() is None:
+            runner.kill()
+    with pytest.raises(OSError):  # the broker went with it: nothing listens on its port
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()

@@ -69,7 +69,10 @@ def city_page(city: str, code: str):
         if value:
             params[item["name"]] = value
     sections = [section_view(city, section, params) for section in page["sections"]]
-    return render("city_page.html", city=city, page=page, params=params, sections=sections)
+    # A refused filter is named as the page labels it (月份, not month).
+    labels = {item["name"]: item["label"] for item in page.get("filters", [])}
+    return render("city_page.html", city=city, page=page, params=params, sections=sections,
+                  labels=labels)
 
 
 def _links(chain: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:

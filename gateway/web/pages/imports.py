@@ -57,3 +57,10 @@ def commit_import(city: str, job_id: int):
     if answer.ok:
         return redirect(url_for("web.import_job", city=city, job_id=answer.body["id"]), 303)
     return done(answer, "", "web.import_job", city=city, job_id=job_id)
+
+
+@blueprint.route("/c/<city>/imports/jobs/<int:job_id>/discard", methods=["POST"])
+def discard_import(city: str, job_id: int):
+    check_city(city)
+    answer = api().city(city, "POST", f"imports/jobs/{job_id}/discard")
+    return done(answer, "已放弃该试导入", "web.import_job", city=city, job_id=job_id)

@@ -26,6 +26,10 @@ COLUMNS = [
     {"key": "status_label", "heading": "状态", "sort": "status"},
 ]
 FIELDS = ("name", "kind", "credit_code", "contact_person", "phone", "email", "address", "notes")
+FIELD_LABELS = {  # an entry's history names each field as its page does
+    "name": "名称", "kind": "类别", "credit_code": "统一社会信用代码", "contact_person": "联系人",
+    "phone": "联系电话", "email": "电子邮箱", "address": "地址", "notes": "备注", "roles": "本市角色",
+    "status": "状态", "public_official": "是否国家公职人员", "basis": "确认依据"}
 
 
 def city_roles(city: str) -> dict[str, str]:
@@ -76,6 +80,27 @@ def _form_body(partial: bool = False) -> dict[str, Any]:
                 if key in ("roles", "credit_code", "email", "address", "notes", "contact_person")
                 or value is not None}
     return body
+
+
+@blueprint.app_template_global()
+def introducer_change_text(change: dict[str, Any], roles: dict[str, str]) -> str:
+    """One history row of an entry as words: each field by its label, from → to, codes (类别,
+    状态, 公职人员身份, 角色) by their names."""
+    values = {"kind": KINDS, "status": STATUSES, "public_official": PUBLIC_OFFICIAL, "roles": roles}
+
+    def shown(key: str, value: Any) -> str:
+        if value is None or value == "" or value == []:
+            return "（空）"
+        names = values.get(key, {})
+        if isinstance(value, list):
+            return "、".join(names.get(item, str(item)) for item in value)
+        return names.get(value, str(value))
+
+    parts = [f"{FIELD_LABELS.get(key, key)}：{shown(key, pair[0])} → {shown(key, pair[1])}"
+             if isinstance(pair, list) and len(pair) == 2 else FIELD_LABELS.get(key, key)
+             for key, pair in (change.get("changes") or {}).items()]
+    text = ACTIONS.get(change.get("action"), change.get("action") or "")
+    return "；".join([text, *parts])
 
 
 @blueprint.route("/c/<city>/intermediaries")

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import request, url_for
 
 from core.time_order import STAGE_DATE_LABELS
-from gateway.web.base import api, blueprint, check_city, done, form_value, render
+from gateway.web import formatting
+from gateway.web.base import api, blueprint, check_city, done, form_value, plugin_pages, render
 from gateway.web.pages.dashboard import period
-from gateway.web.pages.reference import STAGES, unit_names
+from gateway.web.pages.projects import MILESTONES
+from gateway.web.pages.reference import STAGES, labels, unit_names
 
 SIGNAL_KINDS = {  # the API's kinds, as the office reads them
     "rush": "突击上报",
@@ -40,7 +42,11 @@ FIELDS = {**STAGE_DATE_LABELS, "out_of_province": "省外/省内", "stage": "阶
           "leader_name": "包抓领导", "intermediary_id": "引荐人", "progress_note": "进展",
           "progress_on": "进展日期", "enterprise": "投资企业", "tiers": "类别",
           "attributes": "本市信息", "kind": "节点", "planned_on": "约定日期",
-          "actual_on": "实际日期", "to_unit": "流转至", "verification": "核实结果"}
+          "actual_on": "实际日期", "to_unit": "流转至", "verification": "核实结果",
+          "last_progress_on": "最近进展日期", "arrived": "到位金额（万元）",
+          "evidence_ref": "凭证编号", "payer_name": "出资方", "over_agreement": "超出协议比例",
+          "over_agreement_confirmed": "确认超出协议"}
+VALUES = {"verification": {"pending": "待核实", "verified": "已核实", "rejected": "不予认定"}}
 
 
 def _record_link(city: str, subject_type: str | None, subject_id: Any, anchor: str = "") -> str:
@@ -163,7 +169,63 @@ def _value(key: str, value: Any) -> str:
         return OUT_OF_PROVINCE.get(value, str(value))
     if value is None or value == "":
         return "（空）"
+    if value in VALUES.get(key, {}):
+        return VALUES[key][value]
+    if key.endswith("_on"):
+        return formatting.date(value)
     return str(value)
+
+
+def _attribute_names(city: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """The names of the city's ``attributes.*`` paths (its field labels and its declared forms'
+    fields) and the names of their choices' codes."""
+    names = dict(labels(city, "field_labels"))
+    choices: dict[str, dict[str, str]] = {}
+    for page in plugin_pages(city):
+        for form in page.get("forms", []):
+            for field in form.get("fields", []):
+                names.setdefault(field["name"], field["label"])
+                if field.get("choices"):
+                    choices[field["name"]] = {item["code"]: item["name"]
+                                              for item in field["choices"]}
+    return names, choices
+
+
+def _leaves(prefix: str, value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return {path: leaf for key, item in value.items()
+                for path, leaf in _leaves(f"{prefix}.{key}", item).items()}
+    return {prefix: value}
+
+
+def _attribute_changes(city: str, before: Any, after: Any) -> list[str]:
+    """The city's own fields (``attributes``) that changed, each by its name, from → to."""
+    names, choices = _attribute_names(city)
+    old, new = _leaves("attributes", before or {}), _leaves("attributes", after or {})
+
+    def shown(path: str, value: Any) -> str:
+        named = choices.get(path, {})
+        if isinstance(value, list):
+            return "、".join(named.get(str(item), str(item)) for item in value) or "（空）"
+        if isinstance(value, str) and value in named:
+            return named[value]
+        return _value(path.rsplit(".", 1)[-1], value)
+
+    parts = []
+    for path in [*old, *(path for path in new if path not in old)]:
+        if old.get(path) != new.get(path):
+            label = names.get(path) or names.get(path.rsplit(".", 1)[0], path)
+            parts.append(f"{label}：{shown(path, new.get(path))}" if old.get(path) is None
+                         else f"{label}由 {shown(path, old.get(path))} 改为 {shown(path, new.get(path))}")
+    return parts
+
+
+def _milestone(dates: Any) -> str:
+    """A milestone's [agreed, actual] dates as the project page shows them."""
+    if not isinstance(dates, list) or len(dates) != 2:
+        return "（空）"
+    planned, actual = (_value("planned_on", value) for value in dates)
+    return f"约定{planned}，实际{actual}"
 
 
 @blueprint.app_template_global()
@@ -175,7 +237,16 @@ def change_text(change: dict[str, Any]) -> str:
     parts = []
     for key, values in changes.items():
         label = FIELDS.get(key, key)
-        if isinstance(values, list) and len(values) == 2:
+        if action == "milestone" and isinstance(values, list) and len(values) == 2:
+            # Keyed by the milestone's kind, each side its [agreed, actual] dates.
+            label, before = MILESTONES.get(key, key), values[0]
+            parts.append(f"{label}：{_milestone(values[1])}" if before is None
+                         else f"{label}由 {_milestone(before)} 改为 {_milestone(values[1])}")
+        elif key == "tranche" and isinstance(values, list) and values:
+            parts.append(f"第 {values[0]} 笔资金")  # [its id, its verification], not from → to
+        elif key == "attributes" and isinstance(values, list) and len(values) == 2:
+            parts += _attribute_changes(request.view_args.get("city", ""), *values)
+        elif isinstance(values, list) and len(values) == 2:
             before, after = values
             if action == "transition" and key == "stage":
                 before, after = STAGES.get(before, before), STAGES.get(after, after)

@@ -91,7 +91,7 @@ def test_a_project_outside_its_parks_industries_is_flagged_and_needs_a_justifica
     assert refusal["rule"] == "changsha.park_mismatch"
     assert refusal["message"] == (
         "长沙经济技术开发区（国家级园区）的产业定位为主导产业工程机械、汽车及零部件、特色产业电子信息，"
-        "项目所属产业“生物医药”不在其中；签约前须记录落户理由（attributes.park_justification）")
+        "项目所属产业“生物医药”不在其中；签约前须记录落户理由")
 
     reason = "项目为工程机械配套的医用特种车辆生产线，依托经开区整机企业就近配套"
     response = client.patch(f"/projects/{project['id']}",
