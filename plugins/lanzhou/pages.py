@@ -30,7 +30,7 @@ def web_pages(city: Any) -> list[WebPage]:
     return [
         WebPage("lanzhou_registrations", "报备认定台账", (WebSection(
             title="项目报备与认定", source="lanzhou/registrations", columns=(
-                WebColumn("project_name", "项目名称"), WebColumn("introducing_unit", "引进单位"),
+                WebColumn("project_name", "项目名称"), WebColumn("introducing_unit_name", "引进单位"),
                 WebColumn("intermediary_name", "中介人"),
                 WebColumn("registered_on", "报备日期", "date"),
                 WebColumn("status_label", "认定状态"), WebColumn("decided_on", "认定日期", "date"),
@@ -43,18 +43,18 @@ def web_pages(city: Any) -> list[WebPage]:
                         "变更认定须说明理由并留痕"),
         WebPage("lanzhou_reserve_depth", "储备项目商业计划书深度", (
             WebSection(title="各单位达到商业计划书深度的储备项目", source="lanzhou/reserve-depth",
-                       rows="by_unit", columns=(WebColumn("unit", "单位"),
+                       rows="by_unit", columns=(WebColumn("unit_name", "单位"),
                                                 WebColumn("count", "项目数", "count")),
-                       charts=(WebChart("bar", "各单位项目数", "unit", (("count", "项目数"),)),)),
+                       charts=(WebChart("bar", "各单位项目数", "unit_name", (("count", "项目数"),)),)),
             WebSection(title="项目清单", source="lanzhou/reserve-depth", rows="projects",
-                       columns=(WebColumn("name", "项目名称"), WebColumn("unit", "单位"),
+                       columns=(WebColumn("name", "项目名称"), WebColumn("unit_name", "单位"),
                                 WebColumn("stage", "阶段"),
                                 WebColumn("reached_on", "达到深度日期", "date"),
                                 WebColumn("document", "商业计划书")))),
             roles=EVERYONE, filters=YEAR, description="每年100个以上储备项目达到商业计划书深度"),
         WebPage("lanzhou_penalties", "考核扣分与容错免责", (WebSection(
             title="扣分记录", source="lanzhou/penalties", columns=(
-                WebColumn("unit", "单位"), WebColumn("occurred_on", "发生日期", "date"),
+                WebColumn("unit_name", "单位"), WebColumn("occurred_on", "发生日期", "date"),
                 WebColumn("points", "扣分", "count"), WebColumn("reason", "事由"),
                 WebColumn("exempted", "容错免责", "yes_no"), WebColumn("counted", "计入考核", "yes_no"),
                 WebColumn("approver", "批准机关"), WebColumn("exemption_reason", "免责理由"))),),
@@ -76,7 +76,7 @@ def web_pages(city: Any) -> list[WebPage]:
         WebPage("lanzhou_targets", "重点目标企业信息库", (WebSection(
             title="目标企业与点对点对接方案", source="lanzhou/targets", columns=(
                 WebColumn("id", "编号"), WebColumn("name", "企业"), WebColumn("category", "类别"),
-                WebColumn("region", "区域"), WebColumn("responsible_unit", "责任单位"),
+                WebColumn("region", "区域"), WebColumn("responsible_unit_name", "责任单位"),
                 WebColumn("approach_plan", "对接方案"),
                 WebColumn("approach_status_label", "对接状态"),
                 WebColumn("lead_count", "线索", "count"), WebColumn("project_count", "项目", "count")),
@@ -92,7 +92,7 @@ def web_pages(city: Any) -> list[WebPage]:
             WebSection(title="目标企业", source="lanzhou/target-approaches", rows="targets",
                        columns=(WebColumn("name", "企业"), WebColumn("credit_code", "统一社会信用代码"),
                                 WebColumn("category", "类别"), WebColumn("region", "区域"),
-                                WebColumn("responsible_unit", "责任单位"),
+                                WebColumn("responsible_unit_name", "责任单位"),
                                 WebColumn("approach_plan", "对接方案"),
                                 WebColumn("approach_status_label", "对接状态"))),
             WebSection(title="对接线索", source="lanzhou/target-approaches", rows="leads",

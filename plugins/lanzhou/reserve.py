@@ -27,12 +27,14 @@ def depth_report(city: Any, session: Any, year: int) -> dict[str, Any]:
     target = settings(city)["reserve"]["business_plan_target"]
     reached = [p for p in session.scalars(sa.select(Project).order_by(Project.id))
                if (day := reached_on(p)) is not None and day.year == year]
-    by_unit = Counter(p.finding_unit.name for p in reached)
+    by_unit = Counter((p.finding_unit.code, p.finding_unit.name) for p in reached)
     return {
         "year": year, "target": target, "count": len(reached),
         "shortfall": max(0, target - len(reached)), "met": len(reached) >= target,
-        "by_unit": [{"unit": name, "count": count} for name, count in sorted(by_unit.items())],
+        "by_unit": [{"unit": code, "unit_name": name, "count": count}
+                    for (code, name), count in sorted(by_unit.items(), key=lambda i: i[0][1])],
         "projects": [{"id": p.id, "name": p.name, "unit": p.finding_unit.code,
+                      "unit_name": p.finding_unit.name,
                       "stage": STAGE_LABELS[Stage(p.stage)], "reached_on": reached_on(p),
                       "document": p.attributes["business_plan"]["document"]} for p in reached],
     }

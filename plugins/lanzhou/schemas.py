@@ -56,6 +56,7 @@ class RegistrationSchema(BaseSchema):
     project_id = fields.Integer()
     project_name = fields.String()
     introducing_unit = fields.Function(lambda r: r.introducing_unit_code)
+    introducing_unit_name = fields.Function(lambda r: r.introducing_unit.name)
     intermediary_id = fields.Integer(allow_none=True)
     intermediary_name = fields.String(allow_none=True)
     registered_on = fields.Date()
@@ -107,6 +108,7 @@ CHANGE_LABELS = {"introducing_unit": "引进单位", "intermediary_id": "中介�
 
 class UnitCountSchema(BaseSchema):
     unit = fields.String()
+    unit_name = fields.String()
     count = fields.Integer()
 
 
@@ -114,6 +116,7 @@ class DepthProjectSchema(BaseSchema):
     id = fields.Integer()
     name = fields.String()
     unit = fields.String()
+    unit_name = fields.String()
     stage = fields.String()
     reached_on = fields.Date()
     document = fields.String()
@@ -160,6 +163,7 @@ class PenaltyQuery(YearQuery):
 class PenaltySchema(BaseSchema):
     id = fields.Integer()
     unit = fields.Function(lambda p: p.unit_code)
+    unit_name = fields.Function(lambda p: p.unit.name)
     project_id = fields.Integer(allow_none=True)
     occurred_on = fields.Date()
     points = fields.Decimal(as_string=True)
@@ -217,6 +221,7 @@ class TargetSchema(BaseSchema):
     background = fields.String(allow_none=True)
     approach_plan = fields.String()
     responsible_unit = fields.Function(lambda t: t.responsible_unit_code)
+    responsible_unit_name = fields.Function(lambda t: t.responsible_unit.name)
     status = fields.String()
     status_label = fields.Function(lambda t: TARGET_STATUSES[t.status])
     credit_code = fields.String(allow_none=True)

@@ -57,7 +57,7 @@ from plugins.pingliang.schemas import (
     TargetEnterpriseInput,
     TargetEnterpriseSchema,
 )
-from plugins.pingliang.task_forces import industry_problems, task_force_of
+from plugins.pingliang.task_forces import industry_problems, task_force_covering, task_force_of
 
 WARNING_LABELS = {"red": "红色预警", "yellow": "黄色预警", "blue": "蓝色预警", "overdue": "超期"}
 SEVERITY = ("red", "overdue", "yellow", "blue")
@@ -99,9 +99,12 @@ def _checked(city: Any, data: dict[str, Any]) -> None:
 
 
 def _industry_columns(city: Any, industry: str | None) -> dict[str, Any]:
+    # Codes for filtering and matching, names for people (the page and the workbook).
+    force = task_force_covering(city, industry)
     return {"industry": industry,
             "industry_name": city.industries.get(industry, {}).get("name") if industry else None,
-            "task_force": task_force_of(city, industry)}
+            "task_force": force["code"] if force else None,
+            "task_force_name": force["name"] if force else None}
 
 
 # -- 投资机会 ------------------------------------------------------------------------
@@ -248,7 +251,7 @@ LISTS: dict[str, ListSpec] = {spec.code: spec for spec in (
     ListSpec("opportunities", "opportunities", "投资机会清单", Opportunity, OpportunityInput,
              OpportunitySchema, (
                  ("id", "编号"), ("name", "投资机会"), ("industry_name", "产业"),
-                 ("task_force", "产业链专班"), ("unit_name", "发布单位"), ("location", "地点"),
+                 ("task_force_name", "产业链专班"), ("unit_name", "发布单位"), ("location", "地点"),
                  ("amount", "估算投资（万元）"), ("status_label", "状态"),
                  ("project_id", "对接项目编号"), ("published_on", "发布日期"),
                  ("description", "说明")),
@@ -257,14 +260,14 @@ LISTS: dict[str, ListSpec] = {spec.code: spec for spec in (
              TargetEnterpriseInput, TargetEnterpriseSchema, (
                  ("id", "编号"), ("name", "企业名称"), ("credit_code", "统一社会信用代码"),
                  ("origin_province", "所在省份"), ("tags", "企业类别"), ("industry_name", "产业"),
-                 ("task_force", "产业链专班"), ("unit_name", "对接单位"),
+                 ("task_force_name", "产业链专班"), ("unit_name", "对接单位"),
                  ("leader_name", "包抓领导"), ("approach", "对接方案"), ("status_label", "状态"),
                  ("last_contact_on", "最近对接日期")),
              _prepare_target, _show_target, lambda row: row.unit.code),
     ListSpec("key_projects", "key-projects", "重点招商引资项目清单", ListedProject,
              ListedProjectInput, ListedProjectSchema, (
                  ("project_id", "项目编号"), ("name", "项目名称"), ("enterprise", "投资方"),
-                 ("industry_name", "产业"), ("task_force", "产业链专班"),
+                 ("industry_name", "产业"), ("task_force_name", "产业链专班"),
                  ("amount", "总投资（万元）"), ("stage_label", "阶段"), ("unit_name", "落户单位"),
                  ("leader_name", "包抓领导"), ("listed_on", "列入日期"), ("maturing", "趋熟项目"),
                  ("expected_signing_on", "预计签约日期"), ("last_progress_on", "最近进展日期"),

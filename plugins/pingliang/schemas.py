@@ -34,8 +34,15 @@ class RangeQuery(DateRange):
     """``from`` and ``to``, both required, in order (the core's date range)."""
 
 
+def this_month() -> str:
+    """The city's current month (``2024-05``)."""
+    return city_today().strftime("%Y-%m")
+
+
 class MonthQuery(BaseSchema):
-    month = PeriodLabel("month", required=True)
+    # 月统计 is each month's running tally (当月指标): without a month, the month under way, so
+    # the page opens on it (as Sanming's 每月战报 does).
+    month = PeriodLabel("month", load_default=this_month)
 
 
 class YearQuery(BaseSchema):
@@ -70,6 +77,7 @@ class OpportunitySchema(BaseSchema):
     industry = fields.String(allow_none=True)
     industry_name = fields.String(allow_none=True)
     task_force = fields.String(allow_none=True)
+    task_force_name = fields.String(allow_none=True)
     unit = fields.String()
     unit_name = fields.String()
     location = fields.String(allow_none=True)
@@ -109,6 +117,7 @@ class TargetEnterpriseSchema(BaseSchema):
     industry = fields.String(allow_none=True)
     industry_name = fields.String(allow_none=True)
     task_force = fields.String(allow_none=True)
+    task_force_name = fields.String(allow_none=True)
     unit = fields.String()
     unit_name = fields.String()
     leader_name = fields.String(allow_none=True)
@@ -139,6 +148,7 @@ class ListedProjectSchema(BaseSchema):
     industry = fields.String(allow_none=True)
     industry_name = fields.String(allow_none=True)
     task_force = fields.String(allow_none=True)
+    task_force_name = fields.String(allow_none=True)
     amount = MoneyField()
     stage = fields.String()
     stage_label = fields.String()

@@ -21,12 +21,16 @@ from plugins.pingliang.models import ListedProject, Opportunity, PolicySupport, 
 from plugins.pingliang.settings import settings
 
 
+def task_force_covering(city: Any, industry: str | None) -> dict[str, Any] | None:
+    """The task force (its configuration) that covers ``industry``, if any."""
+    return next((force for force in settings(city)["task_forces"]
+                 if industry in force["industries"]), None)
+
+
 def task_force_of(city: Any, industry: str | None) -> str | None:
     """The code of the task force that covers ``industry``, if any."""
-    for force in settings(city)["task_forces"]:
-        if industry in force["industries"]:
-            return force["code"]
-    return None
+    force = task_force_covering(city, industry)
+    return force["code"] if force else None
 
 
 def industry_problems(city: Any, industry: str | None, field: str = "industry"

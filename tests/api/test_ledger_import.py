@@ -5,6 +5,7 @@ rows, the template, the background job and the command (docs/interface-apis.md).
 from __future__ import annotations
 
 import io
+import os
 import threading
 from decimal import Decimal
 
@@ -231,13 +232,23 @@ def test_the_command_dry_runs_and_commits(app, tmp_path):
     del runtime
 
 
-# The issue's realistic ledger: 5,000 projects (the size benchmarks/ledger_import.py times),
-# fifty savepoint chunks.
-LARGE = 5_000
+# The issue's realistic ledger is 5,000 projects (the size benchmarks/ledger_import.py times):
+# this test passes at 5,000 (ZHAOSHANG_LARGE_LEDGER=5000) but took 531 s on SQLite and 350 s
+# on PostgreSQL on the shared, loaded 2-CPU machine (docs/benchmarks.md); the suite runs
+# 1,000 rows, the same code over ten savepoint chunks.
+LARGE = int(os.environ.get("ZHAOSHANG_LARGE_LEDGER", "1000"))
+
+
+def _spread(fraction: float, stage: int) -> int:
+    """The row about ``fraction`` into the ledger whose stage is ``STAGES[stage]``."""
+    return int(LARGE * fraction) // 4 * 4 + stage
+
+
 # Spread over the chunks (core.ledger_import.run.CHUNK_ROWS): refusals before any write, and
 # ones a service makes half-way through a row (dates, which undo and rerun their chunk).
-LARGE_MISTAKES = {1: "unknown_unit", 2003: "date_order", 3006: "future_date",
-                  4008: "negative_amount", 4509: "duplicate_enterprise", 4998: "formula"}
+LARGE_MISTAKES = {1: "unknown_unit", _spread(0.4, 3): "date_order",
+                  _spread(0.6, 2): "future_date", _spread(0.8, 0): "negative_amount",
+                  _spread(0.9, 1): "duplicate_enterprise", LARGE - 2: "formula"}
 
 
 def province_of(app, tmp_path):
@@ -274,12 +285,12 @@ def test_a_large_ledger_is_refused_exactly_then_imported_once_into_city_and_prov
     assert refused["committed"] is False and refused["rows"] == LARGE
     assert listed(refused) == [
         ("项目", 3, "招商单位", "choice.unknown"),
-        ("项目", 2005, "开工日期", "date.before_previous_stage"),
-        ("项目", 2005, "开工日期", "date.before_signing"),
-        ("项目", 3008, "签约日期", "date.in_future"),
-        ("项目", 4010, "计划总投资（万元）", "money.negative"),
-        ("项目", 4511, "企业名称", "enterprise.duplicate"),
-        ("项目", 5000, "计划总投资（万元）", "cell.formula"),
+        ("项目", _spread(0.4, 3) + 2, "开工日期", "date.before_previous_stage"),
+        ("项目", _spread(0.4, 3) + 2, "开工日期", "date.before_signing"),
+        ("项目", _spread(0.6, 2) + 2, "签约日期", "date.in_future"),
+        ("项目", _spread(0.8, 0) + 2, "计划总投资（万元）", "money.negative"),
+        ("项目", _spread(0.9, 1) + 2, "企业名称", "enterprise.duplicate"),
+        ("项目", LARGE, "计划总投资（万元）", "cell.formula"),
     ]
     assert row_counts(app, *TABLES) == before  # nothing written, no event
 
@@ -304,8 +315,8 @@ def test_a_large_ledger_is_refused_exactly_then_imported_once_into_city_and_prov
     for path in ("/projects?q=导入", "/enterprises?q=投资"):
         found = client.get(path)
         assert found.status_code == 200 and found.json["total"] == LARGE, path
-    one = client.get("/projects?q=导入项目4321号").json["items"]
-    assert [item["name"] for item in one] == ["台账导入项目4321号"]
+    one = client.get(f"/projects?q=导入项目{LARGE - 7}号").json["items"]
+    assert [item["name"] for item in one] == [f"台账导入项目{LARGE - 7}号"]
 
     # The province, from the events the import published, shows the city's figures.
     province = province_of(app, tmp_path)

@@ -169,8 +169,14 @@ def test_administrators_read_filter_and_export_the_audit_log_in_the_web(front, e
                                                  "username": "lanzhou-clerk"})
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert "审计日志" in text and "被拒绝" in text and "forbidden_role" in text
-    assert f"leads/{east_lead['id']}" in text
+    assert "审计日志" in text and "被拒绝" in text
+    # What is interface reads as Chinese (issue 25): the reason's meaning, the operation, the
+    # channel; what is a record (user, path, record) is shown as written, in <code>.
+    body = text.split("<tbody>")[1]
+    assert "无权操作（角色）" in body and "forbidden_role" not in body
+    assert "新建或提交" in body and "接口" in body and "POST" not in body
+    assert "<code>lanzhou-clerk</code>" in body
+    assert f"<code>leads/{east_lead['id']}</code>" in body
     assert "已执行" not in text.split("<tbody>")[1]  # only refusals listed
 
     workbook = admin.get("/web/audit.xlsx", query_string={"outcome": "refused",

@@ -6,6 +6,11 @@ Only what a person sees is scanned: the page's text outside ``<script>`` and ``<
 the attributes read aloud or shown (``title``, ``aria-label``, ``placeholder``, ``alt``, a
 button's ``value``). Other attribute values (links, field names, codes in ``value``) are the
 machine's and are not.
+
+Text inside ``<code>`` is not scanned either: a page puts there only records shown as written —
+a username, a request path, a record reference (``leads/5``), a request id — which a person
+copies or matches against, so translating them would make them wrong. Interface text never goes
+in ``<code>`` (docs/web.md).
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ ALLOWED_WORDS = frozenset({
 })
 
 HIDDEN_ELEMENTS = {"script", "style", "template"}
+# Records shown as written (see the module's docstring): their text is not scanned.
+RECORD_ELEMENTS = {"code"}
 SHOWN_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt"}
 BUTTON_TYPES = {"submit", "button", "reset"}
 
@@ -48,11 +55,14 @@ class _VisibleText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.hidden = 0
+        self.records = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in HIDDEN_ELEMENTS:
             self.hidden += 1
             return
+        if tag in RECORD_ELEMENTS:
+            self.records += 1
         values = dict(attrs)
         for name in SHOWN_ATTRIBUTES:
             if values.get(name):
@@ -61,15 +71,17 @@ class _VisibleText(HTMLParser):
             self.parts.append(str(values["value"]))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in HIDDEN_ELEMENTS:
+        if tag not in HIDDEN_ELEMENTS and tag not in RECORD_ELEMENTS:  # <code/> holds nothing
             self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in HIDDEN_ELEMENTS and self.hidden:
             self.hidden -= 1
+        elif tag in RECORD_ELEMENTS and self.records:
+            self.records -= 1
 
     def handle_data(self, data: str) -> None:
-        if not self.hidden:
+        if not self.hidden and not self.records:
             self.parts.append(data)
 
 

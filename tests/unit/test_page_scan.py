@@ -28,6 +28,15 @@ def test_the_scan_skips_scripts_machine_attributes_and_numbers_the_office_writes
     assert found(page) == set()
 
 
+def test_records_in_code_elements_are_not_scanned_but_text_around_them_is():
+    """A username, a path, a record shown as written (<code>) are records, not interface."""
+    page = ('<td><code>lanzhou-clerk</code></td><td><code title="请求路径">/web/c/lanzhou/leads/5'
+            '</code></td><td><code>leads/5</code></td><td>forbidden_role by <code>admin</code></td>'
+            '<code title="Path"></code>')
+    assert found(page) == {("raw_code", "forbidden_role"), ("english", "by"),
+                           ("english", "Path")}
+
+
 def test_a_refused_select_names_its_values_by_the_options_texts():
     choices = {"approved": "同意", "rejected": "不同意"}
     assert named_choices("应为以下取值之一：approved, rejected", choices) == "应为以下取值之一：同意、不同意"

@@ -21,25 +21,30 @@ from gateway.users import ROLE_LABELS
 from gateway.web.base import blueprint, city_names, filters, render
 from gateway.web.base import refused as refused_page
 from gateway.web.client import Answer
+from gateway.web.problem_titles import problem_title
 
 AUDIT_FILTERS = ("username", "city", "target", "outcome", "method", "status", "record", "via",
                  "request_id", "page")
-METHODS = ("POST", "PUT", "PATCH", "DELETE", "GET")
+# What the request did, as the office says it (the filter still sends the method).
+METHOD_LABELS = {"POST": "新建或提交", "PUT": "修改（整体）", "PATCH": "修改", "DELETE": "删除",
+                 "GET": "读取"}
 VIA_LABELS = {"api": "接口", "web": "网页"}
+# Usernames, paths, records and request ids are records the administrator matches against, not
+# interface: shown as written, in <code> (format "code"), which the page scan leaves alone.
 AUDIT_COLUMNS = [
     {"key": "at_local", "heading": "时间"},
-    {"key": "username", "heading": "用户"},
+    {"key": "username", "heading": "用户", "format": "code"},
     {"key": "role_label", "heading": "角色"},
     {"key": "target_name", "heading": "访问对象"},
-    {"key": "method", "heading": "方法"},
-    {"key": "path", "heading": "请求路径"},
-    {"key": "record", "heading": "记录"},
+    {"key": "method_label", "heading": "操作"},
+    {"key": "path", "heading": "请求路径", "format": "code"},
+    {"key": "record", "heading": "记录", "format": "code"},
     {"key": "status", "heading": "状态码"},
     {"key": "outcome_label", "heading": "结果"},
-    {"key": "reason", "heading": "问题代码"},
+    {"key": "reason_label", "heading": "原因"},
     {"key": "via_label", "heading": "渠道"},
-    {"key": "remote_addr", "heading": "来源地址"},
-    {"key": "request_id", "heading": "请求编号"},
+    {"key": "remote_addr", "heading": "来源地址", "format": "code"},
+    {"key": "request_id", "heading": "请求编号", "format": "code"},
 ]
 
 
@@ -75,6 +80,8 @@ def _shown(row: dict[str, Any]) -> dict[str, Any]:
     row["target_name"] = "省级平台" if target == "province" else names.get(target or "", target)
     row["outcome_label"] = OUTCOME_LABELS.get(row.get("outcome") or "", row.get("outcome"))
     row["via_label"] = VIA_LABELS.get(row.get("via") or "", row.get("via"))
+    row["method_label"] = METHOD_LABELS.get(row.get("method") or "", row.get("method"))
+    row["reason_label"] = problem_title(row.get("reason"), row.get("status"))
     if row.get("service_path") and row.get("service_path") != row.get("path"):
         row["path"] = f"{row['path']} → {row['service_path']}"
     return row
@@ -94,7 +101,7 @@ def audit():
         rows = [_shown(row) for row in answer.items()]
     export = {key: value for key, value in typed.items() if key != "page"}
     return render("audit.html", answer.status, answer=answer, rows=rows, columns=AUDIT_COLUMNS,
-                  params=typed, outcomes=OUTCOME_LABELS, methods=METHODS, vias=VIA_LABELS,
+                  params=typed, outcomes=OUTCOME_LABELS, methods=METHOD_LABELS, vias=VIA_LABELS,
                   targets={**city_names(), "province": "省级平台"},
                   export_url=url_for("web.audit_export", **export))
 

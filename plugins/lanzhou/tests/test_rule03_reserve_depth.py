@@ -16,7 +16,9 @@ def test_the_count_of_the_year_against_the_target_of_100(client):
     assert (report["target"], report["count"], report["shortfall"], report["met"]) == (
         100, 3, 97, False)
     assert {p["id"] for p in report["projects"]} == {p["id"] for p in reached}
-    assert report["by_unit"] == [{"unit": "城关区", "count": 3}]
+    # The unit's name beside its code: the page shows the name (issue 25).
+    assert report["by_unit"] == [{"unit": "chengguan", "unit_name": "城关区", "count": 3}]
+    assert {p["unit_name"] for p in report["projects"]} == {"城关区"}
 
 
 def test_the_flag_is_recorded_on_the_project_and_checked(client):

@@ -14,6 +14,7 @@ TARGET = {"name": "宁德时代新能源科技股份有限公司", "category": "
 def test_the_office_keeps_targets_with_their_approach_plan(client):
     added = call(client, "POST", "/lanzhou/targets", TARGET, 201)
     assert (added["responsible_unit"], added["status_label"]) == ("lz_new_area", "跟踪中")
+    assert added["responsible_unit_name"] == "兰州新区"  # what the page shows (issue 25)
     call(client, "POST", "/lanzhou/targets", TARGET | {"name": "中国中车", "category": "央企",
                                                        "region": "环渤海"}, 201)
     assert [t["name"] for t in call(client, "GET", "/lanzhou/targets?region=长三角")] == [

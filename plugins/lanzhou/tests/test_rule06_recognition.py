@@ -32,6 +32,8 @@ def test_a_registration_records_the_introducing_unit_and_intermediary(app, clien
                {"registered_on": "2024-02-10"}, 201, as_=clerk)
     assert (row["introducing_unit"], row["intermediary_id"], row["intermediary_name"],
             row["status"]) == ("chengguan", firm, "上海华信招商咨询有限公司", "registered")
+    # The ledger page shows the unit's name, never its code (issue 25).
+    assert row["introducing_unit_name"] == "城关区"
     again = client.post(f"/lanzhou/projects/{project['id']}/registration", json={}, as_=clerk)
     assert again.status_code == 409
     # Another unit's clerk may not register it; a clerk may not recognise it.

@@ -34,6 +34,8 @@ def test_an_exempted_penalty_is_shown_and_not_counted(client):
         False, "市纪委监委、市委组织部", "用地支持承诺因政策调整未能兑现")
     listed = call(client, "GET", "/lanzhou/penalties?year=2024")
     assert [p["exempted"] for p in listed] == [False, True]
+    # The page shows each unit's name, never its code (issue 25).
+    assert [p["unit_name"] for p in listed] == ["永登县", "西固区"]
 
 
 def test_an_exemption_must_establish_all_three_conditions(client):

@@ -18,6 +18,8 @@ def test_an_opportunity_is_added_changed_listed_and_removed_by_its_county(client
     item = call(client, "POST", "/pingliang/opportunities", body, 201, as_=CLERK)
     assert (item["task_force"], item["status_label"], item["amount"]) == (
         "coal_clean", "待招引", "300000.0000")
+    # The list shows the task force by its name, never its code (issue 25).
+    assert item["task_force_name"] == "煤炭清洁高效利用产业链招商专班"
     changed = call(client, "PATCH", f"/pingliang/opportunities/{item['id']}",
                    {"status": "closed"}, as_=CLERK)
     assert changed["status_label"] == "已撤销" and changed["name"] == body["name"]

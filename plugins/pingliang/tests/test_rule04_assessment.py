@@ -116,3 +116,14 @@ def test_monthly_statistics_per_unit_and_exported(client):
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert [cell.value for cell in sheet[1]][:4] == ["月份", "单位", "签约项目数", "签约额（万元）"]
     assert client.get("/pingliang/monthly-statistics?month=2024-13").status_code == 400
+
+
+def test_monthly_statistics_default_to_the_month_under_way(client):
+    """Without a month (the page first opened) the statistics are the city's current month's."""
+    _season(client)
+    with travel("2024-03-20T10:00:00+08:00"):
+        body = call(client, "GET", "/pingliang/monthly-statistics")
+        report = call(client, "GET", "/reports/pingliang_monthly_statistics")
+    assert body["month"] == "2024-03"
+    assert body["rows"] == call(client, "GET", "/pingliang/monthly-statistics?month=2024-03")["rows"]
+    assert {row["month"] for row in report["rows"]} == {"2024-03"}
