@@ -61,3 +61,25 @@ def test_the_office_dry_runs_then_commits_a_ledger_in_the_web(front, cities):
 
     again = finished(web, upload(web, csrf, ledger(number)))
     assert "可导入 0 行" in again and "此前已导入未变 1 行" in again
+
+
+def test_a_dry_run_left_waiting_is_a_todo_until_the_office_discards_it(front, cities):
+    number = next(_numbers)
+    web, csrf = web_as(front, "lanzhou-officer")
+    location = upload(web, csrf, ledger(number, kind="老乡"))
+    job_path = location.split("/web/c/lanzhou/")[-1]
+    assert "问题 1 个" in finished(web, location)
+    todos = web.get("/web/c/lanzhou/todos").get_data(as_text=True)
+    assert "导入待处理" in todos and job_path in todos
+
+    other, _ = web_as(front, "lanzhou-clerk")  # someone else's dry run is not their to-do
+    assert job_path not in other.get("/web/c/lanzhou/todos").get_data(as_text=True)
+
+    discarded = web.post(f"{location}/discard", data={"csrf_token": csrf})
+    assert discarded.status_code == 303
+    page = web.get(discarded.headers["Location"]).get_data(as_text=True)
+    assert "已放弃该试导入" in page and "放弃本次试导入</button>" not in page
+    assert job_path not in web.get("/web/c/lanzhou/todos").get_data(as_text=True)
+    again = web.post(f"{location}/discard", data={"csrf_token": csrf})
+    assert again.status_code == 303  # refused (409) and said so on the job's page
+    assert "不能放弃" in web.get(again.headers["Location"]).get_data(as_text=True)
