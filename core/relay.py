@@ -52,7 +52,6 @@ import collections
 import contextlib
 import datetime as dt
 import fcntl
-import hashlib
 import json
 import logging
 import os
@@ -68,6 +67,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.advisory_locks import advisory_key
 from core.clock import utcnow
 from core.events import wire_value
 from core.key_partitions import KeyPartitions
@@ -223,8 +223,7 @@ class Leadership(Protocol):
 
 def lock_key(city_code: str) -> int:
     """A stable signed 64-bit advisory-lock key for a city's relay."""
-    digest = hashlib.blake2b(f"zhaoshang-relay:{city_code}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+    return advisory_key(f"zhaoshang-relay:{city_code}")
 
 
 class PostgresLeadership:
