@@ -214,9 +214,9 @@ def test_kills_of_a_replica_a_gateway_and_a_broker_lose_no_acknowledged_write(
                 command=with_option(by_name["gateway"].command, "--port", second_port),
                 ready_url=by_name["gateway"].ready_url.replace(str(gateway_ports), second_port)),
     ]
-    # Two gateways starting on an empty database would both migrate it (the second fails and
-    # is restarted): the users' database is migrated and given its demo users beforehand, as
-    # the city's first process prepares the city's.
+    # The demo users exist before either gateway answers (the writers sign in at once), as the
+    # city's first process prepares the city's. Two gateways migrating one empty database at
+    # once wait for each other (core.alembic_upgrade; tests/infra/test_concurrent_upgrades.py).
     gateway = by_name["gateway"]
     services = [replace(gateway, prepare=gateway.announce, announce=()) if s is gateway else s
                 for s in services if not s.name.startswith("schedule-")] + seconds
