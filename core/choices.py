@@ -8,7 +8,7 @@ back (the ledger import) — so a name shown is always a name that is accepted.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -42,6 +42,11 @@ class Choice:
         listed = list(self.names.values())
         shown = "、".join(listed[:limit]) + ("等" if len(listed) > limit else "")
         return f"{self.label}“{name}”不在可选范围内；可选：{shown}"
+
+
+def column_choice(column: Any) -> Choice:
+    """The choices of a column that has its own (``Column.options``: a city's record sheet)."""
+    return Choice(column.heading, dict(column.options))
 
 
 def city_choices(session: Session, city: City) -> dict[str, Choice]:

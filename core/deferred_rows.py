@@ -39,6 +39,22 @@ def rows_deferred(session: Session) -> Iterator[None]:
         session.info.pop(_HELD, None)
 
 
+@contextlib.contextmanager
+def held_to_the_end(session: Session) -> Iterator[None]:
+    """Hold the rows recorded in the block and add them to the session when it ends without
+    error (inside an open :func:`rows_deferred`, that one's holding goes on).
+
+    A single write's events (a lead report and the warning it raises) then go out together in
+    the commit's flush, one multi-row INSERT, instead of each pending row being flushed by
+    the next read or write of the request."""
+    if session.info.get(_HELD) is not None:
+        yield
+        return
+    with rows_deferred(session):
+        yield
+        release(session)
+
+
 def release(session: Session) -> None:
     """Add the rows held so far to the session (the next flush writes them)."""
     held = session.info.get(_HELD)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from core.city import City
     from core.event_catalogue import EventType
+    from core.ledger_import.layout import RecordSheet
     from core.models import Lead, Project, Unit
     from core.policy import (
         Adjustment,
@@ -339,6 +340,24 @@ def credited_unit(
     That unit takes the finding side's share (the whole of a project never transferred); the
     host keeps its share of a transferred one. The city's own figures (``/stats``) keep
     the finding unit. Collected; the first unit given for a project is kept.
+    """
+
+
+# ---------------------------------------------------------------------------
+# Ledger import
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def ledger_record_sheets(city: City) -> list[RecordSheet] | None:
+    """The city's own records of a project as sheets of its project ledger
+    (``core.toolkit.RecordSheet``): what a gate of the city needs that is not a project field
+    (Sanming's 法规账), so a signed or started project can be imported with it.
+
+    Each sheet is keyed to its project by 台账编号 and carries the plugin's own service function,
+    schema and permission: the template shows the sheet (with drop-downs of its options), and
+    the import writes each row through that function, for the importing actor, before the
+    project's stage moves dated on or after the row's date. Collected, flattened.
     """
 
 

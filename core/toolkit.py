@@ -324,3 +324,10 @@ from core.todos import TodoItem  # noqa: E402
 from core.todos import urgency as todo_urgency  # noqa: E402
 
 __all__ += ["TodoIdentity", "TodoItem", "todo_urgency"]
+
+# A city's own records of a project as sheets of its project ledger (the ledger_record_sheets
+# hook, core.ledger_import): the sheet, its columns, and the choices a column names by name.
+# isort: split
+from core.ledger_import.layout import LEDGER_NO, OPTIONS, Column, RecordSheet  # noqa: E402
+
+__all__ += ["LEDGER_NO", "OPTIONS", "Column", "RecordSheet"]

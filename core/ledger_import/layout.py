@@ -8,15 +8,20 @@ list of choices by name (``unit``, ``industry``, ``channel``, ``stage``, ``miles
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from core.lifecycle import Stage
 
 if TYPE_CHECKING:
+    from marshmallow import Schema
+
     from core.city import City
+    from core.permissions import Permission
 
 LEDGER_NO = "ledger_no"
+OPTIONS = "options"  # a column with choices of its own (``Column.options``)
 CHOICE_VALUES = ("unit", "industry", "channel", "stage", "milestone", "introducer_kind")
 
 
@@ -27,6 +32,9 @@ class Column:
     value: str = "text"  # text, date, money, attribute, or one of CHOICE_VALUES
     required: bool = False
     note: str = ""
+    # ``value == "options"``: the column's own choices, (code, Chinese name) pairs — a city's
+    # record sheet names its codes (法规账 事项, 结论) with a drop-down of names like the others.
+    options: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,27 @@ class Sheet:
 
     def column_for(self, field: str) -> Column | None:
         return next((column for column in self.columns if column.field == field), None)
+
+
+@dataclass(frozen=True)
+class RecordSheet(Sheet):
+    """A city's own records of a project, as a sheet of its project ledger (the
+    ``ledger_record_sheets`` hook): records a gate needs that are not project fields (Sanming's
+    法规账). Its first column is the project's 台账编号; the other columns' fields are the body of
+    the plugin's own operation, loaded by its ``schema``.
+
+    ``record(session, city, project, data, actor)`` writes one row through the plugin's own
+    service (its validation, time rules, history and events). ``permission`` is the rule of
+    the operation a person would call, checked for the importing actor with the row's values as
+    the request (``AccessRequest.view_args`` and ``body``). ``dated_by`` names the row's date
+    field (required): the record is written before the project's stage moves dated on or after
+    it, so a gate it satisfies passes exactly as it would by hand.
+    """
+
+    schema: type[Schema] | None = field(default=None, compare=False)
+    record: Callable[..., Any] | None = field(default=None, compare=False)
+    permission: Permission | None = field(default=None, compare=False)
+    dated_by: str = ""
 
 
 LEDGER_NO_COLUMN = Column("台账编号", LEDGER_NO, required=True,
@@ -136,10 +165,16 @@ def city_field_columns(city: City) -> tuple[Column, ...]:
                  for path, label in field_labels(city).items() if path.startswith("attributes."))
 
 
+def record_sheets(city: City) -> tuple[RecordSheet, ...]:
+    """The city's own record sheets of a project ledger (the ``ledger_record_sheets`` hook)."""
+    return tuple(city.call("ledger_record_sheets"))
+
+
 def sheets_of(city: City, kind: str) -> tuple[Sheet, ...]:
-    """The sheets of ``kind`` for ``city``: a project ledger carries the city's own fields."""
+    """The sheets of ``kind`` for ``city``: a project ledger carries the city's own fields and
+    its own record sheets."""
     sheets = SHEETS[kind]
     if kind != "projects":
         return sheets
     main = Sheet(PROJECTS.title, PROJECTS.columns + city_field_columns(city))
-    return (main, *sheets[1:])
+    return (main, *sheets[1:], *record_sheets(city))

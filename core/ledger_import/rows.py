@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from marshmallow import Schema, ValidationError
 
-from core.choices import Choice
+from core.choices import Choice, column_choice
 from core.identity import Actor
 from core.ledger_import.layout import (
     CHOICE_VALUES,
     LEDGER_NO,
+    OPTIONS,
     STAGE_DATE_COLUMNS,
     Column,
+    RecordSheet,
     Sheet,
 )
 from core.lifecycle import MAIN_LINE, Stage
@@ -32,6 +34,7 @@ from core.names import normalise_enterprise_name
 from core.permissions import office_only_problems
 from core.policy import FieldProblem
 from core.problems import Problem, field_problems
+from core.time_order import not_in_future
 from core.xlsx import formula_like
 
 if TYPE_CHECKING:
@@ -156,8 +159,8 @@ def text_of(value: Any) -> str:
 
 def _cell(ctx: Context, column: Column, value: Any, where: Located) -> tuple[Any, list]:
     """A cell as the request body holds it, or the problem with it."""
-    if column.value in CHOICE_VALUES:
-        choice = ctx.choices[column.value]
+    if column.value in CHOICE_VALUES or column.value == OPTIONS:
+        choice = ctx.choices[column.value] if column.value != OPTIONS else column_choice(column)
         code = choice.code_of(text_of(value))
         if code is None:
             return None, [where.problem(column.field, "choice.unknown",
@@ -334,7 +337,6 @@ def _dates(body: dict[str, Any], where: Located) -> tuple[dict[str, dt.date], li
 def import_project(ctx: Context, sheet: Sheet, row: int, cells: Cells,
                    children: dict[str, tuple[Sheet, ChildRows]]) -> int:
     from core.schemas.projects import FundCreate, MilestoneInput, ProjectCreate
-    from core.services import projects as service
     from core.services.history import record_change
 
     where = Located(sheet, row, default="当前阶段")
@@ -350,18 +352,26 @@ def import_project(ctx: Context, sheet: Sheet, row: int, cells: Cells,
     if data:
         problems += enterprise_conflict(ctx, data["enterprise"], where)
     steps: list[tuple[Stage, dt.date]] = []
+    # Dates in the future, found before any move is attempted: a move a gate refuses is never
+    # dated, and its date's problem would be missing from the list (reported with the row's
+    # other problems, the moves still attempted so their refusals are listed too).
+    early: list[ImportProblem] = []
     if target is not None:
         planned = stage_steps(target, dates)
         for index, stage in enumerate(planned):
-            on = dates.get(stage.value)
+            on, source = dates.get(stage.value), stage
             if on is None and stage == Stage.NEGOTIATING and index + 1 < len(planned):
-                on = dates.get(planned[index + 1].value)
+                on, source = dates.get(planned[index + 1].value), planned[index + 1]
             if on is None:
                 column = STAGE_DATE_COLUMNS[stage]
                 problems.append(where.problem(column.field, "import.stage_date_required",
                                               f"项目已进入“{stage.label}”，须填写{column.heading}"))
             else:
                 steps.append((stage, on))
+                future = not_in_future(ctx.city, STAGE_DATE_COLUMNS[source].field, on,
+                                       f"“{stage.label}”日期")
+                if future is not None and source == stage:
+                    early += where.of([future])
     parts: dict[str, list[tuple[Located, dict[str, Any]]]] = {}
     for name, schema in (("funds", FundCreate), ("milestones", MilestoneInput)):
         child_sheet, child_rows = children.get(name, (None, []))
@@ -374,9 +384,87 @@ def import_project(ctx: Context, sheet: Sheet, row: int, cells: Cells,
                                       {p.field for p in found})
             problems += found + more
             parts.setdefault(name, []).append((located, child_data))
+    records, found, future = city_records(ctx, children)
+    problems += found
+    early += future
     if problems:
-        raise RowFailed(problems)
+        raise RowFailed(problems + early)
+    try:
+        project = _write_project(ctx, where, data, steps, parts, records)
+    except RowFailed as failed:
+        # The service's own refusal of the same date (a move not refused by a gate) is kept.
+        said = {(p.sheet, p.row, p.column, p.code) for p in failed.problems}
+        failed.problems[:0] = [p for p in early if (p.sheet, p.row, p.column, p.code) not in said]
+        raise
+    if early:
+        # Refused although every service accepted the row (a date no service checks): the
+        # row wrote, so it is refused as a service's refusal is (``RowFailed.__cause__``).
+        raise RowFailed(early) from Problem(422, "date.in_future", "不能填写将来的日期")
+    record_change(ctx.session, project, ctx.actor.user, "imported",
+                  {"file": [None, ctx.file_name], "row": [None, row], "ledger_no": [None, key]})
+    return project.id
 
+
+def city_records(ctx: Context, children: dict[str, tuple[Sheet, ChildRows]]
+                 ) -> tuple[list[tuple[dt.date, Located, RecordSheet, dict[str, Any]]],
+                            list[ImportProblem], list[ImportProblem]]:
+    """The rows of the city's own record sheets (``ledger_record_sheets``) of one project,
+    loaded by their operations' schemas: the records, their problems, their future dates."""
+    records, problems, future = [], [], []
+    for child_sheet, child_rows in children.values():
+        if not isinstance(child_sheet, RecordSheet):
+            continue
+        for child_row, child_cells in child_rows:
+            located = Located(child_sheet, child_row)
+            body, found = body_of(ctx, child_sheet, child_row, child_cells, located)
+            body.pop(LEDGER_NO, None)
+            data, more = loaded(child_sheet.schema, body, ctx, located, {p.field for p in found})
+            problems += found + more
+            dated = data.get(child_sheet.dated_by)
+            if dated is None:
+                if not data:
+                    continue
+                problems.append(located.problem(child_sheet.dated_by, "required", "此项为必填项"))
+                continue
+            column = child_sheet.column_for(child_sheet.dated_by)
+            late = not_in_future(ctx.city, child_sheet.dated_by, dated,
+                                 column.heading if column else child_sheet.dated_by)
+            future += located.of([late]) if late else []
+            records.append((dated, located, child_sheet, data))
+    return records, problems, future
+
+
+def _refused_records(ctx: Context, project: Any,
+                     records: list[tuple[dt.date, Located, RecordSheet, dict[str, Any]]]) -> None:
+    """Each record's operation's permission for the importing actor, the row standing for its
+    request (path arguments and body), as the API checks it before the view: every row refused
+    is listed (a permission does not depend on the order the records are written in)."""
+    from core.permissions import AccessRequest, authorise
+
+    problems, first = [], None
+    for _on, located, sheet, data in records:
+        if sheet.permission is None:
+            continue
+        request = AccessRequest(ctx.session, ctx.city, {"project_id": project.id, **data}, data, {})
+        try:
+            authorise(sheet.permission, ctx.actor, "POST", lambda request=request: request,
+                      lambda: ctx.choices["unit"].names)
+        except Problem as exc:
+            problems += located.of_exception(exc)
+            first = first or exc
+    if problems:
+        raise RowFailed(problems) from first
+
+
+def _write_project(ctx: Context, where: Located, data: dict[str, Any],
+                   steps: list[tuple[Stage, dt.date]],
+                   parts: dict[str, list[tuple[Located, dict[str, Any]]]],
+                   records: list[tuple[dt.date, Located, RecordSheet, dict[str, Any]]]) -> Any:
+    """The project, its milestones, its city's records and its stage moves in date order, then
+    its funds; a refusal of any is the row's (:class:`RowFailed`)."""
+    from core.services import projects as service
+
+    sheet, row = where.sheet, where.row
     where.default = "招商单位"
     project = attempt(where, service.create_project, ctx.session, ctx.city, data, ctx.actor)
     where.default = "当前阶段"
@@ -384,16 +472,23 @@ def import_project(ctx: Context, sheet: Sheet, row: int, cells: Cells,
     for located, milestone in milestones:
         attempt(located, service.set_milestone, ctx.session, ctx.city, project,
                 {"kind": milestone["kind"], "planned_on": milestone["planned_on"]}, ctx.actor)
-    # Stage moves in their order; each actual milestone date before the first move dated on
-    # or after it (a completion's actual date is what lets the project enter 竣工投产 that day).
-    actuals = sorted(((milestone["actual_on"], located, milestone)
-                      for located, milestone in milestones if milestone.get("actual_on")),
-                     key=lambda entry: entry[0])
+    # Stage moves in their order; each actual milestone date, and each record of the city's
+    # own sheets, before the first move dated on or after it (a completion's actual date is
+    # what lets the project enter 竣工投产 that day; a legal review, 签约).
+    writes: list[tuple[dt.date, Any]] = [
+        (milestone["actual_on"],
+         lambda located=located, milestone=milestone: attempt(
+             located, service.set_milestone, ctx.session, ctx.city, project, milestone,
+             ctx.actor))
+        for located, milestone in milestones if milestone.get("actual_on")]
+    _refused_records(ctx, project, records)
+    writes += [(on, lambda located=located, record_sheet=record_sheet, record=record: attempt(
+        located, record_sheet.record, ctx.session, ctx.city, project, record, ctx.actor))
+        for on, located, record_sheet, record in records]
+    writes.sort(key=lambda entry: entry[0])
     for stage, on in [*steps, (None, None)]:
-        while actuals and (on is None or actuals[0][0] <= on):
-            _, located, milestone = actuals.pop(0)
-            attempt(located, service.set_milestone, ctx.session, ctx.city, project, milestone,
-                    ctx.actor)
+        while writes and (on is None or writes[0][0] <= on):
+            writes.pop(0)[1]()
         if stage is not None:
             mover = Located(sheet, row, {"occurred_on": STAGE_DATE_COLUMNS[stage].heading},
                             "当前阶段")
@@ -401,9 +496,7 @@ def import_project(ctx: Context, sheet: Sheet, row: int, cells: Cells,
                     {"target": stage.value, "occurred_on": on}, ctx.actor)
     for located, fund in parts.get("funds", []):
         attempt(located, service.add_funds, ctx.session, ctx.city, project, fund, ctx.actor)
-    record_change(ctx.session, project, ctx.actor.user, "imported",
-                  {"file": [None, ctx.file_name], "row": [None, row], "ledger_no": [None, key]})
-    return project.id
+    return project
 
 
 def _same(cell: Any, value: Any) -> bool:

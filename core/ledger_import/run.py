@@ -130,7 +130,8 @@ def run_import(sessions: sessionmaker[Session], city: City, actor: Actor, kind: 
 
 def _children_by_key(children: list[SheetRows],
                      keys: set[str]) -> tuple[dict[str, dict], list[ImportProblem]]:
-    """A project ledger's funds and milestones, by their project's 台账编号."""
+    """A project ledger's funds, milestones and the city's own records, by their project's
+    台账编号."""
     names = {"到位资金": "funds", "节点": "milestones"}
     grouped: dict[str, dict[str, Any]] = {}
     problems = []
@@ -143,8 +144,9 @@ def _children_by_key(children: list[SheetRows],
                     found.sheet.title, row, heading, LEDGER_NO, "import.unknown_project",
                     f"台账编号“{key or ''}”不是“项目”表中的项目"))
                 continue
-            part = grouped.setdefault(key, {}).setdefault(names[found.sheet.title],
-                                                          (found.sheet, []))
+            # A city's own record sheet (``ledger_record_sheets``) goes by its title.
+            name = names.get(found.sheet.title, found.sheet.title)
+            part = grouped.setdefault(key, {}).setdefault(name, (found.sheet, []))
             part[1].append((row, cells))
     return grouped, problems
 

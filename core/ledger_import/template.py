@@ -16,9 +16,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.choices import city_choices
+from core.choices import Choice, city_choices, column_choice
 from core.ledger_import import KIND_LABELS
-from core.ledger_import.layout import CHOICE_VALUES, sheets_of
+from core.ledger_import.layout import CHOICE_VALUES, OPTIONS, sheets_of
 from core.xlsx import sheet_title
 
 if TYPE_CHECKING:
@@ -38,13 +38,18 @@ def template_workbook(session: Session, city: City, kind: str) -> bytes:
     options.title = "选项"
     options.sheet_state = "hidden"
     ranges: dict[str, str] = {}
-    for index, name in enumerate(CHOICE_VALUES, start=1):
+
+    def listed(key: str, choice: Choice) -> None:
+        index = len(ranges) + 1
         letter = get_column_letter(index)
-        names = list(choices[name].names.values())
-        options.cell(1, index, choices[name].label)
+        names = list(choice.names.values())
+        options.cell(1, index, choice.label)
         for row, shown in enumerate(names, start=2):
             options.cell(row, index, shown)
-        ranges[name] = f"'选项'!${letter}$2:${letter}${max(2, len(names) + 1)}"
+        ranges[key] = f"'选项'!${letter}$2:${letter}${max(2, len(names) + 1)}"
+
+    for name in CHOICE_VALUES:
+        listed(name, choices[name])
     notes: list[tuple[str, str, str]] = []
     for sheet in sheets_of(city, kind):
         page = book.create_sheet(sheet_title(sheet.title))
@@ -54,14 +59,20 @@ def template_workbook(session: Session, city: City, kind: str) -> bytes:
             letter = get_column_letter(index)
             page.cell(1, index).font = Font(bold=True, color="C00000" if column.required else None)
             page.column_dimensions[letter].width = max(12, 2 * len(column.heading) + 2)
-            if column.value in ranges:
-                check = DataValidation(type="list", formula1=f"={ranges[column.value]}",
+            # A city's record sheet lists its own codes' names (法规账 事项, 结论) on 选项 too.
+            key = column.value
+            if column.value == OPTIONS:
+                key = f"{sheet.title}.{column.heading}"
+                choices[key] = column_choice(column)
+                listed(key, choices[key])
+            if key in ranges:
+                check = DataValidation(type="list", formula1=f"={ranges[key]}",
                                        allow_blank=not column.required, showErrorMessage=True,
                                        errorTitle="不在可选范围内",
-                                       error=f"请从下拉列表中选择{choices[column.value].label}")
+                                       error=f"请从下拉列表中选择{choices[key].label}")
                 check.add(f"{letter}2:{letter}{DATA_ROWS + 1}")
                 page.add_data_validation(check)
-            what = (f"从下拉列表选择{choices[column.value].label}名称" if column.value in ranges
+            what = (f"从下拉列表选择{choices[key].label}名称" if key in ranges
                     else VALUE_NOTES.get(column.value, "文本"))
             notes.append((sheet.title, column.heading,
                           "；".join(filter(None, ["必填" if column.required else "", what,

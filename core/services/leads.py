@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from core import deferred_rows
 from core.clock import utcnow
 from core.events import record_event
 from core.identity import Actor
@@ -99,11 +100,14 @@ def first_talk_working_days_left(lead: Lead, calendar: WorkdayCalendar,
     return min(-1, -calendar.workdays_between(lead.first_talk_due, today))
 
 
-def earlier_lead_for(session: Session, enterprise_id: int) -> Lead | None:
-    """The first lead already reported about this investor (credit code or name match)."""
-    return session.scalar(
-        sa.select(Lead).where(Lead.enterprise_id == enterprise_id).order_by(Lead.id).limit(1)
-    )
+def earlier_lead_for(session: Session, enterprise_id: int) -> int | None:
+    """The id of the first lead already reported about this investor (credit code or name
+    match): only its id is linked, so no lead is loaded (nor its units joined)."""
+    # What the investor's match filled in (a province, tags) changes no lead: not flushed
+    # for this read, it goes out with the lead's own flush.
+    with session.no_autoflush:
+        return session.scalar(sa.select(Lead.id).where(Lead.enterprise_id == enterprise_id)
+                              .order_by(Lead.id).limit(1))
 
 
 def report_lead(session: Session, city: City, data: dict[str, Any], actor: Actor) -> Lead:
@@ -137,7 +141,7 @@ def report_lead(session: Session, city: City, data: dict[str, Any], actor: Actor
         contact_name=data.get("contact_name"),
         contact_phone=data.get("contact_phone"),
         attributes=data.get("attributes") or {},
-        duplicate_of_id=earlier.id if earlier else None,
+        duplicate_of_id=earlier,
         status=LeadStatus.REPORTED,
     )
     # Routed and given its deadline before its row is written (the hooks read the lead's
@@ -148,12 +152,15 @@ def report_lead(session: Session, city: City, data: dict[str, Any], actor: Actor
     lead.first_talk_due = due
     lead.first_talk_due_estimated = bool(due and city.calendar.is_estimated(due))
     session.add(lead)
-    session.flush()
-    city.call("after_lead_reported", lead=lead, session=session)
-    session.flush()
-    record_event(session, city, "lead", lead.id, "reported", lead_event_data(lead))
-    # A lead reported just now has no warning yet: none is read before its first is raised.
-    refresh_warnings(session, city, "lead", lead.id, new=True)
+    session.flush()  # the investor and the lead: their ids are in the events
+    # The events (the lead's, and any warning's) are added together at the end and go out in
+    # the commit's flush: one INSERT, and no flush of the first before the warnings' reads.
+    with deferred_rows.held_to_the_end(session):
+        city.call("after_lead_reported", lead=lead, session=session)
+        session.flush()
+        record_event(session, city, "lead", lead.id, "reported", lead_event_data(lead))
+        # A lead reported just now has no warning yet: none is read before its first is raised.
+        refresh_warnings(session, city, "lead", lead.id, new=True)
     return lead
 
 

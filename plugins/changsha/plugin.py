@@ -76,7 +76,9 @@ def tier_labels(city: City) -> dict[str, str]:
 
 @hookimpl
 def field_labels(city: City) -> dict[str, str]:
-    return {"attributes.task_force": "工作专班"}
+    # The park justification is named too: it is the record a mismatched project's signing
+    # needs, and a labelled attribute is a column of the project ledger (core.ledger_import).
+    return {"attributes.task_force": "工作专班", f"attributes.{parks.JUSTIFICATION}": "落户理由"}
 
 
 @hookimpl

@@ -16,6 +16,7 @@ from plugins.sanming import (
     evaluations,
     first_contact,
     key_projects,
+    ledger_sheets,
     legal_review,
     organisation,
     rewards,
@@ -125,6 +126,11 @@ def transition_guard(city: Any, project: Any, target: str, actor: str, session: 
 @hookimpl
 def date_bounds(city: Any, project: Any, field: str, session: Any) -> list:
     return legal_review.signing_bounds(city, project, field, session)
+
+
+@hookimpl
+def ledger_record_sheets(city: Any) -> list:
+    return ledger_sheets.sheets(city)
 
 
 @hookimpl

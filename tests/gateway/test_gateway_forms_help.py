@@ -86,6 +86,20 @@ def test_a_project_s_history_names_the_person_and_the_action_in_chinese(front, c
     assert username not in shown and "created" not in shown and "name" not in shown
 
 
+def test_a_project_s_history_names_units_not_their_codes(front, cities):
+    """Found at 东区, hosted at 西县: the history's transfer names both units (issue 25)."""
+    created = front.call("lanzhou-officer", "POST", "/cities/lanzhou/projects", json={
+        "name": f"流转历史项目{next(_numbers)}", "amount": "900", "finding_unit": "east",
+        "host_unit": "west", "enterprise": {"name": f"流转历史企业{next(_numbers)}有限公司"}})
+    assert created.status_code == 201, created.text
+    web, _ = web_as(front, "lanzhou-officer")
+    page = web.get(f"/web/c/lanzhou/projects/{created.json()['id']}").get_data(as_text=True)
+    history = re.search(r'<section class="card" id="history">.*?</ul>', page, re.S).group(0)
+    shown = re.sub(r"<[^>]+>", "", history)
+    assert "落户单位由 东区 改为 西县" in shown
+    assert "east" not in shown and "west" not in shown
+
+
 def test_matters_in_the_list_link_to_their_project(front, cities):
     project = _project(front)
     asked = front.call("lanzhou-officer", "POST", "/cities/lanzhou/matters", json={

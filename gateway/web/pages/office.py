@@ -173,6 +173,9 @@ def _value(key: str, value: Any) -> str:
         return VALUES[key][value]
     if key.endswith("_on"):
         return formatting.date(value)
+    if (key == "unit" or key.endswith("_unit")) and isinstance(value, str):
+        # A unit's code (落户单位, a city's own 责任单位 …) reads by the unit's name.
+        return unit_names(request.view_args.get("city", "")).get(value, value)
     return str(value)
 
 
