@@ -208,14 +208,20 @@ def test_the_messages_are_byte_for_byte_the_cloudevents_ones(alpha):
 # --------------------------------------------------------------------------- real broker
 
 
+def node_with_backlog(db_url: str, events: int, keys: int):
+    """A city whose outbox holds ``events`` unsent project events over ``keys`` projects."""
+    node = city_node("alpha", "甲市", unique(), db_url)
+    with unit_of_work(node.sessions) as session:
+        for n in range(events):
+            record_event(session, node.city, "project", n % keys, "updated",
+                         {"step": n, "id": str(uuid.uuid4())})
+    return node
+
+
 @pytest.mark.kafka
 def test_a_pipelined_backlog_reaches_the_broker_once_each_in_order_per_key(kafka, kcat, db_url):
     servers = kafka.bootstrap_servers
-    node = city_node("alpha", "甲市", unique(), db_url)
-    with unit_of_work(node.sessions) as session:
-        for n in range(600):
-            record_event(session, node.city, "project", n % 7, "updated",
-                         {"step": n, "id": str(uuid.uuid4())})
+    node = node_with_backlog(db_url, events=600, keys=7)
     # Small batches and a window of several: many reads overlap the broker's answers.
     relay = node.relay(servers, batch_size=40, max_in_flight=200)
     assert relay.drain(timeout=120) == 600
@@ -240,10 +246,7 @@ def test_a_pipelined_backlog_reaches_the_broker_once_each_in_order_per_key(kafka
 @pytest.mark.kafka
 def test_a_broker_killed_mid_stream_leaves_only_acknowledged_rows_marked(kafka, kcat, db_url):
     servers = kafka.bootstrap_servers
-    node = city_node("alpha", "甲市", unique(), db_url)
-    with unit_of_work(node.sessions) as session:
-        for n in range(3000):
-            record_event(session, node.city, "project", n % 40, "updated", {"step": n})
+    node = node_with_backlog(db_url, events=3000, keys=40)
     relay = node.relay(servers, batch_size=100, max_in_flight=600, flush_timeout=1.0)
     for _ in range(1000):  # until part of the backlog is acknowledged and marked
         if relay.published >= 300:

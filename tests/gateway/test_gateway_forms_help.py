@@ -78,12 +78,17 @@ def test_a_project_s_history_names_the_person_and_the_action_in_chinese(front, c
         "name": f"历史中文项目{next(_numbers)}", "amount": "900", "finding_unit": "east",
         "enterprise": {"name": f"历史中文企业{next(_numbers)}有限公司"}})
     assert created.status_code == 201, created.text
-    web, _ = web_as(front, "lanzhou-officer")
-    page = web.get(f"/web/c/lanzhou/projects/{created.json()['id']}").get_data(as_text=True)
-    history = re.search(r'<section class="card" id="history">.*?</ul>', page, re.S).group(0)
-    shown = re.sub(r"<[^>]+>", "", history)
+    shown = shown_history(front, created.json()["id"])
     assert "王敏 登记项目：项目名称：历史中文项目" in shown
     assert username not in shown and "created" not in shown and "name" not in shown
+
+
+def shown_history(front, project_id: int) -> str:
+    """The text an officer reads in a Lanzhou project's history card."""
+    web, _ = web_as(front, "lanzhou-officer")
+    page = web.get(f"/web/c/lanzhou/projects/{project_id}").get_data(as_text=True)
+    history = re.search(r'<section class="card" id="history">.*?</ul>', page, re.S).group(0)
+    return re.sub(r"<[^>]+>", "", history)
 
 
 def test_a_project_s_history_names_units_not_their_codes(front, cities):
@@ -92,10 +97,7 @@ def test_a_project_s_history_names_units_not_their_codes(front, cities):
         "name": f"流转历史项目{next(_numbers)}", "amount": "900", "finding_unit": "east",
         "host_unit": "west", "enterprise": {"name": f"流转历史企业{next(_numbers)}有限公司"}})
     assert created.status_code == 201, created.text
-    web, _ = web_as(front, "lanzhou-officer")
-    page = web.get(f"/web/c/lanzhou/projects/{created.json()['id']}").get_data(as_text=True)
-    history = re.search(r'<section class="card" id="history">.*?</ul>', page, re.S).group(0)
-    shown = re.sub(r"<[^>]+>", "", history)
+    shown = shown_history(front, created.json()["id"])
     assert "落户单位由 东区 改为 西县" in shown
     assert "east" not in shown and "west" not in shown
 
