@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,7 @@ from flask import Flask, Request, request
 from flask.json.provider import DefaultJSONProvider
 
 from core.policy import FieldProblem
+from core.problems import invalid_input
 
 BODY = "_body"
 MAX_JSON_DEPTH = 32  # nesting levels of arrays and objects; no form of the suite needs 5
@@ -207,6 +209,19 @@ def parse_date(text: str) -> dt.date:
     if not date_in_range(day):
         raise ValueError(DATE_RANGE_MESSAGE)
     return day
+
+
+def date_param(params: Mapping[str, Any], key: str, default: dt.date,
+               code: str = "invalid") -> dt.date:
+    """A report's date parameter ``params[key]`` (``default``, e.g. the city's today, when
+    absent); a malformed one is refused as a problem of that field, in Chinese."""
+    value = params.get(key)
+    if not value:
+        return default
+    try:
+        return parse_date(str(value))
+    except ValueError as exc:
+        raise invalid_input([FieldProblem(key, code, str(exc))]) from None
 
 
 # -- search ----------------------------------------------------------------------------------

@@ -294,10 +294,10 @@ __all__ += ["DateBound", "not_before", "not_in_future"]
 
 # Input rules (core.input_rules): names without control or invisible characters, period labels
 # and dates within 1900–2100, and a search word matched literally (% and _ are no wildcards).
-from core.input_rules import contains, like_pattern, parse_date  # noqa: E402
+from core.input_rules import contains, date_param, like_pattern, parse_date  # noqa: E402
 from core.schemas.base import Name, PeriodLabel  # noqa: E402
 
-__all__ += ["Name", "PeriodLabel", "contains", "like_pattern", "parse_date"]
+__all__ += ["Name", "PeriodLabel", "contains", "date_param", "like_pattern", "parse_date"]
 
 # A plugin's versioned record named in its paths (ETag, If-Match: core.api.versions).
 __all__ += ["RecordRef"]

@@ -6,7 +6,8 @@ import calendar
 import datetime as dt
 from typing import Any
 
-from core.toolkit import FieldProblem, invalid_input, parse_date, period_bounds
+from core.toolkit import FieldProblem, invalid_input, period_bounds
+from core.toolkit import date_param as core_date_param
 
 DEFAULT_LABELS = {
     "week": lambda today: f"{today.isocalendar().year}-W{today.isocalendar().week:02d}",
@@ -42,13 +43,7 @@ def judged_on(params: dict[str, Any], start: dt.date, end: dt.date, today: dt.da
 
 def date_param(params: dict[str, Any], key: str, today: dt.date) -> dt.date:
     """The date ``params[key]`` (YYYY-MM-DD), ``today`` (the city's) by default."""
-    value = params.get(key)
-    if not value:
-        return today
-    try:
-        return parse_date(str(value))  # within 1900–2100, as every date of the suite
-    except ValueError as exc:
-        raise invalid_input([FieldProblem(key, "changsha.report.date", str(exc))]) from None
+    return core_date_param(params, key, today, code="changsha.report.date")
 
 
 def months_before(day: dt.date, months: int) -> dt.date:

@@ -27,6 +27,7 @@ from core.toolkit import hookimpl
 from plugins.ziyang import (
     arena,
     incentives,
+    ledger_sheets,
     organisation,
     project_fields,
     review,
@@ -90,6 +91,11 @@ def transition_guard(city: Any, project: Any, target: str, actor: str, session: 
 @hookimpl
 def evaluation_forms(city: Any) -> list:
     return review.review_forms(city)
+
+
+@hookimpl
+def ledger_record_sheets(city: Any) -> list:
+    return ledger_sheets.sheets(city)
 
 
 @hookimpl

@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from core.toolkit import FieldProblem, Report, invalid_input
+from core.toolkit import FieldProblem, Report, date_param, invalid_input
 from plugins.ziyang import organisation, six_ones, transfers
-
-
-def _date_param(params: dict, key: str, default: dt.date) -> dt.date:
-    value = params.get(key)
-    if not value:
-        return default
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise invalid_input([FieldProblem(key, "invalid", "日期格式应为 YYYY-MM-DD")]) from None
 
 
 def _year_param(context: Any, params: dict) -> int:
@@ -39,7 +28,7 @@ def six_ones_rows(context: Any, params: dict) -> list[dict[str, Any]]:
 
 
 def transfer_rows(context: Any, params: dict) -> list[dict[str, Any]]:
-    on = _date_param(params, "on", context.city.clock.today())
+    on = date_param(params, "on", context.city.clock.today())
     rows = [transfers.transfer_split(project, on)
             for project in transfers.transferred_projects(context.session)]
     return [row for row in rows if row]

@@ -186,7 +186,7 @@ def test_a_malformed_period_is_a_field_problem(client):
     assert response.json["errors"][0]["field"] == "week"
     response = client.get("/reports/changsha_lookback", query_string={"as_of": "30/06/2025"})
     assert response.json["errors"][0] == {"field": "as_of", "code": "changsha.report.date",
-                                          "message": "日期格式应为 YYYY-MM-DD"}
+                                          "message": "日期应写作“年-月-日”，如 2026-06-01"}
 
 
 def test_the_yearly_assessment_is_centred_on_major_projects(client):
