@@ -28,7 +28,14 @@ from core.identity import Actor
 from core.input_rules import apply_input_rules
 from core.problems import Problem, problem_response, register_error_handlers
 from gateway import routes, web
-from gateway.audit import Attempt, ServiceWrite, record, worth_auditing
+from gateway.audit import (
+    Attempt,
+    ServiceWrite,
+    reason_of,
+    reason_title_of,
+    record,
+    worth_auditing,
+)
 from gateway.config import GatewaySettings, load_settings
 from gateway.declarations import Declarations
 from gateway.labels import CityLabels
@@ -214,25 +221,28 @@ def _finish(response: Response) -> Response:
         username=username, role=claims.role if claims else None,
         city=claims.city if claims else None, target=write.target, method=write.method,
         path=path[:2000], status=write.status, reason=write.reason,
+        reason_title=write.reason_title,
         remote_addr=request.remote_addr, request_id=request_id, record=write.record,
         service_path=write.service_path[:2000], via=via) for write in writes]
     if not entries and (worth_auditing(request.method, response.status_code)
                         or request.environ.get(ENVIRON_KEY)):
+        problem = _problem(response)
         entries.append(Attempt(
             username=username, role=claims.role if claims else None,
             city=claims.city if claims else None, target=g.get("target"),
             method=request.method, path=path[:2000], status=response.status_code,
-            reason=_reason(response), remote_addr=request.remote_addr, request_id=request_id,
-            via=via))
+            reason=reason_of(response.status_code, problem),
+            reason_title=reason_title_of(response.status_code, problem),
+            remote_addr=request.remote_addr, request_id=request_id, via=via))
     for entry in entries:
         record(state.sessions, entry)
     return response
 
 
-def _reason(response: Response) -> str | None:
-    """The problem code of a refusal or failure (the gateway's or the service's)."""
+def _problem(response: Response) -> Any:
+    """The problem body of a refusal or failure (the gateway's or the service's), else ``None``:
+    its code and Chinese title go to the audit entry."""
     if response.status_code < 400 or response.mimetype != "application/problem+json":
         return None
-    body = response.get_json(silent=True)
-    return str(body.get("code"))[:64] if isinstance(body, dict) and body.get("code") else None
+    return response.get_json(silent=True)
 

@@ -1,10 +1,15 @@
 """The audit log: every write and every refused attempt, with who, what, when and from where.
 
 A write's entry carries the service's real outcome — its status, ``done`` / ``refused`` /
-``failed``, the problem ``code`` of a refusal and the record written or refused — for the API
-and the web interface alike: a page's form posts to the gateway, which answers with a redirect,
-but the entry records each call the page made to the service behind it
+``failed``, the problem ``code`` of a refusal with its Chinese ``title`` and the record written or
+refused — for the API and the web interface alike: a page's form posts to the gateway, which
+answers with a redirect, but the entry records each call the page made to the service behind it
 (:func:`note_service_write`), not the redirect.
+
+Each entry is read in Chinese the same way on the page and in the export (the API's rows carry
+the labels, :class:`AuditEntrySchema`): the refusal's title as its answer carried it (the city's
+or the gateway's own wording, so a city's own rule reads as the city titled it); an entry written
+before titles were kept reads by its status (:data:`BY_STATUS`).
 """
 
 from __future__ import annotations
@@ -29,6 +34,18 @@ REFUSED_STATUSES = frozenset({401, 403, 413, 429})
 OUTCOMES = ("done", "refused", "failed")
 OUTCOME_LABELS = {"done": "已执行", "refused": "被拒绝", "failed": "失败"}
 VIA = ("api", "web")
+# What the request did, as the office says it (the filter still sends the method).
+METHOD_LABELS = {"POST": "新建或提交", "PUT": "修改（整体）", "PATCH": "修改", "DELETE": "删除",
+                 "GET": "读取"}
+VIA_LABELS = {"api": "接口", "web": "网页"}
+# A refusal's meaning by its status, for entries written before the title was kept (NULL
+# ``reason_title``) and for an answer that carried no problem body.
+BY_STATUS = {
+    400: "请求有误", 401: "未登录或登录已失效", 403: "无权操作", 404: "未找到",
+    405: "不支持的请求方法", 409: "与记录现状冲突", 412: "记录已被他人修改", 413: "请求过大",
+    415: "请求格式不正确", 422: "不符合本市规定", 429: "请求过于频繁",
+    502: "服务暂不可用", 503: "服务暂不可用", 504: "服务响应超时",
+}
 API_PREFIX = "/api/v1/"
 _RECORD_ID = re.compile(r"^\d{1,18}$")
 
@@ -52,6 +69,7 @@ class Attempt:
     record: str | None = None
     service_path: str | None = None
     via: str | None = None
+    reason_title: str | None = None
 
     @property
     def outcome(self) -> str:
@@ -76,6 +94,7 @@ class ServiceWrite:
     status: int
     reason: str | None
     record: str | None
+    reason_title: str | None = None
 
 
 def record_of(service_path: str, status: int, body: Any) -> str | None:
@@ -98,6 +117,24 @@ def reason_of(status: int, body: Any) -> str | None:
     return str(body["code"])[:64]
 
 
+def reason_title_of(status: int, body: Any) -> str | None:
+    """The problem's Chinese ``title`` of a refusal or failure (every problem+json answer of a
+    city, the province or the gateway carries one), else ``None``."""
+    if status < 400 or not isinstance(body, dict) or not body.get("title"):
+        return None
+    return str(body["title"])[:200]
+
+
+def reason_label(reason_title: str | None, status: int | None) -> str | None:
+    """What a refusal or failure means, in Chinese: its stored title, else (an entry written
+    before titles were kept, an answer without a problem) its status; ``None`` for a success."""
+    if reason_title:
+        return reason_title
+    if status is None or status < 400:
+        return None
+    return BY_STATUS.get(status, "服务出错" if status >= 500 else "请求未能完成")
+
+
 def note_service_write(target: str, method: str, service_path: str, status: int,
                        body: Any) -> None:
     """Keep a write's real outcome for the request's audit entry (``gateway.app``)."""
@@ -106,6 +143,7 @@ def note_service_write(target: str, method: str, service_path: str, status: int,
     writes = g.setdefault("service_writes", [])
     writes.append(ServiceWrite(target=target, method=method.upper(), service_path=service_path,
                                status=status, reason=reason_of(status, body),
+                               reason_title=reason_title_of(status, body),
                                record=record_of(service_path, status, body)))
 
 
@@ -156,6 +194,20 @@ class AuditEntrySchema(BaseSchema):
     reason = fields.String(allow_none=True, metadata={"title": "问题代码",
                                                       "description": "问题代码"})
     via = fields.String(allow_none=True, metadata={"title": "渠道", "description": "api / web"})
+    # The labels the web page shows; an export (core.api.export_columns) puts each in its code's
+    # column, so the page and the workbook read alike from these four and nowhere else.
+    method_label = fields.Function(lambda entry: METHOD_LABELS.get(entry.method, entry.method),
+                                   dump_only=True, metadata={"title": "操作"})
+    outcome_label = fields.Function(
+        lambda entry: OUTCOME_LABELS.get(entry.outcome, entry.outcome), dump_only=True,
+        metadata={"title": "结果"})
+    reason_label = fields.Function(
+        lambda entry: reason_label(entry.reason_title, entry.status), dump_only=True,
+        allow_none=True, metadata={
+            "title": "原因", "description": "问题的中文标题（记录时随回答保存；较早的记录按状态码说明）"})
+    via_label = fields.Function(
+        lambda entry: VIA_LABELS.get(entry.via or "", entry.via), dump_only=True, allow_none=True,
+        metadata={"title": "渠道"})
     remote_addr = fields.String(allow_none=True, metadata={"title": "来源地址"})
     request_id = fields.String(allow_none=True, metadata={"title": "请求编号"})
 

@@ -71,6 +71,9 @@ class AuditEntry(GatewayBase):
     status: Mapped[int]
     outcome: Mapped[str] = mapped_column(sa.String(16))
     reason: Mapped[str | None] = mapped_column(sa.String(64))
+    # The problem's Chinese ``title`` as the answer carried it (the city's or the gateway's own
+    # wording, kept with the entry); NULL for a success and for entries written before 0004.
+    reason_title: Mapped[str | None] = mapped_column(sa.String(200))
     remote_addr: Mapped[str | None] = mapped_column(sa.String(64))
     request_id: Mapped[str | None] = mapped_column(sa.String(128))
     # The record written or refused (``leads/5``: the path's record, or the one a 201 created).

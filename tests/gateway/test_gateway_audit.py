@@ -173,7 +173,7 @@ def test_administrators_read_filter_and_export_the_audit_log_in_the_web(front, e
     # What is interface reads as Chinese (issue 25): the reason's meaning, the operation, the
     # channel; what is a record (user, path, record) is shown as written, in <code>.
     body = text.split("<tbody>")[1]
-    assert "无权操作（角色）" in body and "forbidden_role" not in body
+    assert "无权操作" in body and "forbidden_role" not in body
     assert "新建或提交" in body and "接口" in body and "POST" not in body
     assert "<code>lanzhou-clerk</code>" in body
     assert f"<code>leads/{east_lead['id']}</code>" in body
@@ -186,11 +186,20 @@ def test_administrators_read_filter_and_export_the_audit_log_in_the_web(front, e
     sheet = openpyxl.load_workbook(io.BytesIO(workbook.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     headings = rows[0]
-    for heading in ("时间（UTC）", "用户名", "请求路径", "记录", "状态码", "结果", "问题代码", "渠道"):
+    for heading in ("时间（UTC）", "用户名", "操作", "请求路径", "记录", "状态码", "结果", "原因",
+                    "渠道"):
         assert heading in headings
-    outcome, user = headings.index("结果"), headings.index("用户名")
-    assert rows[1:] and all(row[outcome] == "refused" and row[user] == "lanzhou-clerk"
+    # The workbook reads as the page does (issue 25): no raw codes, methods or channels.
+    assert not {"请求方法", "问题代码"} & set(headings)
+    column = {heading: index for index, heading in enumerate(headings)}
+    assert rows[1:] and all(row[column["结果"]] == "被拒绝" and row[column["用户名"]] == "lanzhou-clerk"
                             for row in rows[1:])
+    reject = next(row for row in rows[1:]
+                  if row[column["请求路径"]] == f"/api/v1/cities/lanzhou/leads/{east_lead['id']}/reject")
+    assert (reject[column["操作"]], reject[column["原因"]], reject[column["渠道"]],
+            reject[column["记录"]]) == ("新建或提交", "无权操作", "接口", f"leads/{east_lead['id']}")
+    assert not {"POST", "refused", "forbidden_role", "api"} & {
+        value for row in rows[1:] for value in row}
     bad = admin.get("/web/audit", query_string={"status": "abc"})
     assert bad.status_code == 400 and "筛选条件有误" in bad.get_data(as_text=True)
 
@@ -203,3 +212,78 @@ def test_only_administrators_see_the_audit_page(front):
     assert "审计日志" not in officer.get("/web/c/lanzhou/leads").get_data(as_text=True)
     export = officer.get("/web/audit.xlsx")
     assert export.status_code == 303
+
+
+def audit_rows(admin, **filters) -> list[str]:
+    """The audit page's body rows as text, one string per row."""
+    page = admin.get("/web/audit", query_string=filters)
+    assert page.status_code == 200
+    body = page.get_data(as_text=True).split("<tbody>")[1].split("</tbody>")[0]
+    return body.split("<tr")[1:]
+
+
+def test_a_city_rules_refusal_keeps_the_citys_own_title(front, cities):
+    """Sanming's 法规账 gate refuses signing: the entry keeps the title the city answered with
+    (not a table of the gateway's, not the status), and the page and the export show it."""
+    from tests.gateway.test_gateway_declared_forms import _negotiating_project
+
+    project = _negotiating_project(front)  # still missing a 法规账 item: signing is refused
+    answer = front.call("sanming-officer", "POST", f"/cities/sanming/projects/{project['id']}"
+                        "/transitions", json={"target": "signed", "occurred_on": "2026-06-01"},
+                        headers={"X-Request-Id": "sanming-gate-1"})
+    assert answer.status_code >= 400, answer.text
+    problem = answer.json()
+    assert problem["title"] and problem["code"]
+    [entry] = front.audit_of(answer)
+    assert (entry["reason"], entry["reason_label"], entry["outcome_label"], entry["method_label"],
+            entry["via_label"]) == (problem["code"], problem["title"], "被拒绝", "新建或提交",
+                                    "接口")
+    admin, _ = browser_as(front, "admin")
+    [row] = audit_rows(admin, request_id="sanming-gate-1")
+    assert problem["title"] in row and problem["code"] not in row
+
+
+def test_the_gateways_own_refusals_keep_their_titles(front):
+    anonymous = front.call(None, "POST", "/cities/lanzhou/leads", json=lead_payload(),
+                           headers={"X-Request-Id": "no-token-1"})
+    assert (anonymous.status_code, anonymous.json()["code"]) == (401, "token_missing")
+    [entry] = front.audit_of(anonymous)
+    assert entry["reason_label"] == anonymous.json()["title"] == "未登录或登录已失效"
+
+    officer = front.call("lanzhou-officer", "GET", "/audit",
+                         headers={"X-Request-Id": "not-admin-1"})
+    assert (officer.status_code, officer.json()["code"]) == (403, "forbidden_role")
+    [entry] = front.audit_of(officer)
+    assert (entry["reason"], entry["reason_label"], entry["method_label"]) == (
+        "forbidden_role", officer.json()["title"], "读取")
+
+    admin, _ = browser_as(front, "admin")
+    [row] = audit_rows(admin, request_id="no-token-1")
+    assert "未登录或登录已失效" in row and "token_missing" not in row
+    [row] = audit_rows(admin, request_id="not-admin-1")
+    assert "无权操作" in row and "读取" in row and "forbidden_role" not in row
+
+
+def test_entries_kept_before_titles_read_by_their_status_on_the_page_and_in_the_export(front):
+    """A row written before gateway_0004 has no title: page and workbook word it by its status,
+    and keep what the administrator matches on (user, path, record) as text."""
+    from gateway.store import AuditEntry
+
+    with front.app.extensions["zhaoshang_gateway"].sessions.begin() as session:
+        session.add(AuditEntry(
+            username="007", role="clerk", city="lanzhou", target="lanzhou", method="PATCH",
+            path="=1+2", status=422, outcome="refused", reason="lanzhou.own_rule",
+            reason_title=None, request_id="before-titles-1", record="projects/12", via="web"))
+    admin, _ = browser_as(front, "admin")
+    [row] = audit_rows(admin, request_id="before-titles-1")
+    assert "不符合本市规定" in row and "lanzhou.own_rule" not in row
+    assert "修改" in row and "网页" in row
+
+    workbook = admin.get("/web/audit.xlsx", query_string={"request_id": "before-titles-1"})
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.data)).active
+    headings = [cell.value for cell in sheet[1]]
+    cells = {heading: cell for heading, cell in zip(headings, sheet[2], strict=True)}
+    assert [cells[name].value for name in ("操作", "结果", "原因", "渠道")] == [
+        "修改", "被拒绝", "不符合本市规定", "网页"]
+    for name, value in (("用户名", "007"), ("请求路径", "=1+2"), ("记录", "projects/12")):
+        assert (cells[name].value, cells[name].data_type) == (value, "s")

@@ -14,21 +14,23 @@ from core.api.registry import operations_of
 from core.api.support import paginate
 from gateway import routes
 from gateway.access import admin_refusal
-from gateway.audit import OUTCOME_LABELS, AuditEntrySchema, AuditQuery, audit_query
+from gateway.audit import (
+    METHOD_LABELS,
+    OUTCOME_LABELS,
+    VIA_LABELS,
+    AuditEntrySchema,
+    AuditQuery,
+    audit_query,
+)
 from gateway.runtime import gateway
 from gateway.store import AuditEntry
 from gateway.users import ROLE_LABELS
 from gateway.web.base import blueprint, city_names, filters, render
 from gateway.web.base import refused as refused_page
 from gateway.web.client import Answer
-from gateway.web.problem_titles import problem_title
 
 AUDIT_FILTERS = ("username", "city", "target", "outcome", "method", "status", "record", "via",
                  "request_id", "page")
-# What the request did, as the office says it (the filter still sends the method).
-METHOD_LABELS = {"POST": "新建或提交", "PUT": "修改（整体）", "PATCH": "修改", "DELETE": "删除",
-                 "GET": "读取"}
-VIA_LABELS = {"api": "接口", "web": "网页"}
 # Usernames, paths, records and request ids are records the administrator matches against, not
 # interface: shown as written, in <code> (format "code"), which the page scan leaves alone.
 AUDIT_COLUMNS = [
@@ -78,10 +80,8 @@ def _shown(row: dict[str, Any]) -> dict[str, Any]:
     row["role_label"] = ROLE_LABELS.get(row.get("role") or "", row.get("role"))
     target = row.get("target")
     row["target_name"] = "省级平台" if target == "province" else names.get(target or "", target)
-    row["outcome_label"] = OUTCOME_LABELS.get(row.get("outcome") or "", row.get("outcome"))
-    row["via_label"] = VIA_LABELS.get(row.get("via") or "", row.get("via"))
-    row["method_label"] = METHOD_LABELS.get(row.get("method") or "", row.get("method"))
-    row["reason_label"] = problem_title(row.get("reason"), row.get("status"))
+    # The outcome, operation, channel and reason come labelled from the API's rows
+    # (gateway.audit.AuditEntrySchema): the page and the export read alike.
     if row.get("service_path") and row.get("service_path") != row.get("path"):
         row["path"] = f"{row['path']} → {row['service_path']}"
     return row
