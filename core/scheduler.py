@@ -14,7 +14,8 @@ first-talk judgements, Sanming's yearly checks, Pingliang's red/yellow/blue) and
 cadence live. Every raise, change and clear writes its warning row and outbox event as usual;
 then the Idempotency-Keys older than their retention are deleted (``zhaoshang
 prune-idempotency-keys`` does the same by hand), and the outbox rows sent more than ``[events]
-outbox_keep_days`` ago are pruned (``zhaoshang relay prune``). Each job writes one log line
+outbox_keep_days`` ago are pruned (``zhaoshang relay prune``), and the ledger-import jobs untouched
+for 90 days are deleted (core.ledger_import.jobs). Each job writes one log line
 (``zhaoshang.scheduler``) saying what it did.
 """
 
@@ -75,9 +76,17 @@ def prune_sent_events(session: Session, city: City, today: dt.date) -> dict[str,
     return {"deleted": prune_outbox(session, city, utcnow())}
 
 
+def prune_import_jobs(session: Session, city: City, today: dt.date) -> dict[str, Any]:
+    """Delete the ledger-import jobs untouched for ``KEEP_DAYS`` (core.ledger_import.jobs)."""
+    from core.ledger_import.jobs import prune
+
+    return {"deleted": prune(session)}
+
+
 DAILY_JOBS = (ScheduledJob("warnings", "预警与超期研判重算", recompute_warnings),
               ScheduledJob("idempotency_keys", "清理过期的幂等键", prune_idempotency_keys),
-              ScheduledJob("outbox", "清理已发送的事件", prune_sent_events))
+              ScheduledJob("outbox", "清理已发送的事件", prune_sent_events),
+              ScheduledJob("import_jobs", "清理过期的导入任务", prune_import_jobs))
 
 
 class SchedulerMetrics:

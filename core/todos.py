@@ -15,8 +15,8 @@ The core's kinds (:data:`KIND_LABELS`):
 * ``objection`` — assessment objections the office has not answered yet, and for a clerk, a
   published result whose objection window is still open;
 * ``import_review`` — my ledger dry runs (background jobs, core.ledger_import.jobs) that found
-  problems or were never committed, until committed or discarded: they live in the city
-  service's memory, so only a list computed in that service's app has them.
+  problems or were never committed, until committed or discarded: rows of the city's database
+  (``import_jobs``), so they survive a restart and reach the reminder digest too.
 
 A city adds its own with the collected hook ``todo_items(city, session, identity)``
 (Pingliang's service requests of my unit, Sanming's legal-review items of my department).
@@ -126,7 +126,7 @@ def todo_items(session: Session, city: City, identity: Identity,
     found += _warnings(session, identity)
     found += _matters(session, identity)
     found += _objections(session, identity, today)
-    found += _imports(identity)
+    found += _imports(session, identity)
     found += city.call("todo_items", session=session, identity=identity)
     return sort_items(found)
 
@@ -273,18 +273,14 @@ def _objections(session: Session, identity: Identity, today: dt.date) -> list[To
         for run in runs]
 
 
-def _imports(identity: Identity) -> list[TodoItem]:
+def _imports(session: Session, identity: Identity) -> list[TodoItem]:
     """My dry runs awaiting review: to correct the ledger, or to commit it."""
-    from flask import current_app, has_app_context
-
     from core.ledger_import import KIND_LABELS as LEDGER_KINDS
-    from core.ledger_import.jobs import jobs_of
+    from core.ledger_import.jobs import awaiting_review
 
-    if not has_app_context():
-        return []  # a job lives in its city service's memory (a reminder run has none)
     items = []
-    for job in jobs_of(current_app).awaiting_review(identity.user):
-        problems = len(job.result.problems) if job.result is not None else 0
+    for job in awaiting_review(session, identity.user):
+        problems = len(job.problems)
         what = (f"试导入发现 {problems} 个问题，请修改台账后重新上传或放弃" if problems
                 else "试导入无误，尚未正式导入")
         items.append(TodoItem(

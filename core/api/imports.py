@@ -2,7 +2,8 @@
 
 The upload is a multipart form (``file``); ``kind`` and ``dry_run`` are query parameters.
 ``background=true`` answers 202 with a job whose progress ``GET /imports/jobs/<id>`` reports
-(the web's upload page); otherwise the answer is the result itself. See docs/interface-apis.md,
+(the web's upload page); otherwise the answer is the result itself. Jobs are rows of the city's
+database (core.ledger_import.jobs), so any replica answers them. See docs/interface-apis.md,
 "Importing ledgers".
 """
 
@@ -85,12 +86,17 @@ def commit_import_job(job_id: int):
     job = jobs_of(app).get(job_id, current_actor())
     if job is None:
         raise not_found("导入任务", job_id)
-    if job.result is None or job.result.problems:
+    if job.awaiting_review and not job.committable:
         raise Problem(409, "import.not_committable", "不能正式导入",
-                      "试导入尚未完成或仍有问题，请修改台账后重新上传")
+                      "试导入仍有问题，请修改台账后重新上传")
+    if job.status in ("running", "failed"):
+        raise Problem(409, "import.not_committable", "不能正式导入",
+                      "试导入尚未完成或已失败，请等待完成或重新上传")
+    # One conditional UPDATE: of two clicks or two replicas, only one commits (the other 409).
     started = jobs_of(app).commit(app, job)
     if started is None:
-        raise Problem(409, "import.not_committable", "不能正式导入", "该试导入已正式导入过")
+        raise Problem(409, "import.not_committable", "不能正式导入",
+                      "该试导入已正式导入或已放弃，不能再次正式导入")
     return jsonify(started.as_dict()), 202
 
 
@@ -101,7 +107,8 @@ def discard_import_job(job_id: int):
     job = jobs_of(current_app).get(job_id, current_actor())
     if job is None:
         raise not_found("导入任务", job_id)
-    if not jobs_of(current_app).discard(job):
+    discarded = jobs_of(current_app).discard(job)
+    if discarded is None:
         raise Problem(409, "import.not_discardable", "不能放弃",
                       "只有已完成、尚未正式导入的试导入可以放弃")
-    return jsonify(job.as_dict())
+    return jsonify(discarded.as_dict())

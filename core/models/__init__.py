@@ -18,7 +18,7 @@ from core.models.evaluations import (
     Expert,
 )
 from core.models.idempotency import IdempotentRequest
-from core.models.imports import ImportedRecord
+from core.models.imports import ImportedRecord, ImportJob
 from core.models.leads import Lead
 from core.models.matters import Matter, MatterCondition, WorkOrder
 from core.models.organisation import Intermediary, IntermediaryChange, Person, Unit
@@ -68,6 +68,6 @@ __all__ += ["ChainTarget"]
 
 __all__ += ["IdempotentRequest"]
 
-__all__ += ["ImportedRecord"]
+__all__ += ["ImportedRecord", "ImportJob"]
 
 __all__ += ["ReminderAttempt", "ReminderDelivery", "ReminderSubscription"]
