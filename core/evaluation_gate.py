@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from core.city import City
+    from core.ledger_import.layout import RecordSheet
     from core.models import Project
     from core.policy import Refusal
 
@@ -34,3 +35,12 @@ def transition_guard(
             continue
         refusals.extend(gate_refusals(session, form, project, target))
     return refusals
+
+
+@hookimpl(trylast=True)
+def ledger_record_sheets(city: City) -> list[RecordSheet]:
+    """The gate's records in a project ledger: every city with evaluation forms gets the
+    评价记录 sheet (``core.ledger_import.evaluation_sheet``), so a new city needs nothing."""
+    from core.ledger_import.evaluation_sheet import sheets
+
+    return sheets(city)

@@ -82,6 +82,8 @@ class ScoresRecord(BaseSchema):
 class StepComplete(BaseSchema):
     step = fields.String(required=True)
     opinion = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    decided_on = fields.Date(load_default=None, allow_none=True,
+                             metadata={"description": "决定日期（补录以往的决定时填写；空缺为今天）"})
     decision = fields.String(load_default=None, allow_none=True,
                              validate=validate.OneOf(list(DECISIONS)),
                              metadata={"description": "最后一步必填；中间步骤填 rejected 即终止"})

@@ -8,6 +8,7 @@ checked before anything is written, so bad input writes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -38,10 +39,11 @@ from core.models import (
     Expert,
     Project,
 )
-from core.permissions import DECIDER, ensure_permission
+from core.permissions import DECIDER, OFFICE, ensure_permission
 from core.policy import EvaluationForm, FieldProblem, Refusal
 from core.problems import Problem, invalid_input, refused
 from core.services.lookups import unit_by_code
+from core.time_order import business_date_problems, not_before
 
 if TYPE_CHECKING:
     from core.city import City
@@ -357,7 +359,8 @@ def _score_problems(evaluation: Evaluation, form: EvaluationForm,
 
 
 def complete_step(
-    session: Session, city: City, evaluation: Evaluation, data: dict[str, Any], actor: Actor
+    session: Session, city: City, evaluation: Evaluation, data: dict[str, Any], actor: Actor,
+    *, recorded: bool = False,
 ) -> Evaluation:
     """Complete the next step of the workflow with an opinion.
 
@@ -373,7 +376,7 @@ def complete_step(
                                           f"步骤 {step} 不在《{form.name}》的流程中，可选："
                                           f"{'、'.join(form.steps)}")])
     _ensure_open(evaluation)
-    if step in form.step_rules:
+    if step in form.step_rules and not recorded:  # a recorded one: ``record_decided``
         ensure_permission(form.step_rules[step], actor)
     expected = next_step(evaluation)
     if step != expected:
@@ -383,6 +386,10 @@ def complete_step(
                    f"不能直接进行“{step_label(form, step)}”")
         raise refused([Refusal("evaluation.step_order", message)])
     last = step == form.steps[-1]
+    if decision == "rejected" or last:
+        dated = decided_on_problems(session, city, evaluation, data.get("decided_on"), actor)
+        if dated:
+            raise invalid_input(dated)
     if last and decision is None:
         raise invalid_input([FieldProblem("decision", "evaluation.decision_required",
                                           f"“{step_label(form, step)}”须作出决定：通过或不通过")])
@@ -410,7 +417,7 @@ def _decide(session: Session, city: City, evaluation: Evaluation, form: Evaluati
             current: Outcome, decision: str, data: dict[str, Any], actor: Actor) -> None:
     evaluation.decision = decision
     evaluation.decided_by = actor.user
-    evaluation.decided_at = utcnow()
+    evaluation.decided_at = decided_instant(city, data.get("decided_on"))
     evaluation.result = current.result
     evaluation.rating = current.rating
     evaluation.passed = decision == "approved" and bool(current.passed)
@@ -429,6 +436,33 @@ def _decide(session: Session, city: City, evaluation: Evaluation, form: Evaluati
         "decided_by": actor.user})
 
 
+def decided_instant(city: City, on: dt.date | None) -> dt.datetime:
+    """The stored instant of a decision made on ``on`` (now when none is given, or today):
+    midday of that day on the city's clock, so its business date is ``on`` in any zone."""
+    now = utcnow()
+    if on is None or on >= city.clock.day_of(now):
+        return now
+    midday = dt.datetime.combine(on, dt.time(12), tzinfo=city.clock.zone)
+    return midday.astimezone(dt.UTC)
+
+
+def decided_on_problems(session: Session, city: City, evaluation: Evaluation,
+                        on: dt.date | None, actor: Actor) -> list[FieldProblem]:
+    """A past decision's date: a business date as any other (not ahead of today, not older
+    than ``max_backdate_days`` unless the office enters it), and not before the decision it
+    follows on the same form and subject (the latest decided one is the verdict that counts)."""
+    if on is None:
+        return []
+    problems = business_date_problems(city, "decided_on", on, actor, "决定日期")
+    earlier = latest_decided(session, evaluation.form_code, project_id=evaluation.project_id,
+                             enterprise_id=evaluation.enterprise_id)
+    if earlier is not None and earlier.id != evaluation.id and earlier.decided_at is not None:
+        problem = not_before("decided_on", on, city.clock.day_of(earlier.decided_at),
+                             label="决定日期", other_label=f"此前评估（编号 {earlier.id}）的决定日期")
+        problems += [problem] if problem else []
+    return problems
+
+
 def _keep_rating(session: Session, evaluation: Evaluation, letter: str, score: Any) -> None:
     rating = session.scalar(sa.select(EnterpriseRating).where(
         EnterpriseRating.enterprise_id == evaluation.enterprise_id,
@@ -440,7 +474,50 @@ def _keep_rating(session: Session, evaluation: Evaluation, letter: str, score: A
     rating.rating = letter
     rating.score = score
     rating.evaluation_id = evaluation.id
-    rating.rated_at = utcnow()
+    rating.rated_at = evaluation.decided_at or utcnow()
+
+
+def record_decided(
+    session: Session,
+    city: City,
+    data: dict[str, Any],
+    actor: Actor,
+    *,
+    project: Project | None = None,
+    enterprise: Enterprise | None = None,
+) -> Evaluation:
+    """A decided evaluation recorded in one go (a ledger's 评价记录 row): started, its evaluator
+    assigned as a named reviewer, their ``scores`` ({dimension: score}) recorded, and every step
+    of the form completed in order, the last with ``decision`` dated ``decided_on`` — each by the
+    same functions as by hand, so their validation, levels and refusals apply. A step reserved
+    to a role (``step_rules``) is completed by the office as the record of a decision taken
+    elsewhere: only the office may enter such a record (补录, as for other old dates)."""
+    form = form_for(city, data["form"], "project" if project is not None else "enterprise")
+    reserved = [step for step in form.steps if step in form.step_rules]
+    if reserved and actor.role not in OFFICE.roles:
+        names = "、".join(step_label(form, step) for step in reserved)
+        raise Problem(403, "forbidden_role", "无权操作",
+                      f"《{form.name}》的“{names}”须由市招商部门补录")
+    subject = Evaluation(form_code=form.code, project_id=getattr(project, "id", None),
+                         enterprise_id=getattr(enterprise, "id", None))
+    problems = decided_on_problems(session, city, subject, data["decided_on"], actor)
+    if problems:
+        raise invalid_input(problems)
+    evaluation = start_evaluation(session, city, {"form": form.code, "reviewers": [
+        {"name": data["evaluator"], "role": data.get("evaluator_role")}]}, actor,
+        project=project, enterprise=enterprise)
+    scores = [{"dimension": code, "score": score}
+              for code, score in (data.get("scores") or {}).items()]
+    if scores:
+        record_scores(session, city, evaluation, {
+            "reviewer_id": evaluation.reviewers[0].id, "scores": scores, "hard_refusals": []}, actor)
+    for step in form.steps:
+        last = step == form.steps[-1]
+        complete_step(session, city, evaluation, {
+            "step": step, "opinion": data.get("opinion") if last else None,
+            "decision": data["decision"] if last else None,
+            "decided_on": data["decided_on"]}, actor, recorded=True)
+    return evaluation
 
 
 def enterprise_ratings(session: Session, enterprise_id: int) -> list[EnterpriseRating]:

@@ -39,7 +39,7 @@ def reviews(number: int, on: str = "2024-02-20", items=LEGAL_ITEMS) -> list[dict
 
 
 def ledger(city, projects: list[dict], legal: list[dict]) -> bytes:
-    main, _funds, _milestones, sheet = sheets_of(city, "projects")
+    main, _funds, _milestones, sheet, *_evaluations = sheets_of(city, "projects")
     milestones = [{"台账编号": row["台账编号"], "节点": "开工", "计划日期": "2024-06-01"}
                   for row in projects]
     milestones += [{"台账编号": row["台账编号"], "节点": "竣工", "计划日期": "2025-06-01"}

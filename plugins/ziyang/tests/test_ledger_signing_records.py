@@ -18,7 +18,7 @@ RECORDS = {"台账编号": "ZY-1", "签署主体": "县（区）政府", "审查
 
 
 def upload(client, city, records, as_=None):
-    main, *_children, sheet = sheets_of(city, "projects")
+    main, *_children, sheet, _evaluations = sheets_of(city, "projects")
     row = {"台账编号": "ZY-1", "项目名称": "资阳台账项目", "企业名称": "资阳台账投资有限公司",
            "统一社会信用代码": credit_code(7400), "产业": "先进制造", "计划总投资（万元）": Decimal(50000),
            "招商单位": "雁江区", "当前阶段": "签约", "在谈日期": "2024-02-01", "签约日期": "2024-03-01",
