@@ -295,8 +295,10 @@ def _insert_raised(session: Session, raised: list[EarlyWarning]) -> None:
     table = EarlyWarning.__table__
     columns = [column.key for column in table.columns if column.key != "id"]
     rows = [{name: getattr(warning, name) for name in columns} for warning in raised]
+    # One row (a write's own warning) goes as a plain INSERT, not through executemany's
+    # batching; several in one multi-row statement, ids in the rows' order.
     ids = session.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True),
-                          rows).scalars().all()
+                          rows if len(rows) > 1 else rows[0]).scalars().all()
     for warning, warning_id in zip(raised, ids, strict=True):
         warning.id = warning_id
 
