@@ -95,6 +95,11 @@ def field_labels(city: City) -> dict[str, str]:
     return FIELD_LABELS | labels
 
 
+def list_fields(city: City) -> frozenset[str]:
+    """The city's own fields that hold a list (the ``list_fields`` hook)."""
+    return frozenset(city.call("list_fields"))
+
+
 def tier_labels(city: City) -> dict[str, str]:
     """Every tier's Chinese name: the city's plugins first, then the core's default."""
     labels: dict[str, str] = {}

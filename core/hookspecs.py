@@ -187,6 +187,17 @@ def field_labels(city: City) -> dict[str, str] | None:
 
 
 @hookspec
+def list_fields(city: City) -> list[str] | None:
+    """This city's own fields that hold a list (``attributes.service_team``: several names).
+
+    Read wherever a field is one cell of a spreadsheet: the project ledger's template and
+    import (``core.ledger_import``) split such a cell on 、，, into the list the API takes, and
+    the exports join a list with 、, so an export read back gives the same list. A field not
+    named is one value. Return the paths (as in ``field_labels``). Collected, flattened.
+    """
+
+
+@hookspec
 def transition_guard(
     city: City, project: Project, target: str, actor: str, session: Session
 ) -> list[Refusal] | None:

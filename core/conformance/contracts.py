@@ -119,6 +119,14 @@ def labels(result: Any) -> list[str]:
             if not isinstance(path, str) or not is_chinese(label)]
 
 
+def list_paths(result: Any) -> list[str]:
+    """``list_fields``: paths of the city's own fields (a ledger's column, an export's)."""
+    if not isinstance(result, list | tuple):
+        return [f"returns {type(result).__name__}, not a list of attributes.* paths"]
+    return [f"{path!r} is not a path of the city's own fields (attributes.…)" for path in result
+            if not isinstance(path, str) or not path.startswith("attributes.")]
+
+
 def evaluation_forms(result: Any) -> list[str]:
     def check(form: EvaluationForm) -> Iterable[str]:
         where = f"form {form.code!r}"
@@ -289,6 +297,7 @@ CITY_ONLY_CHECKS: dict[str, Check] = {
     "city_profile": profile,
     "field_labels": labels,
     "tier_labels": labels,
+    "list_fields": list_paths,
     "evaluation_forms": evaluation_forms,
     "warning_rules": warning_rules,
     "assessment_schemes": assessment_schemes,

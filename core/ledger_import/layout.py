@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 LEDGER_NO = "ledger_no"
 OPTIONS = "options"  # a column with choices of its own (``Column.options``)
+LIST = "list"  # a city's list field (``list_fields``): one cell, its items separated by 、，,
+LIST_SEPARATORS = ("、", "，", ",")
 CHOICE_VALUES = ("unit", "industry", "channel", "stage", "milestone", "introducer_kind")
 
 
@@ -29,7 +31,7 @@ CHOICE_VALUES = ("unit", "industry", "channel", "stage", "milestone", "introduce
 class Column:
     heading: str
     field: str
-    value: str = "text"  # text, date, money, attribute, or one of CHOICE_VALUES
+    value: str = "text"  # text, date, money, attribute, list, or one of CHOICE_VALUES
     required: bool = False
     note: str = ""
     # ``value == "options"``: the column's own choices, (code, Chinese name) pairs — a city's
@@ -158,10 +160,13 @@ SHEETS = {"leads": (LEADS,), "projects": (PROJECTS, FUNDS, MILESTONES),
 
 
 def city_field_columns(city: City) -> tuple[Column, ...]:
-    """The city's own project fields (``attributes.*`` with a label from ``field_labels``)."""
-    from core.gates import field_labels
+    """The city's own project fields (``attributes.*`` with a label from ``field_labels``); a
+    field the city declares a list (``list_fields``) is a cell of names separated by 、."""
+    from core.gates import field_labels, list_fields
 
-    return tuple(Column(label, path, "attribute")
+    lists = list_fields(city)
+    return tuple(Column(label, path, LIST if path in lists else "attribute",
+                        note="多个以顿号（、）分隔" if path in lists else "")
                  for path, label in field_labels(city).items() if path.startswith("attributes."))
 
 

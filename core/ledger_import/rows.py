@@ -23,6 +23,8 @@ from core.identity import Actor
 from core.ledger_import.layout import (
     CHOICE_VALUES,
     LEDGER_NO,
+    LIST,
+    LIST_SEPARATORS,
     OPTIONS,
     STAGE_DATE_COLUMNS,
     Column,
@@ -157,6 +159,14 @@ def text_of(value: Any) -> str:
     return str(value)
 
 
+def list_items(text: str) -> list[str]:
+    """A list field's cell (``张三、李四``; a comma too) as the list the API takes: the export
+    writes a list joined by 、, so it reads back the same."""
+    for separator in LIST_SEPARATORS[1:]:
+        text = text.replace(separator, LIST_SEPARATORS[0])
+    return [item.strip() for item in text.split(LIST_SEPARATORS[0]) if item.strip()]
+
+
 def _cell(ctx: Context, column: Column, value: Any, where: Located) -> tuple[Any, list]:
     """A cell as the request body holds it, or the problem with it."""
     if column.value in CHOICE_VALUES or column.value == OPTIONS:
@@ -172,6 +182,8 @@ def _cell(ctx: Context, column: Column, value: Any, where: Located) -> tuple[Any
                                     f"单元格“{value}”是公式，导入按文本读取、不计算公式；请填写{what}")]
     if column.value == "date" and isinstance(value, dt.datetime):
         return value.date().isoformat(), []
+    if column.value == LIST:
+        return list_items(text_of(value)), []
     if column.value == "attribute":
         if isinstance(value, Decimal):
             return (int(value) if value == value.to_integral() else str(value)), []

@@ -14,6 +14,7 @@ from plugins.lanzhou import (
     evaluations,
     fault_tolerance,
     key_projects,
+    ledger_sheets,
     pages,
     recognition,
     rewards,
@@ -110,6 +111,11 @@ def transition_guard(city: Any, project: Any, target: str, actor: str, session: 
 @hookimpl
 def evaluation_forms(city: Any) -> list:
     return evaluations.forms(city)
+
+
+@hookimpl
+def ledger_record_sheets(city: Any) -> list:
+    return ledger_sheets.sheets(city)
 
 
 @hookimpl

@@ -59,6 +59,11 @@ def field_labels(city: Any) -> dict[str, str]:
 
 
 @hookimpl
+def list_fields(city: Any) -> list[str]:
+    return [baozhua.TEAM_FIELD]
+
+
+@hookimpl
 def evaluation_forms(city: Any) -> list:
     return evaluation.forms(city)
 
