@@ -24,6 +24,7 @@ from core.toolkit import (
     Refusal,
     check_intermediary,
     invalid_input,
+    not_in_future,
     record_event,
     refused,
     unit_by_code,
@@ -62,6 +63,10 @@ def register(session: Any, city: Any, project: Project, data: dict[str, Any],
         problems = check_intermediary(session, intermediary_id)
         if problems:
             raise invalid_input(problems)
+    registered_on = data.get("registered_on") or city.clock.today()
+    future = not_in_future(city, "registered_on", registered_on, "报备日期")
+    if future:
+        raise invalid_input([future])
     row = registration_of(session, project.id)
     if row is not None and row.status != "refused":
         raise refused([Refusal("lanzhou.registration.exists",
@@ -72,7 +77,7 @@ def register(session: Any, city: Any, project: Project, data: dict[str, Any],
         session.add(row)
     row.introducing_unit = introducing
     row.intermediary_id = intermediary_id
-    row.registered_on = data.get("registered_on") or city.clock.today()
+    row.registered_on = registered_on
     row.registered_by = actor.user
     row.note = data.get("note")
     row.status, row.decided_on, row.decided_by, row.decision_note = "registered", None, None, None
@@ -93,6 +98,7 @@ def decide(session: Any, city: Any, row: Registration, data: dict[str, Any],
     if not data["recognised"] and not data.get("note"):
         problems.append(FieldProblem("note", "registration.reason_missing", "不予认定须说明理由"))
     decided_on = data.get("decided_on") or city.clock.today()
+    problems += [p for p in [not_in_future(city, "decided_on", decided_on, "认定日期")] if p]
     if decided_on < row.registered_on:
         problems.append(FieldProblem("decided_on", "registration.decided_before_registered",
                                      f"认定日期不能早于报备日期（{row.registered_on}）"))

@@ -3,6 +3,7 @@ recognised projects earn credit (Seed 三(三)3)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from core.models import Intermediary
@@ -184,3 +185,25 @@ def test_a_recognition_changes_only_explicitly_with_a_reason_and_the_change_is_k
     # Turning the decision (不予认定) withholds the credit altogether, on the record too.
     call(client, "POST", path, {"recognised": False, "reason": "中介协议系事后补签"}, 201)
     assert Decimal(_ranking(client)["qilihe"]["values"]["signed_amount"]) == 0
+
+
+def test_neither_a_registration_nor_its_recognition_may_be_dated_in_the_future(app, client):
+    """A registration dated ahead would pass the signing gate on a day it had not happened."""
+    today = app.extensions["zhaoshang"].city.clock.today()
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    project = new_project(client)
+    ahead = client.post(f"/lanzhou/projects/{project['id']}/registration",
+                        json={"registered_on": tomorrow})
+    assert ahead.status_code == 400
+    assert [(e["field"], e["code"]) for e in ahead.json["errors"]] == [
+        ("registered_on", "date.in_future")]
+    assert "不能填写将来的日期" in ahead.json["errors"][0]["message"]
+    assert client.get(f"/lanzhou/projects/{project['id']}/registration").status_code == 404
+    row = call(client, "POST", f"/lanzhou/projects/{project['id']}/registration", {}, 201)
+    decided = client.post(f"/lanzhou/registrations/{row['id']}/decision",
+                          json={"recognised": True, "decided_on": tomorrow})
+    assert decided.status_code == 400
+    assert [(e["field"], e["code"]) for e in decided.json["errors"]] == [
+        ("decided_on", "date.in_future")]
+    assert call(client, "GET", f"/lanzhou/projects/{project['id']}/registration")["status"] == (
+        "registered")
