@@ -134,12 +134,15 @@ def five_fixed(demo: Any, project: Project, person: str, team: str | None = None
 def register_and_recognise(demo: Any, project: Project, *, recognised: bool | None,
                            on: dt.date | None = None) -> None:
     """报备 by the project's unit; the office decides (``None``: not yet)."""
-    day = on or demo.today
+    # The clock's day, not the demo's: a project prepared inside ``demo.on_day`` registers on
+    # the day it is prepared, which a registration dated later than that day would not be.
+    today = demo.city.clock.today()
+    day = on or today
     row = recognition.register(demo.session, demo.city, project,
                                {"registered_on": day, "note": "引进单位、中介人如实报备"}, SYSTEM)
     if recognised is not None:
         recognition.decide(demo.session, demo.city, row, {
-            "recognised": recognised, "decided_on": min(day + dt.timedelta(days=5), demo.today),
+            "recognised": recognised, "decided_on": min(day + dt.timedelta(days=5), today),
             "note": None if recognised else "中介人无法提供居间服务凭证"}, OFFICE)
 
 
