@@ -16,25 +16,13 @@ from openpyxl import load_workbook
 from core.models import ImportedRecord, Project, ProjectChange
 from core.toolkit import hookimpl
 from tests.support.cities import make_city
-from tests.support.ledgers import project_ledger, project_rows, workbook
+from tests.support.ledgers import listed, project_ledger, project_rows, upload, workbook
 from tests.support.records import row_counts
 
 TABLES = ("projects", "enterprises", "milestones", "fund_tranches", "stage_transitions",
           "project_changes", "imported_records", "leads", "intermediaries")
 MISTAKES = {1: "unknown_unit", 3: "date_order", 6: "future_date", 8: "negative_amount",
             9: "duplicate_enterprise", 10: "formula"}
-
-
-def upload(client, content, kind="projects", commit=False, as_=None, name="东区项目台账.xlsx"):
-    query = f"/imports?kind={kind}&dry_run={'false' if commit else 'true'}"
-    response = client.post(query, data={"file": (io.BytesIO(content), name)},
-                           content_type="multipart/form-data", as_=as_)
-    assert response.status_code == 200, response.json
-    return response.json
-
-
-def listed(result):
-    return [(p["sheet"], p["row"], p["column"], p["code"]) for p in result["problems"]]
 
 
 def test_a_ledger_with_mistakes_is_refused_with_the_exact_list_and_writes_nothing(app, client):

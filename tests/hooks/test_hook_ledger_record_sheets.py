@@ -21,7 +21,7 @@ from core.toolkit import (
     not_in_future,
 )
 from tests.support.cities import make_city
-from tests.support.ledgers import child_rows, project_rows, workbook
+from tests.support.ledgers import child_rows, listed, project_rows, upload, workbook
 
 TITLE = "董事会决议"
 
@@ -78,18 +78,6 @@ def ledger(rows, board):
 def board_rows(rows, on="2024-02-20", decision="同意"):
     return [{"台账编号": row["台账编号"], "决议": decision, "决议日期": on}
             for row in rows if row["当前阶段"] in ("签约", "开工")]
-
-
-def upload(client, content, commit=False, as_=None):
-    response = client.post(f"/imports?kind=projects&dry_run={'false' if commit else 'true'}",
-                           data={"file": (io.BytesIO(content), "台账.xlsx")},
-                           content_type="multipart/form-data", as_=as_)
-    assert response.status_code == 200, response.json
-    return response.json
-
-
-def listed(result):
-    return [(p["sheet"], p["row"], p["column"], p["code"]) for p in result["problems"]]
 
 
 def test_hook_ledger_record_sheets_imports_signed_projects_with_their_records(client_for):

@@ -92,3 +92,23 @@ def project_ledger(count: int, errors: dict[int, str] | None = None,
         (FUNDS.title, [column.heading for column in FUNDS.columns], funds),
         (MILESTONES.title, [column.heading for column in MILESTONES.columns], milestones),
     ])
+
+
+def upload(client: Any, content: bytes, kind: str = "projects", commit: bool = False,
+           as_: Any = None, name: str = "东区项目台账.xlsx") -> dict[str, Any]:
+    """``POST /imports`` of ``content`` as a city's test client sends it: a dry run unless
+    ``commit``; the answer's body (200 whatever the ledger's problems)."""
+    query = f"/imports?kind={kind}&dry_run={'false' if commit else 'true'}"
+    response = client.post(query, data={"file": (io.BytesIO(content), name)},
+                           content_type="multipart/form-data", as_=as_)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+PROBLEM_FIELDS = ("sheet", "row", "column", "code")
+WITH_MESSAGE = (*PROBLEM_FIELDS, "message")
+
+
+def listed(result: dict[str, Any], fields: tuple[str, ...] = PROBLEM_FIELDS) -> list[tuple]:
+    """An import's problems as tuples of ``fields``, in the answer's order."""
+    return [tuple(problem[field] for field in fields) for problem in result["problems"]]

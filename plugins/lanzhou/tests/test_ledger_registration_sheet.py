@@ -5,11 +5,11 @@ the reason the transition gives by hand (docs/cities/lanzhou.md, "Importing a le
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from core.ledger_import.layout import sheets_of
-from tests.support.ledgers import workbook
+from tests.support.ledgers import WITH_MESSAGE, upload, workbook
+from tests.support.ledgers import listed as listed_problems
 from tests.support.records import credit_code, row_counts
 
 TABLES = ("projects", "stage_transitions", "imported_records", "evaluations",
@@ -52,17 +52,8 @@ def ledger(city, projects: list[dict], registrations: list[dict], evaluated: lis
           for title, rows in (("报备认定", registrations), ("评价记录", evaluated)))])
 
 
-def upload(client, content, commit=False, as_=None):
-    query = f"/imports?kind=projects&dry_run={'false' if commit else 'true'}"
-    response = client.post(query, data={"file": (io.BytesIO(content), "城关区项目台账.xlsx")},
-                           content_type="multipart/form-data", as_=as_)
-    assert response.status_code == 200, response.json
-    return response.json
-
-
 def listed(result):
-    return [(p["sheet"], p["row"], p["column"], p["code"], p["message"])
-            for p in result["problems"]]
+    return listed_problems(result, WITH_MESSAGE)
 
 
 def test_signed_and_started_projects_import_with_registration_and_evaluations(client, app, city):

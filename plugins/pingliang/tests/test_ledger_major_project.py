@@ -5,11 +5,10 @@ evaluation (the core's 评价记录 sheet); without them it is refused as by han
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from core.ledger_import.layout import sheets_of
-from tests.support.ledgers import workbook
+from tests.support.ledgers import upload, workbook
 from tests.support.records import credit_code, row_counts
 
 TABLES = ("projects", "stage_transitions", "imported_records", "evaluations", "project_changes",
@@ -44,14 +43,6 @@ def ledger(city, projects: list[dict], evaluations: list[dict]) -> bytes:
         ("项目", [column.heading for column in sheets["项目"].columns], projects),
         ("节点", ["台账编号", "节点", "计划日期", "实际日期"], milestones),
         ("评价记录", [column.heading for column in sheets["评价记录"].columns], evaluations)])
-
-
-def upload(client, content, commit=False, name="崇信县项目台账.xlsx"):
-    query = f"/imports?kind=projects&dry_run={'false' if commit else 'true'}"
-    response = client.post(query, data={"file": (io.BytesIO(content), name)},
-                           content_type="multipart/form-data")
-    assert response.status_code == 200, response.json
-    return response.json
 
 
 def test_a_major_project_imports_signed_and_started_with_team_and_evaluation(client, app, city):

@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 
 from core.ledger_import.layout import sheets_of
 from plugins.sanming.tests.conftest import LEGAL_ITEMS
-from tests.support.ledgers import workbook
+from tests.support.ledgers import WITH_MESSAGE, upload, workbook
+from tests.support.ledgers import listed as listed_problems
 from tests.support.records import credit_code, row_counts
 
 ITEM_NAMES = {"environment": "环保", "safety": "安全", "land": "用地", "forest": "林地"}
@@ -50,17 +51,8 @@ def ledger(city, projects: list[dict], legal: list[dict]) -> bytes:
         (sheet.title, [column.heading for column in sheet.columns], legal)])
 
 
-def upload(client, content, commit=False, as_=None):
-    query = f"/imports?kind=projects&dry_run={'false' if commit else 'true'}"
-    response = client.post(query, data={"file": (io.BytesIO(content), "永安项目台账.xlsx")},
-                           content_type="multipart/form-data", as_=as_)
-    assert response.status_code == 200, response.json
-    return response.json
-
-
 def listed(result):
-    return [(p["sheet"], p["row"], p["column"], p["code"], p["message"])
-            for p in result["problems"]]
+    return listed_problems(result, WITH_MESSAGE)
 
 
 def test_signed_and_started_projects_import_with_their_legal_account(client, app, city):

@@ -5,11 +5,10 @@ the review it is refused with the gate's reason, as by hand (docs/cities/ziyang.
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from core.ledger_import.layout import sheets_of
-from tests.support.ledgers import workbook
+from tests.support.ledgers import upload, workbook
 from tests.support.records import credit_code, row_counts
 
 TABLES = ("projects", "stage_transitions", "imported_records", "evaluations", "outbox")
@@ -48,14 +47,6 @@ def ledger(city, projects: list[dict], records: list[dict], reviews: list[dict])
         ("节点", ["台账编号", "节点", "计划日期", "实际日期"], milestones),
         *((title, [column.heading for column in sheets[title].columns], rows)
           for title, rows in (("签约前置记录", records), ("评价记录", reviews)))])
-
-
-def upload(client, content, commit=False, as_=None):
-    query = f"/imports?kind=projects&dry_run={'false' if commit else 'true'}"
-    response = client.post(query, data={"file": (io.BytesIO(content), "雁江区项目台账.xlsx")},
-                           content_type="multipart/form-data", as_=as_)
-    assert response.status_code == 200, response.json
-    return response.json
 
 
 def test_a_major_project_imports_signed_and_started_with_its_records_and_review(
