@@ -41,7 +41,8 @@ def test_hook_web_pages_are_served_in_plugin_order_first_code_wins(client_for):
     assert pages[0] == {
         "code": "board", "title": "项目看板", "description": "", "roles": ["officer", "leader"],
         "shown_on": ["menu"], "forms": [],
-        "filters": [{"name": "month", "label": "月份", "kind": "month", "default": None}],
+        "filters": [{"name": "month", "label": "月份", "kind": "month", "default": None,
+                     "choices": []}],
         "sections": [{
             "title": "本月项目", "source": "reports/board", "rows": "rows",
             "export": "reports/board.xlsx",
