@@ -112,3 +112,21 @@ WITH_MESSAGE = (*PROBLEM_FIELDS, "message")
 def listed(result: dict[str, Any], fields: tuple[str, ...] = PROBLEM_FIELDS) -> list[tuple]:
     """An import's problems as tuples of ``fields``, in the answer's order."""
     return [tuple(problem[field] for field in fields) for problem in result["problems"]]
+
+
+def city_project_ledger(city: Any, projects: list[dict[str, Any]],
+                        records: dict[str, list[dict[str, Any]]],
+                        milestone_kinds: tuple[str, ...] = ("开工", "竣工")) -> bytes:
+    """A project ledger in ``city``'s own template: the projects, each with its planned
+    milestones of ``milestone_kinds`` (2025-06-01), and the rows of the city's record sheets
+    (``records``: sheet title → rows), every heading as the city's template declares it."""
+    from core.ledger_import.layout import sheets_of
+
+    sheets = {sheet.title: sheet for sheet in sheets_of(city, "projects")}
+    milestones = [{"台账编号": row["台账编号"], "节点": kind, "计划日期": "2025-06-01"}
+                  for row in projects for kind in milestone_kinds]
+    return workbook([
+        ("项目", [column.heading for column in sheets["项目"].columns], projects),
+        ("节点", ["台账编号", "节点", "计划日期", "实际日期"], milestones),
+        *((title, [column.heading for column in sheets[title].columns], rows)
+          for title, rows in records.items())])

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from core.ledger_import.layout import sheets_of
-from tests.support.ledgers import WITH_MESSAGE, upload, workbook
+from tests.support.ledgers import WITH_MESSAGE, city_project_ledger, upload
 from tests.support.ledgers import listed as listed_problems
 from tests.support.records import credit_code, row_counts
 
@@ -42,14 +41,7 @@ def evaluations(number: int) -> list[dict]:
 
 
 def ledger(city, projects: list[dict], registrations: list[dict], evaluated: list[dict]) -> bytes:
-    sheets = {sheet.title: sheet for sheet in sheets_of(city, "projects")}
-    milestones = [{"台账编号": row["台账编号"], "节点": kind, "计划日期": "2025-06-01"}
-                  for row in projects for kind in ("开工", "竣工")]
-    return workbook([
-        ("项目", [column.heading for column in sheets["项目"].columns], projects),
-        ("节点", ["台账编号", "节点", "计划日期", "实际日期"], milestones),
-        *((title, [column.heading for column in sheets[title].columns], rows)
-          for title, rows in (("报备认定", registrations), ("评价记录", evaluated)))])
+    return city_project_ledger(city, projects, {"报备认定": registrations, "评价记录": evaluated})
 
 
 def listed(result):

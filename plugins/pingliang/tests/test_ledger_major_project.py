@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from core.ledger_import.layout import sheets_of
-from tests.support.ledgers import upload, workbook
+from tests.support.ledgers import city_project_ledger, upload
 from tests.support.records import credit_code, row_counts
 
 TABLES = ("projects", "stage_transitions", "imported_records", "evaluations", "project_changes",
@@ -36,13 +35,7 @@ def evaluation(number: int) -> dict:
 
 
 def ledger(city, projects: list[dict], evaluations: list[dict]) -> bytes:
-    sheets = {sheet.title: sheet for sheet in sheets_of(city, "projects")}
-    milestones = [{"台账编号": row["台账编号"], "节点": kind, "计划日期": "2025-06-01"}
-                  for row in projects for kind in ("开工", "竣工")]
-    return workbook([
-        ("项目", [column.heading for column in sheets["项目"].columns], projects),
-        ("节点", ["台账编号", "节点", "计划日期", "实际日期"], milestones),
-        ("评价记录", [column.heading for column in sheets["评价记录"].columns], evaluations)])
+    return city_project_ledger(city, projects, {"评价记录": evaluations})
 
 
 def test_a_major_project_imports_signed_and_started_with_team_and_evaluation(client, app, city):

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from core.ledger_import.layout import sheets_of
-from tests.support.ledgers import upload, workbook
+from tests.support.ledgers import city_project_ledger, upload
 from tests.support.records import credit_code, row_counts
 
 TABLES = ("projects", "stage_transitions", "imported_records", "evaluations", "outbox")
@@ -39,14 +38,8 @@ def review(number: int) -> dict:
 
 
 def ledger(city, projects: list[dict], records: list[dict], reviews: list[dict]) -> bytes:
-    sheets = {sheet.title: sheet for sheet in sheets_of(city, "projects")}
-    milestones = [{"台账编号": row["台账编号"], "节点": kind, "计划日期": "2025-06-01"}
-                  for row in projects for kind in ("开工", "竣工", "投产")]
-    return workbook([
-        ("项目", [column.heading for column in sheets["项目"].columns], projects),
-        ("节点", ["台账编号", "节点", "计划日期", "实际日期"], milestones),
-        *((title, [column.heading for column in sheets[title].columns], rows)
-          for title, rows in (("签约前置记录", records), ("评价记录", reviews)))])
+    return city_project_ledger(city, projects, {"签约前置记录": records, "评价记录": reviews},
+                               milestone_kinds=("开工", "竣工", "投产"))
 
 
 def test_a_major_project_imports_signed_and_started_with_its_records_and_review(
