@@ -329,5 +329,6 @@ __all__ += ["TodoIdentity", "TodoItem", "todo_urgency"]
 # hook, core.ledger_import): the sheet, its columns, and the choices a column names by name.
 # isort: split
 from core.ledger_import.layout import LEDGER_NO, OPTIONS, Column, RecordSheet  # noqa: E402
+from core.ledger_import.rows import list_items  # noqa: E402
 
-__all__ += ["LEDGER_NO", "OPTIONS", "Column", "RecordSheet"]
+__all__ += ["LEDGER_NO", "OPTIONS", "Column", "RecordSheet", "list_items"]

@@ -159,12 +159,13 @@ def text_of(value: Any) -> str:
     return str(value)
 
 
-def list_items(text: str) -> list[str]:
+def list_items(text: str, separators: tuple[str, ...] = LIST_SEPARATORS) -> list[str]:
     """A list field's cell (``张三、李四``; a comma too) as the list the API takes: the export
-    writes a list joined by 、, so it reads back the same."""
-    for separator in LIST_SEPARATORS[1:]:
-        text = text.replace(separator, LIST_SEPARATORS[0])
-    return [item.strip() for item in text.split(LIST_SEPARATORS[0]) if item.strip()]
+    writes a list joined by 、, so it reads back the same. A plugin whose field accepts more
+    separators (Ziyang's 审查范围 also takes ；) passes its own."""
+    for separator in separators[1:]:
+        text = text.replace(separator, separators[0])
+    return [item.strip() for item in text.split(separators[0]) if item.strip()]
 
 
 def _cell(ctx: Context, column: Column, value: Any, where: Located) -> tuple[Any, list]:

@@ -24,6 +24,7 @@ from core.toolkit import (
     BaseSchema,
     Column,
     RecordSheet,
+    list_items,
     update_project,
 )
 from plugins.ziyang.signing import LEGAL_CONCLUSIONS, LEGAL_SCOPES, MEETING_DECISIONS, SIGNATORIES
@@ -34,11 +35,9 @@ SCOPE_SEPARATORS = ("、", "，", ",", "；", ";")
 
 def scope_codes(text: str) -> list[str | None]:
     """The scopes a cell names (separated by 、 or a comma): each name's code, None if unknown."""
-    for separator in SCOPE_SEPARATORS[1:]:
-        text = text.replace(separator, SCOPE_SEPARATORS[0])
     names = {name: code for code, name in LEGAL_SCOPES.items()}
-    return [names.get(part.strip(), part.strip() if part.strip() in LEGAL_SCOPES else None)
-            for part in text.split(SCOPE_SEPARATORS[0]) if part.strip()]
+    return [names.get(part, part if part in LEGAL_SCOPES else None)
+            for part in list_items(text, SCOPE_SEPARATORS)]
 
 
 def _office(description: str) -> dict[str, Any]:
