@@ -44,6 +44,7 @@ from province.config import ProvinceConfig
 from province.consumer_metrics import ConsumerMetrics
 from province.dead_letter_topic import DeadLetterPublisher
 from province.dead_letters import set_aside
+from province.group_assignment import GapNotingRangeAssignor
 from province.header_names import read_header_names_losslessly
 from province.models import PartitionPosition
 from province.records import BadRecord, RawRecord, read_event
@@ -57,7 +58,8 @@ PUBLISH_EVERY = 30.0  # seconds: dead letters not yet on the dead-letter topic a
 PRUNE_EVERY = 3600.0  # seconds between inbox prunings (province.pruning)
 
 
-def kafka_consumer(config: ProvinceConfig, listener: Any = None, **overrides: Any) -> Any:
+def kafka_consumer(config: ProvinceConfig, listener: Any = None,
+                   assignor: GapNotingRangeAssignor | None = None, **overrides: Any) -> Any:
     """The province's group consumer: offsets committed by hand, from the earliest record."""
     from kafka import KafkaConsumer
 
@@ -73,6 +75,8 @@ def kafka_consumer(config: ProvinceConfig, listener: Any = None, **overrides: An
         "reconnect_backoff_max_ms": 2_000,
         "request_timeout_ms": 30_000,
     }
+    if assignor is not None:
+        settings["partition_assignment_strategy"] = [assignor]
     settings.update(overrides)
     consumer = KafkaConsumer(**settings)
     read_header_names_losslessly(consumer)  # a header name that is not UTF-8: a dead letter
@@ -124,16 +128,15 @@ class ProvinceConsumer:
         installed_catalogue()
         self.config = config
         self.sessions = sessions
+        # What this member, as the group's leader, could not assign (see _rejoin_if_left_out).
+        self.assignor = GapNotingRangeAssignor()
         self.consumer_factory = consumer_factory or (
-            lambda: kafka_consumer(config, listener=self._listener()))
+            lambda: kafka_consumer(config, listener=self._listener(), assignor=self.assignor))
         self.publisher = publisher or DeadLetterPublisher(config, sessions)
         self.applied = 0  # events newly applied by this consumer
         self.dead_lettered = 0  # records this consumer set aside
         self.metrics = ConsumerMetrics(config.city_of_topic)  # served by --metrics-port
         self._consumer: Any = None
-        self._left_out_since: float | None = None  # when a topic was first seen left out
-        self._topics_at_join: set[str] = set()  # topics with partitions at the last assignment
-        self._assigned_anew = False  # set by the rebalance listener
 
     @property
     def consumer(self) -> Any:
@@ -154,8 +157,6 @@ class ProvinceConsumer:
                 pass
 
             def on_partitions_assigned(self, assigned: Any) -> None:
-                # Read the metadata after the poll (this runs on kafka-python's IO thread).
-                owner._assigned_anew = True
                 try:
                     with owner.sessions() as session:
                         positions = load_positions(session, {(tp.topic, tp.partition)
@@ -198,34 +199,20 @@ class ProvinceConsumer:
             self.publish_dead_letters()
         return len(raws)
 
-    def _topics_with_partitions(self, consumer: Any) -> set[str]:
-        return {topic for topic in self.config.topics if consumer.partitions_for_topic(topic)}
-
     def _rejoin_if_left_out(self, consumer: Any) -> None:
-        """Start over with a fresh membership when a city topic has had partitions for longer
-        than two session timeouts and the group's last assignment was made without it.
+        """Start over with a fresh membership when the group's last assignment, made by this
+        member as its leader, left out a topic that now has partitions.
 
         kafka-python may form the group before a topic's metadata arrives (a city's relay
-        creates its topic on its first run) and then not rebalance when it does: the province
-        would never read that city. Rejoining the same group costs the others one rebalance.
+        creates its topic on its first run, or the metadata answer is simply late) and then not
+        rebalance when it does (:mod:`province.group_assignment`): the province would never
+        read that city. Rejoining the same group costs the others one rebalance.
         """
-        if self._assigned_anew:
-            self._assigned_anew = False
-            self._topics_at_join = self._topics_with_partitions(consumer)
-        missing = self._topics_with_partitions(consumer) - self._topics_at_join
-        if not missing:
-            self._left_out_since = None
-            return
-        now = time.monotonic()
-        if self._left_out_since is None:
-            self._left_out_since = now
-            return
-        patience = 2 * self.config.consumer_settings["session_timeout_ms"] / 1000
-        if now - self._left_out_since >= patience:
-            log.warning("topics %s have partitions but were not in the group's assignment for "
-                        "%.0fs; rejoining", ", ".join(sorted(missing)), now - self._left_out_since)
-            self._left_out_since = None
-            self._topics_at_join = set()
+        missing = {topic for topic in self.assignor.assigned_without
+                   if consumer.partitions_for_topic(topic)}
+        if missing:
+            log.warning("topics %s have partitions but the group's assignment was made without "
+                        "them; rejoining", ", ".join(sorted(missing)))
             self.close()
 
     def _rewind(self, firsts: dict[Any, int]) -> None:
@@ -373,6 +360,7 @@ class ProvinceConsumer:
 
     def close(self) -> None:
         consumer, self._consumer = self._consumer, None
+        self.assignor.forget()
         if consumer is not None:
             try:
                 consumer.close(autocommit=False)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import province.consumer as consumer_module
 from province.config import build_config
 from province.consumer import ProvinceConsumer
+from province.group_assignment import GapNotingRangeAssignor
 from tests.events.support import province_config
 
 
@@ -31,7 +33,7 @@ class LeftOut:
 
 
 def run_for(seconds: float, partitions: set[int] | None, monkeypatch,
-            known: set[str] | None = None) -> list[LeftOut]:
+            assigned_without: set[str] | None = None) -> list[LeftOut]:
     config = build_config(province_config("zs", ["alpha"], "127.0.0.1:1", "sqlite://"))
     made: list[LeftOut] = []
 
@@ -42,22 +44,46 @@ def run_for(seconds: float, partitions: set[int] | None, monkeypatch,
     clock = {"now": 1000.0}
     monkeypatch.setattr(consumer_module.time, "monotonic", lambda: clock["now"])
     consumer = ProvinceConsumer(config, sessions=None, consumer_factory=factory)  # type: ignore[arg-type]
-    consumer._topics_at_join = set(known or ())  # what the last assignment knew
+    consumer.assignor.assigned_without = set(assigned_without or ())  # the leader's last assignment
     while clock["now"] < 1000.0 + seconds:
         consumer.poll_once(timeout_ms=0)
         clock["now"] += 1.0
     return made
 
 
-def test_a_consumer_left_without_partitions_rejoins_after_two_session_timeouts(monkeypatch):
-    made = run_for(25, {0, 1, 2}, monkeypatch)  # session timeout 10 s: patience 20 s
-    assert made[0].closed and len(made) == 2
+def test_a_leader_that_assigned_without_a_topic_rejoins_once_it_has_partitions(monkeypatch):
+    made = run_for(5, {0, 1, 2}, monkeypatch, assigned_without={"zs.alpha"})
+    assert made[0].closed and len(made) == 2  # once: the new membership starts with no gap
 
 
-def test_it_waits_while_the_topics_have_no_partitions_or_within_its_patience(monkeypatch):
-    assert len(run_for(60, None, monkeypatch)) == 1
-    assert len(run_for(15, {0}, monkeypatch)) == 1
+def test_it_waits_while_the_left_out_topic_has_no_partitions(monkeypatch):
+    assert len(run_for(60, None, monkeypatch, assigned_without={"zs.alpha"})) == 1
 
 
-def test_a_consumer_whose_assignment_knew_the_topic_stays(monkeypatch):
-    assert len(run_for(60, {0}, monkeypatch, known={"zs.alpha"})) == 1
+def test_a_consumer_whose_assignment_knew_every_topic_stays(monkeypatch):
+    assert len(run_for(60, {0}, monkeypatch)) == 1
+
+
+class Cluster:
+    def __init__(self, partitions: dict[str, set[int]]) -> None:
+        self.partitions = partitions
+
+    def partitions_for_topic(self, topic: str) -> set[int] | None:
+        return self.partitions.get(topic)
+
+
+def member(member_id: str, topics: list[str]) -> Any:
+    return SimpleNamespace(member_id=member_id, group_instance_id=None,
+                           metadata=SimpleNamespace(topics=topics, user_data=b""))
+
+
+def test_the_assignor_notes_the_topics_it_found_without_partitions_and_assigns_the_rest():
+    assignor = GapNotingRangeAssignor()
+    members = [member("m1", ["zs.alpha", "zs.beta"]), member("m2", ["zs.alpha", "zs.beta"])]
+    assignment = assignor.assign(Cluster({"zs.alpha": {0, 1}}), members)
+    assert assignor.assigned_without == {"zs.beta"}
+    assert [(tp.topic, tp.partition) for tp in assignment["m1"].partitions()] == [("zs.alpha", 0)]
+    assert [(tp.topic, tp.partition) for tp in assignment["m2"].partitions()] == [("zs.alpha", 1)]
+
+    assignor.assign(Cluster({"zs.alpha": {0, 1}, "zs.beta": {0}}), members)
+    assert assignor.assigned_without == set()
