@@ -55,6 +55,10 @@ def json_text(value: object) -> str:
     return json.dumps(value, default=_json_value)
 
 
+POOL_SIZE = 12  # connections kept open per process (PostgreSQL)
+POOL_OVERFLOW = 20  # opened beyond them under a burst, closed when returned
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets foreign keys and a busy timeout."""
     if url.startswith("sqlite"):
@@ -68,7 +72,12 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    engine = sa.create_engine(url, json_serializer=json_text)
+    # Kept open: as many connections as a service's request threads (8 by default) and its
+    # background work. With SQLAlchemy's default of 5, a busy service closed every connection
+    # returned beyond the fifth and opened a new one for the next request (a PostgreSQL
+    # backend started per request: a third of a lead POST's cost, docs/benchmarks.md).
+    engine = sa.create_engine(url, json_serializer=json_text, pool_size=POOL_SIZE,
+                              max_overflow=POOL_OVERFLOW)
     ping_after_idle(engine)
     return engine
 

@@ -1,6 +1,7 @@
-"""Pooled PostgreSQL connections are pinged only after sitting idle (``core.db.ping_after_idle``):
-a busy service spends no round trip per request on it, and a connection the server dropped while
-it was idle is replaced before a request uses it."""
+"""Pooled PostgreSQL connections are kept for all of a service's threads, and pinged only
+after sitting idle (``core.db.ping_after_idle``): a busy service starts no backend and spends no
+round trip per request on them, and a connection the server dropped while it was idle is
+replaced before a request uses it."""
 
 from __future__ import annotations
 
@@ -60,3 +61,17 @@ def test_a_connection_dropped_while_idle_is_replaced_before_use(pg_url, monkeypa
     assert pings  # found by the ping, not by the caller's statement
     engine.dispose()
     admin.dispose()
+
+
+def test_a_service_busy_on_all_its_threads_keeps_its_connections(pg_url):
+    """Eight requests at once, again and again (waitress's eight threads): the same eight
+    PostgreSQL backends serve them all, none started per request."""
+    engine = make_engine(pg_url)
+    backends: set[int] = set()
+    for _ in range(5):
+        held = [engine.connect() for _ in range(8)]
+        backends |= {c.scalar(sa.text("SELECT pg_backend_pid()")) for c in held}
+        for connection in held:
+            connection.close()
+    assert len(backends) == 8
+    engine.dispose()
