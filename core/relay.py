@@ -583,6 +583,11 @@ class Relay:
         if cursor is not None:
             query = query.where(outbox.c.position > cursor)
         with self.sessions() as session, session.begin():
+            if session.get_bind().dialect.name == "postgresql":
+                # Walk ix_outbox_unsent in order. Just after a burst the statistics still say
+                # the table is small, and PostgreSQL would gather every unsent row in a bitmap
+                # and sort them: 30 ms a batch at 20,000 unsent instead of half a millisecond.
+                session.execute(sa.text("SET LOCAL enable_bitmapscan = off"))
             # Plain tuples (a Row is two tracked objects): a batch lives while it is sent, and
             # rows that outlive the young collections would cost full ones.
             rows = [tuple(row) for row in session.execute(query).all()]

@@ -18,6 +18,10 @@ class OutboxEvent(Base):
     """
 
     __tablename__ = "outbox"
+    # The relay's read: the unsent rows after its cursor, in position order (migration 0024).
+    __table_args__ = (sa.Index("ix_outbox_unsent", "position",
+                               postgresql_where=sa.text("sent_at IS NULL"),
+                               sqlite_where=sa.text("sent_at IS NULL")),)
 
     position: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"),
                                           primary_key=True, autoincrement=True)
