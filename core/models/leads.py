@@ -50,7 +50,8 @@ class Lead(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(200))
-    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"))
+    # Indexed: the investor's leads and projects are looked up on every report (migration 0025).
+    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"), index=True)
     industry: Mapped[str | None] = mapped_column(sa.String(64))
     intended_amount: Mapped[Money | None]
     reporting_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)

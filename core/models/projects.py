@@ -23,7 +23,8 @@ class Project(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
-    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"))
+    # Indexed: the investor's leads and projects are looked up on every report (migration 0025).
+    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"), index=True)
     industry: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     amount: Mapped[Money]  # total investment, 万元
     stage: Mapped[str] = mapped_column(sa.String(16), default=Stage.RESERVE, index=True)
