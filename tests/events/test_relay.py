@@ -17,6 +17,7 @@ from core.events import record_event
 from core.models import OutboxEvent
 from core.relay import Relay, RelayError, RelaySettings, leadership_for
 from tests.events.support import city_node, topic_messages, unique
+from tests.support.query_plans import plan_steps, sent_statements
 from tests.support.records import lead_body, project_body
 
 
@@ -149,11 +150,8 @@ def test_after_a_burst_the_relay_reads_a_batch_without_gathering_the_whole_backl
             record_event(session, alpha.city, "lead", n, "reported", {"n": n})
     relay = scripted_relay(alpha, [], settings={"batch_size": 100})
     engine = alpha.runtime.engine
-    sent: list[tuple[str, Any]] = []
-    sa.event.listen(engine, "before_cursor_execute",
-                    lambda _c, _cursor, statement, parameters, *_rest:
-                    sent.append((statement, parameters)))
-    rows, _ = relay._fetch(write_events(alpha, 1)[0] - 5001)  # from the burst's first row
+    with sent_statements(engine) as sent:
+        rows, _ = relay._fetch(write_events(alpha, 1)[0] - 5001)  # from the burst's first row
     assert len(rows) == 100
     read = next(s for s in sent if "FROM outbox" in s[0] and "LIMIT" in s[0])
     # The read's plan, as it ran: in one transaction after what the relay set before it.
@@ -161,13 +159,8 @@ def test_after_a_burst_the_relay_reads_a_batch_without_gathering_the_whole_backl
         for statement, _ in sent[:sent.index(read)]:
             if statement.startswith("SET"):
                 connection.exec_driver_sql(statement)
-        plan = connection.exec_driver_sql(f"EXPLAIN (ANALYZE, FORMAT JSON) {read[0]}",
-                                          read[1]).scalar()
-
-    def nodes(node: dict[str, Any]) -> list[dict[str, Any]]:
-        return [node, *(n for child in node.get("Plans", []) for n in nodes(child))]
-
-    assert max(node["Actual Rows"] for node in nodes(plan[0]["Plan"])) <= 100
+        steps = plan_steps(connection, *read)
+    assert max(step["Actual Rows"] for step in steps) <= 100
 
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)

@@ -12,39 +12,22 @@ import sqlalchemy as sa
 from benchmarks.side_by_side import city_app
 from core.models import Enterprise
 from core.services.leads import duplicates_of, earlier_lead_for
+from tests.support.query_plans import plan_steps, rows_read, sent_statements
 
 pytestmark = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 
 
-def rows_read(engine: sa.Engine, call: Any) -> list[int]:
+def most_rows_read(engine: sa.Engine, call: Any) -> list[int]:
     """``call(session)``'s statements on ``projects`` and ``leads``, re-run under EXPLAIN
     ANALYZE: the most rows any scan of those two tables read (returned or filtered out), for
     each statement."""
-    sent: list[tuple[str, Any]] = []
-
-    def note(_connection, _cursor, statement, parameters, *_rest) -> None:
-        sent.append((statement, parameters))
-
-    with sa.orm.Session(engine) as session:
-        sa.event.listen(engine, "before_cursor_execute", note)
-        try:
-            call(session)
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", note)
-
-    def nodes(node: dict[str, Any]) -> list[dict[str, Any]]:
-        return [node, *(n for child in node.get("Plans", []) for n in nodes(child))]
-
-    most = []
+    with sent_statements(engine) as sent, sa.orm.Session(engine) as session:
+        call(session)
     with engine.connect() as connection:
-        for statement, parameters in sent:
-            if "FROM leads" in statement or "FROM projects" in statement:
-                plan = connection.exec_driver_sql(
-                    f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", parameters).scalar()
-                most.append(max(n["Actual Rows"] + n.get("Rows Removed by Filter", 0)
-                                for n in nodes(plan[0]["Plan"])
-                                if n.get("Relation Name") in ("leads", "projects")))
-    return most
+        return [max(rows_read(step) for step in plan_steps(connection, statement, parameters)
+                    if step.get("Relation Name") in ("leads", "projects"))
+                for statement, parameters in sent
+                if "FROM leads" in statement or "FROM projects" in statement]
 
 
 def test_a_known_investors_leads_and_projects_are_read_through_its_index(db_url):
@@ -54,7 +37,7 @@ def test_a_known_investors_leads_and_projects_are_read_through_its_index(db_url)
         investor = session.scalars(sa.select(Enterprise).order_by(Enterprise.id)
                                    .offset(2000).limit(1)).one()
 
-    assert rows_read(engine, lambda s: earlier_lead_for(s, investor.id)) == [1]
-    read = rows_read(engine, lambda s: duplicates_of(s, None, investor.normalized_name))
+    assert most_rows_read(engine, lambda s: earlier_lead_for(s, investor.id)) == [1]
+    read = most_rows_read(engine, lambda s: duplicates_of(s, None, investor.normalized_name))
     assert len(read) == 2 and max(read) <= 1  # its lead, then its project
     engine.dispose()
