@@ -121,11 +121,15 @@ def fill_city(engine: sa.Engine, projects: int, leads: int | None = None, seed: 
              "created_at": now, "version": 1}
             for n in range(leads)])
     if engine.dialect.name == "postgresql":
-        # The planner's statistics, as autovacuum would have them a minute after such a load:
-        # measured without them, a query is planned for empty tables (sorts and nested loops
-        # over thousands of rows), which no running city sees.
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("ANALYZE")
+        vacuum_analyze(engine)
+
+
+def vacuum_analyze(engine: sa.Engine) -> None:
+    """The tables as autovacuum leaves them a minute after a bulk load: measured without their
+    statistics, a query is planned for empty tables (sorts and nested loops over thousands of
+    rows), which no running city or province sees."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE")
 
 
 # -- the province's store ------------------------------------------------------------------
@@ -211,8 +215,7 @@ def fill_province(url: str, projects: int, cities: int, seed: int = 11) -> None:
                                 f"{name}有限公司", name, None, "广东省", None, n + 1, moment))
         connection.commit()
     _refill_figures(engine)
-    with psycopg.connect(dsn, autocommit=True) as connection:
-        connection.execute("VACUUM ANALYZE")
+    vacuum_analyze(engine)
     engine.dispose()
 
 
