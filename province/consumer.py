@@ -58,9 +58,10 @@ PUBLISH_EVERY = 30.0  # seconds: dead letters not yet on the dead-letter topic a
 PRUNE_EVERY = 3600.0  # seconds between inbox prunings (province.pruning)
 
 
-def kafka_consumer(config: ProvinceConfig, listener: Any = None,
-                   assignor: GapNotingRangeAssignor | None = None, **overrides: Any) -> Any:
-    """The province's group consumer: offsets committed by hand, from the earliest record."""
+def kafka_consumer(config: ProvinceConfig, assignor: GapNotingRangeAssignor, listener: Any = None,
+                   **overrides: Any) -> Any:
+    """The province's group consumer: offsets committed by hand, from the earliest record;
+    groups are assigned by ``assignor``, whose gaps the consumer watches."""
     from kafka import KafkaConsumer
 
     settings: dict[str, Any] = {
@@ -75,8 +76,7 @@ def kafka_consumer(config: ProvinceConfig, listener: Any = None,
         "reconnect_backoff_max_ms": 2_000,
         "request_timeout_ms": 30_000,
     }
-    if assignor is not None:
-        settings["partition_assignment_strategy"] = [assignor]
+    settings["partition_assignment_strategy"] = [assignor]
     settings.update(overrides)
     consumer = KafkaConsumer(**settings)
     read_header_names_losslessly(consumer)  # a header name that is not UTF-8: a dead letter
@@ -131,7 +131,7 @@ class ProvinceConsumer:
         # What this member, as the group's leader, could not assign (see _rejoin_if_left_out).
         self.assignor = GapNotingRangeAssignor()
         self.consumer_factory = consumer_factory or (
-            lambda: kafka_consumer(config, listener=self._listener(), assignor=self.assignor))
+            lambda: kafka_consumer(config, self.assignor, listener=self._listener()))
         self.publisher = publisher or DeadLetterPublisher(config, sessions)
         self.applied = 0  # events newly applied by this consumer
         self.dead_lettered = 0  # records this consumer set aside

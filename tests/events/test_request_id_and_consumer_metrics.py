@@ -56,8 +56,8 @@ def test_the_request_id_travels_to_the_province_log_and_the_consumer_metrics_say
     hub = province(prefix, ["alpha"], servers, tmp_path)
     consumer = ProvinceConsumer(hub.config, hub.sessions)
     # One record per poll, so the lag is seen above zero before it reaches zero.
-    consumer.consumer_factory = lambda: kafka_consumer(hub.config, listener=consumer._listener(),
-                                                       assignor=consumer.assignor,
+    consumer.consumer_factory = lambda: kafka_consumer(hub.config, consumer.assignor,
+                                                       listener=consumer._listener(),
                                                        max_poll_records=1)
     port = free_port()
     server = serve_metrics(consumer.metrics.registry, port)
