@@ -239,6 +239,46 @@ def test_every_page_of_each_menu_opens(suite, browser, username):
     person.close()
 
 
+# The texts drawn on a chart's canvas: its labels and, while hovered, its tooltip.
+CANVAS_TEXTS = """element => window.echarts.getInstanceByDom(element).getZr().storage
+    .getDisplayList(true).map(shape => shape.style && shape.style.text).filter(Boolean)"""
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_every_chart_shows_its_tooltip_when_hovered(suite, browser, username):
+    """A pointer over a chart brings up its figures (no page may refuse the tooltip's drawing)."""
+    person = Person(browser, suite, username)
+    links = person.page.locator("nav.menu a")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    hovered = 0
+    for href in hrefs:
+        person.open(href)
+        charts = person.page.locator(".chart[data-drawn=true], .geo-map[data-drawn=true]")
+        for i in range(charts.count()):
+            chart = charts.nth(i)
+            chart.scroll_into_view_if_needed()
+            box = chart.bounding_box()
+            before = set(chart.evaluate(CANVAS_TEXTS))
+            shown = False
+            # Points until one lies over a bar, a point, a pie's ring or a county.
+            points = [(across, down) for down in (0.55, 0.3, 0.8)
+                      for across in (0.5, 0.3, 0.7, 0.15, 0.85)]
+            for across, down in points:
+                person.page.mouse.move(box["x"] + box["width"] * across,
+                                       box["y"] + box["height"] * down)
+                person.page.wait_for_timeout(150)
+                if set(chart.evaluate(CANVAS_TEXTS)) - before:
+                    shown = True
+                    break
+            assert shown, (username, href, i)
+            person.page.mouse.move(0, 0)
+            hovered += 1
+    if username != "admin":  # the administrator's pages carry no chart
+        assert hovered, f"{username} saw no chart to hover"
+    assert person.errors == [], person.errors
+    person.close()
+
+
 def test_the_dashboard_fits_a_phone(suite, browser):
     person = Person(browser, suite, "sanming-leader", viewport={"width": 390, "height": 844})
     person.open(f"/web/c/{CITY}/dashboard")

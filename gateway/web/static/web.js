@@ -3,6 +3,10 @@
 // form once.
 "use strict";
 
+// Tooltips are drawn on the chart's canvas: ECharts' HTML tooltips carry inline styles, which
+// the pages' Content Security Policy refuses, so a hovered chart showed nothing.
+const TOOLTIP = { renderMode: "richText", confine: true };
+
 function drawCharts() {
   if (!window.echarts) return;
   document.querySelectorAll(".chart[data-chart]").forEach(function (element) {
@@ -12,7 +16,7 @@ function drawCharts() {
     if (spec.kind === "pie") {
       option = {
         title: { text: spec.title, left: "center", textStyle: { fontSize: 14 } },
-        tooltip: { trigger: "item" },
+        tooltip: Object.assign({ trigger: "item" }, TOOLTIP),
         series: [{
           type: "pie", radius: ["35%", "65%"], top: 30,
           data: spec.categories.map(function (name, i) {
@@ -23,7 +27,7 @@ function drawCharts() {
     } else {
       option = {
         title: { text: spec.title, left: "center", textStyle: { fontSize: 14 } },
-        tooltip: { trigger: "axis" },
+        tooltip: Object.assign({ trigger: "axis" }, TOOLTIP),
         legend: { bottom: 0 },
         grid: { left: 48, right: 16, top: 40, bottom: 56, containLabel: true },
         xAxis: { type: "category", data: spec.categories, axisLabel: { interval: 0, rotate: spec.categories.length > 6 ? 30 : 0 } },
@@ -66,11 +70,11 @@ function drawMaps() {
     const chart = window.echarts.init(element, null, { renderer: "canvas" });
     chart.setOption({
       title: { text: geo.spec.title, left: "center", textStyle: { fontSize: 14 } },
-      tooltip: { trigger: "item", formatter: function (p) {
+      tooltip: Object.assign({ trigger: "item", formatter: function (p) {
         const d = p.data || { value: 0, targets: 0, county: p.name };
-        return d.county + "<br>已落地企业 " + (d.value || 0) + " 家<br>招引目标 " +
+        return d.county + "\n已落地企业 " + (d.value || 0) + " 家\n招引目标 " +
           (d.targets || 0) + " 家";
-      } },
+      } }, TOOLTIP),
       visualMap: { min: 0, max: most, left: 8, bottom: 8, text: ["多", "少"], calculable: true,
                    inRange: { color: ["#e0f3f8", "#08589e"] } },
       series: [{ type: "map", map: geo.map, roam: false, label: { show: true, fontSize: 10 },
