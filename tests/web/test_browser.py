@@ -260,15 +260,19 @@ def test_every_chart_shows_its_tooltip_when_hovered(suite, browser, username):
             box = chart.bounding_box()
             before = set(chart.evaluate(CANVAS_TEXTS))
             shown = False
-            # Points until one lies over a bar, a point, a pie's ring or a county.
-            points = [(across, down) for down in (0.55, 0.3, 0.8)
-                      for across in (0.5, 0.3, 0.7, 0.15, 0.85)]
+            # Points until one lies over a bar, a point, a pie's ring or a county; the first
+            # is inside every chart's plot and on a pie's ring.
+            points = [(0.5, 0.3)] + [(across, down) for down in (0.55, 0.8)
+                                     for across in (0.5, 0.3, 0.7, 0.15, 0.85)]
             for across, down in points:
                 person.page.mouse.move(box["x"] + box["width"] * across,
                                        box["y"] + box["height"] * down)
-                person.page.wait_for_timeout(150)
-                if set(chart.evaluate(CANVAS_TEXTS)) - before:
-                    shown = True
+                for _ in range(10):  # drawn on a coming animation frame
+                    person.page.wait_for_timeout(100)
+                    if set(chart.evaluate(CANVAS_TEXTS)) - before:
+                        shown = True
+                        break
+                if shown:
                     break
             assert shown, (username, href, i)
             person.page.mouse.move(0, 0)
