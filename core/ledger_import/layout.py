@@ -3,7 +3,8 @@
 A column names the payload field it fills (a dotted path of the API's request body, so the
 API's own schema validates it) and how its cell is read: ``text``, ``date``, ``money``, or a
 list of choices by name (``unit``, ``industry``, ``channel``, ``stage``, ``milestone``,
-``introducer_kind`` — :mod:`core.choices`). The ledger's own number (台账编号) is ``ledger_no``.
+``introducer_kind`` — :mod:`core.choices`). The ledger's own number (台账编号) is ``ledger_no``;
+an ``introducer`` cell names an entry of the 引荐人名录 by its name or credit code.
 """
 
 from __future__ import annotations
@@ -25,13 +26,16 @@ OPTIONS = "options"  # a column with choices of its own (``Column.options``)
 LIST = "list"  # a city's list field (``list_fields``): one cell, its items separated by 、，,
 LIST_SEPARATORS = ("、", "，", ",")
 CHOICE_VALUES = ("unit", "industry", "channel", "stage", "milestone", "introducer_kind")
+# A registry entry by its name or its credit code: the registry is open-ended and its names
+# need not be unique, so it is no drop-down (a name two entries share asks for the code).
+INTRODUCER = "introducer"
 
 
 @dataclass(frozen=True)
 class Column:
     heading: str
     field: str
-    value: str = "text"  # text, date, money, attribute, list, or one of CHOICE_VALUES
+    value: str = "text"  # text, date, money, attribute, list, introducer, or a CHOICE_VALUES
     required: bool = False
     note: str = ""
     # ``value == "options"``: the column's own choices, (code, Chinese name) pairs — a city's
@@ -69,6 +73,9 @@ class RecordSheet(Sheet):
     dated_by: str = ""
 
 
+# Who introduced a lead or a project: its introducer's rewards and Lanzhou's 报备认定 follow it.
+INTRODUCER_COLUMN = Column("引荐人", "intermediary_id", INTRODUCER,
+                           note="引荐人名录中的名称或统一社会信用代码；须已登记（可先导入引荐人台账）")
 LEDGER_NO_COLUMN = Column("台账编号", LEDGER_NO, required=True,
                           note="本台账中每条记录的编号，重复导入时据此识别同一条记录")
 ENTERPRISE_COLUMNS = (
@@ -98,6 +105,7 @@ PROJECTS = Sheet("项目", (
     Column("招商单位", "finding_unit", "unit", required=True),
     Column("落户单位", "host_unit", "unit", note="空缺时同招商单位"),
     Column("招商方式", "channel", "channel"),
+    INTRODUCER_COLUMN,
     Column("项目负责人", "leader_name"),
     Column("项目简介", "description"),
     Column("当前阶段", "stage", "stage", required=True),
@@ -125,6 +133,7 @@ LEADS = Sheet("线索", (
     Column("意向投资额（万元）", "intended_amount", "money"),
     Column("报送单位", "reporting_unit", "unit", required=True),
     Column("招商方式", "channel", "channel"),
+    INTRODUCER_COLUMN,
     Column("报送日期", "reported_on", "date", required=True),
     Column("联系人", "contact_name"),
     Column("联系电话", "contact_phone"),

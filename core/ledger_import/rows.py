@@ -22,6 +22,7 @@ from core.choices import Choice, column_choice
 from core.identity import Actor
 from core.ledger_import.layout import (
     CHOICE_VALUES,
+    INTRODUCER,
     LEDGER_NO,
     LIST,
     LIST_SEPARATORS,
@@ -85,6 +86,8 @@ class Context:
     # One instance of each API schema per import: building one (its fields copied) cost a
     # tenth of a row; loading keeps no state on the instance.
     schemas: dict[type[Schema], Schema] = field(default_factory=dict)
+    # The 引荐人名录 by ``code:<credit code>`` and ``name:<matching key>``: read once per import.
+    introducers: dict[str, list[int]] | None = None
 
     def schema(self, kind: type[Schema]) -> Schema:
         if kind not in self.schemas:
@@ -101,6 +104,23 @@ class Context:
                                      Enterprise.normalized_name).where(
                                          Enterprise.credit_code.is_not(None)))}
         return self.credit_codes
+
+    def introducer_ids(self, text: str) -> list[int]:
+        """The registry entries a cell names: by credit code, else by the name's matching key
+        (:mod:`core.names`, as the registry's duplicates check matches names)."""
+        from core.models import Intermediary
+
+        if self.introducers is None:
+            self.introducers = {}
+            for number, code, key in self.session.execute(sa.select(
+                    Intermediary.id, Intermediary.credit_code, Intermediary.name_key)
+                    .order_by(Intermediary.id)):
+                if code:
+                    self.introducers.setdefault(f"code:{code.upper()}", []).append(number)
+                self.introducers.setdefault(f"name:{key}", []).append(number)
+        text = text.strip()
+        return (self.introducers.get(f"code:{text.upper()}")
+                or self.introducers.get(f"name:{normalise_enterprise_name(text)}", []))
 
     def row_imported(self) -> None:
         if self.row_enterprise is not None:
@@ -177,6 +197,18 @@ def _cell(ctx: Context, column: Column, value: Any, where: Located) -> tuple[Any
             return None, [where.problem(column.field, "choice.unknown",
                                         choice.unknown_message(text_of(value)))]
         return code, []
+    if column.value == INTRODUCER:
+        text = text_of(value)
+        found = ctx.introducer_ids(text)
+        if len(found) == 1:
+            return found[0], []
+        if found:
+            return None, [where.problem(column.field, "introducer.ambiguous",
+                                        f"引荐人名录中有 {len(found)} 个“{text}”，"
+                                        f"请填写其统一社会信用代码以区分")]
+        return None, [where.problem(column.field, "introducer.unknown",
+                                    f"引荐人名录中没有“{text}”；请先登记该引荐人"
+                                    f"（可先导入引荐人台账），或核对名称、信用代码")]
     if column.value in ("money", "date") and formula_like(value):
         what = "数字" if column.value == "money" else "日期"
         return None, [where.problem(column.field, "cell.formula",

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 DATA_ROWS = 5000  # rows a drop-down covers below the heading
 VALUE_NOTES = {"date": "日期（如 2024-03-01）", "money": "数字，单位万元", "text": "文本",
-               "attribute": "本市字段", "list": "本市字段（多项）"}
+               "attribute": "本市字段", "list": "本市字段（多项）",
+               "introducer": "引荐人名称或统一社会信用代码"}
 
 
 def template_workbook(session: Session, city: City, kind: str) -> bytes:

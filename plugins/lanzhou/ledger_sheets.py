@@ -12,7 +12,7 @@ date rules (不予认定须说明理由, 认定日期不早于报备日期).
 An office import records an already-decided registration as the office would by hand: it
 registers on the unit's behalf (the office may register any project) and decides on the
 ledger's 认定日期, both in the importing user's name; the history and the events say it was
-imported. The intermediary is the project's own (the ledger's projects name none).
+imported. The intermediary is the project's own (its 引荐人 on the sheet 项目).
 """
 
 from __future__ import annotations

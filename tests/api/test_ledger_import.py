@@ -13,11 +13,19 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from core.ledger_import.layout import FUNDS, LEADS, MILESTONES, PROJECTS
 from core.models import ImportedRecord, Project, ProjectChange
 from core.toolkit import hookimpl
 from tests.support.cities import make_city
-from tests.support.ledgers import listed, project_ledger, project_rows, upload, workbook
-from tests.support.records import row_counts
+from tests.support.ledgers import (
+    child_rows,
+    listed,
+    project_ledger,
+    project_rows,
+    upload,
+    workbook,
+)
+from tests.support.records import credit_code, row_counts
 
 TABLES = ("projects", "enterprises", "milestones", "fund_tranches", "stage_transitions",
           "project_changes", "imported_records", "leads", "intermediaries")
@@ -151,6 +159,61 @@ def test_leads_enterprises_and_introducers_ledgers(app, client):
         {"台账编号": "YJ-2", "名称": "李四", "类别": "老乡", "联系电话": "13900002222"}])])
     result = upload(client, introducers, "introducers", commit=True)
     assert listed(result) == [("引荐人", 3, "类别", "choice.unknown")]
+
+
+def test_leads_and_projects_name_their_introducer_by_name_or_credit_code(app, client):
+    """A ledger's 引荐人 cell names a registry entry (imported first from the introducers'
+    ledger): by name, or by credit code where two entries share the name; a name the registry
+    does not hold, or holds twice, is refused on its cell and nothing is written."""
+    firm_code = credit_code(7001)
+    introducers = workbook([("引荐人", ["台账编号", "名称", "类别", "统一社会信用代码", "联系电话"], [
+        {"台账编号": "YJ-1", "名称": "联创招商咨询有限公司", "类别": "中介机构",
+         "统一社会信用代码": firm_code, "联系电话": "13900003333"},
+        {"台账编号": "YJ-2", "名称": "张三", "类别": "个人", "联系电话": "13900004444"},
+        {"台账编号": "YJ-3", "名称": "张三", "类别": "招商大使", "联系电话": "13900005555"}])])
+    assert upload(client, introducers, "introducers", commit=True)["created"] == 3
+    with app.app_context():
+        session = app.extensions["zhaoshang"].sessions()
+        ids = dict(session.execute(sa.text(
+            "SELECT phone, id FROM intermediaries")).all())
+        session.close()
+    firm, ambassador = ids["13900003333"], ids["13900005555"]
+
+    def ledger(rows):
+        funds, milestones = child_rows(rows)
+        return workbook([(sheet.title, [column.heading for column in sheet.columns], part)
+                         for sheet, part in ((PROJECTS, rows), (FUNDS, funds),
+                                             (MILESTONES, milestones))])
+
+    rows = project_rows(4)
+    rows[0]["引荐人"] = "联创招商咨询有限公司"
+    rows[1]["引荐人"] = firm_code
+    rows[2]["引荐人"] = "张三"  # two entries of that name
+    rows[3]["引荐人"] = "王五"  # none
+    before = row_counts(app, *TABLES)
+    result = upload(client, ledger(rows), commit=True)
+    assert listed(result) == [("项目", 4, "引荐人", "introducer.ambiguous"),
+                              ("项目", 5, "引荐人", "introducer.unknown")]
+    assert "请填写其统一社会信用代码" in result["problems"][0]["message"]
+    assert row_counts(app, *TABLES) == before
+
+    rows[2]["引荐人"], rows[3]["引荐人"] = "联创招商咨询有限公司", None
+    lead = {"台账编号": "XS-9", "线索名称": "引荐线索", "企业名称": "引荐线索企业有限公司",
+            "报送单位": "东区", "报送日期": "2024-05-06", "引荐人": "联创招商咨询有限公司"}
+    done = upload(client, ledger(rows), commit=True)
+    assert (done["problems"], done["created"]) == ([], 4), done
+    lead_headings = [column.heading for column in LEADS.columns]
+    assert upload(client, workbook([("线索", lead_headings, [lead])]), "leads",
+                  commit=True)["created"] == 1
+    with app.app_context():
+        session = app.extensions["zhaoshang"].sessions()
+        by_name = dict(session.execute(sa.select(Project.name, Project.intermediary_id)).all())
+        lead_introducer = session.scalar(sa.text(
+            "SELECT intermediary_id FROM leads WHERE title = '引荐线索'"))
+        session.close()
+    assert [by_name[f"台账导入项目{n}号"] for n in (1, 2, 3, 4)] == [firm, firm, firm, None]
+    assert lead_introducer == firm
+    assert ambassador != firm
 
 
 def test_the_template_has_the_citys_names_as_drop_downs_and_its_own_fields(app_for):
