@@ -34,11 +34,12 @@ up: install
 	$(PY) -m infra.suite up $(if $(CITIES),--cities '$(CITIES)') $(if $(POSTGRES),--postgres '$(POSTGRES)')
 
 # Tests run in parallel, one worker per CPU (pytest-xdist); a module stays on one worker so its
-# module-scoped fixtures are built once. TEST_WORKERS=0 runs them in this process.
+# module-scoped fixtures are built once. TEST_WORKERS=0 runs them in this process. The slowest
+# tests are listed at the end, so the suite's time has names on it.
 TEST_WORKERS ?= auto
 test: install
 	$(PY) -m infra.kafka_cluster fetch
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=30
 
 lint: install
 	$(VENV)/bin/ruff check .
