@@ -28,7 +28,8 @@ UNIT_FIELDS = ("unit", "owner_unit", "reporting_unit", "routed_to_unit", "first_
 CHOICE_OF_FIELD = {**dict.fromkeys(UNIT_FIELDS, "unit"), "industry": "industry",
                    "channel": "channel", "stage": "stage", "from_stage": "stage",
                    "to_stage": "stage", "next_stage": "stage"}
-SIBLINGS = {"tiers": "tier_names"}  # a code list whose names come in a field of another name
+# A code whose name comes in a field of another name (a code list's names; an id's name).
+SIBLINGS = {"tiers": "tier_names", "intermediary_id": "intermediary_name"}
 HIDDEN = {"version"}
 ATTRIBUTES = "attributes"
 

@@ -54,9 +54,11 @@ def report_lead():
 def list_leads():
     params = load_query(LeadQuery)
     with transaction() as session:
-        # LeadSchema dumps the routed and first-talk units too: joined, never one select per row.
+        # LeadSchema dumps the routed and first-talk units and the introducer too: joined, never
+        # one select per row.
         query = sa.select(Lead).join(Lead.enterprise).options(
-            joinedload(Lead.routed_to_unit), joinedload(Lead.first_talk_unit))
+            joinedload(Lead.routed_to_unit), joinedload(Lead.first_talk_unit),
+            joinedload(Lead.intermediary))
         if params.get("status"):
             query = query.where(Lead.status == params["status"])
         if params.get("enterprise_id"):

@@ -82,6 +82,8 @@ class LeadSchema(BaseSchema):
     routed_to_unit = fields.Function(lambda lead: lead.routed_to_unit_code)
     first_talk_unit = fields.Function(lambda lead: lead.first_talk_unit_code)
     intermediary_id = fields.Integer(allow_none=True)
+    intermediary_name = fields.Function(lambda lead: lead.intermediary_name, allow_none=True,
+                                        metadata={"title": "引荐人"})
     channel = fields.String()
     channel_label = fields.Function(lambda lead: label_of("lead_channels", lead.channel))
     contact_name = fields.String(allow_none=True, metadata={"title": "联系人"})

@@ -225,6 +225,8 @@ class ProjectSchema(BaseSchema):
     finding_unit = fields.Function(lambda p: p.finding_unit_code)
     host_unit = fields.Function(lambda p: p.host_unit_code)
     intermediary_id = fields.Integer(allow_none=True)
+    intermediary_name = fields.Function(lambda p: p.intermediary_name, allow_none=True,
+                                        metadata={"title": "引荐人"})
     lead_id = fields.Integer(allow_none=True)
     channel = fields.String()
     channel_label = fields.Function(lambda project: label_of("lead_channels", project.channel))

@@ -89,3 +89,24 @@ def test_the_project_export_names_units_stages_and_the_citys_own_fields(client):
     assert isinstance(row["总投资（万元）"], int | float)
     assert all(sheet.column_dimensions[sheet.cell(1, index).column_letter].width <= 60
                for index in range(1, len(headings) + 1))
+
+
+def test_a_lead_and_a_project_show_their_introducers_name_not_its_number(client):
+    response = client.post("/intermediaries", json={"name": "联创招商顾问", "kind": "advisor",
+                                                    "phone": "13909317777"})
+    assert response.status_code == 201, response.json
+    introducer = response.json["id"]
+    lead = client.post("/leads", json=lead_body(1, intermediary_id=introducer))
+    assert lead.status_code == 201, lead.json
+    assert lead.json["intermediary_name"] == "联创招商顾问"
+    introduced = create_project(client, 1, intermediary_id=introducer)["name"]
+    alone = create_project(client, 2)["name"]  # introduced by nobody: an empty cell
+    listed = {item["name"]: item["intermediary_name"]
+              for item in client.get("/projects").json["items"]}
+    assert listed == {introduced: "联创招商顾问", alone: None}
+
+    headings, [row] = table(sheet_of(client.get("/leads?format=xlsx")))
+    assert "引荐人编号" not in headings and row["引荐人"] == "联创招商顾问"
+    headings, rows = table(sheet_of(client.get("/projects?format=xlsx")))
+    assert "引荐人编号" not in headings
+    assert {row["项目名称"]: row["引荐人"] for row in rows} == listed
