@@ -328,7 +328,13 @@ __all__ += ["TodoIdentity", "TodoItem", "todo_urgency"]
 # A city's own records of a project as sheets of its project ledger (the ledger_record_sheets
 # hook, core.ledger_import): the sheet, its columns, and the choices a column names by name.
 # isort: split
-from core.ledger_import.layout import LEDGER_NO, OPTIONS, Column, RecordSheet  # noqa: E402
+from core.ledger_import.layout import (  # noqa: E402
+    INTRODUCER_NAME,
+    LEDGER_NO,
+    OPTIONS,
+    Column,
+    RecordSheet,
+)
 from core.ledger_import.rows import list_items  # noqa: E402
 
-__all__ += ["LEDGER_NO", "OPTIONS", "Column", "RecordSheet", "list_items"]
+__all__ += ["INTRODUCER_NAME", "LEDGER_NO", "OPTIONS", "Column", "RecordSheet", "list_items"]

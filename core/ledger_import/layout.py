@@ -28,7 +28,7 @@ LIST_SEPARATORS = ("、", "，", ",")
 CHOICE_VALUES = ("unit", "industry", "channel", "stage", "milestone", "introducer_kind")
 # A registry entry by its name or its credit code: the registry is open-ended and its names
 # need not be unique, so it is no drop-down (a name two entries share asks for the code).
-INTRODUCER = "introducer"
+INTRODUCER_NAME = "introducer"
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class RecordSheet(Sheet):
 
 
 # Who introduced a lead or a project: its introducer's rewards and Lanzhou's 报备认定 follow it.
-INTRODUCER_COLUMN = Column("引荐人", "intermediary_id", INTRODUCER,
+INTRODUCER_COLUMN = Column("引荐人", "intermediary_id", INTRODUCER_NAME,
                            note="引荐人名录中的名称或统一社会信用代码；须已登记（可先导入引荐人台账）")
 LEDGER_NO_COLUMN = Column("台账编号", LEDGER_NO, required=True,
                           note="本台账中每条记录的编号，重复导入时据此识别同一条记录")

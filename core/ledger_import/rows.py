@@ -22,7 +22,7 @@ from core.choices import Choice, column_choice
 from core.identity import Actor
 from core.ledger_import.layout import (
     CHOICE_VALUES,
-    INTRODUCER,
+    INTRODUCER_NAME,
     LEDGER_NO,
     LIST,
     LIST_SEPARATORS,
@@ -197,7 +197,7 @@ def _cell(ctx: Context, column: Column, value: Any, where: Located) -> tuple[Any
             return None, [where.problem(column.field, "choice.unknown",
                                         choice.unknown_message(text_of(value)))]
         return code, []
-    if column.value == INTRODUCER:
+    if column.value == INTRODUCER_NAME:
         text = text_of(value)
         found = ctx.introducer_ids(text)
         if len(found) == 1:

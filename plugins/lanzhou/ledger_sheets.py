@@ -12,7 +12,8 @@ date rules (不予认定须说明理由, 认定日期不早于报备日期).
 An office import records an already-decided registration as the office would by hand: it
 registers on the unit's behalf (the office may register any project) and decides on the
 ledger's 认定日期, both in the importing user's name; the history and the events say it was
-imported. The intermediary is the project's own (its 引荐人 on the sheet 项目).
+imported. The intermediary is the row's 中介人 (a registry entry by name or credit code, as
+the 项目 sheet's 引荐人), else the project's own.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 from marshmallow import fields, validate
 
 from core.toolkit import (
+    INTRODUCER_NAME,
     LEDGER_NO,
     OFFICE_ONLY,
     OPTIONS,
@@ -46,6 +48,7 @@ class RegistrationRow(BaseSchema):
     """A row: the registration form's body, and the office's decision on it (if decided)."""
 
     introducing_unit = fields.String(load_default=None, allow_none=True)
+    intermediary_id = fields.Integer(allow_none=True)  # absent: the project's introducer
     registered_on = fields.Date(required=True)
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
     decision = fields.String(load_default=None, allow_none=True,
@@ -57,7 +60,8 @@ class RegistrationRow(BaseSchema):
 
 def record_row(session: Any, city: Any, project: Any, data: dict[str, Any], actor: Any) -> Any:
     row = recognition.register(session, city, project, {
-        key: data[key] for key in ("introducing_unit", "registered_on", "note")}, actor)
+        key: data[key] for key in ("introducing_unit", "intermediary_id", "registered_on", "note")
+        if key in data}, actor)
     if data.get("decision") is None:
         return row
     try:
@@ -76,6 +80,8 @@ def sheets(city: Any) -> list[RecordSheet]:
         Column("台账编号", LEDGER_NO, required=True, note="所属项目在“项目”表中的台账编号；每个项目一行"),
         Column("引进单位", "introducing_unit", "unit",
                note="空缺时为项目的招商单位；须为项目的招商单位或落户单位"),
+        Column("中介人", "intermediary_id", INTRODUCER_NAME,
+               note="引荐人名录中的名称或统一社会信用代码；空缺时为项目的引荐人"),
         Column("报备日期", "registered_on", "date", required=True, note="签约前须报备"),
         Column("报备说明", "note"),
         Column("认定结论", "decision", OPTIONS, options=tuple(DECISIONS.items()),

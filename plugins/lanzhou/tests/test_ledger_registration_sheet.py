@@ -107,3 +107,31 @@ def test_the_office_decides_what_it_could_decide_by_hand_and_nobody_else(client,
     other = listed(upload(client, ledger(city, [project(7, "储备")], [named], []),
                           as_=("clerk", "chengguan")))
     assert [(p[0], p[1], p[3]) for p in other] == [("报备认定", 2, "forbidden_unit")]
+
+
+def test_a_registration_names_its_intermediary_else_takes_the_projects(client, city):
+    """The sheet's 中介人 names a registry entry as the 项目 sheet's 引荐人 does; empty, the
+    registration keeps the project's introducer; unknown, it is refused on its cell."""
+    ids = {}
+    for name, phone in (("兰州联创咨询", "13909318888"), ("兰州招商顾问王", "13909319999")):
+        response = client.post("/intermediaries", json={"name": name, "kind": "advisor",
+                                                        "phone": phone})
+        assert response.status_code == 201, response.json
+        ids[name] = response.json["id"]
+    unknown = upload(client, ledger(city, [project(8, "签约")],
+                                    [registration(8, 中介人="无此中介")], evaluations(8)))
+    assert [p[:4] for p in listed(unknown)] == [("报备认定", 2, "中介人", "introducer.unknown")]
+
+    introduced = project(9, "签约") | {"引荐人": "兰州招商顾问王"}
+    result = upload(client, ledger(
+        city, [project(8, "签约"), introduced],
+        [registration(8, 中介人="兰州联创咨询"), registration(9)],
+        evaluations(8) + evaluations(9)), commit=True)
+    assert result["problems"] == [] and result["created"] == 2
+    imported = {p["name"]: p for p in client.get("/projects?per_page=50").json["items"]}
+    named = client.get(f"/lanzhou/projects/{imported['兰州台账项目8号']['id']}/registration").json
+    kept = client.get(f"/lanzhou/projects/{imported['兰州台账项目9号']['id']}/registration").json
+    assert (named["intermediary_id"], named["intermediary_name"]) == (
+        ids["兰州联创咨询"], "兰州联创咨询")
+    assert (kept["intermediary_id"], imported["兰州台账项目9号"]["intermediary_name"]) == (
+        ids["兰州招商顾问王"], "兰州招商顾问王")
