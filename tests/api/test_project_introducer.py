@@ -34,12 +34,21 @@ def test_a_project_names_its_introducer_from_the_registry_only(client, app):
     response = client.patch(f"/projects/{project['id']}", json={"intermediary_id": active},
                             as_=("clerk", "east"))
     assert response.status_code == 200, response.json
-    assert response.json["intermediary_id"] == active
+    assert (response.json["intermediary_id"], response.json["intermediary_name"]) == (
+        active, ADVISOR["name"])
     history = client.get(f"/projects/{project['id']}/history").json
     assert history[-1]["changes"]["intermediary_id"] == [None, active]
     [event] = [e for e in events_of(app, "zhaoshang.project.updated")
                if "intermediary_id" in e.data["changed"]]
     assert event.data["project_id"] == project["id"]
+
+    # Another introducer instead: the answer names the new one.
+    other = register(client, {"name": "另一位引荐顾问", "kind": "advisor", "phone": "13909316666"})
+    response = client.patch(f"/projects/{project['id']}", json={"intermediary_id": other})
+    assert (response.json["intermediary_id"], response.json["intermediary_name"]) == (
+        other, "另一位引荐顾问")
+    response = client.patch(f"/projects/{project['id']}", json={"intermediary_id": active})
+    assert response.json["intermediary_name"] == ADVISOR["name"]
 
     # Deactivating the entry later leaves the project naming it; clearing it is allowed.
     assert client.post(f"/intermediaries/{active}/status",
