@@ -288,6 +288,23 @@ def test_every_chart_shows_its_tooltip_when_hovered(suite, browser, username):
     person.close()
 
 
+def test_charts_follow_the_window_when_its_size_settles(suite, browser):
+    """A narrower window redraws each chart to its new width (once the resizing stops)."""
+    person = Person(browser, suite, "sanming-leader")
+    person.open(f"/web/c/{CITY}/dashboard")
+    canvas = person.page.locator(".chart[data-drawn=true] canvas").first
+    wide = canvas.bounding_box()["width"]
+    for width in (1100, 1000, 900, 800):  # a window dragged narrower
+        person.page.set_viewport_size({"width": width, "height": 900})
+    deadline = time.monotonic() + 10
+    while canvas.bounding_box()["width"] >= wide and time.monotonic() < deadline:
+        person.page.wait_for_timeout(100)
+    narrow = canvas.bounding_box()["width"]
+    assert narrow < wide - 200, (wide, narrow)
+    assert person.errors == [], person.errors
+    person.close()
+
+
 def test_the_dashboard_fits_a_phone(suite, browser):
     person = Person(browser, suite, "sanming-leader", viewport={"width": 390, "height": 844})
     person.open(f"/web/c/{CITY}/dashboard")

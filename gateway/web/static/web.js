@@ -7,6 +7,18 @@
 // the pages' Content Security Policy refuses, so a hovered chart showed nothing.
 const TOOLTIP = { renderMode: "richText", confine: true };
 
+// Charts follow the window once its size settles: dragging a window (or capturing a page
+// whole) fires many resize events, and each relayout of a map mid-update could throw inside
+// ECharts. One quiet moment, one resize of every chart.
+const drawnCharts = [];
+let resizeTimer = null;
+window.addEventListener("resize", function () {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(function () {
+    drawnCharts.forEach(function (chart) { if (!chart.isDisposed()) chart.resize(); });
+  }, 150);
+});
+
 function drawCharts() {
   if (!window.echarts) return;
   document.querySelectorAll(".chart[data-chart]").forEach(function (element) {
@@ -39,7 +51,7 @@ function drawCharts() {
     }
     chart.setOption(option);
     element.dataset.drawn = "true";
-    window.addEventListener("resize", function () { chart.resize(); });
+    drawnCharts.push(chart);
   });
 }
 
@@ -81,7 +93,7 @@ function drawMaps() {
                  data: data }],
     });
     element.dataset.drawn = "true";
-    window.addEventListener("resize", function () { chart.resize(); });
+    drawnCharts.push(chart);
   });
 }
 
