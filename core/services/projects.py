@@ -175,9 +175,6 @@ def update_project(
     if "progress_note" in data or "progress_on" in data:
         values["last_progress_on"] = data.get("progress_on") or city.clock.today()
     changes = apply_changes(project, values)
-    if "intermediary_id" in changes:
-        # The introducer read before the change (its name) is read again for the new id.
-        session.expire(project, ["intermediary"])
     if "attributes" in data:
         merged = dict(project.attributes or {})
         for key, value in data["attributes"].items():
