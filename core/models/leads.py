@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.clock import utcnow
 from core.db import Base, Money
 from core.models.enterprises import Enterprise
-from core.models.organisation import Intermediary, Unit
+from core.models.organisation import Introduced, Unit
 from core.search import LEADS, trigram_indexes
 
 
@@ -43,7 +43,7 @@ LEAD_CHANNELS = {
 }
 
 
-class Lead(Base):
+class Lead(Introduced, Base):
     __tablename__ = "leads"
     # Searched by any fragment (core.search, migration 0019).
     __table_args__ = trigram_indexes(LEADS)
@@ -91,9 +91,6 @@ class Lead(Base):
     reporting_unit: Mapped[Unit] = relationship(foreign_keys=[reporting_unit_id], lazy="joined")
     routed_to_unit: Mapped[Unit | None] = relationship(foreign_keys=[routed_to_unit_id])
     first_talk_unit: Mapped[Unit | None] = relationship(foreign_keys=[first_talk_unit_id])
-    # Who introduced it (引荐人名录): its name is shown where the id is stored. Loaded when read
-    # (a list joins it: core.api.project_rows, the lead list's joinedload).
-    intermediary: Mapped[Intermediary | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -108,8 +105,4 @@ class Lead(Base):
     @property
     def first_talk_unit_code(self) -> str | None:
         return self.first_talk_unit.code if self.first_talk_unit else None
-
-    @property
-    def intermediary_name(self) -> str | None:
-        return self.intermediary.name if self.intermediary_id is not None else None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from core.clock import utcnow
 from core.db import Base
@@ -100,6 +100,21 @@ class Intermediary(Base):
     def is_public_official(self, value: bool | None) -> None:
         # Older code and tests build rows with the flag: True/False is a stated status.
         self.public_official = {True: "yes", False: "no"}.get(value, "unknown")
+
+
+class Introduced:
+    """A record that names who introduced it (``intermediary_id``, the 引荐人名录): its
+    introducer, loaded when read (a list joins it), and the name shown where the id is stored."""
+
+    intermediary_id: Mapped[int | None]
+
+    @declared_attr
+    def intermediary(cls) -> Mapped[Intermediary | None]:  # noqa: N805 - SQLAlchemy's cls
+        return relationship(Intermediary)
+
+    @property
+    def intermediary_name(self) -> str | None:
+        return self.intermediary.name if self.intermediary_id is not None else None
 
 
 class IntermediaryChange(Base):

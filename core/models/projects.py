@@ -12,11 +12,11 @@ from core.clock import utcnow
 from core.db import Base, Money
 from core.lifecycle import ProjectStatus, Stage
 from core.models.enterprises import Enterprise
-from core.models.organisation import Intermediary, Unit
+from core.models.organisation import Introduced, Unit
 from core.search import PROJECTS, trigram_indexes
 
 
-class Project(Base):
+class Project(Introduced, Base):
     __tablename__ = "projects"
     # Searched by any fragment (core.search, migration 0019).
     __table_args__ = trigram_indexes(PROJECTS)
@@ -62,9 +62,6 @@ class Project(Base):
     enterprise: Mapped[Enterprise] = relationship(lazy="joined")
     finding_unit: Mapped[Unit] = relationship(foreign_keys=[finding_unit_id], lazy="joined")
     host_unit: Mapped[Unit] = relationship(foreign_keys=[host_unit_id], lazy="joined")
-    # Who introduced it (引荐人名录): its name is shown where the id is stored. Loaded when read
-    # (a list joins it: core.api.project_rows, the lead list's joinedload).
-    intermediary: Mapped[Intermediary | None] = relationship()
     funds: Mapped[list[FundTranche]] = relationship(
         back_populates="project", order_by="FundTranche.arrived_on"
     )
@@ -82,10 +79,6 @@ class Project(Base):
     @property
     def host_unit_code(self) -> str:
         return self.host_unit.code
-
-    @property
-    def intermediary_name(self) -> str | None:
-        return self.intermediary.name if self.intermediary_id is not None else None
 
     def milestone(self, kind: str) -> Milestone | None:
         return next((m for m in self.milestones if m.kind == kind), None)
