@@ -13,12 +13,12 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from core.ledger_import.layout import FUNDS, LEADS, MILESTONES, PROJECTS
+from core.ledger_import.layout import LEADS
 from core.models import ImportedRecord, Project, ProjectChange
 from core.toolkit import hookimpl
 from tests.support.cities import make_city
 from tests.support.ledgers import (
-    child_rows,
+    ledger_of,
     listed,
     project_ledger,
     project_rows,
@@ -179,19 +179,13 @@ def test_leads_and_projects_name_their_introducer_by_name_or_credit_code(app, cl
         session.close()
     firm, ambassador = ids["13900003333"], ids["13900005555"]
 
-    def ledger(rows):
-        funds, milestones = child_rows(rows)
-        return workbook([(sheet.title, [column.heading for column in sheet.columns], part)
-                         for sheet, part in ((PROJECTS, rows), (FUNDS, funds),
-                                             (MILESTONES, milestones))])
-
     rows = project_rows(4)
     rows[0]["引荐人"] = "联创招商咨询有限公司"
     rows[1]["引荐人"] = firm_code
     rows[2]["引荐人"] = "张三"  # two entries of that name
     rows[3]["引荐人"] = "王五"  # none
     before = row_counts(app, *TABLES)
-    result = upload(client, ledger(rows), commit=True)
+    result = upload(client, ledger_of(rows), commit=True)
     assert listed(result) == [("项目", 4, "引荐人", "introducer.ambiguous"),
                               ("项目", 5, "引荐人", "introducer.unknown")]
     assert "请填写其统一社会信用代码" in result["problems"][0]["message"]
@@ -200,7 +194,7 @@ def test_leads_and_projects_name_their_introducer_by_name_or_credit_code(app, cl
     rows[2]["引荐人"], rows[3]["引荐人"] = "联创招商咨询有限公司", None
     lead = {"台账编号": "XS-9", "线索名称": "引荐线索", "企业名称": "引荐线索企业有限公司",
             "报送单位": "东区", "报送日期": "2024-05-06", "引荐人": "联创招商咨询有限公司"}
-    done = upload(client, ledger(rows), commit=True)
+    done = upload(client, ledger_of(rows), commit=True)
     assert (done["problems"], done["created"]) == ([], 4), done
     lead_headings = [column.heading for column in LEADS.columns]
     assert upload(client, workbook([("线索", lead_headings, [lead])]), "leads",

@@ -85,7 +85,13 @@ def workbook(sheets: list[tuple[str, list[str], list[dict[str, Any]]]]) -> bytes
 def project_ledger(count: int, errors: dict[int, str] | None = None,
                    unit: str | None = None) -> bytes:
     """``count`` projects (those of ``unit`` only, given its name) with ``errors``."""
-    rows = [row for row in project_rows(count, errors) if unit in (None, row["招商单位"])]
+    return ledger_of([row for row in project_rows(count, errors)
+                      if unit in (None, row["招商单位"])])
+
+
+def ledger_of(rows: list[dict[str, Any]]) -> bytes:
+    """A project ledger of ``rows`` (:func:`project_rows`, perhaps edited), with their funds
+    and milestones on their own sheets."""
     funds, milestones = child_rows(rows)
     return workbook([
         (PROJECTS.title, [column.heading for column in PROJECTS.columns], rows),
