@@ -5,8 +5,8 @@ A ledger import runs thousands of service calls in one transaction, each flushin
 outbox event (``record_event``) that nothing reads before the commit. Added to the session at
 once, each went out with the next call's flush: an INSERT each, a round trip each on
 PostgreSQL. While :func:`rows_deferred` is open they are held instead, and :func:`release`
-(a chunk's end) adds them all in the order they were recorded: one flush, a multi-row INSERT
-per table, the outbox positions in the same order as before. Rows held when the caller rolls
+(a chunk's end) writes them all in the order they were recorded: a multi-row INSERT per
+table, the outbox positions in the same order as before. Rows held when the caller rolls
 back are dropped with :func:`discard`. Outside :func:`rows_deferred`, :func:`add` is
 ``session.add``: a form's request is unchanged.
 """
@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy.orm import Session
+
+from core.direct_inserts import insert_by_class
 
 _HELD = "zhaoshang.deferred_rows"
 
@@ -45,8 +47,8 @@ def held_to_the_end(session: Session) -> Iterator[None]:
     error (inside an open :func:`rows_deferred`, that one's holding goes on).
 
     A single write's events (a lead report and the warning it raises) then go out together in
-    the commit's flush, one multi-row INSERT, instead of each pending row being flushed by
-    the next read or write of the request."""
+    one multi-row INSERT at its end, instead of each pending row being flushed by the next
+    read or write of the request."""
     if session.info.get(_HELD) is not None:
         yield
         return
@@ -56,10 +58,14 @@ def held_to_the_end(session: Session) -> Iterator[None]:
 
 
 def release(session: Session) -> None:
-    """Add the rows held so far to the session (the next flush writes them)."""
+    """Write the rows held so far, each table's in the order they were recorded, by one
+    ``INSERT`` per table (:mod:`core.direct_inserts`: no unit of work for rows nothing reads
+    back as records). Whatever the session holds pending goes first, so an event recorded
+    before the block keeps its earlier outbox position."""
     held = session.info.get(_HELD)
     if held:
-        session.add_all(held)
+        session.flush()
+        insert_by_class(session, held)
         held.clear()
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from core.credit_code import division_code
+from core.direct_inserts import insert_persistent
 from core.divisions import division_name, normalise_province, province_name, province_of_code
 from core.models import Enterprise, Project
 from core.names import normalise_enterprise_name
@@ -185,11 +186,10 @@ def upsert_enterprise(session: Session, data: dict[str, Any], city: City | None 
 
 
 def enterprise_for(session: Session, data: dict[str, Any], city: City | None = None,
-                   actor: Actor | None = None, flush: bool = True) -> tuple[Enterprise, bool]:
+                   actor: Actor | None = None) -> tuple[Enterprise, bool]:
     """The matching enterprise (filling in what it lacked) or a new one, and whether it is new:
-    no record can refer to an enterprise inserted just now by this transaction. ``flush=False``
-    leaves a new one pending (no id yet), for a caller whose own flush inserts it with the
-    record that refers to it: one flush rather than two (a lead report).
+    no record can refer to an enterprise inserted just now by this transaction. A new one is
+    inserted at once, by its own ``INSERT`` rather than a flush (:mod:`core.direct_inserts`).
 
     Its province is derived (:func:`derive_origin`): a typed one is checked against the credit
     code. When a credit code or province it lacked changes its province, its projects are
@@ -209,9 +209,7 @@ def enterprise_for(session: Session, data: dict[str, Any], city: City | None = N
             division_code=division,
             tags=list(data.get("tags") or []),
         )
-        session.add(enterprise)
-        if flush:
-            session.flush()
+        insert_persistent(session, enterprise)
         return enterprise, True
     before = {"credit_code": enterprise.credit_code, "origin_province": enterprise.origin_province}
     if data.get("credit_code") and not enterprise.credit_code:

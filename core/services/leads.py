@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from core import deferred_rows
 from core.clock import utcnow
+from core.direct_inserts import insert_persistent
 from core.events import record_event
 from core.identity import Actor
 from core.introducers import check_intermediary
@@ -123,8 +124,7 @@ def report_lead(session: Session, city: City, data: dict[str, Any], actor: Actor
     problems = city.call("validate_lead", data=data, session=session)
     if problems:
         raise invalid_input(problems, status=422)
-    # A new investor is inserted by the lead's own flush below (one flush, not two).
-    enterprise, new = enterprise_for(session, data["enterprise"], city, actor, flush=False)
+    enterprise, new = enterprise_for(session, data["enterprise"], city, actor)
     # An investor inserted just now by this transaction has no lead yet: none is looked for.
     earlier = earlier_lead_for(session, enterprise.id) if enterprise.id and not new else None
     lead = Lead(
@@ -151,8 +151,10 @@ def report_lead(session: Session, city: City, data: dict[str, Any], actor: Actor
         due = city.hook.lead_first_talk_deadline(city=city, lead=lead)
     lead.first_talk_due = due
     lead.first_talk_due_estimated = bool(due and city.calendar.is_estimated(due))
-    session.add(lead)
-    session.flush()  # the investor and the lead: their ids are in the events
+    # Inserted by its own INSERT, not a flush: the ORM's unit of work for one new row was a
+    # fifth of the request (core.direct_inserts). A changed known investor goes out with the
+    # flush below.
+    insert_persistent(session, lead)
     # The events (the lead's, and any warning's) are added together at the end and go out in
     # the commit's flush: one INSERT, and no flush of the first before the warnings' reads.
     with deferred_rows.held_to_the_end(session):

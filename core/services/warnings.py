@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from core.clock import utcnow
+from core.direct_inserts import insert_rows
 from core.events import record_event
 from core.lifecycle import OPEN_STAGES
 from core.models import EarlyWarning, Lead, Project
@@ -221,13 +222,7 @@ def recompute(
     context = WarningContext(session=session, city=city, today=today, subject=subject,
                              among=among)
     found = _findings(context, active_rules(city))
-    query = sa.select(EarlyWarning).where(EarlyWarning.cleared_at.is_(None))
-    if subject is not None:
-        query = query.where(EarlyWarning.subject_type == subject[0],
-                            EarlyWarning.subject_id == subject[1])
-    open_warnings = {} if new else {(w.subject_type, w.subject_id, w.rule_code): w
-                                    for w in session.scalars(query)
-                                    if among is None or (w.subject_type, w.subject_id) in among}
+    open_warnings = {} if new else _open_warnings(session, subject, among)
     now = utcnow()
     summary = WarningSummary(dry_run=dry_run)
     # Each event names its warning's id: the writes go out in one flush, then the events are
@@ -284,23 +279,23 @@ def recompute(
     return summary
 
 
+def _open_warnings(session: Session, subject: tuple[str, int] | None,
+                   among: frozenset[tuple[str, int]] | None
+                   ) -> dict[tuple[str, int, str], EarlyWarning]:
+    query = sa.select(EarlyWarning).where(EarlyWarning.cleared_at.is_(None))
+    if subject is not None:
+        query = query.where(EarlyWarning.subject_type == subject[0],
+                            EarlyWarning.subject_id == subject[1])
+    return {(w.subject_type, w.subject_id, w.rule_code): w for w in session.scalars(query)
+            if among is None or (w.subject_type, w.subject_id) in among}
+
+
 def _insert_raised(session: Session, raised: list[EarlyWarning]) -> None:
-    """Insert new warnings in one ``INSERT … RETURNING id`` through the session's connection,
-    giving each object its id for its event. Nothing reads them back as ORM objects in the
-    transaction that raises them: an ORM flush (~0.3 ms of unit-of-work machinery whatever it
-    writes, and one more on every lead report) bought nothing. They stay transient; a later
-    read in the same transaction loads them from the database like any other row."""
-    if not raised:
-        return
-    table = EarlyWarning.__table__
-    columns = [column.key for column in table.columns if column.key != "id"]
-    rows = [{name: getattr(warning, name) for name in columns} for warning in raised]
-    # One row (a write's own warning) goes as a plain INSERT, not through executemany's
-    # batching; several in one multi-row statement, ids in the rows' order.
-    ids = session.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True),
-                          rows if len(rows) > 1 else rows[0]).scalars().all()
-    for warning, warning_id in zip(raised, ids, strict=True):
-        warning.id = warning_id
+    """Insert new warnings in one ``INSERT … RETURNING`` (:mod:`core.direct_inserts`), giving
+    each object its id for its event. Nothing reads them back as ORM objects in the
+    transaction that raises them: a flush's unit of work bought nothing. They stay transient;
+    a later read in the same transaction loads them from the database like any other row."""
+    insert_rows(session, raised)
 
 
 # Subjects whose refresh is held until the end of a ``refreshes_deferred`` block.
