@@ -55,6 +55,20 @@ def json_text(value: object) -> str:
     return json.dumps(value, default=_json_value)
 
 
+# The values most JSON columns hold (no tiers, no attributes, no tags): built without a parse.
+_EMPTY: dict[bytes | str, type] = {b"[]": list, b"{}": dict, "[]": list, "{}": dict}
+
+
+def json_value(text: bytes | str) -> object:
+    """A JSON column's value (``create_engine(json_deserializer=…)``): PostgreSQL's driver hands
+    over UTF-8 bytes, which ``json.loads`` would first probe for their encoding. A project list
+    page decodes some 60 of them, mostly ``[]`` and ``{}``."""
+    empty = _EMPTY.get(text)
+    if empty is not None:
+        return empty()
+    return json.loads(text.decode() if isinstance(text, bytes) else text)
+
+
 POOL_SIZE = 12  # connections kept open per process (PostgreSQL)
 POOL_OVERFLOW = 20  # opened beyond them under a burst, closed when returned
 
@@ -62,7 +76,8 @@ POOL_OVERFLOW = 20  # opened beyond them under a burst, closed when returned
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets foreign keys and a busy timeout."""
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 30}, json_serializer=json_text)
+        engine = sa.create_engine(url, connect_args={"timeout": 30}, json_serializer=json_text,
+                                  json_deserializer=json_value)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
@@ -76,8 +91,8 @@ def make_engine(url: str) -> Engine:
     # background work. With SQLAlchemy's default of 5, a busy service closed every connection
     # returned beyond the fifth and opened a new one for the next request (a PostgreSQL
     # backend started per request: a third of a lead POST's cost, docs/benchmarks.md).
-    engine = sa.create_engine(url, json_serializer=json_text, pool_size=POOL_SIZE,
-                              max_overflow=POOL_OVERFLOW)
+    engine = sa.create_engine(url, json_serializer=json_text, json_deserializer=json_value,
+                              pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
     ping_after_idle(engine)
     return engine
 

@@ -172,10 +172,12 @@ def page_of(session: Session, query: sa.Select, params: dict[str, Any], sortable
     # The id last keeps pages stable when the sort field has ties.
     query = query.order_by(tiebreak)
     if counted is not None:
-        total = session.scalar(counted.with_only_columns(sa.func.count(), maintain_column_froms=True)
-                               .order_by(None))
+        count = counted.with_only_columns(sa.func.count(), maintain_column_froms=True)
     else:
-        total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+        count = sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+    # A number, not records: through the session's connection (its transaction), without the
+    # ORM's execution layer. A list's request has written nothing for it to flush first.
+    total = session.connection().scalar(count.order_by(None))
     page, per_page = params["page"], params["per_page"]
     from core.api.exports import EXPORT_ROW_LIMIT, wants_xlsx
 
