@@ -34,7 +34,8 @@ up: install
 	$(PY) -m infra.suite up $(if $(CITIES),--cities '$(CITIES)') $(if $(POSTGRES),--postgres '$(POSTGRES)')
 
 # Tests run in parallel, one worker per CPU (pytest-xdist); a module stays on one worker so its
-# module-scoped fixtures are built once. TEST_WORKERS=0 runs them in this process. The slowest
+# module-scoped fixtures are built once, except the few long tests the root conftest.py runs
+# apart and first (RUN_EACH_TEST_APART). TEST_WORKERS=0 runs them in this process. The slowest
 # tests are listed at the end, so the suite's time has names on it.
 TEST_WORKERS ?= auto
 test: install

@@ -20,3 +20,42 @@ from tests.support.cities import make_city
 def city():
     """A throwaway city with no plugin: the core's defaults only."""
     return make_city()
+
+
+# Under xdist (``make test``: ``--dist loadfile``) a test file is one unit of work, so its
+# module fixtures are built once; the tests of these files are each a unit of their own, and
+# start before everything else: each takes minutes, and one after the other at the end of a
+# run they kept one worker busy while the other had finished.
+RUN_EACH_TEST_APART = ("tests/api/test_ledger_at_scale.py",)
+
+
+def _file_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The order xdist's ``loadfile`` would take (files with more tests first, each file's tests
+    in their order), the tests run apart before them: the scheduler below takes this order."""
+    sizes: dict[str, int] = {}
+    for item in items:
+        sizes[_file_of(item.nodeid)] = sizes.get(_file_of(item.nodeid), 0) + 1
+    first = {file: index for index, file in enumerate(sizes)}
+    items.sort(key=lambda item: (_file_of(item.nodeid) not in RUN_EACH_TEST_APART,
+                                 -sizes[_file_of(item.nodeid)], first[_file_of(item.nodeid)]))
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):  # type: ignore[no-untyped-def]
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class ApartFirst(LoadFileScheduling):
+        """``loadfile``, but the work units in the collection's order (above), and a test of a
+        file in ``RUN_EACH_TEST_APART`` a unit of its own."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            file = _file_of(nodeid)
+            return nodeid if file in RUN_EACH_TEST_APART else file
+
+    config.option.loadscopereorder = False  # the collection's order is already the one wanted
+    return ApartFirst(config, log)
