@@ -12,10 +12,9 @@ from __future__ import annotations
 import os
 from decimal import Decimal
 
-import sqlalchemy as sa
-
 from tests.api.test_ledger_import import TABLES
 from tests.support.ledgers import listed, project_ledger, project_rows, upload
+from tests.support.province import province_of
 from tests.support.records import row_counts
 
 # The issue's realistic ledger: 5,000 projects (the size benchmarks/ledger_import.py times; on
@@ -34,33 +33,6 @@ def _spread(fraction: float, stage: int) -> int:
 LARGE_MISTAKES = {1: "unknown_unit", _spread(0.4, 3): "date_order",
                   _spread(0.6, 2): "future_date", _spread(0.8, 0): "negative_amount",
                   _spread(0.9, 1): "duplicate_enterprise", LARGE - 2: "formula"}
-
-
-def province_of(app, tmp_path):
-    """A province that applied every event of the city's outbox, as its consumer would."""
-    from core.db import unit_of_work
-    from core.models import OutboxEvent
-    from core.relay import cloudevent_message
-    from province.app import create_app as create_province_app
-    from province.config import build_config
-    from province.records import RawRecord, read_event
-    from province.store import apply_events
-    from tests.events.support import province_config
-    from tests.province.test_province import Record
-
-    runtime = app.extensions["zhaoshang"]
-    prefix = runtime.city.topic.rsplit(".", 1)[0]
-    config = build_config(province_config(prefix, [runtime.city.code], "127.0.0.1:1",
-                                          f"sqlite:///{tmp_path / 'province.db'}"))
-    assert config.topic(runtime.city.code) == runtime.city.topic
-    province = create_province_app(config, migrate=True)
-    with runtime.sessions() as session:
-        records = [Record(runtime.city.topic, 0, row.position, m.key, m.value, m.headers)
-                   for row in session.scalars(sa.select(OutboxEvent).order_by(OutboxEvent.position))
-                   for m in [cloudevent_message(row)]]
-    with unit_of_work(province.extensions["zhaoshang_province"].sessions) as session:
-        assert apply_events(session, [read_event(RawRecord.of(r), config) for r in records])
-    return province
 
 
 def test_a_large_ledger_is_refused_exactly_then_imported_once_into_city_and_province(

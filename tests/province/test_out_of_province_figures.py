@@ -15,20 +15,11 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-import sqlalchemy as sa
 
 from core.app import create_app
 from core.cli import load_demo, prepare_database
 from core.config import built_in_config_path
-from core.db import unit_of_work
-from core.models import OutboxEvent
-from core.relay import cloudevent_message
-from province.app import create_app as create_province_app
-from province.config import build_config
-from province.records import RawRecord, read_event
-from province.store import apply_events
-from tests.events.support import province_config
-from tests.province.test_province import Record
+from tests.support.province import province_of
 
 SPAN = "from=2023-01-01&to=2023-05-31"
 FIGURES = ("signed_count", "signed_amount", "started_count", "start_rate", "arrived_amount",
@@ -48,17 +39,8 @@ def pingliang(tmp_path_factory):
     prepare_database(city)
     load_demo(city)
     runtime = city.extensions["zhaoshang"]
-    config = build_config(province_config(
-        "zhaoshang", ["pingliang"], "127.0.0.1:1", f"sqlite:///{folder / 'province.db'}",
-        names={"pingliang": "平凉市"}))
-    assert config.topic("pingliang") == runtime.city.topic
-    province = create_province_app(config, migrate=True)
-    with runtime.sessions() as session:
-        records = [Record(runtime.city.topic, 0, row.position, m.key, m.value, m.headers)
-                   for row in session.scalars(sa.select(OutboxEvent).order_by(OutboxEvent.position))
-                   for m in [cloudevent_message(row)]]
-    with unit_of_work(province.extensions["zhaoshang_province"].sessions) as session:
-        assert apply_events(session, [read_event(RawRecord.of(r), config) for r in records])
+    assert runtime.city.topic.rsplit(".", 1)[0] == "zhaoshang"
+    province = province_of(city, folder, names={"pingliang": "平凉市"})
     yield city.test_client(), province.test_client()
     runtime.engine.dispose()
     province.extensions["zhaoshang_province"].engine.dispose()
