@@ -105,7 +105,7 @@ def earlier_lead_for(session: Session, enterprise_id: int) -> int | None:
     """The id of the first lead already reported about this investor (credit code or name
     match): only its id is linked, so no lead is loaded (nor its units joined)."""
     # What the investor's match filled in (a province, tags) changes no lead: not flushed
-    # for this read, it goes out with the lead's own flush.
+    # for this read, it goes out with the report's next flush.
     with session.no_autoflush:
         return session.scalar(sa.select(Lead.id).where(Lead.enterprise_id == enterprise_id)
                               .order_by(Lead.id).limit(1))
