@@ -142,9 +142,12 @@ def create_project(
         # (a ledger import's milestones, funds) read them without a select each.
         funds=[], milestones=[], transfers=[],
     )
+    # Classified before its row is written (the tiers read its fields, never its id): one
+    # INSERT at version 1 with its tiers, not an INSERT and an UPDATE that left the answer's
+    # version one behind the stored one.
+    classify(city, project)
     session.add(project)
     session.flush()
-    classify(city, project)
     record_change(session, project, actor.user, "created", {"name": [None, project.name]})
     record_event(session, city, "project", project.id, "created", project_event_data(project))
     if host.id != finding.id:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.api.support import EXTENSION
 from core.models import Enterprise, FundTranche, Lead, Milestone, OutboxEvent, Project, Unit
-from tests.support.records import lead_body
+from tests.support.records import lead_body, project_body
 
 OLD = dt.date(2024, 3, 1)  # well before any test day: milestones overdue, progress stale
 
@@ -203,6 +203,24 @@ def test_a_second_lead_about_a_known_investor_is_still_linked_to_the_first(app, 
                         as_=("clerk", "east")).json
     assert again["enterprise"]["id"] == first["enterprise"]["id"]
     assert again["duplicate_of_id"] == first["id"]
+
+
+def test_a_project_is_created_with_its_tiers_in_one_insert_and_answers_its_stored_version(
+        app, client):
+    # 150,000 万元 is over the test city's major-project threshold: the core's tier "major".
+    with statements(app) as sent:
+        created = client.post("/projects", json=project_body(1, amount="150000"),
+                              as_=("clerk", "east"))
+    assert created.status_code == 201, created.json
+    assert created.json["tiers"] == ["major"] and created.json["version"] == 1
+    assert not [statement for statement in sent if statement.lstrip().startswith("UPDATE")]
+    stored = client.get(f"/projects/{created.json['id']}")
+    # What the creation answered is what is stored: a write naming that version is not
+    # refused as stale.
+    assert (stored.json["version"], stored.json["tiers"]) == (1, ["major"])
+    renamed = client.patch(f"/projects/{created.json['id']}", json={"name": "改名后的项目"},
+                           headers={"If-Match": stored.headers["ETag"]}, as_=("clerk", "east"))
+    assert renamed.status_code == 200, renamed.json
 
 
 def test_a_known_units_other_fields_are_read_from_the_database(app):
