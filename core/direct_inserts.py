@@ -62,7 +62,8 @@ class _Shape:
         self._statements: dict[tuple[str, ...], tuple[sa.Insert, list[str]]] = {}
 
     def statement(self, given: tuple[str, ...]) -> tuple[sa.Insert, list[str]]:
-        """The INSERT of rows giving these columns, returning the others (what the database
+        """The INSERT of rows giving these columns (sorted: one statement per set of columns,
+        whatever order a row's attributes were set in), returning the others (what the database
         or a default filled in), and the attribute keys of what it returns."""
         known = self._statements.get(given)
         if known is None:
@@ -119,7 +120,7 @@ def insert_rows(session: Session, rows: Sequence[Any]) -> None:
 
 def _execute(session: Session, shape: _Shape, rows: list[Any],
              values: list[dict[str, Any]]) -> None:
-    statement, returned = shape.statement(tuple(values[0]))
+    statement, returned = shape.statement(tuple(sorted(values[0])))
     # Through the session's connection, not the ORM's execution layer (nothing to load); one
     # row as a plain INSERT, not through executemany's batching.
     result = session.connection().execute(statement, values if len(values) > 1 else values[0])

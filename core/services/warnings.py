@@ -270,7 +270,9 @@ def recompute(
         warning.updated_at = now
         events.append((warning, "cleared", {}))
         summary.cleared += 1
-    _insert_raised(session, raised)
+    # New warnings by one INSERT … RETURNING (core.direct_inserts), each given its id for its
+    # event; nothing reads them back as records in this transaction, so they stay transient.
+    insert_rows(session, raised)
     if len(events) > len(raised):  # changed or cleared ones: the ORM's updates
         session.flush()
     for warning, fact, extra in events:
@@ -288,14 +290,6 @@ def _open_warnings(session: Session, subject: tuple[str, int] | None,
                             EarlyWarning.subject_id == subject[1])
     return {(w.subject_type, w.subject_id, w.rule_code): w for w in session.scalars(query)
             if among is None or (w.subject_type, w.subject_id) in among}
-
-
-def _insert_raised(session: Session, raised: list[EarlyWarning]) -> None:
-    """Insert new warnings in one ``INSERT … RETURNING`` (:mod:`core.direct_inserts`), giving
-    each object its id for its event. Nothing reads them back as ORM objects in the
-    transaction that raises them: a flush's unit of work bought nothing. They stay transient;
-    a later read in the same transaction loads them from the database like any other row."""
-    insert_rows(session, raised)
 
 
 # Subjects whose refresh is held until the end of a ``refreshes_deferred`` block.
