@@ -116,7 +116,7 @@ def event_rows(templates: list[dict[str, Any]], count: int, first_id: int,
             "subject": f"{aggregate}/{number}", "time": now or utcnow(),
             "city": template["city"], "schema_version": template["schema_version"],
             "aggregate_type": aggregate, "aggregate_id": f"{CITY}:{aggregate}:{number}",
-            "data": data, "wire": wire_value(data), "sent_at": None,  # as record_event writes
+            "wire": wire_value(data), "sent_at": None,  # as record_event writes
         })
     return rows
 

@@ -54,8 +54,9 @@ _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 def wire_value(data: Any) -> bytes:
     """The Kafka record value of an event's data: compact JSON, UTF-8 (docs/events.md).
 
-    Encoded once, when the event is recorded, and stored beside ``data`` (``outbox.wire``):
-    the relay passes it through instead of parsing and re-encoding every row it publishes.
+    Encoded once, when the event is recorded, and stored as the outbox row's only copy of the
+    data (``outbox.wire``): the relay passes it through instead of encoding every row it
+    publishes, and a reader of the row decodes it (``OutboxEvent.data``).
     """
     return _compact(data).encode()
 
@@ -77,7 +78,6 @@ def record_event(
     if event_type not in city.event_catalogue:
         raise UncataloguedEvent(f"event type {event_type} is not in {city.code}'s event catalogue "
                                 f"(declare it through the plugin's event_types hook)")
-    data = to_json_value(data)
     event = OutboxEvent(
         id=str(uuid.uuid4()),
         source=city.event_source,
@@ -88,8 +88,7 @@ def record_event(
         schema_version=SCHEMA_VERSION,
         aggregate_type=aggregate_type,
         aggregate_id=f"{city.code}:{aggregate_type}:{aggregate_id}",
-        data=data,
-        wire=wire_value(data),
+        wire=wire_value(to_json_value(data)),
         request_id=request_id.for_event(),  # None outside a request: no header then
     )
     deferred_rows.add(session, event)  # session.add, or held for a batch (a ledger import)

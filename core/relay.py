@@ -52,7 +52,6 @@ import collections
 import contextlib
 import datetime as dt
 import fcntl
-import json
 import logging
 import os
 import threading
@@ -69,7 +68,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.advisory_locks import advisory_key
 from core.clock import utcnow
-from core.events import wire_value
 from core.key_partitions import KeyPartitions
 from core.models import OutboxEvent
 from core.retry import run_rounds
@@ -130,8 +128,7 @@ def cloudevent_message(row: OutboxEvent | sa.Row) -> OutgoingEvent:
     request_id = getattr(row, "request_id", None)
     if request_id:  # the request that recorded it (extension attribute), only when there was one
         attributes[REQUEST_ID_HEADER] = request_id
-    value = wire_value(row.data)
-    return OutgoingEvent(position=row.position, key=row.aggregate_id.encode(), value=value,
+    return OutgoingEvent(position=row.position, key=row.aggregate_id.encode(), value=bytes(row.wire),
                          headers=[(name, text.encode()) for name, text in attributes.items()],
                          timestamp_ms=round(utc(row.time).timestamp() * 1000))
 
@@ -139,19 +136,15 @@ def cloudevent_message(row: OutboxEvent | sa.Row) -> OutgoingEvent:
 REQUEST_ID_HEADER = "ce_requestid"
 _SPECVERSION_HEADER = ("ce_specversion", SPECVERSION.encode())
 _CONTENT_TYPE_HEADER = ("content-type", CONTENT_TYPE.encode())
-_parse = json.JSONDecoder().decode
 
 
 class MessageBuilder:
     """:func:`cloudevent_message`, byte for byte, at the relay's pace.
 
     The value is the row's ``wire`` column, encoded when the event was recorded
-    (:func:`core.events.wire_value`), passed through untouched. A row recorded before it
-    existed (``wire`` NULL) has its ``data`` read as the stored text (``CAST(data AS TEXT)``:
-    no JSON processing by SQLAlchemy or the driver) and encoded here; the stored text itself
-    (``core.db.json_text``: spaces, ``\\uXXXX`` escapes) is not the wire form. The headers
-    that repeat from row to row (source, type, city, schema version) are built once, as the
-    ``(name, bytes)`` tuples kafka-python takes.
+    (:func:`core.events.wire_value`), passed through untouched. The headers that repeat from
+    row to row (source, type, city, schema version) are built once, as the ``(name, bytes)``
+    tuples kafka-python takes.
     """
 
     def __init__(self) -> None:
@@ -176,20 +169,14 @@ class MessageBuilder:
         outbox = OutboxEvent.__table__
         return [outbox.c.position, outbox.c.id, outbox.c.source, outbox.c.type, outbox.c.time,
                 outbox.c.subject, outbox.c.city, outbox.c.schema_version, outbox.c.aggregate_id,
-                outbox.c.wire, outbox.c.request_id,
-                # Only for a row without ``wire`` (recorded before it existed): the stored
-                # JSON text, untouched by SQLAlchemy and the driver.
-                sa.case((outbox.c.wire.is_(None), sa.cast(outbox.c.data, sa.Text))
-                        ).label("data")]
+                outbox.c.wire, outbox.c.request_id]
 
     def message(self, row: Any) -> OutgoingEvent:
-        """The message of a row of :meth:`columns` (``wire``, or ``data`` as text)."""
+        """The message of a row of :meth:`columns`."""
         # Unpacked once: a Row's attribute access costs more than the rest of the message.
         (position, event_id, source, event_type, moment, subject, city, version, aggregate_id,
-         value, request_id, data) = row
+         value, request_id) = row
         moment = utc(moment)
-        if value is None:
-            value = b"null" if data is None else wire_value(_parse(data))
         source_header, type_header, city_header, version_header = self._repeating(
             source, event_type, city, version)
         headers = [

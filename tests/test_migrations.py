@@ -8,12 +8,17 @@ exist only where the plugin is enabled.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 import core.models  # noqa: F401 - registers every core table on the metadata
-from core.db import Base, make_engine
-from core.migrate import upgrade
+from core.alembic_upgrade import upgrade_one_at_a_time
+from core.clock import utcnow
+from core.db import Base, make_engine, make_session_factory
+from core.events import wire_value
+from core.migrate import alembic_config, upgrade
+from core.models import OutboxEvent
 from tests.support.cities import make_city
 
 
@@ -61,5 +66,43 @@ def test_upgrading_twice_changes_nothing(db_url):
         with engine.connect() as connection:
             assert set(connection.scalars(sa.text("SELECT version_num FROM alembic_version"))) == (
                 heads)
+    finally:
+        engine.dispose()
+
+
+def test_the_outbox_keeps_one_copy_of_an_event_s_data_and_old_rows_get_theirs(db_url):
+    """0026: an event's data is stored once, as the relay's record value; a row from before
+    0017 (no ``wire``) gets the bytes the relay encoded for it, and the downgrade brings the
+    JSON copy back."""
+    engine = make_engine(db_url)
+    city = make_city()
+    config = alembic_config(city, engine)
+    data = {"name": "兰州新区项目 \"一期\"", "amount": "12345.6789", "nested": {"a": [1, 2.5]}}
+    columns = {"source": "/zhaoshang/cities/t", "type": "zhaoshang.lead.reported",
+               "subject": "lead/1", "time": utcnow(), "city": "t", "schema_version": 1,
+               "aggregate_type": "lead", "aggregate_id": "t:lead:1"}
+    try:
+        upgrade_one_at_a_time(engine, config, "test", target="0025")
+        outbox = sa.table("outbox", *(sa.column(name) for name in [*columns, "id"]),
+                          sa.column("data", sa.JSON), sa.column("wire", sa.LargeBinary))
+        with engine.begin() as connection:
+            connection.execute(sa.insert(outbox), [
+                columns | {"id": "before-0017", "data": data, "wire": None},
+                columns | {"id": "after-0017", "data": data, "wire": wire_value(data)}])
+        upgrade_one_at_a_time(engine, config, "test")
+        with engine.connect() as connection:
+            assert "data" not in {c["name"] for c in sa.inspect(connection).get_columns("outbox")}
+            wires = dict(connection.execute(sa.text("SELECT id, wire FROM outbox")).all())
+        assert {key: bytes(value) for key, value in wires.items()} == {
+            "before-0017": wire_value(data), "after-0017": wire_value(data)}
+        with make_session_factory(engine)() as session:
+            assert [event.data for event in session.scalars(sa.select(OutboxEvent))] == [data] * 2
+
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0025")
+        with engine.connect() as connection:
+            restored = connection.execute(sa.select(outbox.c.data)).scalars().all()
+        assert restored == [data, data]
     finally:
         engine.dispose()

@@ -13,6 +13,7 @@ own copy of the city's file with a database of its own, and reports:
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -39,10 +40,10 @@ def catalogue_problems(database_url: str, catalogue: Any = None) -> list[str]:
     try:
         with engine.connect() as connection:
             rows = connection.execute(sa.select(OutboxEvent.type, OutboxEvent.schema_version,
-                                                OutboxEvent.data).order_by(OutboxEvent.position))
+                                                OutboxEvent.wire).order_by(OutboxEvent.position))
             found: dict[str, None] = {}
-            for event_type, version, data in rows:
-                for problem in check_event(event_type, data, version, catalogue):
+            for event_type, version, wire in rows:
+                for problem in check_event(event_type, json.loads(wire), version, catalogue):
                     found.setdefault(problem)
     finally:
         engine.dispose()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -34,15 +36,20 @@ class OutboxEvent(Base):
     schema_version: Mapped[int] = mapped_column(default=1)
     aggregate_type: Mapped[str] = mapped_column(sa.String(32))
     aggregate_id: Mapped[str] = mapped_column(sa.String(64), index=True)
-    data: Mapped[dict] = mapped_column(default=dict)
-    # ``data`` as the Kafka record value (core.events.wire_value: compact JSON bytes), encoded
-    # once at commit so the relay need not parse and re-encode each row; NULL on rows written
-    # before migration 0017, which the relay encodes from ``data`` as before.
-    wire: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    # The event's data as the Kafka record value (core.events.wire_value: compact JSON, UTF-8),
+    # encoded once when the event is recorded. The one stored form (migration 0026): the relay
+    # passes it through untouched, and a row is half as wide as with a JSON copy beside it,
+    # which halves what marking a row sent rewrites.
+    wire: Mapped[bytes] = mapped_column(sa.LargeBinary)
     sent_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
     # The X-Request-Id of the request that recorded the event (core.request_id), sent as the
     # ``ce_requestid`` header; NULL outside a request and on rows from before migration 0022.
     request_id: Mapped[str | None] = mapped_column(sa.String(128))
+
+    @property
+    def data(self) -> Any:
+        """The event's data, decoded from :attr:`wire` (what a consumer reads)."""
+        return json.loads(self.wire)
 
 
 class OutboxPruning(Base):

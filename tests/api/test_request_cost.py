@@ -188,8 +188,8 @@ def test_a_lead_report_stays_within_its_statements_and_raises_its_own_warning(ap
     # The events name the lead's and the warning's ids, the lead's first (the relay publishes
     # in outbox order).
     with app.extensions[EXTENSION].sessions() as session:
-        events = session.execute(sa.select(OutboxEvent.type, OutboxEvent.data).order_by(
-            OutboxEvent.position.desc()).limit(2)).all()[::-1]
+        events = [(event.type, event.data) for event in session.scalars(sa.select(
+            OutboxEvent).order_by(OutboxEvent.position.desc()).limit(2)).all()[::-1]]
     warning_id = next(w["id"] for w in warnings if w["subject_id"] == response.json["id"])
     assert [(type_, data.get("lead_id"), data.get("warning_id")) for type_, data in events] == [
         ("zhaoshang.lead.reported", response.json["id"], None),

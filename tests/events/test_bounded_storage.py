@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from core.clock import parse_instant, travel, utcnow
 from core.db import unit_of_work
 from core.event_catalogue import check_event
-from core.events import SCHEMA_VERSION
+from core.events import SCHEMA_VERSION, wire_value
 from core.models import OutboxEvent
 from core.outbox_pruning import outbox_status, prune_outbox
 from core.snapshot import record_snapshot
@@ -39,14 +39,17 @@ SLACK = dt.timedelta(hours=1)
 TYPE = "zhaoshang.expert.added"
 
 
+def expert_data(n: int) -> dict:
+    return {"expert_id": n, "name": f"专家{n}", "field": "industry", "organisation": None}
+
+
 def expert_rows(city, start: int, count: int) -> list[dict]:
+    """Outbox rows as :func:`core.events.record_event` writes them, for a bulk insert."""
     now = utcnow()
     return [{"id": str(uuid.uuid4()), "source": city.event_source, "type": TYPE,
              "subject": f"expert/{n}", "time": now, "city": city.code,
              "schema_version": SCHEMA_VERSION, "aggregate_type": "expert",
-             "aggregate_id": f"{city.code}:expert:{n}",
-             "data": {"expert_id": n, "name": f"专家{n}", "field": "industry",
-                      "organisation": None}}
+             "aggregate_id": f"{city.code}:expert:{n}", "wire": wire_value(expert_data(n))}
             for n in range(start, start + count)]
 
 
@@ -67,8 +70,7 @@ def test_pruning_keeps_outbox_and_inbox_bounded_over_100000_events(kafka, tmp_pa
                           max_poll_records=10_000) | {"retention": {"inbox_keep_days": KEEP_DAYS}}
     config = build_config(raw)
     hub = Province(config, create_province_app(config, migrate=True))
-    sample = expert_rows(city, 0, 1)[0]
-    assert check_event(TYPE, sample["data"], SCHEMA_VERSION) == []
+    assert check_event(TYPE, expert_data(0), SCHEMA_VERSION) == []
 
     relay = node.relay(servers, batch_size=PER_ROUND)
     consumer = hub.consumer()

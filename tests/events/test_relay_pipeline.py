@@ -6,6 +6,7 @@ gap is never swept into a range update; and the messages are the exact CloudEven
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 import uuid
 from decimal import Decimal
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 from kafka.partitioner.default import murmur2 as kafka_murmur2
 
 from core.db import unit_of_work
-from core.events import record_event
+from core.events import record_event, to_json_value, wire_value
 from core.models import OutboxEvent
 from core.relay import Relay, RelayError, RelaySettings, cloudevent_message, leadership_for
 from tests.events.support import city_node, topic_messages, unique
@@ -182,12 +183,6 @@ def test_the_messages_are_byte_for_byte_the_cloudevents_ones(alpha):
     with unit_of_work(alpha.sessions) as session:
         for n in range(4):
             record_event(session, alpha.city, "project", n, "updated", data | {"n": n})
-    with unit_of_work(alpha.sessions) as session:
-        # Rows recorded before the outbox kept the wire value (migration 0017) have none: the
-        # relay encodes their stored data, to the same bytes.
-        assert None not in session.scalars(sa.select(OutboxEvent.wire)).all()
-        session.execute(sa.update(OutboxEvent).where(OutboxEvent.position % 2 == 0)
-                        .values(wire=None))
     sent: list[tuple[Any, ...]] = []
 
     class Recording(ScriptedProducer):
@@ -203,6 +198,10 @@ def test_the_messages_are_byte_for_byte_the_cloudevents_ones(alpha):
         expected = [cloudevent_message(row) for row in session.scalars(
             sa.select(OutboxEvent).order_by(OutboxEvent.position))]
     assert sent == [(m.key, m.value, m.headers, m.timestamp_ms) for m in expected]
+    # The value is the data as recorded, compact JSON: decimals exact, as strings.
+    assert [value for _, value, _, _ in sent] == [
+        wire_value(to_json_value(data | {"n": n})) for n in range(4)]
+    assert json.loads(sent[0][1])["amount"] == "12345.6789"
 
 
 # --------------------------------------------------------------------------- real broker

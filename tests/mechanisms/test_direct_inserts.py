@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core.db import Base, make_engine, make_session_factory
 from core.direct_inserts import insert_by_class, insert_persistent, insert_rows
+from core.events import wire_value
 from core.models import EarlyWarning, Enterprise, Lead, OutboxEvent, Unit
 from tests.support.query_plans import sent_statements
 
@@ -37,7 +38,7 @@ def event(number: int) -> OutboxEvent:
                        type="zhaoshang.lead.reported", subject=f"lead/{number}",
                        time=dt.datetime(2026, 3, 2, tzinfo=dt.UTC), city="t",
                        aggregate_type="lead", aggregate_id=f"t:lead:{number}",
-                       data={"n": number}, wire=b"{}")
+                       wire=wire_value({"n": number}))
 
 
 def test_an_attached_record_is_what_a_flush_would_have_left(session):
@@ -121,8 +122,8 @@ def test_several_classes_go_one_statement_each_in_order(session):
     assert [statement.split()[2] for statement, _ in sent] == (
         ["warnings"] * each + ["outbox"] * each)
     assert all(row.id for row in rows if isinstance(row, EarlyWarning))
-    assert session.scalars(sa.select(OutboxEvent.data).order_by(OutboxEvent.position)).all() == [
-        {"n": 0}, {"n": 1}, {"n": 2}]
+    assert [event.data for event in session.scalars(
+        sa.select(OutboxEvent).order_by(OutboxEvent.position))] == [{"n": 0}, {"n": 1}, {"n": 2}]
 
 
 def test_a_rolled_back_insert_leaves_the_session_as_a_flushed_one_would(session):

@@ -70,7 +70,7 @@ def test_a_record_carries_the_time_of_its_change_not_of_its_sending(app):
         lead_time = utcnow() - dt.timedelta(days=10)
         session.add(OutboxEvent(id="e1", source="s", type="zhaoshang.lead.noted", subject="lead/1",
                                 time=lead_time, city="testcity", aggregate_type="lead",
-                                aggregate_id="testcity:lead:1", data={}))
+                                aggregate_id="testcity:lead:1", wire=b"{}"))
     with state.sessions() as session:
         row = session.scalars(sa.select(OutboxEvent)).one()
         assert cloudevent_message(row).timestamp_ms == round(lead_time.timestamp() * 1000)

@@ -82,8 +82,8 @@ def received(event_type: str, data: dict, event_id: str) -> ReceivedEvent:
 def test_carrying_a_project_s_state_is_the_catalogue_s_word_not_the_payload_s(hub, alpha):
     project_id = create_project(alpha.client, 1)["id"]
     with alpha.sessions() as session:
-        state = session.scalars(sa.select(OutboxEvent.data).where(
-            OutboxEvent.type == "zhaoshang.project.created")).one()
+        state = session.scalars(sa.select(OutboxEvent).where(
+            OutboxEvent.type == "zhaoshang.project.created")).one().data
     # A project's full state under a type that does not carry it: counted, not kept as state.
     with unit_of_work(hub.sessions) as session:
         assert apply_events(session, [received(
