@@ -136,6 +136,7 @@ def cloudevent_message(row: OutboxEvent | sa.Row) -> OutgoingEvent:
 REQUEST_ID_HEADER = "ce_requestid"
 _SPECVERSION_HEADER = ("ce_specversion", SPECVERSION.encode())
 _CONTENT_TYPE_HEADER = ("content-type", CONTENT_TYPE.encode())
+_EPOCH = dt.datetime(1970, 1, 1)  # naive UTC, as MessageBuilder.message's times
 
 
 class MessageBuilder:
@@ -176,7 +177,10 @@ class MessageBuilder:
         # Unpacked once: a Row's attribute access costs more than the rest of the message.
         (position, event_id, source, event_type, moment, subject, city, version, aggregate_id,
          value, request_id) = row
-        moment = utc(moment)
+        # The time as naive UTC (SQLite's rows already are): its ISO text with a "Z" and its
+        # milliseconds since the epoch are what cloudevent_message gives, at a third of the cost.
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
         source_header, type_header, city_header, version_header = self._repeating(
             source, event_type, city, version)
         headers = [
@@ -184,7 +188,7 @@ class MessageBuilder:
             ("ce_id", event_id.encode()),
             source_header,
             type_header,
-            ("ce_time", moment.isoformat().replace("+00:00", "Z").encode()),
+            ("ce_time", (moment.isoformat() + "Z").encode()),
             ("ce_subject", subject.encode()),
             city_header,
             version_header,
@@ -194,7 +198,7 @@ class MessageBuilder:
         if request_id:  # a header of its own only on rows recorded by a request
             headers.append((REQUEST_ID_HEADER, request_id.encode()))
         return OutgoingEvent(position, aggregate_id.encode(), bytes(value), headers,
-                             round(moment.timestamp() * 1000))
+                             round((moment - _EPOCH).total_seconds() * 1000))
 
 
 # --------------------------------------------------------------------------- leadership
