@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from benchmarks import api, assessment, figures
+from benchmarks import api, assessment, figures, outbox_rows
 from benchmarks.side_by_side import city_app, identity_headers, parse
 
 
@@ -73,3 +73,11 @@ def test_search_is_measured_against_the_unfiltered_list(bench_city):
     rows = positive(search.rows_for(app, "PostgreSQL", identity_headers(), repeat=1, records=50))
     assert [row.measure for row in rows] == [
         f"PostgreSQL: q, {what}, 50 records" for what, _ in search.QUERIES]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_relay_s_reads_and_marks_are_measured_per_row(backend):
+    result = outbox_rows.run(backend, events=60, repetitions=1)
+    assert result["rows"] >= 60  # the demo's own events come first
+    assert result["read_median"] > 0 and result["mark_median"] > 0
+    assert "| read (`Relay._fetch`" in outbox_rows.report(result)
