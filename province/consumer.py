@@ -332,8 +332,7 @@ class ProvinceConsumer:
             return 0.0
 
         def failed(_exc: Exception, failures: int) -> None:
-            if failures > 3:
-                self.close()  # start over with a fresh consumer (and group membership)
+            self._start_over_after(failures)
 
         self.prune()
         self.publish_dead_letters()
@@ -344,9 +343,18 @@ class ProvinceConsumer:
             self.close()
             self.publisher.close()
 
+    def _start_over_after(self, failures: int) -> None:
+        """After more than three failed rounds in a row, start over with a fresh consumer and
+        group membership: a membership the coordinator dropped under load is not always
+        rejoined by the client, and polling it again would read nothing for ever."""
+        if failures > 3:
+            self.close()
+
     def consume_until(self, condition: Callable[[], bool], timeout: float = 60.0) -> None:
-        """Poll until ``condition()`` holds (tests, one-shot catch-up)."""
+        """Poll until ``condition()`` holds (tests, one-shot catch-up); failed rounds are
+        retried and recovered from as :meth:`run` does."""
         deadline = time.monotonic() + timeout
+        failures = 0
         while not condition():
             if time.monotonic() > deadline:
                 raise TimeoutError(f"province consumer: condition not met after {timeout}s "
@@ -354,8 +362,11 @@ class ProvinceConsumer:
                                    "set aside)")
             try:
                 self.poll_once(timeout_ms=200)
+                failures = 0
             except Exception as exc:
-                log.info("province consumer round failed (%s); retrying", exc)
+                failures += 1
+                log.warning("province consumer round failed (%s); retrying", exc)
+                self._start_over_after(failures)
                 time.sleep(0.2)
 
     def close(self) -> None:

@@ -87,3 +87,30 @@ def test_the_assignor_notes_the_topics_it_found_without_partitions_and_assigns_t
 
     assignor.assign(Cluster({"zs.alpha": {0, 1}, "zs.beta": {0}}), members)
     assert assignor.assigned_without == set()
+
+
+class Dropped(LeftOut):
+    """A Kafka consumer whose membership the coordinator dropped: every poll fails."""
+
+    def poll(self, timeout_ms: int) -> dict[Any, list[Any]]:
+        raise RuntimeError("UnknownMemberIdError")
+
+
+def test_a_catch_up_whose_polls_keep_failing_starts_over_with_a_fresh_membership(monkeypatch):
+    config = build_config(province_config("zs", ["alpha"], "127.0.0.1:1", "sqlite://"))
+    made: list[LeftOut] = []
+
+    def factory() -> LeftOut:
+        made.append(Dropped(None) if not made else LeftOut(None))
+        return made[-1]
+
+    monkeypatch.setattr(consumer_module.time, "sleep", lambda _seconds: None)
+    consumer = ProvinceConsumer(config, sessions=None, consumer_factory=factory)  # type: ignore[arg-type]
+    polled_fresh = SimpleNamespace(rounds=0)
+
+    def caught_up() -> bool:
+        polled_fresh.rounds += len(made) == 2
+        return polled_fresh.rounds > 1  # the fresh consumer polled once without failing
+
+    consumer.consume_until(caught_up, timeout=30)
+    assert made[0].closed and len(made) == 2  # after four failed rounds in a row, as run() does
