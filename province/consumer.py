@@ -56,6 +56,8 @@ log = logging.getLogger("zhaoshang.province.consumer")
 DATABASE_DOWN = (OperationalError, InterfaceError, DisconnectionError)
 PUBLISH_EVERY = 30.0  # seconds: dead letters not yet on the dead-letter topic are retried
 PRUNE_EVERY = 3600.0  # seconds between inbox prunings (province.pruning)
+# A catch-up that polls no record for this long while it waits for one starts over.
+STALLED_AFTER = 20.0
 
 
 def kafka_consumer(config: ProvinceConfig, assignor: GapNotingRangeAssignor, listener: Any = None,
@@ -350,24 +352,53 @@ class ProvinceConsumer:
         if failures > 3:
             self.close()
 
-    def consume_until(self, condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    def consume_until(self, condition: Callable[[], bool], timeout: float = 60.0,
+                      stalled_after: float = STALLED_AFTER) -> None:
         """Poll until ``condition()`` holds (tests, one-shot catch-up); failed rounds are
-        retried and recovered from as :meth:`run` does."""
-        deadline = time.monotonic() + timeout
+        retried and recovered from as :meth:`run` does.
+
+        A catch-up waits for records, so one that polls none for ``stalled_after`` seconds
+        while its condition is unmet starts over with a fresh membership. kafka-python may
+        leave a member holding nothing (a group formed before the topics' metadata arrived,
+        a membership the coordinator dropped) without reporting anything; a new member is a
+        new assignment from fresh metadata.
+        """
+        started = last_record = time.monotonic()
+        deadline = started + timeout
         failures = 0
         while not condition():
-            if time.monotonic() > deadline:
+            now = time.monotonic()
+            if now > deadline:
                 raise TimeoutError(f"province consumer: condition not met after {timeout}s "
                                    f"({self.applied} events applied, {self.dead_lettered} "
                                    "set aside)")
+            if now - last_record > stalled_after:
+                self._start_over_stalled(now - last_record)
+                last_record = now
             try:
-                self.poll_once(timeout_ms=200)
+                if self.poll_once(timeout_ms=200):
+                    last_record = time.monotonic()
                 failures = 0
             except Exception as exc:
                 failures += 1
                 log.warning("province consumer round failed (%s); retrying", exc)
                 self._start_over_after(failures)
                 time.sleep(0.2)
+
+    def _start_over_stalled(self, idle: float) -> None:
+        """Start over after a catch-up polled nothing for ``idle`` seconds, saying what the
+        abandoned member held (the evidence, should kafka-python's group ever stall again)."""
+        consumer = self._consumer
+        held = "no consumer"
+        if consumer is not None:
+            try:
+                held = f"assigned {sorted(map(tuple, consumer.assignment()))}"
+            except Exception as exc:  # a broken member: its state is part of the evidence
+                held = f"assignment unreadable ({exc!r})"
+        log.warning("no record polled for %.0fs while the catch-up waits for one (%s, topics "
+                    "its group's leader could not assign: %s); starting over with a fresh "
+                    "membership", idle, held, sorted(self.assignor.assigned_without) or "none")
+        self.close()
 
     def close(self) -> None:
         consumer, self._consumer = self._consumer, None

@@ -114,3 +114,51 @@ def test_a_catch_up_whose_polls_keep_failing_starts_over_with_a_fresh_membership
 
     consumer.consume_until(caught_up, timeout=30)
     assert made[0].closed and len(made) == 2  # after four failed rounds in a row, as run() does
+
+
+def test_a_catch_up_that_polls_nothing_for_a_while_starts_over_with_a_fresh_membership(
+        monkeypatch):
+    """Seen in CI: a member formed without its topic's metadata held nothing, and neither
+    kafka-python nor the gap check noticed; the catch-up read nothing for two minutes."""
+    config = build_config(province_config("zs", ["alpha"], "127.0.0.1:1", "sqlite://"))
+    clock = {"now": 1000.0}
+    made: list[LeftOut] = []
+
+    class Silent(LeftOut):
+        polls = 0
+
+        def poll(self, timeout_ms: int) -> dict[Any, list[Any]]:
+            self.polls += 1
+            clock["now"] += 1.0  # each empty poll takes a second
+            return {}
+
+    def factory() -> LeftOut:
+        made.append(Silent(None))
+        return made[-1]
+
+    monkeypatch.setattr(consumer_module.time, "monotonic", lambda: clock["now"])
+    consumer = ProvinceConsumer(config, sessions=None, consumer_factory=factory)  # type: ignore[arg-type]
+    consumer.consume_until(lambda: len(made) == 2, timeout=120, stalled_after=20)
+    assert made[0].closed and made[0].polls == 21  # given more than 20 s, no more
+
+
+def test_a_catch_up_that_keeps_polling_records_keeps_its_membership(monkeypatch):
+    config = build_config(province_config("zs", ["alpha"], "127.0.0.1:1", "sqlite://"))
+    clock = {"now": 1000.0}
+    made: list[LeftOut] = []
+    monkeypatch.setattr(consumer_module.time, "monotonic", lambda: clock["now"])
+
+    def factory() -> LeftOut:
+        made.append(LeftOut({0}))
+        return made[-1]
+
+    consumer = ProvinceConsumer(config, sessions=None, consumer_factory=factory)  # type: ignore[arg-type]
+
+    def one_record_a_second(timeout_ms: int = 500) -> int:
+        assert consumer.consumer is made[-1]  # the member, made on first use as poll_once does
+        clock["now"] += 1.0
+        return 1
+
+    monkeypatch.setattr(consumer, "poll_once", one_record_a_second)
+    consumer.consume_until(lambda: clock["now"] >= 1100.0, timeout=120, stalled_after=20)
+    assert len(made) == 1 and not made[0].closed
