@@ -45,6 +45,7 @@ from province.consumer_metrics import ConsumerMetrics
 from province.dead_letter_topic import DeadLetterPublisher
 from province.dead_letters import set_aside
 from province.group_assignment import GapNotingRangeAssignor
+from province.group_offsets import GroupOffsets, group_offsets
 from province.header_names import read_header_names_losslessly
 from province.models import PartitionPosition
 from province.records import BadRecord, RawRecord, read_event
@@ -58,6 +59,8 @@ PUBLISH_EVERY = 30.0  # seconds: dead letters not yet on the dead-letter topic a
 PRUNE_EVERY = 3600.0  # seconds between inbox prunings (province.pruning)
 # A catch-up that polls no record for this long while it waits for one starts over.
 STALLED_AFTER = 20.0
+# A running consumer idle this long asks the broker whether its group still reads (StallWatch).
+GROUP_CHECK_EVERY = 60.0
 
 
 def kafka_consumer(config: ProvinceConfig, assignor: GapNotingRangeAssignor, listener: Any = None,
@@ -118,13 +121,57 @@ def _move_positions(session: Session, nexts: dict[tuple[str, int], int], now: An
             row.next_offset, row.updated_at = next_offset, now
 
 
+class StallWatch:
+    """Whether the province's group has stopped reading while records wait.
+
+    A running member that polled nothing for ``every`` seconds reads the group's committed and
+    end offsets from the broker, then again ``every`` seconds later. Records waiting and no
+    committed offset moved in between means no member reads them: kafka-python can leave a
+    group whose assignment missed a topic, or a member the coordinator dropped, quietly
+    holding nothing. An idle province (nothing waiting) and a group whose other members are
+    reading (offsets moving) are left alone.
+    """
+
+    def __init__(self, read_offsets: Callable[[], GroupOffsets], every: float = GROUP_CHECK_EVERY
+                 ) -> None:
+        self.read_offsets = read_offsets
+        self.every = every
+        self._last_record = self._next_check = time.monotonic()
+        self._committed: dict[tuple[str, int], int] | None = None  # at the previous check
+
+    def stalled(self, polled: bool) -> bool:
+        """Note one round (``polled``: it read records); True when the group is stalled."""
+        now = time.monotonic()
+        if polled:
+            self._last_record, self._committed = now, None
+            return False
+        if now - self._last_record < self.every or now < self._next_check:
+            return False
+        self._next_check = now + self.every
+        try:
+            offsets = self.read_offsets()
+        except Exception as exc:  # the broker away: the rounds' own failures deal with it
+            log.info("group offsets not read (%s); checked again later", exc)
+            return False
+        committed = {(topic, partition): done for topic, partitions in offsets.items()
+                     for partition, (done, _end) in (partitions or {}).items()}
+        waiting = any(end > done for partitions in offsets.values()
+                      for done, end in (partitions or {}).values())
+        previous, self._committed = self._committed, committed
+        if waiting and previous == committed:
+            self._last_record, self._committed = now, None  # the fresh member's grace
+            return True
+        return False
+
+
 class ProvinceConsumer:
     """Polls, decides each record's fate, commits. ``poll_once()`` is one round; ``run()``
     loops."""
 
     def __init__(self, config: ProvinceConfig, sessions: sessionmaker[Session],
                  consumer_factory: Callable[[], Any] | None = None,
-                 publisher: DeadLetterPublisher | None = None) -> None:
+                 publisher: DeadLetterPublisher | None = None,
+                 read_group_offsets: Callable[[], GroupOffsets] | None = None) -> None:
         # Assembled now (every installed city plugin's types): two plugins declaring one type
         # stop the consumer at startup, not at its first record.
         installed_catalogue()
@@ -135,6 +182,7 @@ class ProvinceConsumer:
         self.consumer_factory = consumer_factory or (
             lambda: kafka_consumer(config, self.assignor, listener=self._listener()))
         self.publisher = publisher or DeadLetterPublisher(config, sessions)
+        self.read_group_offsets = read_group_offsets or (lambda: group_offsets(config))
         self.applied = 0  # events newly applied by this consumer
         self.dead_lettered = 0  # records this consumer set aside
         self.metrics = ConsumerMetrics(config.city_of_topic)  # served by --metrics-port
@@ -321,9 +369,13 @@ class ProvinceConsumer:
         """Consume until ``stop`` is set; errors are logged and retried with backoff.
         Dead letters are republished at least every 30 s, the inbox pruned hourly."""
         due = {"publish": time.monotonic() + PUBLISH_EVERY, "prune": time.monotonic() + PRUNE_EVERY}
+        watch = StallWatch(self.read_group_offsets)
 
         def one_round() -> float:
-            self.poll_once()  # waits for records itself
+            polled = self.poll_once()  # waits for records itself
+            if watch.stalled(polled > 0):
+                self._start_over_stalled(f"records wait and no committed offset of the group "
+                                         f"moved in {watch.every:.0f}s")
             now = time.monotonic()
             if now >= due["publish"]:
                 due["publish"] = now + PUBLISH_EVERY
@@ -373,7 +425,8 @@ class ProvinceConsumer:
                                    f"({self.applied} events applied, {self.dead_lettered} "
                                    "set aside)")
             if now - last_record > stalled_after:
-                self._start_over_stalled(now - last_record)
+                self._start_over_stalled(f"no record polled for {now - last_record:.0f}s "
+                                         "while the catch-up waits for one")
                 last_record = now
             try:
                 if self.poll_once(timeout_ms=200):
@@ -385,9 +438,9 @@ class ProvinceConsumer:
                 self._start_over_after(failures)
                 time.sleep(0.2)
 
-    def _start_over_stalled(self, idle: float) -> None:
-        """Start over after a catch-up polled nothing for ``idle`` seconds, saying what the
-        abandoned member held (the evidence, should kafka-python's group ever stall again)."""
+    def _start_over_stalled(self, why: str) -> None:
+        """Start over with a fresh membership, saying why and what the abandoned member held
+        (the evidence, should kafka-python's group ever stall again)."""
         consumer = self._consumer
         held = "no consumer"
         if consumer is not None:
@@ -395,9 +448,9 @@ class ProvinceConsumer:
                 held = f"assigned {sorted(map(tuple, consumer.assignment()))}"
             except Exception as exc:  # a broken member: its state is part of the evidence
                 held = f"assignment unreadable ({exc!r})"
-        log.warning("no record polled for %.0fs while the catch-up waits for one (%s, topics "
-                    "its group's leader could not assign: %s); starting over with a fresh "
-                    "membership", idle, held, sorted(self.assignor.assigned_without) or "none")
+        log.warning("%s (this member: %s; topics its group's leader could not assign: %s); "
+                    "starting over with a fresh membership", why, held,
+                    sorted(self.assignor.assigned_without) or "none")
         self.close()
 
     def close(self) -> None:

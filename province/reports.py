@@ -29,6 +29,7 @@ from core.figure_queries import (
 from core.figures import ZERO, Figures, ProjectFacts, holdings_of, rate
 from province.config import ProvinceConfig
 from province.figure_totals import period_figures, project_counts
+from province.group_offsets import group_offsets, lag_of
 from province.models import (
     CityLead,
     CityProject,
@@ -262,25 +263,7 @@ def freshness(session: Session, config: ProvinceConfig, now: dt.datetime | None 
 
 def consumer_lag(config: ProvinceConfig, timeout_ms: int = 3000) -> dict[str, int | None]:
     """Records not yet consumed by the province's group, per city topic (needs the broker)."""
-    from kafka import KafkaConsumer, TopicPartition
-
-    consumer = KafkaConsumer(bootstrap_servers=config.bootstrap_servers, group_id=config.group_id,
-                             enable_auto_commit=False, bootstrap_timeout_ms=timeout_ms,
-                             request_timeout_ms=max(timeout_ms, 5000),
-                             client_id=f"zhaoshang-{config.code}-lag")
-    try:
-        lag: dict[str, int | None] = {}
-        for topic in config.topics:
-            partitions = consumer.partitions_for_topic(topic)
-            if not partitions:
-                lag[topic] = None
-                continue
-            tps = [TopicPartition(topic, p) for p in sorted(partitions)]
-            ends = consumer.end_offsets(tps)
-            lag[topic] = sum(ends[tp] - (consumer.committed(tp) or 0) for tp in tps)
-        return lag
-    finally:
-        consumer.close(autocommit=False)
+    return lag_of(group_offsets(config, timeout_ms))
 
 
 # --------------------------------------------------------------------------- completeness

@@ -162,3 +162,97 @@ def test_a_catch_up_that_keeps_polling_records_keeps_its_membership(monkeypatch)
     monkeypatch.setattr(consumer, "poll_once", one_record_a_second)
     consumer.consume_until(lambda: clock["now"] >= 1100.0, timeout=120, stalled_after=20)
     assert len(made) == 1 and not made[0].closed
+
+
+# --------------------------------------------------------------------------- a running group
+
+
+def offsets(committed: int, end: int) -> dict[str, dict[int, tuple[int, int]] | None]:
+    return {"zs.alpha": {0: (committed, end), 1: (end, end)}, "zs.beta": None}
+
+
+def watch_over(readings: list[Any], monkeypatch, every: float = 60.0
+               ) -> tuple[consumer_module.StallWatch, dict[str, float], list[int]]:
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(consumer_module.time, "monotonic", lambda: clock["now"])
+    reads: list[int] = []
+
+    def read() -> Any:
+        reads.append(1)
+        reading = readings[min(len(reads), len(readings)) - 1]
+        if isinstance(reading, Exception):
+            raise reading
+        return reading
+
+    return consumer_module.StallWatch(read, every=every), clock, reads
+
+
+def idle_rounds(watch: consumer_module.StallWatch, clock: dict[str, float], seconds: int
+                ) -> list[float]:
+    """One idle round a second from now; when the watch said stalled (seconds from now)."""
+    start, said = clock["now"], []
+    for second in range(1, seconds + 1):
+        clock["now"] = start + second
+        if watch.stalled(False):
+            said.append(second)
+    return said
+
+
+def test_records_waiting_with_no_committed_offset_moving_for_a_minute_is_a_stall(monkeypatch):
+    watch, clock, reads = watch_over([offsets(5, 9)], monkeypatch)
+    assert idle_rounds(watch, clock, 130) == [120]  # checked at 60 s and 120 s, same offsets
+    assert len(reads) == 2
+
+
+def test_an_idle_province_with_nothing_waiting_is_not_a_stall(monkeypatch):
+    watch, clock, reads = watch_over([offsets(9, 9)], monkeypatch)
+    assert idle_rounds(watch, clock, 300) == [] and len(reads) == 5  # once a minute
+
+
+def test_a_group_whose_other_members_commit_is_not_stalled(monkeypatch):
+    watch, clock, _ = watch_over([offsets(5, 20), offsets(6, 20), offsets(7, 20)], monkeypatch)
+    assert idle_rounds(watch, clock, 180) == []
+
+
+def test_records_polled_restart_the_wait_and_an_unreadable_broker_is_no_verdict(monkeypatch):
+    watch, clock, reads = watch_over([RuntimeError("broker away"), offsets(5, 9)], monkeypatch)
+    assert idle_rounds(watch, clock, 100) == [] and len(reads) == 1  # failed at 60 s
+    assert not watch.stalled(True)  # a record at 100 s: the member reads
+    # Idle again: the first reading a minute later, the verdict a minute after that.
+    assert idle_rounds(watch, clock, 130) == [120] and len(reads) == 3
+
+
+def test_a_running_consumer_whose_group_stalls_starts_over(monkeypatch):
+    """run(): an idle member, records waiting, no committed offset moving: a fresh member."""
+    import threading
+
+    config = build_config(province_config("zs", ["alpha"], "127.0.0.1:1", "sqlite://"))
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(consumer_module.time, "monotonic", lambda: clock["now"])
+    stop = threading.Event()
+    made: list[LeftOut] = []
+
+    class Idle(LeftOut):
+        def poll(self, timeout_ms: int) -> dict[Any, list[Any]]:
+            clock["now"] += 10.0
+            if len(made) == 2:
+                stop.set()
+            return {}
+
+    def factory() -> LeftOut:
+        made.append(Idle({0, 1}))
+        return made[-1]
+
+    class Quiet:
+        def publish_pending(self) -> int:
+            return 0
+
+        def close(self) -> None:
+            pass
+
+    consumer = ProvinceConsumer(config, sessions=None, consumer_factory=factory,  # type: ignore[arg-type]
+                                publisher=Quiet(),  # type: ignore[arg-type]
+                                read_group_offsets=lambda: offsets(5, 9))
+    monkeypatch.setattr(consumer, "prune", lambda: None)
+    consumer.run(stop)
+    assert made[0].closed and len(made) == 2
