@@ -179,8 +179,10 @@ class ProvinceConsumer:
         self.sessions = sessions
         # What this member, as the group's leader, could not assign (see _rejoin_if_left_out).
         self.assignor = GapNotingRangeAssignor()
-        self.consumer_factory = consumer_factory or (
-            lambda: kafka_consumer(config, self.assignor, listener=self._listener()))
+        self.consumer_factory = consumer_factory or self._new_consumer
+        # Set when a stalled member started over: static membership (``[kafka] instance_id``)
+        # is then dropped, see _start_over_stalled.
+        self._dynamic_membership = False
         self.publisher = publisher or DeadLetterPublisher(config, sessions)
         self.read_group_offsets = read_group_offsets or (lambda: group_offsets(config))
         self.applied = 0  # events newly applied by this consumer
@@ -193,6 +195,10 @@ class ProvinceConsumer:
         if self._consumer is None:
             self._consumer = self.consumer_factory()
         return self._consumer
+
+    def _new_consumer(self) -> Any:
+        overrides: dict[str, Any] = {"group_instance_id": None} if self._dynamic_membership else {}
+        return kafka_consumer(self.config, self.assignor, listener=self._listener(), **overrides)
 
     def _listener(self) -> Any:
         from kafka import ConsumerRebalanceListener
@@ -451,6 +457,13 @@ class ProvinceConsumer:
         log.warning("%s (this member: %s; topics its group's leader could not assign: %s); "
                     "starting over with a fresh membership", why, held,
                     sorted(self.assignor.assigned_without) or "none")
+        if self.config.consumer_settings.get("group_instance_id") and not self._dynamic_membership:
+            # A static member never leaves its group, and the coordinator hands a static
+            # member that rejoins the assignment it held (KIP-345): the same nothing. A
+            # dynamic member is a new one, and its join rebalances the group.
+            log.warning("this consumer goes on as a dynamic member of its group, without its "
+                        "instance id, until it is restarted")
+            self._dynamic_membership = True
         self.close()
 
     def close(self) -> None:

@@ -256,3 +256,25 @@ def test_a_running_consumer_whose_group_stalls_starts_over(monkeypatch):
     monkeypatch.setattr(consumer, "prune", lambda: None)
     consumer.run(stop)
     assert made[0].closed and len(made) == 2
+
+
+def test_a_static_member_that_stalled_comes_back_as_a_dynamic_one(monkeypatch):
+    """The coordinator would give a static member that rejoins its old (empty) assignment."""
+    raw = province_config("zs", ["alpha"], "127.0.0.1:1", "sqlite://")
+    raw["kafka"]["instance_id"] = "province-1"
+    config = build_config(raw)
+    built: list[dict[str, Any]] = []
+
+    def kafka_consumer(config: Any, assignor: Any, listener: Any = None, **overrides: Any) -> Any:
+        settings = {**config.consumer_settings, **overrides}
+        built.append(settings)
+        return LeftOut(None)
+
+    monkeypatch.setattr(consumer_module, "kafka_consumer", kafka_consumer)
+    consumer = ProvinceConsumer(config, sessions=None)  # type: ignore[arg-type]
+    assert consumer.consumer is not None
+    consumer._start_over_stalled("a test's stall")
+    assert consumer.consumer is not None
+    consumer._start_over_stalled("a second stall")
+    assert consumer.consumer is not None
+    assert [settings["group_instance_id"] for settings in built] == ["province-1", None, None]
