@@ -180,8 +180,8 @@ class ProvinceConsumer:
         # What this member, as the group's leader, could not assign (see _rejoin_if_left_out).
         self.assignor = GapNotingRangeAssignor()
         self.consumer_factory = consumer_factory or self._new_consumer
-        # Set when a stalled member started over: static membership (``[kafka] instance_id``)
-        # is then dropped, see _start_over_stalled.
+        # Set when the consumer started over for a new assignment: static membership
+        # (``[kafka] instance_id``) is then dropped, see _start_over_for_a_new_assignment.
         self._dynamic_membership = False
         self.publisher = publisher or DeadLetterPublisher(config, sessions)
         self.read_group_offsets = read_group_offsets or (lambda: group_offsets(config))
@@ -267,9 +267,9 @@ class ProvinceConsumer:
         missing = {topic for topic in self.assignor.assigned_without
                    if consumer.partitions_for_topic(topic)}
         if missing:
-            log.warning("topics %s have partitions but the group's assignment was made without "
-                        "them; rejoining", ", ".join(sorted(missing)))
-            self.close()
+            self._start_over_for_a_new_assignment(
+                f"topics {', '.join(sorted(missing))} have partitions but the group's "
+                "assignment was made without them")
 
     def _rewind(self, firsts: dict[Any, int]) -> None:
         """Nothing of a failed round counts as done: read its records again."""
@@ -380,8 +380,9 @@ class ProvinceConsumer:
         def one_round() -> float:
             polled = self.poll_once()  # waits for records itself
             if watch.stalled(polled > 0):
-                self._start_over_stalled(f"records wait and no committed offset of the group "
-                                         f"moved in {watch.every:.0f}s")
+                self._start_over_for_a_new_assignment(
+                    f"records wait and no committed offset of the group moved in "
+                    f"{watch.every:.0f}s")
             now = time.monotonic()
             if now >= due["publish"]:
                 due["publish"] = now + PUBLISH_EVERY
@@ -421,8 +422,8 @@ class ProvinceConsumer:
         a membership the coordinator dropped) without reporting anything; a new member is a
         new assignment from fresh metadata.
         """
-        started = last_record = time.monotonic()
-        deadline = started + timeout
+        last_record = time.monotonic()
+        deadline = last_record + timeout
         failures = 0
         while not condition():
             now = time.monotonic()
@@ -431,8 +432,9 @@ class ProvinceConsumer:
                                    f"({self.applied} events applied, {self.dead_lettered} "
                                    "set aside)")
             if now - last_record > stalled_after:
-                self._start_over_stalled(f"no record polled for {now - last_record:.0f}s "
-                                         "while the catch-up waits for one")
+                self._start_over_for_a_new_assignment(
+                    f"no record polled for {now - last_record:.0f}s while the catch-up waits "
+                    "for one")
                 last_record = now
             try:
                 if self.poll_once(timeout_ms=200):
@@ -444,8 +446,9 @@ class ProvinceConsumer:
                 self._start_over_after(failures)
                 time.sleep(0.2)
 
-    def _start_over_stalled(self, why: str) -> None:
-        """Start over with a fresh membership, saying why and what the abandoned member held
+    def _start_over_for_a_new_assignment(self, why: str) -> None:
+        """Start over with a fresh membership whose join gives the group a new assignment
+        (a topic left out, a stalled group), saying why and what the abandoned member held
         (the evidence, should kafka-python's group ever stall again)."""
         consumer = self._consumer
         held = "no consumer"

@@ -12,6 +12,11 @@ from province.group_assignment import GapNotingRangeAssignor
 from tests.events.support import province_config
 
 
+def a_config(**kafka: Any) -> Any:
+    """A province over one city on an unreachable broker (the consumers here are scripted)."""
+    return build_config(province_config("zs", ["alpha"], "127.0.0.1:1", "sqlite://", **kafka))
+
+
 class LeftOut:
     """A Kafka consumer the group assigned nothing, whose metadata knows the topics."""
 
@@ -34,7 +39,7 @@ class LeftOut:
 
 def run_for(seconds: float, partitions: set[int] | None, monkeypatch,
             assigned_without: set[str] | None = None) -> list[LeftOut]:
-    config = build_config(province_config("zs", ["alpha"], "127.0.0.1:1", "sqlite://"))
+    config = a_config()
     made: list[LeftOut] = []
 
     def factory() -> LeftOut:
@@ -97,7 +102,7 @@ class Dropped(LeftOut):
 
 
 def test_a_catch_up_whose_polls_keep_failing_starts_over_with_a_fresh_membership(monkeypatch):
-    config = build_config(province_config("zs", ["alpha"], "127.0.0.1:1", "sqlite://"))
+    config = a_config()
     made: list[LeftOut] = []
 
     def factory() -> LeftOut:
@@ -120,7 +125,7 @@ def test_a_catch_up_that_polls_nothing_for_a_while_starts_over_with_a_fresh_memb
         monkeypatch):
     """Seen in CI: a member formed without its topic's metadata held nothing, and neither
     kafka-python nor the gap check noticed; the catch-up read nothing for two minutes."""
-    config = build_config(province_config("zs", ["alpha"], "127.0.0.1:1", "sqlite://"))
+    config = a_config()
     clock = {"now": 1000.0}
     made: list[LeftOut] = []
 
@@ -143,7 +148,7 @@ def test_a_catch_up_that_polls_nothing_for_a_while_starts_over_with_a_fresh_memb
 
 
 def test_a_catch_up_that_keeps_polling_records_keeps_its_membership(monkeypatch):
-    config = build_config(province_config("zs", ["alpha"], "127.0.0.1:1", "sqlite://"))
+    config = a_config()
     clock = {"now": 1000.0}
     made: list[LeftOut] = []
     monkeypatch.setattr(consumer_module.time, "monotonic", lambda: clock["now"])
@@ -226,7 +231,7 @@ def test_a_running_consumer_whose_group_stalls_starts_over(monkeypatch):
     """run(): an idle member, records waiting, no committed offset moving: a fresh member."""
     import threading
 
-    config = build_config(province_config("zs", ["alpha"], "127.0.0.1:1", "sqlite://"))
+    config = a_config()
     clock = {"now": 1000.0}
     monkeypatch.setattr(consumer_module.time, "monotonic", lambda: clock["now"])
     stop = threading.Event()
@@ -258,23 +263,35 @@ def test_a_running_consumer_whose_group_stalls_starts_over(monkeypatch):
     assert made[0].closed and len(made) == 2
 
 
-def test_a_static_member_that_stalled_comes_back_as_a_dynamic_one(monkeypatch):
-    """The coordinator would give a static member that rejoins its old (empty) assignment."""
-    raw = province_config("zs", ["alpha"], "127.0.0.1:1", "sqlite://")
-    raw["kafka"]["instance_id"] = "province-1"
-    config = build_config(raw)
-    built: list[dict[str, Any]] = []
+def built_memberships(monkeypatch) -> tuple[ProvinceConsumer, list[Any]]:
+    """A consumer with a static instance id, and the group_instance_id of each Kafka consumer
+    it builds."""
+    built: list[Any] = []
 
     def kafka_consumer(config: Any, assignor: Any, listener: Any = None, **overrides: Any) -> Any:
-        settings = {**config.consumer_settings, **overrides}
-        built.append(settings)
-        return LeftOut(None)
+        built.append({**config.consumer_settings, **overrides}["group_instance_id"])
+        return LeftOut({0, 1, 2})
 
     monkeypatch.setattr(consumer_module, "kafka_consumer", kafka_consumer)
-    consumer = ProvinceConsumer(config, sessions=None)  # type: ignore[arg-type]
+    return ProvinceConsumer(a_config(instance_id="province-1"), sessions=None), built  # type: ignore[arg-type]
+
+
+def test_a_static_member_that_stalled_comes_back_as_a_dynamic_one(monkeypatch):
+    """The coordinator would give a static member that rejoins its old (empty) assignment."""
+    consumer, built = built_memberships(monkeypatch)
     assert consumer.consumer is not None
-    consumer._start_over_stalled("a test's stall")
+    consumer._start_over_for_a_new_assignment("a test's stall")
     assert consumer.consumer is not None
-    consumer._start_over_stalled("a second stall")
+    consumer._start_over_for_a_new_assignment("a second stall")
     assert consumer.consumer is not None
-    assert [settings["group_instance_id"] for settings in built] == ["province-1", None, None]
+    assert built == ["province-1", None, None]
+
+
+def test_a_static_leader_that_left_a_topic_out_rejoins_as_a_dynamic_member(monkeypatch):
+    """A static leader that rejoins keeps the group's assignment (KIP-814): the same gap."""
+    consumer, built = built_memberships(monkeypatch)
+    consumer.poll_once(timeout_ms=0)
+    consumer.assignor.assigned_without = {"zs.alpha"}  # its last assignment, as the leader
+    consumer.poll_once(timeout_ms=0)  # the topic has partitions now: it starts over
+    consumer.poll_once(timeout_ms=0)
+    assert built == ["province-1", None]
