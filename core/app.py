@@ -34,7 +34,7 @@ from core.api.idempotency import replay_idempotent
 from core.api.support import EXTENSION, Runtime
 from core.api.versions import add_etag
 from core.city import City, build_city, load_city
-from core.db import make_engine, make_session_factory
+from core.db import make_engine, make_read_session_factory, make_session_factory
 from core.identity import NonceStore, gateway_secret, request_actor
 from core.input_rules import apply_input_rules
 from core.problems import register_error_handlers
@@ -106,7 +106,8 @@ def create_app(config: City | dict[str, Any] | str | Path | None = None,
     url = database_url or city.config["database"]["url"]
     engine = make_engine(url)
     app.extensions[EXTENSION] = Runtime(city=city, engine=engine,
-                                        sessions=make_session_factory(engine))
+                                        sessions=make_session_factory(engine),
+                                        read_sessions=make_read_session_factory(engine))
     prefixes: dict[str, str] = {}
     for blueprint in CORE_BLUEPRINTS:
         app.register_blueprint(blueprint, url_prefix=API_PREFIX)

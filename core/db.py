@@ -129,6 +129,38 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for requests that only read: each statement in its own transaction.
+
+    Under READ COMMITTED (PostgreSQL's default, and the city's) every statement of a
+    transaction already reads its own snapshot, so a read-only request gains nothing from a
+    transaction around its statements but pays for it: a ``BEGIN`` and a ``COMMIT`` round
+    trip, two of the three a ``/stats`` request made. Autocommit drops both (psycopg sends
+    no ``BEGIN``; its commit, with no transaction open, sends nothing; the pool gives the
+    connection back to writers with autocommit off). On SQLite each statement likewise reads
+    the latest commit, as PostgreSQL's do.
+
+    A statement that would write is refused (:class:`ReadOnlyViolation`) before it is sent:
+    a write here would commit on its own, half of a change. It guards against a read view
+    that starts writing by mistake; it is not a permission (those are ``core.permissions``).
+    """
+    reading = engine.execution_options(isolation_level="AUTOCOMMIT")
+
+    @event.listens_for(reading, "before_cursor_execute")
+    def _reads_only(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        if not statement.lstrip()[:6].upper().startswith(("SELECT", "WITH", "PRAGMA")):
+            raise ReadOnlyViolation(statement)
+
+    return sessionmaker(reading, expire_on_commit=False)
+
+
+class ReadOnlyViolation(RuntimeError):
+    """A statement that writes, sent through a read-only request's session."""
+
+    def __init__(self, statement: str) -> None:
+        super().__init__(f"a read-only request tried to write: {statement[:200]}")
+
+
 @contextlib.contextmanager
 def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One transaction: commit on success, roll back on any exception.

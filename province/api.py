@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, g, jsonify
 
 from core.api.exports import wants_xlsx
 from core.api.registry import operation
-from core.api.support import load_body, load_query, paginate
+from core.api.support import load_body, load_query, paginate, request_sessions
 from core.db import unit_of_work
 from core.permissions import ADMIN, READER
 from core.xlsx import xlsx_download
@@ -41,13 +41,19 @@ def _runtime():
     return current_app.extensions[EXTENSION]
 
 
+def _unit_of_work():
+    """The request's unit of work: a read (GET) outside a transaction, a write in one."""
+    state = _runtime()
+    return unit_of_work(request_sessions(state.sessions, state.read_sessions))
+
+
 @operation(blueprint, "/cities", summary="各市招商指标对比：签约、开工、到位资金、同比、省外占比",
            query=RangeQuery, response=CitiesSchema, who=READER, export=True)
 def get_cities():
     """``format=xlsx``: the comparison and the 省外 figures as a workbook (province.workbooks)."""
     params = load_query(RangeQuery)
     state = _runtime()
-    with unit_of_work(state.sessions) as session:
+    with _unit_of_work() as session:
         rows = reports.city_figures(session, state.config, params["date_from"], params["date_to"])
     if wants_xlsx():
         return xlsx_download(
@@ -64,7 +70,7 @@ def get_ranking():
     """``format=xlsx``: the ranking with every city's figures as a workbook."""
     params = load_query(RankingQuery)
     state = _runtime()
-    with unit_of_work(state.sessions) as session:
+    with _unit_of_work() as session:
         rows = reports.ranking(session, state.config, params["date_from"], params["date_to"],
                                params["by"])
     if wants_xlsx():
@@ -86,7 +92,7 @@ def get_shared_investors():
     """``format=xlsx``: one row per record of each investor, as a workbook."""
     params = load_query(SharedInvestorsQuery)
     state = _runtime()
-    with unit_of_work(state.sessions) as session:
+    with _unit_of_work() as session:
         groups = reports.shared_investors(session, state.config, params["min_cities"])
     if wants_xlsx():
         return xlsx_download(
@@ -109,7 +115,7 @@ def get_freshness():
             # The exception (English, a broker address) is for the log; the page says what it means.
             error = "暂时无法连接消息队列，消费积压未知；各市数据的更新时间仍如下所示"
     now = state.config.clock.utcnow()
-    with unit_of_work(state.sessions) as session:
+    with _unit_of_work() as session:
         rows = reports.freshness(session, state.config, now, lag)
     return jsonify(FreshnessSchema().dump({"now": now, "consumer_lag_error": error,
                                            "cities": rows}))
@@ -119,7 +125,7 @@ def get_freshness():
            response=CompletenessSchema, who=READER)
 def get_completeness():
     state = _runtime()
-    with unit_of_work(state.sessions) as session:
+    with _unit_of_work() as session:
         rows = reports.completeness(session, state.config)
     return jsonify(CompletenessSchema().dump({"cities": rows}))
 
@@ -128,7 +134,7 @@ def get_completeness():
            response=DeadLetterSchema, many=True, who=READER)
 def list_dead_letters():
     params = load_query(DeadLetterQuery)
-    with unit_of_work(_runtime().sessions) as session:
+    with _unit_of_work() as session:
         query = dead_letters.dead_letter_query(params.get("city"), params.get("status"))
         return paginate(session, query.order_by(None), params,
                         {"received_at": DeadLetter.received_at, "city": DeadLetter.city,
@@ -138,7 +144,7 @@ def list_dead_letters():
 @operation(blueprint, "/dead-letters/<int:letter_id>", summary="死信详情（原始键、消息头与消息体）",
            response=DeadLetterDetailSchema, errors=(404,), who=READER)
 def get_dead_letter(letter_id: int):
-    with unit_of_work(_runtime().sessions) as session:
+    with _unit_of_work() as session:
         letter = dead_letters.get(session, letter_id)
         return jsonify(DeadLetterSchema().dump(letter) | DeadLetterDetailSchema(
             only=("key", "headers", "value", "value_text")).dump(dead_letters.inspected(letter)))
@@ -150,7 +156,7 @@ def get_dead_letter(letter_id: int):
 def replay_dead_letter(letter_id: int):
     """Still not a valid event: 409 with the reason; the letter stays held (attempts + 1)."""
     state = _runtime()
-    with unit_of_work(state.sessions) as session:
+    with _unit_of_work() as session:
         outcome = dead_letters.replay(session, state.config, letter_id, _actor_label())
         body = ReplaySchema().dump({"outcome": outcome.outcome,
                                     "letter": dead_letters.get(session, letter_id)})
@@ -165,7 +171,7 @@ def replay_dead_letter(letter_id: int):
 def discard_dead_letter(letter_id: int):
     params = load_body(DiscardBody)
     state = _runtime()
-    with unit_of_work(state.sessions) as session:
+    with _unit_of_work() as session:
         letter = dead_letters.discard(session, letter_id, _actor_label(), params["reason"],
                                       now=state.config.clock.utcnow())
         return jsonify(DeadLetterSchema().dump(letter))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.api import openapi as openapi_api
 from core.api.access import OPERATIONS, index_operations
-from core.db import make_engine, make_session_factory
+from core.db import make_engine, make_read_session_factory, make_session_factory
 from core.identity import NonceStore, gateway_secret, request_actor
 from core.input_rules import apply_input_rules
 from core.permissions import AccessRequest, authorise
@@ -30,6 +30,7 @@ class ProvinceRuntime:
     config: ProvinceConfig
     engine: Engine
     sessions: sessionmaker[Session]
+    read_sessions: sessionmaker[Session] | None = None  # for GET and HEAD (core.db)
 
 
 def create_app(config: ProvinceConfig | dict[str, Any] | str | Path | None = None,
@@ -45,7 +46,8 @@ def create_app(config: ProvinceConfig | dict[str, Any] | str | Path | None = Non
         from province.migrate import upgrade
 
         upgrade(engine)
-    app.extensions[api.EXTENSION] = ProvinceRuntime(loaded, engine, make_session_factory(engine))
+    app.extensions[api.EXTENSION] = ProvinceRuntime(loaded, engine, make_session_factory(engine),
+                                                       make_read_session_factory(engine))
     app.register_blueprint(api.blueprint, url_prefix=API_PREFIX)
     app.register_blueprint(openapi_api.blueprint, url_prefix=API_PREFIX)
     app.config["ZHAOSHANG_BLUEPRINT_PREFIXES"] = {api.blueprint.name: API_PREFIX,

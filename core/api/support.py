@@ -34,6 +34,7 @@ class Runtime:
     city: City
     engine: Engine
     sessions: sessionmaker[Session]
+    read_sessions: sessionmaker[Session] | None = None  # for GET and HEAD (core.db)
 
 
 def runtime() -> Runtime:
@@ -55,6 +56,19 @@ def city_today() -> dt.date:
     return CHINA.today()
 
 
+READING_METHODS = frozenset({"GET", "HEAD"})
+
+
+def request_sessions(sessions: sessionmaker[Session],
+                     read_sessions: sessionmaker[Session] | None) -> sessionmaker[Session]:
+    """The sessions a request's unit of work takes: a GET or HEAD reads outside a transaction
+    (:func:`core.db.make_read_session_factory`: no ``BEGIN`` and no ``COMMIT`` round trip, and
+    no write can happen); anything else, and work outside a request, in one."""
+    if read_sessions is not None and has_request_context() and request.method in READING_METHODS:
+        return read_sessions
+    return sessions
+
+
 @contextlib.contextmanager
 def transaction() -> Iterator[Session]:
     """The view's unit of work. The request's first one checks ``If-Match`` against the
@@ -66,7 +80,8 @@ def transaction() -> Iterator[Session]:
 
     scope = request_scope() if has_request_context() else None
     if scope is None:
-        with unit_of_work(runtime().sessions) as session:
+        state = runtime()
+        with unit_of_work(request_sessions(state.sessions, state.read_sessions)) as session:
             if has_request_context():
                 pin_version(session)
             yield session

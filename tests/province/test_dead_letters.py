@@ -27,6 +27,7 @@ from province.store import apply_events
 from tests.events.support import Province, city_node, province_config
 from tests.support.records import lead_body
 from tests.support.toml import toml_text
+from tests.support.transactions import statements_and_transactions
 
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 ADMIN = {"X-Zhaoshang-User": "admin1", "X-Zhaoshang-Role": "admin"}
@@ -166,6 +167,23 @@ def test_discarding_needs_a_reason_and_records_who_and_when(hub, alpha):
                    json={"reason": "再次"})
     assert refused.status_code == 409
     assert call(hub, "POST", f"/dead-letters/{letter_id}/replay", ADMIN).status_code == 409
+
+
+def test_reads_leave_no_transaction_open_and_a_discard_writes_in_one(hub, alpha):
+    alpha.client.post("/leads", json=lead_body(1))
+    letter_id = set_aside_as(hub, records(alpha)[0])
+    engine = hub.app.extensions["zhaoshang_province"].engine
+    with statements_and_transactions(engine) as seen:
+        for path in ("/dead-letters", f"/dead-letters/{letter_id}",
+                     "/cities?from=2026-01-01&to=2026-12-31", "/completeness"):
+            assert call(hub, "GET", path, PROVINCE_USER if "dead" not in path else ADMIN
+                        ).status_code == 200, path
+    assert seen and not [statement for statement, open_ in seen if open_]
+    with statements_and_transactions(engine) as seen:
+        assert call(hub, "POST", f"/dead-letters/{letter_id}/discard", ADMIN,
+                    json={"reason": "测试数据"}).status_code == 200
+    writes = [open_ for statement, open_ in seen if statement.lstrip().startswith("UPDATE")]
+    assert writes and all(writes)
 
 
 @sqlite_only
