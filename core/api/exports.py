@@ -93,11 +93,12 @@ def _city_names(runtime: Any) -> tuple[dict[str, dict[str, str]], dict[str, str]
     """The city's code → name of each choice (core.choices) and its own fields' labels."""
     if runtime is None:
         return {}, {}
+    from core.api.support import request_sessions
     from core.choices import city_choices
     from core.db import unit_of_work
     from core.gates import field_labels
 
-    with unit_of_work(runtime.sessions) as session:
+    with unit_of_work(request_sessions(runtime.sessions, runtime.read_sessions)) as session:
         choices = city_choices(session, runtime.city)
     return ({name: choice.names for name, choice in choices.items()},
             {path: label for path, label in field_labels(runtime.city).items()
