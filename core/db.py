@@ -129,6 +129,9 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+READING_STATEMENTS = ("SELECT", "WITH", "PRAGMA")
+
+
 def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions for requests that only read: each statement in its own transaction.
 
@@ -148,7 +151,8 @@ def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
 
     @event.listens_for(reading, "before_cursor_execute")
     def _reads_only(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
-        if not statement.lstrip()[:6].upper().startswith(("SELECT", "WITH", "PRAGMA")):
+        # "(" too: a union of selects with their own LIMIT is sent as "(SELECT …) UNION …".
+        if not statement.lstrip(" \t\r\n(")[:6].upper().startswith(READING_STATEMENTS):
             raise ReadOnlyViolation(statement)
 
     return sessionmaker(reading, expire_on_commit=False)

@@ -61,6 +61,17 @@ def test_a_read_that_tries_to_write_is_refused_and_writes_nothing(app):
     assert investors(app) == before
 
 
+def test_a_read_may_send_any_select_a_view_builds(app):
+    """A union of limited selects comes parenthesised (PostgreSQL; SQLite has no such
+    union); a CTE starts with WITH."""
+    with app.test_request_context("/api/v1/projects", method="GET"), transaction() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            limited = [sa.select(Enterprise.id).order_by(Enterprise.id).limit(1)] * 2
+            assert session.execute(sa.union_all(*limited)).all() == []
+        counted = sa.select(Enterprise.id).cte("known")
+        assert session.scalar(sa.select(sa.func.count()).select_from(counted)) == 0
+
+
 def test_work_outside_a_request_keeps_its_transaction(app):
     """A command or the scheduler (no request) writes in a transaction as before."""
     before = investors(app)
