@@ -140,8 +140,9 @@ def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
     transaction around its statements but pays for it: a ``BEGIN`` and a ``COMMIT`` round
     trip, two of the three a ``/stats`` request made. Autocommit drops both (psycopg sends
     no ``BEGIN``; its commit, with no transaction open, sends nothing; the pool gives the
-    connection back to writers with autocommit off). On SQLite each statement likewise reads
-    the latest commit, as PostgreSQL's do.
+    connection back to writers with autocommit off). On SQLite a read changes nothing: its
+    driver opens a transaction only before a write, so a request's selects already ran each
+    on its own; the guard below is what it gains.
 
     A statement that would write is refused (:class:`ReadOnlyViolation`) before it is sent:
     a write here would commit on its own, half of a change. It guards against a read view
