@@ -43,8 +43,7 @@ def _runtime():
 
 def _unit_of_work():
     """The request's unit of work: a read (GET) outside a transaction, a write in one."""
-    state = _runtime()
-    return unit_of_work(request_sessions(state.sessions, state.read_sessions))
+    return unit_of_work(request_sessions(_runtime()))
 
 
 @operation(blueprint, "/cities", summary="各市招商指标对比：签约、开工、到位资金、同比、省外占比",

@@ -30,7 +30,7 @@ class ProvinceRuntime:
     config: ProvinceConfig
     engine: Engine
     sessions: sessionmaker[Session]
-    read_sessions: sessionmaker[Session] | None = None  # for GET and HEAD (core.db)
+    read_sessions: sessionmaker[Session]  # for GET and HEAD (core.db)
 
 
 def create_app(config: ProvinceConfig | dict[str, Any] | str | Path | None = None,

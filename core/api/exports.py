@@ -98,7 +98,7 @@ def _city_names(runtime: Any) -> tuple[dict[str, dict[str, str]], dict[str, str]
     from core.db import unit_of_work
     from core.gates import field_labels
 
-    with unit_of_work(request_sessions(runtime.sessions, runtime.read_sessions)) as session:
+    with unit_of_work(request_sessions(runtime)) as session:
         choices = city_choices(session, runtime.city)
     return ({name: choice.names for name, choice in choices.items()},
             {path: label for path, label in field_labels(runtime.city).items()

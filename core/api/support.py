@@ -34,7 +34,7 @@ class Runtime:
     city: City
     engine: Engine
     sessions: sessionmaker[Session]
-    read_sessions: sessionmaker[Session] | None = None  # for GET and HEAD (core.db)
+    read_sessions: sessionmaker[Session]  # for GET and HEAD (core.db)
 
 
 def runtime() -> Runtime:
@@ -59,14 +59,14 @@ def city_today() -> dt.date:
 READING_METHODS = frozenset({"GET", "HEAD"})
 
 
-def request_sessions(sessions: sessionmaker[Session],
-                     read_sessions: sessionmaker[Session] | None) -> sessionmaker[Session]:
-    """The sessions a request's unit of work takes: a GET or HEAD reads outside a transaction
+def request_sessions(state: Any) -> sessionmaker[Session]:
+    """The sessions a request's unit of work takes from a service's runtime (its ``sessions``
+    and ``read_sessions``, city or province): a GET or HEAD reads outside a transaction
     (:func:`core.db.make_read_session_factory`: no ``BEGIN`` and no ``COMMIT`` round trip, and
     no write can happen); anything else, and work outside a request, in one."""
-    if read_sessions is not None and has_request_context() and request.method in READING_METHODS:
-        return read_sessions
-    return sessions
+    if has_request_context() and request.method in READING_METHODS:
+        return state.read_sessions
+    return state.sessions
 
 
 @contextlib.contextmanager
@@ -80,8 +80,7 @@ def transaction() -> Iterator[Session]:
 
     scope = request_scope() if has_request_context() else None
     if scope is None:
-        state = runtime()
-        with unit_of_work(request_sessions(state.sessions, state.read_sessions)) as session:
+        with unit_of_work(request_sessions(runtime())) as session:
             if has_request_context():
                 pin_version(session)
             yield session
