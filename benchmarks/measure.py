@@ -55,17 +55,30 @@ class Row:
     higher_is_better: bool = False
     note: str = ""
     unit: str = ""  # how the value reads: " s" (the default), "/s", " MB"
+    # The ratios of rounds measured side by side (each against its own baseline, taken just
+    # before or after it). When given, the ratio is their median, not value / baseline: a
+    # shared machine's load drifts between rounds, and the best (or the median) of each side
+    # taken apart can pair one side's quiet round with the other's busy one.
+    paired_ratios: tuple[float, ...] = ()
 
     @property
     def ratio(self) -> float:
+        if self.paired_ratios:
+            return statistics.median(self.paired_ratios)
         return self.value / self.baseline if self.baseline else float("inf")
+
+    def spread(self) -> str:
+        """The paired rounds' lowest and highest ratio ("" when the ratio is not paired)."""
+        if not self.paired_ratios:
+            return ""
+        return f"rounds {min(self.paired_ratios):.3g}–{max(self.paired_ratios):.3g}×"
 
     def cells(self) -> list[str]:
         unit = self.unit or ("/s" if self.higher_is_better else " s")
         met = "" if self.met is None else ("yes" if self.met else "**no**")
         return [self.section, self.measure, f"{self.value:,.4g}{unit}",
                 f"{self.baseline:,.4g}{unit} ({self.baseline_name})", f"{self.ratio:,.3g}×",
-                self.goal, met, self.note]
+                self.goal, met, "; ".join(part for part in (self.spread(), self.note) if part)]
 
 
 HEADINGS = ["part", "measure", "value", "baseline", "ratio", "goal", "met", "note"]

@@ -11,6 +11,7 @@ import re
 import pytest
 
 from benchmarks import api, assessment, figures, outbox_rows
+from benchmarks.measure import Row
 from benchmarks.side_by_side import city_app, identity_headers, parse
 
 
@@ -81,3 +82,22 @@ def test_the_relay_s_reads_and_marks_are_measured_per_row(backend):
     assert result["rows"] >= 60  # the demo's own events come first
     assert result["read_median"] > 0 and result["mark_median"] > 0
     assert "| read (`Relay._fetch`" in outbox_rows.report(result)
+
+
+def test_a_paired_ratio_is_the_median_of_its_rounds_not_of_each_side_taken_apart():
+    # Three rounds, city against bare app: 300/1000 on a quiet machine, then 100/180 and
+    # 210/350 under load. Each side's best round reads 0.3×, each side's median 0.6×; the
+    # rounds, each against its own baseline, say 0.556×.
+    row = Row("request path", "lead POST", value=210, baseline=350, baseline_name="bare",
+              goal="≥ 0.5×", higher_is_better=True,
+              paired_ratios=(300 / 1000, 100 / 180, 210 / 350))
+    assert round(row.ratio, 3) == 0.556
+    cells = row.cells()
+    assert cells[4] == "0.556×"
+    assert cells[7] == "rounds 0.3–0.6×"
+
+
+def test_an_unpaired_ratio_is_value_over_baseline():
+    row = Row("city figures", "/stats", value=0.012, baseline=0.004, baseline_name="one SQL")
+    assert row.ratio == pytest.approx(3.0)
+    assert row.cells()[7] == ""
