@@ -185,14 +185,15 @@ def page_select() -> sa.Select:
             .outerjoin(Intermediary, Intermediary.id == Project.intermediary_id))
 
 
-def page_items(session: Session, query: sa.Select) -> list[dict[str, Any]]:
+def page_items(session: Session, query: sa.Select, parameters: dict[str, Any] | None = None
+               ) -> list[dict[str, Any]]:
     """The page's projects as ``ProjectSchema`` dumps them, in the order of ``query`` (a
-    :func:`page_select` filtered, sorted and paged)."""
+    :func:`page_select` filtered, sorted and paged), run with ``parameters``."""
     shape = page_shape()
     # Plain rows: through the session's connection (its transaction), without the ORM's
     # execution layer, which has no entity to load here.
     connection = session.connection()
-    rows = connection.execute(query).all()
+    rows = connection.execute(query, parameters).all()
     ids = [row.id for row in rows]
     if not ids:
         return []

@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify
 from sqlalchemy.orm import lazyload, selectinload
 
 from core import search
-from core.api import project_rows
+from core.api import project_filters, project_rows
 from core.api.record_units import FUND, PROJECT, project_units
 from core.api.registry import operation
 from core.api.support import (
@@ -18,13 +18,12 @@ from core.api.support import (
     dumper,
     load_body,
     load_query,
-    page_of,
+    page_window,
     respond,
     transaction,
 )
 from core.gates import field_labels, incomplete_fields, tier_labels
-from core.input_rules import contains
-from core.lifecycle import Stage, next_stage
+from core.lifecycle import next_stage
 from core.models import (
     Enterprise,
     FundTranche,
@@ -95,71 +94,39 @@ def create_project():
         project = project_service.create_project(session, city(), data, current_actor())
         return jsonify(project_body(project)), 201
 
-# The pipeline's order (储备 first), not the codes' alphabetical one.
-STAGE_ORDER = sa.case({stage.value: rank for rank, stage in enumerate(Stage)}, value=Project.stage)
-
-
 @operation(blueprint, "/projects", summary="项目列表", query=ProjectQuery, response=ProjectSchema,
            many=True, who=READER)
 def list_projects():
     params = load_query(ProjectQuery)
+    values = project_filters.filter_values(params)
+    names, sort = frozenset(values), params.get("sort")
     with transaction() as session:
-        # Filtered without the investor's join: the total counts projects alone (every project
-        # has exactly one investor, so the join cannot change it) — a count over 5,000 rows
-        # without joining 5,000 investors. The page joins them below.
-        query = sa.select(Project)
-        if params.get("stage"):
-            query = query.where(Project.stage == params["stage"])
-        if params.get("industry"):
-            query = query.where(Project.industry == params["industry"])
-        if params.get("enterprise_id"):
-            query = query.where(Project.enterprise_id == params["enterprise_id"])
-        if params.get("out_of_province") == "unknown":
-            query = query.where(Project.out_of_province.is_(None))
-        elif params.get("out_of_province") is not None:
-            query = query.where(Project.out_of_province == params["out_of_province"])
-        if params.get("leader"):
-            query = query.where(Project.leader_name == params["leader"].strip())
-        if params.get("channel"):
-            query = query.where(Project.channel == params["channel"])
-        for key, column, compare in (("signed_from", Project.signed_on, "__ge__"),
-                                     ("signed_to", Project.signed_on, "__le__"),
-                                     ("started_from", Project.started_on, "__ge__"),
-                                     ("started_to", Project.started_on, "__le__")):
-            if params.get(key):
-                query = query.where(getattr(column, compare)(params[key]))
-        if params.get("tier"):
-            query = query.where(contains(sa.cast(Project.tiers, sa.Text), f'"{params["tier"]}"'))
-        if params.get("unit"):
-            from core.models import Unit
-
-            unit_ids = sa.select(Unit.id).where(Unit.code == params["unit"]).scalar_subquery()
-            query = query.where(sa.or_(Project.finding_unit_id == unit_ids,
-                                       Project.host_unit_id == unit_ids))
         if params.get("q"):
+            # A search's matches and ranking depend on its words: its statements are built
+            # for this request (the filters' part as every other list's).
             text = params["q"]
-            query = query.where(sa.or_(
+            counted = project_filters.filtered(names).where(sa.or_(
                 Project.id.in_(search.matching_ids(session, search.PROJECTS, text)),
-                Project.enterprise_id.in_(search.matching_ids(session, search.ENTERPRISES, text))))
-        # The page: the same filters on the list's columns, built once per process
-        # (core.api.project_rows), its investor and units joined.
-        counted, query = query, project_rows.page_select()
-        if counted.whereclause is not None:
-            query = query.where(counted.whereclause)
-        if params.get("q") and not params.get("sort"):  # a sort asked for wins over the ranking
-            query = query.order_by(search.rank(params["q"], (Project.name, Enterprise.name),
-                                               (Enterprise.credit_code,)),
-                                   Project.updated_at.desc(), Project.id.desc())
-        query, total, page, per_page = page_of(
-            session, query, params, {"amount": Project.amount, "signed_on": Project.signed_on,
-                                     "name": Project.name, "updated_at": Project.updated_at,
-                                     "stage": STAGE_ORDER, "industry": Project.industry,
-                                     "leader_name": Project.leader_name,
-                                     "last_progress_on": Project.last_progress_on},
-            Project.id, counted=counted)
-        # Rows, not ORM records: the same answer as ProjectSchema's (core.api.project_rows).
-        return jsonify({"items": project_rows.page_items(session, query), "total": total,
-                        "page": page, "per_page": per_page})
+                Project.enterprise_id.in_(search.matching_ids(session, search.ENTERPRISES,
+                                                              text))))
+            page = project_filters.page_statement(counted)
+            if not sort:  # a sort asked for wins over the ranking
+                page = page.order_by(search.rank(text, (Project.name, Enterprise.name),
+                                                 (Enterprise.credit_code,)),
+                                     Project.updated_at.desc())
+            count, page = project_filters.total_statement(counted), project_filters.paged(
+                page, sort)
+        else:  # built once per process for these filters and this sort
+            count, page = project_filters.list_statements(names, sort)
+        # A number, then rows (not ORM records, core.api.project_rows): through the session's
+        # connection, without the ORM's execution layer.
+        total = session.connection().scalar(count, values)
+        page_number, per_page = page_window(total, params)
+        items = project_rows.page_items(session, page, values | {
+            project_filters.LIMIT: per_page,
+            project_filters.OFFSET: (page_number - 1) * per_page})
+        return jsonify({"items": items, "total": total, "page": page_number,
+                        "per_page": per_page})
 
 
 @operation(blueprint, "/projects/<int:project_id>", summary="项目详情（含下一阶段待补字段）",

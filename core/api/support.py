@@ -176,15 +176,7 @@ def page_of(session: Session, query: sa.Select, params: dict[str, Any], sortable
     (an export's page is the whole list). ``counted``, when given, is a plain ``select`` of
     the same rows without the joins the page needs for its columns (joins that cannot change
     the row count): the total is then one ``SELECT count(*)`` over it, as a bare app would."""
-    sort = params.get("sort")
-    if sort:
-        column = sortable.get(sort.lstrip("-"))
-        if column is None:
-            raise invalid_input([FieldProblem(
-                "sort", "sort.unknown", f"不能按 {sort} 排序，可选：{', '.join(sortable)}")])
-        query = query.order_by(column.desc() if sort.startswith("-") else column.asc())
-    # The id last keeps pages stable when the sort field has ties.
-    query = query.order_by(tiebreak)
+    query = sorted_by(query, params.get("sort"), sortable, tiebreak)
     if counted is not None:
         count = counted.with_only_columns(sa.func.count(), maintain_column_froms=True)
     else:
@@ -192,6 +184,26 @@ def page_of(session: Session, query: sa.Select, params: dict[str, Any], sortable
     # A number, not records: through the session's connection (its transaction), without the
     # ORM's execution layer. A list's request has written nothing for it to flush first.
     total = session.connection().scalar(count.order_by(None))
+    page, per_page = page_window(total, params)
+    return query.limit(per_page).offset((page - 1) * per_page), total, page, per_page
+
+
+def sorted_by(query: sa.Select, sort: str | None, sortable: dict[str, Any], tiebreak: Any
+              ) -> sa.Select:
+    """``query`` sorted by a whitelisted field (``-field`` descending), then by ``tiebreak``."""
+    if sort:
+        column = sortable.get(sort.lstrip("-"))
+        if column is None:
+            raise invalid_input([FieldProblem(
+                "sort", "sort.unknown", f"不能按 {sort} 排序，可选：{', '.join(sortable)}")])
+        query = query.order_by(column.desc() if sort.startswith("-") else column.asc())
+    # The id last keeps pages stable when the sort field has ties.
+    return query.order_by(tiebreak)
+
+
+def page_window(total: int, params: dict[str, Any]) -> tuple[int, int]:
+    """The page and its size the request asks for; an export's is the whole list (refused
+    above the export's row limit)."""
     page, per_page = params["page"], params["per_page"]
     from core.api.exports import EXPORT_ROW_LIMIT, wants_xlsx
 
@@ -202,7 +214,7 @@ def page_of(session: Session, query: sa.Select, params: dict[str, Any], sortable
                 "format", "export.too_many_rows",
                 f"共 {total} 行，超过导出上限 {EXPORT_ROW_LIMIT} 行，请缩小筛选范围")])
         page, per_page = 1, max(total, 1)
-    return query.limit(per_page).offset((page - 1) * per_page), total, page, per_page
+    return page, per_page
 
 
 def forbidden(detail: str) -> Problem:
