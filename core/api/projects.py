@@ -113,7 +113,7 @@ def list_projects():
             if not sort:  # a sort asked for wins over the ranking
                 page = page.order_by(search.rank(text, (Project.name, Enterprise.name),
                                                  (Enterprise.credit_code,)),
-                                     Project.updated_at.desc())
+                                     Project.updated_at.desc(), Project.id.desc())
             count, page = project_filters.total_statement(counted), project_filters.paged(
                 page, sort)
         else:  # built once per process for these filters and this sort

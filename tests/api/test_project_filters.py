@@ -119,3 +119,18 @@ def test_sorted_and_paged_the_pages_follow_on(listed):
         assert response.json["page"] == number and response.json["per_page"] == 3
         pages += [item["id"] for item in response.json["items"]]
     assert pages == by_amount
+
+
+def test_a_search_ranks_then_lists_the_newest_first_and_takes_the_other_filters(listed):
+    client, records = listed
+    app = client.flask.application
+    with app.extensions[EXTENSION].sessions() as session:  # ties on rank and on updated_at
+        session.execute(sa.update(Project).values(updated_at=dt.datetime(2024, 5, 6, 8)))
+        session.commit()
+    everyone = sorted((r["id"] for r in records), reverse=True)
+    assert ids(client, "q=行读项目") == everyone
+    signed = sorted((r["id"] for r in records if r["stage"] == "signed"), reverse=True)
+    assert len(signed) == 2 and ids(client, "q=行读项目&stage=signed") == signed
+    by_amount = [r["id"] for r in sorted(records, key=lambda r: (r["amount"], r["id"]))]
+    assert ids(client, "q=行读项目&sort=amount") == by_amount
+    assert ids(client, "q=不存在的项目名") == []
