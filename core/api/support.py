@@ -163,29 +163,17 @@ def paginate(
     schema: type[Schema],
     tiebreak: Any,
 ) -> Any:
-    """Sort by a whitelisted field (``-field`` descending), page, and wrap the items."""
-    query, total, page, per_page = page_of(session, query, params, sortable, tiebreak)
-    rows = session.scalars(query).unique().all()
-    return jsonify({"items": dumper(schema, many=True).dump(rows), "total": total, "page": page,
-                    "per_page": per_page})
-
-
-def page_of(session: Session, query: sa.Select, params: dict[str, Any], sortable: dict[str, Any],
-            tiebreak: Any, counted: sa.Select | None = None) -> tuple[sa.Select, int, int, int]:
-    """The page's query (sorted, limited), the filtered list's total, the page and its size
-    (an export's page is the whole list). ``counted``, when given, is a plain ``select`` of
-    the same rows without the joins the page needs for its columns (joins that cannot change
-    the row count): the total is then one ``SELECT count(*)`` over it, as a bare app would."""
+    """Sort by a whitelisted field (``-field`` descending), page, and wrap the items with the
+    filtered list's total (an export's page is the whole list)."""
     query = sorted_by(query, params.get("sort"), sortable, tiebreak)
-    if counted is not None:
-        count = counted.with_only_columns(sa.func.count(), maintain_column_froms=True)
-    else:
-        count = sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
     # A number, not records: through the session's connection (its transaction), without the
     # ORM's execution layer. A list's request has written nothing for it to flush first.
-    total = session.connection().scalar(count.order_by(None))
+    total = session.connection().scalar(
+        sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     page, per_page = page_window(total, params)
-    return query.limit(per_page).offset((page - 1) * per_page), total, page, per_page
+    rows = session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return jsonify({"items": dumper(schema, many=True).dump(rows), "total": total, "page": page,
+                    "per_page": per_page})
 
 
 def sorted_by(query: sa.Select, sort: str | None, sortable: dict[str, Any], tiebreak: Any
