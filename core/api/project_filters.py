@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -45,24 +46,46 @@ def _unit_clause() -> sa.ColumnElement[bool]:
     return sa.or_(Project.finding_unit_id == unit_id, Project.host_unit_id == unit_id)
 
 
-# Filter name → its condition, whose parameter (if any) has the filter's name. The order is the
-# order the conditions are applied in, whatever order a request names them in.
-FILTERS: dict[str, Callable[[], sa.ColumnElement[bool]]] = {
-    "stage": lambda: Project.stage == sa.bindparam("stage"),
-    "industry": lambda: Project.industry == sa.bindparam("industry"),
-    "enterprise_id": lambda: Project.enterprise_id == sa.bindparam("enterprise_id"),
-    "out_of_province": lambda: Project.out_of_province == sa.bindparam("out_of_province"),
-    "out_of_province_unknown": lambda: Project.out_of_province.is_(None),
-    "leader": lambda: Project.leader_name == sa.bindparam("leader"),
-    "channel": lambda: Project.channel == sa.bindparam("channel"),
-    "signed_from": lambda: Project.signed_on >= sa.bindparam("signed_from"),
-    "signed_to": lambda: Project.signed_on <= sa.bindparam("signed_to"),
-    "started_from": lambda: Project.started_on >= sa.bindparam("started_from"),
-    "started_to": lambda: Project.started_on <= sa.bindparam("started_to"),
+def _equal(column: Any, name: str) -> Callable[[], sa.ColumnElement[bool]]:
+    return lambda: column == sa.bindparam(name)
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One filter of the list: the query parameter it reads, whether a request's value asks
+    for it, the value it binds, and its condition (whose parameter, if any, is named after the
+    filter)."""
+
+    param: str
+    condition: Callable[[], sa.ColumnElement[bool]]
+    applies: Callable[[Any], bool] = bool  # a value given (not empty)
+    value: Callable[[Any], Any] = lambda given: given
+
+
+# Filter name → its filter. The order is the order the conditions are applied in, whatever
+# order a request names them in.
+FILTERS: dict[str, Filter] = {
+    "stage": Filter("stage", _equal(Project.stage, "stage")),
+    "industry": Filter("industry", _equal(Project.industry, "industry")),
+    "enterprise_id": Filter("enterprise_id", _equal(Project.enterprise_id, "enterprise_id")),
+    # true / false, or "unknown": the investor's province is not known.
+    "out_of_province": Filter("out_of_province",
+                              _equal(Project.out_of_province, "out_of_province"),
+                              applies=lambda given: given != "unknown"),
+    "out_of_province_unknown": Filter("out_of_province", lambda: Project.out_of_province.is_(None),
+                                      applies=lambda given: given == "unknown",
+                                      value=lambda _given: None),
+    "leader": Filter("leader", _equal(Project.leader_name, "leader"), value=str.strip),
+    "channel": Filter("channel", _equal(Project.channel, "channel")),
+    "signed_from": Filter("signed_from", lambda: Project.signed_on >= sa.bindparam("signed_from")),
+    "signed_to": Filter("signed_to", lambda: Project.signed_on <= sa.bindparam("signed_to")),
+    "started_from": Filter("started_from",
+                           lambda: Project.started_on >= sa.bindparam("started_from")),
+    "started_to": Filter("started_to", lambda: Project.started_on <= sa.bindparam("started_to")),
     # A tier is one string of the JSON list: found with its quotes, as typed (wildcards escaped).
-    "tier": lambda: sa.cast(Project.tiers, sa.Text).like(sa.bindparam("tier"),
-                                                         escape=LIKE_ESCAPE),
-    "unit": _unit_clause,  # the finding or the host unit
+    "tier": Filter("tier", lambda: sa.cast(Project.tiers, sa.Text).like(
+        sa.bindparam("tier"), escape=LIKE_ESCAPE), value=lambda tier: like_pattern(f'"{tier}"')),
+    "unit": Filter("unit", _unit_clause),  # the finding or the host unit
 }
 
 
@@ -70,18 +93,10 @@ def filter_values(params: dict[str, Any]) -> dict[str, Any]:
     """The request's filters (the loaded ``ProjectQuery``), as :data:`FILTERS`' names and the
     values of their parameters (None for a filter without one)."""
     values: dict[str, Any] = {}
-    for name in ("stage", "industry", "enterprise_id", "channel", "unit", "signed_from",
-                 "signed_to", "started_from", "started_to"):
-        if params.get(name):
-            values[name] = params[name]
-    if params.get("leader"):
-        values["leader"] = params["leader"].strip()
-    if params.get("tier"):
-        values["tier"] = like_pattern(f'"{params["tier"]}"')
-    if params.get("out_of_province") == "unknown":
-        values["out_of_province_unknown"] = None
-    elif params.get("out_of_province") is not None:
-        values["out_of_province"] = params["out_of_province"]
+    for name, list_filter in FILTERS.items():
+        given = params.get(list_filter.param)
+        if given is not None and list_filter.applies(given):
+            values[name] = list_filter.value(given)
     return values
 
 
@@ -89,9 +104,9 @@ def filter_values(params: dict[str, Any]) -> dict[str, Any]:
 def filtered(names: frozenset[str]) -> sa.Select:
     """``select(Project)`` with the named filters' conditions: what the total counts."""
     query = sa.select(Project)
-    for name, condition in FILTERS.items():
+    for name, list_filter in FILTERS.items():
         if name in names:
-            query = query.where(condition())
+            query = query.where(list_filter.condition())
     return query
 
 

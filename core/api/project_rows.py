@@ -185,7 +185,7 @@ def page_select() -> sa.Select:
             .outerjoin(Intermediary, Intermediary.id == Project.intermediary_id))
 
 
-def page_items(session: Session, query: sa.Select, parameters: dict[str, Any] | None = None
+def page_items(session: Session, query: sa.Select, parameters: dict[str, Any]
                ) -> list[dict[str, Any]]:
     """The page's projects as ``ProjectSchema`` dumps them, in the order of ``query`` (a
     :func:`page_select` filtered, sorted and paged), run with ``parameters``."""
