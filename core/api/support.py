@@ -7,7 +7,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from flask import current_app, g, has_app_context, has_request_context, jsonify, request
@@ -59,11 +59,19 @@ def city_today() -> dt.date:
 READING_METHODS = frozenset({"GET", "HEAD"})
 
 
-def request_sessions(state: Any) -> sessionmaker[Session]:
-    """The sessions a request's unit of work takes from a service's runtime (its ``sessions``
-    and ``read_sessions``, city or province): a GET or HEAD reads outside a transaction
-    (:func:`core.db.make_read_session_factory`: no ``BEGIN`` and no ``COMMIT`` round trip, and
-    no write can happen); anything else, and work outside a request, in one."""
+class ServiceSessions(Protocol):
+    """What a service's runtime (the city's :class:`Runtime`, the province's) holds for
+    :func:`request_sessions`."""
+
+    sessions: sessionmaker[Session]
+    read_sessions: sessionmaker[Session]
+
+
+def request_sessions(state: ServiceSessions) -> sessionmaker[Session]:
+    """The sessions a request's unit of work takes from a service's runtime: a GET or HEAD
+    reads outside a transaction (:func:`core.db.make_read_session_factory`: no ``BEGIN`` and
+    no ``COMMIT`` round trip, and no write can happen); anything else, and work outside a
+    request, in one."""
     if has_request_context() and request.method in READING_METHODS:
         return state.read_sessions
     return state.sessions
