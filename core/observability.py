@@ -175,8 +175,8 @@ def database_ready(engine: Any, expected_heads: Callable[[], set[str]] | None = 
 
 class OutboxCollector:
     """A city's outbox at scrape time: how many events wait for the relay, and how old the
-    oldest is (seconds, by the project's clock). Two indexed aggregates (``sent_at`` is indexed);
-    nothing when the database does not answer (``/readyz`` says why)."""
+    oldest is (seconds, by the project's clock). Two aggregates over the unsent rows' index
+    (``ix_outbox_unsent``); nothing when the database does not answer (``/readyz`` says why)."""
 
     def __init__(self, engine: Any) -> None:
         self.engine = engine

@@ -43,7 +43,9 @@ class OutboxEvent(Base):
     # passes it through untouched, and a row is half as wide as with a JSON copy beside it,
     # which halves what marking a row sent rewrites.
     wire: Mapped[bytes] = mapped_column(sa.LargeBinary)
-    sent_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
+    # Not indexed (migration 0028): marking a row sent would write the index again; the unsent
+    # rows have ix_outbox_unsent.
+    sent_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     # The X-Request-Id of the request that recorded the event (core.request_id), sent as the
     # ``ce_requestid`` header; NULL outside a request and on rows from before migration 0022.
     request_id: Mapped[str | None] = mapped_column(sa.String(128))

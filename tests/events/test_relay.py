@@ -15,7 +15,14 @@ import sqlalchemy as sa
 from core.db import unit_of_work
 from core.events import record_event
 from core.models import OutboxEvent
-from core.relay import Relay, RelayError, RelaySettings, leadership_for
+from core.relay import (
+    MessageBuilder,
+    Relay,
+    RelayError,
+    RelaySettings,
+    cloudevent_message,
+    leadership_for,
+)
 from tests.events.support import city_node, topic_messages, unique
 from tests.support.query_plans import plan_steps, sent_statements
 from tests.support.records import lead_body, project_body
@@ -102,6 +109,21 @@ def test_only_acknowledged_rows_are_marked_and_the_rest_follow_in_order(alpha):
     assert sent_positions(alpha) == positions
     assert log == positions + positions[2:]
     relay.close()
+
+
+def test_the_rows_it_reads_make_each_stored_events_cloudevents_message(alpha):
+    """The read goes through the driver, without SQLAlchemy's types (SQLite's time is its
+    stored text): the messages built from it are still, byte for byte, those of the stored
+    events, on either database."""
+    write_events(alpha, 3)
+    rows, before = scripted_relay(alpha, [])._fetch(None)
+    builder = MessageBuilder()
+    with alpha.sessions() as session:
+        stored = session.scalars(sa.select(OutboxEvent).where(OutboxEvent.sent_at.is_(None))
+                                 .order_by(OutboxEvent.position)).all()
+        assert [builder.message(row) for row in rows] == [cloudevent_message(e) for e in stored]
+        assert before == session.scalar(sa.select(sa.func.max(OutboxEvent.position))
+                                        .where(OutboxEvent.position < stored[0].position))
 
 
 def test_an_outage_keeps_the_batch_waiting_without_sending_it_twice(alpha):

@@ -179,6 +179,19 @@ def test_the_status_gives_the_backlog_its_age_and_what_was_pruned(app):
     assert status["newest_sent_at"] is not None and status["pruned_at"] is not None
 
 
+def test_the_status_newest_mark_is_the_latest_whatever_the_rows_position(app):
+    """``newest_sent_at`` is the latest mark, not the mark of the highest sent position (a
+    range republished and marked again is not in position order)."""
+    positions = write(app, 3)
+    mark_sent(app, positions[:1], RECENT)
+    mark_sent(app, positions[1:2], OLD)
+    with runtime_of(app).sessions() as session:
+        status = outbox_status(session, utcnow())
+    newest = dt.datetime.fromisoformat(status["newest_sent_at"].replace("Z", "+00:00"))
+    assert abs(newest - (utcnow() - RECENT)) < dt.timedelta(minutes=5)
+    assert (status["unsent"], status["rows"]) == (1, 3)
+
+
 def test_the_office_reads_the_status_over_the_api_and_a_clerk_may_not(app, client):
     positions = write(app, 3)
     mark_sent(app, positions[:1], RECENT)

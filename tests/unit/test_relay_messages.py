@@ -50,3 +50,16 @@ def test_a_built_message_is_the_cloudevents_one(moment, request_id):
     assert headers["ce_time"].endswith(b"Z") and b"+" not in headers["ce_time"]
     assert built.timestamp_ms == round(
         (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).timestamp() * 1000)
+
+
+@pytest.mark.parametrize("stored", ["2026-12-31 15:30:00.123456", "2024-02-29 00:00:00.000000",
+                                    "2024-02-29 00:00:00"])
+def test_sqlite_stored_time_text_gives_the_message_of_its_time(stored):
+    """The relay reads SQLite's rows through the driver: the time is the naive UTC text
+    SQLAlchemy stored, and gives the message of the datetime it stands for."""
+    def row(moment):
+        return Row(7, "id-7", "/zhaoshang/cities/alpha", "zhaoshang.lead.reported", moment,
+                   "lead/7", "alpha", 1, "alpha:lead:7", b"{}", None)
+
+    assert MessageBuilder().message(row(stored)) == cloudevent_message(
+        row(dt.datetime.fromisoformat(stored)))
