@@ -63,7 +63,8 @@ def relay_rows(options: argparse.Namespace) -> list[Row]:
     and the producers run one after the other in it), their median reported."""
     from benchmarks import relay
 
-    args = relay.parser().parse_args(["--events", str(options.relay_events)])
+    args = relay.parser().parse_args(["--events", str(options.relay_events),
+                                      "--repetitions", str(options.relay_repetitions)])
     result: dict[str, Any] = relay.run(args)
     rows = []
     for side, name, goal in (("raw", "raw kafka-python producer", "≥ 0.9×"),
@@ -71,6 +72,7 @@ def relay_rows(options: argparse.Namespace) -> list[Row]:
         if result["rates"].get(side):
             row = Row("relay", "outbox → Kafka, events/s", result["relay_median"],
                       result[f"{side}_median"], name, goal=goal, higher_is_better=True,
+                      note=relay.cpu_note(result) if side == "raw" else "",
                       paired_ratios=tuple(
                           ours / theirs for ours, theirs
                           in zip(result["rates"]["relay"], result["rates"][side], strict=True)))
@@ -145,6 +147,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--events", type=int, default=20_000, help="the pipeline's events")
     parser.add_argument("--relay-events", type=int, default=50_000, help="per relay repetition")
+    parser.add_argument("--relay-repetitions", type=int, default=5,
+                        help="relay repetitions (each: the relay, then the producers)")
     parser.add_argument("--output", help="also write the table into this file")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     options = parser.parse_args(argv)
