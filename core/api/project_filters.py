@@ -41,52 +41,51 @@ SORTABLE: dict[str, Any] = {
 LIMIT, OFFSET = "page_limit", "page_offset"
 
 
-def _unit_clause() -> sa.ColumnElement[bool]:
-    unit_id = sa.select(Unit.id).where(Unit.code == sa.bindparam("unit")).scalar_subquery()
+def _unit_clause(unit: sa.BindParameter[Any]) -> sa.ColumnElement[bool]:
+    unit_id = sa.select(Unit.id).where(Unit.code == unit).scalar_subquery()
     return sa.or_(Project.finding_unit_id == unit_id, Project.host_unit_id == unit_id)
-
-
-def _equal(column: Any, name: str) -> Callable[[], sa.ColumnElement[bool]]:
-    return lambda: column == sa.bindparam(name)
 
 
 @dataclass(frozen=True)
 class Filter:
-    """One filter of the list: the query parameter it reads, whether a request's value asks
-    for it, the value it binds, and its condition (whose parameter, if any, is named after the
-    filter)."""
+    """One filter of the list: its name (and its bound parameter's), its condition on that
+    parameter, the query parameter it reads, whether a request's value asks for it, and the
+    value it binds."""
 
-    param: str
-    condition: Callable[[], sa.ColumnElement[bool]]
+    name: str
+    condition: Callable[[sa.BindParameter[Any]], sa.ColumnElement[bool]]
+    param: str = ""  # the query parameter it reads: the filter's name unless given
     applies: Callable[[Any], bool] = bool  # a value given (not empty)
     value: Callable[[Any], Any] = lambda given: given
+
+    @property
+    def reads(self) -> str:
+        return self.param or self.name
 
 
 # Filter name → its filter. The order is the order the conditions are applied in, whatever
 # order a request names them in.
-FILTERS: dict[str, Filter] = {
-    "stage": Filter("stage", _equal(Project.stage, "stage")),
-    "industry": Filter("industry", _equal(Project.industry, "industry")),
-    "enterprise_id": Filter("enterprise_id", _equal(Project.enterprise_id, "enterprise_id")),
+FILTERS: dict[str, Filter] = {list_filter.name: list_filter for list_filter in (
+    Filter("stage", lambda stage: Project.stage == stage),
+    Filter("industry", lambda industry: Project.industry == industry),
+    Filter("enterprise_id", lambda enterprise_id: Project.enterprise_id == enterprise_id),
     # true / false, or "unknown": the investor's province is not known.
-    "out_of_province": Filter("out_of_province",
-                              _equal(Project.out_of_province, "out_of_province"),
-                              applies=lambda given: given != "unknown"),
-    "out_of_province_unknown": Filter("out_of_province", lambda: Project.out_of_province.is_(None),
-                                      applies=lambda given: given == "unknown",
-                                      value=lambda _given: None),
-    "leader": Filter("leader", _equal(Project.leader_name, "leader"), value=str.strip),
-    "channel": Filter("channel", _equal(Project.channel, "channel")),
-    "signed_from": Filter("signed_from", lambda: Project.signed_on >= sa.bindparam("signed_from")),
-    "signed_to": Filter("signed_to", lambda: Project.signed_on <= sa.bindparam("signed_to")),
-    "started_from": Filter("started_from",
-                           lambda: Project.started_on >= sa.bindparam("started_from")),
-    "started_to": Filter("started_to", lambda: Project.started_on <= sa.bindparam("started_to")),
+    Filter("out_of_province", lambda known: Project.out_of_province == known,
+           applies=lambda given: given != "unknown"),
+    Filter("out_of_province_unknown", lambda _none: Project.out_of_province.is_(None),
+           param="out_of_province", applies=lambda given: given == "unknown",
+           value=lambda _given: None),
+    Filter("leader", lambda leader: Project.leader_name == leader, value=str.strip),
+    Filter("channel", lambda channel: Project.channel == channel),
+    Filter("signed_from", lambda day: Project.signed_on >= day),
+    Filter("signed_to", lambda day: Project.signed_on <= day),
+    Filter("started_from", lambda day: Project.started_on >= day),
+    Filter("started_to", lambda day: Project.started_on <= day),
     # A tier is one string of the JSON list: found with its quotes, as typed (wildcards escaped).
-    "tier": Filter("tier", lambda: sa.cast(Project.tiers, sa.Text).like(
-        sa.bindparam("tier"), escape=LIKE_ESCAPE), value=lambda tier: like_pattern(f'"{tier}"')),
-    "unit": Filter("unit", _unit_clause),  # the finding or the host unit
-}
+    Filter("tier", lambda tier: sa.cast(Project.tiers, sa.Text).like(tier, escape=LIKE_ESCAPE),
+           value=lambda tier: like_pattern(f'"{tier}"')),
+    Filter("unit", _unit_clause),  # the finding or the host unit
+)}
 
 
 def filter_values(params: dict[str, Any]) -> dict[str, Any]:
@@ -94,7 +93,7 @@ def filter_values(params: dict[str, Any]) -> dict[str, Any]:
     values of their parameters (None for a filter without one)."""
     values: dict[str, Any] = {}
     for name, list_filter in FILTERS.items():
-        given = params.get(list_filter.param)
+        given = params.get(list_filter.reads)
         if given is not None and list_filter.applies(given):
             values[name] = list_filter.value(given)
     return values
@@ -106,7 +105,7 @@ def filtered(names: frozenset[str]) -> sa.Select:
     query = sa.select(Project)
     for name, list_filter in FILTERS.items():
         if name in names:
-            query = query.where(list_filter.condition())
+            query = query.where(list_filter.condition(sa.bindparam(name)))
     return query
 
 
