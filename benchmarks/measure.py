@@ -15,17 +15,21 @@ from dataclasses import dataclass
 from typing import Any
 
 
+def clocked(work: Callable[[], Any]) -> tuple[float, float]:
+    """The wall seconds and this process's CPU seconds (all its threads) of one call of
+    ``work``, started after a garbage collection (no earlier garbage is collected on its
+    clock)."""
+    gc.collect()
+    began, cpu = time.perf_counter(), time.process_time()
+    work()
+    return time.perf_counter() - began, time.process_time() - cpu
+
+
 def median_seconds(work: Callable[[], Any], repeat: int = 3, warmup: int = 1) -> float:
     """The median wall time of ``repeat`` calls of ``work``, after ``warmup`` untimed ones."""
     for _ in range(warmup):
         work()
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        began = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - began)
-    return statistics.median(times)
+    return statistics.median(clocked(work)[0] for _ in range(repeat))
 
 
 def traced_peak_mb(work: Callable[[], Any]) -> float:

@@ -25,7 +25,6 @@ shared machine).
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import re
 import shutil
@@ -33,13 +32,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
+from benchmarks.measure import clocked
 from benchmarks.pipeline import CITY, databases, event_rows, prepare_city, write
 from core.db import make_engine, make_session_factory
 from core.models import OutboxEvent
@@ -86,6 +86,12 @@ class Measured(NamedTuple):
     rate: float  # events per second
     cpu_us: float  # CPU µs per event of this process (all its threads), while the clock ran
 
+    @classmethod
+    def of(cls, count: int, work: Callable[[], Any]) -> Measured:
+        """``work`` publishing ``count`` events, on :func:`benchmarks.measure.clocked`'s clock."""
+        seconds, cpu = clocked(work)
+        return cls(count / seconds, cpu / count * 1e6)
+
 
 def measure_relay(relay: Relay, engine: sa.Engine, rows: list[dict[str, Any]]) -> Measured:
     """The relay publishing ``rows``, written to the outbox first.
@@ -96,11 +102,7 @@ def measure_relay(relay: Relay, engine: sa.Engine, rows: list[dict[str, Any]]) -
     count = len(rows)
     write(engine, rows)
     rows.clear()
-    gc.collect()
-    began, cpu = time.monotonic(), time.process_time()
-    relay.drain(timeout=1200)
-    return Measured(count / (time.monotonic() - began),
-                    (time.process_time() - cpu) / count * 1e6)
+    return Measured.of(count, lambda: relay.drain(timeout=1200))
 
 
 def messages_of(engine: sa.Engine, first: int) -> list[Any]:
@@ -118,14 +120,14 @@ def measure_raw(servers: str, prefix: str, overrides: dict[str, Any],
     producer = kafka_producer(servers, **overrides)
     try:
         warm(producer, topic)
-        gc.collect()
-        began, cpu = time.monotonic(), time.process_time()
-        for message in messages:
-            producer.send(topic, value=message.value, key=message.key, headers=message.headers,
-                          timestamp_ms=message.timestamp_ms)
-        producer.flush()
-        return Measured(len(messages) / (time.monotonic() - began),
-                        (time.process_time() - cpu) / len(messages) * 1e6)
+
+        def send_all() -> None:
+            for message in messages:
+                producer.send(topic, value=message.value, key=message.key,
+                              headers=message.headers, timestamp_ms=message.timestamp_ms)
+            producer.flush()
+
+        return Measured.of(len(messages), send_all)
     finally:
         producer.close(timeout=5)
 
