@@ -4,11 +4,10 @@ dates, funds, milestones — ``tests.support.ledgers``) dry-run then committed t
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.measure import Row
+from benchmarks.measure import Row, clocked
 
 PROJECTS = 5_000
 GOAL_SECONDS = 60.0
@@ -22,12 +21,11 @@ def timed_import(app: Any, content: bytes, dry_run: bool) -> tuple[float, float,
 
     state = app.extensions["zhaoshang"]
     with app.app_context():
-        started, cpu = time.perf_counter(), time.process_time()
-        result = run_import(state.sessions, state.city, Actor("bench", "officer"), "projects",
-                            "bench.xlsx", content, dry_run=dry_run)
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        timing = clocked(lambda: run_import(state.sessions, state.city, Actor("bench", "officer"),
+                                            "projects", "bench.xlsx", content, dry_run=dry_run))
+    result = timing.result
     assert not result.problems and result.created == PROJECTS, result.problems[:3]
-    return seconds, cpu, result
+    return timing.seconds, timing.cpu, result
 
 
 def rows_for(url: str, database: str, content: bytes) -> list[Row]:

@@ -12,24 +12,31 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
-def clocked(work: Callable[[], Any]) -> tuple[float, float]:
-    """The wall seconds and this process's CPU seconds (all its threads) of one call of
-    ``work``, started after a garbage collection (no earlier garbage is collected on its
-    clock)."""
+class Clocked(NamedTuple):
+    """One call's wall seconds, this process's CPU seconds (all its threads), and its result."""
+
+    seconds: float
+    cpu: float
+    result: Any
+
+
+def clocked(work: Callable[[], Any]) -> Clocked:
+    """One call of ``work`` on the wall and CPU clocks, started after a garbage collection (no
+    earlier garbage is collected on its clock)."""
     gc.collect()
     began, cpu = time.perf_counter(), time.process_time()
-    work()
-    return time.perf_counter() - began, time.process_time() - cpu
+    result = work()
+    return Clocked(time.perf_counter() - began, time.process_time() - cpu, result)
 
 
 def median_seconds(work: Callable[[], Any], repeat: int = 3, warmup: int = 1) -> float:
     """The median wall time of ``repeat`` calls of ``work``, after ``warmup`` untimed ones."""
     for _ in range(warmup):
         work()
-    return statistics.median(clocked(work)[0] for _ in range(repeat))
+    return statistics.median(clocked(work).seconds for _ in range(repeat))
 
 
 def traced_peak_mb(work: Callable[[], Any]) -> float:

@@ -89,8 +89,8 @@ class Measured(NamedTuple):
     @classmethod
     def of(cls, count: int, work: Callable[[], Any]) -> Measured:
         """``work`` publishing ``count`` events, on :func:`benchmarks.measure.clocked`'s clock."""
-        seconds, cpu = clocked(work)
-        return cls(count / seconds, cpu / count * 1e6)
+        timing = clocked(work)
+        return cls(count / timing.seconds, timing.cpu / count * 1e6)
 
 
 def measure_relay(relay: Relay, engine: sa.Engine, rows: list[dict[str, Any]]) -> Measured:
