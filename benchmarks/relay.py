@@ -2,13 +2,16 @@
 kafka-python producer, and of Kafka's Java producer, on the same broker and messages.
 
 One real broker (``infra.kafka_cluster``) and a city database (SQLite file, or a local
-PostgreSQL with ``--backend postgresql``) holding the core demo. Each repetition:
+PostgreSQL with ``--backend postgresql``) holding the core demo. Each repetition commits
+``--events`` outbox rows at once, then runs a and b — the relay first in even repetitions,
+the raw producer first in odd ones, so what a run leaves the broker and the database to do
+afterwards weighs on both sides alike — then c:
 
-a. **relay**: ``--events`` outbox rows (copies of the demo's lead and project events, spread
-   over many aggregates, as ``benchmarks.pipeline`` builds them) are committed at once; the
-   clock runs while :meth:`core.relay.Relay.drain` publishes them until none is unsent.
+a. **relay**: the rows are copies of the demo's lead and project events, spread over many
+   aggregates, as ``benchmarks.pipeline`` builds them; the clock runs while
+   :meth:`core.relay.Relay.drain` publishes them until none is unsent.
 b. **raw**: the same rows' messages (same key, value, headers, timestamp), built in memory
-   beforehand, sent by a bare ``KafkaProducer`` with the relay's exact settings
+   from the outbox beforehand, sent by a bare ``KafkaProducer`` with the relay's exact settings
    (:func:`core.relay.kafka_producer`) and flushed.
 c. **java**: ``org.apache.kafka.tools.ProducerPerformance`` (the kafka-tools jar in
    ``var/kafka/libs``) sending the same values (``--payload-file``) with the same producer
@@ -25,6 +28,7 @@ shared machine).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import shutil
@@ -93,15 +97,8 @@ class Measured(NamedTuple):
         return cls(count / timing.seconds, timing.cpu / count * 1e6)
 
 
-def measure_relay(relay: Relay, engine: sa.Engine, rows: list[dict[str, Any]]) -> Measured:
-    """The relay publishing ``rows``, written to the outbox first.
-
-    The list is emptied once written: a relay publishes from its database, and 20,000 dicts
-    kept alive beside it would be walked by every full garbage collection of its process (the
-    benchmark's memory, not the relay's). Each side's clock starts after a collection."""
-    count = len(rows)
-    write(engine, rows)
-    rows.clear()
+def measure_relay(relay: Relay, count: int) -> Measured:
+    """The relay draining the ``count`` rows waiting in its outbox."""
     return Measured.of(count, lambda: relay.drain(timeout=1200))
 
 
@@ -130,6 +127,18 @@ def measure_raw(servers: str, prefix: str, overrides: dict[str, Any],
         return Measured.of(len(messages), send_all)
     finally:
         producer.close(timeout=5)
+
+
+def measure_raw_of_rows(engine: sa.Engine, first: int, servers: str, prefix: str,
+                        payload: Path | None) -> Measured:
+    """The raw producer sending the messages of the outbox rows from position ``first`` on
+    (published by the relay or not yet), and their values written to ``payload`` for the Java
+    producer. The messages live only for this call: kept alive into the relay's run, the
+    relay's garbage collections would walk their 13 objects each."""
+    messages = messages_of(engine, first)
+    if payload is not None:
+        payload.write_bytes(b"\n".join(m.value for m in messages))
+    return measure_raw(servers, prefix, {}, messages)
 
 
 def measure_java(cluster: KafkaCluster, prefix: str, props: dict[str, Any], payload: Path,
@@ -169,28 +178,28 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                           settings=RelaySettings())
             relay.drain(timeout=120)  # the demo's events: connected, metadata known
             props = relay_settings(servers, relay)
+            payload = work / "payload.txt"  # the Java producer's values
             rates: dict[str, list[float]] = {"relay": [], "raw": [], "java": []}
             cpu: dict[str, list[float]] = {"relay": [], "raw": []}
             next_id = 1_000_000
-            for _ in range(repetitions):
+            for number in range(repetitions):
                 with engine.connect() as connection:
                     first = (connection.scalar(sa.select(sa.func.max(OutboxEvent.position)))
                              or 0) + 1
-                measured = {"relay": measure_relay(relay, engine,
-                                                   event_rows(templates, events, next_id))}
+                write(engine, event_rows(templates, events, next_id))
                 next_id += events
-                messages = messages_of(engine, first)
-                measured["raw"] = measure_raw(servers, prefix, {}, messages)
+                sides = {"relay": functools.partial(measure_relay, relay, events),
+                         "raw": functools.partial(measure_raw_of_rows, engine, first, servers,
+                                                  prefix, payload if java else None)}
+                # The order alternates, so whatever a run leaves the broker or the database
+                # to do afterwards (a segment rolled, a checkpoint) falls on either side alike.
+                order = ("relay", "raw") if number % 2 == 0 else ("raw", "relay")
+                measured = {side: sides[side]() for side in order}
                 for side, (rate, cpu_us) in measured.items():
                     rates[side].append(rate)
                     cpu[side].append(cpu_us)
                 if java:
-                    payload = work / "payload.txt"
-                    payload.write_bytes(b"\n".join(m.value for m in messages))
                     rates["java"].append(measure_java(cluster, prefix, props, payload, events))
-                # The raw producer's prebuilt messages (13 objects each) must not stay alive
-                # into the next relay run: its garbage collections would walk them.
-                del messages
             relay.close()
             engine.dispose()
         result: dict[str, Any] = {"backend": backend, "events": events,
