@@ -36,7 +36,9 @@ def ready_app(city: City, db_url: str) -> Flask:
     """The city's service on ``db_url``, migrated, with its units loaded."""
     from core.app import create_app
     from core.cli import prepare_database
+    from core.testing.schema_templates import copy_migrated_schema
 
+    copy_migrated_schema(city, db_url)  # an empty database: its schema copied, not migrated
     app = create_app(city, database_url=db_url)
     app.testing = True
     prepare_database(app)
