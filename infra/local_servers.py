@@ -48,10 +48,28 @@ def install_debian_package(package: str, label: str, error: type[Exception],
     return True
 
 
+# Linux's shared-memory file system: a directory whose files live in RAM.
+MEMORY_DIRECTORY = Path("/dev/shm")
+
+
+def memory_directory() -> Path | None:
+    """A directory in memory for a throwaway server's files (Linux's ``/dev/shm``), or None
+    where there is none: then the system's temporary directory is used."""
+    if MEMORY_DIRECTORY.is_dir() and os.access(MEMORY_DIRECTORY, os.W_OK | os.X_OK):
+        return MEMORY_DIRECTORY
+    return None
+
+
 @contextlib.contextmanager
-def throwaway(server_of: Callable[[Path], ServerT], prefix: str) -> Iterator[ServerT]:
-    """A server in a temporary directory, stopped and removed on exit (the tests')."""
-    base = Path(tempfile.mkdtemp(prefix=prefix))
+def throwaway(server_of: Callable[[Path], ServerT], prefix: str,
+              in_memory: bool = False) -> Iterator[ServerT]:
+    """A server in a temporary directory, stopped and removed on exit (the tests').
+
+    ``in_memory`` puts the directory in memory where the system has one
+    (:func:`memory_directory`): for a server whose files are created and deleted all the time.
+    """
+    where = memory_directory() if in_memory else None
+    base = Path(tempfile.mkdtemp(prefix=prefix, dir=where))
     server = server_of(base)
     server.start()
     try:

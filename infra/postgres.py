@@ -357,8 +357,14 @@ class PostgresServer:
 @contextlib.contextmanager
 def throwaway_server() -> Iterator[PostgresServer]:
     """A server in a temporary directory, stopped and removed on exit: the test session's
-    (entry point ``zhaoshang.conformance: postgres``, used by ``core.testing``'s ``db_url``)."""
-    with throwaway(PostgresServer, "zhaoshang-pg-") as server:
+    (entry point ``zhaoshang.conformance: postgres``, used by ``core.testing``'s ``db_url``).
+
+    Its files are kept in memory (``/dev/shm``) where the system has it. A test session
+    creates and drops a database for nearly every test, a few hundred files each. On a disk
+    file system (ext4), allocating inodes among so many just-deleted ones took the server
+    70 % of the machine's CPU in the kernel (``find_inode_bit``, ``recently_deleted``; `perf
+    record -a` during a PostgreSQL-only run of ``tests/mechanisms``)."""
+    with throwaway(PostgresServer, "zhaoshang-pg-", in_memory=True) as server:
         yield server
 
 

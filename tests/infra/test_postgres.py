@@ -55,3 +55,29 @@ def test_start_create_database_select_1_and_restart(pg_dir):
         again.drop_database("zs_infra_test")
         assert again.execute(
             "select 1 from pg_database where datname = 'zs_infra_test'") == []
+
+
+@pytest.mark.postgres
+def test_the_test_sessions_server_keeps_its_files_in_memory_and_removes_them():
+    """The session's server creates and drops a database for nearly every test: its files go
+    where the system keeps files in memory (``/dev/shm`` on Linux), and are gone afterwards."""
+    from infra.local_servers import memory_directory
+    from infra.postgres import throwaway_server
+
+    with throwaway_server() as server:
+        base = server.base_dir
+        assert base.is_dir()
+        expected = memory_directory()
+        if Path("/dev/shm").is_dir():  # Linux: this machine and CI's
+            assert expected == Path("/dev/shm")
+        if expected is not None:
+            assert base.parent == expected
+        url = server.create_database("zs_in_memory")
+        engine = sa.create_engine(url)
+        try:
+            with engine.connect() as conn:
+                assert conn.execute(sa.text("show data_directory")).scalar_one().startswith(
+                    str(base))
+        finally:
+            engine.dispose()
+    assert not base.exists()
