@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -172,3 +173,11 @@ def topic_messages(kcat: str, servers: str, topic: str) -> list[dict[str, Any]]:
             message["headers"] = dict(zip(pairs[::2], pairs[1::2], strict=True))
             messages.append(message)
     return messages
+
+
+def wait_until(condition, timeout: float = 60.0) -> None:
+    """Return once ``condition()`` holds; fail the test after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)

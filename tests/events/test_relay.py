@@ -5,7 +5,6 @@ city publishes at a time, and events leave in commit order."""
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from typing import Any
 
@@ -23,7 +22,7 @@ from core.relay import (
     cloudevent_message,
     leadership_for,
 )
-from tests.events.support import city_node, topic_messages, unique
+from tests.events.support import city_node, topic_messages, unique, wait_until
 from tests.support.query_plans import plan_steps, sent_statements
 from tests.support.records import lead_body, project_body
 
@@ -273,10 +272,4 @@ def test_two_relays_on_postgresql_publish_each_event_once_in_order_per_key(
         sequences = [sequence for _, sequence in sorted(seen)]
         assert sequences == sorted(sequences), key
 
-
-def wait_until(condition, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.05)
 
