@@ -17,6 +17,7 @@ second app on the same one) is left alone and migrated in place, as before.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import itertools
 import os
@@ -98,8 +99,6 @@ def _template_directory() -> Path:
     global _directory
     if _directory is None:
         _directory = Path(tempfile.mkdtemp(prefix="zhaoshang-schemas-"))
-        import atexit
-
         atexit.register(shutil.rmtree, _directory, True)
     return _directory
 
