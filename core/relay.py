@@ -355,6 +355,9 @@ class RelaySettings:
     flush_timeout: float = 10.0  # seconds to wait for the broker's next ack in one round
     gap_timeout: float = 2.0  # seconds a position gap may stay open before it is skipped
     backoff_max: float = 30.0  # longest wait between rounds after errors
+    # Seconds a stopping relay waits for the broker's answers to what it handed over, so that
+    # what was delivered is marked sent, not published again by the next relay.
+    close_timeout: float = 5.0
     producer: dict[str, Any] = field(default_factory=dict)  # extra KafkaProducer settings
 
 
@@ -800,6 +803,33 @@ class Relay:
                                   .where(OutboxEvent.sent_at.is_(None))) or 0
 
     def close(self) -> None:
+        """Stop publishing and let go of the city's leadership.
+
+        What the broker acknowledged is marked sent first — waiting up to ``close_timeout``
+        for the answers still due — so that the next relay (this one restarted, or a standby)
+        does not publish it again. Anything still unanswered, or a mark that fails, stays
+        unsent: it is published again later and the consumers drop the repeat.
+        """
+        try:
+            self._mark_delivered_before_closing()
+        finally:
+            self._release()
+
+    def _mark_delivered_before_closing(self) -> None:
+        if self._delivery is not None and self._in_flight:
+            try:
+                self._delivery.flush(timeout=self.settings.close_timeout)
+            except Exception as exc:  # the broker is away: the unanswered rows stay unsent
+                log.info("relay stopping with %d events unanswered: %r",
+                         len(self._in_flight), exc)
+        self._collect()
+        try:
+            self._mark_acknowledged()
+        except Exception:
+            log.warning("relay stopping: %d delivered events not marked sent; they will be "
+                        "published again", len(self._acknowledged), exc_info=True)
+
+    def _release(self) -> None:
         self._in_flight.clear()
         self._in_flight_positions.clear()
         self._acknowledged = []

@@ -125,13 +125,24 @@ def test_the_rows_it_reads_make_each_stored_events_cloudevents_message(alpha):
                                         .where(OutboxEvent.position < stored[0].position))
 
 
-def test_an_outage_keeps_the_batch_waiting_without_sending_it_twice(alpha):
-    positions = write_events(alpha, 4)
-    log: list[int] = []
+def relay_in_an_outage(node, log: list[int], count: int, **settings: Any
+                       ) -> tuple[list[int], threading.Event, Relay]:
+    """``count`` new events handed to a scripted producer while the broker is away: the
+    events' positions, the outage (clear it to bring the broker back) and the relay, after one
+    failed round."""
+    positions = write_events(node, count)
     outage = threading.Event()
     outage.set()
-    relay = scripted_relay(alpha, log, outage=outage)
-    for _ in range(3):
+    relay = scripted_relay(node, log, outage=outage, settings=settings)
+    with pytest.raises(RelayError):
+        relay.publish_round()
+    return positions, outage, relay
+
+
+def test_an_outage_keeps_the_batch_waiting_without_sending_it_twice(alpha):
+    log: list[int] = []
+    positions, outage, relay = relay_in_an_outage(alpha, log, 4)
+    for _ in range(2):
         with pytest.raises(RelayError):
             relay.publish_round()
     assert sent_positions(alpha) == []
@@ -140,6 +151,31 @@ def test_an_outage_keeps_the_batch_waiting_without_sending_it_twice(alpha):
     assert sent_positions(alpha) == positions
     assert log == positions  # handed to the producer once, delivered when the broker returned
     relay.close()
+
+
+def test_a_relay_stopped_while_the_broker_answers_marks_what_it_delivered(alpha):
+    log: list[int] = []
+    positions, outage, relay = relay_in_an_outage(alpha, log, 4)
+    # The broker comes back as the relay is stopped: its answers arrive while it closes.
+    outage.clear()
+    relay.close()
+    assert sent_positions(alpha) == positions
+    # The next relay of the city has nothing to publish again.
+    successor = scripted_relay(alpha, log)
+    assert successor.publish_round() == 0
+    assert log == positions
+    successor.close()
+
+
+def test_a_relay_stopped_during_an_outage_leaves_the_unanswered_rows_unsent(alpha):
+    log: list[int] = []
+    positions, _, relay = relay_in_an_outage(alpha, log, 3, close_timeout=0.1)
+    relay.close()  # the broker never answers: nothing is marked, nothing is lost
+    assert sent_positions(alpha) == []
+    successor = scripted_relay(alpha, log)
+    assert successor.publish_round() == 3
+    assert sent_positions(alpha) == positions
+    successor.close()
 
 
 def test_one_relay_of_a_city_publishes_while_the_other_stands_by(alpha):

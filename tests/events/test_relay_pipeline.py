@@ -149,6 +149,27 @@ def test_a_failure_mid_stream_marks_only_the_acknowledged_prefix(alpha):
     relay.close()
 
 
+def test_a_stopping_relay_marks_the_acknowledged_prefix_and_no_more(alpha):
+    positions = write_events(alpha, 5)
+    producers: list[ManualProducer] = []
+    relay = manual_relay(alpha, producers, close_timeout=0.1)
+    with pytest.raises(RelayError):  # all five handed over; no answer yet
+        relay.publish_round()
+    # The broker answers the first three, then the relay is stopped before its next round.
+    producers[0].settle(positions[:3])
+    relay.close()
+    assert sent_positions(alpha) == positions[:3]
+    # The next relay publishes only the two the broker never answered.
+    successor = manual_relay(alpha, producers)
+    with pytest.raises(RelayError):
+        successor.publish_round()
+    assert producers[1].sent == positions[3:]
+    producers[1].settle(positions[3:])
+    assert successor.publish_round() == 2
+    assert sent_positions(alpha) == positions
+    successor.close()
+
+
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_a_passed_gap_that_commits_later_is_not_marked_with_its_neighbours(alpha):
     producers: list[ManualProducer] = []
