@@ -91,11 +91,20 @@ class WarningContext:
         return self._cache[key]
 
     def _subject_project(self) -> list[Project]:
+        """The one project refreshed after a write: the session's own, as just flushed.
+
+        The write that calls the refresh holds the project and whichever of its milestones,
+        funds and transfers it touched, and every change to them goes through the session
+        (none by a bulk statement), so what the session holds is current: only what it has
+        not loaded is read, on first use. Reading them all again, and overwriting the loaded
+        records with the same values, was most of a refresh's cost.
+        """
         key = ("subject_project",)
         if key not in self._cache:
-            query = self._scoped("project", sa.select(Project).options(*_PROJECT_LOADS), Project.id)
-            self._cache[key] = [] if query is None else list(self.session.scalars(
-                query.execution_options(populate_existing=True)).unique())
+            subject = self.subject
+            project = (self.session.get(Project, subject[1])
+                       if subject is not None and subject[0] == "project" else None)
+            self._cache[key] = [] if project is None else [project]
         return self._cache[key]
 
     def leads(self, statuses: Iterable[str] | None = None) -> list[Lead]:

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
 from core.clock import travel, utcnow
-from core.models import EarlyWarning
+from core.db import unit_of_work
+from core.models import EarlyWarning, Milestone, Project
+from core.services.warnings import refresh
 from tests.support.records import advance, create_project, events_of, lead_body, row_counts
+from tests.support.transactions import statements_and_transactions
 
 WARNING_TABLES = ("warnings",)
 
@@ -59,6 +63,30 @@ def test_an_overdue_milestone_raises_a_warning_that_clears_when_the_milestone_is
                                           rule="milestone_overdue") if w["id"] == warning["id"]]
     assert cleared["cleared_at"] is not None
     assert warning["id"] in [e.data["warning_id"] for e in events_of(app, "zhaoshang.warning.cleared")]
+
+
+def test_a_refresh_after_a_write_judges_the_records_the_write_holds_without_reading_them_again(
+        client, app, today):
+    project = create_project(client)
+    runtime = app.extensions["zhaoshang"]
+    with unit_of_work(runtime.sessions) as session:
+        # A write that loaded the project and its children, and added an overdue milestone.
+        record = session.get(Project, project["id"])
+        _ = (list(record.funds), list(record.transfers))
+        record.milestones.append(Milestone(kind="completion",
+                                           planned_on=today - dt.timedelta(days=3)))
+        with statements_and_transactions(runtime.engine) as sent:
+            summary = refresh(session, runtime.city, "project", record.id)
+    # The milestone the write added, not yet flushed, is judged: the refresh sees the write.
+    assert summary.raised >= 1
+    [warning] = open_warnings(client, subject_type="project", subject_id=project["id"],
+                              rule="milestone_overdue")
+    assert warning["since"] == (today - dt.timedelta(days=2)).isoformat()
+    # Neither the project nor the children the write holds were read again.
+    read_again = [statement for statement, _ in sent
+                  if re.match(r"\s*SELECT\b", statement) and re.search(
+                      r"\bFROM (projects|milestones|fund_tranches|transfers)\b", statement)]
+    assert read_again == []
 
 
 @pytest.mark.hard_days
