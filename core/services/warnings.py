@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -34,6 +34,8 @@ from core.policy import WarningFinding, WarningRule
 
 if TYPE_CHECKING:
     from core.city import City
+
+T = TypeVar("T")
 
 # When one rule finds a subject twice, the graver finding is kept.
 SEVERITY = {WarningLevel.RED: 4, WarningLevel.OVERDUE: 3, WarningLevel.YELLOW: 2,
@@ -61,7 +63,7 @@ class WarningContext:
     # Several subjects at once (a ledger import's projects): the rules run as for the whole
     # city, one pass, and only findings about these subjects count.
     among: frozenset[tuple[str, int]] | None = None
-    _cache: dict[Any, list[Any]] = field(default_factory=dict)
+    _cache: dict[Any, Any] = field(default_factory=dict)
 
     def covers(self, subject_type: str, subject_id: int) -> bool:
         """Whether a finding about this subject belongs to this recomputation."""
@@ -106,6 +108,15 @@ class WarningContext:
                        if subject is not None and subject[0] == "project" else None)
             self._cache[key] = [] if project is None else [project]
         return self._cache[key]
+
+    def once(self, key: Hashable, read: Callable[[], T]) -> T:
+        """``read()``'s answer, read once per recomputation whichever rule asks first: what
+        several of a city's rules share (a list the city keeps, rows of its settings). Name the
+        key after the plugin (``("pingliang", "listed")``) so that no two cities' keys meet."""
+        held = ("once", key)
+        if held not in self._cache:
+            self._cache[held] = read()
+        return self._cache[held]
 
     def leads(self, statuses: Iterable[str] | None = None) -> list[Lead]:
         """Leads, optionally only those in ``statuses``."""

@@ -45,7 +45,12 @@ ONE_DAY = dt.timedelta(days=1)
 
 
 def listed_ids(context: Any) -> set[int]:
-    """Which projects are on the key list (only the subject's row in a scoped refresh)."""
+    """Which projects are on the key list (only the subject's row in a scoped refresh): read
+    once per recomputation for the three rules that grade list projects."""
+    return context.once(("pingliang", "listed_ids"), lambda: _read_listed_ids(context))
+
+
+def _read_listed_ids(context: Any) -> set[int]:
     query = sa.select(ListedProject.project_id)
     if context.subject is not None:
         if context.subject[0] != "project":

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from core.clock import travel, utcnow
 from core.db import unit_of_work
 from core.models import EarlyWarning, Milestone, Project
-from core.services.warnings import refresh
+from core.services.warnings import WarningContext, refresh
 from tests.support.records import advance, create_project, events_of, lead_body, row_counts
 from tests.support.transactions import statements_and_transactions
 
@@ -87,6 +87,23 @@ def test_a_refresh_after_a_write_judges_the_records_the_write_holds_without_read
                   if re.match(r"\s*SELECT\b", statement) and re.search(
                       r"\bFROM (projects|milestones|fund_tranches|transfers)\b", statement)]
     assert read_again == []
+
+
+def test_what_several_rules_share_is_read_once_per_recomputation(app, today):
+    runtime = app.extensions["zhaoshang"]
+    reads: list[int] = []
+
+    def read() -> int:
+        reads.append(1)
+        return len(reads)
+
+    with runtime.sessions() as session:
+        first = WarningContext(session=session, city=runtime.city, today=today)
+        assert [first.once(("a_city", "shared"), read) for _ in range(3)] == [1, 1, 1]
+        # Another key, or the next recomputation, reads again.
+        assert first.once(("a_city", "other"), read) == 2
+        later = WarningContext(session=session, city=runtime.city, today=today)
+        assert later.once(("a_city", "shared"), read) == 3
 
 
 @pytest.mark.hard_days

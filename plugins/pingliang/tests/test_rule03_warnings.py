@@ -11,6 +11,7 @@ import pytest
 from core.clock import travel
 from core.testing.records import add_funds
 from plugins.pingliang.tests.conftest import advance, call, list_project, new_project, own
+from tests.support.transactions import statements_and_transactions
 
 
 def _levels(client, project_id, today):
@@ -60,6 +61,17 @@ def test_an_arrival_rate_under_30_percent_a_year_after_signing_is_red(client):
     assert "pingliang_low_arrival" not in _levels(client, lagging["id"], "2025-02-28")
     assert _levels(client, lagging["id"], "2025-03-01")["pingliang_low_arrival"] == "red"
     assert "pingliang_low_arrival" not in _levels(client, on_track["id"], "2025-03-01")
+
+
+def test_a_write_reads_the_key_list_once_for_the_rules_that_grade_list_projects(app, client):
+    project = new_project(client)
+    list_project(client, project["id"])
+    with statements_and_transactions(app.extensions["zhaoshang"].engine) as sent:
+        call(client, "PUT", f"/projects/{project['id']}/milestones",
+             {"kind": "start", "planned_on": "2024-03-01"})
+    # Three rules (milestones, progress, arrival) grade list projects; one read serves them.
+    assert sum("FROM pingliang_listed_projects" in statement for statement, _ in sent) == 1
+    assert _levels(client, project["id"], "2024-04-30") == {"milestone_overdue": "yellow"}
 
 
 def test_the_key_list_shows_each_projects_gravest_colour(client):
