@@ -36,11 +36,13 @@ up: install
 # Tests run in parallel, one worker per CPU (pytest-xdist); a module stays on one worker so its
 # module-scoped fixtures are built once, except the few long tests the root conftest.py runs
 # apart and first (RUN_EACH_TEST_APART). TEST_WORKERS=0 runs them in this process. The slowest
-# tests are listed at the end, so the suite's time has names on it.
+# tests are listed at the end, so the suite's time has names on it (TEST_DURATIONS=0 lists
+# every test's; a --durations in PYTEST_ADDOPTS would be overridden by this one).
 TEST_WORKERS ?= auto
+TEST_DURATIONS ?= 30
 test: install
 	$(PY) -m infra.kafka_cluster fetch
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=30
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=$(TEST_DURATIONS)
 
 lint: install
 	$(VENV)/bin/ruff check .
