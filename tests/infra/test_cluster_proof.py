@@ -24,6 +24,7 @@ equal the city's own. docs/deployment.md ("Proven on one machine") has a measure
 from __future__ import annotations
 
 import io
+import random
 import socket
 import threading
 import time
@@ -58,14 +59,23 @@ DEADLINE = 180.0  # seconds to wait for anything (a deadline, never an assertion
 
 def free_ports(count: int) -> int:
     """The first of ``count`` consecutive free loopback ports (the suite numbers replicas
-    after the city's port)."""
+    after the city's port), below the kernel's ephemeral range: a port from that range, free
+    when checked, can be taken by any outgoing connection (to PostgreSQL, Kafka, Redis) before
+    the service that was given it binds it a minute later ("Address already in use")."""
+    below = _ephemeral_start()
     for _ in range(200):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            first = probe.getsockname()[1]
-        if first + count < 65000 and all(_free(first + n) for n in range(count)):
+        first = random.randrange(10_000, below - count)
+        if all(_free(first + n) for n in range(count)):
             return first
     raise RuntimeError(f"no {count} consecutive free ports")
+
+
+def _ephemeral_start() -> int:
+    """The first port the kernel gives outgoing connections (Linux's default elsewhere)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
 
 
 def _free(port: int) -> bool:
