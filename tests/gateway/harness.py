@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -26,6 +25,7 @@ import waitress.server
 
 from core.conformance.service import stop_process
 from core.identity import GATEWAY_SECRET_ENV, Actor, signed_identity_headers
+from infra.ports import free_port
 from tests.support.cities import city_config
 from tests.support.toml import toml_text
 
@@ -36,12 +36,6 @@ CITY_NAMES = {"lanzhou": "兰州市", "ziyang": "资阳市", "sanming": "三明�
 PLUGIN_CITY_NAMES = {"pingliang": "平凉市", "lanzhou": "兰州市"}  # built in, with their plugins
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 STARTUP_DEADLINE = 90.0  # seconds; two cores starting three services and a gateway
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Service:

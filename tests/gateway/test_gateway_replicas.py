@@ -20,6 +20,7 @@ import pytest
 
 from core.config import ConfigError
 from gateway.config import load_settings
+from infra.ports import free_port
 from infra.redis import RedisServer, throwaway_server
 from tests.gateway.harness import (
     GATEWAY_SECRET,
@@ -29,7 +30,6 @@ from tests.gateway.harness import (
     Front,
     GatewayServer,
     add_users,
-    free_port,
     make_gateway,
     sign_in,
 )

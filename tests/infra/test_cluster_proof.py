@@ -24,8 +24,6 @@ equal the city's own. docs/deployment.md ("Proven on one machine") has a measure
 from __future__ import annotations
 
 import io
-import random
-import socket
 import threading
 import time
 import tomllib
@@ -44,6 +42,7 @@ from urllib3.exceptions import NewConnectionError
 from core.toml_writer import toml_text
 from gateway.demo import DEMO_PASSWORD
 from infra.kafka_cluster import KafkaCluster
+from infra.ports import free_ports
 from infra.redis import RedisServer, throwaway_server
 from infra.suite import Restarts, Service, Suite, parse_cities, suite_services
 
@@ -55,36 +54,6 @@ WRITERS = 2  # client threads; each has at most one write in flight
 ACKS_PER_PHASE = 12  # acknowledged writes before each kill, and after the last one
 KILLS = ("city replica", "gateway", "broker")
 DEADLINE = 180.0  # seconds to wait for anything (a deadline, never an assertion on speed)
-
-
-def free_ports(count: int) -> int:
-    """The first of ``count`` consecutive free loopback ports (the suite numbers replicas
-    after the city's port), below the kernel's ephemeral range: a port from that range, free
-    when checked, can be taken by any outgoing connection (to PostgreSQL, Kafka, Redis) before
-    the service that was given it binds it a minute later ("Address already in use")."""
-    below = _ephemeral_start()
-    for _ in range(200):
-        first = random.randrange(10_000, below - count)
-        if all(_free(first + n) for n in range(count)):
-            return first
-    raise RuntimeError(f"no {count} consecutive free ports")
-
-
-def _ephemeral_start() -> int:
-    """The first port the kernel gives outgoing connections (Linux's default elsewhere)."""
-    try:
-        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 32768
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def with_option(command: tuple[str, ...], option: str, value: str) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.infra.test_suite_up import free_port
+from infra.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from infra.ports import free_port, free_ports
+
 ROOT = Path(__file__).resolve().parents[2]
 README_GATEWAY = "http://127.0.0.1:8000"  # where the README's examples call make up's gateway
 SEED_FIGURES = {"signed_count": 157, "started_count": 154}  # the README's Pingliang example
@@ -52,22 +54,6 @@ def test_the_readme_examples_call_the_gateway_with_a_token():
             assert "/auth/token" in call or "Authorization: Bearer $TOKEN" in call, call
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def free_port_pair() -> int:
-    """A free port whose successor is free too (Kafka's client and controller listeners)."""
-    while True:
-        port = free_port()
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
 
 
 def province_events(gateway: str, token: str) -> dict[str, int]:
@@ -94,7 +80,7 @@ def post_json(url: str, body: dict) -> dict:
 
 
 def test_up_serves_a_city_with_demo_data_and_stops_on_sigterm(tmp_path):
-    port, kafka_port, province_port = free_port(), free_port_pair(), free_port()
+    port, kafka_port, province_port = free_port(), free_ports(2), free_port()
     gateway_port = free_port()
     suite = subprocess.Popen(
         [sys.executable, "-m", "infra.suite", "up", "--cities", "pingliang", "--first-port",

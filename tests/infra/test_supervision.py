@@ -11,8 +11,8 @@ import sys
 import time
 import urllib.request
 
+from infra.ports import free_port
 from infra.suite import Restarts, Service, Suite
-from tests.infra.test_suite_up import free_port
 
 # A real HTTP service (the serve commands' graceful waitress) answering its own pid.
 SERVER = ("import os, sys; from core.graceful import serve; "

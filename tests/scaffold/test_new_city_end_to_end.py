@@ -27,7 +27,6 @@ minutes on a busy machine.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -41,7 +40,8 @@ import requests
 import sqlalchemy as sa
 
 from core.clock import CHINA
-from core.conformance.service import free_port, stop_process
+from core.conformance.service import stop_process
+from infra.ports import free_port, free_ports
 from province.models import InboxEvent
 
 pytestmark = pytest.mark.kafka
@@ -117,18 +117,6 @@ def repository_files() -> dict[str, str]:
     hashes = subprocess.run(["git", "hash-object", "--stdin-paths"], cwd=ROOT, check=True,
                             input="\n".join(present), capture_output=True, text=True).stdout.split()
     return {path: "deleted" for path in paths} | dict(zip(present, hashes, strict=True))
-
-
-def free_port_pair() -> int:
-    """A free port whose successor is free too (the suite gives the cities ports in a row)."""
-    while True:
-        port = free_port()
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
 
 
 def run(*command: Any, cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -243,7 +231,7 @@ def test_a_generated_city_runs_behind_the_gateway_and_the_province_shows_it(
 
     # Deployed by the suite runner from one line: a built-in city and the new one. The
     # province's and the gateway's files, the ports and the shared secrets follow from it.
-    city_port, province_port, gateway_port = free_port_pair(), free_port(), free_port()
+    city_port, province_port, gateway_port = free_ports(2), free_port(), free_port()
     config = package / "zhaoshang_tianshui" / "config.toml"
     processes.start("suite", python, "-m", "infra.suite", "up", "--no-demo",
                     "--cities", f"{BUILT_IN},tianshui={config}", "--var", tmp_path / "var",
