@@ -34,6 +34,7 @@ from benchmarks.measure import Row
 from benchmarks.synthetic import CITY, city_raw
 from core.clock import utcnow
 from core.identity import GATEWAY_SECRET_ENV, Actor, signed_identity_headers
+from infra.ports import free_port
 from tests.support.records import enterprise
 from tests.support.toml import toml_text
 
@@ -141,14 +142,6 @@ def load(base: str, path: str, total: int, clients: int = THREADS) -> float:
     if failures:
         raise RuntimeError(f"{base}: {failures[0]}")
     return (total // clients) * clients / seconds
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait(base: str, process: subprocess.Popen[bytes], log: Path) -> None:

@@ -28,6 +28,7 @@ from pathlib import Path
 import requests
 
 from core.identity import GATEWAY_SECRET_ENV, Actor, signed_identity_headers
+from infra.ports import free_port
 from tests.support.toml import toml_text
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -55,14 +56,6 @@ class Figures:
     def row(self) -> str:
         return (f"| {self.label} | {self.rate:,.0f} | {self.percentile(0.50):.1f} | "
                 f"{self.percentile(0.99):.1f} |")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until(ready: Callable[[], bool], what: str, deadline: float = 120) -> None:

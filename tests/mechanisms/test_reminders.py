@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
 import threading
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,14 +18,9 @@ from core import reminders
 from core.api.support import EXTENSION
 from core.clock import utcnow
 from core.workdays import WorkdayCalendar
+from infra.ports import free_port
 from tests.support.cities import make_city
 from tests.support.records import lead_body
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Mailbox:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from infra.ports import free_port
 from infra.suite import (
     CITIES,
     PROJECT_ROOT,
@@ -45,12 +46,6 @@ def read(path: Path | str) -> dict:
 
 def option(service: Service, name: str) -> str:
     return service.command[service.command.index(name) + 1]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_the_five_cities_on_8101_to_8105_each_with_its_own_database(tmp_path):
