@@ -14,11 +14,11 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from core.models import OutboxEvent
 from core.observability import serve_metrics
+from infra.ports import free_port
 from province.consumer import ProvinceConsumer, kafka_consumer
 from province.consumer_metrics import EVENTS_LOGGER
 from tests.events.support import city_node, province, topic_messages, unique
 from tests.events.test_bad_records import letters, produce
-from tests.infra.test_suite_up import free_port
 from tests.support.records import lead_body
 
 pytestmark = pytest.mark.kafka

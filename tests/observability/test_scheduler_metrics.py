@@ -8,8 +8,8 @@ import pytest
 from core import clock
 from core.observability import serve_metrics
 from core.scheduler import DAILY_JOBS, ScheduledJob, SchedulerMetrics, run_daily
+from infra.ports import free_port
 from tests.events.test_request_id_and_consumer_metrics import scrape
-from tests.infra.test_suite_up import free_port
 
 
 def broken(_session, _city, _today):

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from core.clock import SHIFT_FILE_ENV
-from tests.infra.test_suite_up import free_port, free_port_pair
+from infra.ports import free_port, free_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"
@@ -67,7 +67,7 @@ class RunningSuite:
     def __init__(self, var: Path) -> None:
         # Whole days every service's clock is moved on by (core.clock, tests only).
         self.clock_shift = var / "clock-shift"
-        self.ports = {"city": free_port(), "kafka": free_port_pair(), "province": free_port(),
+        self.ports = {"city": free_ports(3), "kafka": free_ports(2), "province": free_port(),
                       "gateway": free_port()}
         self.url = f"http://127.0.0.1:{self.ports['gateway']}"
         self.output = ""
