@@ -27,6 +27,7 @@ from core.lifecycle import MAIN_LINE, Stage
 from core.models import FundTranche, Intermediary, Lead, Project, Unit
 from core.services import leads as lead_service
 from core.services import projects as project_service
+from core.services.warnings import refreshes_deferred
 
 REGIONS = [
     ("北京市", "北京市", "110105"), ("上海市", "上海市", "310115"), ("深圳市", "广东省", "440300"),
@@ -361,8 +362,12 @@ def load_demo_data(runtime: Runtime, today: dt.date | None = None) -> dict[str, 
         if session.scalar(sa.select(sa.func.count()).select_from(Project)):
             return {"skipped": 1}
         demo = DemoBuilder(runtime, session, today or runtime.city.clock.today())
-        runtime.city.call("demo_data", session=session, demo=demo)
-        generic_records(demo)
-        chain_targets(demo)
-        leader_projects(demo)
+        # Each record's warnings are judged once, as of today, when the whole demo is written:
+        # a project is written a dozen times on its way to its stage, on past days, and a
+        # refresh after each write judged it as of that day (about half of the load's time).
+        with refreshes_deferred(session, runtime.city):
+            runtime.city.call("demo_data", session=session, demo=demo)
+            generic_records(demo)
+            chain_targets(demo)
+            leader_projects(demo)
         return demo.counts

@@ -60,6 +60,18 @@ def test_the_demo_leader_has_projects_of_their_own(code, demo_client):
     assert {project["stage"] for project in own} <= {"signed", "started"}
 
 
+@pytest.mark.parametrize("code", CITIES)
+def test_the_demo_shows_the_warnings_of_today_as_the_nightly_recompute_would(code, demo_client):
+    """Judged once when the whole demo is written, as of the clock's day: a recompute for that
+    day (a dry run) finds nothing to raise, change or clear, and the demo has warnings."""
+    city, client = demo_client(code)
+    today = city.clock.today().isoformat()
+    summary = client.post("/warnings/recompute", json={"today": today}).json
+    assert (summary["raised"], summary["changed"], summary["cleared"]) == (0, 0, 0), \
+        summary["details"][:5]
+    assert summary["open"] > 0
+
+
 @pytest.mark.hard_days
 def test_the_core_demo_is_dated_on_the_clocks_day_and_never_after_it(tmp_path):
     """Loaded without a day, the demo takes the city's today; no record is dated later (only
