@@ -39,6 +39,7 @@ from core.periods import PERIOD_KINDS, period_bounds
 from core.policy import Adjustment, FieldProblem, NotComputable, Refusal
 from core.problems import invalid_input, refused
 from core.services.office import ensure_office, ensure_unit
+from core.services.warnings import judge_deferred
 from core.xlsx import table_workbook
 
 if TYPE_CHECKING:
@@ -90,6 +91,9 @@ def create_run(session: Session, city: City, data: dict[str, Any], actor: Actor,
     if scheme is None:
         raise invalid_input([FieldProblem("period", "scheme.no_version",
                                           f"考核方案 {data['scheme']} 没有适用于 {start.year} 年的版本")])
+    # A city's adjustments may count warnings: those of writes whose judgement is held (the
+    # demo, core.services.warnings.refreshes_deferred) are judged first.
+    judge_deferred(session, city)
     units = list(session.scalars(sa.select(Unit).where(Unit.kind.in_(scheme.unit_kinds))
                                  .order_by(Unit.code)))
     context = AssessmentContext(session=session, city=city, scheme=scheme, start=start, end=end,

@@ -336,9 +336,24 @@ def refreshes_deferred(session: Session, city: City
         yield pending
     finally:
         _DEFERRED.reset(token)
+    _judge(session, city, pending)
+
+
+def judge_deferred(session: Session, city: City) -> None:
+    """Inside a :func:`refreshes_deferred` block, judge now the subjects noted so far, so a
+    reader of warnings in the block sees every write made before it: an assessment run counts
+    red warnings (Pingliang), and the demo computes its assessments after writing its
+    projects. The block goes on noting what is written after. Outside a block: nothing."""
+    pending = _DEFERRED.get()
+    if pending:
+        _judge(session, city, pending)
+        pending.clear()
+
+
+def _judge(session: Session, city: City, pending: dict[tuple[str, int], bool]) -> None:
     if len(pending) == 1:
         (subject_type, subject_id), new = next(iter(pending.items()))
-        refresh(session, city, subject_type, subject_id, new=new)
+        recompute(session, city, city.clock.today(), (subject_type, subject_id), new=new)
     elif pending:
         recompute(session, city, city.clock.today(), new=all(pending.values()),
                   among=frozenset(pending))

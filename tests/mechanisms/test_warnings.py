@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from core.clock import travel, utcnow
 from core.db import unit_of_work
 from core.models import EarlyWarning, Milestone, Project
-from core.services.warnings import WarningContext, refresh
+from core.services.warnings import WarningContext, judge_deferred, refresh, refreshes_deferred
 from tests.support.records import advance, create_project, events_of, lead_body, row_counts
 from tests.support.transactions import statements_and_transactions
 
@@ -87,6 +87,41 @@ def test_a_refresh_after_a_write_judges_the_records_the_write_holds_without_read
                   if re.match(r"\s*SELECT\b", statement) and re.search(
                       r"\bFROM (projects|milestones|fund_tranches|transfers)\b", statement)]
     assert read_again == []
+
+
+def test_warnings_held_to_the_end_of_a_block_are_judged_early_for_a_reader_inside_it(
+        client, app, today):
+    """``refreshes_deferred`` (the demo, a ledger import) judges its subjects once, at its end;
+    ``judge_deferred`` judges those noted so far for a reader inside the block (an assessment
+    run), and the block still judges what is written after it."""
+    first, second = create_project(client), create_project(client)
+    runtime = app.extensions["zhaoshang"]
+
+    def overdue(project_id: int) -> list:
+        return open_warnings(client, subject_type="project", subject_id=project_id,
+                             rule="milestone_overdue")
+
+    def add_overdue_milestone(session, project_id: int) -> None:
+        record = session.get(Project, project_id)
+        record.milestones.append(Milestone(kind="completion",
+                                           planned_on=today - dt.timedelta(days=3)))
+        session.flush()
+        refresh(session, runtime.city, "project", project_id)
+
+    with unit_of_work(runtime.sessions) as session, refreshes_deferred(session, runtime.city):
+        add_overdue_milestone(session, first["id"])
+        assert session.scalars(sa.select(EarlyWarning).where(
+            EarlyWarning.subject_id == first["id"])).all() == []  # held
+        judge_deferred(session, runtime.city)
+        [held] = session.scalars(sa.select(EarlyWarning).where(
+            EarlyWarning.subject_id == first["id"], EarlyWarning.rule_code == "milestone_overdue"))
+        assert held.since == today - dt.timedelta(days=2)
+        add_overdue_milestone(session, second["id"])
+    assert [w["id"] for w in overdue(first["id"])] == [held.id]  # judged once, not again
+    assert len(overdue(second["id"])) == 1  # written after the early judgement: at the end
+    raised = [e.data["subject_id"] for e in events_of(app, "zhaoshang.warning.raised")
+              if e.data["rule_code"] == "milestone_overdue"]
+    assert sorted(raised) == sorted([first["id"], second["id"]])
 
 
 def test_what_several_rules_share_is_read_once_per_recomputation(app, today):

@@ -99,6 +99,19 @@ def assert_last_years_funds_and_summons(demo_client):
     assert call(demo_client, "GET", f"/pingliang/targets?year={CHINA.today().year}")
 
 
+def test_last_years_assessment_deducts_for_the_red_key_project(demo_client):
+    """The demo computes its assessments after writing its projects, whose warnings are judged
+    once, at the end (core.demo): the run judges them first, so the red key project's warning
+    costs its county its point (反向扣分), as it would in an office's run."""
+    runs = call(demo_client, "GET", "/assessments/runs?per_page=50")["items"]
+    [county_year] = [run for run in runs if run["scheme_code"] == "pingliang_county_year"]
+    rows = call(demo_client, "GET", f"/assessments/runs/{county_year['id']}/ranking")["rows"]
+    deducted = [(row["unit"], Decimal(item["points"])) for row in rows
+                for item in row["adjustments"] if item["source"].startswith("pingliang_red_warning:")
+                and "30万吨包装纸项目" in item["reason"]]
+    assert deducted == [("jingchuan", Decimal(-1))]
+
+
 @pytest.mark.hard_days
 def test_the_rules_records_are_dated_on_the_days_they_are_loaded(pingliang, tmp_path, monkeypatch,
                                                                 today):
