@@ -55,7 +55,7 @@ def write_row(sheet: Any, values: Sequence[Any]) -> list[Cell]:
 
     The cells are made here and appended as they are: finding the row just appended again
     (``sheet[sheet.max_row]``) scanned every cell of the sheet, row after row, and a 5,000-row
-    export took 47 s instead of 2 (docs/benchmarks.md, the fifteenth pass)."""
+    export took 47 s instead of 4 (docs/benchmarks.md, the fifteenth pass)."""
     cells = [Cell(sheet, value=_cell(value)) for value in values]
     for cell in cells:
         if formula_like(cell.value):
@@ -141,7 +141,8 @@ def _write_table(sheet: Any, table: Table) -> None:
     for row in table.rows:
         cells = write_row(sheet, row)
         for index, number_format in formats.items():
-            cells[index - 1].number_format = number_format
+            if index <= len(cells):  # a shorter row has no cell there to format
+                cells[index - 1].number_format = number_format
         for index, value in enumerate(row[:len(widths)]):
             if value is not None:
                 widths[index] = max(widths[index], text_width(_cell(value)))
