@@ -10,6 +10,7 @@ baseline on the same rows, with the goal it is held to (benchmarks, never tests)
   page (:mod:`.search`);
 * **ledger_import** — a 5,000-project ledger dry-run and committed on PostgreSQL and SQLite vs the
   issue's minute (:mod:`.ledger_import`);
+* **export** — an Excel download of 5,000 rows vs openpyxl's write-only workbook (:mod:`.exports`);
 * **relay** — the relay vs a raw kafka-python producer and Kafka's Java producer
   (``benchmarks.relay``);
 * **pipeline** — events through relay → Kafka → province (:mod:`.pipeline`, its own report).
@@ -35,8 +36,8 @@ from benchmarks import assessment, figures
 from benchmarks.measure import Row, table
 from benchmarks.synthetic import CITY, city_raw, fill_city, postgres
 
-SECTIONS = ("city", "assessment", "api", "province", "search", "ledger_import", "relay",
-            "pipeline")
+SECTIONS = ("city", "assessment", "api", "province", "search", "ledger_import", "export",
+            "relay", "pipeline")
 
 
 def city_app(url: str, units: int, projects: int) -> Any:
@@ -110,6 +111,10 @@ def measure(options: argparse.Namespace, work: Path) -> tuple[list[Row], list[st
                 rows += ledger_import.run(server, work)
             if "province" in wanted:
                 rows += figures.province(server, options.scale, options.cities, options.repeat)
+    if "export" in wanted:
+        from benchmarks import exports
+
+        rows += exports.run(repeat=options.repeat)
     if "relay" in wanted:
         rows += relay_rows(options)
     if "pipeline" in wanted:

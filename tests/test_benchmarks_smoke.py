@@ -64,7 +64,15 @@ def test_the_default_run_is_the_issues_scale_with_every_section():
     assert figures.SCALES[options.scale] == (10_000, 100_000, 1_700_000)
     assert (options.projects, options.units, options.cities) == (5_000, 200, 333)
     assert set(options.only) == {"city", "assessment", "api", "province", "search",
-                                 "ledger_import", "relay", "pipeline"}
+                                 "ledger_import", "export", "relay", "pipeline"}
+
+
+def test_an_export_is_measured_against_openpyxls_write_only_workbook():
+    from benchmarks import exports
+
+    [row] = positive(exports.run(rows=50, repeat=1))
+    assert row.measure == "Excel export, 50 rows × 29 columns"
+    assert row.baseline_name == "openpyxl's write-only workbook"
 
 
 def test_search_is_measured_against_the_unfiltered_list(bench_city):
