@@ -32,7 +32,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -43,6 +42,7 @@ from typing import IO, Any
 
 from core.clock import utcnow
 from infra.local_servers import serve_in_foreground
+from infra.ports import free_ports
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 KAFKA_INFRA_DIR = PROJECT_ROOT / "infra" / "kafka"
@@ -163,20 +163,6 @@ def ensure_jars(lib_dir: Path = DEFAULT_LIB_DIR) -> Path:
     return lib_dir
 
 
-def free_ports(count: int) -> list[int]:
-    """`count` distinct currently-free TCP ports on 127.0.0.1."""
-    socks: list[socket.socket] = []
-    try:
-        for _ in range(count):
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            s.bind(("127.0.0.1", 0))
-            socks.append(s)
-        return [s.getsockname()[1] for s in socks]
-    finally:
-        for s in socks:
-            s.close()
-
-
 def _tail(path: Path, lines: int = 40) -> str:
     try:
         with open(path, "rb") as fh:
@@ -243,7 +229,8 @@ class KafkaCluster:
         self.nodes = nodes
         self.base_dir = _project_path(base_dir)
         self.lib_dir = _project_path(lib_dir)
-        picked = free_ports(2 * nodes)
+        first = free_ports(2 * nodes)  # brokers, then their controller listeners
+        picked = list(range(first, first + 2 * nodes))
         self.ports = list(ports) if ports is not None else picked[:nodes]
         self.controller_ports = (
             list(controller_ports) if controller_ports is not None else picked[nodes:]

@@ -28,7 +28,6 @@ import pwd
 import re
 import shutil
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -40,6 +39,7 @@ from typing import Any
 
 from core.clock import utcnow
 from infra.local_servers import install_debian_package, serve_in_foreground, throwaway
+from infra.ports import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BASE_DIR = Path("var/pg")
@@ -92,12 +92,6 @@ def ensure_pg_bin(install: bool = True) -> Path:
         "(Debian/Ubuntu: apt-get install -y postgresql), or run as root with apt-get available "
         "so this module can install them."
     )
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _tail(path: Path, lines: int = 40) -> str:

@@ -31,7 +31,8 @@ from typing import Any
 
 from core.clock import utcnow
 from infra.local_servers import install_debian_package, serve_in_foreground, throwaway
-from infra.postgres import _project_path, _tail, free_port
+from infra.ports import free_port
+from infra.postgres import _project_path, _tail
 
 DEFAULT_BASE_DIR = Path("var/redis")
 PACKAGE = "redis-server"
