@@ -54,8 +54,6 @@ def test_the_readme_examples_call_the_gateway_with_a_token():
             assert "/auth/token" in call or "Authorization: Bearer $TOKEN" in call, call
 
 
-
-
 def province_events(gateway: str, token: str) -> dict[str, int]:
     """The province's event counts, read through the gateway as the demo province user."""
     request = urllib.request.Request(f"{gateway}/province/freshness?consumer_lag=false",
