@@ -131,21 +131,20 @@ def tables_workbook(tables: Sequence[Table], notes: Sequence[tuple[str, Any]] = 
 
 
 def _write_table(sheet: Any, table: Table) -> None:
-    headings = table.headings
-    for cell in write_row(sheet, headings):
+    headings = write_row(sheet, table.headings)
+    for cell in headings:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    formats = {index: table.formats[heading] for index, heading in enumerate(headings, start=1)
-               if heading in table.formats}
-    widths = [text_width(heading) for heading in headings]
+    formats = {index: table.formats[cell.value] for index, cell in enumerate(headings)
+               if cell.value in table.formats}
+    widths = [text_width(cell.value) for cell in headings]
     for row in table.rows:
-        cells = write_row(sheet, row)
-        for index, number_format in formats.items():
-            if index <= len(cells):  # a shorter row has no cell there to format
-                cells[index - 1].number_format = number_format
-        for index, value in enumerate(row[:len(widths)]):
-            if value is not None:
-                widths[index] = max(widths[index], text_width(_cell(value)))
+        # Each cell as written: its number format, and its width counted towards its column's.
+        for index, cell in enumerate(write_row(sheet, row)[:len(widths)]):
+            if index in formats:
+                cell.number_format = formats[index]
+            if cell.value is not None:
+                widths[index] = max(widths[index], text_width(cell.value))
     for index, width in enumerate(widths, start=1):
         # Sized by the longest heading or value (CJK counted double), within bounds.
         sheet.column_dimensions[get_column_letter(index)].width = min(
