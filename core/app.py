@@ -135,16 +135,12 @@ def _observe(app: Flask, city: City, engine: Any) -> None:
     """``/metrics`` (requests, outbox backlog), ``/livez``, ``/readyz`` (database answers, schema
     at the heads of the core's and the plugins' migrations) and the JSON request log
     (core.observability)."""
-    import functools
-
-    from alembic.script import ScriptDirectory
-
+    from core.alembic_upgrade import script_heads
     from core.migrate import alembic_config
     from core.observability import OutboxCollector, database_ready, observe
 
-    @functools.cache
     def heads() -> set[str]:
-        return set(ScriptDirectory.from_config(alembic_config(city, engine)).get_heads())
+        return set(script_heads(alembic_config(city, engine)))
 
     observe(app, f"city-{city.code}", database_ready(engine, heads), [OutboxCollector(engine)])
 
