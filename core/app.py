@@ -39,6 +39,7 @@ from core.identity import NonceStore, gateway_secret, request_actor
 from core.input_rules import apply_input_rules
 from core.problems import register_error_handlers
 from core.services.lookups import MAX_ID
+from core.url_rules import build_rules_lazily
 
 API_PREFIX = "/api/v1"
 CORE_BLUEPRINTS = (city_api.blueprint, leads_api.blueprint, projects_api.blueprint,
@@ -98,6 +99,7 @@ def create_app(config: City | dict[str, Any] | str | Path | None = None,
     """Build a city service: its configuration, database, core API and plugin API."""
     city = resolve_city(config)
     app = Flask(__name__)
+    build_rules_lazily(app)  # before the first rule (core.url_rules)
     apply_input_rules(app)  # JSON bodies: depth, exact numbers, text (core.input_rules)
     app.url_map.converters["int"] = IdConverter
     app.json.ensure_ascii = False  # Chinese stays readable in responses

@@ -27,6 +27,7 @@ from core.db import make_engine, make_session_factory
 from core.identity import Actor
 from core.input_rules import apply_input_rules
 from core.problems import Problem, problem_response, register_error_handlers
+from core.url_rules import build_rules_lazily
 from gateway import routes, web
 from gateway.audit import (
     Attempt,
@@ -68,6 +69,7 @@ def create_app(config: GatewaySettings | dict[str, Any] | str | Path | None = No
         log.warning("ZHAOSHANG_GATEWAY_SECRET is not set: the identity sent to services is "
                     "unsigned, and services without the secret accept anyone's headers")
     app = Flask(__name__)
+    build_rules_lazily(app)  # before the first rule (core.url_rules)
     apply_input_rules(app)  # the sign-in's JSON too: depth, numbers, text
     app.json.ensure_ascii = False
     app.json.sort_keys = False

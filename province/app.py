@@ -17,6 +17,7 @@ from core.identity import NonceStore, gateway_secret, request_actor
 from core.input_rules import apply_input_rules
 from core.permissions import AccessRequest, authorise
 from core.problems import register_error_handlers
+from core.url_rules import build_rules_lazily
 from province import api
 from province.config import ProvinceConfig, load_config
 
@@ -38,6 +39,7 @@ def create_app(config: ProvinceConfig | dict[str, Any] | str | Path | None = Non
     """Build the province service over its own database (migrated first if ``migrate``)."""
     loaded = load_config(config)
     app = Flask(__name__)
+    build_rules_lazily(app)  # before the first rule (core.url_rules)
     apply_input_rules(app)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
