@@ -7,7 +7,9 @@ that is not installed stops startup with the names of the installed ones.
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
+import functools
+import sys
+from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
 from typing import Any
 
@@ -21,7 +23,14 @@ ENTRY_POINT_GROUP = "zhaoshang.cities"
 
 def installed_plugins() -> dict[str, Any]:
     """Installed city plugins by name, from the ``zhaoshang.cities`` entry points."""
-    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    return dict(_plugins_on(tuple(sys.path)))
+
+
+@functools.lru_cache(maxsize=4)
+def _plugins_on(search_path: tuple[str, ...]) -> tuple[tuple[str, EntryPoint], ...]:
+    """The entry points found on one module search path, read once: finding them reads the
+    metadata of every installed distribution (13 ms, for every city built — each test's)."""
+    return tuple((ep.name, ep) for ep in entry_points(group=ENTRY_POINT_GROUP))
 
 
 def get_plugin_manager(
