@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from core.config import ConfigError, built_in_config_path
 from core.plugins import get_plugin_manager, installed_plugins
 from core.policy import TransferSharing
 from tests.support.cities import city_config, make_city
+from tests.support.distributions import write_city_distribution
 
 BUILT_IN = ("lanzhou", "ziyang", "sanming", "changsha", "pingliang")
 
@@ -115,6 +117,22 @@ def test_the_first_enabled_plugin_wins_a_first_result_hook():
 
 def test_the_five_cities_are_installed_as_entry_points():
     assert set(BUILT_IN) <= set(installed_plugins())
+
+
+def test_a_city_installed_while_the_process_runs_is_found(tmp_path, monkeypatch):
+    """The installed cities are read once per search path as it stands: a distribution added
+    to a directory already on the path (``pip install`` into the running environment) is
+    found, as is one on a directory put on the path."""
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    assert "latecity" not in installed_plugins()
+    write_city_distribution(site, "latecity", "latecity.plugin")
+    # A real installation comes seconds after the first look; here it may fall within the
+    # filesystem clock's same tick, so the directory's time is moved on as that later one.
+    stat = site.stat()
+    os.utime(site, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+    assert installed_plugins()["latecity"].value == "latecity.plugin"
 
 
 def test_an_installed_city_that_is_not_enabled_is_not_registered():

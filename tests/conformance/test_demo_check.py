@@ -17,6 +17,7 @@ from core.config import built_in_config_path, read_toml
 from core.conformance import CityConformance
 from core.conformance.demo import demo_problems
 from core.toml_writer import toml_text
+from tests.support.distributions import write_city_distribution
 
 SIGNING_GUARD = '''
 from core.toolkit import Refusal, hookimpl
@@ -46,12 +47,7 @@ def install_plugin(site: Path, source: str, monkeypatch: pytest.MonkeyPatch) -> 
     package.mkdir(parents=True)
     (package / "__init__.py").write_text("", encoding="utf-8")
     (package / "plugin.py").write_text(source, encoding="utf-8")
-    info = site / "latecity-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: latecity\nVersion: 0.1\n",
-                                   encoding="utf-8")
-    (info / "entry_points.txt").write_text("[zhaoshang.cities]\nlatecity = latecity.plugin\n",
-                                           encoding="utf-8")
+    write_city_distribution(site, "latecity", "latecity.plugin")
     monkeypatch.syspath_prepend(str(site))
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
         filter(None, [str(site), os.environ.get("PYTHONPATH")])))
