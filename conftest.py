@@ -28,25 +28,6 @@ def city():
 # run they kept one worker busy while the other had finished.
 RUN_EACH_TEST_APART = ("tests/api/test_ledger_at_scale.py",)
 
-# Files of a few tests that take about a minute or more (a real cluster, the whole suite, a
-# generated city installed in a fresh environment, a browser): started right after those run
-# apart, longest first. Ordered by their number of tests, they came last, and the run ended with
-# one worker on one of them while the other had nothing left (about a minute of a 28-minute
-# run, on two CPUs).
-LONG_FILES = (
-    "tests/scaffold/test_new_city_end_to_end.py",
-    "tests/permission_matrix/test_matrix.py",
-    "tests/infra/test_cluster_proof.py",
-    "tests/gateway/test_gateway_openapi.py",
-    "tests/web/test_browser_ledgers.py",
-    "tests/infra/test_kafka_cluster.py",
-    "tests/infra/test_suite_up.py",
-    "tests/events/test_bounded_storage.py",
-    "tests/web/test_browser_workflows.py",
-    "tests/events/test_three_brokers.py",
-    "tests/infra/test_suite_kill.py",
-)
-
 
 def _file_of(nodeid: str) -> str:
     return nodeid.split("::", 1)[0]
@@ -54,20 +35,13 @@ def _file_of(nodeid: str) -> str:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The order xdist's ``loadfile`` would take (files with more tests first, each file's tests
-    in their order), the tests run apart before them and the long files after those: the
-    scheduler below takes this order."""
+    in their order), the tests run apart before them: the scheduler below takes this order."""
     sizes: dict[str, int] = {}
     for item in items:
         sizes[_file_of(item.nodeid)] = sizes.get(_file_of(item.nodeid), 0) + 1
     first = {file: index for index, file in enumerate(sizes)}
-    long_rank = {file: rank for rank, file in enumerate(LONG_FILES)}
-
-    def place(item: pytest.Item) -> tuple[bool, int, int, int]:
-        file = _file_of(item.nodeid)
-        return (file not in RUN_EACH_TEST_APART, long_rank.get(file, len(LONG_FILES)),
-                -sizes[file], first[file])
-
-    items.sort(key=place)
+    items.sort(key=lambda item: (_file_of(item.nodeid) not in RUN_EACH_TEST_APART,
+                                 -sizes[_file_of(item.nodeid)], first[_file_of(item.nodeid)]))
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log):  # type: ignore[no-untyped-def]

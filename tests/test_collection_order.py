@@ -56,19 +56,3 @@ def test_the_suite_s_province_tests_do_not_replace_the_province_package() -> Non
                           text=True, check=False)
     assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
     assert f"PROVINCE {ROOT / 'province' / '__init__.py'}" in done.stdout, done.stdout[-2000:]
-
-
-def test_the_files_scheduled_first_exist_and_come_first() -> None:
-    """The root conftest's lists name files that exist (a renamed file would silently lose its
-    place), and a long file is collected before a larger one of quick tests."""
-    from conftest import LONG_FILES, RUN_EACH_TEST_APART
-
-    for path in (*RUN_EACH_TEST_APART, *LONG_FILES):
-        assert (ROOT / path).is_file(), path
-    quick = "tests/unit/test_workdays.py"
-    done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q",
-                           "-p", "no:cacheprovider", quick, LONG_FILES[-1]],
-                          cwd=ROOT, env=ENV, capture_output=True, text=True, check=False)
-    files = [line.split("::")[0] for line in done.stdout.splitlines() if "::" in line]
-    assert files and files[0] == LONG_FILES[-1], done.stdout[-2000:]
-    assert files.count(quick) > files.count(LONG_FILES[-1])
