@@ -16,8 +16,6 @@ those heads is left as it is without Alembic's command being run.
 
 from __future__ import annotations
 
-import functools
-
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -47,17 +45,13 @@ def at_heads(connection: Connection, config: Config) -> bool:
 def script_heads(config: Config) -> frozenset[str]:
     """The heads the migration scripts of ``config`` define (where its script location and
     version locations point), read once per process."""
-    return _heads(config.get_main_option("script_location") or "",
-                  config.get_main_option("version_locations") or "",
-                  config.get_main_option("path_separator") or "")
+    where = tuple(config.get_main_option(option) or "" for option in _WHERE_SCRIPTS_ARE)
+    heads = _heads_read.get(where)
+    if heads is None:
+        heads = _heads_read[where] = frozenset(ScriptDirectory.from_config(config).get_heads())
+    return heads
 
 
-@functools.cache
-def _heads(script_location: str, version_locations: str, path_separator: str) -> frozenset[str]:
-    config = Config()
-    config.set_main_option("script_location", script_location)
-    if version_locations:
-        config.set_main_option("version_locations", version_locations)
-    if path_separator:
-        config.set_main_option("path_separator", path_separator)
-    return frozenset(ScriptDirectory.from_config(config).get_heads())
+# The options that say which scripts a history has, and the heads read for each such place.
+_WHERE_SCRIPTS_ARE = ("script_location", "version_locations", "path_separator")
+_heads_read: dict[tuple[str, ...], frozenset[str]] = {}
