@@ -34,7 +34,7 @@ from benchmarks.measure import Row
 from benchmarks.synthetic import CITY, city_raw
 from core.clock import utcnow
 from core.identity import GATEWAY_SECRET_ENV, Actor, signed_identity_headers
-from infra.ports import free_port
+from core.loopback_ports import free_port
 from tests.support.records import enterprise
 from tests.support.toml import toml_text
 

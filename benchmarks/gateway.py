@@ -28,7 +28,7 @@ from pathlib import Path
 import requests
 
 from core.identity import GATEWAY_SECRET_ENV, Actor, signed_identity_headers
-from infra.ports import free_port
+from core.loopback_ports import free_port
 from tests.support.toml import toml_text
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

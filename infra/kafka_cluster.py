@@ -41,8 +41,8 @@ from types import TracebackType
 from typing import IO, Any
 
 from core.clock import utcnow
+from core.loopback_ports import free_ports
 from infra.local_servers import serve_in_foreground
-from infra.ports import free_ports
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 KAFKA_INFRA_DIR = PROJECT_ROOT / "infra" / "kafka"

@@ -30,8 +30,8 @@ from types import TracebackType
 from typing import Any
 
 from core.clock import utcnow
+from core.loopback_ports import free_port
 from infra.local_servers import install_debian_package, serve_in_foreground, throwaway
-from infra.ports import free_port
 from infra.postgres import _project_path, _tail
 
 DEFAULT_BASE_DIR = Path("var/redis")

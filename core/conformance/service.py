@@ -11,7 +11,6 @@ from the test).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -24,15 +23,10 @@ import requests
 
 from core.config import read_toml
 from core.identity import GATEWAY_SECRET_ENV
+from core.loopback_ports import free_port
 from core.toml_writer import toml_text
 
 STARTUP_SECONDS = 120.0  # migrating and loading plugins on a busy two-core machine
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def private_deployment(config_path: Path | str, workdir: Path, bootstrap_servers: str,

@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 from prometheus_client.parser import text_string_to_metric_families
 
+from core.loopback_ports import free_port
 from core.models import OutboxEvent
 from core.observability import serve_metrics
-from infra.ports import free_port
 from province.consumer import ProvinceConsumer, kafka_consumer
 from province.consumer_metrics import EVENTS_LOGGER
 from tests.events.support import city_node, province, topic_messages, unique

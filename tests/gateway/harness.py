@@ -25,7 +25,7 @@ import waitress.server
 
 from core.conformance.service import stop_process
 from core.identity import GATEWAY_SECRET_ENV, Actor, signed_identity_headers
-from infra.ports import free_port
+from core.loopback_ports import free_port
 from tests.support.cities import city_config
 from tests.support.toml import toml_text
 

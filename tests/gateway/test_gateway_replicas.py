@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from core.config import ConfigError
+from core.loopback_ports import free_port
 from gateway.config import load_settings
-from infra.ports import free_port
 from infra.redis import RedisServer, throwaway_server
 from tests.gateway.harness import (
     GATEWAY_SECRET,

@@ -39,10 +39,10 @@ import requests
 import sqlalchemy as sa
 from urllib3.exceptions import NewConnectionError
 
+from core.loopback_ports import free_ports
 from core.toml_writer import toml_text
 from gateway.demo import DEMO_PASSWORD
 from infra.kafka_cluster import KafkaCluster
-from infra.ports import free_ports
 from infra.redis import RedisServer, throwaway_server
 from infra.suite import Restarts, Service, Suite, parse_cities, suite_services
 

@@ -12,7 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from infra.ports import free_port
+from core.loopback_ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

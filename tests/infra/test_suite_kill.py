@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from infra.ports import free_port
+from core.loopback_ports import free_port
 from infra.suite import Restarts, Suite, suite_services
 from tests.events.conftest import kafka  # noqa: F401 - the session's broker: no Kafka of our own
 from tests.infra.test_suite_up import post_json

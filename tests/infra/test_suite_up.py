@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.ports import free_port, free_ports
+from core.loopback_ports import free_port, free_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 README_GATEWAY = "http://127.0.0.1:8000"  # where the README's examples call make up's gateway

@@ -11,7 +11,7 @@ import sys
 import time
 import urllib.request
 
-from infra.ports import free_port
+from core.loopback_ports import free_port
 from infra.suite import Restarts, Service, Suite
 
 # A real HTTP service (the serve commands' graceful waitress) answering its own pid.

@@ -17,8 +17,8 @@ from aiosmtpd.controller import Controller
 from core import reminders
 from core.api.support import EXTENSION
 from core.clock import utcnow
+from core.loopback_ports import free_port
 from core.workdays import WorkdayCalendar
-from infra.ports import free_port
 from tests.support.cities import make_city
 from tests.support.records import lead_body
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from core import clock
+from core.loopback_ports import free_port
 from core.observability import serve_metrics
 from core.scheduler import DAILY_JOBS, ScheduledJob, SchedulerMetrics, run_daily
-from infra.ports import free_port
 from tests.events.test_request_id_and_consumer_metrics import scrape
 
 

@@ -41,7 +41,7 @@ import sqlalchemy as sa
 
 from core.clock import CHINA
 from core.conformance.service import stop_process
-from infra.ports import free_port, free_ports
+from core.loopback_ports import free_port, free_ports
 from province.models import InboxEvent
 
 pytestmark = pytest.mark.kafka

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.ports import free_port
+from core.loopback_ports import free_port
 from infra.suite import (
     CITIES,
     PROJECT_ROOT,

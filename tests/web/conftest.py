@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from core.clock import SHIFT_FILE_ENV
-from infra.ports import free_port, free_ports
+from core.loopback_ports import free_port, free_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"

@@ -1,6 +1,8 @@
-"""Loopback ports for the services tests and benchmarks start: free when picked, and still free
-when the service binds them, which may be a minute later (a city's replica after the first has
-loaded its demo).
+"""Loopback ports for the services that tests, benchmarks and the conformance kit
+(``core.conformance``, which a new city's developers run) start: free when picked, and still
+free when the service binds them, which may be a minute later (a city's replica after the first
+has loaded its demo). The core holds it so that the kit, which may not import what is built on
+the core, picks its ports as ``infra`` and the tests do.
 
 A port picked by binding port 0 comes from the kernel's ephemeral range, which is also where
 every outgoing connection (to PostgreSQL, Kafka, Redis) takes its local port: between the check
