@@ -24,6 +24,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from core.advisory_locks import hold_for_transaction
 
+# The options that say which scripts a history has, and the heads read for each such place.
+_WHERE_SCRIPTS_ARE = ("script_location", "version_locations", "path_separator")
+_heads_read: dict[tuple[str, ...], frozenset[str]] = {}
+
 
 def upgrade_one_at_a_time(engine: Engine, config: Config, history: str,
                           target: str = "heads") -> None:
@@ -51,7 +55,3 @@ def script_heads(config: Config) -> frozenset[str]:
         heads = _heads_read[where] = frozenset(ScriptDirectory.from_config(config).get_heads())
     return heads
 
-
-# The options that say which scripts a history has, and the heads read for each such place.
-_WHERE_SCRIPTS_ARE = ("script_location", "version_locations", "path_separator")
-_heads_read: dict[tuple[str, ...], frozenset[str]] = {}
