@@ -163,11 +163,6 @@ def process_cpu_times(pid: int) -> tuple[float, float]:
     return int(fields[11]) / tick, int(fields[12]) / tick
 
 
-def process_cpu_seconds(pid: int) -> float:
-    """User and system CPU seconds of a process, all its threads (Linux ``/proc``)."""
-    return sum(process_cpu_times(pid))
-
-
 def backends_cpu_seconds(database: str) -> float:
     """CPU seconds of the PostgreSQL backends connected to ``database`` (their process titles
     name it), exited ones excepted: where the database's share of a request's cost goes."""
@@ -178,7 +173,7 @@ def backends_cpu_seconds(database: str) -> float:
         with contextlib.suppress(OSError, IndexError, ValueError):
             title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
             if title.startswith("postgres: ") and f" {database} " in title:
-                total += process_cpu_seconds(int(entry.name))
+                total += sum(process_cpu_times(int(entry.name)))
     return total
 
 
