@@ -6,13 +6,17 @@ contains the fragment; a credit code matches by its prefix only (a code's middle
 nothing to a person). Matches are ranked: the fragment equal to a name first, then names that
 start with it, then the rest; within each, the most recent first.
 
-Fast on tens of thousands of records on both databases (migration 0019):
+Indexed on both databases for a fragment of three characters or more (migration 0019):
 
-* PostgreSQL: a ``pg_trgm`` GIN index on every searched column; ``ILIKE '%…%'`` uses it.
+* PostgreSQL: a ``pg_trgm`` GIN index on every searched column; ``ILIKE '%…%'`` uses it for a
+  fragment of three characters or more.
 * SQLite: an FTS5 table per searched table, ``tokenize='trigram'``, kept in step by triggers;
-  a fragment of three characters or more is looked up there (``MATCH``). The trigram tokenizer
-  cannot look up fewer than three characters, so a two-character fragment is matched with
-  ``LIKE`` on the table itself (a scan, still a few milliseconds at 20,000 rows).
+  a fragment of three characters or more is looked up there (``MATCH``).
+
+Neither index can answer a two-character fragment (a trigram needs three), so on both
+databases it is matched by a case-insensitive ``LIKE`` on the table itself: a scan, 50–70 ms
+at 20,000 leads and a third of a second at 100,000 on PostgreSQL. A bigram index was tried
+and not kept (docs/benchmarks.md, nineteenth pass).
 
 Each searched table answers a ``SELECT id`` (:func:`matching_ids`), used as ``id IN (…)``: the
 lookup runs once per request, never once per row, and a lead or project also matches by its
