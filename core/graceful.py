@@ -11,7 +11,6 @@ most ``drain_timeout`` seconds), then stops the worker threads.
 
 from __future__ import annotations
 
-import gc
 import logging
 import signal
 import time
@@ -21,6 +20,8 @@ import waitress
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer
+
+from core.long_lived import freeze_start_up_objects
 
 DRAIN_TIMEOUT = 30.0  # seconds in-flight requests may take once SIGTERM arrived
 LOOP_TICK = 0.2  # seconds between checks of the stop flag (the signal also wakes the loop)
@@ -44,8 +45,7 @@ def serve(app: Any, host: str, port: int, threads: int, ident: str,
     # What is alive now (the app, its plugins, mappers, schemas and caches) lives as long as
     # the process: kept out of the garbage collector's full passes, which would otherwise
     # walk it again and again while requests wait (docs/benchmarks.md).
-    gc.collect()
-    gc.freeze()
+    freeze_start_up_objects()
     use_poll = server.adj.asyncore_use_poll  # (_map: every server kind keeps its sockets there)
     try:
         while not stopping:

@@ -81,6 +81,7 @@ def consume(config_path: str | None, bootstrap_servers: str | None,
             metrics_port: int | None) -> None:
     """Consume the configured cities' topics into the province store (runs until stopped)."""
     from core.db import make_session_factory
+    from core.long_lived import freeze_start_up_objects
     from core.observability import plain_json_lines, serve_metrics
     from province.config import build_config
     from province.consumer import ProvinceConsumer
@@ -101,6 +102,7 @@ def consume(config_path: str | None, bootstrap_servers: str | None,
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     click.echo(f"{config.name}: consuming {', '.join(config.topics)} as {config.group_id}")
+    freeze_start_up_objects()  # the consumer, its mappers and settings, kept until it stops
     consumer.run(stop)
 
 
