@@ -42,10 +42,7 @@ def serve(app: Any, host: str, port: int, threads: int, ident: str,
     previous = {sig: signal.signal(sig, lambda signum, _frame: stopping.append(signum))
                 for sig in (signal.SIGTERM, signal.SIGINT)}
     server.print_listen("Serving on http://{}:{}")
-    # What is alive now (the app, its plugins, mappers, schemas and caches) lives as long as
-    # the process: kept out of the garbage collector's full passes, which would otherwise
-    # walk it again and again while requests wait (docs/benchmarks.md).
-    freeze_start_up_objects()
+    freeze_start_up_objects()  # the app lives as long as the process: out of full collections
     use_poll = server.adj.asyncore_use_poll  # (_map: every server kind keeps its sockets there)
     try:
         while not stopping:

@@ -1,15 +1,13 @@
 """Keep a long-running process's start-up objects out of the garbage collector's full passes.
 
-A city service and the province's consumer each build, once, what they keep until they stop:
-the app, its plugins, mappers, schemas, compiled statements and caches, some 130,000–190,000
-objects the collector tracks. Every full (oldest-generation) pass walks all of them again,
-about 100 ms on this machine. Frozen (:func:`gc.freeze`), they are left out of every pass;
-what the process creates afterwards is collected as before.
+A server or the province's consumer builds, once, what it keeps until it stops: the app, its
+plugins, mappers, schemas and caches. Every full pass of the collector would walk all of that
+again; frozen (:func:`gc.freeze`), it is left out, and what the process creates afterwards is
+collected as before. Call it once, when start-up is done; never in a test's process, which
+would keep everything it had built alive.
 
-Called once, when start-up is done and just before the process starts its work; never in a
-test's process, which would keep everything it had built alive. The relay does not call it:
-measured, its full passes walk mostly the rows it has in flight, and freezing its start-up
-objects left its collection time unchanged (docs/benchmarks.md, nineteenth pass).
+The relay does not call it: its full passes walk mostly the rows it has in flight, and freezing
+its start-up objects, measured, saved nothing (docs/benchmarks.md, nineteenth pass).
 """
 
 from __future__ import annotations

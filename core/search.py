@@ -14,9 +14,9 @@ Indexed on both databases for a fragment of three characters or more (migration 
   a fragment of three characters or more is looked up there (``MATCH``).
 
 Neither index can answer a two-character fragment (a trigram needs three), so on both
-databases it is matched by a case-insensitive ``LIKE`` on the table itself: a scan, 50–70 ms
-at 20,000 leads and a third of a second at 100,000 on PostgreSQL. A bigram index was tried
-and not kept (docs/benchmarks.md, nineteenth pass).
+databases it is matched by a case-insensitive ``LIKE`` on the table itself: a scan, whose cost
+grows with the table (docs/interface-apis.md; docs/benchmarks.md has the figures, and a bigram
+index tried and not kept).
 
 Each searched table answers a ``SELECT id`` (:func:`matching_ids`), used as ``id IN (…)``: the
 lookup runs once per request, never once per row, and a lead or project also matches by its
