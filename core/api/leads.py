@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, jsonify
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 
 from core import search
 from core.api.record_units import LEAD
@@ -37,6 +37,11 @@ from core.services.lookups import get_or_404
 
 blueprint = Blueprint("leads", __name__)
 
+# LeadSchema dumps the investor (a joined relationship), the routed and first-talk units and
+# the introducer too: joined, never one select per row.
+LEAD_LIST_LOADS = (joinedload(Lead.routed_to_unit), joinedload(Lead.first_talk_unit),
+                   joinedload(Lead.intermediary))
+
 
 @operation(blueprint, "/leads", "POST", summary="报送招商线索", body=LeadCreate,
            response=LeadSchema, status=201, errors=(400, 403, 422),
@@ -54,11 +59,7 @@ def report_lead():
 def list_leads():
     params = load_query(LeadQuery)
     with transaction() as session:
-        # LeadSchema dumps the routed and first-talk units and the introducer too: joined, never
-        # one select per row.
-        query = sa.select(Lead).join(Lead.enterprise).options(
-            joinedload(Lead.routed_to_unit), joinedload(Lead.first_talk_unit),
-            joinedload(Lead.intermediary))
+        query = sa.select(Lead).join(Lead.enterprise).options(*LEAD_LIST_LOADS)
         if params.get("status"):
             query = query.where(Lead.status == params["status"])
         if params.get("enterprise_id"):
@@ -84,7 +85,17 @@ def list_leads():
         return paginate(session, query, params,
                         {"reported_on": Lead.reported_on, "first_talk_due": Lead.first_talk_due,
                          "title": Lead.title, "intended_amount": Lead.intended_amount,
-                         "status": Lead.status}, LeadSchema, Lead.id)
+                         "status": Lead.status}, LeadSchema, Lead.id,
+                        # A search may match every lead and is sorted by its ranking: the
+                        # page is cut before the leads' units and introducers are joined to it
+                        # (docs/benchmarks.md, search).
+                        records=leads_by_id if params.get("q") else None)
+
+
+def leads_by_id(session: Session, ids: list[int]) -> list[Lead]:
+    """The leads of a page's ids, joined as LeadSchema dumps them (``paginate``'s records)."""
+    return list(session.scalars(sa.select(Lead).where(Lead.id.in_(ids))
+                                .options(*LEAD_LIST_LOADS)).unique())
 
 
 @operation(blueprint, "/leads/duplicates", summary="线索查重：同一企业已有的线索和项目",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -170,16 +170,30 @@ def paginate(
     sortable: dict[str, Any],
     schema: type[Schema],
     tiebreak: Any,
+    records: Callable[[Session, list[Any]], list[Any]] | None = None,
 ) -> Any:
     """Sort by a whitelisted field (``-field`` descending), page, and wrap the items with the
-    filtered list's total (an export's page is the whole list)."""
+    filtered list's total (an export's page is the whole list).
+
+    With ``records`` (a function of the page's ``tiebreak`` keys giving their records, joined
+    as the schema needs them), the page is cut first, on its keys alone, and only its rows are
+    loaded: for a list sorted by an expression over many matches (a search's ranking), where
+    the database would otherwise join every match's related rows before sorting."""
     query = sorted_by(query, params.get("sort"), sortable, tiebreak)
     # A number, not records: through the session's connection (its transaction), without the
     # ORM's execution layer. A list's request has written nothing for it to flush first.
     total = session.connection().scalar(
         sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     page, per_page = page_window(total, params)
-    rows = session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    window = query.limit(per_page).offset((page - 1) * per_page)
+    if records is None:
+        rows = session.scalars(window).unique().all()
+    else:
+        # The query's loader options do not apply to its keys alone: only the join, the
+        # filters and the order are kept.
+        keys = session.scalars(window.with_only_columns(tiebreak)).all()
+        loaded = {getattr(row, tiebreak.key): row for row in records(session, keys)}
+        rows = [loaded[key] for key in keys]
     return jsonify({"items": dumper(schema, many=True).dump(rows), "total": total, "page": page,
                     "per_page": per_page})
 

@@ -148,6 +148,25 @@ def test_the_lead_list_costs_the_same_statements_for_5_or_50_rows(app, client):
     assert {lead["first_talk_unit"] for lead in page} == {"park", None}
 
 
+def test_a_searched_lead_page_is_cut_before_its_units_are_joined(app, client):
+    # A search may match every lead and is sorted by its ranking: the database sorts the
+    # matches' keys alone, and only the page's leads are joined to their units.
+    add_leads(app, 50)
+    with statements(app) as sent:
+        page = client.get("/leads?q=成本测试&per_page=5&page=2").json
+    assert len(sent) == 3, sent  # the count, the page's keys, the page's leads
+    keys = sent[1]
+    assert "units" not in keys.lower() and "intermediaries" not in keys.lower(), keys
+    assert cost(app, client, "/leads?q=成本测试&per_page=50") == 3
+    # The page is the ranking's second page, in its order, each lead with its units.
+    whole = client.get("/leads?q=成本测试&per_page=50").json["items"]
+    assert page["total"] == 50
+    assert [lead["id"] for lead in page["items"]] == [lead["id"] for lead in whole[5:10]]
+    assert page["items"] == whole[5:10]
+    assert {lead["routed_to_unit"] for lead in whole} == {"office"}
+    assert {lead["first_talk_unit"] for lead in whole} == {"park", None}
+
+
 def test_a_lead_report_stays_within_its_statements_and_raises_its_own_warning(app, client):
     add_leads(app, 30)  # other overdue leads: a report never recomputes them
     # The first report of the process looks its units up (the reporting unit, the office it
