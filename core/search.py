@@ -30,7 +30,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from core.input_rules import LIKE_ESCAPE, like_pattern
 
@@ -66,6 +68,52 @@ INTERMEDIARIES = Searched("intermediaries", ("name", "contact_person", "phone"),
 SEARCHED = (LEADS, PROJECTS, ENTERPRISES, INTERMEDIARIES)
 
 
+class folded_like(FunctionElement[bool]):  # noqa: N801 - a SQL function, named as one
+    """``column`` matches the ``LIKE`` pattern (``\\`` its escape) whatever the case of its
+    letters: ``ILIKE`` on PostgreSQL. SQLite's ``ILIKE`` is ``lower(column) LIKE lower(pattern)``,
+    but its ``LIKE`` already ignores the case of ASCII letters, the only ones its ``lower()``
+    folds: the same match, without a ``lower()`` for every row of a scan (four times cheaper)."""
+
+    type = sa.Boolean()
+    name = "folded_like"
+    inherit_cache = True
+    _is_implicitly_boolean = True  # a condition: no "= 1" after it where booleans are integers
+
+
+class folded_equals(FunctionElement[bool]):  # noqa: N801 - a SQL function, named as one
+    """``column`` equals ``text`` whatever the case of its letters: ``lower()`` of both, or on
+    SQLite ``COLLATE NOCASE``, which folds the ASCII letters as its ``lower()`` does."""
+
+    type = sa.Boolean()
+    name = "folded_equals"
+    inherit_cache = True
+    _is_implicitly_boolean = True
+
+
+@compiles(folded_like)
+def _ilike(element: folded_like, compiler: Any, **kw: Any) -> str:
+    column, pattern = element.clauses
+    return compiler.process(column.ilike(pattern, escape=LIKE_ESCAPE), **kw)
+
+
+@compiles(folded_like, "sqlite")
+def _sqlite_like(element: folded_like, compiler: Any, **kw: Any) -> str:
+    column, pattern = element.clauses
+    return compiler.process(column.like(pattern, escape=LIKE_ESCAPE), **kw)
+
+
+@compiles(folded_equals)
+def _lower_equals(element: folded_equals, compiler: Any, **kw: Any) -> str:
+    column, text = element.clauses
+    return compiler.process(sa.func.lower(column) == sa.func.lower(text), **kw)
+
+
+@compiles(folded_equals, "sqlite")
+def _sqlite_equals(element: folded_equals, compiler: Any, **kw: Any) -> str:
+    column, text = element.clauses
+    return compiler.process(column == text.collate("NOCASE"), **kw)
+
+
 def trigram_indexes(searched: Searched) -> tuple[sa.Index, ...]:
     """The model's side of the trigram indexes (``__table_args__``), so models and migration
     agree: GIN with ``gin_trgm_ops`` on PostgreSQL."""
@@ -98,7 +146,7 @@ def matching_ids(session: Session, searched: Searched, text: str) -> sa.Select:
     else:
         pattern = like_pattern(text)
         query = sa.select(table.c.id).where(sa.or_(
-            *(table.c[name].ilike(pattern, escape=LIKE_ESCAPE) for name in searched.columns)))
+            *(folded_like(table.c[name], pattern) for name in searched.columns)))
     if searched.code and CODE_PREFIX.fullmatch(text):
         query = sa.union(query, sa.select(table.c.id).where(
             table.c[searched.code].like(text.upper() + "%")))
@@ -109,8 +157,8 @@ def rank(text: str, names: tuple[Any, ...], codes: tuple[Any, ...] = ()) -> sa.C
     """0 when a name (or code) is the fragment, 1 when one starts with it, else 2: ascending
     puts the closest matches first."""
     pattern = like_pattern(text)[1:]  # "text%" with the wildcards of the text escaped
-    exact = [sa.func.lower(name) == text.lower() for name in names]
-    prefix = [name.ilike(pattern, escape=LIKE_ESCAPE) for name in names]
+    exact = [folded_equals(name, text) for name in names]
+    prefix = [folded_like(name, pattern) for name in names]
     if CODE_PREFIX.fullmatch(text):
         exact += [code == text.upper() for code in codes]
         prefix += [code.like(text.upper() + "%") for code in codes]

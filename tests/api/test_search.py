@@ -60,6 +60,21 @@ def test_closest_matches_come_first_then_the_most_recent(client, leads):
     assert item_ids(client, "/leads?q=新能源&sort=-reported_on")[0] == leads["later_fragment"]
 
 
+def test_latin_letters_match_whatever_their_case(client):
+    # Names of foreign investors and brands: typed in either case, on both databases, with a
+    # fragment under three letters (the scan) and over (the index); the same name in another
+    # case still ranks as the name itself.
+    whole = report(client, 11, "ABB", "上海某某有限公司", reported_on="2024-02-01")
+    start = report(client, 12, "Abbott 医疗器械项目", "苏州某某有限公司", reported_on="2024-03-02")
+    inside = report(client, 13, "合资 aBb 电气项目", "天津某某有限公司", reported_on="2024-03-03")
+    for text in ("ab", "AB"):  # two names start with it: the later reported first
+        assert item_ids(client, f"/leads?q={text}") == [start, whole, inside], text
+    for text in ("abb", "ABB", "aBb"):  # "ABB" is the name itself
+        assert item_ids(client, f"/leads?q={text}") == [whole, start, inside], text
+    assert item_ids(client, "/leads?q=bo") == [start]
+    assert item_ids(client, "/leads?q=BOTT") == [start]
+
+
 def test_q_goes_with_the_other_filters(client, leads):
     assert item_ids(client, "/leads?q=新能源&reporting_unit=west") == [leads["later_fragment"]]
     assert item_ids(client, "/leads?q=新能源&status=rejected") == []
