@@ -59,7 +59,7 @@ def report_lead():
 def list_leads():
     params = load_query(LeadQuery)
     with transaction() as session:
-        query = sa.select(Lead).join(Lead.enterprise).options(*LEAD_LIST_LOADS)
+        query = sa.select(Lead).options(*LEAD_LIST_LOADS)
         if params.get("status"):
             query = query.where(Lead.status == params["status"])
         if params.get("enterprise_id"):
@@ -78,10 +78,13 @@ def list_leads():
             query = query.where(sa.or_(
                 Lead.id.in_(search.matching_ids(session, search.LEADS, text)),
                 Lead.enterprise_id.in_(search.matching_ids(session, search.ENTERPRISES, text))))
-            if not params.get("sort"):  # a sort asked for wins over the ranking
-                query = query.order_by(search.rank(text, (Lead.title, Enterprise.name),
-                                                   (Enterprise.credit_code,)),
-                                       Lead.reported_on.desc(), Lead.id.desc())
+        # Counted without the investor, which only the ranking reads: every lead has one.
+        counted = query
+        if params.get("q") and not params.get("sort"):  # a sort asked for wins over the ranking
+            text = params["q"]
+            query = query.join(Lead.enterprise).order_by(
+                search.rank(text, (Lead.title, Enterprise.name), (Enterprise.credit_code,)),
+                Lead.reported_on.desc(), Lead.id.desc())
         return paginate(session, query, params,
                         {"reported_on": Lead.reported_on, "first_talk_due": Lead.first_talk_due,
                          "title": Lead.title, "intended_amount": Lead.intended_amount,
@@ -89,7 +92,7 @@ def list_leads():
                         # A search may match every lead and is sorted by its ranking: the
                         # page is cut before the leads' units and introducers are joined to it
                         # (docs/benchmarks.md, search).
-                        records=leads_by_id if params.get("q") else None)
+                        records=leads_by_id if params.get("q") else None, counted=counted)
 
 
 def leads_by_id(session: Session, ids: list[int]) -> list[Lead]:

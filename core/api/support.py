@@ -171,6 +171,7 @@ def paginate(
     schema: type[Schema],
     tiebreak: Any,
     records: Callable[[Session, list[Any]], list[Any]] | None = None,
+    counted: sa.Select | None = None,
 ) -> Any:
     """Sort by a whitelisted field (``-field`` descending), page, and wrap the items with the
     filtered list's total (an export's page is the whole list).
@@ -178,12 +179,14 @@ def paginate(
     With ``records`` (a function of the page's ``tiebreak`` keys giving their records, joined
     as the schema needs them), the page is cut first, on its keys alone, and only its rows are
     loaded: for a list sorted by an expression over many matches (a search's ranking), where
-    the database would otherwise join every match's related rows before sorting."""
+    the database would otherwise join every match's related rows before sorting.
+
+    ``counted`` is the list as counted when ``query`` joins what only its order reads."""
     query = sorted_by(query, params.get("sort"), sortable, tiebreak)
     # A number, not records: through the session's connection (its transaction), without the
     # ORM's execution layer. A list's request has written nothing for it to flush first.
-    total = session.connection().scalar(
-        sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    total = session.connection().scalar(sa.select(sa.func.count()).select_from(
+        (query if counted is None else counted).order_by(None).subquery()))
     page, per_page = page_window(total, params)
     window = query.limit(per_page).offset((page - 1) * per_page)
     if records is None:

@@ -155,6 +155,7 @@ def test_a_searched_lead_page_is_cut_before_its_units_are_joined(app, client):
     with statements(app) as sent:
         page = client.get("/leads?q=成本测试&per_page=5&page=2").json
     assert len(sent) == 3, sent  # the count, the page's keys, the page's leads
+    assert "JOIN" not in sent[0].upper(), sent[0]  # the investors only the ranking reads
     keys = sent[1]
     assert "units" not in keys.lower() and "intermediaries" not in keys.lower(), keys
     assert cost(app, client, "/leads?q=成本测试&per_page=50") == 3
