@@ -73,15 +73,14 @@ def list_leads():
             overdue = sa.and_(Lead.status == LeadStatus.REPORTED,
                               Lead.first_talk_due < city().clock.today())
             query = query.where(overdue if params["overdue"] else sa.not_(overdue))
-        if params.get("q"):
-            text = params["q"]
+        text = params.get("q")
+        if text:
             query = query.where(sa.or_(
                 Lead.id.in_(search.matching_ids(session, search.LEADS, text)),
                 Lead.enterprise_id.in_(search.matching_ids(session, search.ENTERPRISES, text))))
         # Counted without the investor, which only the ranking reads: every lead has one.
         counted = query
-        if params.get("q") and not params.get("sort"):  # a sort asked for wins over the ranking
-            text = params["q"]
+        if text and not params.get("sort"):  # a sort asked for wins over the ranking
             query = query.join(Lead.enterprise).order_by(
                 search.rank(text, (Lead.title, Enterprise.name), (Enterprise.credit_code,)),
                 Lead.reported_on.desc(), Lead.id.desc())
@@ -92,7 +91,7 @@ def list_leads():
                         # A search may match every lead and is sorted by its ranking: the
                         # page is cut before the leads' units and introducers are joined to it
                         # (docs/benchmarks.md, search).
-                        records=leads_by_id if params.get("q") else None, counted=counted)
+                        records=leads_by_id if text else None, counted=counted)
 
 
 def leads_by_id(session: Session, ids: list[int]) -> list[Lead]:

@@ -196,7 +196,9 @@ def paginate(
         # filters and the order are kept.
         keys = session.scalars(window.with_only_columns(tiebreak)).all()
         loaded = {getattr(row, tiebreak.key): row for row in records(session, keys)}
-        rows = [loaded[key] for key in keys]
+        # In the keys' order; a record gone between the two reads (a concurrent delete under
+        # read committed) is left out of the page rather than failing it.
+        rows = [loaded[key] for key in keys if key in loaded]
     return jsonify({"items": dumper(schema, many=True).dump(rows), "total": total, "page": page,
                     "per_page": per_page})
 
