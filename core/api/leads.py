@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, jsonify
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
 from core import search
 from core.api.record_units import LEAD
@@ -91,13 +91,7 @@ def list_leads():
                         # A search may match every lead and is sorted by its ranking: the
                         # page is cut before the leads' units and introducers are joined to it
                         # (docs/benchmarks.md, search).
-                        records=leads_by_id if text else None, counted=counted)
-
-
-def leads_by_id(session: Session, ids: list[int]) -> list[Lead]:
-    """The leads of a page's ids, joined as LeadSchema dumps them (``paginate``'s records)."""
-    return list(session.scalars(sa.select(Lead).where(Lead.id.in_(ids))
-                                .options(*LEAD_LIST_LOADS)).unique())
+                        page_loads=LEAD_LIST_LOADS if text else None, counted=counted)
 
 
 @operation(blueprint, "/leads/duplicates", summary="线索查重：同一企业已有的线索和项目",

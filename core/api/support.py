@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -14,6 +14,7 @@ from flask import current_app, g, has_app_context, has_request_context, jsonify,
 from marshmallow import Schema
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.interfaces import ORMOption
 
 from core.city import City
 from core.clock import CHINA
@@ -170,16 +171,16 @@ def paginate(
     sortable: dict[str, Any],
     schema: type[Schema],
     tiebreak: Any,
-    records: Callable[[Session, list[Any]], list[Any]] | None = None,
+    page_loads: Sequence[ORMOption] | None = None,
     counted: sa.Select | None = None,
 ) -> Any:
     """Sort by a whitelisted field (``-field`` descending), page, and wrap the items with the
     filtered list's total (an export's page is the whole list).
 
-    With ``records`` (a function of the page's ``tiebreak`` keys giving their records, joined
-    as the schema needs them), the page is cut first, on its keys alone, and only its rows are
-    loaded: for a list sorted by an expression over many matches (a search's ranking), where
-    the database would otherwise join every match's related rows before sorting.
+    With ``page_loads`` (the loader options of the records, as the schema dumps them), the page
+    is cut first, on its ``tiebreak`` keys alone, and only its records are loaded with them:
+    for a list sorted by an expression over many matches (a search's ranking), where the
+    database would otherwise join every match's related rows before sorting.
 
     ``counted`` is the list as counted when ``query`` joins what only its order reads."""
     query = sorted_by(query, params.get("sort"), sortable, tiebreak)
@@ -189,13 +190,15 @@ def paginate(
         (query if counted is None else counted).order_by(None).subquery()))
     page, per_page = page_window(total, params)
     window = query.limit(per_page).offset((page - 1) * per_page)
-    if records is None:
+    if page_loads is None:
         rows = session.scalars(window).unique().all()
     else:
         # The query's loader options do not apply to its keys alone: only the join, the
         # filters and the order are kept.
         keys = session.scalars(window.with_only_columns(tiebreak)).all()
-        loaded = {getattr(row, tiebreak.key): row for row in records(session, keys)}
+        records = session.scalars(sa.select(tiebreak.class_).where(tiebreak.in_(keys))
+                                  .options(*page_loads)).unique()
+        loaded = {getattr(row, tiebreak.key): row for row in records}
         # In the keys' order; a record gone between the two reads (a concurrent delete under
         # read committed) is left out of the page rather than failing it.
         rows = [loaded[key] for key in keys if key in loaded]
